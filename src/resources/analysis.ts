@@ -1,0 +1,129 @@
+// AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun: metrics, their providers and verdicts.
+import type { ObjectMeta, SecretKeySelector } from './meta.js';
+
+export interface AnalysisTemplate {
+  apiVersion: 'vane.dev/v1alpha1';
+  kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
+  metadata: ObjectMeta;
+  spec: AnalysisTemplateSpec;
+}
+
+export interface AnalysisTemplateSpec {
+  args?: TemplateArgument[];
+  metrics: Metric[];
+  measurementRetention?: Array<{ metricName: string; limit: number }>;
+}
+
+export interface TemplateArgument {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    secretKeyRef?: SecretKeySelector;
+    fieldRef?: { fieldPath: string };
+  };
+}
+
+/** A duration: seconds as a number, or a string like "30s", "5m", "1h". */
+export type Duration = number | string;
+
+export interface Metric {
+  name: string;
+  /** Time between measurements; defaults to one measurement when `count` is absent. */
+  interval?: Duration;
+  initialDelay?: Duration;
+  count?: number;
+  /** CEL over `result`, e.g. `result[0] < 0.01`. */
+  successCondition?: string;
+  failureCondition?: string;
+  /** Failed measurements tolerated before the metric fails; defaults to 0. */
+  failureLimit?: number;
+  /** Inconclusive measurements tolerated; defaults to 0. */
+  inconclusiveLimit?: number;
+  /** Consecutive errors tolerated before the metric errs; defaults to 4. */
+  consecutiveErrorLimit?: number;
+  /** A dry-run metric is measured and reported but never changes the run's verdict. */
+  dryRun?: boolean;
+  provider: MetricProvider;
+}
+
+export interface MetricProvider {
+  prometheus?: PrometheusMetric;
+  web?: WebMetric;
+}
+
+export interface HeaderSource {
+  key: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: SecretKeySelector };
+}
+
+export interface PrometheusMetric {
+  address: string;
+  query: string;
+  /** Per-query timeout; defaults to 30s. */
+  timeout?: Duration;
+  /** Range query: evaluate over the last `range` with `step`. Absent: instant query. */
+  range?: { lookback: Duration; step: Duration };
+  headers?: HeaderSource[];
+  authentication?: { bearerTokenSecretRef?: SecretKeySelector };
+}
+
+export interface WebMetric {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: HeaderSource[];
+  body?: string;
+  /** JSONPath-like selector into the response, e.g. `$.data.errorRate`. */
+  jsonPath?: string;
+  timeout?: Duration;
+}
+
+export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
+
+export interface Measurement {
+  phase: Exclude<AnalysisPhase, 'Pending' | 'Running'> | 'Running';
+  startedAt: string;
+  finishedAt?: string;
+  /** The measured value as text (JSON for vectors), as Argo Rollouts keeps it. */
+  value?: string;
+  message?: string;
+}
+
+export interface MetricResult {
+  name: string;
+  phase: AnalysisPhase;
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+  consecutiveError: number;
+  dryRun?: boolean;
+  message?: string;
+  measurements: Measurement[];
+}
+
+export interface AnalysisRun {
+  apiVersion: 'vane.dev/v1alpha1';
+  kind: 'AnalysisRun';
+  metadata: ObjectMeta;
+  spec: AnalysisRunSpec;
+  status?: AnalysisRunStatus;
+}
+
+export interface AnalysisRunSpec {
+  /** Arguments resolved to plain values (secrets stay references until measured). */
+  args?: TemplateArgument[];
+  metrics: Metric[];
+  measurementRetention?: Array<{ metricName: string; limit: number }>;
+  /** Set by the controller when the Rollout no longer needs the run. */
+  terminate?: boolean;
+}
+
+export interface AnalysisRunStatus {
+  phase: AnalysisPhase;
+  message?: string;
+  startedAt?: string;
+  metricResults?: MetricResult[];
+  dryRunSummary?: { count: number; successful: number; failed: number; inconclusive: number; error: number };
+}

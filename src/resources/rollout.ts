@@ -1,0 +1,248 @@
+// The Rollout resource: spec (what to roll out and how) and status (the controller's whole memory).
+import type { Condition, IntOrString, LabelSelector, ObjectMeta, PodTemplateSpec } from './meta.js';
+
+export interface Rollout {
+  apiVersion: 'vane.dev/v1alpha1';
+  kind: 'Rollout';
+  metadata: ObjectMeta;
+  spec: RolloutSpec;
+  status?: RolloutStatus;
+}
+
+export interface RolloutSpec {
+  /** Desired pods of the stable version; defaults to 1. Driven by the scale subresource. */
+  replicas?: number;
+  selector: LabelSelector;
+  /** Exactly one of `template` and `workloadRef`. */
+  template?: PodTemplateSpec;
+  workloadRef?: WorkloadRef;
+  minReadySeconds?: number;
+  /** Old ReplicaSets kept for rollback; defaults to 10. */
+  revisionHistoryLimit?: number;
+  /** Seconds without progress before the rollout aborts; defaults to 600. */
+  progressDeadlineSeconds?: number;
+  strategy: RolloutStrategy;
+  rollback?: RollbackSpec;
+}
+
+export interface WorkloadRef {
+  apiVersion: 'apps/v1';
+  kind: 'Deployment';
+  name: string;
+}
+
+/** Exactly one of `canary` and `blueGreen`. */
+export interface RolloutStrategy {
+  canary?: CanaryStrategy;
+  blueGreen?: BlueGreenStrategy;
+}
+
+export interface CanaryStrategy {
+  stableService?: string;
+  canaryService?: string;
+  steps?: CanaryStep[];
+  /** Background analysis running alongside the steps from `startingStep`. */
+  analysis?: BackgroundAnalysis;
+  trafficRouting?: TrafficRouting;
+  /** Seconds canary pods stay up after an abort; defaults to 30. */
+  abortScaleDownDelaySeconds?: number;
+  maxSurge?: IntOrString;
+  maxUnavailable?: IntOrString;
+}
+
+/** One step: exactly one of its fields is set. */
+export type CanaryStep =
+  | { setWeight: number }
+  | { pause: PauseStep }
+  | { analysis: RolloutAnalysis }
+  | { setCanaryScale: SetCanaryScale };
+
+export interface PauseStep {
+  /** Absent: wait for a person. A number of seconds, or a string like "30s", "5m", "1h". */
+  duration?: IntOrString;
+}
+
+export interface SetCanaryScale {
+  replicas?: number;
+  weight?: number;
+  matchTrafficWeight?: boolean;
+}
+
+export interface AnalysisTemplateRef {
+  templateName: string;
+  clusterScope?: boolean;
+}
+
+export interface AnalysisRunArgument {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    podTemplateHashValue?: 'Stable' | 'Latest';
+    fieldRef?: { fieldPath: string };
+  };
+}
+
+export interface RolloutAnalysis {
+  templates: AnalysisTemplateRef[];
+  args?: AnalysisRunArgument[];
+}
+
+export interface BackgroundAnalysis extends RolloutAnalysis {
+  /** Index of the step at which background analysis starts; defaults to 0. */
+  startingStep?: number;
+}
+
+export interface TrafficRouting {
+  gatewayAPI?: GatewayAPITrafficRouting;
+  istio?: IstioTrafficRouting;
+  smi?: SMITrafficRouting;
+  nginx?: NginxTrafficRouting;
+}
+
+export interface GatewayAPITrafficRouting {
+  /** Routes in the Rollout's namespace whose rules carry the stable and canary backendRefs. */
+  httpRoutes: Array<{
+    name: string;
+    /** Names of the rules to split; absent means every rule that references the stable service. */
+    rules?: string[];
+    useHeaderRoutes?: boolean;
+  }>;
+}
+
+export interface IstioTrafficRouting {
+  virtualService?: { name: string; routes?: string[] };
+  virtualServices?: Array<{ name: string; routes?: string[] }>;
+  destinationRule?: { name: string; canarySubsetName: string; stableSubsetName: string };
+}
+
+export interface SMITrafficRouting {
+  rootService?: string;
+  trafficSplitName?: string;
+}
+
+export interface NginxTrafficRouting {
+  stableIngress: string;
+  annotationPrefix?: string;
+  additionalIngressAnnotations?: Record<string, string>;
+}
+
+export interface BlueGreenStrategy {
+  activeService: string;
+  previewService?: string;
+  /** Pods of the new version before promotion; defaults to spec.replicas. */
+  previewReplicaCount?: number;
+  /** Defaults to true. False waits for a promote command. */
+  autoPromotionEnabled?: boolean;
+  /** Seconds after the preview is ready before promoting automatically. */
+  autoPromotionSeconds?: number;
+  prePromotionAnalysis?: RolloutAnalysis;
+  postPromotionAnalysis?: RolloutAnalysis;
+  /** Seconds the old version stays up after the switch; defaults to 30. */
+  scaleDownDelaySeconds?: number;
+  /** Seconds the new version stays up after an abort; defaults to 30. */
+  abortScaleDownDelaySeconds?: number;
+}
+
+export interface RollbackSpec {
+  /** Revert the offending commit when a git source is known; defaults to true. */
+  gitRevert?: boolean;
+  git?: GitSource;
+}
+
+export interface GitSource {
+  repoURL: string;
+  branch?: string;
+  /** Folder in the repository holding this Rollout's manifests; defaults to the root. */
+  path?: string;
+  secretRef?: { name: string };
+  /** `direct` pushes to `branch`; `branch` pushes a `vane/rollback/...` branch. Defaults to direct. */
+  push?: 'direct' | 'branch';
+}
+
+export type RolloutPhase = 'Progressing' | 'Paused' | 'Healthy' | 'Degraded';
+
+export type CommandAction = 'promote' | 'promote-full' | 'abort' | 'retry' | 'pause' | 'resume';
+
+/** A person's or pipeline's request, written to status by the API; never into spec. */
+export interface RolloutCommand {
+  id: string;
+  action: CommandAction;
+  actor: string;
+  time: string;
+}
+
+export interface CommandAck {
+  id: string;
+  action: CommandAction;
+  result: 'Accepted' | 'Rejected';
+  message?: string;
+  time: string;
+}
+
+export type PauseReason = 'CanaryPauseStep' | 'BlueGreenPause' | 'InconclusiveAnalysis' | 'UserPause';
+
+export interface PauseCondition {
+  reason: PauseReason;
+  startTime: string;
+}
+
+export interface AnalysisRunRef {
+  name: string;
+  /** Where in the rollout the run gates: a step index, `background`, `prePromotion` or `postPromotion`. */
+  gate: string;
+  phase?: string;
+}
+
+export interface RollbackRecord {
+  reason: string;
+  at: string;
+  trafficReset: boolean;
+  git?: {
+    state: 'NotConfigured' | 'Pending' | 'Committed' | 'AlreadyReverted' | 'Failed';
+    repoURL?: string;
+    commit?: string;
+    revertedCommit?: string;
+    branch?: string;
+    message?: string;
+  };
+}
+
+export interface RevisionRecord {
+  podTemplateHash: string;
+  images: string[];
+  outcome: 'Promoted' | 'Aborted' | 'Superseded' | 'Progressing';
+  startedAt: string;
+  finishedAt?: string;
+}
+
+export interface RolloutStatus {
+  phase?: RolloutPhase;
+  message?: string;
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  /** Label selector string, for the scale subresource (HPA). */
+  selector?: string;
+  currentPodHash?: string;
+  stableRS?: string;
+  currentStepIndex?: number;
+  canary?: {
+    weights?: { canary: number; stable: number };
+  };
+  blueGreen?: {
+    activeSelector?: string;
+    previewSelector?: string;
+    scaleDownAt?: string;
+  };
+  pauseConditions?: PauseCondition[];
+  /** The state machine's persisted snapshot: JSON that `resolveState` turns back into a snapshot. */
+  machine?: Record<string, unknown>;
+  analysisRuns?: AnalysisRunRef[];
+  command?: RolloutCommand;
+  lastCommand?: CommandAck;
+  rollback?: RollbackRecord;
+  history?: RevisionRecord[];
+  conditions?: Condition[];
+}
