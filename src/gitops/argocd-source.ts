@@ -1,0 +1,165 @@
+// Git source of an Argo CD-managed Rollout: tracking annotation or instance label → Application → source(s).
+import { posix } from 'node:path';
+import type { Rollout } from '../resources/rollout.js';
+import { normalizeRepoPath, type DiscoveredSource, type GitSourceRef } from './discovered-source.js';
+import type { SecretRef } from './git-credentials.js';
+import type { ObjectReader } from './object-reader.js';
+import { normalizeRepoUrl } from './repo-url.js';
+import { arrayAt, isRecord, recordAt, stringAt, stringMapAt } from './unstructured.js';
+
+export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+const SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
+
+export interface ArgoCDOptions {
+  /** Namespace of the Argo CD control plane, where Applications and repository secrets live; defaults to `argocd`. */
+  namespace?: string;
+}
+
+/** `unclaimed`: Argo CD does not manage the Rollout; `note` explains a near miss for the final "no source" reason. */
+export type ArgoCDDiscovery = DiscoveredSource | { kind: 'unclaimed'; note?: string };
+
+interface AppRef {
+  namespace: string;
+  name: string;
+  via: string;
+}
+
+export async function discoverFromArgoCD(rollout: Rollout, reader: ObjectReader, options: ArgoCDOptions = {}): Promise<ArgoCDDiscovery> {
+  const controlPlane = options.namespace ?? 'argocd';
+  const ref = applicationRef(rollout, controlPlane);
+  if (!ref) return { kind: 'unclaimed' };
+  const app = await reader.get('argoproj.io/v1alpha1', 'Application', ref.namespace, ref.name);
+  const label = `Application ${ref.namespace}/${ref.name}`;
+  if (!isRecord(app)) {
+    const note = `${ref.via} names ${label}, which does not exist`;
+    return ref.via.startsWith('label') ? { kind: 'unclaimed', note } : { kind: 'none', reason: note };
+  }
+  const chosen = chooseSource(app);
+  if (typeof chosen === 'string') return { kind: 'none', reason: `${label}: ${chosen}` };
+  const pinned = pinnedRevision(chosen.branch);
+  if (pinned) return { kind: 'none', reason: `${label} is pinned to ${pinned}; a revert cannot be pushed there` };
+  const secretRef = await repositorySecret(reader, controlPlane, chosen.repoURL);
+  return { kind: 'git', via: 'argocd', origin: label, source: { ...chosen, ...(secretRef ? { secretRef } : {}) } };
+}
+
+/**
+ * The annotation wins over the label, and only when it really names this Rollout: Argo CD ignores a tracking id
+ * copied onto another object, and so do we. Apps outside the control-plane namespace appear as `<namespace>_<name>`.
+ */
+function applicationRef(rollout: Rollout, controlPlane: string): AppRef | undefined {
+  const namespace = rollout.metadata.namespace ?? 'default';
+  const trackingId = rollout.metadata.annotations?.[TRACKING_ID_ANNOTATION];
+  const tracked = trackingId !== undefined ? parseTrackingId(trackingId) : undefined;
+  if (tracked && tracked.group === 'vane.dev' && tracked.kind === 'Rollout' && tracked.namespace === namespace && tracked.name === rollout.metadata.name) {
+    return { ...splitAppName(tracked.app, controlPlane), via: `annotation ${TRACKING_ID_ANNOTATION}` };
+  }
+  const instance = rollout.metadata.labels?.[INSTANCE_LABEL];
+  if (instance === undefined) return undefined;
+  return { ...splitAppName(instance, controlPlane), via: `label ${INSTANCE_LABEL}=${instance}` };
+}
+
+/** `<app>:<group>/<kind>:<namespace>/<name>`; the group is empty for core kinds, the namespace for cluster-scoped ones. */
+export function parseTrackingId(value: string): { app: string; group: string; kind: string; namespace: string; name: string } | undefined {
+  const match = /^([^:]+):([^/:]*)\/([^:]+):([^/]*)\/(.+)$/.exec(value);
+  if (!match) return undefined;
+  const [, app = '', group = '', kind = '', namespace = '', name = ''] = match;
+  return { app, group, kind, namespace, name };
+}
+
+function splitAppName(value: string, controlPlane: string): { namespace: string; name: string } {
+  const underscore = value.indexOf('_');
+  return underscore > 0 ? { namespace: value.slice(0, underscore), name: value.slice(underscore + 1) } : { namespace: controlPlane, name: value };
+}
+
+type ChosenSource = Omit<GitSourceRef, 'secretRef'>;
+
+/** The git source holding the Rollout, or a sentence saying why none can be chosen. */
+function chooseSource(app: object): ChosenSource | string {
+  const source = recordAt(app, ['spec', 'source']);
+  if (source) return fromSingleSource(source);
+  const sources = arrayAt(app, ['spec', 'sources']).filter(isRecord);
+  if (sources.length === 0) return 'it has no spec.source or spec.sources';
+  return fromMultipleSources(sources);
+}
+
+function fromSingleSource(source: Record<string, unknown>): ChosenSource | string {
+  const repoURL = stringAt(source, ['repoURL']);
+  if (repoURL === undefined) return 'spec.source has no repoURL';
+  if (stringAt(source, ['chart']) !== undefined) return 'its source is a chart from a Helm repository, not git';
+  const path = normalizeRepoPath(stringAt(source, ['path']));
+  const valueFiles = helmValueFiles(source).flatMap((file) => (file.startsWith('$') ? [] : [posix.normalize(posix.join(path, file))]));
+  return { repoURL, branch: branchOf(source), path, valueFiles, push: 'direct' };
+}
+
+/**
+ * Multi-source Applications: a chart from a Helm repository whose values come from a `ref` git source, or exactly
+ * one git source with a path. Anything else is ambiguous and needs spec.rollback.git.
+ */
+function fromMultipleSources(sources: Array<Record<string, unknown>>): ChosenSource | string {
+  const byRef = new Map(sources.flatMap((source) => (typeof source.ref === 'string' ? [[source.ref, source] as const] : [])));
+  for (const source of sources) {
+    const referenced = helmValueFiles(source).flatMap((file) => {
+      const match = /^\$([^/]+)\/(.+)$/.exec(file);
+      const target = match?.[1] !== undefined ? byRef.get(match[1]) : undefined;
+      return target && match?.[2] !== undefined ? [{ target, file: posix.normalize(match[2]) }] : [];
+    });
+    const first = referenced[0];
+    const repoURL = first ? stringAt(first.target, ['repoURL']) : undefined;
+    if (first && repoURL !== undefined) {
+      const valueFiles = referenced.filter((entry) => entry.target === first.target).map((entry) => entry.file);
+      const path = normalizeRepoPath(posix.dirname(valueFiles[0] ?? ''));
+      return { repoURL, branch: branchOf(first.target), path, valueFiles, push: 'direct' };
+    }
+  }
+  const withPath = sources.filter((source) => stringAt(source, ['path']) !== undefined && stringAt(source, ['chart']) === undefined);
+  const [only, ...others] = withPath;
+  if (only && others.length === 0) return fromSingleSource(only);
+  return `it has ${withPath.length} git sources with a path; set spec.rollback.git on the Rollout to choose one`;
+}
+
+function helmValueFiles(source: Record<string, unknown>): string[] {
+  return arrayAt(source, ['helm', 'valueFiles']).filter((file): file is string => typeof file === 'string' && !/^https?:\/\//.test(file));
+}
+
+/** targetRevision '' or HEAD follows the default branch. */
+function branchOf(source: Record<string, unknown>): string | undefined {
+  const revision = stringAt(source, ['targetRevision']);
+  if (revision === undefined || revision === '' || revision === 'HEAD') return undefined;
+  return revision.replace(/^refs\/heads\//, '');
+}
+
+function pinnedRevision(branch: string | undefined): string | undefined {
+  if (branch === undefined) return undefined;
+  if (/^[0-9a-f]{40}$/i.test(branch)) return `commit ${branch}`;
+  if (branch.startsWith('refs/tags/')) return `tag ${branch.slice('refs/tags/'.length)}`;
+  return undefined;
+}
+
+/**
+ * Argo CD keeps credentials in labelled secrets no Application names: a `repository` secret whose url is this
+ * repository, else the `repo-creds` template with the longest matching url prefix.
+ */
+async function repositorySecret(reader: ObjectReader, namespace: string, repoURL: string): Promise<SecretRef | undefined> {
+  if (!reader.list) return undefined;
+  const secrets = await reader.list('v1', 'Secret', namespace, `${SECRET_TYPE_LABEL} in (repository,repo-creds)`);
+  const wanted = normalizeRepoUrl(repoURL);
+  const described = secrets.filter(isRecord).map((secret) => ({
+    name: stringAt(secret, ['metadata', 'name']) ?? '',
+    type: stringMapAt(secret, ['metadata', 'labels'])[SECRET_TYPE_LABEL],
+    url: normalizeRepoUrl(secretUrl(secret)),
+  }));
+  const exact = described.find((secret) => secret.type === 'repository' && secret.url === wanted);
+  if (exact) return { namespace, name: exact.name };
+  const templates = described
+    .filter((secret) => secret.type === 'repo-creds' && secret.url.length > 0 && wanted.startsWith(secret.url))
+    .sort((a, b) => b.url.length - a.url.length);
+  return templates[0] ? { namespace, name: templates[0].name } : undefined;
+}
+
+function secretUrl(secret: Record<string, unknown>): string {
+  const plain = stringMapAt(secret, ['stringData']).url;
+  if (plain !== undefined) return plain;
+  const encoded = stringMapAt(secret, ['data']).url;
+  return encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+}

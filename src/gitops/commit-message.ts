@@ -1,0 +1,64 @@
+// The message of Vane's rollback commit: subject, reason, and the trailers that make the commit findable again.
+import type { SiteBinding } from './image-site.js';
+import type { CommitSummary } from './repo-history.js';
+
+export const TRAILER_ROLLOUT = 'Vane-Rollout';
+export const TRAILER_REVERTS = 'Vane-Reverts';
+/** Identifies the failed release, so a commit pushed before a crash is recognised instead of made twice. */
+export const TRAILER_POD_HASH = 'Vane-Pod-Template-Hash';
+
+export interface RollbackContext {
+  rollout: { namespace: string; name: string };
+  failingPodHash: string;
+  /** Why the release was aborted, in a sentence: "analysis run checkout-7f9c-2 failed". */
+  reason: string;
+  analysis?: { run: string; metric?: string };
+  /** The person or pipeline that aborted, when it was not the analysis. */
+  actor?: string;
+}
+
+export function rolloutTrailers(context: RollbackContext): Record<string, string> {
+  return {
+    [TRAILER_ROLLOUT]: `${context.rollout.namespace}/${context.rollout.name}`,
+    [TRAILER_POD_HASH]: context.failingPodHash,
+  };
+}
+
+/** `Revert "<subject>"`, git's own wording, so people and tools recognise it. */
+export function revertMessage(context: RollbackContext, offending: CommitSummary): string {
+  const subject = `Revert "${oneLine(offending.subject)}"`;
+  const intro = `This reverts commit ${offending.sha}.`;
+  return assemble(subject, intro, context, offending);
+}
+
+/** `Roll back <ns>/<rollout> to <stable image>`, for a targeted edit of the image values. */
+export function rollBackMessage(context: RollbackContext, restored: SiteBinding[], offending?: CommitSummary): string {
+  const { namespace, name } = context.rollout;
+  const images = [...new Set(restored.map((binding) => binding.stable))].join(', ');
+  const subject = `Roll back ${namespace}/${name} to ${images}`;
+  const places = restored.map((binding) => `- ${binding.site.describe()}: ${binding.failing} -> ${binding.stable}`).join('\n');
+  const origin = offending ? `\n\nThe failing image came in with ${offending.sha.slice(0, 12)} "${oneLine(offending.subject)}".` : '';
+  return assemble(subject, `Restores the stable image in place:\n${places}${origin}`, context, offending);
+}
+
+function assemble(subject: string, intro: string, context: RollbackContext, offending: CommitSummary | undefined): string {
+  const trailers = { ...rolloutTrailers(context), ...(offending ? { [TRAILER_REVERTS]: offending.sha } : {}) };
+  const trailerBlock = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join('\n');
+  return `${subject}\n\n${intro}\n\n${reasonParagraph(context)}\n\n${trailerBlock}\n`;
+}
+
+function reasonParagraph(context: RollbackContext): string {
+  const { namespace, name } = context.rollout;
+  const lines = [`Vane aborted the release of ${namespace}/${name}: ${oneLine(context.reason)}`];
+  if (context.analysis) {
+    const metric = context.analysis.metric !== undefined ? `, metric ${oneLine(context.analysis.metric)}` : '';
+    lines.push(`Failed analysis: run ${oneLine(context.analysis.run)}${metric}`);
+  }
+  if (context.actor !== undefined) lines.push(`Aborted by: ${oneLine(context.actor)}`);
+  return lines.join('\n');
+}
+
+/** Free text on one line, so it can never form a paragraph of its own or pose as a trailer. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,31 @@
+// The git source a Rollout's manifests come from, as discovered from its spec, Argo CD or Flux, or why there is none.
+import type { SecretRef } from './git-credentials.js';
+
+export interface GitSourceRef {
+  repoURL: string;
+  /** undefined: the remote's default branch. */
+  branch?: string;
+  /** Folder holding the manifests, repository-relative, no leading `./` or trailing `/`; '' is the root. */
+  path: string;
+  /** Helm values files, repository-relative, in the order they apply. */
+  valueFiles: string[];
+  secretRef?: SecretRef;
+  /** `direct` pushes to the branch; `branch` pushes `vane/rollback/...` for someone to merge. */
+  push: 'direct' | 'branch';
+}
+
+export type DiscoveredSource =
+  | {
+      kind: 'git';
+      via: 'spec' | 'argocd' | 'flux';
+      /** What it was discovered from, for messages: "Application argocd/checkout". */
+      origin: string;
+      source: GitSourceRef;
+    }
+  | { kind: 'none'; reason: string };
+
+/** `./apps/checkout/` → `apps/checkout`; `.`, `./` and '' → ''. */
+export function normalizeRepoPath(path: string | undefined): string {
+  const segments = (path ?? '').split('/').filter((segment) => segment !== '' && segment !== '.');
+  return segments.join('/');
+}

@@ -1,0 +1,180 @@
+// Finds, under a GitOps source path, the one place that sets each changed container image of a Rollout.
+import { posix } from 'node:path';
+import { VaneError } from '../errors.js';
+import { helmImageName, helmRepositoryValues, helmValuesAt, HelmImageSite } from './helm-image-site.js';
+import { parseImage } from './image-reference.js';
+import type { ImageSite, SiteBinding } from './image-site.js';
+import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeImageSite } from './kustomize-image-site.js';
+import { containerPath, ManifestImageSite, matchesWorkload, type WorkloadSelector } from './manifest-image-site.js';
+import type { RepoHistory } from './repo-history.js';
+import { parseDocuments } from './yaml-documents.js';
+import { stringAt } from './unstructured.js';
+
+export interface SiteQuery {
+  /** Folder holding the Rollout's manifests ('' for the repository root). */
+  path: string;
+  /** Helm values files, repository-relative, in the order the chart applies them. */
+  valueFiles: readonly string[];
+  rollout: { namespace: string; name: string };
+  /** Container name → image, for the stable and the failing pod templates. */
+  stable: Readonly<Record<string, string>>;
+  failing: Readonly<Record<string, string>>;
+}
+
+interface ContainerChange {
+  container: string;
+  stable: string;
+  failing: string;
+}
+
+interface Candidate {
+  site: ImageSite;
+  image: string | undefined;
+}
+
+/** Containers present in both templates whose image differs: the change a revert has to undo. */
+export function changedContainers(stable: Readonly<Record<string, string>>, failing: Readonly<Record<string, string>>): ContainerChange[] {
+  return Object.entries(failing).flatMap(([container, failingImage]) => {
+    const stableImage = stable[container];
+    return stableImage !== undefined && stableImage !== failingImage ? [{ container, stable: stableImage, failing: failingImage }] : [];
+  });
+}
+
+export async function locateImageSites(repo: RepoHistory, query: SiteQuery): Promise<SiteBinding[]> {
+  const changes = changedContainers(query.stable, query.failing);
+  if (changes.length === 0) {
+    throw new VaneError('InvalidSpec', 'the stable and failing pod templates run the same images; there is no image change to undo in git');
+  }
+  const files = await readYamlFiles(repo, query.path);
+  const valueFiles = await readValueFiles(repo, query, files);
+  return changes.map((change) => ({ ...change, site: bindSite(change, query, files, valueFiles) }));
+}
+
+async function readYamlFiles(repo: RepoHistory, path: string): Promise<Map<string, string>> {
+  const names = (await repo.listFiles(path)).filter((file) => /\.ya?ml$/i.test(file) || posix.basename(file) === 'Kustomization');
+  const entries = await Promise.all(names.map(async (file) => [file, await repo.fileAt('HEAD', file)] as const));
+  return new Map(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+}
+
+/** The Application's value files, preceded by the chart's own values.yaml when the path holds a chart. */
+async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<string, string>): Promise<Map<string, string>> {
+  const chartValues = posix.join(query.path, 'values.yaml');
+  const isChart = (await repo.fileAt('HEAD', posix.join(query.path, 'Chart.yaml'))) !== undefined;
+  const ordered = [...(isChart ? [chartValues] : []), ...query.valueFiles];
+  const result = new Map<string, string>();
+  for (const file of ordered) {
+    const content = files.get(file) ?? (await repo.fileAt('HEAD', file));
+    if (content !== undefined) result.set(file, content);
+  }
+  return result;
+}
+
+function bindSite(change: ContainerChange, query: SiteQuery, files: Map<string, string>, valueFiles: Map<string, string>): ImageSite {
+  const names = new Set([parseImage(change.failing).name, parseImage(change.stable).name]);
+  const helm = helmCandidates(valueFiles, names);
+  if (helm.length > 0) return pickOne(helm, change);
+  const kustomize = kustomizeCandidates(files, names);
+  if (kustomize.length > 0) return pickOne(kustomize, change);
+  return manifestSite(change, query, files, names);
+}
+
+/**
+ * Helm merges values files, later ones winning key by key: the repository may come from the chart's values.yaml and
+ * the tag from an environment's file. The site is the last file that sets the tag (or digest) of a matching mapping.
+ */
+function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Candidate[] {
+  const repositories = new Map<string, { path: string[]; name: string }>();
+  for (const content of valueFiles.values()) {
+    for (const values of helmRepositoryValues(content)) {
+      const name = helmImageName(values);
+      if (name !== undefined) repositories.set(values.path.join('\0'), { path: values.path, name });
+    }
+  }
+  const found: Candidate[] = [];
+  for (const { path, name } of repositories.values()) {
+    const file = names.has(name) ? lastFileSettingVersion(valueFiles, path) : undefined;
+    if (file === undefined) continue;
+    const site = new HelmImageSite(file, path, name);
+    found.push({ site, image: site.imageIn(valueFiles.get(file) ?? '') });
+  }
+  return found;
+}
+
+function lastFileSettingVersion(valueFiles: Map<string, string>, path: string[]): string | undefined {
+  let last: string | undefined;
+  for (const [file, content] of valueFiles) {
+    const values = helmValuesAt(content, path);
+    if (values && (values.tag !== undefined || values.digest !== undefined)) last = file;
+  }
+  return last;
+}
+
+function kustomizeCandidates(files: Map<string, string>, names: Set<string>): Candidate[] {
+  const found: Candidate[] = [];
+  for (const [file, content] of files) {
+    if (!KUSTOMIZATION_FILES.includes(posix.basename(file))) continue;
+    for (const entry of kustomizeImageEntries(content)) {
+      const image = kustomizeImage(entry);
+      if (image !== undefined && names.has(entry.newName ?? entry.name)) found.push({ site: new KustomizeImageSite(file, entry.name), image });
+    }
+  }
+  return found;
+}
+
+function pickOne(candidates: Candidate[], change: ContainerChange): ImageSite {
+  const failing = candidates.filter((candidate) => candidate.image === change.failing);
+  const pool = failing.length > 0 ? failing : candidates;
+  const [first, ...rest] = pool;
+  if (!first) throw new VaneError('NotFound', `no place sets the image of container ${change.container}`);
+  if (rest.length > 0) {
+    const places = pool.map((candidate) => candidate.site.describe()).join(', ');
+    throw new VaneError('Conflict', `the image of container ${change.container} is set in several places: ${places}`);
+  }
+  return first.site;
+}
+
+function manifestSite(change: ContainerChange, query: SiteQuery, files: Map<string, string>, names: Set<string>): ImageSite {
+  const selector: WorkloadSelector = { kind: 'Rollout', name: query.rollout.name, namespace: query.rollout.namespace };
+  const rollout = findOneDocument(files, selector, query.path);
+  const site = containerPath(rollout.doc, change.container)
+    ? new ManifestImageSite(rollout.file, selector, change.container)
+    : workloadRefSite(rollout.doc, change.container, query, files);
+  const image = site.imageIn(files.get(site.file) ?? '');
+  if (image === undefined || !names.has(parseImage(image).name)) {
+    throw new VaneError(
+      'NotFound',
+      `${site.describe()} sets image ${image ?? '(none)'}, neither the stable ${change.stable} nor the failing ${change.failing}; ` +
+        `the image must be set somewhere Vane does not look (a Kustomize base or values outside ${query.path || 'the repository root'})`,
+    );
+  }
+  return site;
+}
+
+function workloadRefSite(rollout: unknown, container: string, query: SiteQuery, files: Map<string, string>): ImageSite {
+  const deploymentName = stringAt(rollout, ['spec', 'workloadRef', 'name']);
+  if (deploymentName === undefined) {
+    throw new VaneError('NotFound', `the Rollout manifest of ${query.rollout.namespace}/${query.rollout.name} has no container ${container}`);
+  }
+  const selector: WorkloadSelector = { kind: 'Deployment', name: deploymentName, namespace: query.rollout.namespace };
+  const deployment = findOneDocument(files, selector, query.path);
+  if (!containerPath(deployment.doc, container)) {
+    throw new VaneError('NotFound', `Deployment ${deploymentName} in ${deployment.file} has no container ${container}`);
+  }
+  return new ManifestImageSite(deployment.file, selector, container);
+}
+
+function findOneDocument(files: Map<string, string>, selector: WorkloadSelector, path: string): { file: string; doc: unknown } {
+  const found: Array<{ file: string; doc: unknown }> = [];
+  for (const [file, content] of files) {
+    for (const doc of parseDocuments(content) ?? []) if (matchesWorkload(doc, selector)) found.push({ file, doc });
+  }
+  const explicit = found.filter((match) => stringAt(match.doc, ['metadata', 'namespace']) !== undefined);
+  const pool = found.length > 1 && explicit.length > 0 ? explicit : found;
+  const [first, ...rest] = pool;
+  const where = `under ${path || 'the repository root'}`;
+  if (!first) throw new VaneError('NotFound', `no ${selector.kind} manifest named ${selector.name} ${where}`);
+  if (rest.length > 0) {
+    throw new VaneError('Conflict', `${pool.length} ${selector.kind} manifests named ${selector.name} ${where}: ${pool.map((m) => m.file).join(', ')}`);
+  }
+  return first;
+}

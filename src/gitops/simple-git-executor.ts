@@ -1,0 +1,428 @@
+// GitExecutor on simple-git 4: cached clones per repository URL, hard sync before each use, push with rebase-retry.
+import { mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { VaneError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { classifyGitFailure, GitCommandError } from './git-failure.js';
+import type { GitCredentials } from './git-credentials.js';
+import {
+  DEFAULT_IDENTITY,
+  type CommitMessageMatch,
+  type GitExecutor,
+  type GitIdentity,
+  type GitWorkspace,
+  type PushResult,
+  type RepositoryAccess,
+} from './git-executor.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './jittered-backoff.js';
+import type { CommitSummary, DiffHunk } from './repo-history.js';
+import { assertSafeRepoUrl, redactUrl, repoCacheKey } from './repo-url.js';
+
+export interface SimpleGitExecutorOptions {
+  /** Directory holding one cached clone per repository URL. */
+  workDir: string;
+  /** Author and committer of Vane's commits; defaults to `Vane <vane@localhost>`. */
+  identity?: GitIdentity;
+  logger?: Logger;
+  /** A git command that prints nothing for this long is killed; defaults to 60 s. */
+  commandTimeoutMs?: number;
+  /** Pushes tried before giving up on a branch that keeps moving; defaults to 5. */
+  pushAttempts?: number;
+  backoff?: BackoffPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** The git program; defaults to `git` on PATH. */
+  gitBinary?: string;
+}
+
+/** Variables git may receive from us; simple-git strips every other GIT_* variable from the environment. */
+const ALLOWED_ENV = [
+  'GIT_TERMINAL_PROMPT',
+  'GIT_SSH_COMMAND',
+  'GIT_ASKPASS',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_KEY_0',
+  'GIT_CONFIG_VALUE_0',
+  'GIT_SSL_NO_VERIFY',
+  'GIT_SSL_CAINFO',
+  'GIT_CEILING_DIRECTORIES',
+];
+
+/** Non-GIT_ variables simple-git guards; inherited ones are dropped rather than passed. */
+const GUARDED_PLAIN_ENV = new Set(['editor', 'pager', 'visual', 'prefix', 'ssh_askpass']);
+
+const WORK_BRANCH = 'vane-work';
+const INTERRUPTED_STATE = ['rebase-merge', 'rebase-apply', 'sequencer', 'MERGE_HEAD', 'REVERT_HEAD', 'CHERRY_PICK_HEAD', 'index.lock'];
+
+const sleepFor = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
+
+export class SimpleGitExecutor implements GitExecutor {
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: SimpleGitExecutorOptions) {
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  async withWorkspace<T>(access: RepositoryAccess, work: (workspace: GitWorkspace) => Promise<T>): Promise<T> {
+    assertSafeRepoUrl(access.url);
+    const key = repoCacheKey(access.url);
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(async () => work(await this.open(key, access)));
+    this.locks.set(key, run);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(key) === run) this.locks.delete(key);
+    }
+  }
+
+  /** A damaged cache (interrupted clone, corrupt objects) is thrown away and cloned again, once. */
+  private async open(key: string, access: RepositoryAccess): Promise<SimpleGitWorkspace> {
+    const dir = join(this.options.workDir, key);
+    try {
+      return await this.openAt(dir, access);
+    } catch (err) {
+      if (!(err instanceof GitCommandError) || err.code !== 'Internal') throw err;
+      this.logger.warn({ repo: redactUrl(access.url), err: err.message }, 'discarding damaged git cache and cloning again');
+      await rm(dir, { recursive: true, force: true });
+      return this.openAt(dir, access);
+    }
+  }
+
+  private async openAt(dir: string, access: RepositoryAccess): Promise<SimpleGitWorkspace> {
+    const fresh = !(await isDirectory(join(dir, '.git')));
+    if (fresh) await this.clone(dir, access);
+    else await clearInterruptedOperations(dir);
+    // The cache directory is keyed by the exact URL, so origin never needs re-pointing.
+    const runner = this.runner(dir, access);
+    if (!fresh) await assertOwnRepository(runner, dir);
+    const branch = access.branch ?? (await defaultBranch(runner, fresh));
+    const workspace = new SimpleGitWorkspace(runner, dir, access.url, branch, this.pushPolicy());
+    // A fresh clone has just fetched everything; a cached one must catch up with the remote first.
+    await workspace.sync({ fetch: !fresh });
+    return workspace;
+  }
+
+  private async clone(dir: string, access: RepositoryAccess): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(this.options.workDir, { recursive: true });
+    this.logger.info({ repo: redactUrl(access.url) }, 'cloning GitOps repository');
+    await this.runner(this.options.workDir, access).run(['clone', '--no-checkout', '--origin', 'origin', '--', access.url, dir], 'clone');
+  }
+
+  private runner(dir: string, access: RepositoryAccess): GitRunner {
+    const identity = this.options.identity ?? DEFAULT_IDENTITY;
+    const git = simpleGit({
+      baseDir: dir,
+      binary: this.options.gitBinary ?? 'git',
+      maxConcurrentProcesses: 1,
+      trimmed: false,
+      config: [
+        `user.name=${identity.name}`,
+        `user.email=${identity.email}`,
+        'commit.gpgSign=false',
+        'core.autocrlf=false',
+        'advice.detachedHead=false',
+      ],
+      timeout: { block: this.options.commandTimeoutMs ?? 60_000 },
+      allowEnvironment: ALLOWED_ENV,
+      unsafe: { allowUnsafeSshCommand: true, allowUnsafeAskPass: true, allowUnsafeConfigPaths: true, allowUnsafeConfigEnvCount: true },
+    }).env(gitEnvironment(access.credentials, resolve(this.options.workDir)));
+    return new GitRunner(git, this.logger.child({ repo: redactUrl(access.url) }));
+  }
+
+  private pushPolicy(): PushPolicy {
+    return {
+      attempts: Math.max(1, this.options.pushAttempts ?? 5),
+      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      sleep: this.options.sleep ?? sleepFor,
+      random: this.options.random ?? Math.random,
+    };
+  }
+}
+
+/**
+ * The process environment minus git's guarded variables, plus isolation from machine config and the credentials.
+ * `ceiling` stops git from wandering into a repository above the cache when a cached clone is damaged.
+ */
+function gitEnvironment(credentials: GitCredentials, ceiling: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const lower = key.toLowerCase();
+    if (value === undefined || lower.startsWith('git_') || GUARDED_PLAIN_ENV.has(lower)) continue;
+    env[key] = value;
+  }
+  // English messages are what git-failure.ts classifies; machine-wide config must not change what Vane does.
+  return { ...env, LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CEILING_DIRECTORIES: ceiling, ...credentials.env };
+}
+
+/** A broken .git makes git search parent directories; the cache must be its own repository or be cloned again. */
+async function assertOwnRepository(runner: GitRunner, dir: string): Promise<void> {
+  const gitDir = await runner.run(['rev-parse', '--absolute-git-dir'], 'rev-parse').catch(() => '');
+  if (gitDir.trim() !== (await realpath(join(dir, '.git')))) {
+    throw new GitCommandError('Internal', 'rev-parse', `the cached clone in ${dir} is damaged`);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Left-overs of an operation a crash interrupted would block the next rebase or revert. */
+async function clearInterruptedOperations(dir: string): Promise<void> {
+  await Promise.all(INTERRUPTED_STATE.map((entry) => rm(join(dir, '.git', entry), { recursive: true, force: true })));
+}
+
+/** The remote's HEAD: as recorded by a fresh clone, or asked of the remote for a cached clone (it may have changed). */
+async function defaultBranch(runner: GitRunner, fresh: boolean): Promise<string> {
+  if (fresh) {
+    const recorded = await runner.run(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], 'symbolic-ref').catch(() => '');
+    const name = recorded.trim().replace(/^refs\/remotes\/origin\//, '');
+    if (name.length > 0) return name;
+  }
+  const output = await runner.run(['ls-remote', '--symref', 'origin', 'HEAD'], 'ls-remote');
+  const match = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(output);
+  if (!match?.[1]) throw new VaneError('NotFound', 'the remote has no default branch (is it empty?)');
+  return match[1];
+}
+
+/** simple-git with logging of every command and failures classified into typed errors. */
+class GitRunner {
+  constructor(
+    private readonly git: SimpleGit,
+    readonly logger: Logger,
+  ) {}
+
+  async run(args: string[], operation: string): Promise<string> {
+    this.logger.debug({ args: args.map(redactUrl) }, 'git');
+    try {
+      return await this.git.raw(args);
+    } catch (err) {
+      throw classifyGitFailure(err, operation);
+    }
+  }
+}
+
+interface PushPolicy {
+  attempts: number;
+  backoff: BackoffPolicy;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+const RECORD = '\x1e';
+const FIELD = '\x1f';
+
+class SimpleGitWorkspace implements GitWorkspace {
+  constructor(
+    private readonly runner: GitRunner,
+    private readonly dir: string,
+    readonly url: string,
+    readonly branch: string,
+    private readonly policy: PushPolicy,
+  ) {}
+
+  private get tracking(): string {
+    return `refs/remotes/origin/${this.branch}`;
+  }
+
+  /** Fetch and hard-reset to the remote branch: whatever a previous attempt left behind is gone. */
+  async sync(options: { fetch: boolean }): Promise<void> {
+    if (options.fetch) await this.fetchBranch(this.branch);
+    else await this.ensureTracking();
+    await this.runner.run(['checkout', '--force', '-B', WORK_BRANCH, this.tracking], 'checkout');
+    if (options.fetch) await this.discardLocalChanges();
+  }
+
+  /** After a clone, a branch that does not exist on the remote has no tracking ref: say so as fetch would. */
+  private async ensureTracking(): Promise<void> {
+    // `--quiet` fails silently, and simple-git only rejects on output to stderr: an empty answer means "no such ref".
+    const sha = await this.runner.run(['rev-parse', '--verify', '--quiet', this.tracking], 'rev-parse').catch(() => '');
+    if (sha.trim() === '') await this.fetchBranch(this.branch);
+  }
+
+  async discardLocalChanges(): Promise<void> {
+    await this.runner.run(['reset', '--hard', this.tracking], 'reset');
+    await this.runner.run(['clean', '--force', '--force', '-d', '-x'], 'clean');
+  }
+
+  async listFiles(dir: string): Promise<string[]> {
+    const pathspec = dir === '' ? [] : ['--', dir];
+    const output = await this.runner.run(['ls-tree', '-r', '-z', '--name-only', 'HEAD', ...pathspec], 'ls-tree');
+    return output.split('\0').filter((name) => name.length > 0);
+  }
+
+  async fileAt(revision: string, path: string): Promise<string | undefined> {
+    try {
+      return await this.runner.run(['cat-file', 'blob', `${revision}:${path}`], 'cat-file');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async log(paths: readonly string[], limit: number): Promise<CommitSummary[]> {
+    const format = `--format=%H${FIELD}%P${FIELD}%s${RECORD}`;
+    const output = await this.runner.run(['log', `--max-count=${limit}`, format, 'HEAD', '--', ...paths], 'log');
+    return records(output).map((record) => {
+      const [sha = '', parents = '', subject = ''] = record.split(FIELD);
+      return { sha, parents: parents.split(' ').filter((parent) => parent.length > 0), subject };
+    });
+  }
+
+  async changedFiles(sha: string): Promise<string[]> {
+    const output = await this.runner.run(['diff-tree', '--no-commit-id', '--name-only', '-r', '-z', '--root', sha], 'diff-tree');
+    return output.split('\0').filter((name) => name.length > 0);
+  }
+
+  async diffHunks(from: string, to: string, path: string): Promise<DiffHunk[]> {
+    const args = ['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', from, to, '--', path];
+    const output = await this.runner.run(args, 'diff');
+    return [...output.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)].map((match) => ({
+      before: { start: Number(match[1]), count: match[2] === undefined ? 1 : Number(match[2]) },
+      after: { start: Number(match[3]), count: match[4] === undefined ? 1 : Number(match[4]) },
+    }));
+  }
+
+  async head(): Promise<string> {
+    return (await this.runner.run(['rev-parse', 'HEAD'], 'rev-parse')).trim();
+  }
+
+  async findCommitWithTrailers(revision: string, trailers: Readonly<Record<string, string>>): Promise<CommitMessageMatch | undefined> {
+    const wanted = Object.entries(trailers);
+    const greps = wanted.map(([key, value]) => `--grep=${key}: ${value}`);
+    const format = `--format=%H${FIELD}%s${FIELD}%(trailers:only,unfold)${RECORD}`;
+    const args = ['log', '--max-count=100', '--fixed-strings', '--all-match', ...greps, format, revision, '--'];
+    const output = await this.runner.run(args, 'log');
+    for (const record of records(output)) {
+      const [sha = '', subject = '', block = ''] = record.split(FIELD);
+      const found = parseTrailers(block);
+      if (wanted.every(([key, value]) => found[key] === value)) return { sha, subject, trailers: found };
+    }
+    return undefined;
+  }
+
+  async fetchRemoteBranch(branch: string): Promise<string | undefined> {
+    const output = await this.runner.run(['ls-remote', '--heads', 'origin', `refs/heads/${branch}`], 'ls-remote');
+    if (output.trim().length === 0) return undefined;
+    await this.fetchBranch(branch);
+    return (await this.runner.run(['rev-parse', `refs/remotes/origin/${branch}`], 'rev-parse')).trim();
+  }
+
+  async revertWithoutCommit(sha: string): Promise<'applied' | 'conflict'> {
+    try {
+      await this.runner.run(['revert', '--no-commit', sha], 'revert');
+      return 'applied';
+    } catch (err) {
+      await this.runner.run(['revert', '--abort'], 'revert --abort').catch(() => undefined);
+      await this.discardLocalChanges();
+      if (err instanceof GitCommandError && err.code === 'Internal' && /conflict|could not revert/i.test(err.message)) return 'conflict';
+      throw err;
+    }
+  }
+
+  async writeFile(path: string, content: string): Promise<void> {
+    const target = resolve(this.dir, path);
+    const inside = relative(this.dir, target);
+    const first = inside.split(sep)[0];
+    if (inside === '' || isAbsolute(inside) || first === '..' || first === '.git') {
+      throw new VaneError('InvalidSpec', `refusing to write outside the work tree: ${path}`);
+    }
+    await writeFile(target, content);
+  }
+
+  async commitAll(message: string): Promise<string> {
+    // The message goes through a file: `-m` would put the whole text into argv.
+    const messageFile = join(this.dir, '.git', 'VANE_COMMIT_MSG');
+    await writeFile(messageFile, message);
+    // Commands that print nothing cost simple-git an extra 50 ms wait, hence --verbose and no --quiet.
+    await this.runner.run(['add', '--all', '--verbose'], 'add');
+    await this.runner.run(['commit', '--no-verify', '--cleanup=whitespace', `--file=${messageFile}`], 'commit');
+    return this.head();
+  }
+
+  async push(branch: string): Promise<PushResult> {
+    let rebased = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const failure = await this.tryPush(branch);
+      if (!failure) return { commit: await this.head(), attempts: attempt, rebased };
+      if (!failure.isStalePush) throw failure;
+      if (attempt >= this.policy.attempts) {
+        throw new VaneError('Conflict', `${branch} kept moving: ${attempt} pushes were rejected as non-fast-forward; nothing was forced`, {
+          cause: failure,
+        });
+      }
+      await this.policy.sleep(backoffDelay(this.policy.backoff, attempt, this.policy.random));
+      await this.fetchBranch(branch);
+      await this.rebaseOnto(`refs/remotes/origin/${branch}`, branch);
+      rebased = true;
+      const upstream = (await this.runner.run(['rev-parse', `refs/remotes/origin/${branch}`], 'rev-parse')).trim();
+      if ((await this.head()) === upstream) return { commit: undefined, attempts: attempt, rebased };
+    }
+  }
+
+  private async tryPush(branch: string): Promise<GitCommandError | undefined> {
+    try {
+      await this.runner.run(['push', 'origin', `HEAD:refs/heads/${branch}`], 'push');
+      return undefined;
+    } catch (err) {
+      return classifyGitFailure(err, 'push');
+    }
+  }
+
+  private async rebaseOnto(upstream: string, branch: string): Promise<void> {
+    try {
+      await this.runner.run(['rebase', upstream], 'rebase');
+    } catch (err) {
+      const conflicted = await this.runner.run(['diff', '--name-only', '--diff-filter=U'], 'diff').catch(() => '');
+      await this.runner.run(['rebase', '--abort'], 'rebase --abort').catch(() => undefined);
+      const files = conflicted.split('\n').filter((name) => name.length > 0);
+      const where = files.length > 0 ? ` in ${files.join(', ')}` : '';
+      throw new VaneError(
+        'Conflict',
+        `the push to ${branch} was rejected and rebasing onto the new remote head conflicts${where}; nothing was pushed and nothing was forced`,
+        { cause: err },
+      );
+    }
+  }
+
+  private async fetchBranch(branch: string): Promise<void> {
+    const refspec = `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+    try {
+      await this.runner.run(['fetch', '--prune', '--no-tags', 'origin', refspec], 'fetch');
+    } catch (err) {
+      if (err instanceof GitCommandError && err.code === 'NotFound' && (await this.isTag(branch))) {
+        throw new VaneError('InvalidSpec', `${branch} is a tag, not a branch; a revert can only be pushed to a branch`);
+      }
+      throw err;
+    }
+  }
+
+  private async isTag(name: string): Promise<boolean> {
+    const output = await this.runner.run(['ls-remote', '--tags', 'origin', `refs/tags/${name}`], 'ls-remote').catch(() => '');
+    return output.trim().length > 0;
+  }
+}
+
+function records(output: string): string[] {
+  return output
+    .split(RECORD)
+    .map((record) => record.replace(/^\n+/, ''))
+    .filter((record) => record.length > 0);
+}
+
+function parseTrailers(block: string): Record<string, string> {
+  const trailers: Record<string, string> = {};
+  for (const line of block.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) trailers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return trailers;
+}
