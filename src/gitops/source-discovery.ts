@@ -17,9 +17,9 @@ export async function discoverSource(rollout: Rollout, reader: ObjectReader, opt
   const explicit = fromSpec(rollout);
   if (explicit) return explicit;
   const argo = await discoverFromArgoCD(rollout, reader, options.argoCD);
-  if (argo.kind !== 'unclaimed') return argo;
+  if (argo.kind !== 'unclaimed') return withSpecOverrides(argo, rollout);
   const flux = await discoverFromFlux(rollout, reader);
-  if (flux.kind !== 'unclaimed') return flux;
+  if (flux.kind !== 'unclaimed') return withSpecOverrides(flux, rollout);
   const nearMiss = argo.note !== undefined ? ` (${argo.note})` : '';
   return {
     kind: 'none',
@@ -31,7 +31,7 @@ export async function discoverSource(rollout: Rollout, reader: ObjectReader, opt
 
 function fromSpec(rollout: Rollout): DiscoveredSource | undefined {
   const git = rollout.spec.rollback?.git;
-  if (!git) return undefined;
+  if (!git?.repoURL) return undefined;
   const namespace = rollout.metadata.namespace ?? 'default';
   return {
     kind: 'git',
@@ -43,6 +43,23 @@ function fromSpec(rollout: Rollout): DiscoveredSource | undefined {
       path: normalizeRepoPath(git.path),
       valueFiles: [],
       push: git.push ?? 'direct',
+      ...(git.secretRef ? { secretRef: { namespace, name: git.secretRef.name } } : {}),
+    },
+  };
+}
+
+/** `spec.rollback.git` without a repoURL refines a discovered source: push mode, branch, path, credentials. */
+function withSpecOverrides(found: DiscoveredSource, rollout: Rollout): DiscoveredSource {
+  const git = rollout.spec.rollback?.git;
+  if (found.kind !== 'git' || !git) return found;
+  const namespace = rollout.metadata.namespace ?? 'default';
+  return {
+    ...found,
+    source: {
+      ...found.source,
+      ...(git.branch !== undefined ? { branch: git.branch } : {}),
+      ...(git.path !== undefined ? { path: normalizeRepoPath(git.path) } : {}),
+      ...(git.push !== undefined ? { push: git.push } : {}),
       ...(git.secretRef ? { secretRef: { namespace, name: git.secretRef.name } } : {}),
     },
   };

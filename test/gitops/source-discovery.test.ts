@@ -160,6 +160,13 @@ describe('discoverSource: Flux', () => {
     });
   });
 
+  it('given Flux labels and spec.rollback.git without repoURL, when discovering, then the discovered source takes the spec push mode', async () => {
+    const base = rollout('shop', 'fleet-checkout');
+    const refined = { ...base, spec: { ...base.spec, rollback: { git: { push: 'branch' as const } } } };
+    const found = await discoverSource(refined, reader);
+    expect(found).toMatchObject({ kind: 'git', via: 'flux', source: { repoURL: 'ssh://git@github.com/acme/fleet', branch: 'main', push: 'branch' } });
+  });
+
   it('given a GitRepository following a tag, when discovering, then there is no source and the reason names the tag', async () => {
     const found = await discoverSource(rollout('apps', 'podinfo'), reader);
     expect(found).toEqual({ kind: 'none', reason: 'GitRepository apps/podinfo is pinned to tag 6.5.0; a revert cannot be pushed there' });
