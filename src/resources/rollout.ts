@@ -150,7 +150,8 @@ export interface RollbackSpec {
 }
 
 export interface GitSource {
-  repoURL: string;
+  /** Absent: discovered from Argo CD or Flux; the other fields then override what was discovered. */
+  repoURL?: string;
   branch?: string;
   /** Folder in the repository holding this Rollout's manifests; defaults to the root. */
   path?: string;
@@ -202,6 +203,8 @@ export interface RollbackRecord {
     repoURL?: string;
     commit?: string;
     revertedCommit?: string;
+    /** The failed release this record is about, so a second abort of the same release never reverts twice. */
+    failingPodHash?: string;
     branch?: string;
     message?: string;
   };

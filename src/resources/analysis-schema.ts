@@ -1,0 +1,136 @@
+// Structural schemas of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun, for their CRDs.
+import { array, boolean, integer, intOrString, object, string, type JSONSchemaProps } from './json-schema.js';
+import { resourceSchema, secretKeySelectorSchema, timestamp } from './meta-schema.js';
+
+const duration = (description: string): JSONSchemaProps => intOrString({ description });
+const limit = (description: string): JSONSchemaProps => integer({ minimum: 0, description });
+
+const templateArgument = object(
+  {
+    name: string(),
+    value: string(),
+    valueFrom: object({
+      secretKeyRef: secretKeySelectorSchema,
+      fieldRef: object({ fieldPath: string() }, { required: ['fieldPath'] }),
+    }),
+  },
+  { required: ['name'] },
+);
+
+const header = object(
+  {
+    key: string(),
+    value: string(),
+    valueFrom: object({ secretKeyRef: secretKeySelectorSchema }, { required: ['secretKeyRef'] }),
+  },
+  { required: ['key'] },
+);
+
+const prometheus = object(
+  {
+    address: string({ description: 'Base URL of the Prometheus HTTP API.' }),
+    query: string(),
+    timeout: duration('Per-query timeout; defaults to 30s.'),
+    range: object(
+      { lookback: duration('How far back the range query reaches.'), step: duration('Range query resolution.') },
+      { required: ['lookback', 'step'] },
+    ),
+    headers: array(header),
+    authentication: object({ bearerTokenSecretRef: secretKeySelectorSchema }),
+  },
+  { required: ['address', 'query'] },
+);
+
+const web = object(
+  {
+    url: string(),
+    method: string({ enum: ['GET', 'POST'] }),
+    headers: array(header),
+    body: string(),
+    jsonPath: string(),
+    timeout: duration('Request timeout.'),
+  },
+  { required: ['url'] },
+);
+
+const metric = object(
+  {
+    name: string({ minLength: 1 }),
+    interval: duration('Time between measurements.'),
+    initialDelay: duration('Wait before the first measurement.'),
+    count: integer({ minimum: 1 }),
+    successCondition: string({ description: 'CEL over `result`, e.g. `result[0] < 0.01`.' }),
+    failureCondition: string({ description: 'CEL over `result`.' }),
+    failureLimit: limit('Failed measurements tolerated; defaults to 0.'),
+    inconclusiveLimit: limit('Inconclusive measurements tolerated; defaults to 0.'),
+    consecutiveErrorLimit: limit('Consecutive errors tolerated; defaults to 4.'),
+    dryRun: boolean(),
+    provider: object({ prometheus, web }),
+  },
+  { required: ['name', 'provider'] },
+);
+
+const templateSpecProperties: Record<string, JSONSchemaProps> = {
+  args: array(templateArgument),
+  metrics: array(metric, { minItems: 1 }),
+  measurementRetention: array(
+    object({ metricName: string(), limit: integer({ minimum: 1 }) }, { required: ['metricName', 'limit'] }),
+  ),
+};
+
+const phase = string({ enum: ['Pending', 'Running', 'Successful', 'Failed', 'Error', 'Inconclusive'] });
+
+const measurement = object(
+  {
+    phase: string({ enum: ['Running', 'Successful', 'Failed', 'Error', 'Inconclusive'] }),
+    startedAt: timestamp,
+    finishedAt: timestamp,
+    value: string(),
+    message: string(),
+  },
+  { required: ['phase', 'startedAt'] },
+);
+
+const counters = ['count', 'successful', 'failed', 'inconclusive', 'error'];
+
+const metricResult = object(
+  {
+    name: string(),
+    phase,
+    ...Object.fromEntries(counters.map((c) => [c, integer({ minimum: 0 })])),
+    consecutiveError: integer({ minimum: 0 }),
+    dryRun: boolean(),
+    message: string(),
+    measurements: array(measurement),
+  },
+  { required: ['name', 'phase', ...counters, 'consecutiveError', 'measurements'] },
+);
+
+const analysisRunStatus = object(
+  {
+    phase,
+    message: string(),
+    startedAt: timestamp,
+    metricResults: array(metricResult),
+    dryRunSummary: object(Object.fromEntries(counters.map((c) => [c, integer({ minimum: 0 })])), {
+      required: counters,
+    }),
+  },
+  { required: ['phase'] },
+);
+
+export const analysisTemplateSchema: JSONSchemaProps = resourceSchema(
+  { spec: object(templateSpecProperties, { required: ['metrics'] }) },
+  ['spec'],
+);
+
+export const analysisRunSchema: JSONSchemaProps = resourceSchema(
+  {
+    spec: object(
+      { ...templateSpecProperties, terminate: boolean({ description: 'Set when the run is no longer needed.' }) },
+      { required: ['metrics'] },
+    ),
+    status: analysisRunStatus,
+  },
+  ['spec'],
+);

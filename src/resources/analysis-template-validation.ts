@@ -1,0 +1,215 @@
+// Validation of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun specs beyond what the schema says.
+import type { AnalysisRun, AnalysisTemplate } from './analysis.js';
+import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
+import { assertNoFieldErrors, type FieldError } from './field-error.js';
+import { checkResourceHeader } from './resource-header.js';
+
+const PROVIDERS = ['prometheus', 'web'] as const;
+/** `{{args.name}}` placeholders, substituted by the analysis layer when a run measures. */
+const ARG_PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
+const HAS_PLACEHOLDER = /\{\{\s*args\./;
+
+/** Templates declare arguments for the Rollout to fill; a run holds them resolved. */
+type Mode = 'template' | 'run';
+
+interface MetricContext {
+  mode: Mode;
+  argNames: ReadonlySet<string>;
+}
+
+/** Every problem with `obj` as an AnalysisTemplate or ClusterAnalysisTemplate; empty when it is valid. */
+export function validateAnalysisTemplate(obj: unknown): FieldError[] {
+  return validate(obj, ['AnalysisTemplate', 'ClusterAnalysisTemplate'], 'template');
+}
+
+/** Every problem with `obj` as a ClusterAnalysisTemplate (the kind must be exactly that). */
+export function validateClusterAnalysisTemplate(obj: unknown): FieldError[] {
+  return validate(obj, ['ClusterAnalysisTemplate'], 'template');
+}
+
+/** Every problem with `obj` as an AnalysisRun: the template rules, with arguments already resolved. */
+export function validateAnalysisRun(obj: unknown): FieldError[] {
+  return validate(obj, ['AnalysisRun'], 'run');
+}
+
+export function assertValidAnalysisTemplate(obj: unknown): asserts obj is AnalysisTemplate {
+  assertNoFieldErrors('AnalysisTemplate', validateAnalysisTemplate(obj));
+}
+
+export function assertValidAnalysisRun(obj: unknown): asserts obj is AnalysisRun {
+  assertNoFieldErrors('AnalysisRun', validateAnalysisRun(obj));
+}
+
+function validate(obj: unknown, kinds: readonly string[], mode: Mode): FieldError[] {
+  const c = new FieldChecker();
+  const spec = checkResourceHeader(c, obj, kinds);
+  if (spec !== undefined) checkSpec(c, spec, 'spec', mode);
+  return c.errors;
+}
+
+function checkSpec(c: FieldChecker, spec: Fields, path: string, mode: Mode): void {
+  const argsPath = childPath(path, 'args');
+  const args = c.list(spec.args, argsPath) ?? [];
+  args.forEach((a, i) => checkArgument(c, a, indexPath(argsPath, i), mode));
+  c.unique(args, argsPath, 'name');
+  const argNames = new Set(args.flatMap((a) => (isFields(a) && typeof a.name === 'string' ? [a.name] : [])));
+  const metricsPath = childPath(path, 'metrics');
+  const metrics = c.list(spec.metrics, metricsPath, { required: true, nonEmpty: true }) ?? [];
+  metrics.forEach((m, i) => checkMetric(c, m, indexPath(metricsPath, i), { mode, argNames }));
+  c.unique(metrics, metricsPath, 'name');
+  checkRetention(c, spec.measurementRetention, childPath(path, 'measurementRetention'), metrics);
+  if (mode === 'run') c.boolean(spec.terminate, childPath(path, 'terminate'));
+}
+
+// ---- arguments -----------------------------------------------------------------------------------------------
+
+function checkArgument(c: FieldChecker, value: unknown, path: string, mode: Mode): void {
+  const arg = c.object(value, path, { required: true });
+  if (arg === undefined) return;
+  c.string(arg.name, childPath(path, 'name'), { required: true });
+  c.string(arg.value, childPath(path, 'value'));
+  if (arg.value !== undefined && arg.valueFrom !== undefined) c.add(path, 'must set only one of value, valueFrom');
+  if (mode === 'run' && arg.value === undefined && arg.valueFrom === undefined) {
+    c.add(childPath(path, 'value'), 'is required: a run holds its arguments resolved');
+  }
+  checkArgumentSource(c, arg.valueFrom, childPath(path, 'valueFrom'), mode);
+}
+
+function checkArgumentSource(c: FieldChecker, value: unknown, path: string, mode: Mode): void {
+  const from = c.object(value, path);
+  if (from === undefined) return;
+  const kind = c.exactlyOne(from, path, ['secretKeyRef', 'fieldRef']);
+  if (kind === 'secretKeyRef') checkSecretKeyRef(c, from.secretKeyRef, childPath(path, kind));
+  if (kind !== 'fieldRef') return;
+  if (mode === 'run') c.add(childPath(path, kind), 'must be resolved to a value before the run is created');
+  const ref = c.object(from.fieldRef, childPath(path, kind), { required: true });
+  c.string(ref?.fieldPath, childPath(path, 'fieldRef.fieldPath'), { required: true });
+}
+
+function checkSecretKeyRef(c: FieldChecker, value: unknown, path: string): void {
+  const ref = c.object(value, path, { required: true });
+  if (ref === undefined) return;
+  c.string(ref.name, childPath(path, 'name'), { required: true });
+  c.string(ref.key, childPath(path, 'key'), { required: true });
+}
+
+// ---- metrics -------------------------------------------------------------------------------------------------
+
+function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const metric = c.object(value, path, { required: true });
+  if (metric === undefined) return;
+  c.string(metric.name, childPath(path, 'name'), { required: true });
+  const intervalPath = childPath(path, 'interval');
+  c.duration(metric.interval, intervalPath, { positive: true });
+  c.duration(metric.initialDelay, childPath(path, 'initialDelay'));
+  const count = c.integer(metric.count, childPath(path, 'count'), { min: 1 });
+  if (count !== undefined && count > 1 && metric.interval === undefined) {
+    c.add(intervalPath, 'is required when count is greater than 1');
+  }
+  c.string(metric.successCondition, childPath(path, 'successCondition'));
+  c.string(metric.failureCondition, childPath(path, 'failureCondition'));
+  for (const limit of ['failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit']) {
+    c.integer(metric[limit], childPath(path, limit), { min: 0 });
+  }
+  c.boolean(metric.dryRun, childPath(path, 'dryRun'));
+  checkProvider(c, metric.provider, childPath(path, 'provider'), ctx);
+}
+
+function checkProvider(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const provider = c.object(value, path, { required: true });
+  if (provider === undefined) return;
+  if (c.unknownKeys(provider, path, PROVIDERS, 'provider') > 0) return;
+  const kind = c.exactlyOne(provider, path, PROVIDERS);
+  if (kind === 'prometheus') checkPrometheus(c, provider.prometheus, childPath(path, kind), ctx);
+  if (kind === 'web') checkWeb(c, provider.web, childPath(path, kind), ctx);
+}
+
+function checkPrometheus(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const prom = c.object(value, path, { required: true });
+  if (prom === undefined) return;
+  checkUrl(c, prom.address, childPath(path, 'address'), ctx);
+  checkTemplated(c, prom.query, childPath(path, 'query'), ctx, true);
+  c.duration(prom.timeout, childPath(path, 'timeout'), { positive: true });
+  const rangePath = childPath(path, 'range');
+  const range = c.object(prom.range, rangePath);
+  if (range !== undefined) {
+    c.duration(range.lookback, childPath(rangePath, 'lookback'), { required: true, positive: true });
+    c.duration(range.step, childPath(rangePath, 'step'), { required: true, positive: true });
+  }
+  checkHeaders(c, prom.headers, childPath(path, 'headers'), ctx);
+  const authPath = childPath(path, 'authentication');
+  const auth = c.object(prom.authentication, authPath);
+  if (auth?.bearerTokenSecretRef !== undefined) {
+    checkSecretKeyRef(c, auth.bearerTokenSecretRef, childPath(authPath, 'bearerTokenSecretRef'));
+  }
+}
+
+function checkWeb(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const web = c.object(value, path, { required: true });
+  if (web === undefined) return;
+  checkUrl(c, web.url, childPath(path, 'url'), ctx);
+  const method = c.oneOf(web.method, childPath(path, 'method'), ['GET', 'POST']);
+  checkHeaders(c, web.headers, childPath(path, 'headers'), ctx);
+  const body = checkTemplated(c, web.body, childPath(path, 'body'), ctx, false);
+  if (body !== undefined && method !== 'POST') c.add(childPath(path, 'body'), 'may only be set when method is POST');
+  const jsonPath = c.string(web.jsonPath, childPath(path, 'jsonPath'));
+  if (jsonPath !== undefined && !jsonPath.startsWith('$')) c.add(childPath(path, 'jsonPath'), 'must start with "$"');
+  c.duration(web.timeout, childPath(path, 'timeout'), { positive: true });
+}
+
+function checkHeaders(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const headers = c.list(value, path) ?? [];
+  headers.forEach((h, i) => {
+    const headerPath = indexPath(path, i);
+    const header = c.object(h, headerPath, { required: true });
+    if (header === undefined) return;
+    c.string(header.key, childPath(headerPath, 'key'), { required: true });
+    const source = c.exactlyOne(header, headerPath, ['value', 'valueFrom']);
+    if (source === 'value') checkTemplated(c, header.value, childPath(headerPath, 'value'), ctx, false);
+    if (source !== 'valueFrom') return;
+    const from = c.object(header.valueFrom, childPath(headerPath, 'valueFrom'), { required: true });
+    if (from !== undefined) checkSecretKeyRef(c, from.secretKeyRef, childPath(headerPath, 'valueFrom.secretKeyRef'));
+  });
+}
+
+/** An http(s) URL; when it holds `{{args.x}}` placeholders only the placeholders can be checked here. */
+function checkUrl(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const url = checkTemplated(c, value, path, ctx, true);
+  if (url === undefined || HAS_PLACEHOLDER.test(url)) return;
+  if (!/^https?:\/\/[^\s/]+/.test(url)) c.add(path, 'must be an http:// or https:// URL');
+}
+
+/** A string that may carry `{{args.x}}` placeholders, each of which must name a declared argument. */
+function checkTemplated(
+  c: FieldChecker,
+  value: unknown,
+  path: string,
+  ctx: MetricContext,
+  required: boolean,
+): string | undefined {
+  const text = c.string(value, path, { required });
+  if (text === undefined) return undefined;
+  for (const match of text.matchAll(ARG_PLACEHOLDER)) {
+    const name = match[1] ?? '';
+    if (!ctx.argNames.has(name)) c.add(path, `refers to undeclared argument ${JSON.stringify(name)}`);
+  }
+  return text;
+}
+
+// ---- retention (names are checked only against a non-empty metrics list) ------------------------------------
+
+function checkRetention(c: FieldChecker, value: unknown, path: string, metrics: readonly unknown[]): void {
+  const entries = c.list(value, path) ?? [];
+  const names = new Set(metrics.flatMap((m) => (isFields(m) && typeof m.name === 'string' ? [m.name] : [])));
+  entries.forEach((e, i) => {
+    const entryPath = indexPath(path, i);
+    const entry = c.object(e, entryPath, { required: true });
+    if (entry === undefined) return;
+    const name = c.string(entry.metricName, childPath(entryPath, 'metricName'), { required: true });
+    if (name !== undefined && names.size > 0 && !names.has(name)) {
+      c.add(childPath(entryPath, 'metricName'), `does not name a metric of this spec: ${JSON.stringify(name)}`);
+    }
+    c.integer(entry.limit, childPath(entryPath, 'limit'), { required: true, min: 1 });
+  });
+  c.unique(entries, path, 'metricName');
+}

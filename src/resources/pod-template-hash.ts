@@ -1,0 +1,70 @@
+// Identity of a pod template: a stable short hash (as ReplicaSet names carry) and the images it runs.
+import type { PodTemplateSpec } from './meta.js';
+
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+
+/** Kubernetes' rand.SafeEncodeString alphabet: no vowels, no look-alike characters. */
+const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+const FNV_OFFSET_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1a (32 bit) of the template's canonical JSON, rendered like ReplicaSet name suffixes: the decimal
+ * digits of the hash mapped through the safe alphabet (at most 10 characters). The pod-template-hash label
+ * is ignored so that a template read back from a ReplicaSet hashes the same as the one in the Rollout.
+ */
+export function podTemplateHash(template: PodTemplateSpec): string {
+  const hash = fnv1a32(new TextEncoder().encode(canonicalJson(withoutHashLabel(template))));
+  return safeEncode(String(hash));
+}
+
+/** Container name → image, for init containers and containers alike (names are unique within a pod). */
+export function templateImages(template: PodTemplateSpec): Record<string, string> {
+  const images: Record<string, string> = {};
+  const initContainers = Array.isArray(template.spec.initContainers) ? (template.spec.initContainers as unknown[]) : [];
+  for (const container of [...initContainers, ...template.spec.containers]) {
+    if (!isNamedContainer(container)) continue;
+    if (typeof container.image === 'string') images[container.name] = container.image;
+  }
+  return images;
+}
+
+/** JSON with object keys sorted at every level; `undefined` members are dropped as JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted;
+}
+
+function withoutHashLabel(template: PodTemplateSpec): PodTemplateSpec {
+  const labels = template.metadata?.labels;
+  if (labels === undefined || !(POD_TEMPLATE_HASH_LABEL in labels)) return template;
+  const { [POD_TEMPLATE_HASH_LABEL]: _ignored, ...rest } = labels;
+  return { ...template, metadata: { ...template.metadata, labels: rest } };
+}
+
+function fnv1a32(bytes: Uint8Array): number {
+  let hash = FNV_OFFSET_BASIS;
+  for (const byte of bytes) {
+    hash ^= byte;
+    hash = Math.imul(hash, FNV_PRIME) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+function safeEncode(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += SAFE_ALPHABET[text.charCodeAt(i) % SAFE_ALPHABET.length] ?? '';
+  return out;
+}
+
+function isNamedContainer(value: unknown): value is { name: string; image?: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string';
+}

@@ -1,0 +1,511 @@
+import { describe, expect, it } from 'vitest';
+import type { VaneError } from '../errors.js';
+import { formatFieldErrors, InvalidSpecError, type FieldError } from './field-error.js';
+import { blueGreenRollout, canaryRollout, loose, type Loose } from './fixtures/rollouts.js';
+import { assertValidRollout, validateRollout } from './rollout-validation.js';
+
+const CANARY = 'spec.strategy.canary';
+const STEPS = `${CANARY}.steps`;
+const BG = 'spec.strategy.blueGreen';
+const DURATION_RULE = 'must be a non-negative integer of seconds or a duration string like "30s", "5m", "1h"';
+
+interface Case {
+  name: string;
+  base: () => Loose;
+  breakIt: (r: Loose) => void;
+  errors: FieldError[];
+}
+
+const canary = (): Loose => loose(canaryRollout());
+const blueGreen = (): Loose => loose(blueGreenRollout());
+const err = (path: string, message: string): FieldError => ({ path, message });
+
+const cases: Case[] = [
+  // steps
+  {
+    name: 'a negative weight',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[0] = { setWeight: -10 }),
+    errors: [err(`${STEPS}[0].setWeight`, 'must be between 0 and 100')],
+  },
+  {
+    name: 'a weight above 100',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[4] = { setWeight: 150 }),
+    errors: [err(`${STEPS}[4].setWeight`, 'must be between 0 and 100')],
+  },
+  {
+    name: 'a fractional weight',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[0] = { setWeight: 12.5 }),
+    errors: [err(`${STEPS}[0].setWeight`, 'must be an integer')],
+  },
+  {
+    name: 'pause.duration "ten"',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[1].pause.duration = 'ten'),
+    errors: [err(`${STEPS}[1].pause.duration`, DURATION_RULE)],
+  },
+  {
+    name: 'a negative pause.duration',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[1].pause.duration = -5),
+    errors: [err(`${STEPS}[1].pause.duration`, DURATION_RULE)],
+  },
+  {
+    name: 'a pause written as `pause:` (null)',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[5] = { pause: null }),
+    errors: [err(`${STEPS}[5].pause`, 'must be an object: write `pause: {}` to wait for a person')],
+  },
+  {
+    name: 'an unknown step kind',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[1] = { setWieght: 20 }),
+    errors: [err(`${STEPS}[1]`, 'unknown step kind "setWieght"')],
+  },
+  {
+    name: 'a step with two kinds',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[0] = { setWeight: 10, pause: {} }),
+    errors: [
+      err(`${STEPS}[0]`, 'must set only one of setWeight, pause, analysis, setCanaryScale, found setWeight and pause'),
+    ],
+  },
+  {
+    name: 'an empty step',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[0] = {}),
+    errors: [err(`${STEPS}[0]`, 'must set one of setWeight, pause, analysis, setCanaryScale')],
+  },
+  {
+    name: 'an analysis step without templates',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[2].analysis.templates = []),
+    errors: [err(`${STEPS}[2].analysis.templates`, 'must not be empty')],
+  },
+  {
+    name: 'an analysis template reference without templateName',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[2].analysis.templates = [{ clusterScope: true }]),
+    errors: [err(`${STEPS}[2].analysis.templates[0].templateName`, 'is required')],
+  },
+  {
+    name: 'analysis args with a repeated name',
+    base: canary,
+    breakIt: (r) => r.spec.strategy.canary.steps[2].analysis.args.push({ name: 'service', value: 'x' }),
+    errors: [err(`${STEPS}[2].analysis.args[1].name`, 'duplicate name "service"')],
+  },
+  {
+    name: 'an analysis arg with both value and valueFrom',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.analysis.args[0].value = 'abc'),
+    errors: [err(`${CANARY}.analysis.args[0]`, 'must set only one of value, valueFrom, found value and valueFrom')],
+  },
+  {
+    name: 'an analysis arg with an unknown podTemplateHashValue',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.analysis.args[0].valueFrom.podTemplateHashValue = 'Canary'),
+    errors: [err(`${CANARY}.analysis.args[0].valueFrom.podTemplateHashValue`, 'must be one of "Stable", "Latest", got "Canary"')],
+  },
+  {
+    name: 'setCanaryScale without trafficRouting',
+    base: canary,
+    breakIt: (r) => delete r.spec.strategy.canary.trafficRouting,
+    errors: [err(`${STEPS}[3].setCanaryScale`, 'requires spec.strategy.canary.trafficRouting')],
+  },
+  {
+    name: 'setCanaryScale with both replicas and weight',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.steps[3].setCanaryScale.replicas = 2),
+    errors: [
+      err(`${STEPS}[3].setCanaryScale`, 'must set only one of replicas, weight, matchTrafficWeight, found replicas and weight'),
+    ],
+  },
+  // strategy
+  {
+    name: 'both canary and blueGreen',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.blueGreen = { activeService: 'shop' }),
+    errors: [err('spec.strategy', 'must set only one of canary, blueGreen, found canary and blueGreen')],
+  },
+  {
+    name: 'neither canary nor blueGreen',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy = {}),
+    errors: [err('spec.strategy', 'must set one of canary, blueGreen')],
+  },
+  {
+    name: 'an unknown strategy',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy = { rollingUpdate: {} }),
+    errors: [err('spec.strategy', 'unknown strategy "rollingUpdate"')],
+  },
+  {
+    name: 'a missing strategy',
+    base: canary,
+    breakIt: (r) => delete r.spec.strategy,
+    errors: [err('spec.strategy', 'is required')],
+  },
+  {
+    name: 'canaryService equal to stableService',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.canaryService = 'shop-stable'),
+    errors: [err(`${CANARY}.canaryService`, 'must differ from stableService')],
+  },
+  {
+    name: 'background analysis starting after the last step',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.analysis.startingStep = 6),
+    errors: [err(`${CANARY}.analysis.startingStep`, 'must be less than the number of steps (6)')],
+  },
+  {
+    name: 'background analysis with a negative startingStep',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.analysis.startingStep = -1),
+    errors: [err(`${CANARY}.analysis.startingStep`, 'must be greater than or equal to 0')],
+  },
+  {
+    name: 'maxSurge and maxUnavailable both 0',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.maxSurge = '0%'),
+    errors: [err(`${CANARY}.maxUnavailable`, 'must not be 0 when maxSurge is 0')],
+  },
+  {
+    name: 'a maxSurge that is neither a count nor a percentage',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.maxSurge = 'lots'),
+    errors: [err(`${CANARY}.maxSurge`, 'must be a non-negative integer or a percentage like "25%"')],
+  },
+  {
+    name: 'a negative abortScaleDownDelaySeconds',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.abortScaleDownDelaySeconds = -1),
+    errors: [err(`${CANARY}.abortScaleDownDelaySeconds`, 'must be greater than or equal to 0')],
+  },
+  // traffic routing
+  {
+    name: 'trafficRouting without stable and canary services',
+    base: canary,
+    breakIt: (r) => {
+      delete r.spec.strategy.canary.stableService;
+      delete r.spec.strategy.canary.canaryService;
+    },
+    errors: [
+      err(`${CANARY}.stableService`, 'is required when trafficRouting is set'),
+      err(`${CANARY}.canaryService`, 'is required when trafficRouting is set'),
+    ],
+  },
+  {
+    name: 'two traffic routers',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting.nginx = { stableIngress: 'shop' }),
+    errors: [err(`${CANARY}.trafficRouting`, 'must set only one of gatewayAPI, istio, smi, nginx, found gatewayAPI and nginx')],
+  },
+  {
+    name: 'an empty trafficRouting',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = {}),
+    errors: [err(`${CANARY}.trafficRouting`, 'must set one of gatewayAPI, istio, smi, nginx')],
+  },
+  {
+    name: 'an unknown traffic router',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { linkerd: {} }),
+    errors: [err(`${CANARY}.trafficRouting`, 'unknown traffic router "linkerd"')],
+  },
+  {
+    name: 'gatewayAPI without httpRoutes',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes = []),
+    errors: [err(`${CANARY}.trafficRouting.gatewayAPI.httpRoutes`, 'must not be empty')],
+  },
+  {
+    name: 'gatewayAPI routes with a repeated name',
+    base: canary,
+    breakIt: (r) => r.spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes.push({ name: 'shop' }),
+    errors: [err(`${CANARY}.trafficRouting.gatewayAPI.httpRoutes[1].name`, 'duplicate name "shop"')],
+  },
+  {
+    name: 'smi rootService equal to canaryService',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { smi: { rootService: 'shop-canary' } }),
+    errors: [err(`${CANARY}.trafficRouting.smi.rootService`, 'must differ from canaryService')],
+  },
+  {
+    name: 'istio with both virtualService and virtualServices',
+    base: canary,
+    breakIt: (r) =>
+      (r.spec.strategy.canary.trafficRouting = {
+        istio: { virtualService: { name: 'a' }, virtualServices: [{ name: 'b' }] },
+      }),
+    errors: [
+      err(
+        `${CANARY}.trafficRouting.istio`,
+        'must set only one of virtualService, virtualServices, found virtualService and virtualServices',
+      ),
+    ],
+  },
+  {
+    name: 'an istio destinationRule with the same subset twice',
+    base: canary,
+    breakIt: (r) =>
+      (r.spec.strategy.canary.trafficRouting = {
+        istio: {
+          virtualService: { name: 'shop' },
+          destinationRule: { name: 'shop', canarySubsetName: 'v1', stableSubsetName: 'v1' },
+        },
+      }),
+    errors: [err(`${CANARY}.trafficRouting.istio.destinationRule.canarySubsetName`, 'must differ from stableSubsetName')],
+  },
+  {
+    name: 'nginx without stableIngress',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { nginx: {} }),
+    errors: [err(`${CANARY}.trafficRouting.nginx.stableIngress`, 'is required')],
+  },
+  // blue-green
+  {
+    name: 'a blue-green strategy without activeService',
+    base: blueGreen,
+    breakIt: (r) => delete r.spec.strategy.blueGreen.activeService,
+    errors: [err(`${BG}.activeService`, 'is required')],
+  },
+  {
+    name: 'previewService equal to activeService',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.strategy.blueGreen.previewService = 'api-active'),
+    errors: [err(`${BG}.previewService`, 'must differ from activeService')],
+  },
+  {
+    name: 'autoPromotionSeconds while auto promotion is disabled',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.strategy.blueGreen.autoPromotionEnabled = false),
+    errors: [err(`${BG}.autoPromotionSeconds`, 'must not be set when autoPromotionEnabled is false')],
+  },
+  {
+    name: 'a previewReplicaCount of 0',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.strategy.blueGreen.previewReplicaCount = 0),
+    errors: [err(`${BG}.previewReplicaCount`, 'must be greater than or equal to 1')],
+  },
+  {
+    name: 'a prePromotionAnalysis without templates',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.strategy.blueGreen.prePromotionAnalysis = {}),
+    errors: [err(`${BG}.prePromotionAnalysis.templates`, 'is required')],
+  },
+  {
+    name: 'a negative scaleDownDelaySeconds',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.strategy.blueGreen.scaleDownDelaySeconds = -30),
+    errors: [err(`${BG}.scaleDownDelaySeconds`, 'must be greater than or equal to 0')],
+  },
+  // workload
+  {
+    name: 'a selector that does not match the template labels',
+    base: canary,
+    breakIt: (r) => (r.spec.selector.matchLabels.app = 'shop-v2'),
+    errors: [err('spec.selector', 'does not match spec.template.metadata.labels')],
+  },
+  {
+    name: 'a matchExpressions selector that does not match the template labels',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.selector.matchExpressions[0].operator = 'NotIn'),
+    errors: [err('spec.selector', 'does not match spec.template.metadata.labels')],
+  },
+  {
+    name: 'an empty selector',
+    base: canary,
+    breakIt: (r) => (r.spec.selector = {}),
+    errors: [err('spec.selector', 'must not be empty: a Rollout must select only its own pods')],
+  },
+  {
+    name: 'an In requirement without values',
+    base: blueGreen,
+    breakIt: (r) => (r.spec.selector.matchExpressions[0].values = []),
+    errors: [err('spec.selector.matchExpressions[0].values', 'must not be empty for operator In')],
+  },
+  {
+    name: 'both template and workloadRef',
+    base: canary,
+    breakIt: (r) => (r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' }),
+    errors: [err('spec', 'must set only one of template, workloadRef, found template and workloadRef')],
+  },
+  {
+    name: 'neither template nor workloadRef',
+    base: canary,
+    breakIt: (r) => delete r.spec.template,
+    errors: [err('spec', 'must set one of template, workloadRef')],
+  },
+  {
+    name: 'a workloadRef to a StatefulSet',
+    base: canary,
+    breakIt: (r) => {
+      delete r.spec.template;
+      r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'shop' };
+    },
+    errors: [err('spec.workloadRef.kind', 'must be one of "Deployment", got "StatefulSet"')],
+  },
+  {
+    name: 'a template without containers',
+    base: canary,
+    breakIt: (r) => (r.spec.template.spec.containers = []),
+    errors: [err('spec.template.spec.containers', 'must not be empty')],
+  },
+  {
+    name: 'containers with a repeated name and a missing image',
+    base: canary,
+    breakIt: (r) => r.spec.template.spec.containers.push({ name: 'web' }),
+    errors: [
+      err('spec.template.spec.containers[1].image', 'is required'),
+      err('spec.template.spec.containers[1].name', 'duplicate name "web"'),
+    ],
+  },
+  {
+    name: 'negative replicas',
+    base: canary,
+    breakIt: (r) => (r.spec.replicas = -1),
+    errors: [err('spec.replicas', 'must be greater than or equal to 0')],
+  },
+  {
+    name: 'replicas given as a string',
+    base: canary,
+    breakIt: (r) => (r.spec.replicas = '3'),
+    errors: [err('spec.replicas', 'must be an integer')],
+  },
+  {
+    name: 'a negative revisionHistoryLimit',
+    base: canary,
+    breakIt: (r) => (r.spec.revisionHistoryLimit = -1),
+    errors: [err('spec.revisionHistoryLimit', 'must be greater than or equal to 0')],
+  },
+  {
+    name: 'a progress deadline not above minReadySeconds',
+    base: canary,
+    breakIt: (r) => (r.spec.minReadySeconds = 300),
+    errors: [err('spec.progressDeadlineSeconds', 'must be greater than minReadySeconds')],
+  },
+  // rollback
+  {
+    name: 'rollback.git.repoURL with whitespace',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.repoURL = 'https://git.example/a repo.git'),
+    errors: [err('spec.rollback.git.repoURL', 'must not contain whitespace')],
+  },
+  {
+    name: 'an unknown rollback.git.push mode',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.push = 'force'),
+    errors: [err('spec.rollback.git.push', 'must be one of "direct", "branch", got "force"')],
+  },
+  {
+    name: 'an invalid branch name',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.branch = 'release..1'),
+    errors: [err('spec.rollback.git.branch', 'is not a valid git branch name')],
+  },
+  {
+    name: 'a path climbing out of the repository',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.path = 'apps/../../etc'),
+    errors: [err('spec.rollback.git.path', 'must not contain ".."')],
+  },
+  {
+    name: 'a secretRef without a name',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.secretRef = {}),
+    errors: [err('spec.rollback.git.secretRef.name', 'is required')],
+  },
+  // header
+  {
+    name: 'another apiVersion',
+    base: canary,
+    breakIt: (r) => (r.apiVersion = 'argoproj.io/v1alpha1'),
+    errors: [err('apiVersion', 'must be "vane.dev/v1alpha1"')],
+  },
+  {
+    name: 'another kind',
+    base: canary,
+    breakIt: (r) => (r.kind = 'Deployment'),
+    errors: [err('kind', 'must be one of "Rollout", got "Deployment"')],
+  },
+  {
+    name: 'no name',
+    base: canary,
+    breakIt: (r) => (r.metadata = { namespace: 'shop' }),
+    errors: [err('metadata.name', 'is required')],
+  },
+];
+
+describe('validateRollout', () => {
+  it('given a valid canary and a valid blue-green Rollout, then there are no errors', () => {
+    expect(validateRollout(canaryRollout())).toEqual([]);
+    expect(validateRollout(blueGreenRollout())).toEqual([]);
+  });
+
+  it.each(cases)('given $name, then it reports exactly that rule', ({ base, breakIt, errors }) => {
+    const rollout = base();
+    breakIt(rollout);
+    expect(validateRollout(rollout)).toEqual(errors);
+  });
+
+  it('given a workloadRef instead of a template, then the selector is not checked against labels', () => {
+    const r = loose(canaryRollout());
+    delete r.spec.template;
+    r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop' };
+    expect(validateRollout(r)).toEqual([]);
+  });
+
+  it('given smi with rootService equal to stableService, then it is accepted (the apex may be the stable Service)', () => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { smi: { rootService: 'shop-stable', trafficSplitName: 'shop' } };
+    expect(validateRollout(r)).toEqual([]);
+  });
+
+  it('given something that is not an object, then the error is about the whole object', () => {
+    expect(validateRollout('rollout')).toEqual([err('', 'must be an object')]);
+    expect(validateRollout(null)).toEqual([err('', 'is required')]);
+  });
+
+  it('given several problems, then every one is reported', () => {
+    const r = loose(canaryRollout());
+    r.spec.replicas = -2;
+    r.spec.strategy.canary.steps[0].setWeight = 101;
+    r.spec.strategy.canary.steps[1].pause.duration = 'ten';
+    expect(validateRollout(r).map((e) => e.path)).toEqual([
+      'spec.replicas',
+      `${STEPS}[0].setWeight`,
+      `${STEPS}[1].pause.duration`,
+    ]);
+  });
+});
+
+describe('formatFieldErrors and assertValidRollout', () => {
+  it('given field errors, then each prints as "path: message" on its own line', () => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.steps[2] = { setWeight: 140 };
+    r.spec.strategy.canary.steps[3] = { setWieght: 20 };
+    expect(formatFieldErrors(validateRollout(r))).toBe(
+      'spec.strategy.canary.steps[2].setWeight: must be between 0 and 100\n' +
+        'spec.strategy.canary.steps[3]: unknown step kind "setWieght"',
+    );
+  });
+
+  it('given an invalid Rollout, when asserted, then it throws an InvalidSpec VaneError carrying the field errors', () => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.blueGreen = { activeService: 'x' };
+    let thrown: unknown;
+    try {
+      assertValidRollout(r);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InvalidSpecError);
+    expect((thrown as VaneError).code).toBe('InvalidSpec');
+    expect((thrown as InvalidSpecError).fieldErrors).toEqual([
+      err('spec.strategy', 'must set only one of canary, blueGreen, found canary and blueGreen'),
+    ]);
+    expect(() => assertValidRollout(canaryRollout())).not.toThrow();
+  });
+});

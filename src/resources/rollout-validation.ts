@@ -1,0 +1,399 @@
+// Rollout validation: field types plus the semantic rules a structural schema cannot express.
+import { FieldChecker, childPath, indexPath, type Fields } from './field-checker.js';
+import { assertNoFieldErrors, type FieldError } from './field-error.js';
+import { isEmptySelector, selectorMatches } from './label-selector.js';
+import type { LabelSelector } from './meta.js';
+import { checkResourceHeader } from './resource-header.js';
+import type { Rollout } from './rollout.js';
+
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale'] as const;
+const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
+const STRATEGIES = ['canary', 'blueGreen'] as const;
+const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
+const PERCENT = /^\d+%$/;
+/** What git check-ref-format rejects, in the forms people actually mistype. */
+const BAD_BRANCH = /(^[-/.])|([/.]$)|\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]/;
+
+/** Every problem with `obj` as a Rollout; empty when it is valid. */
+export function validateRollout(obj: unknown): FieldError[] {
+  const c = new FieldChecker();
+  const spec = checkResourceHeader(c, obj, ['Rollout']);
+  if (spec !== undefined) checkSpec(c, spec, 'spec');
+  return c.errors;
+}
+
+/** Throws an InvalidSpecError listing every field error unless `obj` is a valid Rollout. */
+export function assertValidRollout(obj: unknown): asserts obj is Rollout {
+  assertNoFieldErrors('Rollout', validateRollout(obj));
+}
+
+function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
+  c.integer(spec.replicas, childPath(path, 'replicas'), { min: 0 });
+  const selector = checkSelector(c, spec.selector, childPath(path, 'selector'));
+  checkWorkload(c, spec, path, selector);
+  const minReady = c.integer(spec.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
+  c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
+  const deadlinePath = childPath(path, 'progressDeadlineSeconds');
+  const deadline = c.integer(spec.progressDeadlineSeconds, deadlinePath, { min: 1 });
+  if (deadline !== undefined && minReady !== undefined && deadline <= minReady) {
+    c.add(deadlinePath, 'must be greater than minReadySeconds');
+  }
+  checkStrategy(c, spec.strategy, childPath(path, 'strategy'));
+  checkRollback(c, spec.rollback, childPath(path, 'rollback'));
+}
+
+// ---- selector and workload -------------------------------------------------------------------------------
+
+function checkSelector(c: FieldChecker, value: unknown, path: string): LabelSelector | undefined {
+  const mark = c.mark();
+  const sel = c.object(value, path, { required: true });
+  if (sel === undefined) return undefined;
+  c.stringMap(sel.matchLabels, childPath(path, 'matchLabels'));
+  const expressions = c.list(sel.matchExpressions, childPath(path, 'matchExpressions')) ?? [];
+  expressions.forEach((e, i) => checkRequirement(c, e, indexPath(childPath(path, 'matchExpressions'), i)));
+  if (!c.cleanSince(mark)) return undefined;
+  if (!isEmptySelector(sel)) return sel as LabelSelector;
+  c.add(path, 'must not be empty: a Rollout must select only its own pods');
+  return undefined;
+}
+
+function checkRequirement(c: FieldChecker, value: unknown, path: string): void {
+  const req = c.object(value, path, { required: true });
+  if (req === undefined) return;
+  c.string(req.key, childPath(path, 'key'), { required: true });
+  const operator = c.oneOf(req.operator, childPath(path, 'operator'), OPERATORS, { required: true });
+  const valuesPath = childPath(path, 'values');
+  const values = c.list(req.values, valuesPath) ?? [];
+  values.forEach((v, i) => c.string(v, indexPath(valuesPath, i), { required: true }));
+  const needsValues = operator === 'In' || operator === 'NotIn';
+  if (needsValues && values.length === 0) c.add(valuesPath, `must not be empty for operator ${operator}`);
+  if (!needsValues && operator !== undefined && values.length > 0) {
+    c.add(valuesPath, `must be empty for operator ${operator}`);
+  }
+}
+
+function checkWorkload(c: FieldChecker, spec: Fields, path: string, selector: LabelSelector | undefined): void {
+  const source = c.exactlyOne(spec, path, ['template', 'workloadRef']);
+  if (source === 'workloadRef') {
+    checkWorkloadRef(c, spec.workloadRef, childPath(path, 'workloadRef'));
+    return;
+  }
+  if (source !== 'template') return;
+  const labels = checkPodTemplate(c, spec.template, childPath(path, 'template'));
+  if (selector !== undefined && labels !== undefined && !selectorMatches(selector, labels)) {
+    c.add(childPath(path, 'selector'), 'does not match spec.template.metadata.labels');
+  }
+}
+
+function checkWorkloadRef(c: FieldChecker, value: unknown, path: string): void {
+  const ref = c.object(value, path, { required: true });
+  if (ref === undefined) return;
+  c.oneOf(ref.apiVersion, childPath(path, 'apiVersion'), ['apps/v1'], { required: true });
+  c.oneOf(ref.kind, childPath(path, 'kind'), ['Deployment'], { required: true });
+  c.string(ref.name, childPath(path, 'name'), { required: true });
+}
+
+/** Checks the parts of the pod template Vane relies on; returns its labels when they are well formed. */
+function checkPodTemplate(c: FieldChecker, value: unknown, path: string): Record<string, string> | undefined {
+  const template = c.object(value, path, { required: true });
+  if (template === undefined) return undefined;
+  const metadataPath = childPath(path, 'metadata');
+  const metadata = c.object(template.metadata, metadataPath);
+  const labels = c.stringMap(metadata?.labels, childPath(metadataPath, 'labels'));
+  checkPodSpec(c, template.spec, childPath(path, 'spec'));
+  return labels ?? {};
+}
+
+function checkPodSpec(c: FieldChecker, value: unknown, path: string): void {
+  const spec = c.object(value, path, { required: true });
+  if (spec === undefined) return;
+  const containersPath = childPath(path, 'containers');
+  const containers = c.list(spec.containers, containersPath, { required: true, nonEmpty: true }) ?? [];
+  containers.forEach((container, i) => {
+    const itemPath = indexPath(containersPath, i);
+    const fields = c.object(container, itemPath, { required: true });
+    c.string(fields?.name, childPath(itemPath, 'name'), { required: true });
+    c.string(fields?.image, childPath(itemPath, 'image'), { required: true });
+  });
+  c.unique(containers, containersPath, 'name');
+}
+
+// ---- strategy ----------------------------------------------------------------------------------------------
+
+function checkStrategy(c: FieldChecker, value: unknown, path: string): void {
+  const strategy = c.object(value, path, { required: true });
+  if (strategy === undefined) return;
+  if (c.unknownKeys(strategy, path, STRATEGIES, 'strategy') > 0) return;
+  const kind = c.exactlyOne(strategy, path, STRATEGIES);
+  if (kind === 'canary') checkCanary(c, strategy.canary, childPath(path, 'canary'));
+  if (kind === 'blueGreen') checkBlueGreen(c, strategy.blueGreen, childPath(path, 'blueGreen'));
+}
+
+function checkCanary(c: FieldChecker, value: unknown, path: string): void {
+  const canary = c.object(value, path, { required: true });
+  if (canary === undefined) return;
+  const stable = c.string(canary.stableService, childPath(path, 'stableService'));
+  const canaryService = c.string(canary.canaryService, childPath(path, 'canaryService'));
+  if (stable !== undefined && stable === canaryService) {
+    c.add(childPath(path, 'canaryService'), 'must differ from stableService');
+  }
+  const routed = canary.trafficRouting !== undefined;
+  const stepsPath = childPath(path, 'steps');
+  const steps = c.list(canary.steps, stepsPath) ?? [];
+  steps.forEach((step, i) => checkStep(c, step, indexPath(stepsPath, i), routed));
+  checkBackgroundAnalysis(c, canary.analysis, childPath(path, 'analysis'), steps.length);
+  if (routed) checkTrafficRouting(c, canary, path);
+  c.integer(canary.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
+  checkSurge(c, canary, path);
+}
+
+function checkSurge(c: FieldChecker, canary: Fields, path: string): void {
+  const surge = checkIntOrPercent(c, canary.maxSurge, childPath(path, 'maxSurge'));
+  const unavailable = checkIntOrPercent(c, canary.maxUnavailable, childPath(path, 'maxUnavailable'));
+  if (surge === 0 && unavailable === 0) {
+    c.add(childPath(path, 'maxUnavailable'), 'must not be 0 when maxSurge is 0');
+  }
+}
+
+/** An integer >= 0 or a percentage like "25%"; returns the number (percent or count) when valid. */
+function checkIntOrPercent(c: FieldChecker, value: unknown, path: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' && PERCENT.test(value)) return Number.parseInt(value, 10);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  c.add(path, 'must be a non-negative integer or a percentage like "25%"');
+  return undefined;
+}
+
+function checkStep(c: FieldChecker, value: unknown, path: string, routed: boolean): void {
+  const step = c.object(value, path, { required: true });
+  if (step === undefined) return;
+  if (c.unknownKeys(step, path, STEP_KINDS, 'step kind') > 0) return;
+  const kind = c.exactlyOne(step, path, STEP_KINDS);
+  const kindPath = childPath(path, kind ?? '');
+  switch (kind) {
+    case 'setWeight':
+      c.integer(step.setWeight, kindPath, { required: true, min: 0, max: 100 });
+      return;
+    case 'pause':
+      checkPause(c, step.pause, kindPath);
+      return;
+    case 'analysis':
+      checkAnalysis(c, step.analysis, kindPath);
+      return;
+    case 'setCanaryScale':
+      checkSetCanaryScale(c, step.setCanaryScale, kindPath, routed);
+  }
+}
+
+function checkPause(c: FieldChecker, value: unknown, path: string): void {
+  if (value === null) {
+    c.add(path, 'must be an object: write `pause: {}` to wait for a person');
+    return;
+  }
+  const pause = c.object(value, path, { required: true });
+  if (pause === undefined) return;
+  c.duration(pause.duration, childPath(path, 'duration'));
+}
+
+function checkSetCanaryScale(c: FieldChecker, value: unknown, path: string, routed: boolean): void {
+  const scale = c.object(value, path, { required: true });
+  if (scale === undefined) return;
+  if (!routed) c.add(path, 'requires spec.strategy.canary.trafficRouting');
+  c.exactlyOne(scale, path, ['replicas', 'weight', 'matchTrafficWeight']);
+  c.integer(scale.replicas, childPath(path, 'replicas'), { min: 0 });
+  c.integer(scale.weight, childPath(path, 'weight'), { min: 0, max: 100 });
+  c.boolean(scale.matchTrafficWeight, childPath(path, 'matchTrafficWeight'));
+}
+
+function checkBackgroundAnalysis(c: FieldChecker, value: unknown, path: string, stepCount: number): void {
+  const analysis = checkAnalysis(c, value, path);
+  if (analysis === undefined) return;
+  const startPath = childPath(path, 'startingStep');
+  const start = c.integer(analysis.startingStep, startPath, { min: 0 });
+  if (start !== undefined && start >= stepCount) {
+    c.add(startPath, `must be less than the number of steps (${stepCount})`);
+  }
+}
+
+/** Checks an analysis reference (step, background, pre/post promotion); returns it for further checks. */
+function checkAnalysis(c: FieldChecker, value: unknown, path: string): Fields | undefined {
+  const analysis = c.object(value, path);
+  if (analysis === undefined) return undefined;
+  const templatesPath = childPath(path, 'templates');
+  const templates = c.list(analysis.templates, templatesPath, { required: true, nonEmpty: true }) ?? [];
+  templates.forEach((t, i) => checkTemplateRef(c, t, indexPath(templatesPath, i)));
+  const argsPath = childPath(path, 'args');
+  const args = c.list(analysis.args, argsPath) ?? [];
+  args.forEach((a, i) => checkAnalysisArgument(c, a, indexPath(argsPath, i)));
+  c.unique(args, argsPath, 'name');
+  return analysis;
+}
+
+function checkTemplateRef(c: FieldChecker, value: unknown, path: string): void {
+  const ref = c.object(value, path, { required: true });
+  if (ref === undefined) return;
+  c.string(ref.templateName, childPath(path, 'templateName'), { required: true });
+  c.boolean(ref.clusterScope, childPath(path, 'clusterScope'));
+}
+
+function checkAnalysisArgument(c: FieldChecker, value: unknown, path: string): void {
+  const arg = c.object(value, path, { required: true });
+  if (arg === undefined) return;
+  c.string(arg.name, childPath(path, 'name'), { required: true });
+  const source = c.exactlyOne(arg, path, ['value', 'valueFrom']);
+  if (source === 'value') c.string(arg.value, childPath(path, 'value'));
+  if (source !== 'valueFrom') return;
+  const fromPath = childPath(path, 'valueFrom');
+  const from = c.object(arg.valueFrom, fromPath, { required: true });
+  if (from === undefined) return;
+  const kind = c.exactlyOne(from, fromPath, ['podTemplateHashValue', 'fieldRef']);
+  if (kind === 'podTemplateHashValue') {
+    c.oneOf(from.podTemplateHashValue, childPath(fromPath, kind), ['Stable', 'Latest'], { required: true });
+  }
+  if (kind === 'fieldRef') {
+    const ref = c.object(from.fieldRef, childPath(fromPath, kind), { required: true });
+    c.string(ref?.fieldPath, childPath(fromPath, 'fieldRef.fieldPath'), { required: true });
+  }
+}
+
+// ---- traffic routing ---------------------------------------------------------------------------------------
+
+/**
+ * Every router splits traffic between two Services, so both are required. SMI's rootService is the apex
+ * clients call, not a backend: it may equal stableService (Argo's default) but never the canary.
+ */
+function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string): void {
+  const path = childPath(canaryPath, 'trafficRouting');
+  for (const service of ['stableService', 'canaryService']) {
+    if (canary[service] === undefined) c.add(childPath(canaryPath, service), 'is required when trafficRouting is set');
+  }
+  const routing = c.object(canary.trafficRouting, path, { required: true });
+  if (routing === undefined) return;
+  if (c.unknownKeys(routing, path, ROUTER_KINDS, 'traffic router') > 0) return;
+  const kind = c.exactlyOne(routing, path, ROUTER_KINDS);
+  const kindPath = childPath(path, kind ?? '');
+  if (kind === 'gatewayAPI') checkGatewayAPI(c, routing.gatewayAPI, kindPath);
+  if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
+  if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);
+  if (kind === 'nginx') checkNginx(c, routing.nginx, kindPath);
+}
+
+function checkGatewayAPI(c: FieldChecker, value: unknown, path: string): void {
+  const gateway = c.object(value, path, { required: true });
+  if (gateway === undefined) return;
+  const routesPath = childPath(path, 'httpRoutes');
+  const routes = c.list(gateway.httpRoutes, routesPath, { required: true, nonEmpty: true }) ?? [];
+  routes.forEach((route, i) => {
+    const routePath = indexPath(routesPath, i);
+    const fields = c.object(route, routePath, { required: true });
+    if (fields === undefined) return;
+    c.string(fields.name, childPath(routePath, 'name'), { required: true });
+    checkStringList(c, fields.rules, childPath(routePath, 'rules'));
+    c.boolean(fields.useHeaderRoutes, childPath(routePath, 'useHeaderRoutes'));
+  });
+  c.unique(routes, routesPath, 'name');
+}
+
+function checkIstio(c: FieldChecker, value: unknown, path: string): void {
+  const istio = c.object(value, path, { required: true });
+  if (istio === undefined) return;
+  const kind = c.exactlyOne(istio, path, ['virtualService', 'virtualServices']);
+  if (kind === 'virtualService') checkVirtualService(c, istio.virtualService, childPath(path, kind));
+  if (kind === 'virtualServices') {
+    const listPath = childPath(path, kind);
+    const list = c.list(istio.virtualServices, listPath, { required: true, nonEmpty: true }) ?? [];
+    list.forEach((vs, i) => checkVirtualService(c, vs, indexPath(listPath, i)));
+    c.unique(list, listPath, 'name');
+  }
+  checkDestinationRule(c, istio.destinationRule, childPath(path, 'destinationRule'));
+}
+
+function checkVirtualService(c: FieldChecker, value: unknown, path: string): void {
+  const vs = c.object(value, path, { required: true });
+  if (vs === undefined) return;
+  c.string(vs.name, childPath(path, 'name'), { required: true });
+  checkStringList(c, vs.routes, childPath(path, 'routes'));
+}
+
+function checkDestinationRule(c: FieldChecker, value: unknown, path: string): void {
+  const rule = c.object(value, path);
+  if (rule === undefined) return;
+  c.string(rule.name, childPath(path, 'name'), { required: true });
+  const canary = c.string(rule.canarySubsetName, childPath(path, 'canarySubsetName'), { required: true });
+  const stable = c.string(rule.stableSubsetName, childPath(path, 'stableSubsetName'), { required: true });
+  if (canary !== undefined && canary === stable) {
+    c.add(childPath(path, 'canarySubsetName'), 'must differ from stableSubsetName');
+  }
+}
+
+function checkSmi(c: FieldChecker, value: unknown, path: string, canaryService: unknown): void {
+  const smi = c.object(value, path, { required: true });
+  if (smi === undefined) return;
+  const root = c.string(smi.rootService, childPath(path, 'rootService'));
+  c.string(smi.trafficSplitName, childPath(path, 'trafficSplitName'));
+  if (root !== undefined && root === canaryService) {
+    c.add(childPath(path, 'rootService'), 'must differ from canaryService');
+  }
+}
+
+function checkNginx(c: FieldChecker, value: unknown, path: string): void {
+  const nginx = c.object(value, path, { required: true });
+  if (nginx === undefined) return;
+  c.string(nginx.stableIngress, childPath(path, 'stableIngress'), { required: true });
+  c.string(nginx.annotationPrefix, childPath(path, 'annotationPrefix'));
+  c.stringMap(nginx.additionalIngressAnnotations, childPath(path, 'additionalIngressAnnotations'));
+}
+
+function checkStringList(c: FieldChecker, value: unknown, path: string): void {
+  const list = c.list(value, path) ?? [];
+  list.forEach((item, i) => c.string(item, indexPath(path, i), { required: true }));
+}
+
+// ---- blue-green ----------------------------------------------------------------------------------------------
+
+function checkBlueGreen(c: FieldChecker, value: unknown, path: string): void {
+  const bg = c.object(value, path, { required: true });
+  if (bg === undefined) return;
+  const active = c.string(bg.activeService, childPath(path, 'activeService'), { required: true });
+  const preview = c.string(bg.previewService, childPath(path, 'previewService'));
+  if (active !== undefined && active === preview) {
+    c.add(childPath(path, 'previewService'), 'must differ from activeService');
+  }
+  c.integer(bg.previewReplicaCount, childPath(path, 'previewReplicaCount'), { min: 1 });
+  const auto = c.boolean(bg.autoPromotionEnabled, childPath(path, 'autoPromotionEnabled'));
+  const secondsPath = childPath(path, 'autoPromotionSeconds');
+  const seconds = c.integer(bg.autoPromotionSeconds, secondsPath, { min: 0 });
+  if (auto === false && seconds !== undefined) c.add(secondsPath, 'must not be set when autoPromotionEnabled is false');
+  checkAnalysis(c, bg.prePromotionAnalysis, childPath(path, 'prePromotionAnalysis'));
+  checkAnalysis(c, bg.postPromotionAnalysis, childPath(path, 'postPromotionAnalysis'));
+  c.integer(bg.scaleDownDelaySeconds, childPath(path, 'scaleDownDelaySeconds'), { min: 0 });
+  c.integer(bg.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
+}
+
+// ---- rollback ------------------------------------------------------------------------------------------------
+
+function checkRollback(c: FieldChecker, value: unknown, path: string): void {
+  const rollback = c.object(value, path);
+  if (rollback === undefined) return;
+  c.boolean(rollback.gitRevert, childPath(path, 'gitRevert'));
+  const gitPath = childPath(path, 'git');
+  const git = c.object(rollback.git, gitPath);
+  if (git === undefined) return;
+  const repoURL = c.string(git.repoURL, childPath(gitPath, 'repoURL'));
+  if (repoURL !== undefined && /\s/.test(repoURL)) c.add(childPath(gitPath, 'repoURL'), 'must not contain whitespace');
+  const branch = c.string(git.branch, childPath(gitPath, 'branch'));
+  if (branch !== undefined && BAD_BRANCH.test(branch)) c.add(childPath(gitPath, 'branch'), 'is not a valid git branch name');
+  checkRepoPath(c, git.path, childPath(gitPath, 'path'));
+  const secretRef = c.object(git.secretRef, childPath(gitPath, 'secretRef'));
+  if (secretRef !== undefined) c.string(secretRef.name, childPath(gitPath, 'secretRef.name'), { required: true });
+  c.oneOf(git.push, childPath(gitPath, 'push'), ['direct', 'branch']);
+}
+
+/** A folder inside the repository: relative, and never climbing out of it. */
+function checkRepoPath(c: FieldChecker, value: unknown, path: string): void {
+  const repoPath = c.string(value, path);
+  if (repoPath === undefined) return;
+  if (repoPath.startsWith('/')) c.add(path, 'must be relative to the repository root');
+  if (repoPath.split('/').includes('..')) c.add(path, 'must not contain ".."');
+}
+
