@@ -1,0 +1,198 @@
+// Lease-based leader election (coordination.k8s.io/v1): one active controller, standbys take over on expiry.
+//
+// Expiry is judged by when *we* last saw the lease change, not by the holder's renewTime, so clock skew between
+// nodes cannot make a standby steal a live lease (the same rule client-go follows).
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { isAlreadyExists, isConflict } from './kube-api-error.js';
+import type { KubeClient } from './kube-client.js';
+import type { KubeObject } from './kube-object.js';
+import { Kinds } from './resource-kind.js';
+
+export interface LeaseObject extends KubeObject {
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
+}
+
+export interface LeaderElectionOptions {
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  logger?: Logger;
+  /** Called when this process becomes leader; the signal aborts when leadership is lost or released. */
+  onStartedLeading: (signal: AbortSignal) => void;
+  onStoppedLeading?: () => void;
+  onNewLeader?: (identity: string) => void;
+}
+
+export class LeaderElector {
+  private leading: AbortController | undefined;
+  private observed: { holder: string; renewTime: string; at: number } | undefined;
+  private stopped = true;
+  private timer: NodeJS.Timeout | undefined;
+  private lastRenewAt = 0;
+  private readonly leaseDurationMs: number;
+  private readonly renewDeadlineMs: number;
+  private readonly retryPeriodMs: number;
+  private readonly log: Logger;
+  private knownLeader: string | undefined;
+
+  constructor(private readonly client: KubeClient, private readonly options: LeaderElectionOptions) {
+    this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
+    this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
+    this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
+    this.log = (options.logger ?? silentLogger).child({ lease: `${options.namespace}/${options.name}`, identity: options.identity });
+  }
+
+  get isLeader(): boolean {
+    return this.leading !== undefined;
+  }
+
+  /** The identity currently holding the lease as far as this process knows (undefined before the first read). */
+  get leader(): string | undefined {
+    return this.knownLeader;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.tick();
+  }
+
+  /** Stops campaigning; a leader releases the lease so a standby can take over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.leading) {
+      this.loseLeadership('stopping');
+      await this.release().catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not release lease'));
+    }
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    let acquired = false;
+    try {
+      acquired = await this.tryAcquireOrRenew();
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'lease update failed');
+    }
+    const now = Date.now();
+    if (acquired) {
+      this.lastRenewAt = now;
+      if (!this.leading) this.becomeLeader();
+    } else if (this.leading && now - this.lastRenewAt > this.renewDeadlineMs) {
+      this.loseLeadership('renew deadline exceeded');
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), this.retryPeriodMs * (this.leading ? 1 : 0.8 + Math.random() * 0.4));
+    this.timer.unref();
+  }
+
+  private async tryAcquireOrRenew(): Promise<boolean> {
+    const { namespace, name, identity } = this.options;
+    const now = new Date();
+    const current = await this.client.get<LeaseObject>(Kinds.Lease, namespace, name);
+    if (!current) return this.create(now);
+    const holder = current.spec?.holderIdentity ?? '';
+    this.observe(holder, current.spec?.renewTime ?? '');
+    const expired = !holder || (this.observed !== undefined && this.observed.at + this.durationOf(current) < Date.now());
+    if (holder !== identity && !expired) return false;
+    const spec = current.spec ?? {};
+    const next: LeaseObject = {
+      ...current,
+      spec: {
+        ...spec,
+        holderIdentity: identity,
+        leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
+        renewTime: microTime(now),
+        acquireTime: holder === identity ? spec.acquireTime : microTime(now),
+        leaseTransitions: holder === identity ? spec.leaseTransitions ?? 0 : (spec.leaseTransitions ?? 0) + 1,
+      },
+    };
+    try {
+      await this.client.replace(Kinds.Lease, next);
+      this.observe(identity, next.spec?.renewTime ?? '');
+      return true;
+    } catch (err) {
+      if (isConflict(err)) return false;
+      throw err;
+    }
+  }
+
+  private async create(now: Date): Promise<boolean> {
+    const { namespace, name, identity } = this.options;
+    const lease: LeaseObject = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { namespace, name },
+      spec: {
+        holderIdentity: identity,
+        leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
+        acquireTime: microTime(now),
+        renewTime: microTime(now),
+        leaseTransitions: 0,
+      },
+    };
+    try {
+      await this.client.create(Kinds.Lease, lease);
+      this.observe(identity, lease.spec?.renewTime ?? '');
+      return true;
+    } catch (err) {
+      if (isAlreadyExists(err)) return false;
+      throw err;
+    }
+  }
+
+  private async release(): Promise<void> {
+    const { namespace, name, identity } = this.options;
+    const current = await this.client.get<LeaseObject>(Kinds.Lease, namespace, name);
+    if (!current || current.spec?.holderIdentity !== identity) return;
+    await this.client.replace(Kinds.Lease, {
+      ...current,
+      spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(new Date()) },
+    });
+  }
+
+  private observe(holder: string, renewTime: string): void {
+    if (this.observed?.holder !== holder || this.observed.renewTime !== renewTime) {
+      this.observed = { holder, renewTime, at: Date.now() };
+    }
+    if (holder && holder !== this.knownLeader) {
+      this.knownLeader = holder;
+      this.options.onNewLeader?.(holder);
+    }
+  }
+
+  private durationOf(lease: LeaseObject): number {
+    const seconds = lease.spec?.leaseDurationSeconds;
+    return seconds ? seconds * 1000 : this.leaseDurationMs;
+  }
+
+  private becomeLeader(): void {
+    this.leading = new AbortController();
+    this.log.info('became leader');
+    this.options.onStartedLeading(this.leading.signal);
+  }
+
+  private loseLeadership(why: string): void {
+    const leading = this.leading;
+    this.leading = undefined;
+    this.log.warn({ why }, 'stopped leading');
+    leading?.abort();
+    this.options.onStoppedLeading?.();
+  }
+}
+
+/** Kubernetes MicroTime: RFC 3339 with microseconds. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

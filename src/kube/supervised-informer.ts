@@ -1,0 +1,297 @@
+// A list+watch cache of one resource kind that keeps itself alive: backoff after errors, relist on 410 Gone,
+// a watchdog for silent watches, and a periodic resync.
+//
+// Built on the API's list and watch directly rather than client-node's informer, which stops on watch errors and
+// reconnects without backoff (docs/adr/0001-kube-transport.md).
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import type { KubeClient } from './kube-client.js';
+import { KubeApiError } from './kube-api-error.js';
+import { objectKey, type KubeObject } from './kube-object.js';
+import type { WatchLine } from './kube-transport.js';
+import { collectionPath, type ResourceKind } from './resource-kind.js';
+
+export type InformerEventType = 'add' | 'update' | 'delete' | 'resync';
+
+export interface InformerEvent<T> {
+  type: InformerEventType;
+  key: string;
+  object: T;
+  oldObject?: T;
+}
+
+export type InformerHandler<T> = (event: InformerEvent<T>) => void;
+
+export type IndexFunc<T> = (obj: T) => string[];
+
+export interface InformerOptions {
+  namespace?: string;
+  labelSelector?: string;
+  /** Re-deliver every cached object to the handlers this often (0 = never). */
+  resyncMs?: number;
+  /** Restart a watch that has delivered nothing (not even a bookmark) for this long. */
+  watchdogMs?: number;
+  /** Server-side watch timeout; the server ends the watch and we resume from the last resourceVersion. */
+  watchTimeoutSeconds?: number;
+  backoff?: BackoffOptions;
+  logger?: Logger;
+}
+
+/** Thrown inside the loop when the server says our resourceVersion is too old. */
+class ExpiredError extends Error {}
+
+export class SupervisedInformer<T extends KubeObject> {
+  private readonly store = new Map<string, T>();
+  private readonly indexers = new Map<string, { fn: IndexFunc<T>; index: Map<string, Set<string>> }>();
+  private readonly handlers: InformerHandler<T>[] = [];
+  private readonly backoff: Backoff;
+  private readonly log: Logger;
+  private resourceVersion = '';
+  private synced = false;
+  private syncWaiters: Array<() => void> = [];
+  private abort: AbortController | undefined;
+  private stopSignal = new AbortController();
+  private stopped = true;
+  private loop: Promise<void> | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private watchdogTimer: NodeJS.Timeout | undefined;
+  private restarts = 0;
+
+  constructor(
+    private readonly client: KubeClient,
+    readonly kind: ResourceKind,
+    private readonly options: InformerOptions = {},
+  ) {
+    this.backoff = new Backoff(options.backoff);
+    this.log = (options.logger ?? silentLogger).child({ informer: kind.plural });
+  }
+
+  addHandler(handler: InformerHandler<T>): void {
+    this.handlers.push(handler);
+  }
+
+  addIndex(name: string, fn: IndexFunc<T>): void {
+    const index = new Map<string, Set<string>>();
+    for (const [key, obj] of this.store) addToIndex(index, fn(obj), key);
+    this.indexers.set(name, { fn, index });
+  }
+
+  get(key: string): T | undefined {
+    return this.store.get(key);
+  }
+
+  list(namespace?: string): T[] {
+    const all = [...this.store.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+  }
+
+  byIndex(name: string, value: string): T[] {
+    const keys = this.indexers.get(name)?.index.get(value);
+    if (!keys) return [];
+    return [...keys].map((k) => this.store.get(k)).filter((o): o is T => o !== undefined);
+  }
+
+  keys(): string[] {
+    return [...this.store.keys()];
+  }
+
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** How many times the watch was re-established (for health and tests). */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.stopSignal = new AbortController();
+    this.loop = this.run();
+    const resyncMs = this.options.resyncMs ?? 0;
+    if (resyncMs > 0) {
+      this.resyncTimer = setInterval(() => this.resync(), resyncMs);
+      this.resyncTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
+    if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
+    this.abort?.abort();
+    this.stopSignal.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let needList = true;
+    while (!this.stopped) {
+      try {
+        if (needList) await this.relist();
+        needList = false;
+        await this.watchOnce();
+        this.backoff.reset();
+      } catch (err) {
+        if (this.stopped) break;
+        if (err instanceof ExpiredError) {
+          this.log.info({ resourceVersion: this.resourceVersion }, 'watch expired (410); relisting');
+          needList = true;
+          continue;
+        }
+        const delay = this.backoff.next();
+        needList = this.backoff.attempts > 3;
+        this.log.warn({ err: describe(err), retryInMs: delay, relist: needList }, 'list/watch failed; backing off');
+        await sleep(delay, this.stopSignal.signal);
+      }
+      this.restarts++;
+    }
+  }
+
+  private async relist(): Promise<void> {
+    const { items, resourceVersion } = await this.client.list<T>(this.kind, this.options.namespace, {
+      labelSelector: this.options.labelSelector,
+    });
+    const fresh = new Map(items.map((o) => [objectKey(o), withKind(o, this.kind)]));
+    for (const [key, old] of this.store) {
+      if (!fresh.has(key)) this.remove(key, old);
+    }
+    for (const [key, obj] of fresh) this.upsert(key, obj);
+    this.resourceVersion = resourceVersion;
+    if (!this.synced) {
+      this.synced = true;
+      for (const wake of this.syncWaiters.splice(0)) wake();
+    }
+  }
+
+  private async watchOnce(): Promise<void> {
+    const abort = new AbortController();
+    this.abort = abort;
+    const watchdogMs = this.options.watchdogMs ?? 5 * 60_000;
+    const kick = (): void => {
+      if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
+      this.watchdogTimer = setTimeout(() => {
+        this.log.warn({ watchdogMs }, 'watch silent too long; restarting it');
+        abort.abort();
+      }, watchdogMs);
+      this.watchdogTimer.unref();
+    };
+    kick();
+    let expired = false;
+    const timeoutSeconds = this.options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
+    try {
+      await this.client.transport.watch(
+        collectionPath(this.kind, this.options.namespace),
+        { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.options.labelSelector },
+        (line) => {
+          kick();
+          if (this.apply(line) === 'expired') {
+            expired = true;
+            abort.abort();
+          }
+        },
+        abort.signal,
+      );
+    } catch (err) {
+      if (err instanceof KubeApiError && err.status === 410) expired = true;
+      else if (!abort.signal.aborted) throw err;
+    } finally {
+      if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
+    }
+    if (expired) throw new ExpiredError();
+  }
+
+  private apply(line: WatchLine): 'ok' | 'expired' {
+    if (line.type === 'ERROR') {
+      const code = (line.object as { code?: number }).code;
+      if (code === 410) return 'expired';
+      throw new Error(`watch error: ${JSON.stringify(line.object)}`);
+    }
+    const obj = withKind(line.object as T, this.kind);
+    const rv = obj.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (line.type === 'BOOKMARK') return 'ok';
+    const key = objectKey(obj);
+    if (line.type === 'DELETED') {
+      const old = this.store.get(key);
+      if (old) this.remove(key, old);
+    } else {
+      this.upsert(key, obj);
+    }
+    return 'ok';
+  }
+
+  private upsert(key: string, obj: T): void {
+    const old = this.store.get(key);
+    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion) return;
+    this.store.set(key, obj);
+    for (const { fn, index } of this.indexers.values()) {
+      if (old) removeFromIndex(index, fn(old), key);
+      addToIndex(index, fn(obj), key);
+    }
+    this.emit(old ? { type: 'update', key, object: obj, oldObject: old } : { type: 'add', key, object: obj });
+  }
+
+  private remove(key: string, old: T): void {
+    this.store.delete(key);
+    for (const { fn, index } of this.indexers.values()) removeFromIndex(index, fn(old), key);
+    this.emit({ type: 'delete', key, object: old });
+  }
+
+  private resync(): void {
+    for (const [key, obj] of this.store) this.emit({ type: 'resync', key, object: obj });
+  }
+
+  private emit(event: InformerEvent<T>): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(event);
+      } catch (err) {
+        this.log.error({ err: describe(err), key: event.key }, 'informer handler threw');
+      }
+    }
+  }
+}
+
+/** List items come without apiVersion/kind; restore them so cached objects are self-describing. */
+function withKind<T extends KubeObject>(obj: T, kind: ResourceKind): T {
+  if (obj.kind && obj.apiVersion) return obj;
+  return { ...obj, apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version, kind: kind.kind };
+}
+
+function addToIndex(index: Map<string, Set<string>>, values: string[], key: string): void {
+  for (const value of values) {
+    let keys = index.get(value);
+    if (!keys) index.set(value, (keys = new Set()));
+    keys.add(key);
+  }
+}
+
+function removeFromIndex(index: Map<string, Set<string>>, values: string[], key: string): void {
+  for (const value of values) {
+    const keys = index.get(value);
+    keys?.delete(key);
+    if (keys?.size === 0) index.delete(value);
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
