@@ -1,0 +1,39 @@
+// The RolloutBackend over Vane's HTTP API: the server authenticates, authorizes and audits.
+import type { CommandAction } from '../resources/rollout.js';
+import type { CommandVerb } from '../server/command-body.js';
+import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
+import { VaneApiClient } from './api-client.js';
+import type { CommandReceipt, RolloutBackend } from './rollout-backend.js';
+
+export class ApiRolloutBackend implements RolloutBackend {
+  private readonly client: VaneApiClient;
+
+  constructor(readonly server: string, token: string | undefined, readonly defaultNamespace = 'default') {
+    this.client = new VaneApiClient(server, token);
+  }
+
+  get description(): string {
+    return `the Vane API at ${this.server}`;
+  }
+
+  list(namespace?: string): Promise<RolloutSummary[]> {
+    return this.client.listRollouts(namespace);
+  }
+
+  get(namespace: string, name: string): Promise<RolloutDetail> {
+    return this.client.getRollout(namespace, name);
+  }
+
+  command(namespace: string, name: string, action: CommandAction): Promise<CommandReceipt> {
+    const verb: CommandVerb = action === 'promote-full' ? 'promote' : action;
+    return this.client.command(namespace, name, verb, action === 'promote-full' ? { full: true } : undefined);
+  }
+
+  async watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void> {
+    await this.client.watch({ namespace, name }, (message) => onChange(message.type === 'DELETED' ? undefined : message.rollout), signal);
+  }
+
+  close(): void {
+    // fetch keeps no state of ours to release.
+  }
+}

@@ -1,0 +1,37 @@
+// `vane controller`: flags and environment → config → a running controller that stops cleanly on SIGTERM.
+import type { Command } from 'commander';
+import { controllerConfig, type ControllerFlags } from './controller-config.js';
+import { startController } from './start-controller.js';
+
+export function registerControllerCommand(program: Command): void {
+  program
+    .command('controller')
+    .description('run the Vane controller (leader-elected) against a cluster')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
+    .option('-n, --namespace <namespace>', 'watch only this namespace (env VANE_NAMESPACE)')
+    .option('--workers <n>', 'concurrent reconciles (env VANE_WORKERS)')
+    .option('--leader-elect', 'campaign for a Lease before acting (default; env VANE_LEADER_ELECT)')
+    .option('--no-leader-elect', 'act at once, without a Lease')
+    .option('--lease-namespace <namespace>', 'namespace of the Lease (env POD_NAMESPACE; default vane-system)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env VANE_LOG_LEVEL)')
+    .option('--api-port <port>', 'HTTP API, health and metrics port; -1 disables (env VANE_API_PORT)')
+    .action(async (flags: ControllerFlags, command: Command) => {
+      const leaderElectGiven = command.getOptionValueSource('leaderElect') === 'cli';
+      const config = controllerConfig({ ...flags, leaderElect: leaderElectGiven ? flags.leaderElect : undefined });
+      const running = await startController(config, {
+        onLostLeadership: () => {
+          running.logger.error('lost leadership; exiting so a fresh process campaigns again');
+          process.exit(1);
+        },
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals): void => {
+          running.logger.info({ signal }, 'stopping: finishing reconciles in flight');
+          resolve();
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      await running.stop();
+    });
+}

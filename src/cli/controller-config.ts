@@ -1,0 +1,58 @@
+// The controller's configuration: flags first, then environment variables, then defaults.
+import { hostname } from 'node:os';
+import type { LevelWithSilent } from 'pino';
+
+export interface ControllerConfig {
+  /** Path to a kubeconfig; absent → in-cluster service account, then the default kubeconfig locations. */
+  kubeconfig?: string;
+  /** Watch one namespace only; absent → all namespaces. */
+  namespace?: string;
+  workers: number;
+  leaderElection: boolean;
+  leaseNamespace: string;
+  leaseName: string;
+  identity: string;
+  logLevel: LevelWithSilent;
+  /** Port of the HTTP API, health and metrics; 0 picks a free port; -1 disables it. */
+  apiPort: number;
+}
+
+export interface ControllerFlags {
+  kubeconfig?: string;
+  namespace?: string;
+  workers?: string;
+  leaderElect?: boolean;
+  leaseNamespace?: string;
+  logLevel?: string;
+  apiPort?: string;
+}
+
+const LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv = process.env): ControllerConfig {
+  const logLevel = (flags.logLevel ?? env.VANE_LOG_LEVEL ?? 'info') as LevelWithSilent;
+  if (!LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(', ')}; got "${logLevel}"`);
+  return {
+    kubeconfig: flags.kubeconfig ?? env.KUBECONFIG,
+    namespace: flags.namespace ?? env.VANE_NAMESPACE,
+    workers: positiveInt('--workers', flags.workers ?? env.VANE_WORKERS ?? '4'),
+    leaderElection: flags.leaderElect ?? env.VANE_LEADER_ELECT !== 'false',
+    leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? 'vane-system',
+    leaseName: 'vane-controller',
+    identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    logLevel,
+    apiPort: integer('--api-port', flags.apiPort ?? env.VANE_API_PORT ?? '8080'),
+  };
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = integer(flag, value);
+  if (n < 1) throw new Error(`${flag} must be at least 1; got ${value}`);
+  return n;
+}
+
+function integer(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`${flag} must be an integer; got "${value}"`);
+  return n;
+}

@@ -1,0 +1,23 @@
+// The CLI's port to rollouts: the same operations whether it talks to Vane's API (`--server`) or straight to the
+// cluster from the kubeconfig; one file per implementation.
+import type { CommandAction } from '../resources/rollout.js';
+import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
+
+export interface CommandReceipt {
+  id: string;
+  action: CommandAction;
+}
+
+export interface RolloutBackend {
+  /** Where commands and reads go, for messages ("the API at ...", "cluster ..."). */
+  readonly description: string;
+  /** The namespace used when the user gives none. */
+  readonly defaultNamespace: string;
+  list(namespace?: string): Promise<RolloutSummary[]>;
+  get(namespace: string, name: string): Promise<RolloutDetail>;
+  command(namespace: string, name: string, action: CommandAction): Promise<CommandReceipt>;
+  /** Calls `onChange` with the rollout's summary on every status change (undefined when it is deleted) until the
+   * signal aborts. */
+  watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void>;
+  close(): void;
+}

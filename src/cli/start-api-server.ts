@@ -1,0 +1,76 @@
+// The composition root of a standalone API server (`vane serve`): kubeconfig in, listening API out. The controller
+// process wires the same pieces around its own informers.
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../logger.js';
+import { KubeEventRecorder } from '../kube/event-recorder.js';
+import { KubeClient } from '../kube/kube-client.js';
+import { KubeTransport } from '../kube/kube-transport.js';
+import { AccessReviewAuthorizer } from '../server/access-review-authorizer.js';
+import { createApiServer, type ListeningApi } from '../server/api-server.js';
+import type { Authenticator } from '../server/authenticator.js';
+import type { CommandPolicy } from '../server/command-policy.js';
+import { VaneMetrics } from '../server/metrics.js';
+import type { RateLimit } from '../server/rate-limiter.js';
+import { RolloutReadModel } from '../server/rollout-read-model.js';
+import { loadStaticTokenFile } from '../server/static-token-authenticator.js';
+import { TokenReviewAuthenticator } from '../server/token-review-authenticator.js';
+
+export interface ApiServerConfig {
+  kubeconfig?: string;
+  namespace?: string;
+  port: number;
+  host?: string;
+  /** Static token file; absent: tokens are checked with TokenReview. */
+  tokenFile?: string;
+  allowAnonymous: boolean;
+  rateLimit?: RateLimit;
+  identity: string;
+  commandPolicy?: CommandPolicy;
+}
+
+export interface RunningApiServer extends ListeningApi {
+  metrics: VaneMetrics;
+  readModel: RolloutReadModel;
+}
+
+export async function startApiServer(config: ApiServerConfig, logger: Logger, kubeConfig?: KubeConfig): Promise<RunningApiServer> {
+  const kc = kubeConfig ?? loadKubeConfig(config.kubeconfig);
+  const transport = await KubeTransport.fromKubeConfig(kc);
+  const client = new KubeClient(transport);
+  const authenticator: Authenticator = config.tokenFile ? await loadStaticTokenFile(config.tokenFile) : new TokenReviewAuthenticator(client);
+  const readModel = new RolloutReadModel(client, { namespace: config.namespace, logger });
+  const metrics = new VaneMetrics();
+  const api = createApiServer({
+    readModel,
+    reader: client,
+    status: client,
+    authenticator,
+    authorizer: new AccessReviewAuthorizer(client),
+    events: new KubeEventRecorder(client, 'vane.dev/api-server', config.identity, logger),
+    commandPolicy: config.commandPolicy,
+    metrics,
+    logger,
+    allowAnonymous: config.allowAnonymous,
+    rateLimit: config.rateLimit,
+  });
+  readModel.start();
+  const listening = await api.listen(config.port, config.host);
+  logger.info({ url: listening.url, authentication: config.tokenFile ? 'static-token-file' : 'token-review', namespace: config.namespace ?? '(all)' }, 'Vane API listening');
+  return {
+    ...listening,
+    metrics,
+    readModel,
+    async close() {
+      await listening.close();
+      await readModel.stop();
+      transport.close();
+    },
+  };
+}
+
+function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromDefault();
+  return kc;
+}

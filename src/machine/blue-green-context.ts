@@ -1,0 +1,79 @@
+// The blue-green machine's context and the pure functions that read it: clocks, run names and replica counts.
+import { analysisRunName, POST_PROMOTION_GATE, PRE_PROMOTION_GATE } from './analysis-gate.js';
+import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { BlueGreenPlan } from './rollout-plan.js';
+
+export interface BlueGreenClocks {
+  /** The progress deadline counts from here: the start of a wait for replicas, a `progress` event or a resume. */
+  progressAt: Stamp;
+  /** When the rollout started waiting for promotion (or on an inconclusive analysis). */
+  pausedAt: Stamp;
+  /** When the active Service moved to the new revision; the old one scales down scaleDownDelaySeconds later. */
+  switchedAt: Stamp;
+  heldAt: Stamp;
+  abortedAt: Stamp;
+}
+
+export interface BlueGreenContext {
+  plan: BlueGreenPlan;
+  /** The promoted revision; it stays the rollback target until the old pods are gone and the rollout is Healthy. */
+  stableHash: string;
+  /** The revision in flight (or aborted); null when there is none. */
+  newHash: string | null;
+  attempt: number;
+  /** True once the new revision was asked for full size (before the switch). */
+  newAtFullSize: boolean;
+  runs: ActiveRun[];
+  abort: AbortRecord | null;
+  at: BlueGreenClocks;
+}
+
+export const NO_BG_CLOCKS: BlueGreenClocks = { progressAt: null, pausedAt: null, switchedAt: null, heldAt: null, abortedAt: null };
+
+export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): BlueGreenContext {
+  return {
+    plan: input.plan,
+    stableHash: input.stableHash,
+    newHash: null,
+    attempt: 0,
+    newAtFullSize: false,
+    runs: [],
+    abort: null,
+    at: NO_BG_CLOCKS,
+  };
+}
+
+export function newHashOf(ctx: BlueGreenContext): string {
+  return ctx.newHash ?? ctx.stableHash;
+}
+
+/** Pods the new revision should have now: the preview count until promotion, then full size. */
+export function newReplicas(ctx: BlueGreenContext): number {
+  return ctx.newAtFullSize ? ctx.plan.replicas : ctx.plan.previewReplicaCount;
+}
+
+export function isSwitched(ctx: BlueGreenContext): boolean {
+  return ctx.at.switchedAt !== null;
+}
+
+export function progressDeadlineAt(ctx: BlueGreenContext): number | undefined {
+  return ctx.at.progressAt === null ? undefined : ctx.at.progressAt + ctx.plan.progressDeadlineSeconds * 1000;
+}
+
+/** Automatic promotion time; undefined when promotion waits for a person. */
+export function autoPromotionAt(ctx: BlueGreenContext): number | undefined {
+  if (!ctx.plan.autoPromotionEnabled || ctx.at.pausedAt === null) return undefined;
+  return ctx.at.pausedAt + ctx.plan.autoPromotionSeconds * 1000;
+}
+
+export function scaleDownOldAt(ctx: BlueGreenContext): number | undefined {
+  return ctx.at.switchedAt === null ? undefined : ctx.at.switchedAt + ctx.plan.scaleDownDelaySeconds * 1000;
+}
+
+export function abortScaleDownAt(ctx: BlueGreenContext): number | undefined {
+  return ctx.at.abortedAt === null ? undefined : ctx.at.abortedAt + ctx.plan.abortScaleDownDelaySeconds * 1000;
+}
+
+export function promotionRun(ctx: BlueGreenContext, gate: typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE): ActiveRun {
+  return { gate, name: analysisRunName(newHashOf(ctx), gate, ctx.attempt) };
+}

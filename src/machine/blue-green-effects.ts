@@ -1,0 +1,171 @@
+// The effects the blue-green machine emits at each moment of a rollout, as pure functions of its context.
+import { newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
+import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE } from './analysis-gate.js';
+import { kubeEvent, terminateRuns, type Effect } from './effects.js';
+import { toIso } from './machine-context.js';
+
+type PromotionGate = typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE;
+
+export function adoptionEffects(ctx: BlueGreenContext): Effect[] {
+  return [
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    { type: 'switchActiveService', hash: ctx.stableHash },
+    { type: 'setPreviewService', hash: ctx.stableHash },
+  ];
+}
+
+export function stableScalingEffects(ctx: BlueGreenContext): Effect[] {
+  return [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas }];
+}
+
+export function revisionStartedEffects(ctx: BlueGreenContext, now: number): Effect[] {
+  const hash = newHashOf(ctx);
+  return [
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Progressing', at: toIso(now) },
+    kubeEvent(
+      { reason: ctx.attempt > 1 ? 'RolloutRetried' : 'RolloutStarted', hash, attempt: ctx.attempt },
+      'Normal',
+      `previewing ${hash} beside active ${ctx.stableHash}, attempt ${ctx.attempt}`,
+    ),
+  ];
+}
+
+export function previewEffects(ctx: BlueGreenContext): Effect[] {
+  const hash = newHashOf(ctx);
+  return [
+    { type: 'scaleReplicaSet', hash, replicas: ctx.plan.previewReplicaCount },
+    { type: 'setPreviewService', hash },
+  ];
+}
+
+/** A changed plan mid-rollout: both ReplicaSets get the counts the new plan implies for where the rollout is. */
+export function rescaleEffects(ctx: BlueGreenContext): Effect[] {
+  return [
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    { type: 'scaleReplicaSet', hash: newHashOf(ctx), replicas: newReplicas(ctx) },
+  ];
+}
+
+export function scaleUpEffects(ctx: BlueGreenContext): Effect[] {
+  return [{ type: 'scaleReplicaSet', hash: newHashOf(ctx), replicas: ctx.plan.replicas }];
+}
+
+export function switchEffects(ctx: BlueGreenContext): Effect[] {
+  const hash = newHashOf(ctx);
+  return [
+    { type: 'switchActiveService', hash },
+    kubeEvent({ reason: 'ActiveSwitched', hash, attempt: ctx.attempt }, 'Normal', `active Service switched from ${ctx.stableHash} to ${hash}`),
+  ];
+}
+
+export function promotionRunEffects(ctx: BlueGreenContext, gate: PromotionGate): Effect[] {
+  const analysis = gate === PRE_PROMOTION_GATE ? ctx.plan.prePromotionAnalysis : ctx.plan.postPromotionAnalysis;
+  const run = promotionRun(ctx, gate);
+  if (analysis === undefined || ctx.runs.some((r) => r.name === run.name)) return [];
+  return [
+    {
+      type: 'createAnalysisRun',
+      gate,
+      name: run.name,
+      templates: analysis.templates,
+      args: analysis.args,
+      canaryHash: newHashOf(ctx),
+      stableHash: ctx.stableHash,
+    },
+  ];
+}
+
+export function terminatePromotionRunEffects(ctx: BlueGreenContext, gate: PromotionGate): Effect[] {
+  const run = promotionRun(ctx, gate);
+  return terminateRuns(ctx.runs.filter((r) => r.name === run.name));
+}
+
+/** The old revision's delay is over: it scales to zero and the new one is stable. */
+export function completionEffects(ctx: BlueGreenContext, now: number): Effect[] {
+  const hash = newHashOf(ctx);
+  return [
+    ...terminateRuns(ctx.runs),
+    { type: 'setPreviewService', hash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
+    kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
+  ];
+}
+
+/** The active Service goes (back) to stable in this very decision; the new pods go later. Expects `ctx.abort`. */
+export function abortEffects(ctx: BlueGreenContext, now: number): Effect[] {
+  const hash = newHashOf(ctx);
+  const abort = ctx.abort;
+  const message = abort?.message ?? 'aborted';
+  const effects: Effect[] = [
+    { type: 'switchActiveService', hash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    ...terminateRuns(ctx.runs),
+  ];
+  if (ctx.plan.gitRevert && abort !== null) {
+    const revert: Effect = { type: 'requestGitRevert', reason: abort.reason, message, failingHash: hash, stableHash: ctx.stableHash };
+    if (abort.actor !== undefined) revert.actor = abort.actor;
+    effects.push(revert);
+  }
+  effects.push(
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
+    kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
+  );
+  return effects;
+}
+
+export function newScaleDownEffects(ctx: BlueGreenContext): Effect[] {
+  return [
+    { type: 'setPreviewService', hash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: newHashOf(ctx), replicas: 0 },
+  ];
+}
+
+export function supersededEffects(ctx: BlueGreenContext, now: number, by: string): Effect[] {
+  const hash = newHashOf(ctx);
+  return [
+    { type: 'switchActiveService', hash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    ...terminateRuns(ctx.runs),
+    { type: 'scaleReplicaSet', hash, replicas: 0 },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Superseded', at: toIso(now) },
+    kubeEvent({ reason: 'RolloutSuperseded', hash, attempt: ctx.attempt, detail: by }, 'Normal', `${hash} superseded by ${by}`),
+  ];
+}
+
+export function backToStableEffects(ctx: BlueGreenContext, now: number, wasAborted: boolean): Effect[] {
+  const hash = newHashOf(ctx);
+  const effects: Effect[] = [
+    { type: 'switchActiveService', hash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    ...terminateRuns(ctx.runs),
+    { type: 'setPreviewService', hash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash, replicas: 0 },
+  ];
+  if (!wasAborted) effects.push({ type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Superseded', at: toIso(now) });
+  effects.push(
+    kubeEvent(
+      { reason: 'RolloutReturnedToStable', hash, attempt: ctx.attempt },
+      'Normal',
+      `spec is back on stable ${ctx.stableHash}; ${hash} scaled down`,
+    ),
+  );
+  return effects;
+}
+
+export function awaitingPromotionEffects(ctx: BlueGreenContext): Effect[] {
+  if (ctx.plan.autoPromotionEnabled) return [];
+  const hash = newHashOf(ctx);
+  return [kubeEvent({ reason: 'RolloutPaused', hash, attempt: ctx.attempt }, 'Normal', `preview ${hash} is ready: waiting for promote`)];
+}
+
+export function inconclusiveEffects(ctx: BlueGreenContext, runName: string, message: string): Effect[] {
+  const hash = newHashOf(ctx);
+  return [
+    kubeEvent(
+      { reason: 'AnalysisInconclusive', hash, attempt: ctx.attempt, detail: runName },
+      'Warning',
+      `analysis ${runName} was inconclusive${message === '' ? '' : `: ${message}`}; promote or resume to continue`,
+    ),
+  ];
+}

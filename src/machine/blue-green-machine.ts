@@ -1,0 +1,380 @@
+// The blue-green strategy as an xstate machine, used only through the pure transition functions (see rollout-machine.ts).
+//
+// healthy ──revision──▶ progressing ─────────────────────────────────────────────────────────────▶ healthy
+//   flow: previewing ▶ (prePromotionAnalysis ▶ preInconclusive) ▶ awaitingPromotion ▶ scalingUp ─switch─▶
+//         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld
+//   hold: running | userPaused
+// progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
+//
+// The active Service stays on stable until `scalingUp` has the new revision at full size; the old revision keeps
+// its pods until scaleDownDelaySeconds after the switch, so an abort at any point switches straight back.
+// `afterPreview` and `afterSwitch` are transient: they skip analysis the plan does not have.
+import { and, assign, setup, stateIn } from 'xstate';
+import type { CommandAction } from '../resources/rollout.js';
+import { abortFromEvent, deadlineAbort } from './abort-cause.js';
+import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE } from './analysis-gate.js';
+import {
+  abortScaleDownAt,
+  autoPromotionAt,
+  initialBlueGreenContext,
+  isSwitched,
+  NO_BG_CLOCKS,
+  newHashOf,
+  progressDeadlineAt,
+  promotionRun,
+  scaleDownOldAt,
+  type BlueGreenContext,
+} from './blue-green-context.js';
+import {
+  abortEffects,
+  adoptionEffects,
+  awaitingPromotionEffects,
+  backToStableEffects,
+  completionEffects,
+  inconclusiveEffects,
+  newScaleDownEffects,
+  previewEffects,
+  promotionRunEffects,
+  rescaleEffects,
+  revisionStartedEffects,
+  scaleUpEffects,
+  stableScalingEffects,
+  supersededEffects,
+  switchEffects,
+  terminatePromotionRunEffects,
+} from './blue-green-effects.js';
+import { terminateRuns, type Effect } from './effects.js';
+import type { AbortRecord, MachineInput } from './machine-context.js';
+import { samePlan } from './plan-equality.js';
+import type { AnalysisPhase, RolloutEvent } from './rollout-event.js';
+import type { BlueGreenPlan } from './rollout-plan.js';
+
+type Ev = RolloutEvent;
+type Build = (ctx: BlueGreenContext, event: Ev) => Effect[];
+type Gate = typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE;
+type AbortCause = 'event' | 'deadline';
+
+function effects(build: Build): { type: 'effects'; params: (args: { context: BlueGreenContext; event: Ev }) => { list: Effect[] } } {
+  return { type: 'effects', params: ({ context, event }) => ({ list: build(context, event) }) };
+}
+
+function command(...actions: CommandAction[]): { type: 'isCommand'; params: { actions: CommandAction[] } } {
+  return { type: 'isCommand', params: { actions } };
+}
+
+function runIs(gate: Gate, ...phases: AnalysisPhase[]): { type: 'isRun'; params: { gate: Gate; phases: AnalysisPhase[] } } {
+  return { type: 'isRun', params: { gate, phases } };
+}
+
+const NOT_HELD = stateIn('#blueGreen.progressing.hold.running');
+
+const abortActions = (cause: AbortCause) =>
+  [
+    { type: 'recordAbort', params: { cause } },
+    effects((ctx, event) => abortEffects(ctx, event.now)),
+    { type: 'clearAfterAbort' },
+  ] as const;
+
+function abortRecord(ctx: BlueGreenContext, event: Ev, cause: AbortCause): AbortRecord {
+  if (cause === 'deadline') return deadlineAbort(newHashOf(ctx), ctx.plan.progressDeadlineSeconds);
+  return abortFromEvent(event) ?? { reason: 'UserAbort', message: 'aborted' };
+}
+
+const startRevision = (hash: string, attempt: number): Partial<BlueGreenContext> => ({
+  newHash: hash,
+  attempt,
+  newAtFullSize: false,
+  runs: [],
+  abort: null,
+  at: NO_BG_CLOCKS,
+});
+
+const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, at: NO_BG_CLOCKS };
+
+const eventHash = (event: Ev): string => (event.type === 'revision' ? event.hash : '');
+
+/** Waiting on a pre- or post-promotion run: it passes to `passed`, pauses at `inconclusive`, or aborts. */
+function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld', inconclusive: 'preInconclusive' | 'postInconclusive') {
+  return {
+    entry: [effects((ctx) => promotionRunEffects(ctx, gate)), { type: 'addPromotionRun', params: { gate } }],
+    on: {
+      analysis: [
+        { guard: and([NOT_HELD, runIs(gate, 'Successful')]), target: passed, actions: { type: 'dropPromotionRun', params: { gate } } },
+        {
+          guard: runIs(gate, 'Inconclusive'),
+          target: inconclusive,
+          actions: [
+            effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+            { type: 'dropPromotionRun', params: { gate } },
+            { type: 'markPaused' },
+          ],
+        },
+        { guard: runIs(gate, 'Failed', 'Error'), target: '#blueGreen.aborted', actions: abortActions('event') },
+      ],
+      command: {
+        guard: command('promote'),
+        target: passed,
+        actions: [effects((ctx) => terminatePromotionRunEffects(ctx, gate)), { type: 'dropPromotionRun', params: { gate } }],
+      },
+    },
+  } as const;
+}
+
+export const blueGreenMachine = setup({
+  types: {
+    context: {} as BlueGreenContext,
+    events: {} as RolloutEvent,
+    input: {} as MachineInput<BlueGreenPlan>,
+  },
+  actions: {
+    // Never executed: pure transitions return it, and the reconciler executes `params.list`.
+    effects: (_args, _params: { list: Effect[] }) => undefined,
+    recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({ abort: abortRecord(context, event, params.cause) })),
+    addPromotionRun: assign(({ context }, params: { gate: Gate }) => ({
+      runs: [...context.runs.filter((r) => r.gate !== params.gate), promotionRun(context, params.gate)],
+    })),
+    /** A finished (or skipped) promotion run leaves the list; the machine no longer waits on it. */
+    dropPromotionRun: assign(({ context }, params: { gate: Gate }) => ({ runs: context.runs.filter((r) => r.gate !== params.gate) })),
+    markPaused: assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now } })),
+    promote: assign(({ context }) => ({ ...CLEARED, stableHash: newHashOf(context) })),
+    clearAfterAbort: assign(({ context, event }) => ({ runs: [], at: { ...NO_BG_CLOCKS, switchedAt: context.at.switchedAt, abortedAt: event.now } })),
+  },
+  guards: {
+    isNewRevision: ({ context, event }) =>
+      event.type === 'revision' && event.hash !== context.stableHash && event.hash !== context.newHash,
+    isStableRevision: ({ context, event }) => event.type === 'revision' && event.hash === context.stableHash,
+    planChanged: ({ context, event }) =>
+      event.type === 'spec' && event.plan.strategy === 'blueGreen' && !samePlan(event.plan, context.plan),
+    isCommand: ({ event }, params: { actions: CommandAction[] }) =>
+      event.type === 'command' && params.actions.includes(event.action),
+    newReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.newHash,
+    deadlinePassed: ({ context, event }) => event.type === 'tick' && isDue(progressDeadlineAt(context), event.now),
+    autoPromotionDue: ({ context, event }) => event.type === 'tick' && isDue(autoPromotionAt(context), event.now),
+    promotesAtOnce: ({ context }) => context.plan.autoPromotionEnabled && context.plan.autoPromotionSeconds === 0,
+    waitsForPerson: ({ context }) => !context.plan.autoPromotionEnabled,
+    scaleDownDue: ({ context, event }) => event.type === 'tick' && isDue(scaleDownOldAt(context), event.now),
+    scalesDownOldAtOnce: ({ context }) => context.plan.scaleDownDelaySeconds === 0,
+    abortDelayOver: ({ context, event }) => event.type === 'tick' && isDue(abortScaleDownAt(context), event.now),
+    scalesDownAtOnce: ({ context }) => context.plan.abortScaleDownDelaySeconds === 0,
+    isRun: ({ context, event }, params: { gate: Gate; phases: AnalysisPhase[] }) =>
+      event.type === 'analysis' &&
+      event.gate === params.gate &&
+      context.runs.some((r) => r.gate === params.gate && r.name === event.runName) &&
+      params.phases.includes(event.phase),
+    hasPrePromotionAnalysis: ({ context }) => context.plan.prePromotionAnalysis !== undefined,
+    hasPostPromotionAnalysis: ({ context }) => context.plan.postPromotionAnalysis !== undefined,
+    switched: ({ context }) => isSwitched(context),
+  },
+}).createMachine({
+  id: 'blueGreen',
+  context: ({ input }) => initialBlueGreenContext(input),
+  initial: 'adopting',
+  states: {
+    adopting: {
+      entry: effects((ctx) => adoptionEffects(ctx)),
+      always: 'healthy',
+    },
+    healthy: {
+      on: {
+        revision: {
+          guard: 'isNewRevision',
+          target: 'progressing',
+          actions: [assign(({ event }) => startRevision(eventHash(event), 1)), effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
+        },
+        spec: {
+          guard: 'planChanged',
+          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(stableScalingEffects)],
+        },
+      },
+    },
+    progressing: {
+      type: 'parallel',
+      on: {
+        revision: [
+          {
+            guard: 'isStableRevision',
+            target: 'healthy',
+            actions: [effects((ctx, event) => backToStableEffects(ctx, event.now, false)), assign(CLEARED)],
+          },
+          {
+            guard: 'isNewRevision',
+            target: '#blueGreen.progressing',
+            reenter: true,
+            actions: [
+              effects((ctx, event) => supersededEffects(ctx, event.now, eventHash(event))),
+              assign(({ event }) => startRevision(eventHash(event), 1)),
+              effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+            ],
+          },
+        ],
+        spec: {
+          guard: 'planChanged',
+          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(rescaleEffects)],
+        },
+        command: [
+          { guard: command('abort'), target: 'aborted', actions: abortActions('event') },
+          {
+            // Re-entering both regions also clears a user pause: promote-full is an explicit order to finish.
+            guard: and([command('promote-full'), 'switched']),
+            target: '#blueGreen.progressing.flow.scalingDownOld',
+            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [] })],
+          },
+          {
+            guard: command('promote-full'),
+            target: '#blueGreen.progressing.flow.scalingUp',
+            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [] })],
+          },
+        ],
+      },
+      states: {
+        flow: {
+          initial: 'previewing',
+          states: {
+            previewing: {
+              entry: [assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })), effects(previewEffects)],
+              on: {
+                replicasReady: { guard: and([NOT_HELD, 'newReady']), target: 'afterPreview' },
+                progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
+                tick: { guard: and([NOT_HELD, 'deadlinePassed']), target: '#blueGreen.aborted', actions: abortActions('deadline') },
+              },
+            },
+            afterPreview: {
+              always: [{ guard: 'hasPrePromotionAnalysis', target: 'prePromotionAnalysis' }, { target: 'awaitingPromotion' }],
+            },
+            prePromotionAnalysis: analysisState(PRE_PROMOTION_GATE, 'awaitingPromotion', 'preInconclusive'),
+            preInconclusive: {
+              on: {
+                command: [
+                  { guard: command('promote'), target: 'awaitingPromotion' },
+                  { guard: and([NOT_HELD, command('resume')]), target: 'awaitingPromotion' },
+                ],
+              },
+            },
+            awaitingPromotion: {
+              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now, progressAt: null } })), effects(awaitingPromotionEffects)],
+              always: { guard: and([NOT_HELD, 'promotesAtOnce']), target: 'scalingUp' },
+              on: {
+                tick: { guard: and([NOT_HELD, 'autoPromotionDue']), target: 'scalingUp' },
+                command: [
+                  { guard: command('promote'), target: 'scalingUp' },
+                  { guard: and([NOT_HELD, 'waitsForPerson', command('resume')]), target: 'scalingUp' },
+                ],
+              },
+            },
+            scalingUp: {
+              entry: [
+                assign(({ context, event }) => ({ newAtFullSize: true, at: { ...context.at, pausedAt: null, progressAt: event.now } })),
+                effects(scaleUpEffects),
+              ],
+              on: {
+                replicasReady: {
+                  guard: and([NOT_HELD, 'newReady']),
+                  target: 'afterSwitch',
+                  actions: [effects(switchEffects), assign(({ context, event }) => ({ at: { ...context.at, switchedAt: event.now, progressAt: null } }))],
+                },
+                progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
+                tick: { guard: and([NOT_HELD, 'deadlinePassed']), target: '#blueGreen.aborted', actions: abortActions('deadline') },
+              },
+            },
+            afterSwitch: {
+              always: [{ guard: 'hasPostPromotionAnalysis', target: 'postPromotionAnalysis' }, { target: 'scalingDownOld' }],
+            },
+            postPromotionAnalysis: analysisState(POST_PROMOTION_GATE, 'scalingDownOld', 'postInconclusive'),
+            postInconclusive: {
+              on: {
+                command: [
+                  { guard: command('promote'), target: 'scalingDownOld' },
+                  { guard: and([NOT_HELD, command('resume')]), target: 'scalingDownOld' },
+                ],
+              },
+            },
+            scalingDownOld: {
+              entry: assign(({ context }) => ({ at: { ...context.at, pausedAt: null } })),
+              always: { guard: and([NOT_HELD, 'scalesDownOldAtOnce']), target: '#blueGreen.healthy', actions: promoteActions() },
+              on: {
+                tick: { guard: and([NOT_HELD, 'scaleDownDue']), target: '#blueGreen.healthy', actions: promoteActions() },
+              },
+            },
+          },
+        },
+        hold: {
+          initial: 'running',
+          states: {
+            running: {
+              on: {
+                command: {
+                  guard: command('pause'),
+                  target: 'userPaused',
+                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } })),
+                },
+              },
+            },
+            userPaused: {
+              on: {
+                command: {
+                  guard: command('resume', 'promote'),
+                  target: 'running',
+                  actions: assign(({ context, event }) => ({
+                    at: { ...context.at, heldAt: null, progressAt: context.at.progressAt === null ? null : event.now },
+                  })),
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    aborted: {
+      initial: 'settling',
+      on: {
+        command: {
+          guard: command('retry'),
+          target: 'progressing',
+          actions: [
+            assign(({ context }) => startRevision(newHashOf(context), context.attempt + 1)),
+            effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+          ],
+        },
+        revision: [
+          {
+            guard: 'isStableRevision',
+            target: 'healthy',
+            actions: [effects((ctx, event) => backToStableEffects(ctx, event.now, true)), assign(CLEARED)],
+          },
+          {
+            guard: 'isNewRevision',
+            target: 'progressing',
+            actions: [
+              effects(newScaleDownEffects),
+              assign(({ event }) => startRevision(eventHash(event), 1)),
+              effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+            ],
+          },
+        ],
+        spec: {
+          guard: 'planChanged',
+          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(stableScalingEffects)],
+        },
+      },
+      states: {
+        settling: {
+          always: [{ guard: 'scalesDownAtOnce', target: 'scaledDown', actions: effects(newScaleDownEffects) }, { target: 'scalingDown' }],
+        },
+        scalingDown: {
+          on: { tick: { guard: 'abortDelayOver', target: 'scaledDown', actions: effects(newScaleDownEffects) } },
+        },
+        scaledDown: {},
+      },
+    },
+  },
+});
+
+export type BlueGreenMachine = typeof blueGreenMachine;
+
+function promoteActions() {
+  return [effects((ctx, event) => completionEffects(ctx, event.now)), { type: 'promote' }] as const;
+}
+
+function isDue(at: number | undefined, now: number): boolean {
+  return at !== undefined && now >= at;
+}

@@ -1,0 +1,123 @@
+// The RolloutView of a blue-green machine state: phase, message, active/preview hashes, pauses and the next timer.
+import type { PauseCondition } from '../resources/rollout.js';
+import {
+  abortScaleDownAt,
+  autoPromotionAt,
+  isSwitched,
+  newHashOf,
+  newReplicas,
+  progressDeadlineAt,
+  scaleDownOldAt,
+  type BlueGreenContext,
+} from './blue-green-context.js';
+import { toIso } from './machine-context.js';
+import { earliest, pauseCondition, progressingPhase, statePath, type ReplicaTarget, type RolloutView } from './rollout-view.js';
+
+interface BlueGreenWhere {
+  top: 'healthy' | 'progressing' | 'aborted';
+  flow?: string;
+  hold?: string;
+  aborted?: string;
+}
+
+export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutView {
+  const where = blueGreenWhere(value);
+  const liveSwitch = where.top === 'progressing' && isSwitched(ctx);
+  const view: RolloutView = {
+    strategy: 'blueGreen',
+    phase: 'Healthy',
+    message: '',
+    state: statePath(value),
+    canaryWeight: liveSwitch ? 100 : 0,
+    stableHash: ctx.stableHash,
+    activeHash: liveSwitch ? newHashOf(ctx) : ctx.stableHash,
+    desiredReplicas: desiredReplicas(where, ctx),
+    pauseConditions: pauseConditions(where, ctx),
+    analysisRuns: ctx.runs.map((r) => ({ ...r })),
+    aborted: where.top === 'aborted',
+  };
+  if (ctx.newHash !== null) {
+    view.previewHash = ctx.newHash;
+    view.attempt = ctx.attempt;
+  }
+  if (ctx.abort !== null) view.abort = { ...ctx.abort, ...(ctx.at.abortedAt === null ? {} : { at: toIso(ctx.at.abortedAt) }) };
+  view.phase = where.top === 'healthy' ? 'Healthy' : where.top === 'aborted' ? 'Degraded' : progressingPhase(view.pauseConditions);
+  view.message = message(where, ctx);
+  const wake = nextWakeAt(where, ctx);
+  if (wake !== undefined) view.nextWakeAt = wake;
+  return view;
+}
+
+function blueGreenWhere(value: unknown): BlueGreenWhere {
+  if (typeof value === 'string') return { top: value === 'aborted' ? 'aborted' : value === 'progressing' ? 'progressing' : 'healthy' };
+  const v = value as Record<string, unknown>;
+  if (typeof v.aborted === 'string') return { top: 'aborted', aborted: v.aborted };
+  const regions = (v.progressing ?? {}) as Record<string, unknown>;
+  return { top: 'progressing', flow: String(regions.flow), hold: String(regions.hold) };
+}
+
+function desiredReplicas(where: BlueGreenWhere, ctx: BlueGreenContext): ReplicaTarget[] {
+  const stable = { hash: ctx.stableHash, replicas: ctx.plan.replicas };
+  if (where.top === 'healthy') return [stable];
+  const replicas = where.aborted === 'scaledDown' ? 0 : newReplicas(ctx);
+  return [stable, { hash: newHashOf(ctx), replicas }];
+}
+
+function pauseConditions(where: BlueGreenWhere, ctx: BlueGreenContext): PauseCondition[] {
+  const pauses: PauseCondition[] = [];
+  if (where.flow === 'awaitingPromotion' && !ctx.plan.autoPromotionEnabled) pauses.push(pauseCondition('BlueGreenPause', ctx.at.pausedAt));
+  if (where.flow === 'preInconclusive' || where.flow === 'postInconclusive') pauses.push(pauseCondition('InconclusiveAnalysis', ctx.at.pausedAt));
+  if (where.hold === 'userPaused') pauses.push(pauseCondition('UserPause', ctx.at.heldAt));
+  return pauses;
+}
+
+function nextWakeAt(where: BlueGreenWhere, ctx: BlueGreenContext): number | undefined {
+  if (where.top === 'aborted') return where.aborted === 'scalingDown' ? abortScaleDownAt(ctx) : undefined;
+  if (where.top !== 'progressing' || where.hold !== 'running') return undefined;
+  switch (where.flow) {
+    case 'previewing':
+    case 'scalingUp':
+      return earliest([progressDeadlineAt(ctx)]);
+    case 'awaitingPromotion':
+      return earliest([autoPromotionAt(ctx)]);
+    case 'scalingDownOld':
+      return earliest([scaleDownOldAt(ctx)]);
+    default:
+      return undefined;
+  }
+}
+
+function message(where: BlueGreenWhere, ctx: BlueGreenContext): string {
+  if (where.top === 'healthy') return `active ${ctx.stableHash} serves all traffic`;
+  if (where.top === 'aborted') {
+    const pods = where.aborted === 'scaledDown' ? 'preview scaled down' : 'preview pods kept until the abort scale-down delay';
+    return `${ctx.abort?.message ?? 'aborted'}; active Service on stable ${ctx.stableHash}, ${pods}; retry or change the spec`;
+  }
+  const flow = flowMessage(where.flow ?? '', ctx);
+  return where.hold === 'userPaused' ? `paused by a user; resume to continue (${flow})` : flow;
+}
+
+function flowMessage(flow: string, ctx: BlueGreenContext): string {
+  const hash = newHashOf(ctx);
+  switch (flow) {
+    case 'previewing':
+      return `waiting for ${ctx.plan.previewReplicaCount} preview pod(s) of ${hash}`;
+    case 'prePromotionAnalysis':
+      return `waiting for pre-promotion analysis of ${hash}`;
+    case 'preInconclusive':
+    case 'postInconclusive':
+      return `analysis of ${hash} was inconclusive; promote or resume to continue`;
+    case 'awaitingPromotion':
+      return ctx.plan.autoPromotionEnabled
+        ? `preview ${hash} ready: promoting automatically after ${ctx.plan.autoPromotionSeconds}s`
+        : `preview ${hash} ready: waiting for promote`;
+    case 'scalingUp':
+      return `waiting for ${ctx.plan.replicas} pod(s) of ${hash} before switching the active Service`;
+    case 'postPromotionAnalysis':
+      return `active Service on ${hash}: waiting for post-promotion analysis`;
+    case 'scalingDownOld':
+      return `active Service on ${hash}: ${ctx.stableHash} scales down after ${ctx.plan.scaleDownDelaySeconds}s`;
+    default:
+      return `rolling out ${hash}`;
+  }
+}

@@ -1,0 +1,105 @@
+// The canary machine's context and the pure functions that read it: the current step, its clocks and runs.
+import { analysisRunName, BACKGROUND_GATE, stepGate } from './analysis-gate.js';
+import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
+
+/** Clocks (epoch ms), grouped so that a state's identity without time is easy to take (graph tests do). */
+export interface CanaryClocks {
+  /** When the current step (or the full-scale phase) started. */
+  stepStartedAt: Stamp;
+  /** The progress deadline counts from here: a step start, a `progress` event or a resume. */
+  progressAt: Stamp;
+  /** When the current pause step or inconclusive-analysis pause started. */
+  pausedAt: Stamp;
+  /** When a person paused, or background analysis came back inconclusive. */
+  heldAt: Stamp;
+  abortedAt: Stamp;
+}
+
+export interface CanaryContext {
+  plan: CanaryPlan;
+  /** The promoted revision: the one all traffic returns to. */
+  stableHash: string;
+  /** The revision in flight (or aborted); null when there is none. */
+  canaryHash: string | null;
+  /** 1 for the first try of `canaryHash`; a retry adds one, so every run and event key of a retry is new. */
+  attempt: number;
+  /** Index of the current step; `steps.length` once all steps are done (and when healthy). */
+  stepIndex: number;
+  /** The canary's share of traffic as last set by an effect. */
+  weight: number;
+  runs: ActiveRun[];
+  /** Background runs started for this attempt: 0 before `startingStep`, +1 per restart after an inconclusive run. */
+  backgroundRound: number;
+  abort: AbortRecord | null;
+  at: CanaryClocks;
+}
+
+export const NO_CLOCKS: CanaryClocks = { stepStartedAt: null, progressAt: null, pausedAt: null, heldAt: null, abortedAt: null };
+
+export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryContext {
+  return {
+    plan: input.plan,
+    stableHash: input.stableHash,
+    canaryHash: null,
+    attempt: 0,
+    stepIndex: input.plan.steps.length,
+    weight: 0,
+    runs: [],
+    backgroundRound: 0,
+    abort: null,
+    at: NO_CLOCKS,
+  };
+}
+
+export function currentStep(ctx: CanaryContext): CanaryStepPlan | undefined {
+  return ctx.plan.steps[ctx.stepIndex];
+}
+
+/** The in-flight hash; the machine only asks for it in states where one exists. */
+export function canaryHashOf(ctx: CanaryContext): string {
+  return ctx.canaryHash ?? ctx.stableHash;
+}
+
+export function pauseEndsAt(ctx: CanaryContext): number | undefined {
+  const step = currentStep(ctx);
+  if (step?.kind !== 'pause' || step.durationMs === undefined || ctx.at.pausedAt === null) return undefined;
+  return ctx.at.pausedAt + step.durationMs;
+}
+
+export function progressDeadlineAt(ctx: CanaryContext): number | undefined {
+  if (ctx.at.progressAt === null) return undefined;
+  return ctx.at.progressAt + ctx.plan.progressDeadlineSeconds * 1000;
+}
+
+export function abortScaleDownAt(ctx: CanaryContext): number | undefined {
+  if (ctx.at.abortedAt === null) return undefined;
+  return ctx.at.abortedAt + ctx.plan.abortScaleDownDelaySeconds * 1000;
+}
+
+/** Without a router the canary's pods are its traffic, so an abort can only reset traffic by removing them. */
+export function scalesDownAtOnce(ctx: CanaryContext): boolean {
+  return !ctx.plan.hasTrafficRouting || ctx.plan.abortScaleDownDelaySeconds === 0;
+}
+
+export function stepRun(ctx: CanaryContext): ActiveRun {
+  const gate = stepGate(ctx.stepIndex);
+  return { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt) };
+}
+
+export function backgroundRun(ctx: CanaryContext, round: number): ActiveRun {
+  return { gate: BACKGROUND_GATE, name: analysisRunName(canaryHashOf(ctx), BACKGROUND_GATE, ctx.attempt, round) };
+}
+
+export function backgroundDue(ctx: CanaryContext): boolean {
+  const background = ctx.plan.backgroundAnalysis;
+  return background !== undefined && ctx.backgroundRound === 0 && ctx.stepIndex >= background.startingStep;
+}
+
+export function hasRun(ctx: CanaryContext, run: ActiveRun): boolean {
+  return ctx.runs.some((r) => r.gate === run.gate && r.name === run.name);
+}
+
+export function withoutGate(runs: readonly ActiveRun[], gate: string): ActiveRun[] {
+  return runs.filter((r) => r.gate !== gate);
+}

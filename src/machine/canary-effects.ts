@@ -1,0 +1,225 @@
+// The effects the canary machine emits at each moment of a rollout, as pure functions of its context.
+import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
+import { backgroundRun, canaryHashOf, currentStep, hasRun, stepRun, type CanaryContext } from './canary-context.js';
+import { kubeEvent, terminateRuns, type Effect } from './effects.js';
+import { toIso, type ActiveRun } from './machine-context.js';
+import type { AnalysisPlan } from './rollout-plan.js';
+
+/** First sight of a Rollout: its template is stable, at full size, with every Service and route on it. */
+export function adoptionEffects(ctx: CanaryContext): Effect[] {
+  const stable = ctx.stableHash;
+  return [
+    { type: 'scaleReplicaSet', hash: stable, replicas: ctx.plan.replicas },
+    { type: 'setStableService', hash: stable },
+    { type: 'setCanaryService', hash: stable },
+    { type: 'resetTraffic', canaryHash: stable, stableHash: stable },
+  ];
+}
+
+export function stableScalingEffects(ctx: CanaryContext): Effect[] {
+  return [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas }];
+}
+
+export function revisionStartedEffects(ctx: CanaryContext, now: number): Effect[] {
+  const hash = canaryHashOf(ctx);
+  return [
+    { type: 'setCanaryService', hash },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Progressing', at: toIso(now) },
+    kubeEvent(
+      { reason: ctx.attempt > 1 ? 'RolloutRetried' : 'RolloutStarted', hash, attempt: ctx.attempt },
+      'Normal',
+      `rolling out ${hash} over ${ctx.plan.steps.length} step(s), attempt ${ctx.attempt}; stable is ${ctx.stableHash}`,
+    ),
+  ];
+}
+
+/**
+ * Entering a setWeight or setCanaryScale step: the canary grows first; a replica-ratio canary's weight is its pod
+ * count, so the weight is recorded now, while a router's weight moves only once the pods are ready.
+ */
+export function stepEntryEffects(ctx: CanaryContext): Effect[] {
+  const effects = splitEffects(ctx);
+  const step = currentStep(ctx);
+  if (!ctx.plan.hasTrafficRouting && step?.kind === 'setWeight') effects.push(weightEffect(ctx, step.weight));
+  return effects;
+}
+
+/** The canary pods of a step are ready: a router now sends them their share. */
+export function stepReadyEffects(ctx: CanaryContext): Effect[] {
+  const step = currentStep(ctx);
+  if (!ctx.plan.hasTrafficRouting || step?.kind !== 'setWeight') return [];
+  return [weightEffect(ctx, step.weight)];
+}
+
+/** The weight in force after the current step's effects; pauses and analysis keep the previous one. */
+export function weightAfterStep(ctx: CanaryContext): number {
+  return weightAt(ctx.plan, ctx.stepIndex);
+}
+
+/** A changed plan: pauses and analysis do not scale on entry, so their replica counts are re-emitted here. */
+export function rescaleEffects(ctx: CanaryContext): Effect[] {
+  const step = currentStep(ctx);
+  if (step === undefined || step.kind === 'setWeight' || step.kind === 'setCanaryScale') return [];
+  return splitEffects(ctx);
+}
+
+export function completionEffects(ctx: CanaryContext): Effect[] {
+  const split = splitForCompletion(ctx.plan);
+  const effects: Effect[] = [
+    { type: 'scaleReplicaSet', hash: canaryHashOf(ctx), replicas: split.canary },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: split.stable },
+  ];
+  if (!ctx.plan.hasTrafficRouting) effects.push(weightEffect(ctx, 100));
+  return effects;
+}
+
+/** The canary becomes stable: Services follow it, the route goes back to "all stable", the old pods go. */
+export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
+  const hash = canaryHashOf(ctx);
+  const effects: Effect[] = ctx.plan.hasTrafficRouting ? [weightEffect(ctx, 100)] : [];
+  effects.push(
+    { type: 'setStableService', hash },
+    { type: 'setCanaryService', hash },
+    { type: 'resetTraffic', canaryHash: hash, stableHash: hash },
+    ...terminateRuns(ctx.runs),
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
+    kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
+  );
+  return effects;
+}
+
+/** Entering `step`: background analysis starts once the rollout reaches its starting step. */
+export function backgroundStartEffects(ctx: CanaryContext): Effect[] {
+  const analysis = ctx.plan.backgroundAnalysis;
+  if (analysis === undefined) return [];
+  return [createRun(ctx, backgroundRun(ctx, 1), analysis)];
+}
+
+export function backgroundRestartEffects(ctx: CanaryContext): Effect[] {
+  const analysis = ctx.plan.backgroundAnalysis;
+  if (analysis === undefined) return [];
+  return [createRun(ctx, backgroundRun(ctx, ctx.backgroundRound + 1), analysis)];
+}
+
+export function stepRunEffects(ctx: CanaryContext): Effect[] {
+  const step = currentStep(ctx);
+  const run = stepRun(ctx);
+  if (step?.kind !== 'analysis' || hasRun(ctx, run)) return [];
+  return [createRun(ctx, run, step.analysis)];
+}
+
+export function terminateStepRunEffects(ctx: CanaryContext): Effect[] {
+  const run = stepRun(ctx);
+  return hasRun(ctx, run) ? terminateRuns([run]) : [];
+}
+
+/**
+ * Traffic back on stable in this very decision; the canary's pods go now or after abortScaleDownDelaySeconds
+ * (see `scalesDownAtOnce`). Expects `ctx.abort` to be set.
+ */
+export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
+  const hash = canaryHashOf(ctx);
+  const abort = ctx.abort;
+  const message = abort?.message ?? 'aborted';
+  const effects: Effect[] = [
+    { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    ...terminateRuns(ctx.runs),
+  ];
+  if (ctx.plan.gitRevert && abort !== null) {
+    const revert: Effect = { type: 'requestGitRevert', reason: abort.reason, message, failingHash: hash, stableHash: ctx.stableHash };
+    if (abort.actor !== undefined) revert.actor = abort.actor;
+    effects.push(revert);
+  }
+  effects.push(
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
+    kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
+  );
+  return effects;
+}
+
+export function canaryScaleDownEffects(ctx: CanaryContext): Effect[] {
+  return [{ type: 'scaleReplicaSet', hash: canaryHashOf(ctx), replicas: 0 }];
+}
+
+/** A newer revision replaces the one in flight: traffic to stable, the old canary's pods and runs go. */
+export function supersededEffects(ctx: CanaryContext, now: number, by: string): Effect[] {
+  const hash = canaryHashOf(ctx);
+  return [
+    { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    ...terminateRuns(ctx.runs),
+    { type: 'scaleReplicaSet', hash, replicas: 0 },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Superseded', at: toIso(now) },
+    kubeEvent({ reason: 'RolloutSuperseded', hash, attempt: ctx.attempt, detail: by }, 'Normal', `${hash} superseded by ${by}`),
+  ];
+}
+
+/** The spec is back on the stable template (a revert landed, or someone rolled back by hand). */
+export function backToStableEffects(ctx: CanaryContext, now: number, wasAborted: boolean): Effect[] {
+  const hash = canaryHashOf(ctx);
+  const effects: Effect[] = [
+    { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
+    ...terminateRuns(ctx.runs),
+    { type: 'scaleReplicaSet', hash, replicas: 0 },
+    { type: 'setCanaryService', hash: ctx.stableHash },
+  ];
+  if (!wasAborted) effects.push({ type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Superseded', at: toIso(now) });
+  effects.push(
+    kubeEvent(
+      { reason: 'RolloutReturnedToStable', hash, attempt: ctx.attempt },
+      'Normal',
+      `spec is back on stable ${ctx.stableHash}; ${hash} scaled down`,
+    ),
+  );
+  return effects;
+}
+
+export function pauseStepEffects(ctx: CanaryContext): Effect[] {
+  const hash = canaryHashOf(ctx);
+  return [
+    kubeEvent(
+      { reason: 'RolloutPaused', hash, attempt: ctx.attempt, detail: String(ctx.stepIndex) },
+      'Normal',
+      `paused at step ${ctx.stepIndex + 1} of ${ctx.plan.steps.length}: waiting for promote or resume`,
+    ),
+  ];
+}
+
+export function inconclusiveEffects(ctx: CanaryContext, runName: string, message: string): Effect[] {
+  const hash = canaryHashOf(ctx);
+  return [
+    kubeEvent(
+      { reason: 'AnalysisInconclusive', hash, attempt: ctx.attempt, detail: runName },
+      'Warning',
+      `analysis ${runName} was inconclusive${message === '' ? '' : `: ${message}`}; promote or resume to continue`,
+    ),
+  ];
+}
+
+function splitEffects(ctx: CanaryContext): Effect[] {
+  const split = splitAt(ctx.plan, ctx.stepIndex);
+  // Grow before shrinking, so a replica-ratio canary never drops below the pods it needs.
+  return [
+    { type: 'scaleReplicaSet', hash: canaryHashOf(ctx), replicas: split.canary },
+    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: split.stable },
+  ];
+}
+
+function weightEffect(ctx: CanaryContext, weight: number): Effect {
+  return { type: 'setCanaryWeight', weight, canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash };
+}
+
+function createRun(ctx: CanaryContext, run: ActiveRun, analysis: AnalysisPlan): Effect {
+  return {
+    type: 'createAnalysisRun',
+    gate: run.gate,
+    name: run.name,
+    templates: analysis.templates,
+    args: analysis.args,
+    canaryHash: canaryHashOf(ctx),
+    stableHash: ctx.stableHash,
+  };
+}

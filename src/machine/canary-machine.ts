@@ -1,0 +1,466 @@
+// The canary strategy as an xstate machine, used only through the pure transition functions (see rollout-machine.ts).
+//
+// healthy ──revision──▶ progressing ─────────────────────────────────────────────▶ healthy (promoted)
+//                        ├ flow: step ▶ settingWeight | pausedAtStep | pausedForDuration | analyzing ▶ inconclusive
+//                        │       … ▶ fullyScaling (after the last step)
+//                        └ hold: running | userPaused | analysisInconclusive (background)
+//            progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
+//
+// `flow` is where the rollout is; `hold` is whether automatic advancement is allowed. Advancing transitions
+// (replicas ready, pause expired, analysis passed) are guarded by hold=running; commands that clear a hold
+// (promote, resume) act on both regions in one step. `step` is transient: it reads the step at `stepIndex` and
+// picks the waiting state. Effects are data attached to transitions via the no-op `effects` action.
+import { and, assign, setup, stateIn } from 'xstate';
+import type { CommandAction } from '../resources/rollout.js';
+import { abortFromEvent, deadlineAbort } from './abort-cause.js';
+import { BACKGROUND_GATE } from './analysis-gate.js';
+import {
+  abortScaleDownAt,
+  backgroundDue,
+  backgroundRun,
+  canaryHashOf,
+  currentStep,
+  initialCanaryContext,
+  NO_CLOCKS,
+  pauseEndsAt,
+  progressDeadlineAt,
+  scalesDownAtOnce,
+  stepRun,
+  withoutGate,
+  type CanaryContext,
+} from './canary-context.js';
+import {
+  abortEffects,
+  adoptionEffects,
+  backgroundRestartEffects,
+  backgroundStartEffects,
+  backToStableEffects,
+  canaryScaleDownEffects,
+  completionEffects,
+  inconclusiveEffects,
+  pauseStepEffects,
+  promotionEffects,
+  rescaleEffects,
+  revisionStartedEffects,
+  stableScalingEffects,
+  stepEntryEffects,
+  stepReadyEffects,
+  stepRunEffects,
+  supersededEffects,
+  terminateStepRunEffects,
+  weightAfterStep,
+} from './canary-effects.js';
+import { terminateRuns, type Effect } from './effects.js';
+import type { AbortRecord, MachineInput } from './machine-context.js';
+import type { AnalysisPhase, RolloutEvent } from './rollout-event.js';
+import { samePlan } from './plan-equality.js';
+import type { CanaryPlan } from './rollout-plan.js';
+
+type Ev = RolloutEvent;
+type Build = (ctx: CanaryContext, event: Ev) => Effect[];
+
+/** The effects of a transition, computed from the context as it is at that point of the action list. */
+function effects(build: Build): { type: 'effects'; params: (args: { context: CanaryContext; event: Ev }) => { list: Effect[] } } {
+  return { type: 'effects', params: ({ context, event }) => ({ list: build(context, event) }) };
+}
+
+function command(...actions: CommandAction[]): { type: 'isCommand'; params: { actions: CommandAction[] } } {
+  return { type: 'isCommand', params: { actions } };
+}
+
+function stepRunIs(...phases: AnalysisPhase[]): { type: 'isStepRun'; params: { phases: AnalysisPhase[] } } {
+  return { type: 'isStepRun', params: { phases } };
+}
+
+function backgroundIs(...phases: AnalysisPhase[]): { type: 'isBackgroundRun'; params: { phases: AnalysisPhase[] } } {
+  return { type: 'isBackgroundRun', params: { phases } };
+}
+
+const NOT_HELD = stateIn('#canary.progressing.hold.running');
+
+const advance = (ctx: CanaryContext): Partial<CanaryContext> => ({
+  stepIndex: ctx.stepIndex + 1,
+  at: { ...ctx.at, pausedAt: null },
+});
+
+const startClock = (ctx: CanaryContext, now: number): Partial<CanaryContext> => ({
+  at: { ...ctx.at, stepStartedAt: now, progressAt: now },
+});
+
+/** Start (or restart) rolling out `hash` from step 0 with a fresh attempt. */
+const startRevision = (ctx: CanaryContext, hash: string, attempt: number, now: number): Partial<CanaryContext> => ({
+  canaryHash: hash,
+  attempt,
+  stepIndex: 0,
+  weight: 0,
+  runs: [],
+  backgroundRound: 0,
+  abort: null,
+  at: { ...NO_CLOCKS, stepStartedAt: now, progressAt: now },
+});
+
+const clearRollout = (ctx: CanaryContext): Partial<CanaryContext> => ({
+  canaryHash: null,
+  attempt: 0,
+  stepIndex: ctx.plan.steps.length,
+  weight: 0,
+  runs: [],
+  backgroundRound: 0,
+  abort: null,
+  at: NO_CLOCKS,
+});
+
+const eventHash = (event: Ev): string => (event.type === 'revision' ? event.hash : '');
+const eventNow = (event: Ev): number => event.now;
+
+type AbortCause = 'event' | 'deadline';
+
+/** Abort: record why, reset traffic and stop runs in this decision, then start the scale-down clock. */
+const abortActions = (cause: AbortCause) =>
+  [
+    { type: 'recordAbort', params: { cause } },
+    effects((ctx, event) => abortEffects(ctx, event.now)),
+    { type: 'clearAfterAbort' },
+  ] as const;
+
+function abortRecord(ctx: CanaryContext, event: Ev, cause: AbortCause): AbortRecord {
+  if (cause === 'deadline') return deadlineAbort(canaryHashOf(ctx), ctx.plan.progressDeadlineSeconds);
+  return abortFromEvent(event) ?? { reason: 'UserAbort', message: 'aborted' };
+}
+
+export const canaryMachine = setup({
+  types: {
+    context: {} as CanaryContext,
+    events: {} as RolloutEvent,
+    input: {} as MachineInput<CanaryPlan>,
+  },
+  actions: {
+    // Never executed: pure transitions return it, and the reconciler executes `params.list`.
+    effects: (_args, _params: { list: Effect[] }) => undefined,
+    recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({ abort: abortRecord(context, event, params.cause) })),
+    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, at: { ...NO_CLOCKS, abortedAt: event.now } })),
+  },
+  guards: {
+    isNewRevision: ({ context, event }) =>
+      event.type === 'revision' && event.hash !== context.stableHash && event.hash !== context.canaryHash,
+    isStableRevision: ({ context, event }) => event.type === 'revision' && event.hash === context.stableHash,
+    planChanged: ({ context, event }) =>
+      event.type === 'spec' && event.plan.strategy === 'canary' && !samePlan(event.plan, context.plan),
+    isCommand: ({ event }, params: { actions: CommandAction[] }) =>
+      event.type === 'command' && params.actions.includes(event.action),
+    canaryReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.canaryHash,
+    deadlinePassed: ({ context, event }) => event.type === 'tick' && isDue(progressDeadlineAt(context), event.now),
+    pauseOver: ({ context, event }) => event.type === 'tick' && isDue(pauseEndsAt(context), event.now),
+    abortDelayOver: ({ context, event }) => event.type === 'tick' && isDue(abortScaleDownAt(context), event.now),
+    isStepRun: ({ context, event }, params: { phases: AnalysisPhase[] }) =>
+      event.type === 'analysis' &&
+      event.runName === stepRun(context).name &&
+      context.runs.some((r) => r.name === event.runName) &&
+      params.phases.includes(event.phase),
+    isBackgroundRun: ({ context, event }, params: { phases: AnalysisPhase[] }) =>
+      event.type === 'analysis' &&
+      event.gate === BACKGROUND_GATE &&
+      context.runs.some((r) => r.gate === BACKGROUND_GATE && r.name === event.runName) &&
+      params.phases.includes(event.phase),
+    stepsDone: ({ context }) => context.stepIndex >= context.plan.steps.length,
+    isScalingStep: ({ context }) => ['setWeight', 'setCanaryScale'].includes(currentStep(context)?.kind ?? ''),
+    isIndefinitePause: ({ context }) => {
+      const step = currentStep(context);
+      return step?.kind === 'pause' && step.durationMs === undefined;
+    },
+    isTimedPause: ({ context }) => currentStep(context)?.kind === 'pause',
+    scalesDownAtOnce: ({ context }) => scalesDownAtOnce(context),
+  },
+}).createMachine({
+  id: 'canary',
+  context: ({ input }) => initialCanaryContext(input),
+  initial: 'adopting',
+  states: {
+    adopting: {
+      entry: effects((ctx) => adoptionEffects(ctx)),
+      always: 'healthy',
+    },
+    healthy: {
+      on: {
+        revision: {
+          guard: 'isNewRevision',
+          target: 'progressing',
+          actions: [
+            assign(({ context, event }) => startRevision(context, eventHash(event), 1, eventNow(event))),
+            effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+          ],
+        },
+        spec: {
+          guard: 'planChanged',
+          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan } : {})), effects(stableScalingEffects)],
+        },
+      },
+    },
+    progressing: {
+      type: 'parallel',
+      on: {
+        revision: [
+          {
+            guard: 'isStableRevision',
+            target: 'healthy',
+            actions: [effects((ctx, event) => backToStableEffects(ctx, event.now, false)), assign(({ context }) => clearRollout(context))],
+          },
+          {
+            guard: 'isNewRevision',
+            target: '#canary.progressing',
+            reenter: true,
+            actions: [
+              effects((ctx, event) => supersededEffects(ctx, event.now, eventHash(event))),
+              assign(({ context, event }) => startRevision(context, eventHash(event), 1, eventNow(event))),
+              effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+            ],
+          },
+        ],
+        analysis: [
+          { guard: backgroundIs('Failed', 'Error'), target: 'aborted', actions: abortActions('event') },
+          {
+            guard: backgroundIs('Successful'),
+            actions: assign(({ context }) => ({ runs: withoutGate(context.runs, BACKGROUND_GATE) })),
+          },
+        ],
+        command: [
+          { guard: command('abort'), target: 'aborted', actions: abortActions('event') },
+          {
+            // Re-entering both regions also clears any hold: promote-full is an explicit order to finish.
+            guard: command('promote-full'),
+            target: '#canary.progressing.flow.fullyScaling',
+            actions: [
+              effects((ctx) => terminateRuns(ctx.runs)),
+              assign(({ context }) => ({ runs: [], stepIndex: context.plan.steps.length, at: { ...context.at, pausedAt: null, heldAt: null } })),
+            ],
+          },
+        ],
+      },
+      states: {
+        flow: {
+          initial: 'step',
+          on: {
+            spec: {
+              guard: 'planChanged',
+              target: '.step',
+              actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan } : {})), effects(rescaleEffects)],
+            },
+          },
+          states: {
+            step: {
+              entry: [
+                effects((ctx) => (backgroundDue(ctx) ? backgroundStartEffects(ctx) : [])),
+                assign(({ context }) =>
+                  backgroundDue(context) ? { backgroundRound: 1, runs: [...context.runs, backgroundRun(context, 1)] } : {},
+                ),
+              ],
+              always: [
+                { guard: 'stepsDone', target: 'fullyScaling' },
+                { guard: 'isScalingStep', target: 'settingWeight' },
+                { guard: 'isIndefinitePause', target: 'pausedAtStep' },
+                { guard: 'isTimedPause', target: 'pausedForDuration' },
+                { target: 'analyzing' },
+              ],
+            },
+            settingWeight: {
+              entry: [
+                assign(({ context, event }) => ({
+                  ...startClock(context, event.now),
+                  weight: context.plan.hasTrafficRouting ? context.weight : weightAfterStep(context),
+                })),
+                effects(stepEntryEffects),
+              ],
+              on: {
+                replicasReady: {
+                  guard: and([NOT_HELD, 'canaryReady']),
+                  target: 'step',
+                  actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
+                },
+                progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
+                tick: { guard: and([NOT_HELD, 'deadlinePassed']), target: '#canary.aborted', actions: abortActions('deadline') },
+              },
+            },
+            pausedAtStep: {
+              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })), effects(pauseStepEffects)],
+              on: {
+                command: [
+                  { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                  { guard: and([NOT_HELD, command('resume')]), target: 'step', actions: assign(({ context }) => advance(context)) },
+                ],
+              },
+            },
+            pausedForDuration: {
+              entry: assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })),
+              on: {
+                tick: { guard: and([NOT_HELD, 'pauseOver']), target: 'step', actions: assign(({ context }) => advance(context)) },
+                command: { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+              },
+            },
+            analyzing: {
+              entry: [
+                effects(stepRunEffects),
+                assign(({ context }) => ({ runs: [...withoutGate(context.runs, stepRun(context).gate), stepRun(context)] })),
+              ],
+              on: {
+                analysis: [
+                  {
+                    guard: and([NOT_HELD, stepRunIs('Successful')]),
+                    target: 'step',
+                    actions: assign(({ context }) => ({ ...advance(context), runs: withoutGate(context.runs, stepRun(context).gate) })),
+                  },
+                  {
+                    guard: stepRunIs('Inconclusive'),
+                    target: 'inconclusive',
+                    actions: [
+                      effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+                      assign(({ context, event }) => ({
+                        runs: withoutGate(context.runs, stepRun(context).gate),
+                        at: { ...context.at, pausedAt: event.now },
+                      })),
+                    ],
+                  },
+                  { guard: stepRunIs('Failed', 'Error'), target: '#canary.aborted', actions: abortActions('event') },
+                ],
+                command: {
+                  guard: command('promote'),
+                  target: 'step',
+                  actions: [
+                    effects(terminateStepRunEffects),
+                    assign(({ context }) => ({ ...advance(context), runs: withoutGate(context.runs, stepRun(context).gate) })),
+                  ],
+                },
+              },
+            },
+            inconclusive: {
+              on: {
+                command: [
+                  { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                  { guard: and([NOT_HELD, command('resume')]), target: 'step', actions: assign(({ context }) => advance(context)) },
+                ],
+              },
+            },
+            fullyScaling: {
+              entry: [
+                assign(({ context, event }) => ({
+                  ...startClock(context, event.now),
+                  weight: context.plan.hasTrafficRouting ? context.weight : 100,
+                })),
+                effects(completionEffects),
+              ],
+              on: {
+                replicasReady: {
+                  guard: and([NOT_HELD, 'canaryReady']),
+                  target: '#canary.healthy',
+                  actions: [
+                    effects((ctx, event) => promotionEffects(ctx, event.now)),
+                    assign(({ context }) => ({ ...clearRollout(context), stableHash: canaryHashOf(context) })),
+                  ],
+                },
+                progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
+                tick: { guard: and([NOT_HELD, 'deadlinePassed']), target: '#canary.aborted', actions: abortActions('deadline') },
+              },
+            },
+          },
+        },
+        hold: {
+          initial: 'running',
+          states: {
+            running: {
+              on: {
+                command: {
+                  guard: command('pause'),
+                  target: 'userPaused',
+                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } })),
+                },
+                analysis: {
+                  guard: backgroundIs('Inconclusive'),
+                  target: 'analysisInconclusive',
+                  actions: [
+                    effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+                    assign(({ context, event }) => ({
+                      runs: withoutGate(context.runs, BACKGROUND_GATE),
+                      at: { ...context.at, heldAt: event.now },
+                    })),
+                  ],
+                },
+              },
+            },
+            userPaused: {
+              on: {
+                command: {
+                  guard: command('resume', 'promote'),
+                  target: 'running',
+                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: null, progressAt: event.now } })),
+                },
+              },
+            },
+            analysisInconclusive: {
+              on: {
+                command: {
+                  guard: command('resume', 'promote'),
+                  target: 'running',
+                  actions: [
+                    effects(backgroundRestartEffects),
+                    assign(({ context, event }) => ({
+                      backgroundRound: context.backgroundRound + 1,
+                      runs: [...context.runs, backgroundRun(context, context.backgroundRound + 1)],
+                      at: { ...context.at, heldAt: null, progressAt: event.now },
+                    })),
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    aborted: {
+      initial: 'settling',
+      on: {
+        command: {
+          guard: command('retry'),
+          target: 'progressing',
+          actions: [
+            assign(({ context, event }) => startRevision(context, canaryHashOf(context), context.attempt + 1, eventNow(event))),
+            effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+          ],
+        },
+        revision: [
+          {
+            guard: 'isStableRevision',
+            target: 'healthy',
+            actions: [effects((ctx, event) => backToStableEffects(ctx, event.now, true)), assign(({ context }) => clearRollout(context))],
+          },
+          {
+            guard: 'isNewRevision',
+            target: 'progressing',
+            actions: [
+              effects(canaryScaleDownEffects),
+              assign(({ context, event }) => startRevision(context, eventHash(event), 1, eventNow(event))),
+              effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+            ],
+          },
+        ],
+        spec: {
+          guard: 'planChanged',
+          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan } : {})), effects(stableScalingEffects)],
+        },
+      },
+      states: {
+        settling: {
+          always: [{ guard: 'scalesDownAtOnce', target: 'scaledDown', actions: effects(canaryScaleDownEffects) }, { target: 'scalingDown' }],
+        },
+        scalingDown: {
+          on: { tick: { guard: 'abortDelayOver', target: 'scaledDown', actions: effects(canaryScaleDownEffects) } },
+        },
+        scaledDown: {},
+      },
+    },
+  },
+});
+
+export type CanaryMachine = typeof canaryMachine;
+
+function isDue(at: number | undefined, now: number): boolean {
+  return at !== undefined && now >= at;
+}

@@ -1,0 +1,65 @@
+// What the rollout machines ask the world to do, as data; the reconciler executes these idempotently.
+//
+// A pass that crashes after executing effects but before writing status is replayed from the same persisted
+// state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
+// point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
+import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, RevisionRecord } from '../resources/rollout.js';
+import type { ActiveRun } from './machine-context.js';
+
+export type Effect =
+  /** Make the ReplicaSet of `hash` have `replicas` (created from the current template when missing). */
+  | { type: 'scaleReplicaSet'; hash: string; replicas: number }
+  /** Send `weight`% of traffic to the canary: a router's split, or only recorded for a replica-ratio canary. */
+  | { type: 'setCanaryWeight'; weight: number; canaryHash: string; stableHash: string }
+  /** All traffic to stable, at once (router weight 0). */
+  | { type: 'resetTraffic'; canaryHash: string; stableHash: string }
+  /** Canary strategy: the stable Service's selector follows `hash`. */
+  | { type: 'setStableService'; hash: string }
+  /** Canary strategy: the canary Service's selector follows `hash` (the stable hash when nothing is in flight). */
+  | { type: 'setCanaryService'; hash: string }
+  /** Blue-green: the active Service's selector follows `hash`; this is how blue-green moves (and resets) traffic. */
+  | { type: 'switchActiveService'; hash: string }
+  /** Blue-green: the preview Service's selector follows `hash`. */
+  | { type: 'setPreviewService'; hash: string }
+  /**
+   * `name` is unique within the Rollout (gate, revision, attempt, round); the executor prefixes the Rollout's name.
+   * `canaryHash`/`stableHash` resolve `valueFrom.podTemplateHashValue` (Latest/Stable) arguments.
+   */
+  | {
+      type: 'createAnalysisRun';
+      gate: string;
+      name: string;
+      templates: AnalysisTemplateRef[];
+      args: AnalysisRunArgument[];
+      canaryHash: string;
+      stableHash: string;
+    }
+  | { type: 'terminateAnalysisRun'; gate: string; name: string }
+  /** Revert the commit that introduced `failingHash` where a git source is known; at most once per failing hash. */
+  | { type: 'requestGitRevert'; reason: AbortReason; message: string; failingHash: string; stableHash: string; actor?: string }
+  /** A Kubernetes Event; `key` is deterministic so a replayed pass can detect the duplicate. */
+  | { type: 'emitEvent'; key: string; eventType: 'Normal' | 'Warning'; reason: string; message: string }
+  | { type: 'ackCommand'; id: string; action: CommandAction; result: 'Accepted' | 'Rejected'; message: string }
+  /** Upsert `status.history` for (hash, attempt); `at` is the time of the change (ISO 8601). */
+  | { type: 'recordRevision'; hash: string; attempt: number; outcome: RevisionRecord['outcome']; at: string };
+
+export type EffectType = Effect['type'];
+
+export type AbortReason = 'AnalysisFailed' | 'AnalysisError' | 'ProgressDeadlineExceeded' | 'UserAbort';
+
+/** Effects of one type, for executors and tests that switch on `type`. */
+export type EffectOf<T extends EffectType> = Extract<Effect, { type: T }>;
+
+/** An Event keyed by what it is about, so the same moment of the same attempt always gets the same key. */
+export function kubeEvent(
+  about: { reason: string; hash: string; attempt: number; detail?: string },
+  eventType: 'Normal' | 'Warning',
+  message: string,
+): Effect {
+  const key = [about.reason, about.hash, String(about.attempt), about.detail ?? ''].join('/');
+  return { type: 'emitEvent', key, eventType, reason: about.reason, message };
+}
+
+export function terminateRuns(runs: readonly ActiveRun[]): Effect[] {
+  return runs.map((run) => ({ type: 'terminateAnalysisRun', gate: run.gate, name: run.name }));
+}

@@ -1,0 +1,33 @@
+// Context pieces both rollout machines share: their input, active analysis runs and the abort record.
+import type { AbortReason } from './effects.js';
+
+/** What a machine starts from: a Rollout seen for the first time, its current template adopted as stable. */
+export interface MachineInput<P> {
+  plan: P;
+  stableHash: string;
+  now: number;
+}
+
+/** An AnalysisRun the machine created and is waiting on (or running in the background). */
+export interface ActiveRun {
+  gate: string;
+  name: string;
+}
+
+export interface AbortRecord {
+  reason: AbortReason;
+  message: string;
+  actor?: string;
+}
+
+/** Epoch ms, or null when that clock is not running. */
+export type Stamp = number | null;
+
+/** The later of the stamps that are set; `fallback` when none is. */
+export function latest(stamps: readonly Stamp[], fallback: number): number {
+  return stamps.reduce<number>((max, s) => (s !== null && s > max ? s : max), fallback);
+}
+
+export function toIso(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

@@ -1,0 +1,165 @@
+// Vane's rollout decision core: (persisted machine state, event) → (next state, effects, view), with no I/O.
+//
+// Design note — state layout
+// - Two xstate v5 machines, `canaryMachine` and `blueGreenMachine`, are used only through the pure functions
+//   `initialTransition` and `transition`; nothing is interpreted, invoked or delayed. Time arrives as `now` on
+//   every event; timers are clocks in context compared with `now` by guards, and `view.nextWakeAt` tells the
+//   reconciler when a `tick` can next change something.
+// - Both machines share a top level: `healthy` (stable only) → `progressing` → back to `healthy`, or `aborted`
+//   (`scalingDown` → `scaledDown`) → `retry` / a new revision / the stable revision. `progressing` is parallel:
+//   `flow` is where the rollout is (canary: one waiting state per step kind; blue-green: preview → promotion →
+//   switch → scale-down of the old revision) and `hold` is whether it may advance on its own (`running`,
+//   `userPaused`, and for canary `analysisInconclusive` for background analysis). Automatic advancement is
+//   guarded by hold=running; promote/resume act on both regions in one step.
+// - Context holds the plan (derived from the spec), the stable and in-flight hashes, the step index and weight,
+//   the attempt (part of every AnalysisRun name and Event key), the AnalysisRuns waited on, the abort record and
+//   a group of clocks (`at`). Everything is plain JSON.
+// - Effects are data attached to transitions with one no-op action, `effects`, whose params carry the list; a
+//   decision returns them in order. Traffic is always reset in the same decision as an abort.
+// - Persisted state: `{ machine, version, snapshot }` where `snapshot` is xstate's persisted snapshot; restoring
+//   goes through `machine.resolveState`. Output is JSON-normalised, so the same input gives byte-identical output
+//   and a replayed pass (crash after effects, before the status write) re-executes the same effects.
+// - Commands are acknowledged here, not in the machines: an event no transition takes is `handled: false`, and a
+//   command gets an ackCommand Rejected with the reason; one that is taken gets Accepted with the new situation.
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { TerminalError } from '../errors.js';
+import { blueGreenView } from './blue-green-view.js';
+import { blueGreenMachine } from './blue-green-machine.js';
+import type { BlueGreenContext } from './blue-green-context.js';
+import { canaryMachine } from './canary-machine.js';
+import type { CanaryContext } from './canary-context.js';
+import { canaryView } from './canary-view.js';
+import { acceptedAck, rejectedAck } from './command-ack.js';
+import { kubeEvent, terminateRuns, type Effect } from './effects.js';
+import type { RolloutEvent } from './rollout-event.js';
+import type { RolloutPlan, RolloutStrategyKind } from './rollout-plan.js';
+import type { RolloutView } from './rollout-view.js';
+
+export const MACHINE_STATE_VERSION = 1;
+
+/** Stored in `status.machine`: which machine, the layout version, and xstate's persisted snapshot (plain JSON). */
+export type PersistedMachineState = {
+  machine: RolloutStrategyKind;
+  version: number;
+  snapshot: Record<string, unknown>;
+};
+
+export interface Decision {
+  state: PersistedMachineState;
+  /** In order; the reconciler executes all of them, then writes status once. */
+  effects: Effect[];
+  /** False when the event does not apply in the current state (the state is then unchanged). */
+  handled: boolean;
+  view: RolloutView;
+}
+
+interface Driver {
+  machine: AnyStateMachine;
+  view(snapshot: AnyMachineSnapshot): RolloutView;
+}
+
+const DRIVERS: Record<RolloutStrategyKind, Driver> = {
+  canary: {
+    machine: canaryMachine,
+    view: (s) => canaryView(s.value, s.context as CanaryContext),
+  },
+  blueGreen: {
+    machine: blueGreenMachine,
+    view: (s) => blueGreenView(s.value, s.context as BlueGreenContext),
+  },
+};
+
+/** A Rollout seen for the first time: its current template is adopted as stable, at full size, with traffic on it. */
+export function initialState(plan: RolloutPlan, stableHash: string, now: number): Decision {
+  const driver = DRIVERS[plan.strategy];
+  const [snapshot, actions] = initialTransition(driver.machine, { plan, stableHash, now });
+  return normalised({
+    state: pack(plan.strategy, driver, snapshot),
+    effects: effectsOf(actions),
+    handled: true,
+    view: driver.view(snapshot),
+  });
+}
+
+/** The next state and effects for one event. Throws TerminalError for a state this code cannot read. */
+export function decide(persisted: PersistedMachineState, event: RolloutEvent): Decision {
+  const state = parsePersistedMachineState(persisted);
+  if (event.type === 'spec' && event.plan.strategy !== state.machine) return switchStrategy(state, event.plan, event.now);
+  const driver = DRIVERS[state.machine];
+  const snapshot = restore(driver, state);
+  const before = driver.view(snapshot);
+  if (!snapshot.can(event)) {
+    const effects = event.type === 'command' ? [rejectedAck(event, before)] : [];
+    return normalised({ state: pack(state.machine, driver, snapshot), effects, handled: false, view: before });
+  }
+  const [next, actions] = transition(driver.machine, snapshot, event);
+  const view = driver.view(next);
+  const effects = effectsOf(actions);
+  if (event.type === 'command') effects.push(acceptedAck(event, view));
+  return normalised({ state: pack(state.machine, driver, next), effects, handled: true, view });
+}
+
+/** The view of a persisted state, without an event. */
+export function viewOf(persisted: PersistedMachineState): RolloutView {
+  const state = parsePersistedMachineState(persisted);
+  const driver = DRIVERS[state.machine];
+  return normalised(driver.view(restore(driver, state)));
+}
+
+/** Checks that `value` (e.g. `status.machine`) is a state this code can read. */
+export function parsePersistedMachineState(value: unknown): PersistedMachineState {
+  if (typeof value !== 'object' || value === null) throw unreadable('it is not an object');
+  const { machine, version, snapshot } = value as Record<string, unknown>;
+  if (machine !== 'canary' && machine !== 'blueGreen') throw unreadable(`unknown machine ${JSON.stringify(machine)}`);
+  if (version !== MACHINE_STATE_VERSION) {
+    throw unreadable(`layout version ${JSON.stringify(version)}; this controller reads version ${MACHINE_STATE_VERSION}`);
+  }
+  if (typeof snapshot !== 'object' || snapshot === null) throw unreadable('snapshot is missing');
+  return { machine, version, snapshot: snapshot as Record<string, unknown> };
+}
+
+function restore(driver: Driver, state: PersistedMachineState): AnyMachineSnapshot {
+  const { value, context } = state.snapshot;
+  try {
+    return driver.machine.resolveState({ value: value as never, context: context as never });
+  } catch (err) {
+    throw unreadable(`state ${JSON.stringify(value)} does not fit the ${state.machine} machine`, err);
+  }
+}
+
+function pack(machine: RolloutStrategyKind, driver: Driver, snapshot: AnyMachineSnapshot): PersistedMachineState {
+  return { machine, version: MACHINE_STATE_VERSION, snapshot: driver.machine.getPersistedSnapshot(snapshot) as Record<string, unknown> };
+}
+
+function effectsOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {
+  return actions.filter((a) => a.type === 'effects').flatMap((a) => (a.params as { list: Effect[] }).list);
+}
+
+/**
+ * The spec moved to the other strategy: adopt the stable revision under the new machine (traffic on stable first),
+ * then stop whatever the old machine had in flight.
+ */
+function switchStrategy(state: PersistedMachineState, plan: RolloutPlan, now: number): Decision {
+  const old = viewOf(state);
+  const next = initialState(plan, old.stableHash, now);
+  const inFlight = old.canaryHash ?? old.previewHash;
+  const effects: Effect[] = [...next.effects, ...terminateRuns(old.analysisRuns)];
+  if (inFlight !== undefined && inFlight !== old.stableHash) effects.push({ type: 'scaleReplicaSet', hash: inFlight, replicas: 0 });
+  effects.push(
+    kubeEvent(
+      { reason: 'StrategyChanged', hash: old.stableHash, attempt: old.attempt ?? 0, detail: `${state.machine}-${plan.strategy}` },
+      'Normal',
+      `strategy changed from ${state.machine} to ${plan.strategy}; ${old.stableHash} adopted as stable`,
+    ),
+  );
+  return normalised({ ...next, effects });
+}
+
+function unreadable(why: string, cause?: unknown): TerminalError {
+  return new TerminalError(`cannot read status.machine: ${why}`, { code: 'Internal', cause });
+}
+
+/** Plain JSON, so what is returned is exactly what is stored and read back. */
+function normalised<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

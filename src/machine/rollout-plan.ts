@@ -1,0 +1,126 @@
+// What the rollout state machines need from a Rollout spec, derived by one pure function.
+import { TerminalError } from '../errors.js';
+import { parseDuration } from '../resources/duration.js';
+import { ROLLOUT_DEFAULTS } from '../resources/rollout-defaults.js';
+import type {
+  AnalysisRunArgument,
+  AnalysisTemplateRef,
+  BlueGreenStrategy,
+  CanaryStep,
+  CanaryStrategy,
+  RolloutAnalysis,
+  RolloutSpec,
+} from '../resources/rollout.js';
+
+export interface AnalysisPlan {
+  templates: AnalysisTemplateRef[];
+  args: AnalysisRunArgument[];
+}
+
+export interface BackgroundAnalysisPlan extends AnalysisPlan {
+  /** Index of the step at which the background run starts. */
+  startingStep: number;
+}
+
+export type CanaryStepPlan =
+  | { kind: 'setWeight'; weight: number }
+  /** Without `durationMs` the step waits for a person (promote or resume). */
+  | { kind: 'pause'; durationMs?: number }
+  | { kind: 'analysis'; analysis: AnalysisPlan }
+  | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean };
+
+export interface CanaryPlan {
+  strategy: 'canary';
+  replicas: number;
+  steps: CanaryStepPlan[];
+  /** True when a router splits traffic; false for a replica-ratio canary behind one Service. */
+  hasTrafficRouting: boolean;
+  progressDeadlineSeconds: number;
+  abortScaleDownDelaySeconds: number;
+  backgroundAnalysis?: BackgroundAnalysisPlan;
+  /** Whether an abort asks the git layer to revert the offending commit. */
+  gitRevert: boolean;
+}
+
+export interface BlueGreenPlan {
+  strategy: 'blueGreen';
+  replicas: number;
+  previewReplicaCount: number;
+  autoPromotionEnabled: boolean;
+  /** Seconds after the preview is ready before an automatic promotion; 0 promotes at once. */
+  autoPromotionSeconds: number;
+  prePromotionAnalysis?: AnalysisPlan;
+  postPromotionAnalysis?: AnalysisPlan;
+  scaleDownDelaySeconds: number;
+  abortScaleDownDelaySeconds: number;
+  progressDeadlineSeconds: number;
+  gitRevert: boolean;
+}
+
+export type RolloutPlan = CanaryPlan | BlueGreenPlan;
+
+export type RolloutStrategyKind = RolloutPlan['strategy'];
+
+/** Derives the plan from a (defaulted, valid) spec; defaults are re-applied so a raw spec also works. */
+export function planFromSpec(spec: RolloutSpec): RolloutPlan {
+  const { canary, blueGreen } = spec.strategy;
+  if (canary !== undefined) return canaryPlan(spec, canary);
+  if (blueGreen !== undefined) return blueGreenPlan(spec, blueGreen);
+  throw new TerminalError('spec.strategy needs exactly one of canary and blueGreen');
+}
+
+function canaryPlan(spec: RolloutSpec, canary: CanaryStrategy): CanaryPlan {
+  const plan: CanaryPlan = {
+    strategy: 'canary',
+    replicas: replicasOf(spec),
+    steps: (canary.steps ?? []).map(stepPlan),
+    hasTrafficRouting: canary.trafficRouting !== undefined,
+    progressDeadlineSeconds: spec.progressDeadlineSeconds ?? ROLLOUT_DEFAULTS.progressDeadlineSeconds,
+    abortScaleDownDelaySeconds: canary.abortScaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.abortScaleDownDelaySeconds,
+    gitRevert: spec.rollback?.gitRevert ?? ROLLOUT_DEFAULTS.gitRevert,
+  };
+  if (canary.analysis !== undefined) {
+    plan.backgroundAnalysis = { ...analysisPlan(canary.analysis), startingStep: canary.analysis.startingStep ?? 0 };
+  }
+  return plan;
+}
+
+function blueGreenPlan(spec: RolloutSpec, bg: BlueGreenStrategy): BlueGreenPlan {
+  const replicas = replicasOf(spec);
+  const plan: BlueGreenPlan = {
+    strategy: 'blueGreen',
+    replicas,
+    previewReplicaCount: bg.previewReplicaCount ?? replicas,
+    autoPromotionEnabled: bg.autoPromotionEnabled ?? ROLLOUT_DEFAULTS.autoPromotionEnabled,
+    autoPromotionSeconds: bg.autoPromotionSeconds ?? 0,
+    scaleDownDelaySeconds: bg.scaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.scaleDownDelaySeconds,
+    abortScaleDownDelaySeconds: bg.abortScaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.abortScaleDownDelaySeconds,
+    progressDeadlineSeconds: spec.progressDeadlineSeconds ?? ROLLOUT_DEFAULTS.progressDeadlineSeconds,
+    gitRevert: spec.rollback?.gitRevert ?? ROLLOUT_DEFAULTS.gitRevert,
+  };
+  if (bg.prePromotionAnalysis !== undefined) plan.prePromotionAnalysis = analysisPlan(bg.prePromotionAnalysis);
+  if (bg.postPromotionAnalysis !== undefined) plan.postPromotionAnalysis = analysisPlan(bg.postPromotionAnalysis);
+  return plan;
+}
+
+function replicasOf(spec: RolloutSpec): number {
+  return spec.replicas ?? ROLLOUT_DEFAULTS.replicas;
+}
+
+function analysisPlan(analysis: RolloutAnalysis): AnalysisPlan {
+  return { templates: structuredClone(analysis.templates), args: structuredClone(analysis.args ?? []) };
+}
+
+function stepPlan(step: CanaryStep): CanaryStepPlan {
+  if ('setWeight' in step) return { kind: 'setWeight', weight: step.setWeight };
+  if ('pause' in step) {
+    const duration = step.pause.duration;
+    return duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
+  }
+  if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
+  const scale = step.setCanaryScale;
+  const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };
+  if (scale.replicas !== undefined) plan.replicas = scale.replicas;
+  if (scale.weight !== undefined) plan.weight = scale.weight;
+  return plan;
+}

@@ -1,0 +1,161 @@
+// Executes the machine's effects against the cluster, idempotently: replaying the same effects changes nothing.
+//
+// A pass that crashed after executing effects but before writing status is replayed from the same persisted
+// state; every effect here is therefore "make it so" (scale to N, weight W, selector → hash) or de-duplicated by a
+// deterministic name (Events, AnalysisRuns, git reverts recorded per failing hash), never "do it again".
+import type { Logger } from '../logger.js';
+import type { EventRecorder } from '../kube/event-recorder.js';
+import { isAlreadyExists, isNotFound } from '../kube/kube-api-error.js';
+import type { ObjectWriter } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { Kinds } from '../kube/resource-kind.js';
+import type { Effect, EffectOf } from '../machine/effects.js';
+import type { AnalysisRun } from '../resources/analysis.js';
+import type { PodTemplateSpec } from '../resources/meta.js';
+import type { CommandAck, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
+import type { TrafficRouter } from '../traffic/traffic-router.js';
+import { ensureReplicaSet, hashOf, type ReplicaSetObject } from './replica-sets.js';
+
+/** Builds the AnalysisRun object for a createAnalysisRun effect (templates and args resolved from the cache). */
+export type AnalysisRunFactory = (rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, runName: string) => AnalysisRun;
+
+/** Reverts the offending commit where a git source is known; returns what was done. */
+export type GitRollback = (rollout: Rollout, effect: EffectOf<'requestGitRevert'>) => Promise<NonNullable<RollbackRecord['git']>>;
+
+export interface EffectContext {
+  rollout: Rollout;
+  template: PodTemplateSpec;
+  templateHash: string;
+  replicaSets: ReplicaSetObject[];
+  service: (name: string) => ServiceObject | undefined;
+  router: TrafficRouter | undefined;
+  writer: ObjectWriter;
+  events: EventRecorder;
+  createAnalysisRun: AnalysisRunFactory;
+  gitRollback: GitRollback | undefined;
+  now: number;
+  log: Logger;
+}
+
+/** What executing the effects changed that belongs in status. */
+export interface EffectOutcome {
+  canaryWeight?: number;
+  acks: CommandAck[];
+  rollback?: RollbackRecord;
+  revisions: Array<EffectOf<'recordRevision'>>;
+}
+
+export async function executeEffects(effects: readonly Effect[], ctx: EffectContext): Promise<EffectOutcome> {
+  const outcome: EffectOutcome = { acks: [], revisions: [] };
+  const byHash = new Map(ctx.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
+  for (const effect of effects) await executeOne(effect, ctx, byHash, outcome);
+  return outcome;
+}
+
+export function analysisRunName(rollout: Rollout, effectName: string): string {
+  return `${rollout.metadata.name}-${effectName}`.slice(0, 253);
+}
+
+async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>, outcome: EffectOutcome): Promise<void> {
+  const strategy = ctx.rollout.spec.strategy;
+  switch (effect.type) {
+    case 'scaleReplicaSet':
+      return scale(effect, ctx, byHash);
+    case 'setCanaryWeight':
+      if (ctx.router) await ctx.router.setWeight(effect.weight, effect);
+      outcome.canaryWeight = effect.weight;
+      return;
+    case 'resetTraffic':
+      if (ctx.router) await ctx.router.reset(effect);
+      outcome.canaryWeight = 0;
+      return;
+    case 'setStableService':
+      return pin(ctx, strategy.canary?.stableService, effect.hash);
+    case 'setCanaryService':
+      return pin(ctx, strategy.canary?.canaryService, effect.hash);
+    case 'switchActiveService':
+      return pin(ctx, strategy.blueGreen?.activeService, effect.hash);
+    case 'setPreviewService':
+      return pin(ctx, strategy.blueGreen?.previewService, effect.hash);
+    case 'createAnalysisRun':
+      return createRun(effect, ctx);
+    case 'terminateAnalysisRun':
+      return terminateRun(analysisRunName(ctx.rollout, effect.name), ctx);
+    case 'requestGitRevert':
+      outcome.rollback = await rollback(effect, ctx);
+      return;
+    case 'emitEvent':
+      return ctx.events.record(ctx.rollout as unknown as KubeObject, { key: effect.key, type: effect.eventType, reason: effect.reason, message: effect.message });
+    case 'ackCommand':
+      outcome.acks.push({ id: effect.id, action: effect.action, result: effect.result, message: effect.message, time: new Date(ctx.now).toISOString() });
+      return;
+    case 'recordRevision':
+      outcome.revisions.push(effect);
+      return;
+  }
+}
+
+async function pin(ctx: EffectContext, serviceName: string | undefined, hash: string): Promise<void> {
+  if (!serviceName || !hash) return;
+  const namespace = ctx.rollout.metadata.namespace ?? 'default';
+  await pinServiceToHash(ctx.writer, ctx.service(serviceName), { namespace, name: serviceName }, hash);
+}
+
+async function scale(effect: EffectOf<'scaleReplicaSet'>, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>): Promise<void> {
+  if (!effect.hash) return;
+  const template = effect.hash === ctx.templateHash ? ctx.template : byHash.get(effect.hash)?.spec?.template;
+  try {
+    const written = await ensureReplicaSet(ctx.writer, ctx.rollout, byHash.get(effect.hash), template, effect.hash, effect.replicas);
+    if (written) byHash.set(effect.hash, written);
+  } catch (err) {
+    // Created by a pass the cache has not caught up with: the next pass sees it and scales it.
+    if (!isAlreadyExists(err)) throw err;
+  }
+}
+
+async function createRun(effect: EffectOf<'createAnalysisRun'>, ctx: EffectContext): Promise<void> {
+  const run = ctx.createAnalysisRun(ctx.rollout, effect, analysisRunName(ctx.rollout, effect.name));
+  try {
+    await ctx.writer.create(Kinds.AnalysisRun, run as unknown as KubeObject);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+}
+
+async function terminateRun(name: string, ctx: EffectContext): Promise<void> {
+  try {
+    await ctx.writer.patch(Kinds.AnalysisRun, ctx.rollout.metadata.namespace, name, { spec: { terminate: true } }, 'merge');
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+async function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext): Promise<RollbackRecord> {
+  const at = new Date(ctx.now).toISOString();
+  const previous = ctx.rollout.status?.rollback;
+  if (previous?.git?.failingPodHash === effect.failingHash && previous.git.state !== 'Failed') return previous;
+  const reason = `${effect.reason}: ${effect.message}`;
+  if (!ctx.gitRollback) {
+    return { reason, at, trafficReset: true, git: { state: 'NotConfigured', failingPodHash: effect.failingHash, message: 'no git source configured: traffic-only rollback' } };
+  }
+  const git = await ctx.gitRollback(ctx.rollout, effect);
+  ctx.log.info({ state: git.state, commit: git.commit }, 'git rollback');
+  return { reason, at, trafficReset: true, git: { ...git, failingPodHash: effect.failingHash } };
+}
+
+/** Upserts revision records into the bounded history kept in status. */
+export function mergeHistory(history: RevisionRecord[] | undefined, records: Array<EffectOf<'recordRevision'>>, images: (hash: string) => string[], limit = 10): RevisionRecord[] {
+  const list = [...(history ?? [])];
+  for (const record of records) {
+    const index = list.findIndex((h) => h.podTemplateHash === record.hash && h.outcome === 'Progressing');
+    const finished = record.outcome !== 'Progressing';
+    if (index >= 0) {
+      const current = list[index] as RevisionRecord;
+      list[index] = { ...current, outcome: record.outcome, ...(finished ? { finishedAt: record.at } : {}) };
+    } else {
+      list.push({ podTemplateHash: record.hash, images: images(record.hash), outcome: record.outcome, startedAt: record.at, ...(finished ? { finishedAt: record.at } : {}) });
+    }
+  }
+  return list.slice(-limit);
+}

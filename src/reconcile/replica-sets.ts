@@ -1,0 +1,90 @@
+// The ReplicaSets a Rollout owns: one per revision, named `<rollout>-<pod-template-hash>`, scaled per step.
+import type { ObjectWriter } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { Kinds } from '../kube/resource-kind.js';
+import type { LabelSelector, PodTemplateSpec } from '../resources/meta.js';
+import type { Rollout } from '../resources/rollout.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
+
+export interface ReplicaSetObject extends KubeObject {
+  spec?: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpec; minReadySeconds?: number };
+  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
+}
+
+export function replicaSetName(rollout: Rollout, hash: string): string {
+  return `${rollout.metadata.name}-${hash}`;
+}
+
+export function hashOf(rs: ReplicaSetObject): string | undefined {
+  return rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+}
+
+/** Whether the ReplicaSet's pods are all available at the count we asked for, as the controller last saw them. */
+export function isAvailable(rs: ReplicaSetObject | undefined, desired: number): boolean {
+  if (!rs) return desired === 0;
+  const status = rs.status ?? {};
+  const observed = (status.observedGeneration ?? 0) >= (rs.metadata.generation ?? 0);
+  return observed && (rs.spec?.replicas ?? 0) === desired && (status.availableReplicas ?? 0) >= desired;
+}
+
+export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, hash: string, replicas: number): ReplicaSetObject {
+  const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
+  const selector: LabelSelector = {
+    ...rollout.spec.selector,
+    matchLabels: { ...(rollout.spec.selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
+  };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: replicaSetName(rollout, hash),
+      namespace: rollout.metadata.namespace,
+      labels,
+      annotations: { 'vane.dev/rollout': rollout.metadata.name ?? '' },
+      ownerReferences: [
+        {
+          apiVersion: rollout.apiVersion,
+          kind: 'Rollout',
+          name: rollout.metadata.name ?? '',
+          uid: rollout.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      replicas,
+      minReadySeconds: rollout.spec.minReadySeconds,
+      selector,
+      template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
+    },
+  };
+}
+
+/**
+ * Makes the ReplicaSet for `hash` exist with `replicas`; writes only what differs. Returns the object as written
+ * (or as cached when nothing changed).
+ */
+export async function ensureReplicaSet(
+  writer: ObjectWriter,
+  rollout: Rollout,
+  current: ReplicaSetObject | undefined,
+  template: PodTemplateSpec | undefined,
+  hash: string,
+  replicas: number,
+): Promise<ReplicaSetObject | undefined> {
+  if (current) {
+    if ((current.spec?.replicas ?? 0) === replicas) return current;
+    return writer.patch<ReplicaSetObject>(Kinds.ReplicaSet, current.metadata.namespace, current.metadata.name ?? '', { spec: { replicas } }, 'merge');
+  }
+  if (replicas === 0 || !template) return undefined;
+  return writer.create(Kinds.ReplicaSet, buildReplicaSet(rollout, template, hash, replicas));
+}
+
+/** Old, scaled-down ReplicaSets beyond `limit`, oldest first: the ones to delete. */
+export function replicaSetsToPrune(owned: ReplicaSetObject[], keep: ReadonlySet<string>, limit: number): ReplicaSetObject[] {
+  const old = owned
+    .filter((rs) => !keep.has(hashOf(rs) ?? '') && (rs.spec?.replicas ?? 0) === 0)
+    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || Number(a.metadata.resourceVersion ?? 0) - Number(b.metadata.resourceVersion ?? 0));
+  return old.slice(0, Math.max(0, old.length - limit));
+}

@@ -1,0 +1,73 @@
+// Wires the informers to the work queues: which change wakes which Rollout, and the two reconcile loops
+// (Rollouts and AnalysisRuns). Holds no decision logic.
+import type { Logger } from '../logger.js';
+import { ControllerRunner, type Reconcile, type ReconcileObserver } from '../kube/controller-runner.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { InformerEvent } from '../kube/supervised-informer.js';
+import type { RolloutInformers } from './rollout-informers.js';
+
+export interface RolloutControllerOptions {
+  informers: RolloutInformers;
+  reconcileRollout: Reconcile;
+  /** Absent: AnalysisRuns are not measured by this process (no analysis providers configured). */
+  reconcileAnalysisRun?: Reconcile;
+  workers: number;
+  logger: Logger;
+  observer?: ReconcileObserver;
+}
+
+export class RolloutController {
+  readonly rollouts: ControllerRunner;
+  readonly analysisRuns: ControllerRunner | undefined;
+  private readonly informers: RolloutInformers;
+  private wired = false;
+
+  constructor(options: RolloutControllerOptions) {
+    this.informers = options.informers;
+    this.rollouts = new ControllerRunner(options.reconcileRollout, {
+      name: 'rollouts',
+      workers: options.workers,
+      logger: options.logger,
+      observer: options.observer,
+    });
+    this.analysisRuns = options.reconcileAnalysisRun && new ControllerRunner(options.reconcileAnalysisRun, {
+      name: 'analysisruns',
+      workers: Math.max(1, Math.ceil(options.workers / 2)),
+      logger: options.logger,
+      observer: options.observer,
+    });
+  }
+
+  /** Routes informer events to queue keys. Call once, before the informers start, so no event is missed. */
+  wire(): void {
+    if (this.wired) return;
+    this.wired = true;
+    const { informers } = this;
+    informers.rollouts.addHandler((e) => this.rollouts.enqueue(e.key));
+    informers.replicaSets.addHandler((e) => this.wake(e, 'ReplicaSet'));
+    informers.services.addHandler((e) => this.wake(e, 'Service'));
+    informers.deployments.addHandler((e) => this.wake(e, 'Deployment'));
+    informers.analysisRuns.addHandler((e) => {
+      this.analysisRuns?.enqueue(e.key);
+      this.wake(e, 'AnalysisRun');
+    });
+  }
+
+  /** Starts the reconcile loops (on the leader only); the informers may already be running on a standby. */
+  start(): void {
+    this.wire();
+    this.rollouts.start();
+    this.analysisRuns?.start();
+    for (const key of this.informers.rollouts.keys()) this.rollouts.enqueue(key);
+    for (const key of this.informers.analysisRuns.keys()) this.analysisRuns?.enqueue(key);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop()]);
+  }
+
+  private wake(event: InformerEvent<KubeObject>, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment'): void {
+    if (event.type === 'resync') return;
+    for (const key of this.informers.rolloutKeysFor(event.object, kind)) this.rollouts.enqueue(key);
+  }
+}

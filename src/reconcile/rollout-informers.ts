@@ -1,0 +1,131 @@
+// The informers behind a RolloutCache, with the indexes that map a changed object back to the Rollouts it affects.
+import type { Logger } from '../logger.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { objectKey, type KubeObject } from '../kube/kube-object.js';
+import { Kinds } from '../kube/resource-kind.js';
+import { SupervisedInformer, type InformerOptions } from '../kube/supervised-informer.js';
+import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
+import type { Rollout } from '../resources/rollout.js';
+import { POD_TEMPLATE_HASH_LABEL, type ServiceObject } from '../traffic/service-selector.js';
+import type { ReplicaSetObject } from './replica-sets.js';
+import type { DeploymentObject, RolloutCache } from './rollout-cache.js';
+
+const BY_OWNER = 'owner';
+const BY_SERVICE = 'service';
+const BY_DEPLOYMENT = 'deployment';
+
+export interface RolloutInformerOptions {
+  namespace?: string;
+  resyncMs?: number;
+  watchdogMs?: number;
+  logger: Logger;
+}
+
+export class RolloutInformers implements RolloutCache {
+  readonly rollouts: SupervisedInformer<Rollout & KubeObject>;
+  readonly replicaSets: SupervisedInformer<ReplicaSetObject>;
+  readonly services: SupervisedInformer<ServiceObject>;
+  readonly analysisRuns: SupervisedInformer<AnalysisRun & KubeObject>;
+  readonly analysisTemplates: SupervisedInformer<AnalysisTemplate & KubeObject>;
+  readonly clusterAnalysisTemplates: SupervisedInformer<AnalysisTemplate & KubeObject>;
+  readonly deployments: SupervisedInformer<DeploymentObject>;
+
+  constructor(client: KubeClient, options: RolloutInformerOptions) {
+    const base: InformerOptions = {
+      namespace: options.namespace,
+      resyncMs: options.resyncMs ?? 10 * 60_000,
+      watchdogMs: options.watchdogMs,
+      logger: options.logger,
+    };
+    this.rollouts = new SupervisedInformer(client, Kinds.Rollout, base);
+    // Only ReplicaSets that carry our hash label: the cache does not hold every ReplicaSet of the cluster.
+    this.replicaSets = new SupervisedInformer(client, Kinds.ReplicaSet, { ...base, labelSelector: POD_TEMPLATE_HASH_LABEL });
+    this.services = new SupervisedInformer(client, Kinds.Service, { ...base, resyncMs: 0 });
+    this.analysisRuns = new SupervisedInformer(client, Kinds.AnalysisRun, base);
+    this.analysisTemplates = new SupervisedInformer(client, Kinds.AnalysisTemplate, { ...base, resyncMs: 0 });
+    this.clusterAnalysisTemplates = new SupervisedInformer(client, Kinds.ClusterAnalysisTemplate, { ...base, namespace: undefined, resyncMs: 0 });
+    this.deployments = new SupervisedInformer(client, Kinds.Deployment, { ...base, resyncMs: 0 });
+
+    this.replicaSets.addIndex(BY_OWNER, ownerKeys);
+    this.analysisRuns.addIndex(BY_OWNER, ownerKeys);
+    this.rollouts.addIndex(BY_SERVICE, (ro) => serviceNames(ro).map((svc) => `${ro.metadata.namespace}/${svc}`));
+    this.rollouts.addIndex(BY_DEPLOYMENT, (ro) => (ro.spec?.workloadRef ? [`${ro.metadata.namespace}/${ro.spec.workloadRef.name}`] : []));
+  }
+
+  get all(): Array<SupervisedInformer<KubeObject>> {
+    return [
+      this.rollouts,
+      this.replicaSets,
+      this.services,
+      this.analysisRuns,
+      this.analysisTemplates,
+      this.clusterAnalysisTemplates,
+      this.deployments,
+    ] as unknown as Array<SupervisedInformer<KubeObject>>;
+  }
+
+  start(): void {
+    for (const informer of this.all) informer.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.all.map((informer) => informer.stop()));
+  }
+
+  async waitForSync(): Promise<void> {
+    await Promise.all(this.all.map((informer) => informer.waitForSync()));
+  }
+
+  get hasSynced(): boolean {
+    return this.all.every((informer) => informer.hasSynced);
+  }
+
+  /** The Rollout keys an object's change should wake. */
+  rolloutKeysFor(obj: KubeObject, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment'): string[] {
+    if (kind === 'ReplicaSet' || kind === 'AnalysisRun') {
+      const owner = obj.metadata.ownerReferences?.find((ref) => ref.kind === 'Rollout' && ref.controller);
+      return owner ? [`${obj.metadata.namespace}/${owner.name}`] : [];
+    }
+    const index = kind === 'Service' ? BY_SERVICE : BY_DEPLOYMENT;
+    return this.rollouts.byIndex(index, objectKey(obj)).map(objectKey);
+  }
+
+  rollout(namespace: string, name: string): Rollout | undefined {
+    return this.rollouts.get(`${namespace}/${name}`);
+  }
+
+  replicaSetsOf(rollout: Rollout): ReplicaSetObject[] {
+    return this.replicaSets.byIndex(BY_OWNER, rollout.metadata.uid ?? '');
+  }
+
+  service(namespace: string, name: string): ServiceObject | undefined {
+    return this.services.get(`${namespace}/${name}`);
+  }
+
+  analysisRunsOf(rollout: Rollout): AnalysisRun[] {
+    return this.analysisRuns.byIndex(BY_OWNER, rollout.metadata.uid ?? '');
+  }
+
+  deployment(namespace: string, name: string): DeploymentObject | undefined {
+    return this.deployments.get(`${namespace}/${name}`);
+  }
+
+  analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined {
+    return this.analysisTemplates.get(`${namespace}/${name}`);
+  }
+
+  clusterAnalysisTemplate(name: string): AnalysisTemplate | undefined {
+    return this.clusterAnalysisTemplates.get(name);
+  }
+}
+
+function ownerKeys(obj: KubeObject): string[] {
+  return (obj.metadata.ownerReferences ?? []).filter((ref) => ref.kind === 'Rollout').map((ref) => ref.uid);
+}
+
+function serviceNames(rollout: Rollout): string[] {
+  const { canary, blueGreen } = rollout.spec?.strategy ?? {};
+  return [canary?.stableService, canary?.canaryService, blueGreen?.activeService, blueGreen?.previewService].filter(
+    (name): name is string => typeof name === 'string',
+  );
+}

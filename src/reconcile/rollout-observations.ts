@@ -1,0 +1,73 @@
+// Turns what a pass observes into machine events: the same observations are sent every pass (level-triggered);
+// the machine ignores those that do not apply in its state.
+import type { RolloutEvent } from '../machine/rollout-event.js';
+import type { RolloutPlan } from '../machine/rollout-plan.js';
+import type { AnalysisRun } from '../resources/analysis.js';
+import type { Rollout } from '../resources/rollout.js';
+import { hashOf, isAvailable, type ReplicaSetObject } from './replica-sets.js';
+
+const VERDICTS = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
+
+export interface ObservedWorld {
+  rollout: Rollout;
+  hash: string;
+  plan: RolloutPlan;
+  replicaSets: ReplicaSetObject[];
+  analysisRuns: AnalysisRun[];
+  now: number;
+}
+
+export interface MachineView {
+  desiredReplicas: Array<{ hash: string; replicas: number }>;
+  analysisRuns: Array<{ gate: string; name: string }>;
+}
+
+/** Observations that do not depend on the machine's state: the revision and the plan. */
+export function specEvents(world: ObservedWorld): RolloutEvent[] {
+  return [
+    { type: 'revision', hash: world.hash, now: world.now },
+    { type: 'spec', plan: world.plan, now: world.now },
+  ];
+}
+
+/** Observations read against what the machine currently asks for (desired replicas, awaited runs). */
+export function worldEvents(world: ObservedWorld, view: MachineView, runName: (name: string) => string): RolloutEvent[] {
+  const events: RolloutEvent[] = [];
+  const byHash = new Map(world.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
+  if (countsMoved(world)) events.push({ type: 'progress', now: world.now });
+  for (const { hash, replicas } of view.desiredReplicas) {
+    if (replicas > 0 && isAvailable(byHash.get(hash), replicas)) events.push({ type: 'replicasReady', hash, now: world.now });
+  }
+  for (const awaited of view.analysisRuns) {
+    const run = world.analysisRuns.find((r) => r.metadata.name === runName(awaited.name));
+    const phase = run?.status?.phase;
+    if (run && phase && VERDICTS.has(phase)) {
+      events.push({ type: 'analysis', gate: awaited.gate, runName: awaited.name, phase: phase as 'Successful', message: run.status?.message ?? '', now: world.now });
+    }
+  }
+  const command = world.rollout.status?.command;
+  if (command && command.id !== world.rollout.status?.lastCommand?.id) {
+    events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, now: world.now });
+  }
+  events.push({ type: 'tick', now: world.now });
+  return events;
+}
+
+/** Replica counts differ from what status last recorded: the rollout is making progress. */
+function countsMoved(world: ObservedWorld): boolean {
+  const status = world.rollout.status ?? {};
+  const totals = replicaTotals(world.replicaSets);
+  return totals.availableReplicas !== (status.availableReplicas ?? 0) || totals.readyReplicas !== (status.readyReplicas ?? 0) || totals.replicas !== (status.replicas ?? 0);
+}
+
+export function replicaTotals(replicaSets: ReplicaSetObject[]): { replicas: number; readyReplicas: number; availableReplicas: number } {
+  let replicas = 0;
+  let readyReplicas = 0;
+  let availableReplicas = 0;
+  for (const rs of replicaSets) {
+    replicas += rs.status?.replicas ?? 0;
+    readyReplicas += rs.status?.readyReplicas ?? 0;
+    availableReplicas += rs.status?.availableReplicas ?? 0;
+  }
+  return { replicas, readyReplicas, availableReplicas };
+}

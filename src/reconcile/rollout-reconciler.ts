@@ -1,0 +1,182 @@
+// One reconcile pass over a Rollout: observe → decide (machine) → act (effects) → write status once.
+import { TerminalError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Reconcile, ReconcileResult } from '../kube/controller-runner.js';
+import type { EventRecorder } from '../kube/event-recorder.js';
+import type { KubeClient } from '../kube/kube-client.js';
+import { splitKey, type KubeObject } from '../kube/kube-object.js';
+import { Kinds } from '../kube/resource-kind.js';
+import { decide, initialState, parsePersistedMachineState, viewOf, type Decision } from '../machine/rollout-machine.js';
+import type { Effect } from '../machine/effects.js';
+import { planFromSpec } from '../machine/rollout-plan.js';
+import { formatFieldErrors } from '../resources/field-error.js';
+import { selectorToString } from '../resources/label-selector.js';
+import type { PodTemplateSpec } from '../resources/meta.js';
+import { podTemplateHash, templateImages } from '../resources/pod-template-hash.js';
+import { withRolloutDefaults } from '../resources/rollout-defaults.js';
+import { validateRollout } from '../resources/rollout-validation.js';
+import type { Rollout, RolloutStatus } from '../resources/rollout.js';
+import type { TrafficRouter } from '../traffic/traffic-router.js';
+import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
+import { healthConditions, setCondition, removeCondition } from './conditions.js';
+import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome, type GitRollback } from './effect-executor.js';
+import { hashOf, replicaSetsToPrune, type ReplicaSetObject } from './replica-sets.js';
+import type { RolloutCache } from './rollout-cache.js';
+import { replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
+import { resolveTemplate } from './template-source.js';
+
+export interface RolloutReconcilerDeps {
+  cache: RolloutCache;
+  client: KubeClient;
+  events: EventRecorder;
+  clock: () => number;
+  logger: Logger;
+  routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
+  gitRollback?: GitRollback;
+}
+
+export function createRolloutReconciler(deps: RolloutReconcilerDeps): Reconcile {
+  return (key) => reconcileRollout(key, deps);
+}
+
+export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps): Promise<ReconcileResult> {
+  const { namespace, name } = splitKey(key);
+  const rollout = deps.cache.rollout(namespace ?? 'default', name);
+  if (!rollout || rollout.metadata.deletionTimestamp) return {};
+  const now = deps.clock();
+  const log = deps.logger.child({ namespace, rollout: name });
+
+  const invalid = validateRollout(rollout);
+  if (invalid.length > 0) return writeInvalid(rollout, 'InvalidSpec', formatFieldErrors(invalid), deps, now);
+  let template: PodTemplateSpec;
+  try {
+    template = resolveTemplate(rollout, deps.cache);
+  } catch (err) {
+    if (err instanceof TerminalError) return writeInvalid(rollout, 'WorkloadNotFound', err.message, deps, now);
+    throw err;
+  }
+
+  const spec = withRolloutDefaults(rollout.spec);
+  const replicaSets = deps.cache.replicaSetsOf(rollout);
+  const world: ObservedWorld = {
+    rollout,
+    hash: podTemplateHash(template),
+    plan: planFromSpec(spec),
+    replicaSets,
+    analysisRuns: deps.cache.analysisRunsOf(rollout),
+    now,
+  };
+  const { decision, effects } = runMachine(world, (runName) => analysisRunName(rollout, runName));
+  const outcome = await executeEffects(effects, {
+    rollout,
+    template,
+    templateHash: world.hash,
+    replicaSets,
+    service: (svc) => deps.cache.service(namespace ?? 'default', svc),
+    router: deps.routerFor?.(rollout),
+    writer: deps.client,
+    events: deps.events,
+    createAnalysisRun: (ro, effect, runName) => buildRolloutAnalysisRun(deps.cache, ro, effect, runName),
+    gitRollback: deps.gitRollback,
+    now,
+    log,
+  });
+  await pruneHistory(rollout, replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
+
+  const status = nextStatus(rollout, world, decision, outcome, now);
+  if (JSON.stringify(status) !== JSON.stringify(rollout.status ?? {})) {
+    await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
+    log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
+  }
+  const wake = decision.view.nextWakeAt;
+  return wake === undefined ? {} : { requeueAfterMs: Math.max(0, wake - now) };
+}
+
+/** Feeds the pass's observations through the machine, collecting the effects in order. */
+function runMachine(world: ObservedWorld, runName: (name: string) => string): { decision: Decision; effects: Effect[] } {
+  const stored = world.rollout.status?.machine;
+  const persisted = stored ? parsePersistedMachineState(stored) : undefined;
+  let decision: Decision = persisted ? { state: persisted, effects: [], handled: true, view: viewOf(persisted) } : initialState(world.plan, world.hash, world.now);
+  const effects: Effect[] = [...decision.effects];
+  const apply = (events: ReturnType<typeof specEvents>): void => {
+    for (const event of events) {
+      decision = decide(decision.state, event);
+      effects.push(...decision.effects);
+    }
+  };
+  apply(specEvents(world));
+  apply(worldEvents(world, decision.view, runName));
+  return { decision, effects };
+}
+
+function nextStatus(rollout: Rollout, world: ObservedWorld, decision: Decision, outcome: EffectOutcome, now: number): RolloutStatus {
+  const previous = rollout.status ?? {};
+  const { view } = decision;
+  const nowIso = new Date(now).toISOString();
+  const totals = replicaTotals(world.replicaSets);
+  const current = world.replicaSets.find((rs) => hashOf(rs) === world.hash);
+  const images = (hash: string): string[] => {
+    const rs = world.replicaSets.find((r) => hashOf(r) === hash);
+    const tpl = rs?.spec?.template ?? (hash === world.hash ? resolveTemplateImages(rollout) : undefined);
+    return tpl ? Object.values(templateImages(tpl)) : [];
+  };
+  const conditions = removeCondition(previous.conditions, 'InvalidSpec');
+  const status: RolloutStatus = {
+    ...previous,
+    phase: view.phase,
+    message: view.message,
+    observedGeneration: rollout.metadata.generation,
+    ...totals,
+    updatedReplicas: current?.status?.replicas ?? 0,
+    selector: selectorToString(rollout.spec.selector),
+    currentPodHash: world.hash,
+    stableRS: view.stableHash,
+    currentStepIndex: view.currentStepIndex,
+    pauseConditions: view.pauseConditions,
+    machine: decision.state as unknown as Record<string, unknown>,
+    analysisRuns: view.analysisRuns.map((run) => ({
+      gate: run.gate,
+      name: analysisRunName(rollout, run.name),
+      phase: world.analysisRuns.find((r) => r.metadata.name === analysisRunName(rollout, run.name))?.status?.phase ?? 'Pending',
+    })),
+    conditions: healthConditions(conditions, view.phase, conditionReason(view), view.message, rollout.metadata.generation, nowIso),
+  };
+  if (rollout.spec.strategy.canary) status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight } };
+  const lastAck = outcome.acks.at(-1);
+  if (lastAck) status.lastCommand = lastAck;
+  if (outcome.rollback) status.rollback = outcome.rollback;
+  if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
+  return status;
+}
+
+/** The machine-readable reason behind the phase, for kstatus conditions. */
+function conditionReason(view: Decision['view']): string {
+  if (view.abort) return view.abort.reason;
+  return view.pauseConditions[0]?.reason ?? (view.phase === 'Healthy' ? 'RolloutHealthy' : 'RolloutProgressing');
+}
+
+function resolveTemplateImages(rollout: Rollout): PodTemplateSpec | undefined {
+  return rollout.spec.template;
+}
+
+/** Deletes scaled-down ReplicaSets beyond revisionHistoryLimit, never one the machine still refers to. */
+async function pruneHistory(rollout: Rollout, replicaSets: ReplicaSetObject[], decision: Decision, limit: number, deps: RolloutReconcilerDeps): Promise<void> {
+  const keep = new Set(decision.view.desiredReplicas.map((target) => target.hash));
+  for (const rs of replicaSetsToPrune(replicaSets, keep, limit)) {
+    await deps.client.delete(Kinds.ReplicaSet, rs.metadata.namespace, rs.metadata.name ?? '');
+  }
+  void rollout;
+}
+
+async function writeInvalid(rollout: Rollout, reason: string, message: string, deps: RolloutReconcilerDeps, now: number): Promise<ReconcileResult> {
+  const nowIso = new Date(now).toISOString();
+  const previous = rollout.status ?? {};
+  let conditions = setCondition(previous.conditions, { type: 'InvalidSpec', status: 'True', reason, message }, rollout.metadata.generation, nowIso);
+  conditions = healthConditions(conditions, 'Degraded', reason, message, rollout.metadata.generation, nowIso);
+  const status: RolloutStatus = { ...previous, phase: 'Degraded', message, observedGeneration: rollout.metadata.generation, conditions };
+  if (JSON.stringify(status) !== JSON.stringify(previous)) {
+    await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
+    await deps.events.record(rollout as unknown as KubeObject, { key: `invalid/${rollout.metadata.generation}`, type: 'Warning', reason, message });
+  }
+  return {};
+}

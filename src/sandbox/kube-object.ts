@@ -1,0 +1,49 @@
+// The JSON object shape the sandbox stores and serves: any Kubernetes object, with typed metadata.
+import type { OwnerReference } from '../resources/meta.js';
+import { isJsonObject } from './schema/json-value.js';
+
+export interface SandboxMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  [field: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: SandboxMeta;
+  [field: string]: unknown;
+}
+
+/** Treats a decoded request body as an object, giving it empty metadata when it has none. */
+export function asKubeObject(value: unknown): KubeObject | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const metadata = value['metadata'];
+  if (metadata !== undefined && !isJsonObject(metadata)) return undefined;
+  return { ...value, metadata: (metadata ?? {}) as SandboxMeta };
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects: the store's key within one resource. */
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** RFC 3339 with whole seconds, as metav1.Time serialises. */
+export function timestampNow(now: Date = new Date()): string {
+  return `${now.toISOString().slice(0, 19)}Z`;
+}
+
+export function apiVersionOf(group: string, version: string): string {
+  return group === '' ? version : `${group}/${version}`;
+}

@@ -1,0 +1,97 @@
+// A sandbox plus an in-process controller, and the verbs the controller specifications are written in.
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '../../src/logger.js';
+import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
+import { startController, type RunningController } from '../../src/cli/start-controller.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { Kinds } from '../../src/kube/resource-kind.js';
+import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
+import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
+import type { CommandAction, Rollout, RolloutSpec } from '../../src/resources/rollout.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+
+export type RolloutObject = Rollout & KubeObject;
+
+export interface Harness {
+  sandbox: Sandbox;
+  controller: RunningController;
+  namespace: string;
+  apply(name: string, spec: Partial<RolloutSpec>, services?: string[]): Promise<RolloutObject>;
+  rollout(name: string): RolloutObject | undefined;
+  replicaSets(name: string): ReplicaSetObject[];
+  setImage(name: string, image: string): Promise<string>;
+  command(name: string, action: CommandAction): Promise<string>;
+  waitFor(name: string, done: (ro: RolloutObject) => boolean, what: string, timeoutMs?: number): Promise<RolloutObject>;
+  events(name: string): Promise<Array<{ reason: string; note: string }>>;
+  close(): Promise<void>;
+}
+
+export function template(image: string, app = 'web'): NonNullable<RolloutSpec['template']> {
+  return { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image }] } };
+}
+
+export function hashOfImage(image: string, app = 'web'): string {
+  return podTemplateHash(template(image, app));
+}
+
+export async function openHarness(namespace = 'test'): Promise<Harness> {
+  const sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
+  const controller = await startController(
+    { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', identity: 'test', logLevel: 'silent', apiPort: -1 },
+    { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },
+  );
+  const client = controller.client;
+  await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch(() => undefined);
+
+  const harness: Harness = {
+    sandbox,
+    controller,
+    namespace,
+    async apply(name, spec, services = []) {
+      for (const svc of services) {
+        await client.create(Kinds.Service, { apiVersion: 'v1', kind: 'Service', metadata: { name: svc, namespace }, spec: { selector: { app: name }, ports: [{ port: 80 }] } });
+      }
+      const body: RolloutObject = {
+        apiVersion: 'vane.dev/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name, namespace },
+        spec: { replicas: 2, selector: { matchLabels: { app: name } }, template: template('img:1', name), strategy: { canary: { steps: [] } }, ...spec },
+      };
+      return client.create(Kinds.Rollout, body);
+    },
+    rollout: (name) => controller.informers.rollout(namespace, name) as RolloutObject | undefined,
+    replicaSets(name) {
+      const ro = harness.rollout(name);
+      return ro ? controller.informers.replicaSetsOf(ro) : [];
+    },
+    async setImage(name, image) {
+      const current = await client.get<RolloutObject>(Kinds.Rollout, namespace, name);
+      const tpl = template(image, current?.spec.template?.metadata?.labels?.['app'] ?? name);
+      await client.patch(Kinds.Rollout, namespace, name, { spec: { template: tpl } }, 'merge');
+      return podTemplateHash(tpl);
+    },
+    async command(name, action) {
+      const id = randomUUID();
+      await client.patchStatus(Kinds.Rollout, namespace, name, { status: { command: { id, action, actor: 'tester', time: new Date().toISOString() } } }, 'merge');
+      return id;
+    },
+    async waitFor(name, done, what, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const ro = harness.rollout(name);
+        if (ro && done(ro)) return ro;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last status: ${JSON.stringify({ phase: ro?.status?.phase, message: ro?.status?.message, step: ro?.status?.currentStepIndex, lastCommand: ro?.status?.lastCommand })}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async events(name) {
+      const { items } = await client.list<KubeObject & { reason: string; note: string; regarding?: { name?: string } }>(Kinds.Event, namespace);
+      return items.filter((e) => e.regarding?.name === name).map((e) => ({ reason: e.reason, note: e.note }));
+    },
+    async close() {
+      await controller.stop();
+      await sandbox.stop();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,124 @@
+// Specification of the controller end to end: a sandbox API server, the real controller, Rollouts walked through.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashOfImage, openHarness, type Harness } from './controller-harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await openHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const healthyOn = (hash: string) => (ro: { status?: { phase?: string; stableRS?: string } }): boolean => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash;
+
+describe('a canary Rollout', () => {
+  it('given setWeight and timed pause steps, when the image changes, then it walks every step and becomes Healthy on the new revision', async () => {
+    await h.apply('walk', { replicas: 4, strategy: { canary: { stableService: 'walk-stable', canaryService: 'walk-canary', steps: [{ setWeight: 25 }, { pause: { duration: '1s' } }, { setWeight: 50 }] } } }, ['walk-stable', 'walk-canary']);
+    await h.waitFor('walk', healthyOn(hashOfImage('img:1', 'walk')), 'first revision adopted');
+    const next = await h.setImage('walk', 'img:2');
+    const seenWeights = new Set<number>();
+    await h.waitFor('walk', (ro) => {
+      const w = ro.status?.canary?.weights?.canary;
+      if (w !== undefined) seenWeights.add(w);
+      return healthyOn(next)(ro);
+    }, 'promotion of img:2');
+    expect([...seenWeights]).toEqual(expect.arrayContaining([25, 50]));
+    const rs = h.replicaSets('walk');
+    const byHash = new Map(rs.map((r) => [r.metadata.labels?.['rollouts-pod-template-hash'], r.spec?.replicas]));
+    expect(byHash.get(next)).toBe(4);
+    expect(byHash.get(hashOfImage('img:1', 'walk'))).toBe(0);
+    const svc = h.controller.informers.service(h.namespace, 'walk-stable');
+    expect(svc?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
+    const reasons = (await h.events('walk')).map((e) => e.reason);
+    expect(reasons.filter((r) => r === 'RolloutCompleted')).toHaveLength(1);
+    expect(reasons).toEqual(expect.arrayContaining(['RolloutStarted']));
+  });
+
+  it('given a pause without duration, when nobody acts, it waits; when promoted, it continues to Healthy', async () => {
+    await h.apply('gate', { strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } });
+    await h.waitFor('gate', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    const next = await h.setImage('gate', 'img:2');
+    await h.waitFor('gate', (ro) => ro.status?.phase === 'Paused' && ro.status.currentStepIndex === 1, 'the indefinite pause');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.rollout('gate')?.status?.phase).toBe('Paused');
+    const id = await h.command('gate', 'promote');
+    const done = await h.waitFor('gate', healthyOn(next), 'promotion after the command');
+    expect(done.status?.lastCommand).toMatchObject({ id, result: 'Accepted' });
+  });
+
+  it('given a canary mid-rollout, when aborted, then traffic and replicas go back to stable and a retry walks it again', async () => {
+    await h.apply('abort', { replicas: 2, strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } });
+    await h.waitFor('abort', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    const stable = hashOfImage('img:1', 'abort');
+    const next = await h.setImage('abort', 'img:2');
+    await h.waitFor('abort', (ro) => ro.status?.phase === 'Paused', 'paused');
+    await h.command('abort', 'abort');
+    const aborted = await h.waitFor('abort', (ro) => ro.status?.phase === 'Degraded' && ro.status.canary?.weights?.canary === 0, 'abort');
+    expect(aborted.status?.stableRS).toBe(stable);
+    expect(aborted.status?.conditions?.find((c) => c.type === 'Stalled')?.status).toBe('True');
+    await h.waitFor('abort', () => h.replicaSets('abort').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === next)?.spec?.replicas === 0, 'canary scaled down');
+    const retry = await h.command('abort', 'retry');
+    await h.waitFor('abort', (ro) => ro.status?.phase === 'Paused' && ro.status.lastCommand?.id === retry, 'retry to reach the pause again');
+  });
+
+  it('given a command that does not apply, then it is rejected with a reason and nothing changes', async () => {
+    await h.apply('reject', {});
+    await h.waitFor('reject', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    const id = await h.command('reject', 'retry');
+    const ro = await h.waitFor('reject', (r) => r.status?.lastCommand?.id === id, 'the ack');
+    expect(ro.status?.lastCommand?.result).toBe('Rejected');
+    expect(ro.status?.lastCommand?.message).toMatch(/retry/);
+    expect(ro.status?.phase).toBe('Healthy');
+  });
+
+  it('given a rollout in progress, when a newer revision arrives, then it restarts from step 0 with the new revision', async () => {
+    await h.apply('restart', { strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } });
+    await h.waitFor('restart', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    const second = await h.setImage('restart', 'img:2');
+    await h.waitFor('restart', (ro) => ro.status?.phase === 'Paused', 'paused on img:2');
+    const third = await h.setImage('restart', 'img:3');
+    await h.waitFor('restart', (ro) => ro.status?.phase === 'Paused' && ro.status.currentPodHash === third && ro.status.currentStepIndex === 1, 'paused on img:3');
+    await h.waitFor('restart', () => h.replicaSets('restart').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === second)?.spec?.replicas === 0, 'img:2 scaled down');
+  });
+
+  it('given a rollout in progress, when the template goes back to stable, then it is Healthy at once with no steps', async () => {
+    await h.apply('back', { strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } });
+    const stable = hashOfImage('img:1', 'back');
+    await h.waitFor('back', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    await h.setImage('back', 'img:2');
+    await h.waitFor('back', (ro) => ro.status?.phase === 'Paused', 'paused');
+    await h.setImage('back', 'img:1');
+    const ro = await h.waitFor('back', healthyOn(stable), 'back to stable');
+    expect(ro.status?.canary?.weights?.canary).toBe(0);
+  });
+
+  it('given an invalid Rollout, then it gets an InvalidSpec condition naming the field, and nothing is created', async () => {
+    await h.apply('bad', { strategy: { canary: { steps: [{ setWeight: 50 }, { setWieght: 10 } as never] } } }).catch((err: unknown) => {
+      throw new Error(`the schema should let this through to the controller: ${String(err)}`);
+    });
+    const ro = await h.waitFor('bad', (r) => r.status?.conditions?.some((c) => c.type === 'InvalidSpec') ?? false, 'InvalidSpec');
+    const condition = ro.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    expect(condition?.message).toContain('spec.strategy.canary.steps[1]');
+    expect(ro.status?.phase).toBe('Degraded');
+    expect(h.replicaSets('bad')).toHaveLength(0);
+  });
+});
+
+describe('a blue-green Rollout', () => {
+  it('given a new revision, then the preview comes up, active switches after promotion, and the old version scales down', async () => {
+    await h.apply('bg', { replicas: 2, strategy: { blueGreen: { activeService: 'bg-active', previewService: 'bg-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 1 } } }, ['bg-active', 'bg-preview']);
+    const old = hashOfImage('img:1', 'bg');
+    await h.waitFor('bg', healthyOn(old), 'adopted');
+    const next = await h.setImage('bg', 'img:2');
+    await h.waitFor('bg', (ro) => ro.status?.phase === 'Paused', 'waiting for promotion');
+    expect(h.controller.informers.service(h.namespace, 'bg-preview')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
+    expect(h.controller.informers.service(h.namespace, 'bg-active')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(old);
+    await h.command('bg', 'promote');
+    await h.waitFor('bg', healthyOn(next), 'promoted');
+    expect(h.controller.informers.service(h.namespace, 'bg-active')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
+    await h.waitFor('bg', () => h.replicaSets('bg').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === old)?.spec?.replicas === 0, 'old scaled down');
+  });
+});

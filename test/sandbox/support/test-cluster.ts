@@ -1,0 +1,153 @@
+// The API server a contract test talks to: the cluster VANE_TEST_KUBECONFIG points at, or a fresh sandbox.
+// Tests only use what a real kube-apiserver offers, through client-node, raw HTTPS and kubectl.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import * as k8s from '@kubernetes/client-node';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/sandbox.js';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: unknown;
+}
+
+export interface TestCluster {
+  kc: k8s.KubeConfig;
+  kubeconfigPath: string;
+  /** The sandbox when the suite started one; undefined against a real cluster. */
+  sandbox: Sandbox | undefined;
+  core: k8s.CoreV1Api;
+  apps: k8s.AppsV1Api;
+  custom: k8s.CustomObjectsApi;
+  objects: k8s.KubernetesObjectApi;
+  /** Creates a uniquely named namespace, deleted again by close(). */
+  namespace(prefix: string): Promise<string>;
+  /** One HTTPS request with the kubeconfig's credentials (for status codes and bodies client-node hides). */
+  raw(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<RawResponse>;
+  kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  close(): Promise<void>;
+}
+
+function suffix(): string {
+  return randomBytes(3).toString('hex');
+}
+
+function tlsOf(kc: k8s.KubeConfig): { ca?: string; token?: string; server: string } {
+  const cluster = kc.getCurrentCluster();
+  const user = kc.getCurrentUser();
+  if (!cluster) throw new Error('kubeconfig has no current cluster');
+  const ca = cluster.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : undefined;
+  return { ca, token: user?.token, server: cluster.server };
+}
+
+export async function openTestCluster(options: SandboxOptions = {}): Promise<TestCluster> {
+  const external = process.env['VANE_TEST_KUBECONFIG'];
+  const sandbox = external ? undefined : await startSandbox({ simulator: { readyDelayMs: 20 }, ...options });
+  const kubeconfigPath = external ?? sandbox?.kubeconfigPath ?? '';
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const { ca, token, server } = tlsOf(kc);
+  const agent = new Agent({ keepAlive: true, ca, maxSockets: 16 });
+  const namespaces: string[] = [];
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+
+  const raw = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const req = request(
+        new URL(path, server),
+        {
+          method,
+          agent,
+          headers: {
+            Accept: 'application/json',
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+            // Node sends a DELETE body without framing unless told its length.
+            ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
+            ...headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+
+  return {
+    kc,
+    kubeconfigPath,
+    sandbox,
+    core,
+    apps: kc.makeApiClient(k8s.AppsV1Api),
+    custom: kc.makeApiClient(k8s.CustomObjectsApi),
+    objects: k8s.KubernetesObjectApi.makeApiClient(kc),
+    async namespace(prefix) {
+      const name = `${prefix}-${suffix()}`;
+      await core.createNamespace({ body: { metadata: { name } } });
+      namespaces.push(name);
+      return name;
+    },
+    raw,
+    kubectl: (args, input) =>
+      new Promise((resolve) => {
+        const child = execFile('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+          resolve({ code, stdout, stderr });
+        });
+        if (input !== undefined) child.stdin?.end(input);
+      }),
+    async close() {
+      for (const name of namespaces) await core.deleteNamespace({ name }).catch(() => undefined);
+      agent.destroy();
+      await sandbox?.stop();
+    },
+  };
+}
+
+/** The Status body of a failed client-node call (ApiException keeps it as text). */
+export function statusOf(err: unknown): { code?: number; reason?: string; message?: string; details?: { name?: string; kind?: string; group?: string; causes?: Array<{ field?: string; reason?: string; message?: string }> } } {
+  const e = err as { code?: number; body?: unknown };
+  const body = typeof e.body === 'string' ? (JSON.parse(e.body) as Record<string, unknown>) : (e.body as Record<string, unknown> | undefined);
+  return { code: e.code, ...(body ?? {}) };
+}
+
+/** Runs `fn`, expecting it to fail; returns the Status it failed with. */
+export async function expectStatus(fn: () => Promise<unknown>): Promise<ReturnType<typeof statusOf>> {
+  try {
+    await fn();
+  } catch (err) {
+    return statusOf(err);
+  }
+  throw new Error('expected the API call to fail');
+}
+
+/** client-node options that make a typed patch call send the given content type. */
+export function patchAs(contentType: string): k8s.ConfigurationOptions {
+  return k8s.setHeaderOptions('Content-Type', contentType);
+}
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
