@@ -11,7 +11,7 @@ import type { ListPage } from './list-pager.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { subjectOf, type DeleteOptions, type FieldValidation, type PropagationPolicy, type ResourceOperations, type WriteOptions } from './resource-operations.js';
 import type { ResourceRegistry } from './resource-registry.js';
-import type { ResourceType, Verb } from './resource-type.js';
+import { apiVersionOfType, type ResourceType, type Verb } from './resource-type.js';
 import type { UserInfo } from './sandbox-auth.js';
 import type { ScaleSubresource } from './scale-subresource.js';
 import { isJsonObject } from './schema/json-value.js';
@@ -129,7 +129,7 @@ export class ApiHandler {
     const name = info.name ?? '';
     switch (info.verb) {
       case 'get':
-        return this.object(type, req, this.deps.operations.getStored(type, info.namespace, name), true);
+        return this.object(type, req, this.deps.operations.getStored(type, info.namespace, name));
       case 'list':
         return this.list(type, req);
       case 'watch':
@@ -147,7 +147,7 @@ export class ApiHandler {
         return this.delete(type, req);
       case 'deletecollection': {
         const items = operations.deleteCollection(type, info.namespace, objectFilter(type, query), deleteOptions(query, req.body));
-        return json(200, { kind: type.listKind, apiVersion: info.group === '' ? info.version : `${info.group}/${info.version}`, metadata: {}, items });
+        return json(200, { kind: type.listKind, apiVersion: apiVersionOfType(type), metadata: {}, items });
       }
     }
   }
@@ -157,13 +157,11 @@ export class ApiHandler {
     return { metadata: {}, ...req.body } as KubeObject;
   }
 
-  /** A single object, as JSON or (kubectl get) as a one-row Table. */
-  private object(type: ResourceType, req: ApiRequest, stored: KubeObject, fromStorage: boolean): ApiResponse {
-    if (wantsTable(req.accept)) {
-      const served = fromStorage ? type.codec.fromStorage(stored) : stored;
-      return json(200, printTable(type, [served], { resourceVersion: served.metadata.resourceVersion }, req.query.get('includeObject')));
-    }
-    return json(200, fromStorage ? encodeStored(type, stored) : stored);
+  /** A stored object, as JSON or (kubectl get) as a one-row Table. */
+  private object(type: ResourceType, req: ApiRequest, stored: KubeObject): ApiResponse {
+    if (!wantsTable(req.accept)) return json(200, encodeStored(type, stored));
+    const served = type.codec.fromStorage(stored);
+    return json(200, printTable(type, [served], { resourceVersion: served.metadata.resourceVersion }, req.query.get('includeObject')));
   }
 
   private list(type: ResourceType, req: ApiRequest): ApiResponse {
@@ -229,7 +227,8 @@ export class ApiHandler {
     const exists = this.deps.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, name) !== undefined;
     if (kind === 'apply' && !exists) {
       // Server-side apply creates what does not exist yet.
-      return json(201, this.deps.operations.create(type, info.namespace, { ...this.bodyObject(req), metadata: { ...this.bodyObject(req).metadata, name } }, options), options.warnings);
+      const applied = this.bodyObject(req);
+      return json(201, this.deps.operations.create(type, info.namespace, { ...applied, metadata: { ...applied.metadata, name } }, options), options.warnings);
     }
     const result = this.deps.operations.patch(type, info.namespace, name, patchFunction(kind, req.body, type), undefined, options);
     return json(200, result, options.warnings);
@@ -263,7 +262,7 @@ export class ApiHandler {
     const { operations } = this.deps;
     switch (info.verb) {
       case 'get':
-        return this.object(type, req, operations.getStored(type, info.namespace, name), true);
+        return this.object(type, req, operations.getStored(type, info.namespace, name));
       case 'update': {
         const options = writeOptions(req.query);
         return json(200, operations.update(type, info.namespace, name, req.body, 'status', options), options.warnings);

@@ -1,20 +1,17 @@
 // Discovery documents (/api, /apis, /apis/<group>, resource lists) in the legacy format every client understands;
 // clients asking for aggregated discovery fall back to these, as they do against a 1.19-era server.
 import type { ResourceRegistry, ServedGroup } from './resource-registry.js';
-import type { ResourceType } from './resource-type.js';
+import { apiVersionOfType, type ResourceType } from './resource-type.js';
 
 const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
 
-function groupVersion(group: string, version: string): string {
-  return group === '' ? version : `${group}/${version}`;
-}
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
 }
 
 function groupDocument(group: ServedGroup): Record<string, unknown> {
-  const versions = group.versions.map((v) => ({ groupVersion: groupVersion(group.name, v), version: v }));
+  const versions = group.versions.map((v) => ({ groupVersion: apiVersionOfType({ group: group.name, version: v }), version: v }));
   return { name: group.name, versions, preferredVersion: versions[0] };
 }
 
@@ -49,5 +46,5 @@ function resourceEntries(type: ResourceType): Array<Record<string, unknown>> {
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> | undefined {
   const types = registry.inGroupVersion(group, version);
   if (types.length === 0) return undefined;
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources: types.flatMap(resourceEntries) };
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOfType({ group, version }), resources: types.flatMap(resourceEntries) };
 }

@@ -1,21 +1,10 @@
 // The JSON object shape the sandbox stores and serves: any Kubernetes object, with typed metadata.
-import type { OwnerReference } from '../resources/meta.js';
+import type { ObjectMeta } from '../resources/meta.js';
 import { isJsonObject } from './schema/json-value.js';
 
-export interface SandboxMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+/** ObjectMeta as the server holds it: the shared shape plus server fields Vane never sets, and anything else. */
+export interface SandboxMeta extends ObjectMeta {
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
   [field: string]: unknown;
 }
 
@@ -42,8 +31,4 @@ export function objectKey(namespace: string | undefined, name: string): string {
 /** RFC 3339 with whole seconds, as metav1.Time serialises. */
 export function timestampNow(now: Date = new Date()): string {
   return `${now.toISOString().slice(0, 19)}Z`;
-}
-
-export function apiVersionOf(group: string, version: string): string {
-  return group === '' ? version : `${group}/${version}`;
 }

@@ -3,7 +3,7 @@
 // Lists of thousands of objects and watch fan-out to dozens of watchers would otherwise stringify the same
 // object over and over; stored objects are immutable, so their text can be cached by identity.
 import type { KubeObject } from './kube-object.js';
-import type { ResourceType } from './resource-type.js';
+import { apiVersionOfType, type ResourceType } from './resource-type.js';
 
 const cache = new WeakMap<KubeObject, string>();
 
@@ -20,7 +20,7 @@ export function encodeStored(type: ResourceType, stored: KubeObject): string {
 
 /** A list response body assembled from cached item texts. */
 export function encodeList(type: ResourceType, items: readonly KubeObject[], metadata: Record<string, unknown>): string {
-  const apiVersion = type.group === '' ? type.version : `${type.group}/${type.version}`;
+  const apiVersion = apiVersionOfType(type);
   const head = `{"kind":${JSON.stringify(type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(metadata)},"items":[`;
   return `${head}${items.map((item) => encodeStored(type, item)).join(',')}]}`;
 }

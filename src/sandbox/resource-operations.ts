@@ -211,9 +211,8 @@ export class ResourceOperations {
       throw badRequest(`the kind in the data (${String(parsed.kind)}) does not match the expected kind (${type.kind})`);
     }
     // kind and apiVersion first, as the apiserver serialises them.
-    const obj: KubeObject = { kind: type.kind, apiVersion, ...jsonClone(parsed) };
-    obj.apiVersion = apiVersion;
-    obj.kind = type.kind;
+    const { apiVersion: _apiVersion, kind: _kind, ...rest } = jsonClone(parsed);
+    const obj: KubeObject = { kind: type.kind, apiVersion, ...rest };
     if (!type.namespaced) {
       delete obj.metadata.namespace;
       return obj;
