@@ -13,6 +13,7 @@ export function registerControllerCommand(program: Command): void {
     .option('--leader-elect', 'campaign for a Lease before acting (default; env VANE_LEADER_ELECT)')
     .option('--no-leader-elect', 'act at once, without a Lease')
     .option('--lease-namespace <namespace>', 'namespace of the Lease (env POD_NAMESPACE; default vane-system)')
+    .option('--lease-duration <seconds>', 'lease validity; a standby takes over this long after the leader dies (env VANE_LEASE_DURATION_SECONDS; default 15)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env VANE_LOG_LEVEL)')
     .option('--api-port <port>', 'HTTP API, health and metrics port; -1 disables (env VANE_API_PORT)')
     .action(async (flags: ControllerFlags, command: Command) => {

@@ -11,6 +11,8 @@ export interface ControllerConfig {
   leaderElection: boolean;
   leaseNamespace: string;
   leaseName: string;
+  /** How long a lease is valid without renewal; a standby takes over this long after the leader dies. */
+  leaseDurationMs: number;
   identity: string;
   logLevel: LevelWithSilent;
   /** Port of the HTTP API, health and metrics; 0 picks a free port; -1 disables it. */
@@ -23,6 +25,7 @@ export interface ControllerFlags {
   workers?: string;
   leaderElect?: boolean;
   leaseNamespace?: string;
+  leaseDuration?: string;
   logLevel?: string;
   apiPort?: string;
 }
@@ -39,6 +42,7 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
     leaderElection: flags.leaderElect ?? env.VANE_LEADER_ELECT !== 'false',
     leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? 'vane-system',
     leaseName: 'vane-controller',
+    leaseDurationMs: positiveInt('--lease-duration', flags.leaseDuration ?? env.VANE_LEASE_DURATION_SECONDS ?? '15') * 1000,
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     logLevel,
     apiPort: integer('--api-port', flags.apiPort ?? env.VANE_API_PORT ?? '8080'),

@@ -5,6 +5,7 @@ import { KubeClient } from '../kube/kube-client.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeTransport } from '../kube/kube-transport.js';
 import { LeaderElector } from '../kube/leader-election.js';
+import { WriteTracker } from '../kube/write-tracker.js';
 import type { ReconcileObserver } from '../kube/controller-runner.js';
 import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
@@ -51,7 +52,7 @@ export async function startController(config: ControllerConfig, overrides: Start
     workers: config.workers,
     logger,
     observer: overrides.observer,
-    reconcileRollout: createRolloutReconciler({ cache: informers, client, events, clock, logger }),
+    reconcileRollout: createRolloutReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() }),
   });
   controller.wire();
   informers.start();
@@ -64,6 +65,9 @@ export async function startController(config: ControllerConfig, overrides: Start
     elector = new LeaderElector(client, {
       namespace: config.leaseNamespace,
       name: config.leaseName,
+      leaseDurationMs: config.leaseDurationMs,
+      renewDeadlineMs: Math.round(config.leaseDurationMs * 2 / 3),
+      retryPeriodMs: Math.max(100, Math.round(config.leaseDurationMs / 7)),
       identity: config.identity,
       logger,
       onStartedLeading: () => controller.start(),

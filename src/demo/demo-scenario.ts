@@ -23,7 +23,7 @@ export async function runDemo(print: (line: string) => void): Promise<boolean> {
   const sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 300 }, logLevel: 'silent' });
   print(`sandbox API server at ${sandbox.url} (kubeconfig ${sandbox.kubeconfigPath})`);
   const controller = await startController(
-    { kubeconfig: sandbox.kubeconfigPath, workers: 2, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', identity: 'demo', logLevel: 'warn', apiPort: -1 },
+    { kubeconfig: sandbox.kubeconfigPath, workers: 2, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'demo', logLevel: 'warn', apiPort: -1 },
     { logger: createLogger('warn') },
   );
   const timeline = new Timeline((line) => print(`  ${line}`));

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Reconcile, ReconcileResult } from '../kube/controller-runner.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { KubeClient } from '../kube/kube-client.js';
+import type { WriteTracker } from '../kube/write-tracker.js';
 import { splitKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { decide, initialState, parsePersistedMachineState, viewOf, type Decision } from '../machine/rollout-machine.js';
@@ -31,6 +32,8 @@ export interface RolloutReconcilerDeps {
   events: EventRecorder;
   clock: () => number;
   logger: Logger;
+  /** Skips passes over a cache that has not yet seen this controller's last status write. */
+  writes?: WriteTracker;
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
   gitRollback?: GitRollback;
 }
@@ -43,6 +46,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const { namespace, name } = splitKey(key);
   const rollout = deps.cache.rollout(namespace ?? 'default', name);
   if (!rollout || rollout.metadata.deletionTimestamp) return {};
+  if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return {};
   const now = deps.clock();
   const log = deps.logger.child({ namespace, rollout: name });
 
@@ -86,6 +90,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const status = nextStatus(rollout, world, decision, outcome, now);
   if (JSON.stringify(status) !== JSON.stringify(rollout.status ?? {})) {
     await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
+    deps.writes?.wrote(key, rollout.metadata.resourceVersion);
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   const wake = decision.view.nextWakeAt;

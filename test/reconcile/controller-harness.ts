@@ -37,7 +37,7 @@ export function hashOfImage(image: string, app = 'web'): string {
 export async function openHarness(namespace = 'test'): Promise<Harness> {
   const sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
   const controller = await startController(
-    { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', identity: 'test', logLevel: 'silent', apiPort: -1 },
+    { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1 },
     { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },
   );
   const client = controller.client;
