@@ -7,6 +7,8 @@ export const BACKGROUND_GATE = 'background';
 export const PRE_PROMOTION_GATE = 'prePromotion';
 export const POST_PROMOTION_GATE = 'postPromotion';
 
+export type PromotionGate = typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE;
+
 export function stepGate(stepIndex: number): AnalysisGate {
   return String(stepIndex);
 }

@@ -1,5 +1,5 @@
 // The blue-green machine's context and the pure functions that read it: clocks, run names and replica counts.
-import { analysisRunName, POST_PROMOTION_GATE, PRE_PROMOTION_GATE } from './analysis-gate.js';
+import { analysisRunName, type PromotionGate } from './analysis-gate.js';
 import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
 import type { BlueGreenPlan } from './rollout-plan.js';
 
@@ -74,6 +74,6 @@ export function abortScaleDownAt(ctx: BlueGreenContext): number | undefined {
   return ctx.at.abortedAt === null ? undefined : ctx.at.abortedAt + ctx.plan.abortScaleDownDelaySeconds * 1000;
 }
 
-export function promotionRun(ctx: BlueGreenContext, gate: typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE): ActiveRun {
+export function promotionRun(ctx: BlueGreenContext, gate: PromotionGate): ActiveRun {
   return { gate, name: analysisRunName(newHashOf(ctx), gate, ctx.attempt) };
 }

@@ -1,10 +1,8 @@
 // The effects the blue-green machine emits at each moment of a rollout, as pure functions of its context.
 import { newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
-import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE } from './analysis-gate.js';
+import { PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
 import { kubeEvent, terminateRuns, type Effect } from './effects.js';
 import { toIso } from './machine-context.js';
-
-type PromotionGate = typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE;
 
 export function adoptionEffects(ctx: BlueGreenContext): Effect[] {
   return [

@@ -12,7 +12,7 @@
 import { and, assign, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
-import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE } from './analysis-gate.js';
+import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
 import {
   abortScaleDownAt,
   autoPromotionAt,
@@ -51,7 +51,7 @@ import type { BlueGreenPlan } from './rollout-plan.js';
 
 type Ev = RolloutEvent;
 type Build = (ctx: BlueGreenContext, event: Ev) => Effect[];
-type Gate = typeof PRE_PROMOTION_GATE | typeof POST_PROMOTION_GATE;
+type Gate = PromotionGate;
 type AbortCause = 'event' | 'deadline';
 
 function effects(build: Build): { type: 'effects'; params: (args: { context: BlueGreenContext; event: Ev }) => { list: Effect[] } } {
@@ -129,7 +129,11 @@ export const blueGreenMachine = setup({
   actions: {
     // Never executed: pure transitions return it, and the reconciler executes `params.list`.
     effects: (_args, _params: { list: Effect[] }) => undefined,
-    recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({ abort: abortRecord(context, event, params.cause) })),
+    // A run whose verdict caused the abort has finished: it is dropped, not terminated.
+    recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({
+      abort: abortRecord(context, event, params.cause),
+      runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
+    })),
     addPromotionRun: assign(({ context }, params: { gate: Gate }) => ({
       runs: [...context.runs.filter((r) => r.gate !== params.gate), promotionRun(context, params.gate)],
     })),

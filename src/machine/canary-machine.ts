@@ -88,7 +88,7 @@ const startClock = (ctx: CanaryContext, now: number): Partial<CanaryContext> => 
 });
 
 /** Start (or restart) rolling out `hash` from step 0 with a fresh attempt. */
-const startRevision = (ctx: CanaryContext, hash: string, attempt: number, now: number): Partial<CanaryContext> => ({
+const startRevision = (hash: string, attempt: number, now: number): Partial<CanaryContext> => ({
   canaryHash: hash,
   attempt,
   stepIndex: 0,
@@ -111,7 +111,6 @@ const clearRollout = (ctx: CanaryContext): Partial<CanaryContext> => ({
 });
 
 const eventHash = (event: Ev): string => (event.type === 'revision' ? event.hash : '');
-const eventNow = (event: Ev): number => event.now;
 
 type AbortCause = 'event' | 'deadline';
 
@@ -137,7 +136,11 @@ export const canaryMachine = setup({
   actions: {
     // Never executed: pure transitions return it, and the reconciler executes `params.list`.
     effects: (_args, _params: { list: Effect[] }) => undefined,
-    recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({ abort: abortRecord(context, event, params.cause) })),
+    // A run whose verdict caused the abort has finished: it is dropped, not terminated.
+    recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({
+      abort: abortRecord(context, event, params.cause),
+      runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
+    })),
     clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, at: { ...NO_CLOCKS, abortedAt: event.now } })),
   },
   guards: {
@@ -186,13 +189,16 @@ export const canaryMachine = setup({
           guard: 'isNewRevision',
           target: 'progressing',
           actions: [
-            assign(({ context, event }) => startRevision(context, eventHash(event), 1, eventNow(event))),
+            assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
             effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
           ],
         },
         spec: {
           guard: 'planChanged',
-          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan } : {})), effects(stableScalingEffects)],
+          actions: [
+            assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
+            effects(stableScalingEffects),
+          ],
         },
       },
     },
@@ -211,7 +217,7 @@ export const canaryMachine = setup({
             reenter: true,
             actions: [
               effects((ctx, event) => supersededEffects(ctx, event.now, eventHash(event))),
-              assign(({ context, event }) => startRevision(context, eventHash(event), 1, eventNow(event))),
+              assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
               effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
             ],
           },
@@ -421,7 +427,7 @@ export const canaryMachine = setup({
           guard: command('retry'),
           target: 'progressing',
           actions: [
-            assign(({ context, event }) => startRevision(context, canaryHashOf(context), context.attempt + 1, eventNow(event))),
+            assign(({ context, event }) => startRevision(canaryHashOf(context), context.attempt + 1, event.now)),
             effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
           ],
         },
@@ -436,7 +442,7 @@ export const canaryMachine = setup({
             target: 'progressing',
             actions: [
               effects(canaryScaleDownEffects),
-              assign(({ context, event }) => startRevision(context, eventHash(event), 1, eventNow(event))),
+              assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
               effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
             ],
           },

@@ -1,0 +1,52 @@
+// Replica arithmetic of a canary: weights round up, routers keep stable full, setCanaryScale pins the canary.
+import { describe, expect, it } from 'vitest';
+import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
+import type { CanaryPlan } from './rollout-plan.js';
+
+const plan = (hasTrafficRouting: boolean, replicas = 10): CanaryPlan => ({
+  strategy: 'canary',
+  replicas,
+  steps: [
+    { kind: 'setWeight', weight: 5 },
+    { kind: 'pause' },
+    { kind: 'setCanaryScale', weight: 50, matchTrafficWeight: false },
+    { kind: 'setWeight', weight: 30 },
+    { kind: 'setCanaryScale', matchTrafficWeight: true },
+  ],
+  hasTrafficRouting,
+  progressDeadlineSeconds: 600,
+  abortScaleDownDelaySeconds: 30,
+  gitRevert: true,
+});
+
+describe('canary replicas', () => {
+  it('given a weight of 5% of 10 pods, then the canary gets one pod (rounded up)', () => {
+    expect(splitAt(plan(true), 0)).toEqual({ canary: 1, stable: 10 });
+    expect(splitAt(plan(false), 0)).toEqual({ canary: 1, stable: 9 });
+  });
+
+  it('given a pause after a setWeight, then the weight and split of that setWeight stay', () => {
+    expect(weightAt(plan(true), 1)).toBe(5);
+    expect(splitAt(plan(true), 1)).toEqual({ canary: 1, stable: 10 });
+  });
+
+  it('given setCanaryScale by weight, then later setWeight steps move traffic but not the pinned canary size', () => {
+    expect(splitAt(plan(true), 2)).toEqual({ canary: 5, stable: 10 });
+    expect(weightAt(plan(true), 3)).toBe(30);
+    expect(splitAt(plan(true), 3)).toEqual({ canary: 5, stable: 10 });
+  });
+
+  it('given matchTrafficWeight, then the canary follows the weight again', () => {
+    expect(splitAt(plan(true), 4)).toEqual({ canary: 3, stable: 10 });
+  });
+
+  it('given the steps are done, then the canary goes to full size and a ratio canary keeps what stable had left', () => {
+    expect(splitForCompletion(plan(true))).toEqual({ canary: 10, stable: 10 });
+    expect(splitForCompletion(plan(false))).toEqual({ canary: 10, stable: 7 });
+  });
+
+  it('given a replica-ratio canary at 100%, then stable is never negative', () => {
+    const full: CanaryPlan = { ...plan(false, 3), steps: [{ kind: 'setWeight', weight: 100 }] };
+    expect(splitAt(full, 0)).toEqual({ canary: 3, stable: 0 });
+  });
+});
