@@ -1,6 +1,9 @@
 // Specification of the controller end to end: a sandbox API server, the real controller, Rollouts walked through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashOfImage, openHarness, type Harness } from './controller-harness.js';
+import { Kinds } from '../../src/kube/resource-kind.js';
+import type { DeploymentObject } from '../../src/reconcile/rollout-cache.js';
+import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
+import { hashOfImage, openHarness, template, type Harness } from './controller-harness.js';
 
 let h: Harness;
 
@@ -104,6 +107,40 @@ describe('a canary Rollout', () => {
     expect(condition?.message).toContain('spec.strategy.canary.steps[1]');
     expect(ro.status?.phase).toBe('Degraded');
     expect(h.replicaSets('bad')).toHaveLength(0);
+  });
+});
+
+describe('Rollout housekeeping', () => {
+  it('given workloadRef to a Deployment, then the Deployment template is rolled out, and a change to it starts a rollout', async () => {
+    const client = h.controller.client;
+    const deployment = (image: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ref-src', namespace: h.namespace },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'ref' } }, template: template(image, 'ref') },
+    });
+    // The API server defaults the Deployment's pod template, so the hash is taken over the stored template.
+    const stored = async (): Promise<string> => podTemplateHash((await client.get<DeploymentObject>(Kinds.Deployment, h.namespace, 'ref-src'))?.spec?.template ?? template('none'));
+    await client.create(Kinds.Deployment, deployment('img:1'));
+    await h.apply('ref', { template: undefined, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ref-src' }, selector: { matchLabels: { app: 'ref' } } });
+    await h.waitFor('ref', healthyOn(await stored()), 'the Deployment template adopted');
+    await client.patch(Kinds.Deployment, h.namespace, 'ref-src', { spec: { template: template('img:2', 'ref') } }, 'merge');
+    const next = await stored();
+    const done = await h.waitFor('ref', healthyOn(next), 'the changed Deployment template promoted');
+    expect(h.replicaSets('ref').find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === next)?.spec?.template?.spec.containers[0]?.image).toBe('img:2');
+    expect(done.status?.history?.map((r) => r.outcome)).toContain('Promoted');
+  });
+
+  it('given revisionHistoryLimit 1, when three revisions are promoted, then only the newest old ReplicaSet is kept', async () => {
+    await h.apply('hist', { revisionHistoryLimit: 1 });
+    await h.waitFor('hist', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    for (const image of ['img:2', 'img:3', 'img:4']) {
+      const next = await h.setImage('hist', image);
+      await h.waitFor('hist', healthyOn(next), `${image} promoted`);
+    }
+    await h.waitFor('hist', () => h.replicaSets('hist').length === 2, 'old ReplicaSets pruned');
+    const hashes = h.replicaSets('hist').map((rs) => rs.metadata.labels?.['rollouts-pod-template-hash']).sort();
+    expect(hashes).toEqual([hashOfImage('img:3', 'hist'), hashOfImage('img:4', 'hist')].sort());
   });
 });
 
