@@ -7,11 +7,12 @@ import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { KubeTransport } from '../kube/kube-transport.js';
 import { Kinds } from '../kube/resource-kind.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
 import type { CommandAction } from '../resources/rollout.js';
 import { CommandAudit } from '../server/command-audit.js';
 import type { CommandPolicy } from '../server/command-policy.js';
 import { RolloutCommandWriter } from '../server/command-writer.js';
+import { machineCommandPolicy } from '../server/machine-command-policy.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject, RolloutObject } from '../server/rollout-read-model.js';
 import { describeRollout, summarizeRollout, type RolloutDetail, type RolloutSummary } from '../server/rollout-view.js';
 import { silentLogger } from '../logger.js';
@@ -20,6 +21,7 @@ import type { CommandReceipt, RolloutBackend } from './rollout-backend.js';
 export interface KubeBackendOptions {
   kubeconfig?: string;
   context?: string;
+  /** Whether a command applies now; the state machine's verdict by default. */
   policy?: CommandPolicy;
   /** How often `watch` re-reads the Rollout (default 1 s). */
   pollIntervalMs?: number;
@@ -78,7 +80,7 @@ export class KubeRolloutBackend implements RolloutBackend {
   }
 
   async command(namespace: string, name: string, action: CommandAction): Promise<CommandReceipt> {
-    const writer = new RolloutCommandWriter({ reader: this.client, status: this.client, policy: this.policy });
+    const writer = new RolloutCommandWriter({ reader: this.client, status: this.client, policy: this.policy ?? machineCommandPolicy });
     const { command, rollout } = await writer.write({ namespace, name }, action, this.actor);
     // The Event is best effort here: the user may be allowed to write status but not to create Events.
     const audit = new CommandAudit(silentLogger, new KubeEventRecorder(this.client, 'vane.dev/cli', this.actor));
@@ -87,8 +89,9 @@ export class KubeRolloutBackend implements RolloutBackend {
   }
 
   /**
-   * Polls the one Rollout rather than watching: a CLI follows a single object for minutes, and aborting a watch stream
-   * mid-response is not yet clean in KubeTransport (see the report). Reports only changes, like the API's stream.
+   * Polls the one Rollout rather than list+watching its namespace: a CLI follows a single object, and one GET a second
+   * is lighter on the API server than caching every Rollout of the namespace. Reports only changes, like the API's
+   * stream.
    */
   async watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void> {
     let last: string | undefined;

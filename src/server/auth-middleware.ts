@@ -1,0 +1,72 @@
+// The request guards: authenticate the bearer token, rate-limit per subject, and authorize the action.
+import type { Request, RequestHandler, Response } from 'express';
+import type { Authenticator, Identity } from './authenticator.js';
+import { ANONYMOUS } from './authenticator.js';
+import { describeAccess, type AccessRequest, type Authorizer } from './authorizer.js';
+import { ApiError } from './api-error.js';
+import type { TokenBucketLimiter } from './rate-limiter.js';
+import { identityOf, setIdentity } from './request-context.js';
+
+export interface AuthenticationOptions {
+  authenticator: Authenticator;
+  /** Treat requests without a token as system:anonymous (still subject to authorization). Off by default. */
+  allowAnonymous?: boolean;
+}
+
+export function authenticationMiddleware(options: AuthenticationOptions): RequestHandler {
+  return async (req, res, next) => {
+    const token = bearerToken(req);
+    if (token === undefined) {
+      if (!options.allowAnonymous) throw unauthorized(res, 'missing bearer token (send "Authorization: Bearer <token>")');
+      setIdentity(res, ANONYMOUS);
+      next();
+      return;
+    }
+    if (token === '') throw unauthorized(res, 'the Authorization header must be "Bearer <token>"');
+    const identity = await options.authenticator.authenticate(token);
+    if (!identity) throw unauthorized(res, 'invalid or expired bearer token');
+    setIdentity(res, identity);
+    next();
+  };
+}
+
+/** `onLimited` lets a caller note the refusal (command routes audit it). */
+export function rateLimitMiddleware(limiter: TokenBucketLimiter, onLimited?: (req: Request, res: Response) => void): RequestHandler {
+  return (req, res, next) => {
+    const identity = identityOf(res);
+    const decision = limiter.take(identity.username);
+    if (!decision.allowed) {
+      onLimited?.(req, res);
+      next(new ApiError('RateLimited', `too many requests from ${identity.username}; retry later`, { retryAfterSeconds: decision.retryAfterSeconds }));
+      return;
+    }
+    next();
+  };
+}
+
+/** Throws Forbidden unless the caller may do `request`. */
+export async function requireAccess(authorizer: Authorizer, identity: Identity, request: AccessRequest): Promise<void> {
+  const decision = await authorizer.authorize(identity, request);
+  if (decision.allowed) return;
+  const why = decision.reason ? `: ${decision.reason}` : '';
+  throw new ApiError('Forbidden', `${identity.username} may not ${describeAccess(request)}${why}`);
+}
+
+export function accessMiddleware(authorizer: Authorizer, describe: (req: Request) => AccessRequest): RequestHandler {
+  return async (req, res, next) => {
+    await requireAccess(authorizer, identityOf(res), describe(req));
+    next();
+  };
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.get('Authorization');
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+function unauthorized(res: Response, message: string): ApiError {
+  res.setHeader('WWW-Authenticate', 'Bearer realm="vane"');
+  return new ApiError('Unauthorized', message);
+}

@@ -1,0 +1,23 @@
+// The CommandPolicy of the state machine: a command applies when the machine, restored from `status.machine`,
+// would take it now; otherwise the reason is the rejection the controller itself would acknowledge with.
+import { TerminalError } from '../errors.js';
+import { decide, parsePersistedMachineState } from '../machine/rollout-machine.js';
+import type { CommandAction, Rollout } from '../resources/rollout.js';
+import type { CommandPolicy, CommandVerdict } from './command-policy.js';
+
+export const machineCommandPolicy: CommandPolicy = {
+  check(rollout: Rollout, action: CommandAction, context: { id: string; actor: string; now: Date }): CommandVerdict {
+    let decision: ReturnType<typeof decide>;
+    try {
+      decision = decide(parsePersistedMachineState(rollout.status?.machine), { type: 'command', action, id: context.id, actor: context.actor, now: context.now.getTime() });
+    } catch (err) {
+      // A state this build cannot read (written by a newer controller during an upgrade): the controller is the
+      // authority, so let the command through; it acknowledges Rejected if it must.
+      if (err instanceof TerminalError) return { applies: true };
+      throw err;
+    }
+    if (decision.handled) return { applies: true };
+    const ack = decision.effects.find((effect) => effect.type === 'ackCommand');
+    return { applies: false, reason: ack && 'message' in ack ? ack.message : `${action} does not apply in the current state` };
+  },
+};

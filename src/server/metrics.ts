@@ -1,0 +1,207 @@
+// Vane's Prometheus metrics in one registry, shared by the controller (reconcile observer, work queue depth) and the
+// API server (requests, rollout gauges). Rollout series are labelled by namespace and rollout and are dropped when
+// the Rollout is deleted, so the number of series stays bounded by the live Rollouts.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReconcileObserver } from '../kube/controller-runner.js';
+import type { InformerEvent, SupervisedInformer } from '../kube/supervised-informer.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { AnalysisRun, MetricResult } from '../resources/analysis.js';
+import type { RevisionRecord, Rollout, RolloutPhase } from '../resources/rollout.js';
+
+export type RolloutOutcome = 'promoted' | 'aborted' | 'rolled_back_by_git';
+
+const PHASES: readonly RolloutPhase[] = ['Progressing', 'Paused', 'Healthy', 'Degraded'];
+const MEASUREMENT_PHASES = ['successful', 'failed', 'inconclusive', 'error'] as const;
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export interface MetricsOptions {
+  /** Also expose the process and Node.js runtime metrics (on by default). */
+  defaultMetrics?: boolean;
+}
+
+export class VaneMetrics implements ReconcileObserver {
+  readonly registry = new Registry();
+  private readonly rolloutPhase: Gauge<'namespace' | 'rollout' | 'phase'>;
+  private readonly rolloutStep: Gauge<'namespace' | 'rollout'>;
+  private readonly canaryWeight: Gauge<'namespace' | 'rollout'>;
+  private readonly outcomes: Counter<'outcome'>;
+  private readonly timeToPromote: Histogram;
+  private readonly timeToRollback: Histogram;
+  private readonly reconcileDuration: Histogram<'outcome'>;
+  private readonly reconcileErrors: Counter<'kind'>;
+  private readonly measurements: Counter<'phase'>;
+  private readonly apiRequests: Counter<'method' | 'route' | 'code'>;
+  private readonly apiDuration: Histogram<'method' | 'route'>;
+  private readonly queueDepths = new Map<string, () => number>();
+
+  constructor(options: MetricsOptions = {}) {
+    const registers = [this.registry];
+    if (options.defaultMetrics ?? true) this.collectProcessMetrics();
+    this.rolloutPhase = new Gauge({ name: 'vane_rollout_phase', help: 'Phase of each Rollout: 1 for the current phase, 0 for the others.', labelNames: ['namespace', 'rollout', 'phase'], registers });
+    this.rolloutStep = new Gauge({ name: 'vane_rollout_step', help: 'Index of the canary step each Rollout is at.', labelNames: ['namespace', 'rollout'], registers });
+    this.canaryWeight = new Gauge({ name: 'vane_rollout_canary_weight', help: 'Traffic weight of the canary version, in percent (0-100).', labelNames: ['namespace', 'rollout'], registers });
+    this.outcomes = new Counter({ name: 'vane_rollout_outcomes_total', help: 'Rollouts finished, by outcome (promoted, aborted, rolled_back_by_git).', labelNames: ['outcome'], registers });
+    this.timeToPromote = new Histogram({
+      name: 'vane_rollout_time_to_promote_seconds',
+      help: 'Time from a revision starting to roll out until it was promoted.',
+      buckets: [30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400],
+      registers,
+    });
+    this.timeToRollback = new Histogram({
+      name: 'vane_rollout_time_to_rollback_seconds',
+      help: 'Time from a revision starting to roll out until it was aborted and traffic went back to stable.',
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1200, 3600],
+      registers,
+    });
+    this.reconcileDuration = new Histogram({
+      name: 'vane_reconcile_duration_seconds',
+      help: 'Duration of one reconcile pass, by outcome (ok, error, terminal).',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.reconcileErrors = new Counter({ name: 'vane_reconcile_errors_total', help: 'Reconcile passes that failed, by kind (error: retried, terminal: not retried).', labelNames: ['kind'], registers });
+    this.measurements = new Counter({ name: 'vane_analysis_measurements_total', help: 'Analysis measurements taken, by phase.', labelNames: ['phase'], registers });
+    this.apiRequests = new Counter({ name: 'vane_api_requests_total', help: 'HTTP API requests, by method, route template and status code.', labelNames: ['method', 'route', 'code'], registers });
+    this.apiDuration = new Histogram({
+      name: 'vane_api_request_duration_seconds',
+      help: 'HTTP API request duration, by method and route template (streams count until they close).',
+      labelNames: ['method', 'route'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    const depths = this.queueDepths;
+    new Gauge({
+      name: 'vane_workqueue_depth',
+      help: 'Keys waiting in each work queue.',
+      labelNames: ['queue'],
+      registers,
+      collect(this: Gauge<'queue'>): void {
+        for (const [queue, depth] of depths) this.set({ queue }, depth());
+      },
+    });
+  }
+
+  /**
+   * prom-client's process and runtime metrics, less the gauges it names `..._total`, which break the exposition
+   * conventions (`promtool check metrics` rejects them).
+   */
+  private collectProcessMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text exposition format, for /metrics. */
+  exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Sets the gauges of one Rollout from its status. */
+  observeRollout(rollout: Rollout): void {
+    const labels = rolloutLabels(rollout);
+    const status = rollout.status ?? {};
+    for (const phase of PHASES) this.rolloutPhase.set({ ...labels, phase }, status.phase === phase ? 1 : 0);
+    if (status.currentStepIndex !== undefined) this.rolloutStep.set(labels, status.currentStepIndex);
+    else this.rolloutStep.remove(labels);
+    if (status.canary?.weights) this.canaryWeight.set(labels, status.canary.weights.canary);
+    else this.canaryWeight.remove(labels);
+  }
+
+  /** Drops the series of a deleted Rollout. */
+  forgetRollout(namespace: string, name: string): void {
+    const labels = { namespace, rollout: name };
+    for (const phase of PHASES) this.rolloutPhase.remove({ ...labels, phase });
+    this.rolloutStep.remove(labels);
+    this.canaryWeight.remove(labels);
+  }
+
+  recordOutcome(outcome: RolloutOutcome): void {
+    this.outcomes.inc({ outcome });
+  }
+
+  observeTimeToPromote(seconds: number): void {
+    if (seconds >= 0) this.timeToPromote.observe(seconds);
+  }
+
+  observeTimeToRollback(seconds: number): void {
+    if (seconds >= 0) this.timeToRollback.observe(seconds);
+  }
+
+  onReconciled(_key: string, durationMs: number, outcome: 'ok' | 'error' | 'terminal'): void {
+    this.reconcileDuration.observe({ outcome }, durationMs / 1000);
+    if (outcome !== 'ok') this.reconcileErrors.inc({ kind: outcome });
+  }
+
+  /** Reports a work queue's depth at every scrape. */
+  watchQueueDepth(queue: string, depth: () => number): void {
+    this.queueDepths.set(queue, depth);
+  }
+
+  recordMeasurement(phase: (typeof MEASUREMENT_PHASES)[number], count = 1): void {
+    if (count > 0) this.measurements.inc({ phase }, count);
+  }
+
+  observeApiRequest(method: string, route: string, code: number, seconds: number): void {
+    this.apiRequests.inc({ method, route, code: String(code) });
+    this.apiDuration.observe({ method, route }, seconds);
+  }
+
+  /**
+   * Keeps the rollout gauges in step with an informer, and counts outcomes from status transitions (a revision's
+   * history record turning Promoted or Aborted, a git revert becoming Committed). Only updates count, never the initial
+   * list, so a restarted process does not count history twice.
+   */
+  trackRollouts(informer: SupervisedInformer<Rollout & KubeObject>): void {
+    informer.addHandler((event) => {
+      if (event.type === 'delete') {
+        this.forgetRollout(event.object.metadata.namespace ?? '', event.object.metadata.name ?? '');
+        return;
+      }
+      this.observeRollout(event.object);
+      if (event.type === 'update' && event.oldObject) this.countOutcomes(event.oldObject, event.object);
+    });
+  }
+
+  /** Counts new measurements by phase from AnalysisRun status updates. */
+  trackAnalysisRuns(informer: SupervisedInformer<AnalysisRun & KubeObject>): void {
+    informer.addHandler((event: InformerEvent<AnalysisRun & KubeObject>) => {
+      if (event.type !== 'update' || !event.oldObject) return;
+      const before = new Map((event.oldObject.status?.metricResults ?? []).map((m) => [m.name, m]));
+      for (const after of event.object.status?.metricResults ?? []) this.countMeasurements(before.get(after.name), after);
+    });
+  }
+
+  private countMeasurements(before: MetricResult | undefined, after: MetricResult): void {
+    for (const phase of MEASUREMENT_PHASES) this.recordMeasurement(phase, (after[phase] ?? 0) - (before?.[phase] ?? 0));
+  }
+
+  private countOutcomes(before: Rollout, after: Rollout): void {
+    const previous = new Map((before.status?.history ?? []).map((r) => [r.podTemplateHash, r.outcome]));
+    for (const record of after.status?.history ?? []) {
+      if (previous.get(record.podTemplateHash) === record.outcome) continue;
+      if (record.outcome === 'Promoted') {
+        this.recordOutcome('promoted');
+        this.observeTimeToPromote(elapsedSeconds(record));
+      } else if (record.outcome === 'Aborted') {
+        this.recordOutcome('aborted');
+        this.observeTimeToRollback(elapsedSeconds(record, after.status?.rollback?.at));
+      }
+    }
+    const wasCommitted = before.status?.rollback?.git?.state === 'Committed';
+    if (!wasCommitted && after.status?.rollback?.git?.state === 'Committed') this.recordOutcome('rolled_back_by_git');
+  }
+}
+
+function rolloutLabels(rollout: Rollout): { namespace: string; rollout: string } {
+  return { namespace: rollout.metadata.namespace ?? '', rollout: rollout.metadata.name ?? '' };
+}
+
+function elapsedSeconds(record: RevisionRecord, fallbackEnd?: string): number {
+  const finished = Date.parse(record.finishedAt ?? fallbackEnd ?? '');
+  const started = Date.parse(record.startedAt);
+  return Number.isFinite(finished) && Number.isFinite(started) ? (finished - started) / 1000 : -1;
+}

@@ -1,0 +1,244 @@
+// The OpenAPI 3 description of the HTTP API, written by hand and kept honest by a test that compares it with the
+// routes the server registers.
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json): Json => ({ 'application/json': { schema } });
+
+function errorResponse(description: string): Json {
+  return { description, content: json(ref('Error')) };
+}
+
+const namespaceParam: Json = { name: 'namespace', in: 'path', required: true, schema: { type: 'string' } };
+const nameParam: Json = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+
+const AUTH_ERRORS: Json = {
+  '401': errorResponse('No bearer token, or the token is not valid.'),
+  '403': errorResponse('The caller may not do this (SubjectAccessReview denied).'),
+  '429': { ...errorResponse('Too many requests from this subject; see Retry-After.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+  '503': errorResponse('The cluster could not be asked (authentication, authorization or the write).'),
+};
+
+function commandOperation(verb: string, summary: string, body?: Json): Json {
+  return {
+    post: {
+      operationId: `${verb}Rollout`,
+      summary,
+      description:
+        'Writes the command into the Rollout\'s status subresource (status.command); the controller applies it and ' +
+        'acknowledges in status.lastCommand with the same id. Requires `update` on `rollouts/status` in the namespace.',
+      tags: ['commands'],
+      security: [{ bearer: [] }],
+      parameters: [namespaceParam, nameParam],
+      ...(body ? { requestBody: { required: false, content: json(body) } } : {}),
+      responses: {
+        '202': { description: 'Command written; poll the Rollout for lastCommand.', content: json(ref('CommandAccepted')) },
+        '400': errorResponse('Malformed body; the message names the field.'),
+        '404': errorResponse('No such Rollout.'),
+        '409': errorResponse('The command does not apply to the Rollout in its current state, or another command is pending.'),
+        '413': errorResponse('Body larger than the limit.'),
+        ...AUTH_ERRORS,
+      },
+    },
+  };
+}
+
+const schemas: Json = {
+  Error: {
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { type: 'string', enum: ['BadRequest', 'InvalidSpec', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'AlreadyExists', 'RateLimited', 'Internal', 'Unavailable', 'Timeout'] },
+          message: { type: 'string' },
+          requestId: { type: 'string' },
+        },
+      },
+    },
+  },
+  CommandAccepted: {
+    type: 'object',
+    required: ['id', 'action'],
+    properties: { id: { type: 'string', format: 'uuid' }, action: { type: 'string', enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume'] } },
+  },
+  RolloutSummary: {
+    type: 'object',
+    required: ['namespace', 'name', 'strategy', 'stepCount', 'images', 'replicas'],
+    properties: {
+      namespace: { type: 'string' },
+      name: { type: 'string' },
+      uid: { type: 'string' },
+      resourceVersion: { type: 'string' },
+      generation: { type: 'integer' },
+      observedGeneration: { type: 'integer' },
+      strategy: { type: 'string', enum: ['canary', 'blueGreen', 'unknown'] },
+      phase: { type: 'string', enum: ['Progressing', 'Paused', 'Healthy', 'Degraded'] },
+      message: { type: 'string' },
+      currentStepIndex: { type: 'integer' },
+      stepCount: { type: 'integer' },
+      weights: { type: 'object', properties: { canary: { type: 'integer' }, stable: { type: 'integer' } } },
+      images: { type: 'array', items: { type: 'string' } },
+      replicas: {
+        type: 'object',
+        properties: { desired: { type: 'integer' }, ready: { type: 'integer' }, updated: { type: 'integer' }, available: { type: 'integer' } },
+      },
+      pendingCommand: { type: 'object', description: 'status.command when not yet acknowledged.' },
+      lastCommand: { type: 'object', description: 'status.lastCommand: the controller\'s acknowledgement.' },
+    },
+  },
+  RolloutDetail: {
+    allOf: [
+      ref('RolloutSummary'),
+      {
+        type: 'object',
+        properties: {
+          services: { type: 'object', additionalProperties: { type: 'string' } },
+          steps: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                index: { type: 'integer' },
+                type: { type: 'string' },
+                description: { type: 'string' },
+                state: { type: 'string', enum: ['done', 'current', 'pending'] },
+              },
+            },
+          },
+          pauseConditions: { type: 'array', items: { type: 'object' } },
+          replicaSets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                podTemplateHash: { type: 'string' },
+                role: { type: 'string', enum: ['stable', 'canary', 'active', 'preview', 'old'] },
+                desired: { type: 'integer' },
+                ready: { type: 'integer' },
+                available: { type: 'integer' },
+                images: { type: 'array', items: { type: 'string' } },
+                createdAt: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+          analysisRuns: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                gate: { type: 'string' },
+                phase: { type: 'string' },
+                message: { type: 'string' },
+                metrics: { type: 'array', items: { type: 'object', description: 'Counts by verdict and the latest measurement.' } },
+              },
+            },
+          },
+          rollback: { type: 'object', description: 'status.rollback: traffic reset and git revert record.' },
+          history: { type: 'array', items: { type: 'object' } },
+          conditions: { type: 'array', items: { type: 'object' } },
+          events: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { type: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' }, time: { type: 'string' }, count: { type: 'integer' } },
+            },
+          },
+        },
+      },
+    ],
+  },
+  StreamMessage: {
+    type: 'object',
+    description: 'The data of one server-sent event.',
+    properties: { type: { type: 'string', enum: ['ADDED', 'MODIFIED', 'DELETED'] }, rollout: ref('RolloutSummary') },
+  },
+};
+
+const streamResponse: Json = {
+  description: 'A text/event-stream: the current state as ADDED events, then a message per status change.',
+  content: { 'text/event-stream': { schema: ref('StreamMessage') } },
+};
+
+export function openApiDocument(): Json {
+  const rolloutPath = '/api/v1/namespaces/{namespace}/rollouts/{name}';
+  return {
+    openapi: '3.0.3',
+    info: {
+      title: 'Vane API',
+      version: 'v1',
+      description: 'Read Rollouts and act on them (promote, abort, retry, pause, resume) with Kubernetes authentication, RBAC and an audit trail.',
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },
+    paths: {
+      '/healthz': { get: { operationId: 'healthz', summary: 'Liveness: the process serves requests.', responses: { '200': { description: 'Alive.' } } } },
+      '/readyz': {
+        get: {
+          operationId: 'readyz',
+          summary: 'Readiness: caches synced and, with leader election, the leader known.',
+          responses: { '200': { description: 'Ready.' }, '503': { description: 'Not ready; the body says why.' } },
+        },
+      },
+      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics.', responses: { '200': { description: 'Text exposition format.', content: { 'text/plain': {} } } } } },
+      '/api/v1/openapi.json': { get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3 document.' } } } },
+      '/api/v1/rollouts': {
+        get: {
+          operationId: 'listRollouts',
+          summary: 'Rollouts in all namespaces, or in one. Requires `list` on `rollouts`.',
+          tags: ['rollouts'],
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'namespace', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The Rollouts.', content: json({ type: 'object', properties: { items: { type: 'array', items: ref('RolloutSummary') } } }) },
+            '400': errorResponse('Bad query.'),
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      [rolloutPath]: {
+        get: {
+          operationId: 'getRollout',
+          summary: 'One Rollout: steps, weights, ReplicaSets, analysis, rollback record, recent Events. Requires `get` on `rollouts`.',
+          tags: ['rollouts'],
+          security: [{ bearer: [] }],
+          parameters: [namespaceParam, nameParam],
+          responses: { '200': { description: 'The Rollout.', content: json(ref('RolloutDetail')) }, '404': errorResponse('No such Rollout.'), ...AUTH_ERRORS },
+        },
+      },
+      [`${rolloutPath}/promote`]: commandOperation('promote', 'Promote to the next step, or past all steps with {"full": true}.', {
+        type: 'object',
+        additionalProperties: false,
+        properties: { full: { type: 'boolean', description: 'Skip the remaining steps and analysis.' } },
+      }),
+      [`${rolloutPath}/abort`]: commandOperation('abort', 'Abort: traffic back to stable, then roll back.'),
+      [`${rolloutPath}/retry`]: commandOperation('retry', 'Retry an aborted rollout from the first step.'),
+      [`${rolloutPath}/pause`]: commandOperation('pause', 'Pause where the rollout is.'),
+      [`${rolloutPath}/resume`]: commandOperation('resume', 'Resume a paused rollout.'),
+      '/api/v1/watch': {
+        get: {
+          operationId: 'watchRollouts',
+          summary: 'Server-sent events of status changes of all Rollouts, or of one namespace. Requires `list` on `rollouts`.',
+          tags: ['rollouts'],
+          security: [{ bearer: [] }],
+          parameters: [{ name: 'namespace', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { '200': streamResponse, '400': errorResponse('Bad query.'), ...AUTH_ERRORS },
+        },
+      },
+      [`${rolloutPath}/watch`]: {
+        get: {
+          operationId: 'watchRollout',
+          summary: 'Server-sent events of one Rollout\'s status changes. Requires `get` on `rollouts`.',
+          tags: ['rollouts'],
+          security: [{ bearer: [] }],
+          parameters: [namespaceParam, nameParam],
+          responses: { '200': streamResponse, '404': errorResponse('No such Rollout.'), ...AUTH_ERRORS },
+        },
+      },
+    },
+  };
+}

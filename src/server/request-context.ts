@@ -1,0 +1,34 @@
+// What the middleware chain learns about a request and later handlers read: its id and the caller's identity.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import { VaneError } from '../errors.js';
+import type { Identity } from './authenticator.js';
+
+const REQUEST_ID_HEADER = 'X-Request-Id';
+// A caller-supplied id is kept (it ties the audit line to the pipeline run) only when it is short and plain.
+const ACCEPTABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdMiddleware(): RequestHandler {
+  return (req, res, next) => {
+    const given = req.get(REQUEST_ID_HEADER);
+    const id = given && ACCEPTABLE_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = id;
+    res.setHeader(REQUEST_ID_HEADER, id);
+    next();
+  };
+}
+
+export function requestIdOf(res: Response): string {
+  return typeof res.locals.requestId === 'string' ? res.locals.requestId : '';
+}
+
+export function setIdentity(res: Response, identity: Identity): void {
+  res.locals.identity = identity;
+}
+
+/** The authenticated caller; only reachable behind the authentication middleware. */
+export function identityOf(res: Response): Identity {
+  const identity = res.locals.identity as Identity | undefined;
+  if (!identity) throw new VaneError('Internal', 'route reached without authentication');
+  return identity;
+}

@@ -1,0 +1,249 @@
+// What the API (and the CLI) show of a Rollout: a one-line summary for lists and streams, and a detailed view with
+// steps, weights, ReplicaSets, analysis and recent Events. Pure: built from objects already read.
+import type { AnalysisPhase, Measurement } from '../resources/analysis.js';
+import { hashOf } from '../reconcile/replica-sets.js';
+import type {
+  CanaryStep,
+  CommandAck,
+  PauseCondition,
+  RevisionRecord,
+  RollbackRecord,
+  Rollout,
+  RolloutCommand,
+  RolloutPhase,
+} from '../resources/rollout.js';
+import type { Condition } from '../resources/meta.js';
+import type { AnalysisRunObject, EventObject, ReplicaSetObject } from './rollout-read-model.js';
+
+export interface RolloutSummary {
+  namespace: string;
+  name: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  observedGeneration?: number;
+  strategy: 'canary' | 'blueGreen' | 'unknown';
+  phase?: RolloutPhase;
+  message?: string;
+  currentStepIndex?: number;
+  stepCount: number;
+  weights?: { canary: number; stable: number };
+  images: string[];
+  replicas: { desired: number; ready: number; updated: number; available: number };
+  pendingCommand?: RolloutCommand;
+  lastCommand?: CommandAck;
+}
+
+export type StepState = 'done' | 'current' | 'pending';
+
+export interface StepView {
+  index: number;
+  type: 'setWeight' | 'pause' | 'analysis' | 'setCanaryScale' | 'unknown';
+  description: string;
+  state: StepState;
+}
+
+export type ReplicaSetRole = 'stable' | 'canary' | 'active' | 'preview' | 'old';
+
+export interface ReplicaSetView {
+  name: string;
+  podTemplateHash?: string;
+  role: ReplicaSetRole;
+  desired: number;
+  ready: number;
+  available: number;
+  images: string[];
+  createdAt?: string;
+}
+
+export interface MetricView {
+  name: string;
+  phase: AnalysisPhase;
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+  latest?: Measurement;
+}
+
+export interface AnalysisRunView {
+  name: string;
+  gate?: string;
+  phase: AnalysisPhase;
+  message?: string;
+  startedAt?: string;
+  metrics: MetricView[];
+}
+
+export interface EventView {
+  type?: string;
+  reason?: string;
+  message?: string;
+  time?: string;
+  count: number;
+  source?: string;
+}
+
+export interface RolloutDetail extends RolloutSummary {
+  services: Record<string, string>;
+  steps: StepView[];
+  pauseConditions: PauseCondition[];
+  replicaSets: ReplicaSetView[];
+  analysisRuns: AnalysisRunView[];
+  rollback?: RollbackRecord;
+  history: RevisionRecord[];
+  conditions: Condition[];
+  events: EventView[];
+}
+
+export interface RelatedObjects {
+  replicaSets: readonly ReplicaSetObject[];
+  analysisRuns: readonly AnalysisRunObject[];
+  events: readonly EventObject[];
+}
+
+const RECENT_EVENTS = 20;
+
+export function summarizeRollout(rollout: Rollout): RolloutSummary {
+  const { metadata, spec } = rollout;
+  const status = rollout.status ?? {};
+  const pending = status.command && status.command.id !== status.lastCommand?.id ? status.command : undefined;
+  return {
+    namespace: metadata.namespace ?? '',
+    name: metadata.name ?? '',
+    uid: metadata.uid,
+    resourceVersion: metadata.resourceVersion,
+    generation: metadata.generation,
+    observedGeneration: status.observedGeneration,
+    strategy: spec?.strategy?.canary ? 'canary' : spec?.strategy?.blueGreen ? 'blueGreen' : 'unknown',
+    phase: status.phase,
+    message: status.message,
+    currentStepIndex: status.currentStepIndex,
+    stepCount: spec?.strategy?.canary?.steps?.length ?? 0,
+    weights: status.canary?.weights,
+    images: (spec?.template?.spec.containers ?? []).map((c) => c.image).filter((i): i is string => typeof i === 'string'),
+    replicas: {
+      desired: spec?.replicas ?? 1,
+      ready: status.readyReplicas ?? 0,
+      updated: status.updatedReplicas ?? 0,
+      available: status.availableReplicas ?? 0,
+    },
+    ...(pending ? { pendingCommand: pending } : {}),
+    ...(status.lastCommand ? { lastCommand: status.lastCommand } : {}),
+  };
+}
+
+export function describeRollout(rollout: Rollout, related: RelatedObjects): RolloutDetail {
+  const status = rollout.status ?? {};
+  const gates = new Map((status.analysisRuns ?? []).map((ref) => [ref.name, ref.gate]));
+  return {
+    ...summarizeRollout(rollout),
+    services: servicesOf(rollout),
+    steps: stepViews(rollout),
+    pauseConditions: status.pauseConditions ?? [],
+    replicaSets: related.replicaSets.map((rs) => replicaSetView(rollout, rs)).sort(newestFirst),
+    analysisRuns: related.analysisRuns.map((run) => analysisRunView(run, gates.get(run.metadata.name ?? ''))).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')),
+    ...(status.rollback ? { rollback: status.rollback } : {}),
+    history: status.history ?? [],
+    conditions: status.conditions ?? [],
+    events: related.events.map(eventView).sort((a, b) => (b.time ?? '').localeCompare(a.time ?? '')).slice(0, RECENT_EVENTS),
+  };
+}
+
+export function describeStep(step: CanaryStep): Pick<StepView, 'type' | 'description'> {
+  if ('setWeight' in step) return { type: 'setWeight', description: `setWeight ${step.setWeight}%` };
+  if ('pause' in step) {
+    const duration = step.pause?.duration;
+    return { type: 'pause', description: duration === undefined ? 'pause (until promoted)' : `pause ${typeof duration === 'number' ? `${duration}s` : duration}` };
+  }
+  if ('analysis' in step) return { type: 'analysis', description: `analysis ${step.analysis.templates.map((t) => t.templateName).join(', ')}` };
+  if ('setCanaryScale' in step) {
+    const scale = step.setCanaryScale;
+    const how = scale.matchTrafficWeight ? 'matchTrafficWeight' : scale.replicas !== undefined ? `replicas=${scale.replicas}` : `weight=${scale.weight ?? 0}%`;
+    return { type: 'setCanaryScale', description: `setCanaryScale ${how}` };
+  }
+  return { type: 'unknown', description: JSON.stringify(step) };
+}
+
+function stepViews(rollout: Rollout): StepView[] {
+  const steps = rollout.spec?.strategy?.canary?.steps ?? [];
+  const current = rollout.status?.currentStepIndex;
+  return steps.map((step, index) => ({ index, ...describeStep(step), state: stepState(index, current) }));
+}
+
+function stepState(index: number, current: number | undefined): StepState {
+  if (current === undefined || index > current) return 'pending';
+  return index < current ? 'done' : 'current';
+}
+
+function servicesOf(rollout: Rollout): Record<string, string> {
+  const { canary, blueGreen } = rollout.spec?.strategy ?? {};
+  const named: Array<[string, string | undefined]> = [
+    ['stable', canary?.stableService],
+    ['canary', canary?.canaryService],
+    ['active', blueGreen?.activeService],
+    ['preview', blueGreen?.previewService],
+  ];
+  return Object.fromEntries(named.filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
+}
+
+function replicaSetView(rollout: Rollout, rs: ReplicaSetObject): ReplicaSetView {
+  const hash = hashOf(rs);
+  return {
+    name: rs.metadata.name ?? '',
+    podTemplateHash: hash,
+    role: roleOf(rollout, rs.metadata.name, hash),
+    desired: rs.spec?.replicas ?? 0,
+    ready: rs.status?.readyReplicas ?? 0,
+    available: rs.status?.availableReplicas ?? 0,
+    images: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image).filter((i): i is string => typeof i === 'string'),
+    createdAt: rs.metadata.creationTimestamp,
+  };
+}
+
+/** `status.stableRS` may hold the ReplicaSet's hash or its name; accept either. */
+function roleOf(rollout: Rollout, name: string | undefined, hash: string | undefined): ReplicaSetRole {
+  const status = rollout.status ?? {};
+  const blueGreen = rollout.spec?.strategy?.blueGreen !== undefined;
+  const isStable = status.stableRS !== undefined && (status.stableRS === hash || status.stableRS === name);
+  if (isStable) return blueGreen ? 'active' : 'stable';
+  if (hash !== undefined && status.currentPodHash === hash) return blueGreen ? 'preview' : 'canary';
+  return 'old';
+}
+
+function newestFirst(a: ReplicaSetView, b: ReplicaSetView): number {
+  return (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || a.name.localeCompare(b.name);
+}
+
+function analysisRunView(run: AnalysisRunObject, gate: string | undefined): AnalysisRunView {
+  const status = run.status;
+  return {
+    name: run.metadata.name ?? '',
+    ...(gate !== undefined ? { gate } : {}),
+    phase: status?.phase ?? 'Pending',
+    message: status?.message,
+    startedAt: status?.startedAt ?? run.metadata.creationTimestamp,
+    metrics: (status?.metricResults ?? []).map((m) => ({
+      name: m.name,
+      phase: m.phase,
+      count: m.count,
+      successful: m.successful,
+      failed: m.failed,
+      inconclusive: m.inconclusive,
+      error: m.error,
+      latest: m.measurements.at(-1),
+    })),
+  };
+}
+
+function eventView(event: EventObject): EventView {
+  return {
+    type: event.type,
+    reason: event.reason,
+    message: event.note,
+    time: event.series?.lastObservedTime ?? event.eventTime ?? event.deprecatedLastTimestamp ?? event.metadata.creationTimestamp,
+    count: event.series?.count ?? event.deprecatedCount ?? 1,
+    source: event.reportingController,
+  };
+}
