@@ -1,7 +1,6 @@
 // `vane controller`: flags and environment → config → a running controller that stops cleanly on SIGTERM.
 import type { Command } from 'commander';
 import { controllerConfig, type ControllerFlags } from './controller-config.js';
-import { startController } from './start-controller.js';
 
 export function registerControllerCommand(program: Command): void {
   program
@@ -15,10 +14,14 @@ export function registerControllerCommand(program: Command): void {
     .option('--lease-namespace <namespace>', 'namespace of the Lease (env POD_NAMESPACE; default vane-system)')
     .option('--lease-duration <seconds>', 'lease validity; a standby takes over this long after the leader dies (env VANE_LEASE_DURATION_SECONDS; default 15)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env VANE_LOG_LEVEL)')
+    .option('--git-work-dir <dir>', 'cached clones for rollback by git revert (env VANE_GIT_WORKDIR)')
+    .option('--api-token-file <file>', 'static API tokens (hashed); default: TokenReview (env VANE_API_TOKEN_FILE)')
     .option('--api-port <port>', 'HTTP API, health and metrics port; -1 disables (env VANE_API_PORT)')
     .action(async (flags: ControllerFlags, command: Command) => {
       const leaderElectGiven = command.getOptionValueSource('leaderElect') === 'cli';
       const config = controllerConfig({ ...flags, leaderElect: leaderElectGiven ? flags.leaderElect : undefined });
+      // Loaded here, not at the top: other subcommands should not pay for the controller's imports.
+      const { startController } = await import('./start-controller.js');
       const running = await startController(config, {
         onLostLeadership: () => {
           running.logger.error('lost leadership; exiting so a fresh process campaigns again');

@@ -1,5 +1,6 @@
 // The controller's configuration: flags first, then environment variables, then defaults.
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
 
 export interface ControllerConfig {
@@ -17,6 +18,10 @@ export interface ControllerConfig {
   logLevel: LevelWithSilent;
   /** Port of the HTTP API, health and metrics; 0 picks a free port; -1 disables it. */
   apiPort: number;
+  /** Where rollback-by-git-revert keeps its cached clones. */
+  gitWorkDir?: string;
+  /** Static API token file (hashed tokens); absent: bearer tokens are checked with TokenReview. */
+  apiTokenFile?: string;
 }
 
 export interface ControllerFlags {
@@ -28,6 +33,8 @@ export interface ControllerFlags {
   leaseDuration?: string;
   logLevel?: string;
   apiPort?: string;
+  gitWorkDir?: string;
+  apiTokenFile?: string;
 }
 
 const LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -46,6 +53,8 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     logLevel,
     apiPort: integer('--api-port', flags.apiPort ?? env.VANE_API_PORT ?? '8080'),
+    gitWorkDir: flags.gitWorkDir ?? env.VANE_GIT_WORKDIR ?? join(tmpdir(), 'vane-git'),
+    apiTokenFile: flags.apiTokenFile ?? env.VANE_API_TOKEN_FILE,
   };
 }
 

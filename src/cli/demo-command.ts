@@ -1,12 +1,12 @@
 // `vane demo` (`npm run demo`): the controller on the embedded sandbox, with a readable timeline.
 import type { Command } from 'commander';
-import { runDemo } from '../demo/demo-scenario.js';
 
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('walk a canary to Healthy and abort a broken release, on the embedded sandbox (no cluster needed)')
     .action(async () => {
+      const { runDemo } = await import('../demo/demo-scenario.js');
       const ok = await runDemo((line) => process.stdout.write(`${line}\n`));
       process.exitCode = ok ? 0 : 1;
     });

@@ -1,6 +1,5 @@
 // `vane sandbox`: the embedded Kubernetes API server, standalone, for kubectl and the controller.
 import type { Command } from 'commander';
-import { serveSandbox } from '../sandbox/serve.js';
 import { vaneCrdFiles } from './crd-paths.js';
 
 interface SandboxFlags {
@@ -19,6 +18,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--crds <files...>', 'extra CRD files to apply at start (Vane CRDs are always applied)')
     .option('--ready-delay-ms <ms>', 'how long simulated pods take to become Ready', '300')
     .action(async (flags: SandboxFlags) => {
+      const { serveSandbox } = await import('../sandbox/serve.js');
       await serveSandbox({
         ...(flags.port ? { port: Number(flags.port) } : {}),
         ...(flags.dir ? { dir: flags.dir } : {}),

@@ -10,6 +10,13 @@ import type { ReconcileObserver } from '../kube/controller-runner.js';
 import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
+import { createGitRollback } from '../reconcile/git-rollback.js';
+import { AccessReviewAuthorizer } from '../server/access-review-authorizer.js';
+import { createApiServer, type ListeningApi } from '../server/api-server.js';
+import { VaneMetrics } from '../server/metrics.js';
+import { RolloutReadModel } from '../server/rollout-read-model.js';
+import { loadStaticTokenFile } from '../server/static-token-authenticator.js';
+import { TokenReviewAuthenticator } from '../server/token-review-authenticator.js';
 import type { ControllerConfig } from './controller-config.js';
 
 export interface RunningController {
@@ -17,6 +24,8 @@ export interface RunningController {
   readonly controller: RolloutController;
   readonly client: KubeClient;
   readonly logger: Logger;
+  /** Where the HTTP API, health and metrics listen; undefined when disabled (--api-port -1). */
+  readonly apiUrl: string | undefined;
   isLeader(): boolean;
   leader(): string | undefined;
   /** Stops leading (releasing the lease), finishes reconciles in flight, stops watches. */
@@ -47,19 +56,30 @@ export async function startController(config: ControllerConfig, overrides: Start
   const informers = new RolloutInformers(client, { namespace: config.namespace, logger });
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
+  const metrics = new VaneMetrics();
   const controller = new RolloutController({
     informers,
     workers: config.workers,
     logger,
-    observer: overrides.observer,
-    reconcileRollout: createRolloutReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() }),
+    observer: overrides.observer ?? metrics,
+    reconcileRollout: createRolloutReconciler({
+      cache: informers,
+      client,
+      events,
+      clock,
+      logger,
+      writes: new WriteTracker(),
+      ...(config.gitWorkDir ? { gitRollback: createGitRollback({ reader: client, workDir: config.gitWorkDir, logger }) } : {}),
+    }),
   });
   controller.wire();
+  let elector: LeaderElector | undefined;
+  metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
+  const api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;
   informers.start();
   await informers.waitForSync();
   logger.info({ namespace: config.namespace ?? '(all)', workers: config.workers }, 'caches synced');
 
-  let elector: LeaderElector | undefined;
   let stopping = false;
   if (config.leaderElection) {
     elector = new LeaderElector(client, {
@@ -89,12 +109,55 @@ export async function startController(config: ControllerConfig, overrides: Start
     logger,
     isLeader: () => elector?.isLeader ?? true,
     leader: () => (elector ? elector.leader : config.identity),
+    apiUrl: api?.url,
     async stop() {
       stopping = true;
+      await api?.close();
       await controller.stop();
       await elector?.stop();
       await informers.stop();
       transport.close();
+    },
+  };
+}
+
+/** The HTTP API, health and metrics, reading from the controller's own informers (no second cache). */
+async function serveApi(
+  config: ControllerConfig,
+  client: KubeClient,
+  informers: RolloutInformers,
+  metrics: VaneMetrics,
+  logger: Logger,
+  elector: () => LeaderElector | undefined,
+): Promise<ListeningApi & { close(): Promise<void> }> {
+  const readModel = new RolloutReadModel(client, {
+    namespace: config.namespace,
+    logger,
+    shared: { rollouts: informers.rollouts as never, replicaSets: informers.replicaSets, analysisRuns: informers.analysisRuns as never },
+  });
+  const authenticator = config.apiTokenFile ? await loadStaticTokenFile(config.apiTokenFile) : new TokenReviewAuthenticator(client);
+  const api = createApiServer({
+    readModel,
+    reader: client,
+    status: client,
+    authenticator,
+    authorizer: new AccessReviewAuthorizer(client),
+    events: new KubeEventRecorder(client, 'vane.dev/api-server', config.identity, logger),
+    metrics,
+    logger,
+    readiness: () => {
+      const leader = config.leaderElection ? elector()?.leader : config.identity;
+      return leader === undefined ? { ready: false, reason: 'leader not known yet' } : { ready: true };
+    },
+  });
+  readModel.start();
+  const listening = await api.listen(config.apiPort);
+  logger.info({ url: listening.url }, 'Vane API, health and metrics listening');
+  return {
+    ...listening,
+    async close() {
+      await listening.close();
+      await readModel.stop();
     },
   };
 }

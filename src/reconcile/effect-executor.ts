@@ -12,6 +12,7 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
+import { templateImages } from '../resources/pod-template-hash.js';
 import type { CommandAck, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
@@ -21,7 +22,11 @@ import { ensureReplicaSet, hashOf, type ReplicaSetObject } from './replica-sets.
 export type AnalysisRunFactory = (rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, runName: string) => AnalysisRun;
 
 /** Reverts the offending commit where a git source is known; returns what was done. */
-export type GitRollback = (rollout: Rollout, effect: EffectOf<'requestGitRevert'>) => Promise<NonNullable<RollbackRecord['git']>>;
+export type GitRollback = (
+  rollout: Rollout,
+  effect: EffectOf<'requestGitRevert'>,
+  images: { stable: Record<string, string>; failing: Record<string, string> },
+) => Promise<NonNullable<RollbackRecord['git']>>;
 
 export interface EffectContext {
   rollout: Rollout;
@@ -83,7 +88,7 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
     case 'terminateAnalysisRun':
       return terminateRun(analysisRunName(ctx.rollout, effect.name), ctx);
     case 'requestGitRevert':
-      outcome.rollback = await rollback(effect, ctx);
+      outcome.rollback = await rollback(effect, ctx, byHash);
       return;
     case 'emitEvent':
       return ctx.events.record(ctx.rollout as unknown as KubeObject, { key: effect.key, type: effect.eventType, reason: effect.reason, message: effect.message });
@@ -131,7 +136,7 @@ async function terminateRun(name: string, ctx: EffectContext): Promise<void> {
   }
 }
 
-async function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext): Promise<RollbackRecord> {
+async function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>): Promise<RollbackRecord> {
   const at = new Date(ctx.now).toISOString();
   const previous = ctx.rollout.status?.rollback;
   if (previous?.git?.failingPodHash === effect.failingHash && previous.git.state !== 'Failed') return previous;
@@ -139,7 +144,11 @@ async function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext
   if (!ctx.gitRollback) {
     return { reason, at, trafficReset: true, git: { state: 'NotConfigured', failingPodHash: effect.failingHash, message: 'no git source configured: traffic-only rollback' } };
   }
-  const git = await ctx.gitRollback(ctx.rollout, effect);
+  const imagesOf = (hash: string): Record<string, string> => {
+    const template = hash === ctx.templateHash ? ctx.template : byHash.get(hash)?.spec?.template;
+    return template ? templateImages(template) : {};
+  };
+  const git = await ctx.gitRollback(ctx.rollout, effect, { stable: imagesOf(effect.stableHash), failing: imagesOf(effect.failingHash) });
   ctx.log.info({ state: git.state, commit: git.commit }, 'git rollback');
   return { reason, at, trafficReset: true, git: { ...git, failingPodHash: effect.failingHash } };
 }

@@ -48,7 +48,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (!rollout || rollout.metadata.deletionTimestamp) return {};
   if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return {};
   const now = deps.clock();
-  const log = deps.logger.child({ namespace, rollout: name });
+  const log = deps.logger.child({ namespace, rollout: name, step: rollout.status?.currentStepIndex });
 
   const invalid = validateRollout(rollout);
   if (invalid.length > 0) return writeInvalid(rollout, 'InvalidSpec', formatFieldErrors(invalid), deps, now);

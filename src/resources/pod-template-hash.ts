@@ -1,7 +1,8 @@
 // Identity of a pod template: a stable short hash (as ReplicaSet names carry) and the images it runs.
 import type { PodTemplateSpec } from './meta.js';
 
-export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+/** The label that ties pods, ReplicaSets and Services to one revision (Argo Rollouts' name, so dashboards keep working). */
+export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
 
 /** Kubernetes' rand.SafeEncodeString alphabet: no vowels, no look-alike characters. */
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -103,7 +103,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
 function listen(app: Express, stream: RolloutStatusStream, port: number, host?: string): Promise<ListeningApi> {
   return new Promise((resolve, reject) => {
     const sockets = new Set<Socket>();
-    const server: Server = app.listen(port, host ?? '::', (err?: Error) => {
+    const onListening = (err?: Error): void => {
       if (err) {
         reject(err);
         return;
@@ -115,7 +115,9 @@ function listen(app: Express, stream: RolloutStatusStream, port: number, host?: 
         url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`,
         close: () => close(server, sockets, stream),
       });
-    });
+    };
+    // Without a host Node listens on every interface, IPv6 or not, as the platform allows.
+    const server: Server = host === undefined ? app.listen(port, onListening) : app.listen(port, host, onListening);
     server.on('error', reject);
     server.on('connection', (socket: Socket) => {
       sockets.add(socket);

@@ -4,7 +4,9 @@ import type { ObjectWriter } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
+
+export { POD_TEMPLATE_HASH_LABEL };
 
 export interface ServiceObject extends KubeObject {
   spec?: { selector?: Record<string, string>; [field: string]: unknown };

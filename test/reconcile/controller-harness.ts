@@ -1,5 +1,8 @@
 // A sandbox plus an in-process controller, and the verbs the controller specifications are written in.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import { startController, type RunningController } from '../../src/cli/start-controller.js';
@@ -37,7 +40,7 @@ export function hashOfImage(image: string, app = 'web'): string {
 export async function openHarness(namespace = 'test'): Promise<Harness> {
   const sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
   const controller = await startController(
-    { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1 },
+    { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')) },
     { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },
   );
   const client = controller.client;
