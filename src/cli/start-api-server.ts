@@ -6,12 +6,13 @@ import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KubeTransport } from '../kube/kube-transport.js';
 import { AccessReviewAuthorizer } from '../server/access-review-authorizer.js';
-import { createApiServer, type ListeningApi } from '../server/api-server.js';
+import { createApiServer, type ApiServer, type ListeningApi } from '../server/api-server.js';
+import type { Readiness } from '../server/health-routes.js';
 import type { Authenticator } from '../server/authenticator.js';
 import type { CommandPolicy } from '../server/command-policy.js';
 import { VaneMetrics } from '../server/metrics.js';
 import type { RateLimit } from '../server/rate-limiter.js';
-import { RolloutReadModel } from '../server/rollout-read-model.js';
+import { RolloutReadModel, type SharedInformers } from '../server/rollout-read-model.js';
 import { loadStaticTokenFile } from '../server/static-token-authenticator.js';
 import { TokenReviewAuthenticator } from '../server/token-review-authenticator.js';
 
@@ -33,13 +34,21 @@ export interface RunningApiServer extends ListeningApi {
   readModel: RolloutReadModel;
 }
 
-export async function startApiServer(config: ApiServerConfig, logger: Logger, kubeConfig?: KubeConfig): Promise<RunningApiServer> {
-  const kc = kubeConfig ?? loadKubeConfig(config.kubeconfig);
-  const transport = await KubeTransport.fromKubeConfig(kc);
-  const client = new KubeClient(transport);
+/** The pieces both entry points share: authentication mode, authorization, audit Events, read model. */
+export interface VaneApiParts {
+  client: KubeClient;
+  config: Omit<ApiServerConfig, 'kubeconfig' | 'port' | 'host'>;
+  metrics: VaneMetrics;
+  logger: Logger;
+  /** The controller's informers, so the API reads the same cache instead of a second one. */
+  shared?: SharedInformers;
+  readiness?: () => Readiness;
+}
+
+export async function createVaneApi(parts: VaneApiParts): Promise<{ api: ApiServer; readModel: RolloutReadModel }> {
+  const { client, config, metrics, logger } = parts;
   const authenticator: Authenticator = config.tokenFile ? await loadStaticTokenFile(config.tokenFile) : new TokenReviewAuthenticator(client);
-  const readModel = new RolloutReadModel(client, { namespace: config.namespace, logger });
-  const metrics = new VaneMetrics();
+  const readModel = new RolloutReadModel(client, { namespace: config.namespace, logger, ...(parts.shared ? { shared: parts.shared } : {}) });
   const api = createApiServer({
     readModel,
     reader: client,
@@ -52,7 +61,17 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger, ku
     logger,
     allowAnonymous: config.allowAnonymous,
     rateLimit: config.rateLimit,
+    ...(parts.readiness ? { readiness: parts.readiness } : {}),
   });
+  return { api, readModel };
+}
+
+export async function startApiServer(config: ApiServerConfig, logger: Logger, kubeConfig?: KubeConfig): Promise<RunningApiServer> {
+  const kc = kubeConfig ?? loadKubeConfig(config.kubeconfig);
+  const transport = await KubeTransport.fromKubeConfig(kc);
+  const client = new KubeClient(transport);
+  const metrics = new VaneMetrics();
+  const { api, readModel } = await createVaneApi({ client, config, metrics, logger });
   readModel.start();
   const listening = await api.listen(config.port, config.host);
   logger.info({ url: listening.url, authentication: config.tokenFile ? 'static-token-file' : 'token-review', namespace: config.namespace ?? '(all)' }, 'Vane API listening');

@@ -11,12 +11,9 @@ import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitRollback } from '../reconcile/git-rollback.js';
-import { AccessReviewAuthorizer } from '../server/access-review-authorizer.js';
-import { createApiServer, type ListeningApi } from '../server/api-server.js';
+import type { ListeningApi } from '../server/api-server.js';
+import { createVaneApi } from './start-api-server.js';
 import { VaneMetrics } from '../server/metrics.js';
-import { RolloutReadModel } from '../server/rollout-read-model.js';
-import { loadStaticTokenFile } from '../server/static-token-authenticator.js';
-import { TokenReviewAuthenticator } from '../server/token-review-authenticator.js';
 import type { ControllerConfig } from './controller-config.js';
 
 export interface RunningController {
@@ -130,21 +127,12 @@ async function serveApi(
   logger: Logger,
   elector: () => LeaderElector | undefined,
 ): Promise<ListeningApi & { close(): Promise<void> }> {
-  const readModel = new RolloutReadModel(client, {
-    namespace: config.namespace,
-    logger,
-    shared: { rollouts: informers.rollouts as never, replicaSets: informers.replicaSets, analysisRuns: informers.analysisRuns as never },
-  });
-  const authenticator = config.apiTokenFile ? await loadStaticTokenFile(config.apiTokenFile) : new TokenReviewAuthenticator(client);
-  const api = createApiServer({
-    readModel,
-    reader: client,
-    status: client,
-    authenticator,
-    authorizer: new AccessReviewAuthorizer(client),
-    events: new KubeEventRecorder(client, 'vane.dev/api-server', config.identity, logger),
+  const { api, readModel } = await createVaneApi({
+    client,
+    config: { namespace: config.namespace, identity: config.identity, allowAnonymous: false, ...(config.apiTokenFile ? { tokenFile: config.apiTokenFile } : {}) },
     metrics,
     logger,
+    shared: { rollouts: informers.rollouts as never, replicaSets: informers.replicaSets, analysisRuns: informers.analysisRuns as never },
     readiness: () => {
       const leader = config.leaderElection ? elector()?.leader : config.identity;
       return leader === undefined ? { ready: false, reason: 'leader not known yet' } : { ready: true };
