@@ -85,9 +85,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
     log,
   });
-  await pruneHistory(rollout, replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
+  await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
-  const status = nextStatus(rollout, world, decision, outcome, now);
+  const status = nextStatus(rollout, world, template, decision, outcome, now);
   if (JSON.stringify(status) !== JSON.stringify(rollout.status ?? {})) {
     await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
     deps.writes?.wrote(key, rollout.metadata.resourceVersion);
@@ -114,7 +114,7 @@ function runMachine(world: ObservedWorld, runName: (name: string) => string): { 
   return { decision, effects };
 }
 
-function nextStatus(rollout: Rollout, world: ObservedWorld, decision: Decision, outcome: EffectOutcome, now: number): RolloutStatus {
+function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplateSpec, decision: Decision, outcome: EffectOutcome, now: number): RolloutStatus {
   const previous = rollout.status ?? {};
   const { view } = decision;
   const nowIso = new Date(now).toISOString();
@@ -122,7 +122,7 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, decision: Decision, 
   const current = world.replicaSets.find((rs) => hashOf(rs) === world.hash);
   const images = (hash: string): string[] => {
     const rs = world.replicaSets.find((r) => hashOf(r) === hash);
-    const tpl = rs?.spec?.template ?? (hash === world.hash ? resolveTemplateImages(rollout) : undefined);
+    const tpl = rs?.spec?.template ?? (hash === world.hash ? template : undefined);
     return tpl ? Object.values(templateImages(tpl)) : [];
   };
   const conditions = removeCondition(previous.conditions, 'InvalidSpec');
@@ -160,17 +160,12 @@ function conditionReason(view: Decision['view']): string {
   return view.pauseConditions[0]?.reason ?? (view.phase === 'Healthy' ? 'RolloutHealthy' : 'RolloutProgressing');
 }
 
-function resolveTemplateImages(rollout: Rollout): PodTemplateSpec | undefined {
-  return rollout.spec.template;
-}
-
 /** Deletes scaled-down ReplicaSets beyond revisionHistoryLimit, never one the machine still refers to. */
-async function pruneHistory(rollout: Rollout, replicaSets: ReplicaSetObject[], decision: Decision, limit: number, deps: RolloutReconcilerDeps): Promise<void> {
+async function pruneHistory(replicaSets: ReplicaSetObject[], decision: Decision, limit: number, deps: RolloutReconcilerDeps): Promise<void> {
   const keep = new Set(decision.view.desiredReplicas.map((target) => target.hash));
   for (const rs of replicaSetsToPrune(replicaSets, keep, limit)) {
     await deps.client.delete(Kinds.ReplicaSet, rs.metadata.namespace, rs.metadata.name ?? '');
   }
-  void rollout;
 }
 
 async function writeInvalid(rollout: Rollout, reason: string, message: string, deps: RolloutReconcilerDeps, now: number): Promise<ReconcileResult> {
