@@ -9,6 +9,7 @@ import { FIXTURE_CRD_DIR } from './support/fixture-crds.js';
 import { openTestCluster, type TestCluster } from './support/test-cluster.js';
 
 const VANE_CRDS = join(import.meta.dirname, '../../crds');
+const EXAMPLES = join(import.meta.dirname, '../../examples');
 
 let cluster: TestCluster;
 let ns: string;
@@ -80,6 +81,16 @@ describe('applying CRDs', () => {
     expect(crds.stdout).toContain('virtualservices.networking.istio.io');
     expect(crds.stdout).toContain('trafficsplits.split.smi-spec.io');
     if (yamlFiles(VANE_CRDS).length > 0) expect(crds.stdout).toContain('rollouts.vane.dev');
+  });
+
+  it('given the CRDs, when every file in examples/ is applied with kubectl, then every object is created', async () => {
+    await cluster.kubectl(['create', 'namespace', 'shop']);
+    const applied = await cluster.kubectl(['apply', '-f', EXAMPLES]);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    for (const object of ['rollout.vane.dev/shop', 'rollout.vane.dev/checkout', 'rollout.vane.dev/web', 'analysistemplate.vane.dev/error-rate', 'httproute.gateway.networking.k8s.io/shop']) {
+      expect(applied.stdout).toContain(`${object} created`);
+    }
   });
 
   it('given the routing CRDs, when an HTTPRoute and a VirtualService are applied, then kubectl gets them back', async () => {
