@@ -47,6 +47,9 @@ export class RolloutController {
     informers.replicaSets.addHandler((e) => this.wake(e, 'ReplicaSet'));
     informers.services.addHandler((e) => this.wake(e, 'Service'));
     informers.deployments.addHandler((e) => this.wake(e, 'Deployment'));
+    // A template appearing or changing can unblock an analysis gate: wake the Rollouts that may reference it.
+    informers.analysisTemplates.addHandler((e) => this.wakeNamespace(e.object.metadata.namespace));
+    informers.clusterAnalysisTemplates.addHandler(() => this.wakeNamespace(undefined));
     informers.analysisRuns.addHandler((e) => {
       this.analysisRuns?.enqueue(e.key);
       this.wake(e, 'AnalysisRun');
@@ -64,6 +67,10 @@ export class RolloutController {
 
   async stop(): Promise<void> {
     await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop()]);
+  }
+
+  private wakeNamespace(namespace: string | undefined): void {
+    for (const rollout of this.informers.rollouts.list(namespace)) this.rollouts.enqueue(`${rollout.metadata.namespace}/${rollout.metadata.name}`);
   }
 
   private wake(event: InformerEvent<KubeObject>, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment'): void {

@@ -84,7 +84,13 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     gitRollback: deps.gitRollback,
     now,
     log,
+  }).catch((err: unknown) => {
+    // A reference the spec makes but the cluster lacks (an AnalysisTemplate): say so in status; the pass is
+    // replayed from the same machine state once the object appears.
+    if (err instanceof TerminalError) return err;
+    throw err;
   });
+  if (outcome instanceof TerminalError) return writeInvalid(rollout, outcome.code === 'NotFound' ? 'ReferenceNotFound' : 'InvalidSpec', outcome.message, deps, now);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const status = nextStatus(rollout, world, template, decision, outcome, now);

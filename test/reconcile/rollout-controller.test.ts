@@ -144,6 +144,25 @@ describe('Rollout housekeeping', () => {
   });
 });
 
+describe('analysis gates', () => {
+  it('given an analysis step naming a missing AnalysisTemplate, then status says which, and creating it lets the gate start its run', async () => {
+    await h.apply('gated', { strategy: { canary: { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'late' }] } }] } } });
+    await h.waitFor('gated', (ro) => ro.status?.phase === 'Healthy', 'adopted');
+    await h.setImage('gated', 'img:2');
+    const blocked = await h.waitFor('gated', (ro) => ro.status?.conditions?.some((c) => c.type === 'InvalidSpec' && c.reason === 'ReferenceNotFound') ?? false, 'the missing template reported');
+    expect(blocked.status?.message).toContain(`AnalysisTemplate ${h.namespace}/late not found`);
+    await h.controller.client.create(Kinds.AnalysisTemplate, {
+      apiVersion: 'vane.dev/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'late', namespace: h.namespace },
+      spec: { metrics: [{ name: 'errors', successCondition: 'result[0] < 0.01', provider: { prometheus: { address: 'http://prometheus:9090', query: 'vector(0)' } } }] },
+    });
+    const running = await h.waitFor('gated', (ro) => (ro.status?.analysisRuns?.length ?? 0) > 0 && !ro.status?.conditions?.some((c) => c.type === 'InvalidSpec'), 'the gate to start its run');
+    const runName = running.status?.analysisRuns?.[0]?.name ?? '';
+    expect(await h.controller.client.get(Kinds.AnalysisRun, h.namespace, runName)).toBeDefined();
+  });
+});
+
 describe('a blue-green Rollout', () => {
   it('given a new revision, then the preview comes up, active switches after promotion, and the old version scales down', async () => {
     await h.apply('bg', { replicas: 2, strategy: { blueGreen: { activeService: 'bg-active', previewService: 'bg-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 1 } } }, ['bg-active', 'bg-preview']);
