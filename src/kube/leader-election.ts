@@ -44,6 +44,8 @@ export class LeaderElector {
   private readonly retryPeriodMs: number;
   private readonly log: Logger;
   private knownLeader: string | undefined;
+  /** The acquire/renew attempt under way, so stop() can wait for it before releasing. */
+  private attempt: Promise<void> = Promise.resolve();
 
   constructor(private readonly client: KubeClient, private readonly options: LeaderElectionOptions) {
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
@@ -64,17 +66,18 @@ export class LeaderElector {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    void this.tick();
+    this.schedule(0);
   }
 
   /** Stops campaigning; a leader releases the lease so a standby can take over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.leading) {
-      this.loseLeadership('stopping');
-      await this.release().catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not release lease'));
-    }
+    // A renew in flight could otherwise land after the release and hold the lease for a full duration.
+    await this.attempt;
+    if (this.leading) this.loseLeadership('stopping');
+    // Released even if the last attempt acquired it after stop() began; release() checks that we hold it.
+    await this.release().catch((err: unknown) => this.log.warn({ err: String(err) }, 'could not release lease'));
   }
 
   private async tick(): Promise<void> {
@@ -85,6 +88,7 @@ export class LeaderElector {
     } catch (err) {
       this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'lease update failed');
     }
+    if (this.stopped) return;
     const now = Date.now();
     if (acquired) {
       this.lastRenewAt = now;
@@ -92,8 +96,14 @@ export class LeaderElector {
     } else if (this.leading && now - this.lastRenewAt > this.renewDeadlineMs) {
       this.loseLeadership('renew deadline exceeded');
     }
+    this.schedule(this.retryPeriodMs * (this.leading ? 1 : 0.8 + Math.random() * 0.4));
+  }
+
+  private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.retryPeriodMs * (this.leading ? 1 : 0.8 + Math.random() * 0.4));
+    this.timer = setTimeout(() => {
+      this.attempt = this.tick();
+    }, delayMs);
     this.timer.unref();
   }
 
