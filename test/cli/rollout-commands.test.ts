@@ -215,7 +215,7 @@ describe('as a kubectl plugin', () => {
     const bin = await mkdtemp(join(tmpdir(), 'vane-plugin-'));
     try {
       const plugin = join(bin, 'kubectl-vane');
-      await writeFile(plugin, `#!/bin/sh\nexec "${process.execPath}" --import tsx "${MAIN}" "$@"\n`);
+      await writeFile(plugin, `#!/bin/sh\nexec "${process.execPath}" "${MAIN}" "$@"\n`);
       await chmod(plugin, 0o755);
       // Asynchronous on purpose: the sandbox answering the plugin runs in this process.
       const result = await runCommand('kubectl', ['vane', 'list', 'rollouts', '-n', 'shop'], { ...kubeEnv, PATH: `${bin}:${process.env.PATH ?? ''}` });

@@ -1,10 +1,11 @@
-// Runs the `vane` CLI as a child process (`node --import tsx src/main.ts ...`), as a user would, and captures its
-// exit code and output.
+// Runs the built `vane` CLI as a child process (`node <built>/main.js ...`), as a user would, and captures its
+// exit code and output. The global setup (test/support/build-cli.ts) compiles it once per test run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 
 export const REPO_ROOT = join(import.meta.dirname, '../../..');
-export const MAIN = join(REPO_ROOT, 'src/main.ts');
+export const MAIN = inject('cliMain');
 
 export interface CliResult {
   code: number | null;
@@ -27,7 +28,7 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 export function startCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()): RunningCli {
-  return startProcess(process.execPath, ['--import', 'tsx', MAIN, ...args], env);
+  return startProcess(process.execPath, [MAIN, ...args], env);
 }
 
 /** Any program (kubectl, for the plugin test), captured the same way. */

@@ -1,0 +1,16 @@
+// Vitest global setup: builds the `vane` binary once per run, so CLI tests execute the compiled program users get.
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** Inside the repository, so the built program finds package.json, crds/ and node_modules as dist/ would. */
+const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'vane-test-dist');
+
+export default function setup(project: TestProject): void {
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', OUT_DIR, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'inherit' });
+  project.provide('cliMain', join(OUT_DIR, 'main.js'));
+}

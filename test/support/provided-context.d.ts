@@ -1,0 +1,9 @@
+// What the global setup hands to test files through vitest's provide/inject.
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The compiled `vane` entry point (test/support/build-cli.ts). */
+    cliMain: string;
+  }
+}
