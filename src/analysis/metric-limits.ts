@@ -1,0 +1,56 @@
+// A metric's phase from its counters: failure, inconclusive and consecutive-error limits, and completion.
+import type { AnalysisPhase, Measurement, Metric, MetricResult } from '../resources/analysis.js';
+
+export const DEFAULT_FAILURE_LIMIT = 0;
+export const DEFAULT_INCONCLUSIVE_LIMIT = 0;
+export const DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
+export interface MetricAssessment {
+  phase: AnalysisPhase;
+  message?: string;
+}
+
+/**
+ * Failed when failed > failureLimit, Error when consecutiveError > consecutiveErrorLimit, Inconclusive when
+ * inconclusive > inconclusiveLimit; otherwise Successful once `complete`, Running after a first measurement,
+ * Pending before. The message of a terminal phase says how many measurements, which limit and the last outcome.
+ */
+export function assessMetric(metric: Metric, result: MetricResult, complete: boolean): MetricAssessment {
+  const failureLimit = metric.failureLimit ?? DEFAULT_FAILURE_LIMIT;
+  const inconclusiveLimit = metric.inconclusiveLimit ?? DEFAULT_INCONCLUSIVE_LIMIT;
+  const errorLimit = metric.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;
+  const last = lastOutcome(result.measurements.at(-1));
+  if (result.failed > failureLimit) {
+    return { phase: 'Failed', message: `${result.failed} of ${result.count} measurements failed (failureLimit ${failureLimit}); ${last}` };
+  }
+  if (result.consecutiveError > errorLimit) {
+    return {
+      phase: 'Error',
+      message: `${result.consecutiveError} consecutive measurement errors (consecutiveErrorLimit ${errorLimit}); ${last}`,
+    };
+  }
+  if (result.inconclusive > inconclusiveLimit) {
+    return {
+      phase: 'Inconclusive',
+      message: `${result.inconclusive} of ${result.count} measurements inconclusive (inconclusiveLimit ${inconclusiveLimit}); ${last}`,
+    };
+  }
+  if (complete) return { phase: 'Successful', message: tally(result) };
+  return { phase: result.count === 0 ? 'Pending' : 'Running' };
+}
+
+/** `5 measurements: 4 successful, 1 failed, 0 inconclusive, 0 errors`. */
+export function tally(result: MetricResult): string {
+  const plural = result.count === 1 ? '' : 's';
+  return (
+    `${result.count} measurement${plural}: ${result.successful} successful, ${result.failed} failed, ` +
+    `${result.inconclusive} inconclusive, ${result.error} errors`
+  );
+}
+
+function lastOutcome(measurement: Measurement | undefined): string {
+  if (measurement === undefined) return 'no measurement kept';
+  if (measurement.phase === 'Error') return `last error: ${measurement.message ?? 'unknown'}`;
+  const value = `last value ${measurement.value ?? '(none)'}`;
+  return measurement.message === undefined ? value : `${value} (${measurement.message})`;
+}

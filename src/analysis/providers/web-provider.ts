@@ -1,0 +1,127 @@
+// The web MetricProvider: one HTTP GET or POST to a JSON endpoint, one value picked by a JSON path.
+import type { Metric, WebMetric } from '../../resources/analysis.js';
+import { substituteArgs } from '../arg-substitution.js';
+import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvider } from '../metric-provider.js';
+import { selectJsonPath } from './json-path.js';
+import { resolveHeaders } from './request-headers.js';
+import { excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+interface WebRequest {
+  metricName: string;
+  url: URL;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  jsonPath: string;
+  timeoutMs: number;
+}
+
+interface WebAnswer {
+  status: number;
+  text: string;
+}
+
+export class WebProvider implements MetricProvider {
+  readonly type = 'web' as const;
+
+  async measure(metric: Metric, context: MeasureContext): Promise<MeasuredValue> {
+    const spec = metric.provider.web;
+    if (!spec) throw new MetricError('BadQuery', `metric "${metric.name}" has no provider.web`);
+    const request = await resolveRequest(metric.name, spec, context);
+    const answer = await send(request, context.signal);
+    return readAnswer(request, answer);
+  }
+}
+
+async function resolveRequest(metricName: string, spec: WebMetric, context: MeasureContext): Promise<WebRequest> {
+  const method = spec.method ?? 'GET';
+  if (method !== 'GET' && method !== 'POST') {
+    throw new MetricError('BadQuery', `metric "${metricName}": web method must be GET or POST, got ${JSON.stringify(method)}`);
+  }
+  const url = httpUrl(metricName, 'web url', substituteArgs(spec.url, context.args));
+  const headers = { accept: 'application/json', ...basicAuthorization(url), ...(await resolveHeaders(metricName, spec.headers, context)) };
+  // fetch refuses URLs with credentials (and would echo them in its message): they travel as Basic auth instead.
+  url.username = '';
+  url.password = '';
+  const request: WebRequest = {
+    metricName,
+    url,
+    method,
+    headers,
+    jsonPath: spec.jsonPath ?? '$',
+    timeoutMs: positiveDurationMs(metricName, 'web timeout', spec.timeout, DEFAULT_TIMEOUT_MS),
+  };
+  if (spec.body !== undefined) {
+    if (method === 'GET') throw new MetricError('BadQuery', `metric "${metricName}": a web body needs method POST`);
+    request.body = substituteArgs(spec.body, context.args);
+    if (!Object.keys(request.headers).some((key) => key.toLowerCase() === 'content-type')) {
+      request.headers['content-type'] = 'application/json';
+    }
+  }
+  return request;
+}
+
+/** `http://user:password@host` means Basic auth, as curl and axios read it; an explicit Authorization header wins. */
+function basicAuthorization(url: URL): Record<string, string> {
+  if (url.username === '' && url.password === '') return {};
+  const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  return { authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
+}
+
+/** Sends the request and reads the whole body under one deadline, which also aborts a body that trickles in. */
+async function send(request: WebRequest, callerSignal: AbortSignal | undefined): Promise<WebAnswer> {
+  const timeoutSignal = AbortSignal.timeout(request.timeoutMs);
+  const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+  try {
+    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'follow' });
+    return { status: response.status, text: await response.text() };
+  } catch (err) {
+    throw fetchError(request, err, timeoutSignal, callerSignal);
+  }
+}
+
+function fetchError(request: WebRequest, err: unknown, timeoutSignal: AbortSignal, callerSignal: AbortSignal | undefined): MetricError {
+  const where = describeRequest(request);
+  if (callerSignal?.aborted) return new MetricError('Unavailable', `${where}: measurement cancelled`);
+  if (timeoutSignal.aborted) return new MetricError('Timeout', `${where} did not answer within ${request.timeoutMs}ms`);
+  // undici reports "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND, ...) in `cause`.
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const reason = [cause?.code, cause?.message, err instanceof Error ? err.message : String(err)].find(
+    (part): part is string => typeof part === 'string' && part !== '',
+  );
+  return new MetricError('Unavailable', `${where} is unreachable: ${reason ?? 'network error'}`, { cause: { code: cause?.code } });
+}
+
+function readAnswer(request: WebRequest, answer: WebAnswer): MeasuredValue {
+  const where = describeRequest(request);
+  if (answer.status < 200 || answer.status > 299) throw statusError(where, answer);
+  let document: unknown;
+  try {
+    document = JSON.parse(answer.text);
+  } catch {
+    throw new MetricError('BadResponse', `${where} answered HTTP ${answer.status} with a body that is not JSON: ${excerpt(answer.text)}`);
+  }
+  const selection = selectJsonPath(document, request.jsonPath);
+  if (!selection.found) {
+    throw new MetricError('BadResponse', `${where}: JSON path ${request.jsonPath} not found in the answer: ${selection.reason}`);
+  }
+  return { result: selection.value, text: formatValue(selection.value) };
+}
+
+function statusError(where: string, answer: WebAnswer): MetricError {
+  const message = `${where} answered HTTP ${answer.status}: ${excerpt(answer.text)}`;
+  if (answer.status === 401 || answer.status === 403) return new MetricError('Unauthorized', message);
+  if (answer.status >= 500 || answer.status === 429 || answer.status === 408) return new MetricError('Unavailable', message);
+  return new MetricError('BadResponse', message);
+}
+
+function describeRequest(request: WebRequest): string {
+  return `metric "${request.metricName}": ${request.method} ${shownUrl(request.url)}`;
+}
+
+/** Strings as they are, everything else as compact JSON. */
+function formatValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

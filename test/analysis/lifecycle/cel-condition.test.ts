@@ -1,0 +1,130 @@
+// Specification of CEL conditions: compile-time checks, evaluation over Prometheus and web results, typed errors.
+import { describe, expect, it } from 'vitest';
+import { ConditionError, compileCondition } from '../../../src/analysis/cel-condition.js';
+import { VaneError } from '../../../src/errors.js';
+
+function compileError(source: string): ConditionError {
+  try {
+    compileCondition(source);
+  } catch (err) {
+    if (err instanceof ConditionError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} not to compile`);
+}
+
+function evaluationError(source: string, result: unknown): ConditionError {
+  const condition = compileCondition(source);
+  try {
+    condition.evaluate(result);
+  } catch (err) {
+    if (err instanceof ConditionError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(source)} to fail on ${JSON.stringify(result)}`);
+}
+
+describe('compileCondition: what is rejected before any measurement', () => {
+  it('given a truncated expression, when compiled, then it is a Syntax error pointing at the column', () => {
+    const err = compileError('result[0] <');
+    expect(err).toBeInstanceOf(VaneError);
+    expect(err.code).toBe('InvalidSpec');
+    expect(err.kind).toBe('Syntax');
+    expect(err.message).toBe('Unexpected token: EOF at column 12');
+    expect(err.source).toBe('result[0] <');
+  });
+
+  it('given an identifier other than result, when compiled, then it is a Type error naming the identifier', () => {
+    const err = compileError('errors[0] < 0.01');
+    expect(err.kind).toBe('Type');
+    expect(err.message).toContain('Unknown variable: errors');
+  });
+
+  it('given an expression that yields a string, when compiled, then it is rejected as NotBoolean', () => {
+    const err = compileError('result[0] > 1.0 ? "bad" : "good"');
+    expect(err.kind).toBe('NotBoolean');
+    expect(err.message).toBe('must yield a bool, but yields string');
+  });
+
+  it('given a comparison of an int with a string, when compiled, then it is a Type error', () => {
+    expect(compileError('1 < "a"').kind).toBe('Type');
+  });
+
+  it('given an empty or blank source, when compiled, then it is rejected as empty', () => {
+    expect(compileError('  ').message).toBe('the condition is empty');
+  });
+
+  it('given the same source twice, when compiled, then the cached condition is returned', () => {
+    expect(compileCondition('result[0] < 0.05')).toBe(compileCondition('result[0] < 0.05'));
+  });
+
+  it('given the same bad source twice, when compiled, then the same error is thrown each time', () => {
+    expect(compileError('result[0] <<')).toBe(compileError('result[0] <<'));
+  });
+});
+
+describe('CompiledCondition.evaluate: over Prometheus vectors', () => {
+  const underOnePercent = compileCondition('result[0] < 0.01');
+
+  it('given a vector under the threshold, when evaluated, then it is true', () => {
+    expect(underOnePercent.evaluate([0.004])).toBe(true);
+  });
+
+  it('given a vector over the threshold, when evaluated, then it is false', () => {
+    expect(underOnePercent.evaluate([0.2])).toBe(false);
+  });
+
+  it('given integer-valued samples and an int literal, when evaluated, then numbers compare across int and double', () => {
+    expect(compileCondition('result[0] < 1').evaluate([0])).toBe(true);
+    expect(compileCondition('result == 5').evaluate(5)).toBe(true);
+  });
+
+  it('given NaN, when compared, then every comparison is false (so NaN alone never passes a plain comparison)', () => {
+    expect(underOnePercent.evaluate([Number.NaN])).toBe(false);
+    expect(compileCondition('result[0] >= 0.01').evaluate([Number.NaN])).toBe(false);
+    expect(compileCondition('result[0] != result[0]').evaluate([Number.NaN])).toBe(true);
+  });
+
+  it('given +Infinity, when compared, then it orders above every number', () => {
+    expect(underOnePercent.evaluate([Number.POSITIVE_INFINITY])).toBe(false);
+    expect(compileCondition('result[0] > 1000000.0').evaluate([Number.POSITIVE_INFINITY])).toBe(true);
+  });
+
+  it('given an empty vector, when indexed, then it throws an Evaluation error, not false', () => {
+    const err = evaluationError('result[0] < 0.01', []);
+    expect(err.kind).toBe('Evaluation');
+    expect(err.celCode).toBe('index_out_of_bounds');
+  });
+
+  it('given a string sample, when compared with a number, then it throws an Evaluation error naming the overload', () => {
+    const err = evaluationError('result[0] < 0.01', ['abc']);
+    expect(err.kind).toBe('Evaluation');
+    expect(err.message).toContain('no such overload');
+  });
+
+  it('given macros over every series, when evaluated, then they see each sample', () => {
+    const all = compileCondition('result.all(x, x < 0.5)');
+    expect(all.evaluate([0.1, 0.2])).toBe(true);
+    expect(all.evaluate([0.1, 0.7])).toBe(false);
+  });
+});
+
+describe('CompiledCondition.evaluate: over web JSON values', () => {
+  it('given an object, when a field is compared, then it is read', () => {
+    expect(compileCondition('result.ok == true && result.latency < 200').evaluate({ ok: true, latency: 120 })).toBe(true);
+  });
+
+  it('given an object without the field, when evaluated, then it throws an Evaluation error naming the key', () => {
+    expect(evaluationError('result.missing == true', { ok: true }).message).toContain('missing');
+  });
+
+  it('given a dyn condition that turns out not to be a bool, when evaluated, then it throws NotBoolean', () => {
+    const err = evaluationError('result', 5);
+    expect(err.kind).toBe('NotBoolean');
+    expect(err.message).toBe('yielded the number 5 instead of a bool');
+  });
+
+  it('given a dyn condition that is a bool, when evaluated, then it is that bool', () => {
+    expect(compileCondition('result').evaluate(true)).toBe(true);
+  });
+});

@@ -1,0 +1,27 @@
+// Specification of providerFor: the one provider a metric names, shared, and a TerminalError otherwise.
+import { describe, expect, it } from 'vitest';
+import { providerFor } from '../../../src/analysis/providers/provider-factory.js';
+import { TerminalError } from '../../../src/errors.js';
+import type { Metric } from '../../../src/resources/analysis.js';
+
+const prometheus: Metric = { name: 'errors', provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } };
+const web: Metric = { name: 'stats', provider: { web: { url: 'http://stats/api' } } };
+
+describe('providerFor', () => {
+  it('given prometheus and web metrics, when asked twice, then each gets its provider type, the same instance each time', () => {
+    expect(providerFor(prometheus).type).toBe('prometheus');
+    expect(providerFor(web).type).toBe('web');
+    expect(providerFor({ ...prometheus, name: 'other' })).toBe(providerFor(prometheus));
+  });
+
+  it.each([
+    { provider: {}, message: 'metric "broken" has no provider' },
+    { provider: { job: { spec: {} } }, message: 'metric "broken" has an unknown provider "job"' },
+    { provider: { prometheus: prometheus.provider.prometheus, web: web.provider.web }, message: 'metric "broken" sets several providers (prometheus, web)' },
+  ])('given provider $provider, when picking, then a TerminalError: $message', ({ provider, message }) => {
+    const metric = { name: 'broken', provider } as Metric;
+
+    expect(() => providerFor(metric)).toThrow(TerminalError);
+    expect(() => providerFor(metric)).toThrow(message);
+  });
+});
