@@ -31,7 +31,7 @@ export const Kinds = {
   HTTPRoute: kind('gateway.networking.k8s.io/v1', 'HTTPRoute', 'httproutes'),
   VirtualService: kind('networking.istio.io/v1alpha3', 'VirtualService', 'virtualservices'),
   DestinationRule: kind('networking.istio.io/v1alpha3', 'DestinationRule', 'destinationrules'),
-  TrafficSplit: kind('split.smi-spec.io/v1alpha1', 'TrafficSplit', 'trafficsplits'),
+  TrafficSplit: kind('split.smi-spec.io/v1alpha4', 'TrafficSplit', 'trafficsplits'),
   TokenReview: kind('authentication.k8s.io/v1', 'TokenReview', 'tokenreviews', false),
   SubjectAccessReview: kind('authorization.k8s.io/v1', 'SubjectAccessReview', 'subjectaccessreviews', false),
   ArgoApplication: kind('argoproj.io/v1alpha1', 'Application', 'applications'),

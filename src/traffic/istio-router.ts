@@ -1,0 +1,315 @@
+// Istio router: canary weights on the stable/canary destinations of named VirtualService http routes — by host
+// (stable/canary Services) or by subset (a DestinationRule whose subsets are pinned to pod-template hashes) — and
+// header routes as http routes Vane prepends (named `vane-<header-route>`).
+import { TerminalError } from '../errors.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { Kinds } from '../kube/resource-kind.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
+import type { IstioTrafficRouting, Rollout } from '../resources/rollout.js';
+import {
+  agreed,
+  applyGuardedPatch,
+  checkPercent,
+  describeObject,
+  percentOf,
+  readRequired,
+  type JsonPatchOp,
+  type RouterDeps,
+} from './routing-object.js';
+import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+
+export interface Destination {
+  host: string;
+  subset?: string;
+  port?: { number?: number };
+  [field: string]: unknown;
+}
+
+export interface RouteDestination {
+  destination: Destination;
+  weight?: number;
+  [field: string]: unknown;
+}
+
+export interface HttpRoute {
+  name?: string;
+  match?: Array<Record<string, unknown>>;
+  route?: RouteDestination[];
+  [field: string]: unknown;
+}
+
+export interface VirtualServiceObject extends KubeObject {
+  spec?: { hosts?: string[]; http?: HttpRoute[]; [field: string]: unknown };
+}
+
+export interface Subset {
+  name: string;
+  labels?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+export interface DestinationRuleObject extends KubeObject {
+  spec?: { host?: string; subsets?: Subset[]; [field: string]: unknown };
+}
+
+type VirtualServiceConfig = { name: string; routes?: string[] };
+type DestinationRuleConfig = NonNullable<IstioTrafficRouting['destinationRule']>;
+
+/** Which destinations are stable and canary: by Service host, or by subset of the DestinationRule's host. */
+interface DestinationMatcher {
+  stable: (d: Destination) => boolean;
+  canary: (d: Destination) => boolean;
+  stableLabel: string;
+  canaryLabel: string;
+}
+
+interface SplitSite {
+  routeIndex: number;
+  route: HttpRoute;
+  stableIndex: number;
+  canaryIndex: number;
+}
+
+interface LiveVirtualService {
+  config: VirtualServiceConfig;
+  vs: VirtualServiceObject;
+  sites: SplitSite[];
+}
+
+interface LiveState {
+  services: LiveVirtualService[];
+  destinationRule: DestinationRuleObject | undefined;
+}
+
+/** Http routes Vane prepends are named with this prefix. */
+export const VANE_ROUTE_PREFIX = 'vane-';
+
+export class IstioRouter implements TrafficRouter {
+  readonly provider = 'istio';
+  private readonly namespace: string;
+  private readonly owner: string;
+  private readonly virtualServices: VirtualServiceConfig[];
+
+  constructor(
+    rollout: Rollout,
+    private readonly routing: IstioTrafficRouting,
+    private readonly services: { stable: string; canary: string },
+    private readonly deps: RouterDeps,
+  ) {
+    this.namespace = rollout.metadata.namespace ?? 'default';
+    this.owner = `Rollout ${this.namespace}/${rollout.metadata.name ?? ''}`;
+    this.virtualServices = [...(routing.virtualService ? [routing.virtualService] : []), ...(routing.virtualServices ?? [])];
+  }
+
+  async setWeight(canaryPercent: number, context: WeightContext): Promise<void> {
+    const weight = checkPercent(canaryPercent, this.owner);
+    const live = await this.readAll();
+    // Subsets first: a canary weight must never reach a subset still selecting other pods.
+    if (live.destinationRule) await this.pinSubsets(live.destinationRule, context);
+    for (const { vs, sites } of live.services) await this.patch(vs, sites.flatMap((s) => weightOps(s, weight)));
+  }
+
+  async getWeight(): Promise<number | undefined> {
+    const matcher = await this.matcherOrUndefined();
+    if (!matcher) return undefined;
+    const readings: Array<number | undefined> = [];
+    for (const config of this.virtualServices) {
+      const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
+      if (!vs) return undefined;
+      for (const site of this.locate(vs, config, matcher)) readings.push(siteWeight(site));
+    }
+    return agreed(readings);
+  }
+
+  reset(context: WeightContext): Promise<void> {
+    return this.setWeight(0, context);
+  }
+
+  async setHeaderRoute(headerRoute: HeaderRoute, _context?: WeightContext): Promise<void> {
+    if (headerRoute.match.length === 0) throw new TerminalError(`${this.owner}: header route "${headerRoute.name}" has no header to match`);
+    const live = await this.readAll();
+    const plans = live.services.map(({ vs, sites }) => ({ vs, ops: headerRouteOps(vs, sites, headerRoute) }));
+    for (const { vs, ops } of plans) await this.patch(vs, ops);
+  }
+
+  async removeHeaderRoute(name: string): Promise<void> {
+    for (const config of this.virtualServices) {
+      const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
+      if (vs) await this.patch(vs, removeRouteOps(vs, (routeName) => routeName === `${VANE_ROUTE_PREFIX}${name}`));
+    }
+  }
+
+  /** Removes the http routes Vane added and puts all traffic on stable; objects already gone are skipped. */
+  async finalize(): Promise<void> {
+    const matcher = await this.matcherOrUndefined();
+    for (const config of this.virtualServices) {
+      const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
+      if (!vs) continue;
+      const sites = matcher ? this.tryLocate(vs, config, matcher) : [];
+      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0)), ...removeRouteOps(vs, (name) => name?.startsWith(VANE_ROUTE_PREFIX) === true)]);
+    }
+  }
+
+  /** Reads and validates the DestinationRule and every VirtualService before any write. */
+  private async readAll(): Promise<LiveState> {
+    if (this.virtualServices.length === 0) throw new TerminalError(`${this.owner}: istio traffic routing names no virtualService`);
+    const config = this.routing.destinationRule;
+    const destinationRule = config ? await readRequired<DestinationRuleObject>(this.deps.reader, Kinds.DestinationRule, this.namespace, config.name, this.owner) : undefined;
+    const matcher = this.matcher(destinationRule);
+    const services: LiveVirtualService[] = [];
+    for (const vsConfig of this.virtualServices) {
+      const vs = await readRequired<VirtualServiceObject>(this.deps.reader, Kinds.VirtualService, this.namespace, vsConfig.name, this.owner);
+      services.push({ config: vsConfig, vs, sites: this.locate(vs, vsConfig, matcher) });
+    }
+    return { services, destinationRule };
+  }
+
+  private async matcherOrUndefined(): Promise<DestinationMatcher | undefined> {
+    const config = this.routing.destinationRule;
+    if (!config) return this.matcher(undefined);
+    const dr = await this.deps.reader.get<DestinationRuleObject>(Kinds.DestinationRule, this.namespace, config.name);
+    return dr ? this.matcher(dr) : undefined;
+  }
+
+  private matcher(dr: DestinationRuleObject | undefined): DestinationMatcher {
+    const config = this.routing.destinationRule;
+    if (!config || !dr) {
+      const { stable, canary } = this.services;
+      return { stable: (d) => isHost(d.host, stable, this.namespace), canary: (d) => isHost(d.host, canary, this.namespace), stableLabel: `host "${stable}"`, canaryLabel: `host "${canary}"` };
+    }
+    const what = describeObject(Kinds.DestinationRule, this.namespace, config.name);
+    const host = dr.spec?.host;
+    if (!host) throw new TerminalError(`${what} has no spec.host`);
+    for (const subset of [config.stableSubsetName, config.canarySubsetName]) {
+      if (!(dr.spec?.subsets ?? []).some((s) => s.name === subset)) throw new TerminalError(`${what} has no subset named "${subset}"`, { code: 'NotFound' });
+    }
+    const short = host.split('.')[0] ?? host;
+    const subsetOf = (name: string) => (d: Destination): boolean => d.subset === name && isHost(d.host, short, this.namespace);
+    return { stable: subsetOf(config.stableSubsetName), canary: subsetOf(config.canarySubsetName), stableLabel: `subset "${config.stableSubsetName}"`, canaryLabel: `subset "${config.canarySubsetName}"` };
+  }
+
+  private locate(vs: VirtualServiceObject, config: VirtualServiceConfig, matcher: DestinationMatcher): SplitSite[] {
+    const what = describeObject(Kinds.VirtualService, this.namespace, config.name);
+    const routes = vs.spec?.http ?? [];
+    const chosen = config.routes ? namedRoutes(routes, config.routes, what) : routesWith(routes, matcher.stable);
+    if (chosen.length === 0) throw new TerminalError(`${what} has no http route with a destination to the stable ${matcher.stableLabel}`, { code: 'NotFound' });
+    return chosen.map((routeIndex) => site(routes, routeIndex, matcher, what));
+  }
+
+  private tryLocate(vs: VirtualServiceObject, config: VirtualServiceConfig, matcher: DestinationMatcher): SplitSite[] {
+    try {
+      return this.locate(vs, config, matcher);
+    } catch (err) {
+      if (err instanceof TerminalError) return [];
+      throw err;
+    }
+  }
+
+  /** Pins the stable and canary subsets' hash labels; the rest of each subset (and of the rule) is left alone. */
+  private async pinSubsets(dr: DestinationRuleObject, context: WeightContext): Promise<void> {
+    const config = this.routing.destinationRule as DestinationRuleConfig;
+    const subsets = dr.spec?.subsets ?? [];
+    const ops: JsonPatchOp[] = [];
+    const pin = (name: string, hash: string): void => {
+      const index = subsets.findIndex((s) => s.name === name);
+      const subset = subsets[index] as Subset;
+      if (!hash || subset.labels?.[POD_TEMPLATE_HASH_LABEL] === hash) return;
+      ops.push({ op: 'test', path: `/spec/subsets/${index}/name`, value: name });
+      const value = subset.labels ? hash : { [POD_TEMPLATE_HASH_LABEL]: hash };
+      ops.push({ op: 'add', path: subset.labels ? `/spec/subsets/${index}/labels/${POD_TEMPLATE_HASH_LABEL}` : `/spec/subsets/${index}/labels`, value });
+    };
+    pin(config.stableSubsetName, context.stableHash);
+    pin(config.canarySubsetName, context.canaryHash);
+    await applyGuardedPatch(this.deps.writer, Kinds.DestinationRule, this.namespace, config.name, ops);
+  }
+
+  private async patch(vs: VirtualServiceObject, ops: JsonPatchOp[]): Promise<void> {
+    await applyGuardedPatch(this.deps.writer, Kinds.VirtualService, this.namespace, vs.metadata.name ?? '', ops);
+  }
+}
+
+/** `web`, `web.shop`, `web.shop.svc` and `web.shop.svc.cluster.local` all name Service web in namespace shop. */
+function isHost(host: string, service: string, namespace: string): boolean {
+  if (host === service) return true;
+  const [name, ns] = host.split('.');
+  return name === service && ns === namespace;
+}
+
+function namedRoutes(routes: HttpRoute[], names: string[], what: string): number[] {
+  return names.map((name) => {
+    const index = routes.findIndex((r) => r.name === name);
+    if (index < 0) throw new TerminalError(`${what} has no http route named "${name}"`, { code: 'NotFound' });
+    return index;
+  });
+}
+
+function routesWith(routes: HttpRoute[], isStable: (d: Destination) => boolean): number[] {
+  return routes.flatMap((r, index) => (!r.name?.startsWith(VANE_ROUTE_PREFIX) && (r.route ?? []).some((d) => isStable(d.destination)) ? [index] : []));
+}
+
+function site(routes: HttpRoute[], routeIndex: number, matcher: DestinationMatcher, what: string): SplitSite {
+  const route = routes[routeIndex] as HttpRoute;
+  const destinations = route.route ?? [];
+  const label = route.name ? `http route "${route.name}"` : `http route ${routeIndex}`;
+  const find = (role: string, describe: string, is: (d: Destination) => boolean): number => {
+    const index = destinations.findIndex((d) => is(d.destination));
+    if (index < 0) throw new TerminalError(`${what} ${label} has no destination to the ${role} ${describe}`, { code: 'NotFound' });
+    return index;
+  };
+  return { routeIndex, route, stableIndex: find('stable', matcher.stableLabel, matcher.stable), canaryIndex: find('canary', matcher.canaryLabel, matcher.canary) };
+}
+
+function weightOps(s: SplitSite, canaryPercent: number): JsonPatchOp[] {
+  const base = `/spec/http/${s.routeIndex}/route`;
+  const destinations = s.route.route ?? [];
+  const ops: JsonPatchOp[] = [];
+  const set = (index: number, weight: number): void => {
+    const d = destinations[index] as RouteDestination;
+    ops.push({ op: 'test', path: `${base}/${index}/destination`, value: d.destination });
+    if (d.weight !== weight) ops.push({ op: 'add', path: `${base}/${index}/weight`, value: weight });
+  };
+  set(s.stableIndex, 100 - canaryPercent);
+  set(s.canaryIndex, canaryPercent);
+  return ops;
+}
+
+function siteWeight(s: SplitSite): number | undefined {
+  const destinations = s.route.route ?? [];
+  // Istio sends everything to a lone destination without a weight; with several, a missing weight is 0.
+  const weight = (d: RouteDestination | undefined): number => d?.weight ?? (destinations.length === 1 ? 100 : 0);
+  return percentOf(weight(destinations[s.stableIndex]), weight(destinations[s.canaryIndex]));
+}
+
+function headerRouteOps(vs: VirtualServiceObject, sites: SplitSite[], headerRoute: HeaderRoute): JsonPatchOp[] {
+  const first = sites[0] as SplitSite;
+  const canary = (first.route.route ?? [])[first.canaryIndex] as RouteDestination;
+  const headers = Object.fromEntries(headerRoute.match.map(({ headerName, headerValue }) => [headerName.toLowerCase(), stringMatch(headerRoute.name, headerName, headerValue)]));
+  const desired: HttpRoute = { name: `${VANE_ROUTE_PREFIX}${headerRoute.name}`, match: [{ headers }], route: [{ destination: canary.destination, weight: 100 }] };
+  const routes = vs.spec?.http ?? [];
+  const index = routes.findIndex((r) => r.name === desired.name);
+  if (index >= 0 && JSON.stringify(routes[index]) === JSON.stringify(desired)) return [];
+  const removal = removeRouteOps(vs, (name) => name === desired.name);
+  // Prepended: Istio takes the first http route that matches, so the header route must come before the split.
+  return [...removal, { op: 'add', path: '/spec/http/0', value: desired }];
+}
+
+function stringMatch(routeName: string, headerName: string, value: HeaderRoute['match'][number]['headerValue']): Record<string, string> {
+  if (value.exact !== undefined) return { exact: value.exact };
+  if (value.prefix !== undefined) return { prefix: value.prefix };
+  if (value.regex !== undefined) return { regex: value.regex };
+  throw new TerminalError(`header route "${routeName}": header "${headerName}" has no exact, prefix or regex value`);
+}
+
+function removeRouteOps(vs: VirtualServiceObject, matches: (name: string | undefined) => boolean): JsonPatchOp[] {
+  const routes = vs.spec?.http ?? [];
+  const ops: JsonPatchOp[] = [];
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const name = routes[i]?.name;
+    if (matches(name)) ops.push({ op: 'test', path: `/spec/http/${i}/name`, value: name }, { op: 'remove', path: `/spec/http/${i}` });
+  }
+  return ops;
+}
+
+export function istioRouter(rollout: Rollout, routing: IstioTrafficRouting, services: { stable: string; canary: string }, deps: RouterDeps): TrafficRouter {
+  return new IstioRouter(rollout, routing, services, deps);
+}

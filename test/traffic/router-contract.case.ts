@@ -1,0 +1,94 @@
+// The TrafficRouter contract, written once and run against every provider (like hono's common.case.test.ts).
+import { describe, expect, it } from 'vitest';
+import { validateObject } from '../../src/sandbox/schema/structural-schema.js';
+import { fixtureSchema, SCHEMA_KINDS } from './support/fixture-schemas.js';
+import { CONTEXT, HEADER_ROUTE, type RouterFixture } from './support/router-fixtures.js';
+import type { TrafficCluster } from './support/traffic-cluster.js';
+
+export function describeRouterContract(fixture: RouterFixture, cluster: () => TrafficCluster): void {
+  const namespaceName = fixture.name.replace(/[^a-z]+/g, '-').replace(/-$/, '');
+
+  async function setUp(): Promise<{ router: Awaited<ReturnType<RouterFixture['setup']>>; namespace: string; c: TrafficCluster }> {
+    const c = cluster();
+    const namespace = await c.namespace(namespaceName);
+    return { router: await fixture.setup(c, namespace), namespace, c };
+  }
+
+  describe(`the ${fixture.name} router`, () => {
+    it('given a route at stable, when the weight is set to 0, 10, 50 and 100, then the live objects and getWeight read back each', async () => {
+      const { router, namespace, c } = await setUp();
+      for (const weight of [0, 10, 50, 100]) {
+        await router.setWeight(weight, CONTEXT);
+        expect(await fixture.liveShares(c.client, namespace)).toEqual([weight]);
+        expect(await router.getWeight()).toBe(weight);
+      }
+    });
+
+    it('given a canary at 50, when reset, then all traffic is on stable', async () => {
+      const { router, namespace, c } = await setUp();
+      await router.setWeight(50, CONTEXT);
+      await router.reset(CONTEXT);
+      expect(await fixture.liveShares(c.client, namespace)).toEqual([0]);
+      expect(await router.getWeight()).toBe(0);
+    });
+
+    it('given a weight in place, when the same weight is applied again, then no write is issued', async () => {
+      const { router, c } = await setUp();
+      await router.setWeight(30, CONTEXT);
+      expect(await c.writer.countDuring(() => router.setWeight(30, CONTEXT))).toBe(0);
+      expect(await c.serverWritesDuring(() => router.setWeight(30, CONTEXT))).toBe(0);
+      expect(await c.serverWritesDuring(() => router.setWeight(35, CONTEXT))).toBeGreaterThan(0);
+      expect(await c.writer.countDuring(() => router.getWeight())).toBe(0);
+      expect(await c.writer.countDuring(() => router.setWeight(40, CONTEXT))).toBeGreaterThan(0);
+      await router.reset(CONTEXT);
+      expect(await c.writer.countDuring(() => router.reset(CONTEXT))).toBe(0);
+    });
+
+    if (fixture.headerRoutes) {
+      it('given a canary at 20, when a header route is set and removed, then header traffic goes to the canary only meanwhile and the weight stays', async () => {
+        const { router, namespace, c } = await setUp();
+        await router.setWeight(20, CONTEXT);
+        expect(await fixture.headerRouted(c.client, namespace)).toBe(false);
+        await router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT);
+        expect(await fixture.headerRouted(c.client, namespace)).toBe(true);
+        expect(await c.writer.countDuring(async () => router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT))).toBe(0);
+        expect(await router.getWeight()).toBe(20);
+        await router.removeHeaderRoute?.(HEADER_ROUTE.name);
+        expect(await fixture.headerRouted(c.client, namespace)).toBe(false);
+        expect(await fixture.leftovers(c.client, namespace)).toEqual(fixture.name === 'nginx' ? ['Ingress web-web-canary'] : []);
+        expect(await c.writer.countDuring(async () => router.removeHeaderRoute?.(HEADER_ROUTE.name))).toBe(0);
+        expect(await fixture.liveShares(c.client, namespace)).toEqual([20]);
+      });
+    } else {
+      it('then it offers no header routes', async () => {
+        const { router } = await setUp();
+        expect(router.setHeaderRoute).toBeUndefined();
+        expect(router.removeHeaderRoute).toBeUndefined();
+      });
+    }
+
+    it('given a canary at 50 (with a header route where supported), when finalized, then everything Vane added is gone and a second finalize writes nothing', async () => {
+      const { router, namespace, c } = await setUp();
+      await router.setWeight(50, CONTEXT);
+      await router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT);
+      expect((await fixture.leftovers(c.client, namespace)).length).toBeGreaterThan(0);
+      await router.finalize();
+      expect(await fixture.leftovers(c.client, namespace)).toEqual([]);
+      const after = await router.getWeight();
+      expect(after === 0 || after === undefined).toBe(true);
+      expect(await c.writer.countDuring(() => router.finalize())).toBe(0);
+    });
+
+    it('given a walk through every operation, then each object Vane wrote is valid for its real CRD schema', async () => {
+      const { router, namespace, c } = await setUp();
+      await router.setWeight(25, CONTEXT);
+      await router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT);
+      const written = await fixture.written(c.client, namespace);
+      expect(written.length).toBeGreaterThan(0);
+      for (const { kind, object } of written) {
+        if (!SCHEMA_KINDS.some((k) => k.kind === kind.kind)) continue;
+        expect(validateObject(fixtureSchema(kind), object)).toEqual([]);
+      }
+    });
+  });
+}

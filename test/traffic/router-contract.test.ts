@@ -1,0 +1,32 @@
+// Runs the TrafficRouter contract against every provider on one sandbox serving the real routing CRDs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routerFor } from '../../src/traffic/router-factory.js';
+import { describeRouterContract } from './router-contract.case.js';
+import { ROUTER_FIXTURES } from './support/router-fixtures.js';
+import { createRollout, openTrafficCluster, type TrafficCluster } from './support/traffic-cluster.js';
+
+let cluster: TrafficCluster;
+
+beforeAll(async () => {
+  cluster = await openTrafficCluster();
+});
+
+afterAll(async () => {
+  await cluster?.close();
+});
+
+for (const fixture of ROUTER_FIXTURES) describeRouterContract(fixture, () => cluster);
+
+describe('routerFor', () => {
+  it('given a canary without trafficRouting, then there is no router (the replica-ratio canary)', async () => {
+    const namespace = await cluster.namespace('factory');
+    const rollout = await createRollout(cluster.client, namespace, {});
+    expect(routerFor(rollout, cluster.deps)).toBeUndefined();
+  });
+
+  it('given each provider, then the router is that provider', async () => {
+    const providers: string[] = [];
+    for (const fixture of ROUTER_FIXTURES) providers.push((await fixture.setup(cluster, await cluster.namespace('factory'))).provider);
+    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'smi', 'nginx']);
+  });
+});

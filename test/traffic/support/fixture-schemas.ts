@@ -1,0 +1,35 @@
+// The openAPIV3Schema of each routing kind Vane writes, from the real CRDs in the shared fixtures.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import type { ResourceKind } from '../../../src/kube/resource-kind.js';
+import { Kinds } from '../../../src/kube/resource-kind.js';
+import type { JSONSchemaProps } from '../../../src/sandbox/schema/structural-schema.js';
+import { FIXTURE_CRD_DIR } from '../../sandbox/support/fixture-crds.js';
+
+interface CrdDocument {
+  kind?: string;
+  spec?: { group?: string; names?: { kind?: string }; versions?: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema?: JSONSchemaProps } }> };
+}
+
+const FILES: Record<string, string> = {
+  HTTPRoute: 'gateway.networking.k8s.io_httproutes.yaml',
+  VirtualService: 'istio.yaml',
+  DestinationRule: 'istio.yaml',
+  TrafficSplit: 'smi-trafficsplit.yaml',
+};
+
+/** The served schema of `kind` at the version Vane uses; throws when the fixture does not serve that version. */
+export function fixtureSchema(kind: ResourceKind): JSONSchemaProps {
+  const file = FILES[kind.kind];
+  if (!file) throw new Error(`no fixture CRD for ${kind.kind}`);
+  const docs = yaml.loadAll(readFileSync(join(FIXTURE_CRD_DIR, file), 'utf8')) as CrdDocument[];
+  const crd = docs.find((d) => d?.kind === 'CustomResourceDefinition' && d.spec?.group === kind.group && d.spec.names?.kind === kind.kind);
+  const version = crd?.spec?.versions?.find((v) => v.name === kind.version && v.served === true);
+  const schema = version?.schema?.openAPIV3Schema;
+  if (!schema) throw new Error(`${file} serves no ${kind.kind} ${kind.group}/${kind.version}`);
+  return schema;
+}
+
+/** The kinds whose objects Vane creates or patches and that have a CRD schema to check against (Ingress is built in). */
+export const SCHEMA_KINDS = [Kinds.HTTPRoute, Kinds.VirtualService, Kinds.DestinationRule, Kinds.TrafficSplit] as const;

@@ -1,0 +1,264 @@
+// One fixture per provider for the router contract: the user's routing objects, the Rollout that names them, and
+// independent readings of the live objects (never through the router under test).
+import type { LiveReader } from '../../../src/kube/kube-client.js';
+import type { KubeObject } from '../../../src/kube/kube-object.js';
+import { Kinds, type ResourceKind } from '../../../src/kube/resource-kind.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../../src/resources/pod-template-hash.js';
+import type { TrafficRouting } from '../../../src/resources/rollout.js';
+import type { HTTPRouteObject } from '../../../src/traffic/gateway-api-router.js';
+import type { Destination, DestinationRuleObject, VirtualServiceObject } from '../../../src/traffic/istio-router.js';
+import type { IngressObject } from '../../../src/traffic/nginx-router.js';
+import { routerFor } from '../../../src/traffic/router-factory.js';
+import type { TrafficSplitObject } from '../../../src/traffic/smi-router.js';
+import type { HeaderRoute, TrafficRouter, WeightContext } from '../../../src/traffic/traffic-router.js';
+import { createRollout, type TrafficCluster } from './traffic-cluster.js';
+
+export const CONTEXT: WeightContext = { canaryHash: '5b7c9d8f4', stableHash: '6d4f8c7b9' };
+
+export const HEADER_ROUTE: HeaderRoute = { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] };
+
+export interface RouterFixture {
+  name: string;
+  headerRoutes: boolean;
+  /** Creates the user's objects and the Rollout in `namespace`; returns the router the factory picks for it. */
+  setup(cluster: TrafficCluster, namespace: string): Promise<TrafficRouter>;
+  /** The canary percent at every place the weight lives, read straight from the live objects. */
+  liveShares(reader: LiveReader, namespace: string): Promise<number[]>;
+  headerRouted(reader: LiveReader, namespace: string): Promise<boolean>;
+  /** What Vane added that must be gone after finalize. */
+  leftovers(reader: LiveReader, namespace: string): Promise<string[]>;
+  /** The live objects Vane wrote, by kind. */
+  written(reader: LiveReader, namespace: string): Promise<Array<{ kind: ResourceKind; object: KubeObject }>>;
+}
+
+async function get<T extends KubeObject>(reader: LiveReader, kind: ResourceKind, namespace: string, name: string): Promise<T> {
+  const found = await reader.get<T>(kind, namespace, name);
+  if (!found) throw new Error(`${kind.kind} ${namespace}/${name} missing`);
+  return found;
+}
+
+function percent(stable: number | undefined, canary: number | undefined): number {
+  return Math.round(((canary ?? 0) * 100) / ((stable ?? 0) + (canary ?? 0)));
+}
+
+async function withRollout(cluster: TrafficCluster, namespace: string, trafficRouting: TrafficRouting): Promise<TrafficRouter> {
+  const rollout = await createRollout(cluster.client, namespace, { trafficRouting });
+  const router = routerFor(rollout, cluster.deps);
+  if (!router) throw new Error('routerFor returned no router for a routed Rollout');
+  return router;
+}
+
+export function httpRoute(namespace: string, name = 'web'): HTTPRouteObject {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name, namespace },
+    spec: {
+      parentRefs: [{ name: 'public', namespace: 'infra' }],
+      hostnames: ['web.example.com'],
+      rules: [
+        {
+          name: 'main',
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [
+            { name: 'web-stable', port: 80, weight: 100 },
+            { name: 'web-canary', port: 80, weight: 0 },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export const gatewayAPIFixture: RouterFixture = {
+  name: 'gatewayAPI',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.HTTPRoute, httpRoute(namespace));
+    return withRollout(cluster, namespace, { gatewayAPI: { httpRoutes: [{ name: 'web', rules: ['main'], useHeaderRoutes: true }] } });
+  },
+  async liveShares(reader, namespace) {
+    const route = await get<HTTPRouteObject>(reader, Kinds.HTTPRoute, namespace, 'web');
+    const rule = route.spec?.rules?.find((r) => r.name === 'main');
+    const weight = (svc: string): number | undefined => rule?.backendRefs?.find((b) => b.name === svc)?.weight;
+    return [percent(weight('web-stable'), weight('web-canary'))];
+  },
+  async headerRouted(reader, namespace) {
+    const route = await get<HTTPRouteObject>(reader, Kinds.HTTPRoute, namespace, 'web');
+    return (route.spec?.rules ?? []).some(
+      (r) => r.backendRefs?.length === 1 && r.backendRefs[0]?.name === 'web-canary' && (r.matches ?? []).every((m) => m.headers?.some((h) => h.name === 'x-canary' && h.value === 'yes')),
+    );
+  },
+  async leftovers(reader, namespace) {
+    const route = await get<HTTPRouteObject>(reader, Kinds.HTTPRoute, namespace, 'web');
+    return (route.spec?.rules ?? []).flatMap((r) => (r.name?.startsWith('vane-') ? [`rule ${r.name}`] : []));
+  },
+  async written(reader, namespace) {
+    return [{ kind: Kinds.HTTPRoute, object: await get(reader, Kinds.HTTPRoute, namespace, 'web') }];
+  },
+};
+
+export function virtualService(namespace: string, destinations: [Destination, Destination], name = 'web'): VirtualServiceObject {
+  const [stable, canary] = destinations;
+  return {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'VirtualService',
+    metadata: { name, namespace },
+    spec: {
+      hosts: ['web.example.com'],
+      gateways: ['infra/public'],
+      http: [
+        {
+          name: 'primary',
+          match: [{ uri: { prefix: '/' } }],
+          route: [
+            { destination: { ...stable, port: { number: 80 } }, weight: 100 },
+            { destination: { ...canary, port: { number: 80 } }, weight: 0 },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export function destinationRule(namespace: string): DestinationRuleObject {
+  return {
+    apiVersion: 'networking.istio.io/v1alpha3',
+    kind: 'DestinationRule',
+    metadata: { name: 'web', namespace },
+    spec: {
+      host: 'web',
+      trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } },
+      subsets: [
+        { name: 'stable', labels: { app: 'web' } },
+        { name: 'canary', labels: { app: 'web' } },
+      ],
+    },
+  };
+}
+
+async function istioShares(reader: LiveReader, namespace: string): Promise<number[]> {
+  const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+  const route = vs.spec?.http?.find((r) => r.name === 'primary')?.route ?? [];
+  return [percent(route[0]?.weight, route[1]?.weight)];
+}
+
+async function istioHeaderRouted(reader: LiveReader, namespace: string): Promise<boolean> {
+  const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+  const first = vs.spec?.http?.[0];
+  const headers = first?.match?.[0]?.['headers'] as Record<string, { exact?: string }> | undefined;
+  return headers?.['x-canary']?.exact === 'yes' && first?.route?.length === 1;
+}
+
+async function istioLeftovers(reader: LiveReader, namespace: string): Promise<string[]> {
+  const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+  return (vs.spec?.http ?? []).flatMap((r) => (r.name?.startsWith('vane-') ? [`http route ${r.name}`] : []));
+}
+
+export const istioHostFixture: RouterFixture = {
+  name: 'istio (host split)',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web-stable' }, { host: 'web-canary' }]));
+    return withRollout(cluster, namespace, { istio: { virtualService: { name: 'web', routes: ['primary'] } } });
+  },
+  liveShares: istioShares,
+  headerRouted: istioHeaderRouted,
+  leftovers: istioLeftovers,
+  async written(reader, namespace) {
+    return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
+  },
+};
+
+export const istioSubsetFixture: RouterFixture = {
+  name: 'istio (subset split)',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.DestinationRule, destinationRule(namespace));
+    await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }]));
+    return withRollout(cluster, namespace, {
+      istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary' } },
+    });
+  },
+  async liveShares(reader, namespace) {
+    const dr = await get<DestinationRuleObject>(reader, Kinds.DestinationRule, namespace, 'web');
+    const pinned = (subset: string): string | undefined => dr.spec?.subsets?.find((s) => s.name === subset)?.labels?.[POD_TEMPLATE_HASH_LABEL];
+    // A weight only means something once the subsets select the right pods.
+    if (pinned('stable') !== CONTEXT.stableHash || pinned('canary') !== CONTEXT.canaryHash) return [Number.NaN];
+    return istioShares(reader, namespace);
+  },
+  headerRouted: istioHeaderRouted,
+  leftovers: istioLeftovers,
+  async written(reader, namespace) {
+    return [
+      { kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') },
+      { kind: Kinds.DestinationRule, object: await get(reader, Kinds.DestinationRule, namespace, 'web') },
+    ];
+  },
+};
+
+export const smiFixture: RouterFixture = {
+  name: 'smi',
+  headerRoutes: false,
+  setup(cluster, namespace) {
+    return withRollout(cluster, namespace, { smi: { rootService: 'web', trafficSplitName: 'web-split' } });
+  },
+  async liveShares(reader, namespace) {
+    const split = await get<TrafficSplitObject>(reader, Kinds.TrafficSplit, namespace, 'web-split');
+    const weight = (svc: string): number | undefined => split.spec.backends.find((b) => b.service === svc)?.weight;
+    return [percent(weight('web-stable'), weight('web-canary'))];
+  },
+  headerRouted: () => Promise.resolve(false),
+  async leftovers(reader, namespace) {
+    return (await reader.get(Kinds.TrafficSplit, namespace, 'web-split')) ? ['TrafficSplit web-split'] : [];
+  },
+  async written(reader, namespace) {
+    return [{ kind: Kinds.TrafficSplit, object: await get(reader, Kinds.TrafficSplit, namespace, 'web-split') }];
+  },
+};
+
+export function stableIngress(namespace: string, name = 'web'): IngressObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace, annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '8m' } },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web-stable', port: { number: 80 } } } }] } }],
+    },
+  };
+}
+
+const CANARY_INGRESS = 'web-web-canary';
+
+export const nginxFixture: RouterFixture = {
+  name: 'nginx',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.Ingress, stableIngress(namespace));
+    return withRollout(cluster, namespace, { nginx: { stableIngress: 'web', additionalIngressAnnotations: { 'canary-by-cookie': 'canary' } } });
+  },
+  async liveShares(reader, namespace) {
+    const canary = await reader.get<IngressObject>(Kinds.Ingress, namespace, CANARY_INGRESS);
+    if (!canary) return [0];
+    const annotations = canary.metadata.annotations ?? {};
+    const backend = canary.spec?.rules?.[0]?.http?.paths[0]?.backend.service?.name;
+    if (annotations['nginx.ingress.kubernetes.io/canary'] !== 'true' || backend !== 'web-canary') return [Number.NaN];
+    return [Number(annotations['nginx.ingress.kubernetes.io/canary-weight'])];
+  },
+  async headerRouted(reader, namespace) {
+    const canary = await reader.get<IngressObject>(Kinds.Ingress, namespace, CANARY_INGRESS);
+    const annotations = canary?.metadata.annotations ?? {};
+    return annotations['nginx.ingress.kubernetes.io/canary-by-header'] === 'x-canary' && annotations['nginx.ingress.kubernetes.io/canary-by-header-value'] === 'yes';
+  },
+  async leftovers(reader, namespace) {
+    return (await reader.get(Kinds.Ingress, namespace, CANARY_INGRESS)) ? [`Ingress ${CANARY_INGRESS}`] : [];
+  },
+  async written(reader, namespace) {
+    const canary = await reader.get(Kinds.Ingress, namespace, CANARY_INGRESS);
+    return canary ? [{ kind: Kinds.Ingress, object: canary }] : [];
+  },
+};
+
+export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, smiFixture, nginxFixture];
+
