@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import yaml from 'js-yaml';
+import { conditionProblem } from '../analysis/template-conditions.js';
+import type { Metric } from '../resources/analysis.js';
 import { validateAnalysisRun, validateAnalysisTemplate, validateClusterAnalysisTemplate } from '../resources/analysis-template-validation.js';
 import type { FieldError } from '../resources/field-error.js';
 import { validateRollout } from '../resources/rollout-validation.js';
@@ -10,10 +12,27 @@ import { API_VERSION } from '../resources/meta.js';
 
 const VALIDATORS: Record<string, (obj: unknown) => FieldError[]> = {
   Rollout: validateRollout,
-  AnalysisTemplate: validateAnalysisTemplate,
-  ClusterAnalysisTemplate: validateClusterAnalysisTemplate,
-  AnalysisRun: validateAnalysisRun,
+  AnalysisTemplate: withConditions(validateAnalysisTemplate),
+  ClusterAnalysisTemplate: withConditions(validateClusterAnalysisTemplate),
+  AnalysisRun: withConditions(validateAnalysisRun),
 };
+
+/** Schema-level checks first; on a structurally valid object, also compile every CEL condition. */
+function withConditions(validate: (obj: unknown) => FieldError[]): (obj: unknown) => FieldError[] {
+  return (obj) => {
+    const errors = validate(obj);
+    if (errors.length > 0) return errors;
+    const metrics = (obj as { spec: { metrics: Metric[] } }).spec.metrics;
+    return metrics.flatMap((metric, i) =>
+      CONDITIONS.flatMap((field) => {
+        const problem = conditionProblem(metric, field);
+        return problem ? [{ path: `spec.metrics[${i}].${field}`, message: problem }] : [];
+      }),
+    );
+  };
+}
+
+const CONDITIONS = ['successCondition', 'failureCondition'] as const;
 
 export interface LintFinding {
   file: string;

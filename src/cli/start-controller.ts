@@ -11,6 +11,10 @@ import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitRollback } from '../reconcile/git-rollback.js';
+import { createAnalysisRunReconciler } from '../reconcile/analysis-run-reconciler.js';
+import { reportTemplateProblems, type AnalysisTemplateObject } from '../reconcile/analysis-template-checker.js';
+import { providerFor } from '../analysis/providers/provider-factory.js';
+import { routerFor } from '../traffic/router-factory.js';
 import type { ListeningApi } from '../server/api-server.js';
 import { createVaneApi } from './start-api-server.js';
 import { VaneMetrics } from '../server/metrics.js';
@@ -66,12 +70,16 @@ export async function startController(config: ControllerConfig, overrides: Start
       clock,
       logger,
       writes: new WriteTracker(),
+      routerFor: (rollout) => routerFor(rollout, { reader: client, writer: client }),
       ...(config.gitWorkDir ? { gitRollback: createGitRollback({ reader: client, workDir: config.gitWorkDir, logger }) } : {}),
     }),
+    reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor, clock, logger, writes: new WriteTracker() }),
+    checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
   });
   controller.wire();
   let elector: LeaderElector | undefined;
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
+  if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   const api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;
   informers.start();
   await informers.waitForSync();

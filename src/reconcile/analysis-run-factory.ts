@@ -3,6 +3,7 @@ import { TerminalError } from '../errors.js';
 import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun, AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
 import type { AnalysisRunArgument, Rollout } from '../resources/rollout.js';
+import { templateProblems } from './analysis-template-checker.js';
 import type { RolloutCache } from './rollout-cache.js';
 
 export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, name: string): AnalysisRun {
@@ -13,6 +14,8 @@ export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, e
       const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
       throw new TerminalError(`${kind} ${ref.clusterScope ? '' : `${namespace}/`}${ref.templateName} not found (gate ${effect.gate})`, { code: 'NotFound' });
     }
+    const broken = templateProblems(template);
+    if (broken.length > 0) throw new TerminalError(`${broken.join('; ')} (gate ${effect.gate})`);
     return template;
   });
   return {

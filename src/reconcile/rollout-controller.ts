@@ -11,6 +11,8 @@ export interface RolloutControllerOptions {
   reconcileRollout: Reconcile;
   /** Absent: AnalysisRuns are not measured by this process (no analysis providers configured). */
   reconcileAnalysisRun?: Reconcile;
+  /** Checks a created or changed AnalysisTemplate (reports conditions that do not compile); leader only. */
+  checkTemplate?: (template: KubeObject) => Promise<void>;
   workers: number;
   logger: Logger;
   observer?: ReconcileObserver;
@@ -20,10 +22,13 @@ export class RolloutController {
   readonly rollouts: ControllerRunner;
   readonly analysisRuns: ControllerRunner | undefined;
   private readonly informers: RolloutInformers;
+  private readonly options: RolloutControllerOptions;
   private wired = false;
+  private started = false;
 
   constructor(options: RolloutControllerOptions) {
     this.informers = options.informers;
+    this.options = options;
     this.rollouts = new ControllerRunner(options.reconcileRollout, {
       name: 'rollouts',
       workers: options.workers,
@@ -48,8 +53,14 @@ export class RolloutController {
     informers.services.addHandler((e) => this.wake(e, 'Service'));
     informers.deployments.addHandler((e) => this.wake(e, 'Deployment'));
     // A template appearing or changing can unblock an analysis gate: wake the Rollouts that may reference it.
-    informers.analysisTemplates.addHandler((e) => this.wakeNamespace(e.object.metadata.namespace));
-    informers.clusterAnalysisTemplates.addHandler(() => this.wakeNamespace(undefined));
+    informers.analysisTemplates.addHandler((e) => {
+      this.check(e);
+      this.wakeNamespace(e.object.metadata.namespace);
+    });
+    informers.clusterAnalysisTemplates.addHandler((e) => {
+      this.check(e);
+      this.wakeNamespace(undefined);
+    });
     informers.analysisRuns.addHandler((e) => {
       this.analysisRuns?.enqueue(e.key);
       this.wake(e, 'AnalysisRun');
@@ -59,6 +70,10 @@ export class RolloutController {
   /** Starts the reconcile loops (on the leader only); the informers may already be running on a standby. */
   start(): void {
     this.wire();
+    this.started = true;
+    for (const template of [...this.informers.analysisTemplates.list(), ...this.informers.clusterAnalysisTemplates.list()]) {
+      this.check({ type: 'add', key: '', object: template });
+    }
     this.rollouts.start();
     this.analysisRuns?.start();
     for (const key of this.informers.rollouts.keys()) this.rollouts.enqueue(key);
@@ -66,7 +81,14 @@ export class RolloutController {
   }
 
   async stop(): Promise<void> {
+    this.started = false;
     await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop()]);
+  }
+
+  private check(event: InformerEvent<KubeObject>): void {
+    const { checkTemplate, logger } = this.options;
+    if (!this.started || !checkTemplate || event.type === 'delete' || event.type === 'resync') return;
+    checkTemplate(event.object).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err), template: event.object.metadata.name }, 'could not report template problems'));
   }
 
   private wakeNamespace(namespace: string | undefined): void {

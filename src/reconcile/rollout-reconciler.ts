@@ -25,6 +25,10 @@ import { hashOf, replicaSetsToPrune, type ReplicaSetObject } from './replica-set
 import type { RolloutCache } from './rollout-cache.js';
 import { replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate } from './template-source.js';
+import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
+
+/** How soon a Rollout blocked on a missing or unusable referenced object is looked at again. */
+const REFERENCE_RETRY_MS = 5_000;
 
 export interface RolloutReconcilerDeps {
   cache: RolloutCache;
@@ -45,8 +49,16 @@ export function createRolloutReconciler(deps: RolloutReconcilerDeps): Reconcile 
 export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps): Promise<ReconcileResult> {
   const { namespace, name } = splitKey(key);
   const rollout = deps.cache.rollout(namespace ?? 'default', name);
-  if (!rollout || rollout.metadata.deletionTimestamp) return {};
+  if (!rollout) return {};
   if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return {};
+  const finalizer = finalizerAction(rollout);
+  if (finalizer !== 'none') {
+    // The finalizer write changes the resourceVersion: this pass ends here and the watch event starts the next.
+    await applyFinalizer(finalizer, rollout, deps.client, deps.routerFor?.(rollout));
+    deps.writes?.wrote(key, rollout.metadata.resourceVersion);
+    return {};
+  }
+  if (rollout.metadata.deletionTimestamp) return {};
   const now = deps.clock();
   const log = deps.logger.child({ namespace, rollout: name, step: rollout.status?.currentStepIndex });
 
@@ -71,7 +83,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
   };
   const { decision, effects } = runMachine(world, (runName) => analysisRunName(rollout, runName));
-  const outcome = await executeEffects(effects, {
+  const outcome = await Promise.resolve().then(() => executeEffects(effects, {
     rollout,
     template,
     templateHash: world.hash,
@@ -84,13 +96,17 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     gitRollback: deps.gitRollback,
     now,
     log,
-  }).catch((err: unknown) => {
-    // A reference the spec makes but the cluster lacks (an AnalysisTemplate): say so in status; the pass is
-    // replayed from the same machine state once the object appears.
+  })).catch((err: unknown) => {
+    // A reference the spec makes but the cluster lacks (an AnalysisTemplate, a route object), or one that cannot
+    // be used as it is: say so in status; the pass is replayed from the same machine state once it is fixed.
     if (err instanceof TerminalError) return err;
     throw err;
   });
-  if (outcome instanceof TerminalError) return writeInvalid(rollout, outcome.code === 'NotFound' ? 'ReferenceNotFound' : 'InvalidSpec', outcome.message, deps, now);
+  if (outcome instanceof TerminalError) {
+    // Route objects are not watched (their CRDs may not even be installed): look again later for a fix.
+    await writeInvalid(rollout, outcome.code === 'NotFound' ? 'ReferenceNotFound' : 'InvalidReference', outcome.message, deps, now);
+    return { requeueAfterMs: REFERENCE_RETRY_MS };
+  }
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const status = nextStatus(rollout, world, template, decision, outcome, now);

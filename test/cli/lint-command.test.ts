@@ -20,6 +20,13 @@ describe('vane lint', () => {
     expect(result.stdout).toContain('1 of 1 resource(s) invalid, 1 other document(s) skipped');
   });
 
+  it('given a template whose condition does not compile, then exit 1 naming the metric, the field and the cause', async () => {
+    const file = join(import.meta.dirname, 'fixtures/broken-condition-template.yaml');
+    const result = await runCli(['lint', '-f', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/AnalysisTemplate\/error-rate: spec\.metrics\[0\]\.successCondition: successCondition does not compile: .+ \(in "result\[0\] <"\)/);
+  });
+
   it('given a missing file, then exit 1 and the error', async () => {
     const result = await runCli(['lint', '-f', '/nonexistent/rollout.yaml']);
     expect(result.code).toBe(1);

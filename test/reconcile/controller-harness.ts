@@ -37,8 +37,13 @@ export function hashOfImage(image: string, app = 'web'): string {
   return podTemplateHash(template(image, app));
 }
 
-export async function openHarness(namespace = 'test'): Promise<Harness> {
-  const sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
+export interface HarnessOptions {
+  /** CRDs beyond Vane's own, e.g. the routing CRD fixtures. */
+  crdFiles?: string[];
+}
+
+export async function openHarness(namespace = 'test', options: HarnessOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ crdFiles: [...vaneCrdFiles(), ...(options.crdFiles ?? [])], simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
   const controller = await startController(
     { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')) },
     { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },

@@ -1,36 +1,29 @@
-// Specification: an aborted canary is rolled back in git too. The test plays the GitOps tool: it applies the
-// Rollout manifest from the remote, and applies it again after Vane's revert commit.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import yaml from 'js-yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../src/kube/kube-object.js';
+// Specification: an aborted canary is rolled back in git too, whatever aborted it. The test plays the GitOps tool:
+// it applies the Rollout manifest from the remote, and applies it again after Vane's revert commit.
+import { afterEach, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import type { AnalysisTemplate } from '../../src/resources/analysis.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
-import type { Rollout } from '../../src/resources/rollout.js';
+import { minutesAgo, openMetricsText } from '../analysis/support/open-metrics.js';
+import { startPrometheus, type PrometheusServer } from '../analysis/support/prometheus-server.js';
 import { openHarness, type Harness } from './controller-harness.js';
+import { createGitopsRemote, type GitopsRemote } from './gitops-remote.js';
 
-let h: Harness;
-let dir: string;
-let remote: string;
-let work: string;
+const STABLE_IMAGE = 'ghcr.io/acme/web:1.0.0';
+const FAILING_IMAGE = 'ghcr.io/acme/web:2.0.0';
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }).trim();
-
-function manifest(image: string): string {
-  return `# The web app's Rollout, synced by the GitOps tool.
+/** The web app's Rollout as kept in git; `extra` carries what makes the canary fail (a deadline, an analysis step). */
+function manifest(namespace: string, extra: { spec: string; steps: string }): (image: string, remote: string) => string {
+  return (image, remote) => `# The web app's Rollout, synced by the GitOps tool.
 apiVersion: vane.dev/v1alpha1
 kind: Rollout
 metadata:
   name: web
-  namespace: gitops
+  namespace: ${namespace}
 spec:
   replicas: 2
-  progressDeadlineSeconds: 3
-  selector:
+${extra.spec}  selector:
     matchLabels:
       app: web
   template:
@@ -45,8 +38,7 @@ spec:
     canary:
       steps:
         - setWeight: 50
-        - pause: {}
-  rollback:
+${extra.steps}  rollback:
     git:
       repoURL: ${remote}
       branch: main
@@ -54,72 +46,80 @@ spec:
 `;
 }
 
-/** What Argo CD or Flux would do: make the cluster's Rollout spec equal to the manifest at the remote's head. */
-async function sync(): Promise<Rollout & KubeObject> {
-  git(work, 'pull', '-q', '--rebase', 'origin', 'main');
-  const desired = yaml.load(readFileSync(join(work, 'apps/web/rollout.yaml'), 'utf8')) as Rollout & KubeObject;
-  const live = await h.controller.client.get<Rollout & KubeObject>(Kinds.Rollout, 'gitops', 'web');
-  if (!live) return h.controller.client.create(Kinds.Rollout, desired);
-  return h.controller.client.replace(Kinds.Rollout, { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } });
-}
+let h: Harness | undefined;
+let remote: GitopsRemote | undefined;
+let prometheus: PrometheusServer | undefined;
 
-function commitImage(image: string, subject: string): void {
-  writeFileSync(join(work, 'apps/web/rollout.yaml'), manifest(image));
-  git(work, 'commit', '-qam', subject);
-  git(work, 'push', '-q', 'origin', 'HEAD:main');
-}
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'vane-gitops-e2e-'));
-  remote = join(dir, 'deploy.git');
-  work = join(dir, 'work');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
-  git(dir, 'clone', '-q', remote, work);
-  execFileSync('mkdir', ['-p', join(work, 'apps/web')]);
-  writeFileSync(join(work, 'apps/web/rollout.yaml'), manifest('ghcr.io/acme/web:1.0.0'));
-  git(work, 'add', '.');
-  git(work, 'commit', '-qm', 'Add web');
-  git(work, 'push', '-q', 'origin', 'HEAD:main');
-  h = await openHarness('gitops');
-});
-
-afterAll(async () => {
+afterEach(async () => {
   await h?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await prometheus?.stop();
+  remote?.remove();
+  h = remote = prometheus = undefined;
 });
+
+/**
+ * Walks the whole loop: adopt 1.0.0, bump to 2.0.0 in git, let `fail` make the canary fail, then expect the abort,
+ * exactly one revert commit at the remote, and — after the GitOps tool syncs it — Healthy on stable with no new rollout.
+ */
+async function revertLoop(harness: Harness, gitops: GitopsRemote, fail: (failingHash: string) => void): Promise<{ reason: string | undefined }> {
+  const { client } = harness.controller;
+  const first = await gitops.sync(client);
+  const stable = podTemplateHash(first.spec.template!);
+  await harness.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable, 'adoption');
+
+  gitops.commitImage(FAILING_IMAGE, 'Bump web to 2.0.0');
+  const bumped = await gitops.sync(client);
+  fail(podTemplateHash(bumped.spec.template!));
+
+  const aborted = await harness.waitFor('web', (ro) => ro.status?.phase === 'Degraded' && ro.status.rollback?.git?.state === 'Committed', 'abort and revert', 30_000);
+  expect(aborted.status?.canary?.weights?.canary).toBe(0);
+  expect(aborted.status?.stableRS).toBe(stable);
+  const record = aborted.status?.rollback?.git;
+  expect(gitops.show()).toContain(STABLE_IMAGE);
+  const head = gitops.git('rev-parse', 'origin/main');
+  expect(record?.commit).toBe(head);
+  const message = gitops.git('log', '-1', '--format=%B', 'origin/main');
+  expect(message).toMatch(/^Revert "Bump web to 2.0.0"/);
+  expect(message).toContain(`Vane-Rollout: ${harness.namespace}/web`);
+
+  const resynced = await gitops.sync(client);
+  expect(podTemplateHash(resynced.spec.template!)).toBe(stable);
+  const healthy = await harness.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable && ro.status.currentPodHash === stable, 'Healthy on stable after the sync');
+  expect(healthy.status?.rollback?.git?.commit).toBe(head);
+
+  // Exactly one revert commit, and no rollout was started for the stable revision.
+  const reverts = gitops.git('log', '--format=%H', `--grep=Vane-Rollout: ${harness.namespace}/web`, 'origin/main').split('\n').filter(Boolean);
+  expect(reverts).toEqual([head]);
+  const started = (await harness.events('web')).filter((e) => e.reason === 'RolloutStarted');
+  expect(started).toHaveLength(1);
+  return { reason: aborted.status?.rollback?.reason };
+}
 
 describe('rollback by git revert', () => {
-  it('given an aborted canary with a git source, then traffic is reset, the bump is reverted in git once, and the re-synced Rollout is Healthy on stable without a new rollout', async () => {
-    const first = await sync();
-    const stable = podTemplateHash(first.spec.template!);
-    await h.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable, 'adoption');
+  it('given a canary that misses its progress deadline, then traffic is reset, the bump is reverted in git once, and the re-synced Rollout is Healthy on stable', async () => {
+    h = await openHarness('deadline');
+    const harness = h;
+    remote = createGitopsRemote(manifest('deadline', { spec: '  progressDeadlineSeconds: 3\n', steps: '        - pause: {}\n' }), STABLE_IMAGE);
+    const { reason } = await revertLoop(harness, remote, (failing) => harness.sandbox.simulator.failReadiness(failing));
+    expect(reason).toMatch(/ProgressDeadlineExceeded/);
+  }, 90_000);
 
-    commitImage('ghcr.io/acme/web:2.0.0', 'Bump web to 2.0.0');
-    const bumped = await sync();
-    const failing = podTemplateHash(bumped.spec.template!);
-    h.sandbox.simulator.failReadiness(failing);
-
-    const aborted = await h.waitFor('web', (ro) => ro.status?.phase === 'Degraded' && ro.status.rollback?.git?.state === 'Committed', 'abort and revert', 30_000);
-    expect(aborted.status?.canary?.weights?.canary).toBe(0);
-    expect(aborted.status?.stableRS).toBe(stable);
-    const record = aborted.status?.rollback?.git;
-    git(work, 'fetch', '-q', 'origin');
-    const head = git(work, 'rev-parse', 'origin/main');
-    expect(record?.commit).toBe(head);
-    const message = git(work, 'log', '-1', '--format=%B', 'origin/main');
-    expect(message).toMatch(/^Revert "Bump web to 2.0.0"/);
-    expect(message).toContain('Vane-Rollout: gitops/web');
-    expect(git(work, 'show', 'origin/main:apps/web/rollout.yaml')).toContain('ghcr.io/acme/web:1.0.0');
-
-    const resynced = await sync();
-    expect(podTemplateHash(resynced.spec.template!)).toBe(stable);
-    const healthy = await h.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable && ro.status.currentPodHash === stable, 'Healthy on stable after the sync');
-    expect(healthy.status?.rollback?.git?.commit).toBe(head);
-
-    // Exactly one revert commit, and no rollout was started for the stable revision.
-    const trailers = git(work, 'log', '--format=%H', '--grep=Vane-Rollout: gitops/web', 'origin/main').split('\n').filter(Boolean);
-    expect(trailers).toEqual([head]);
-    const started = (await h.events('web')).filter((e) => e.reason === 'RolloutStarted');
-    expect(started).toHaveLength(1);
+  it('given a canary whose analysis fails against Prometheus, then traffic is reset, the bump is reverted in git once, naming the failed run, and the re-synced Rollout is Healthy on stable', async () => {
+    const samples: Array<[number, number]> = Array.from({ length: 30 }, (_, i) => [minutesAgo(30 - i), 0.2]);
+    prometheus = await startPrometheus({ history: openMetricsText([{ name: 'vane_e2e_error_ratio', labels: { app: 'web' }, samples }]) });
+    h = await openHarness('analysis-git');
+    const template: AnalysisTemplate & KubeObject = {
+      apiVersion: 'vane.dev/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 'error-ratio', namespace: 'analysis-git' },
+      spec: { metrics: [{ name: 'error-ratio', successCondition: 'result[0] < 0.01', provider: { prometheus: { address: prometheus.url, query: 'last_over_time(vane_e2e_error_ratio{app="web"}[1h])' } } }] },
+    };
+    await h.controller.client.create(Kinds.AnalysisTemplate, template);
+    const steps = '        - analysis:\n            templates:\n              - templateName: error-ratio\n        - setWeight: 100\n';
+    remote = createGitopsRemote(manifest('analysis-git', { spec: '', steps }), STABLE_IMAGE);
+    const { reason } = await revertLoop(h, remote, () => undefined);
+    expect(reason).toMatch(/error-ratio/);
+    const body = remote.git('log', '-1', '--format=%B', 'origin/main');
+    expect(body).toMatch(/error-ratio/);
   }, 90_000);
 });

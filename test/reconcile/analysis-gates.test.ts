@@ -1,0 +1,194 @@
+// Specification: canary analysis gates end to end — the controller on the sandbox, a real Prometheus with fixed
+// history, and a Gateway API HTTPRoute carrying the canary weight.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/kube/kube-object.js';
+import { Kinds } from '../../src/kube/resource-kind.js';
+import type { AnalysisRun, AnalysisTemplate, Metric } from '../../src/resources/analysis.js';
+import type { CanaryStep, RolloutSpec } from '../../src/resources/rollout.js';
+import { minutesAgo, openMetricsText } from '../analysis/support/open-metrics.js';
+import { freePort, startPrometheus, type PrometheusServer } from '../analysis/support/prometheus-server.js';
+import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
+import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
+
+const NS = 'analysis';
+let h: Harness;
+let prometheus: PrometheusServer;
+
+/** An error ratio per app, flat over the last 50 minutes: "good" is healthy, "bad" fails any sane threshold. */
+function history(): string {
+  const samples = (value: number): Array<[number, number]> => Array.from({ length: 50 }, (_, i) => [minutesAgo(50 - i), value]);
+  return openMetricsText([
+    { name: 'vane_e2e_error_ratio', labels: { app: 'good' }, samples: samples(0.001) },
+    { name: 'vane_e2e_error_ratio', labels: { app: 'bad' }, samples: samples(0.2) },
+  ]);
+}
+
+function errorRatioMetric(address: string, overrides: Partial<Metric> = {}): Metric {
+  return {
+    name: 'error-ratio',
+    interval: '1s',
+    count: 2,
+    successCondition: 'result[0] < 0.01',
+    provider: { prometheus: { address, query: 'last_over_time(vane_e2e_error_ratio{app="{{args.app}}"}[1h])' } },
+    ...overrides,
+  };
+}
+
+async function createTemplate(name: string, metric: Metric): Promise<void> {
+  const template: AnalysisTemplate & KubeObject = {
+    apiVersion: 'vane.dev/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name, namespace: NS },
+    spec: { args: [{ name: 'app' }], metrics: [metric] },
+  };
+  await h.controller.client.create(Kinds.AnalysisTemplate, template);
+}
+
+async function createRoute(name: string): Promise<void> {
+  await h.controller.client.create(Kinds.HTTPRoute, {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name, namespace: NS },
+    spec: {
+      parentRefs: [{ name: 'public', namespace: 'infra' }],
+      rules: [{ name: 'main', backendRefs: [{ name: `${name}-stable`, port: 80, weight: 100 }, { name: `${name}-canary`, port: 80, weight: 0 }] }],
+    },
+  });
+}
+
+/** The canary's share on the HTTPRoute, as a percentage. */
+async function routeWeight(name: string): Promise<number> {
+  const route = await h.controller.client.get<KubeObject & { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> } }>(Kinds.HTTPRoute, NS, name);
+  const refs = route?.spec.rules[0]?.backendRefs ?? [];
+  const weightOf = (suffix: string): number => refs.find((r) => r.name === `${name}-${suffix}`)?.weight ?? 1;
+  return Math.round((weightOf('canary') * 100) / (weightOf('canary') + weightOf('stable')));
+}
+
+/** Records every distinct route weight until stopped, to see which steps traffic went through. */
+function watchWeights(name: string): { seen: number[]; stop(): Promise<void> } {
+  const seen: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const weight = await routeWeight(name);
+      if (seen.at(-1) !== weight) seen.push(weight);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  return { seen, stop: async () => { running = false; await loop; } };
+}
+
+/** A routed canary gated on `template` for `app`, Healthy on img:1 before the test changes its image. */
+async function routedCanary(name: string, template: string, app: string): Promise<RolloutObject> {
+  await createRoute(name);
+  const steps: CanaryStep[] = [
+    { setWeight: 10 },
+    { analysis: { templates: [{ templateName: template }], args: [{ name: 'app', value: app }] } },
+    { setWeight: 50 },
+    { pause: { duration: 1 } },
+  ];
+  const spec: Partial<RolloutSpec> = {
+    strategy: {
+      canary: {
+        stableService: `${name}-stable`,
+        canaryService: `${name}-canary`,
+        abortScaleDownDelaySeconds: 0,
+        trafficRouting: { gatewayAPI: { httpRoutes: [{ name }] } },
+        steps,
+      },
+    },
+  };
+  await h.apply(name, spec, [`${name}-stable`, `${name}-canary`]);
+  return h.waitFor(name, (ro) => ro.status?.phase === 'Healthy', 'the first revision Healthy');
+}
+
+function runOf(ro: RolloutObject): (AnalysisRun & KubeObject) | undefined {
+  const ref = ro.status?.analysisRuns?.[0] ?? undefined;
+  return ref ? (h.controller.informers.analysisRuns.get(`${NS}/${ref.name}`) as (AnalysisRun & KubeObject) | undefined) : undefined;
+}
+
+beforeAll(async () => {
+  prometheus = await startPrometheus({ history: history() });
+  h = await openHarness(NS, { crdFiles: ROUTING_CRD_FILES });
+  await createTemplate('error-ratio', errorRatioMetric(prometheus.url));
+}, 60_000);
+
+afterAll(async () => {
+  await h?.close();
+  await prometheus?.stop();
+});
+
+describe('canary analysis against a real Prometheus', () => {
+  it('given a healthy error ratio, when the image changes, then analysis passes, the route follows 10 → 50 → 100 and the rollout is Healthy on the new revision', async () => {
+    await routedCanary('good', 'error-ratio', 'good');
+    const weights = watchWeights('good');
+    const hash = await h.setImage('good', 'img:2');
+    const done = await h.waitFor('good', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash, 'Healthy on img:2', 40_000);
+    await weights.stop();
+
+    // At the end all traffic goes to the canary, then the stable Service moves to it and the weight returns to 0.
+    expect(weights.seen).toEqual([0, 10, 50, 100, 0]);
+    expect(await routeWeight('good')).toBe(0);
+    const runs = [...h.controller.informers.analysisRuns.list(NS)].filter((r) => r.metadata.labels?.['vane.dev/rollout'] === 'good') as Array<AnalysisRun & KubeObject>;
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.status?.phase).toBe('Successful');
+    const measurements = runs[0]?.status?.metricResults?.[0]?.measurements ?? [];
+    expect(measurements.map((m) => [m.phase, m.value])).toEqual([['Successful', '[0.001]'], ['Successful', '[0.001]']]);
+    expect(done.status?.canary?.weights?.canary).toBe(0);
+  });
+
+  it('given a bad error ratio, when the image changes, then the run fails at its first measurement, the rollout aborts, and the route is back on stable without ever reaching 50', async () => {
+    await routedCanary('bad', 'error-ratio', 'bad');
+    const weights = watchWeights('bad');
+    const stable = (await h.waitFor('bad', () => true, 'the rollout')).status?.stableRS;
+    await h.setImage('bad', 'img:2');
+    const aborted = await h.waitFor('bad', (ro) => ro.status?.phase === 'Degraded', 'the abort', 40_000);
+    // The reset was written in the pass that decided the abort, before its status write.
+    expect(await routeWeight('bad')).toBe(0);
+    await weights.stop();
+
+    expect(weights.seen).toEqual([0, 10, 0]);
+    expect(aborted.status?.stableRS).toBe(stable);
+    expect(aborted.status?.canary?.weights?.canary).toBe(0);
+    expect(aborted.status?.message).toMatch(/error-ratio/);
+    const run = runOf(aborted) ?? (h.controller.informers.analysisRuns.list(NS).find((r) => r.metadata.labels?.['vane.dev/rollout'] === 'bad') as AnalysisRun & KubeObject);
+    expect(run.status?.phase).toBe('Failed');
+    expect(run.status?.metricResults?.[0]?.measurements.map((m) => [m.phase, m.value])).toEqual([['Failed', '[0.2]']]);
+    const reasons = (await h.events('bad')).map((e) => e.reason);
+    expect(reasons).toContain('RolloutAborted');
+  });
+
+  it('given Prometheus is down, then measurements are Error, the run errs only after consecutiveErrorLimit, and the rollout aborts without promoting', async () => {
+    const closed = await freePort();
+    await createTemplate('unreachable', errorRatioMetric(`http://127.0.0.1:${closed}`, { consecutiveErrorLimit: 2, count: 5 }));
+    await routedCanary('down', 'unreachable', 'good');
+    const weights = watchWeights('down');
+    await h.setImage('down', 'img:2');
+    const aborted = await h.waitFor('down', (ro) => ro.status?.phase === 'Degraded', 'the abort after the errors', 60_000);
+    await weights.stop();
+
+    expect(weights.seen).toEqual([0, 10, 0]);
+    const run = h.controller.informers.analysisRuns.list(NS).find((r) => r.metadata.labels?.['vane.dev/rollout'] === 'down') as AnalysisRun & KubeObject;
+    expect(run.status?.phase).toBe('Error');
+    const result = run.status?.metricResults?.[0];
+    // consecutiveErrorLimit 2: the third consecutive error ends the metric, not the first.
+    expect(result?.measurements.map((m) => m.phase)).toEqual(['Error', 'Error', 'Error']);
+    expect(result?.measurements[0]?.message).toMatch(/127\.0\.0\.1|refused|unavailable/i);
+    expect(aborted.status?.canary?.weights?.canary).toBe(0);
+  }, 90_000);
+
+  it('given a template whose condition does not compile, then the template gets a Warning naming the metric, and a Rollout reaching it is Degraded with the cause', async () => {
+    await createTemplate('broken', errorRatioMetric(prometheus.url, { successCondition: 'result[0] <' }));
+    await routedCanary('gated', 'broken', 'good');
+    await h.setImage('gated', 'img:2');
+    const blocked = await h.waitFor('gated', (ro) => ro.status?.conditions?.some((c) => c.type === 'InvalidSpec') ?? false, 'the broken template reported');
+    const condition = blocked.status?.conditions?.find((c) => c.type === 'InvalidSpec');
+    expect(condition?.message).toContain(`AnalysisTemplate ${NS}/broken metric "error-ratio": successCondition does not compile`);
+    expect(blocked.status?.phase).toBe('Degraded');
+
+    const { items } = await h.controller.client.list<KubeObject & { reason: string; note: string; regarding?: { kind?: string; name?: string } }>(Kinds.Event, NS);
+    const warnings = items.filter((e) => e.regarding?.kind === 'AnalysisTemplate' && e.regarding.name === 'broken');
+    expect(warnings.map((e) => e.reason)).toEqual(['InvalidCondition']);
+    expect(warnings[0]?.note).toContain('metric "error-ratio": successCondition does not compile');
+  });
+});
