@@ -5,14 +5,17 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisRun, AnalysisTemplate, Metric } from '../../src/resources/analysis.js';
 import type { CanaryStep, RolloutSpec } from '../../src/resources/rollout.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../src/resources/pod-template-hash.js';
 import { minutesAgo, openMetricsText } from '../analysis/support/open-metrics.js';
 import { freePort, startPrometheus, type PrometheusServer } from '../analysis/support/prometheus-server.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
+import { canaryPercent, recordRouteWeights, type HTTPRouteObject, type RouteWeights } from './route-weights.js';
 
 const NS = 'analysis';
 let h: Harness;
 let prometheus: PrometheusServer;
+let weights: RouteWeights;
 
 /** An error ratio per app, flat over the last 50 minutes: "good" is healthy, "bad" fails any sane threshold. */
 function history(): string {
@@ -56,26 +59,11 @@ async function createRoute(name: string): Promise<void> {
   });
 }
 
-/** The canary's share on the HTTPRoute, as a percentage. */
+/** The canary's share on the live HTTPRoute, as a percentage. */
 async function routeWeight(name: string): Promise<number> {
-  const route = await h.controller.client.get<KubeObject & { spec: { rules: Array<{ backendRefs: Array<{ name: string; weight?: number }> }> } }>(Kinds.HTTPRoute, NS, name);
-  const refs = route?.spec.rules[0]?.backendRefs ?? [];
-  const weightOf = (suffix: string): number => refs.find((r) => r.name === `${name}-${suffix}`)?.weight ?? 1;
-  return Math.round((weightOf('canary') * 100) / (weightOf('canary') + weightOf('stable')));
-}
-
-/** Records every distinct route weight until stopped, to see which steps traffic went through. */
-function watchWeights(name: string): { seen: number[]; stop(): Promise<void> } {
-  const seen: number[] = [];
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const weight = await routeWeight(name);
-      if (seen.at(-1) !== weight) seen.push(weight);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  })();
-  return { seen, stop: async () => { running = false; await loop; } };
+  const route = await h.controller.client.get<HTTPRouteObject>(Kinds.HTTPRoute, NS, name);
+  if (!route) throw new Error(`HTTPRoute ${name} is gone`);
+  return canaryPercent(route);
 }
 
 /** A routed canary gated on `template` for `app`, Healthy on img:1 before the test changes its image. */
@@ -110,10 +98,15 @@ function runOf(ro: RolloutObject): (AnalysisRun & KubeObject) | undefined {
 beforeAll(async () => {
   prometheus = await startPrometheus({ history: history() });
   h = await openHarness(NS, { crdFiles: ROUTING_CRD_FILES });
+  weights = await recordRouteWeights(h.controller.client, NS);
   await createTemplate('error-ratio', errorRatioMetric(prometheus.url));
+  // Between the thresholds: neither success nor failure, so a person decides.
+  await createTemplate('undecided', errorRatioMetric(prometheus.url, { count: 1, failureCondition: 'result[0] > 0.5' }));
+  await createTemplate('background', errorRatioMetric(prometheus.url, { count: 30 }));
 }, 60_000);
 
 afterAll(async () => {
+  await weights?.stop();
   await h?.close();
   await prometheus?.stop();
 });
@@ -121,14 +114,10 @@ afterAll(async () => {
 describe('canary analysis against a real Prometheus', () => {
   it('given a healthy error ratio, when the image changes, then analysis passes, the route follows 10 → 50 → 100 and the rollout is Healthy on the new revision', async () => {
     await routedCanary('good', 'error-ratio', 'good');
-    const weights = watchWeights('good');
     const hash = await h.setImage('good', 'img:2');
     const done = await h.waitFor('good', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash, 'Healthy on img:2', 40_000);
-    await weights.stop();
-
     // At the end all traffic goes to the canary, then the stable Service moves to it and the weight returns to 0.
-    expect(weights.seen).toEqual([0, 10, 50, 100, 0]);
-    expect(await routeWeight('good')).toBe(0);
+    expect(await weights.settle('good', 0)).toEqual([0, 10, 50, 100, 0]);
     const runs = [...h.controller.informers.analysisRuns.list(NS)].filter((r) => r.metadata.labels?.['vane.dev/rollout'] === 'good') as Array<AnalysisRun & KubeObject>;
     expect(runs).toHaveLength(1);
     expect(runs[0]?.status?.phase).toBe('Successful');
@@ -139,15 +128,12 @@ describe('canary analysis against a real Prometheus', () => {
 
   it('given a bad error ratio, when the image changes, then the run fails at its first measurement, the rollout aborts, and the route is back on stable without ever reaching 50', async () => {
     await routedCanary('bad', 'error-ratio', 'bad');
-    const weights = watchWeights('bad');
     const stable = (await h.waitFor('bad', () => true, 'the rollout')).status?.stableRS;
     await h.setImage('bad', 'img:2');
     const aborted = await h.waitFor('bad', (ro) => ro.status?.phase === 'Degraded', 'the abort', 40_000);
     // The reset was written in the pass that decided the abort, before its status write.
     expect(await routeWeight('bad')).toBe(0);
-    await weights.stop();
-
-    expect(weights.seen).toEqual([0, 10, 0]);
+    expect(await weights.settle('bad', 0)).toEqual([0, 10, 0]);
     expect(aborted.status?.stableRS).toBe(stable);
     expect(aborted.status?.canary?.weights?.canary).toBe(0);
     expect(aborted.status?.message).toMatch(/error-ratio/);
@@ -162,12 +148,9 @@ describe('canary analysis against a real Prometheus', () => {
     const closed = await freePort();
     await createTemplate('unreachable', errorRatioMetric(`http://127.0.0.1:${closed}`, { consecutiveErrorLimit: 2, count: 5 }));
     await routedCanary('down', 'unreachable', 'good');
-    const weights = watchWeights('down');
     await h.setImage('down', 'img:2');
     const aborted = await h.waitFor('down', (ro) => ro.status?.phase === 'Degraded', 'the abort after the errors', 60_000);
-    await weights.stop();
-
-    expect(weights.seen).toEqual([0, 10, 0]);
+    expect(await weights.settle('down', 0)).toEqual([0, 10, 0]);
     const run = h.controller.informers.analysisRuns.list(NS).find((r) => r.metadata.labels?.['vane.dev/rollout'] === 'down') as AnalysisRun & KubeObject;
     expect(run.status?.phase).toBe('Error');
     const result = run.status?.metricResults?.[0];
@@ -190,5 +173,59 @@ describe('canary analysis against a real Prometheus', () => {
     const warnings = items.filter((e) => e.regarding?.kind === 'AnalysisTemplate' && e.regarding.name === 'broken');
     expect(warnings.map((e) => e.reason)).toEqual(['InvalidCondition']);
     expect(warnings[0]?.note).toContain('metric "error-ratio": successCondition does not compile');
+  });
+
+  it('given an inconclusive measurement, then the rollout pauses for a person, and a promote continues it to Healthy', async () => {
+    await routedCanary('unsure', 'undecided', 'bad');
+    const hash = await h.setImage('unsure', 'img:2');
+    const paused = await h.waitFor('unsure', (ro) => ro.status?.phase === 'Paused', 'the pause for a person');
+    expect(paused.status?.pauseConditions?.map((p) => p.reason)).toEqual(['InconclusiveAnalysis']);
+    expect(await routeWeight('unsure')).toBe(10);
+    await h.command('unsure', 'promote');
+    await h.waitFor('unsure', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash, 'Healthy after the promote', 30_000);
+  });
+
+  it('given background analysis from step 0, when it fails during a long pause, then the rollout aborts at once rather than at the end of the pause', async () => {
+    await createRoute('bg');
+    await h.apply('bg', {
+      strategy: {
+        canary: {
+          stableService: 'bg-stable',
+          canaryService: 'bg-canary',
+          abortScaleDownDelaySeconds: 0,
+          trafficRouting: { gatewayAPI: { httpRoutes: [{ name: 'bg' }] } },
+          analysis: { templates: [{ templateName: 'background' }], args: [{ name: 'app', value: 'bad' }], startingStep: 0 },
+          steps: [{ setWeight: 20 }, { pause: { duration: 600 } }, { setWeight: 60 }],
+        },
+      },
+    }, ['bg-stable', 'bg-canary']);
+    await h.waitFor('bg', (ro) => ro.status?.phase === 'Healthy', 'the first revision Healthy');
+    await h.setImage('bg', 'img:2');
+    const aborted = await h.waitFor('bg', (ro) => ro.status?.phase === 'Degraded', 'the abort by background analysis', 30_000);
+    expect(aborted.status?.currentStepIndex).toBeLessThanOrEqual(1);
+    expect(await routeWeight('bg')).toBe(0);
+    expect(aborted.status?.message).toMatch(/error-ratio/);
+  });
+
+  it('given blue-green with a failing pre-promotion analysis, then the active Service never leaves stable and the rollout aborts', async () => {
+    const services = ['bluegreen-active', 'bluegreen-preview'];
+    await h.apply('bluegreen', {
+      strategy: {
+        blueGreen: {
+          activeService: 'bluegreen-active',
+          previewService: 'bluegreen-preview',
+          prePromotionAnalysis: { templates: [{ templateName: 'error-ratio' }], args: [{ name: 'app', value: 'bad' }] },
+        },
+      },
+    }, services);
+    const first = await h.waitFor('bluegreen', (ro) => ro.status?.phase === 'Healthy', 'the first revision Healthy');
+    const stable = first.status?.stableRS;
+    const preview = await h.setImage('bluegreen', 'img:2');
+    const aborted = await h.waitFor('bluegreen', (ro) => ro.status?.phase === 'Degraded', 'the abort by pre-promotion analysis', 30_000);
+    expect(aborted.status?.stableRS).toBe(stable);
+    const selector = async (name: string): Promise<string | undefined> =>
+      (await h.controller.client.get<KubeObject & { spec: { selector: Record<string, string> } }>(Kinds.Service, NS, name))?.spec.selector[POD_TEMPLATE_HASH_LABEL];
+    expect(await selector('bluegreen-active')).toBe(stable);
+    expect(preview).not.toBe(stable);
   });
 });

@@ -74,7 +74,10 @@ describe('a live error-rate switch', () => {
     expect(afterSwitch.length).toBeLessThanOrEqual(2);
     expect(afterSwitch.at(-1)?.phase).toBe('Failed');
     expect(Number(JSON.parse(afterSwitch.at(-1)?.value ?? '[0]')[0])).toBeGreaterThan(0.05);
-    expect(measurements.filter((m) => Date.parse(m.startedAt) < switchedAt).every((m) => m.phase === 'Successful')).toBe(true);
+    // Before the switch nothing failed (the very first measurement may find no data yet: an Error, retried).
+    const before = measurements.filter((m) => Date.parse(m.startedAt) < switchedAt).map((m) => m.phase);
+    expect(before.filter((phase) => phase === 'Failed')).toEqual([]);
+    expect(before.filter((phase) => phase === 'Successful').length).toBeGreaterThanOrEqual(2);
     expect(failed.status?.message).toContain('error-ratio');
   }, 90_000);
 });

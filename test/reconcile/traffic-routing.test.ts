@@ -7,15 +7,13 @@ import type { CanaryStep, RolloutSpec } from '../../src/resources/rollout.js';
 import { TRAFFIC_FINALIZER } from '../../src/reconcile/traffic-finalizer.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
+import { recordRouteWeights, type HTTPRouteObject, type RouteWeights } from './route-weights.js';
 
 const NS = 'routing';
 let h: Harness;
+let weights: RouteWeights;
 
-interface HTTPRoute extends KubeObject {
-  spec: { rules: Array<{ name?: string; backendRefs: Array<{ name: string; port?: number; weight?: number }> }> };
-}
-
-function route(name: string): HTTPRoute {
+function route(name: string): HTTPRouteObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -24,8 +22,8 @@ function route(name: string): HTTPRoute {
   };
 }
 
-async function liveRoute(name: string): Promise<HTTPRoute> {
-  const live = await h.controller.client.get<HTTPRoute>(Kinds.HTTPRoute, NS, name);
+async function liveRoute(name: string): Promise<HTTPRouteObject> {
+  const live = await h.controller.client.get<HTTPRouteObject>(Kinds.HTTPRoute, NS, name);
   if (!live) throw new Error(`HTTPRoute ${name} is gone`);
   return live;
 }
@@ -55,28 +53,20 @@ async function healthyRouted(name: string, steps: CanaryStep[], withRoute = true
 
 beforeAll(async () => {
   h = await openHarness(NS, { crdFiles: ROUTING_CRD_FILES });
+  weights = await recordRouteWeights(h.controller.client, NS);
 });
 
 afterAll(async () => {
+  await weights?.stop();
   await h?.close();
 });
 
 describe('canary over a Gateway API HTTPRoute', () => {
   it('given steps 10 / 50 / 100, then the route weights follow each step, and an abort at 50 writes weight 0 in the pass that decides it', async () => {
     await healthyRouted('walk', [{ setWeight: 10 }, { pause: { duration: 1 } }, { setWeight: 50 }, { pause: {} }, { setWeight: 100 }]);
-    const seen: number[] = [];
-    const watching = (async () => {
-      for (;;) {
-        const weight = await canaryWeight('walk');
-        if (weight !== undefined && seen.at(-1) !== weight) seen.push(weight);
-        if (weight === 50) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    })();
     await h.setImage('walk', 'img:2');
     const paused = await h.waitFor('walk', (ro) => ro.status?.phase === 'Paused' && ro.status.currentStepIndex === 3, 'the pause at 50');
-    await watching;
-    expect(seen).toEqual([0, 10, 50]);
+    expect(await weights.settle('walk', 50)).toEqual([0, 10, 50]);
 
     await h.command('walk', 'abort');
     const aborted = await h.waitFor('walk', (ro) => ro.status?.phase === 'Degraded', 'the abort');
