@@ -69,15 +69,15 @@ export class KubeClient implements LiveReader, ObjectWriter, StatusWriter {
   }
 
   create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
-    return this.transport.request<T>('POST', collectionPath(kind, obj.metadata.namespace), { body: obj });
+    return this.transport.request<T>('POST', collectionPath(kind, obj.metadata.namespace), { body: obj, query: WRITE_QUERY });
   }
 
   replace<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
-    return this.transport.request<T>('PUT', objectPath(kind, obj.metadata.namespace, requireName(obj)), { body: obj });
+    return this.transport.request<T>('PUT', objectPath(kind, obj.metadata.namespace, requireName(obj)), { body: obj, query: WRITE_QUERY });
   }
 
   patch<T extends KubeObject>(kind: ResourceKind, namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'merge'): Promise<T> {
-    return this.transport.request<T>('PATCH', objectPath(kind, namespace, name), { body: patch, patchType: type });
+    return this.transport.request<T>('PATCH', objectPath(kind, namespace, name), { body: patch, patchType: type, query: WRITE_QUERY });
   }
 
   async delete(kind: ResourceKind, namespace: string | undefined, name: string): Promise<void> {
@@ -89,13 +89,16 @@ export class KubeClient implements LiveReader, ObjectWriter, StatusWriter {
   }
 
   replaceStatus<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
-    return this.transport.request<T>('PUT', objectPath(kind, obj.metadata.namespace, requireName(obj), 'status'), { body: obj });
+    return this.transport.request<T>('PUT', objectPath(kind, obj.metadata.namespace, requireName(obj), 'status'), { body: obj, query: WRITE_QUERY });
   }
 
   patchStatus<T extends KubeObject>(kind: ResourceKind, namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'merge'): Promise<T> {
-    return this.transport.request<T>('PATCH', objectPath(kind, namespace, name, 'status'), { body: patch, patchType: type });
+    return this.transport.request<T>('PATCH', objectPath(kind, namespace, name, 'status'), { body: patch, patchType: type, query: WRITE_QUERY });
   }
 }
+
+/** Names Vane in managedFields, so GitOps tools can tell its changes (weights, selectors) from a person's. */
+const WRITE_QUERY = { fieldManager: 'vane' } as const;
 
 function requireName(obj: KubeObject): string {
   if (!obj.metadata.name) throw new TypeError(`${obj.kind ?? 'object'} has no metadata.name`);

@@ -1,25 +1,129 @@
-// `npm run bench`: runs every benchmark in one process run, prints one markdown table, writes the figures as JSON.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+// `npm run bench`: runs every benchmark in one run against sandbox API servers in their own processes and the controller
+// as its own process; prints one markdown table and writes the same figures as JSON to test/bench/results/.
+//
+// Settings (environment): VANE_BENCH_SIZES=100,1000,5000  VANE_BENCH_IDLE_SECONDS=60  VANE_BENCH_ABORTS=200
+// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list (default: all)  VANE_BENCH_CONTROLLER=dist|tsx (dist, the default:
+// compiled by tsc into .vane/bench-dist at the start of the run; tsx: src/ run through tsx)
+// VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
+// profiles of every controller / sandbox process, in results/profiles/).
+import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
+import { machine, markdownTable, writeResults, type Section } from './bench-table.js';
+import { prepareController, spawnController, usesCompiledController } from './controller-process.js';
+import { runFloorBench, type Floor } from './floor.js';
+import { runIdleBench } from './idle.js';
+import { runReactionBench } from './reaction.js';
 import { runSandboxListBench } from './sandbox-list.js';
+import { runScaleBench, SCALE_STEPS } from './scale.js';
+import { runSparseUpdates } from './sparse-updates.js';
+import { runStartupBench } from './startup.js';
 
-interface Section {
-  name: string;
-  figures: Record<string, number>;
+const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list'];
+
+function numbers(value: string | undefined, fallback: number[]): number[] {
+  if (!value) return fallback;
+  const parsed = value.split(',').map((v) => Number(v.replaceAll('_', '').trim()));
+  if (parsed.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`expected positive integers separated by commas, got "${value}"`);
+  return parsed;
 }
 
-const sections: Section[] = [{ name: 'sandbox list (5,000 objects, separate process)', figures: await runSandboxListBench() }];
+const settings = {
+  sizes: numbers(process.env['VANE_BENCH_SIZES'], [100, 1_000, 5_000]),
+  idleSeconds: numbers(process.env['VANE_BENCH_IDLE_SECONDS'], [60])[0] ?? 60,
+  aborts: numbers(process.env['VANE_BENCH_ABORTS'], [200])[0] ?? 200,
+  floorSamples: numbers(process.env['VANE_BENCH_FLOOR_SAMPLES'], [200])[0] ?? 200,
+  /** How long the image change on all may take before the figures are taken as they stand (default 60 s + 60 ms × N). */
+  scaleTimeoutSeconds: process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'] ? numbers(process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'], []) : undefined,
+  only: (process.env['VANE_BENCH_ONLY'] ?? ALL.join(',')).split(',').map((s) => s.trim()),
+  controller: usesCompiledController() ? 'node .vane/bench-dist/main.js (tsc output, compiled at the start of the run)' : 'node --import tsx src/main.ts',
+  readyDelayMs: Number(process.env['VANE_BENCH_READY_DELAY_MS'] ?? 100),
+};
+const unknown = settings.only.filter((s) => !ALL.includes(s));
+if (unknown.length > 0) throw new Error(`VANE_BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
+const wants = (name: string): boolean => settings.only.includes(name);
+const log = (line: string): void => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-const lines = ['| benchmark | figure | value |', '|---|---|---|'];
-for (const section of sections) {
-  for (const [figure, value] of Object.entries(section.figures)) lines.push(`| ${section.name} | ${figure} | ${value} |`);
+async function measureFloor(): Promise<Floor> {
+  const cluster = await openBenchCluster();
+  try {
+    return await runFloorBench(cluster, settings.floorSamples);
+  } finally {
+    await cluster.stop();
+  }
 }
-process.stdout.write(`${lines.join('\n')}\n\nmachine: ${machine.cpus} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
 
-const dir = join(import.meta.dirname, 'results');
-mkdirSync(dir, { recursive: true });
-const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ machine, sections }, null, 2)}\n`);
-process.stdout.write(`figures written to ${file}\n`);
+/**
+ * Against the same N Rollouts: create them Healthy, then a fresh controller's startup (and idle at the largest size)
+ * while they are at rest, then the image change on all with that controller, then a few sparse updates.
+ */
+async function runSize(n: number, floor: Floor, sections: Section[]): Promise<void> {
+  const cluster = await openBenchCluster();
+  try {
+    const creator = await spawnController(cluster.kubeconfigPath);
+    await creator.waitReady(60_000);
+    log(`N=${n}: creating Rollouts`);
+    const names = await createHealthyRollouts(cluster, n, SCALE_STEPS, 60_000 + n * 60).finally(() => creator.stop());
+    log(`N=${n}: fresh controller`);
+    const startup = await runStartupBench(cluster, n);
+    const controller = startup.controller;
+    try {
+      if (wants('startup')) sections.push(startup.section);
+      if (wants('idle') && n === Math.max(...settings.sizes)) {
+        log(`N=${n}: idle for ${settings.idleSeconds} s`);
+        sections.push(await runIdleBench(cluster, controller, n, settings.idleSeconds));
+      }
+      if (!wants('scale')) return;
+      log(`N=${n}: image change on all`);
+      const scale = await runScaleBench(cluster, controller, names, floor, settings.scaleTimeoutSeconds?.[0]);
+      sections.push(scale.section);
+      if (!scale.completed) return;
+      log(`N=${n}: sparse updates`);
+      sections.push(await runSparseUpdates(cluster, names, 20, 250, 'img:3', floor));
+    } finally {
+      await controller.stop();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
+async function runReaction(floor: Floor): Promise<Section> {
+  const cluster = await openBenchCluster();
+  const controller = await spawnController(cluster.kubeconfigPath);
+  try {
+    await controller.waitReady(60_000);
+    log(`reaction: ${settings.aborts} aborts`);
+    return await runReactionBench(cluster, controller, settings.aborts, floor);
+  } finally {
+    await controller.stop();
+    await cluster.stop();
+  }
+}
+
+const startedAt = new Date();
+const sections: Section[] = [];
+prepareController();
+log('floor');
+const floor = await measureFloor();
+if (wants('floor')) sections.push(floor.section);
+/** A benchmark that fails is reported in the table, and the others still run. */
+async function guarded(benchmark: string, run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    log(`${benchmark} failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    sections.push({ benchmark, figures: [{ figure: 'failed', value: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err) }] });
+  }
+}
+
+for (const n of settings.sizes) if (wants('scale') || wants('startup') || wants('idle')) await guarded(`N=${n}`, () => runSize(n, floor, sections));
+if (wants('reaction')) await guarded('reaction', async () => sections.push(await runReaction(floor)));
+if (wants('list')) {
+  log('sandbox list');
+  const list = await runSandboxListBench();
+  sections.push({ benchmark: 'sandbox list (5,000 ConfigMaps)', figures: Object.entries(list).map(([figure, value]) => ({ figure, value })) });
+}
+
+const m = machine();
+process.stdout.write(`${markdownTable(sections)}\n\n`);
+process.stdout.write(`machine: ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage1m} at the end; controller: ${settings.controller}\n`);
+process.stdout.write(`figures written to ${writeResults(sections, settings, startedAt)}\n`);
