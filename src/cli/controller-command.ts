@@ -6,7 +6,7 @@ export function registerControllerCommand(program: Command): void {
   program
     .command('controller')
     .description('run the Vane controller (leader-elected) against a cluster')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, then $KUBECONFIG, then ~/.kube/config)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then in-cluster)')
     .option('-n, --namespace <namespace>', 'watch only this namespace (env VANE_NAMESPACE)')
     .option('--workers <n>', 'concurrent reconciles (env VANE_WORKERS)')
     .option('--leader-elect', 'campaign for a Lease before acting (default; env VANE_LEADER_ELECT)')

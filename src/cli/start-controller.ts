@@ -86,6 +86,7 @@ export async function startController(config: ControllerConfig, overrides: Start
   logger.info({ namespace: config.namespace ?? '(all)', workers: config.workers }, 'caches synced');
 
   let stopping = false;
+  let stopped: Promise<void> | undefined;
   if (config.leaderElection) {
     elector = new LeaderElector(client, {
       namespace: config.leaseNamespace,
@@ -115,13 +116,17 @@ export async function startController(config: ControllerConfig, overrides: Start
     isLeader: () => elector?.isLeader ?? true,
     leader: () => (elector ? elector.leader : config.identity),
     apiUrl: api?.url,
-    async stop() {
-      stopping = true;
-      await api?.close();
-      await controller.stop();
-      await elector?.stop();
-      await informers.stop();
-      transport.close();
+    stop() {
+      // Idempotent: a signal handler and a caller may both stop the controller.
+      stopped ??= (async () => {
+        stopping = true;
+        await api?.close();
+        await controller.stop();
+        await elector?.stop();
+        await informers.stop();
+        transport.close();
+      })();
+      return stopped;
     },
   };
 }

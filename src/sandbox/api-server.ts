@@ -170,7 +170,8 @@ export class ApiServer {
     const { stats, faults, auth, handler } = this.deps;
     stats.count({ verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, user: user.username });
     let code = 200;
-    res.on('finish', () => {
+    // 'close' rather than 'finish': a watch the client hangs up never finishes, but it does close.
+    res.once('close', () => {
       stats.finished({ ...info, user: user.username, code, durationMs: Date.now() - started });
     });
     try {

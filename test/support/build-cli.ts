@@ -5,12 +5,15 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-/** Inside the repository, so the built program finds package.json, crds/ and node_modules as dist/ would. */
-const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'vane-test-dist');
+/**
+ * Inside the repository, so the built program finds package.json, crds/ and node_modules as dist/ would; one
+ * directory per run, so two runs at once (a developer's and an editor's) do not delete each other's build.
+ */
+const OUT_DIR = join(ROOT, 'node_modules', '.cache', `vane-test-dist-${process.pid}`);
 
-export default function setup(project: TestProject): void {
-  rmSync(OUT_DIR, { recursive: true, force: true });
+export default function setup(project: TestProject): () => void {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', OUT_DIR, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'inherit' });
   project.provide('cliMain', join(OUT_DIR, 'main.js'));
+  return () => rmSync(OUT_DIR, { recursive: true, force: true });
 }
