@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
+import { isConflict } from '../../src/kube/kube-api-error.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { Rollout } from '../../src/resources/rollout.js';
 
@@ -57,9 +58,16 @@ export function createGitopsRemote(manifest: RolloutManifest, firstImage: string
       git('pull', '-q', '--rebase', 'origin', 'main');
       const desired = yaml.load(readFileSync(join(work, FILE), 'utf8')) as Rollout & KubeObject;
       const { namespace, name } = desired.metadata;
-      const live = await client.get<Rollout & KubeObject>(Kinds.Rollout, namespace, name ?? '');
-      if (!live) return client.create(Kinds.Rollout, desired);
-      return client.replace(Kinds.Rollout, { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } });
+      for (let attempt = 1; ; attempt += 1) {
+        const live = await client.get<Rollout & KubeObject>(Kinds.Rollout, namespace, name ?? '');
+        if (!live) return client.create(Kinds.Rollout, desired);
+        try {
+          return await client.replace(Kinds.Rollout, { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } });
+        } catch (err) {
+          // The controller's status writes move the resourceVersion; a GitOps tool re-reads and applies again.
+          if (attempt >= 10 || !isConflict(err)) throw err;
+        }
+      }
     },
     show() {
       git('fetch', '-q', 'origin');
