@@ -28,6 +28,11 @@ export interface CanaryContext {
   stepIndex: number;
   /** The canary's share of traffic as last set by an effect. */
   weight: number;
+  /**
+   * Header routes this rollout set and has not removed, in the order set: completion, abort and a superseding
+   * revision remove exactly these. Absent from states stored before header routes existed (see withContextDefaults).
+   */
+  headerRoutes: string[];
   runs: ActiveRun[];
   /** Background runs started for this attempt: 0 before `startingStep`, +1 per restart after an inconclusive run. */
   backgroundRound: number;
@@ -45,11 +50,28 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
     attempt: 0,
     stepIndex: input.plan.steps.length,
     weight: 0,
+    headerRoutes: [],
     runs: [],
     backgroundRound: 0,
     abort: null,
     at: NO_CLOCKS,
   };
+}
+
+/**
+ * A stored context with the fields added since its layout version was first written filled with their defaults,
+ * so a Rollout in flight keeps going across a controller upgrade without a version bump.
+ */
+export function withContextDefaults(stored: Record<string, unknown>): Record<string, unknown> {
+  return { ...stored, headerRoutes: stored.headerRoutes ?? [] };
+}
+
+/** The active header routes once the current setHeaderRoute step has set or removed its route. */
+export function headerRoutesAfterStep(ctx: CanaryContext): string[] {
+  const step = currentStep(ctx);
+  if (step?.kind !== 'setHeaderRoute') return ctx.headerRoutes;
+  if (step.match.length === 0) return ctx.headerRoutes.filter((name) => name !== step.name);
+  return ctx.headerRoutes.includes(step.name) ? ctx.headerRoutes : [...ctx.headerRoutes, step.name];
 }
 
 export function currentStep(ctx: CanaryContext): CanaryStepPlan | undefined {

@@ -76,8 +76,10 @@ export function completionEffects(ctx: CanaryContext): Effect[] {
 /** The canary becomes stable: Services follow it, the route goes back to "all stable", the old pods go. */
 export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
   const hash = canaryHashOf(ctx);
+  // All traffic is on the canary before the header routes go, so removing them changes no request's version.
   const effects: Effect[] = ctx.plan.hasTrafficRouting ? [weightEffect(ctx, 100)] : [];
   effects.push(
+    ...removeHeaderRoutes(ctx),
     { type: 'setStableService', hash },
     { type: 'setCanaryService', hash },
     { type: 'resetTraffic', canaryHash: hash, stableHash: hash },
@@ -87,6 +89,22 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
     kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
   );
   return effects;
+}
+
+/**
+ * A setHeaderRoute step: set the route (or remove it when the step has no match). Re-sending it is harmless, so a
+ * replayed pass or a plan change that lands on this step again only rewrites what is already there.
+ */
+export function headerRouteStepEffects(ctx: CanaryContext): Effect[] {
+  const step = currentStep(ctx);
+  if (step?.kind !== 'setHeaderRoute') return [];
+  if (step.match.length === 0) return [{ type: 'removeHeaderRoute', name: step.name }];
+  return [{ type: 'setHeaderRoute', name: step.name, match: step.match, canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash }];
+}
+
+/** Every header route the rollout set and has not removed yet; the rollout is ending or starting over. */
+export function removeHeaderRoutes(ctx: CanaryContext): Effect[] {
+  return ctx.headerRoutes.map((name) => ({ type: 'removeHeaderRoute', name }));
 }
 
 /** Entering `step`: background analysis starts once the rollout reaches its starting step. */
@@ -124,6 +142,7 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
   const message = abort?.message ?? 'aborted';
   const effects: Effect[] = [
     { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    ...removeHeaderRoutes(ctx),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
   ];
@@ -148,6 +167,7 @@ export function supersededEffects(ctx: CanaryContext, now: number, by: string): 
   const hash = canaryHashOf(ctx);
   return [
     { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    ...removeHeaderRoutes(ctx),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
     { type: 'scaleReplicaSet', hash, replicas: 0 },
@@ -161,6 +181,7 @@ export function backToStableEffects(ctx: CanaryContext, now: number, wasAborted:
   const hash = canaryHashOf(ctx);
   const effects: Effect[] = [
     { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    ...removeHeaderRoutes(ctx),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
     { type: 'scaleReplicaSet', hash, replicas: 0 },

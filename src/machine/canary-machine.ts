@@ -2,7 +2,7 @@
 //
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────▶ healthy (promoted)
 //                        ├ flow: step ▶ settingWeight | pausedAtStep | pausedForDuration | analyzing ▶ inconclusive
-//                        │       … ▶ fullyScaling (after the last step)
+//                        │       | settingHeaderRoute ▶ step (at once) … ▶ fullyScaling (after the last step)
 //                        └ hold: running | userPaused | analysisInconclusive (background)
 //            progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
 //
@@ -20,6 +20,7 @@ import {
   backgroundRun,
   canaryHashOf,
   currentStep,
+  headerRoutesAfterStep,
   initialCanaryContext,
   NO_CLOCKS,
   pauseEndsAt,
@@ -37,6 +38,7 @@ import {
   backToStableEffects,
   canaryScaleDownEffects,
   completionEffects,
+  headerRouteStepEffects,
   inconclusiveEffects,
   pauseStepEffects,
   promotionEffects,
@@ -93,6 +95,7 @@ const startRevision = (hash: string, attempt: number, now: number): Partial<Cana
   attempt,
   stepIndex: 0,
   weight: 0,
+  headerRoutes: [],
   runs: [],
   backgroundRound: 0,
   abort: null,
@@ -104,6 +107,7 @@ const clearRollout = (ctx: CanaryContext): Partial<CanaryContext> => ({
   attempt: 0,
   stepIndex: ctx.plan.steps.length,
   weight: 0,
+  headerRoutes: [],
   runs: [],
   backgroundRound: 0,
   abort: null,
@@ -141,7 +145,7 @@ export const canaryMachine = setup({
       abort: abortRecord(context, event, params.cause),
       runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
     })),
-    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, at: { ...NO_CLOCKS, abortedAt: event.now } })),
+    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], at: { ...NO_CLOCKS, abortedAt: event.now } })),
   },
   guards: {
     isNewRevision: ({ context, event }) =>
@@ -172,6 +176,7 @@ export const canaryMachine = setup({
       return step?.kind === 'pause' && step.durationMs === undefined;
     },
     isTimedPause: ({ context }) => currentStep(context)?.kind === 'pause',
+    isHeaderRouteStep: ({ context }) => currentStep(context)?.kind === 'setHeaderRoute',
     scalesDownAtOnce: ({ context }) => scalesDownAtOnce(context),
   },
 }).createMachine({
@@ -265,8 +270,15 @@ export const canaryMachine = setup({
                 { guard: 'isScalingStep', target: 'settingWeight' },
                 { guard: 'isIndefinitePause', target: 'pausedAtStep' },
                 { guard: 'isTimedPause', target: 'pausedForDuration' },
+                { guard: 'isHeaderRouteStep', target: 'settingHeaderRoute' },
                 { target: 'analyzing' },
               ],
+            },
+            // Waits for nothing, so it never rests here: the route is set (or removed) and the next step starts in
+            // the same decision. Like entering a step, it is not held by a pause; a hold stops the waits that follow.
+            settingHeaderRoute: {
+              entry: [effects(headerRouteStepEffects), assign(({ context }) => ({ headerRoutes: headerRoutesAfterStep(context) }))],
+              always: { target: 'step', actions: assign(({ context }) => advance(context)) },
             },
             settingWeight: {
               entry: [

@@ -26,6 +26,7 @@ export function canaryView(value: unknown, ctx: CanaryContext): RolloutView {
     desiredReplicas: desiredReplicas(where, ctx),
     pauseConditions: pauseConditions(where, ctx),
     analysisRuns: ctx.runs.map((r) => ({ ...r })),
+    headerRoutes: [...ctx.headerRoutes],
     aborted: where.top === 'aborted',
   };
   if (ctx.canaryHash !== null) {
@@ -97,11 +98,11 @@ function flowMessage(flow: string, ctx: CanaryContext): string {
       return `${at}: waiting for ${split.canary} pod(s) of ${hash} (canary weight ${ctx.weight}%)`;
     }
     case 'pausedAtStep':
-      return `${at}: paused until promoted (canary weight ${ctx.weight}%)`;
+      return `${at}: paused until promoted (canary weight ${ctx.weight}%${headerRoutesNote(ctx)})`;
     case 'pausedForDuration': {
       const step = currentStep(ctx);
       const ms = step?.kind === 'pause' ? (step.durationMs ?? 0) : 0;
-      return `${at}: paused for ${Math.round(ms / 1000)}s (canary weight ${ctx.weight}%)`;
+      return `${at}: paused for ${Math.round(ms / 1000)}s (canary weight ${ctx.weight}%${headerRoutesNote(ctx)})`;
     }
     case 'analyzing':
       return `${at}: waiting for analysis of ${hash}`;
@@ -112,6 +113,10 @@ function flowMessage(flow: string, ctx: CanaryContext): string {
     default:
       return `rolling out ${hash}`;
   }
+}
+
+function headerRoutesNote(ctx: CanaryContext): string {
+  return ctx.headerRoutes.length === 0 ? '' : `, header routes ${ctx.headerRoutes.join(', ')}`;
 }
 
 function abortedMessage(where: CanaryWhere, ctx: CanaryContext): string {

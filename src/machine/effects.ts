@@ -3,7 +3,7 @@
 // A pass that crashes after executing effects but before writing status is replayed from the same persisted
 // state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
 // point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
-import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, RevisionRecord } from '../resources/rollout.js';
+import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord } from '../resources/rollout.js';
 import type { ActiveRun } from './machine-context.js';
 
 export type Effect =
@@ -13,6 +13,10 @@ export type Effect =
   | { type: 'setCanaryWeight'; weight: number; canaryHash: string; stableHash: string }
   /** All traffic to stable, at once (router weight 0). */
   | { type: 'resetTraffic'; canaryHash: string; stableHash: string }
+  /** Requests matching every header of `match` go to the canary whatever the weight; replaces a route of that name. */
+  | { type: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[]; canaryHash: string; stableHash: string }
+  /** The header route `name` is gone (nothing to do when it already is). */
+  | { type: 'removeHeaderRoute'; name: string }
   /** Canary strategy: the stable Service's selector follows `hash`. */
   | { type: 'setStableService'; hash: string }
   /** Canary strategy: the canary Service's selector follows `hash` (the stable hash when nothing is in flight). */

@@ -4,14 +4,19 @@ import type { AnyStateMachine, StateNode } from 'xstate';
 import { blueGreenMachine } from './blue-green-machine.js';
 import { canaryMachine } from './canary-machine.js';
 import { keyOf, modelFor, PathReplayer, simplePaths, type GraphModel } from './fixtures/machine-graph.js';
-import { backgroundCanary, instantBlueGreen, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
+import { backgroundCanary, headerRoutedCanary, instantBlueGreen, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
 import { ofType, stateViolations, stepViolations } from './fixtures/rollout-invariants.js';
 import type { Decision } from './rollout-machine.js';
 
 /** Exhaustive walks take seconds on a shared machine; this is a guard against hanging, not a timing assertion. */
 const EXHAUSTIVE = { timeout: 120_000 };
 
-const CANARY_MODELS = [modelFor(routedCanary, 'routed canary'), modelFor(backgroundCanary, 'canary with background analysis'), modelFor(ratioCanary, 'replica-ratio canary')];
+const CANARY_MODELS = [
+  modelFor(routedCanary, 'routed canary'),
+  modelFor(backgroundCanary, 'canary with background analysis'),
+  modelFor(ratioCanary, 'replica-ratio canary'),
+  modelFor(headerRoutedCanary, 'canary with header routes'),
+];
 const BLUE_GREEN_MODELS = [modelFor(manualBlueGreen, 'manual blue-green with analysis'), modelFor(instantBlueGreen, 'instant blue-green'), modelFor(timedBlueGreen, 'timed blue-green')];
 
 interface Walk {

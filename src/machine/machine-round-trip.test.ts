@@ -2,13 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { transition, type AnyMachineSnapshot } from 'xstate';
 import { candidateEvents, modelFor, movingEvents, reachableStates, type GraphModel } from './fixtures/machine-graph.js';
-import { backgroundCanary, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
+import { backgroundCanary, headerRoutedCanary, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
 import type { RolloutEvent } from './rollout-event.js';
 
 const MODELS = [
   modelFor(routedCanary, 'routed canary'),
   modelFor(backgroundCanary, 'canary with background analysis'),
   modelFor(ratioCanary, 'replica-ratio canary'),
+  modelFor(headerRoutedCanary, 'canary with header routes'),
   modelFor(manualBlueGreen, 'manual blue-green with analysis'),
   modelFor(timedBlueGreen, 'timed blue-green'),
 ];

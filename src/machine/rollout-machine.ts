@@ -17,8 +17,11 @@
 // - Effects are data attached to transitions with one no-op action, `effects`, whose params carry the list; a
 //   decision returns them in order. Traffic is always reset in the same decision as an abort.
 // - Persisted state: `{ machine, version, snapshot }` where `snapshot` is xstate's persisted snapshot; restoring
-//   goes through `machine.resolveState`. Output is JSON-normalised, so the same input gives byte-identical output
-//   and a replayed pass (crash after effects, before the status write) re-executes the same effects.
+//   goes through `machine.resolveState`. A context field added later gets its default when a stored context
+//   lacks it (the driver's `upgrade`), so Rollouts in flight survive a controller upgrade; only a change that
+//   cannot be defaulted needs a new MACHINE_STATE_VERSION and a migration. Output is JSON-normalised, so the
+//   same input gives byte-identical output and a replayed pass (crash after effects, before the status write)
+//   re-executes the same effects.
 // - Commands are acknowledged here, not in the machines: an event no transition takes is `handled: false`, and a
 //   command gets an ackCommand Rejected with the reason; one that is taken gets Accepted with the new situation.
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
@@ -27,7 +30,7 @@ import { blueGreenView } from './blue-green-view.js';
 import { blueGreenMachine } from './blue-green-machine.js';
 import type { BlueGreenContext } from './blue-green-context.js';
 import { canaryMachine } from './canary-machine.js';
-import type { CanaryContext } from './canary-context.js';
+import { withContextDefaults, type CanaryContext } from './canary-context.js';
 import { canaryView } from './canary-view.js';
 import { acceptedAck, rejectedAck } from './command-ack.js';
 import { kubeEvent, terminateRuns, type Effect } from './effects.js';
@@ -56,16 +59,20 @@ export interface Decision {
 interface Driver {
   machine: AnyStateMachine;
   view(snapshot: AnyMachineSnapshot): RolloutView;
+  /** Fills context fields newer than the stored layout version, so old states stay readable. */
+  upgrade(context: Record<string, unknown>): Record<string, unknown>;
 }
 
 const DRIVERS: Record<RolloutStrategyKind, Driver> = {
   canary: {
     machine: canaryMachine,
     view: (s) => canaryView(s.value, s.context as CanaryContext),
+    upgrade: withContextDefaults,
   },
   blueGreen: {
     machine: blueGreenMachine,
     view: (s) => blueGreenView(s.value, s.context as BlueGreenContext),
+    upgrade: (context) => context,
   },
 };
 
@@ -120,8 +127,9 @@ export function parsePersistedMachineState(value: unknown): PersistedMachineStat
 
 function restore(driver: Driver, state: PersistedMachineState): AnyMachineSnapshot {
   const { value, context } = state.snapshot;
+  if (typeof context !== 'object' || context === null) throw unreadable('snapshot has no context');
   try {
-    return driver.machine.resolveState({ value: value as never, context: context as never });
+    return driver.machine.resolveState({ value: value as never, context: driver.upgrade(context as Record<string, unknown>) as never });
   } catch (err) {
     throw unreadable(`state ${JSON.stringify(value)} does not fit the ${state.machine} machine`, err);
   }
@@ -143,7 +151,8 @@ function switchStrategy(state: PersistedMachineState, plan: RolloutPlan, now: nu
   const old = viewOf(state);
   const next = initialState(plan, old.stableHash, now);
   const inFlight = old.canaryHash ?? old.previewHash;
-  const effects: Effect[] = [...next.effects, ...terminateRuns(old.analysisRuns)];
+  const removeRoutes = (old.headerRoutes ?? []).map((name): Effect => ({ type: 'removeHeaderRoute', name }));
+  const effects: Effect[] = [...next.effects, ...removeRoutes, ...terminateRuns(old.analysisRuns)];
   if (inFlight !== undefined && inFlight !== old.stableHash) effects.push({ type: 'scaleReplicaSet', hash: inFlight, replicas: 0 });
   effects.push(
     kubeEvent(

@@ -7,6 +7,29 @@ import { planFromSpec } from './rollout-plan.js';
 const base: Omit<RolloutSpec, 'strategy'> = { selector: { matchLabels: { app: 'web' } }, replicas: 5 };
 
 describe('planFromSpec', () => {
+  it('given setHeaderRoute steps with and without match, then one sets the route and the other carries an empty match (a removal)', () => {
+    const match = [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }];
+    const spec: RolloutSpec = {
+      ...base,
+      strategy: {
+        canary: {
+          stableService: 'web',
+          canaryService: 'web-canary',
+          trafficRouting: { istio: { virtualService: { name: 'web' } } },
+          steps: [{ setWeight: 10 }, { setHeaderRoute: { name: 'testers', match } }, { setHeaderRoute: { name: 'testers' } }],
+        },
+      },
+    };
+    const plan = planFromSpec(spec);
+    expect(plan.strategy === 'canary' ? plan.steps.slice(1) : []).toEqual([
+      { kind: 'setHeaderRoute', name: 'testers', match },
+      { kind: 'setHeaderRoute', name: 'testers', match: [] },
+    ]);
+    // The plan holds its own copy: editing the spec object afterwards cannot change a stored plan.
+    match[0]!.headerValue.exact = 'no';
+    expect(plan.strategy === 'canary' ? plan.steps[1] : undefined).toMatchObject({ match: [{ headerValue: { exact: 'yes' } }] });
+  });
+
   it('given a routed canary with every step kind, then each step becomes a plan step and durations become milliseconds', () => {
     const plan = planFromSpec({
       ...base,

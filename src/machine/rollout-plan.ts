@@ -8,6 +8,7 @@ import type {
   BlueGreenStrategy,
   CanaryStep,
   CanaryStrategy,
+  HeaderRoutingMatch,
   RolloutAnalysis,
   RolloutSpec,
 } from '../resources/rollout.js';
@@ -27,7 +28,9 @@ export type CanaryStepPlan =
   /** Without `durationMs` the step waits for a person (promote or resume). */
   | { kind: 'pause'; durationMs?: number }
   | { kind: 'analysis'; analysis: AnalysisPlan }
-  | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean };
+  | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean }
+  /** An empty `match` removes the header route `name`; otherwise it is set (replacing one of the same name). */
+  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] };
 
 export interface CanaryPlan {
   strategy: 'canary';
@@ -118,6 +121,7 @@ function stepPlan(step: CanaryStep): CanaryStepPlan {
     return duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
   }
   if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
+  if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', name: step.setHeaderRoute.name, match: structuredClone(step.setHeaderRoute.match ?? []) };
   const scale = step.setCanaryScale;
   const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };
   if (scale.replicas !== undefined) plan.replicas = scale.replicas;

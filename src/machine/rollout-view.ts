@@ -34,6 +34,8 @@ export interface RolloutView {
   pauseConditions: PauseCondition[];
   /** Runs the machine waits on (or runs in the background); a finished one is reported with an `analysis` event. */
   analysisRuns: ActiveRun[];
+  /** Canary: names of the header routes the rollout has set and not yet removed. */
+  headerRoutes?: string[];
   aborted: boolean;
   abort?: { reason: AbortReason; message: string; at?: string };
   /** Earliest epoch ms at which a `tick` can change something; undefined when nothing is timed. */

@@ -75,6 +75,12 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
       if (ctx.router) await ctx.router.reset(effect);
       outcome.canaryWeight = 0;
       return;
+    case 'setHeaderRoute':
+      await ctx.router?.setHeaderRoute?.({ name: effect.name, match: effect.match }, effect);
+      return;
+    case 'removeHeaderRoute':
+      await ctx.router?.removeHeaderRoute?.(effect.name);
+      return;
     case 'setStableService':
       return pin(ctx, strategy.canary?.stableService, effect.hash);
     case 'setCanaryService':

@@ -51,6 +51,22 @@ const canaryStep = object({
     weight: weight('Canary pods as a percent of spec.replicas.'),
     matchTrafficWeight: boolean(),
   }),
+  setHeaderRoute: object(
+    {
+      name: string({ minLength: 1, description: 'A DNS label naming the header route.' }),
+      match: array(
+        object(
+          {
+            headerName: string({ minLength: 1 }),
+            headerValue: object({ exact: string(), prefix: string(), regex: string() }),
+          },
+          { required: ['headerName', 'headerValue'] },
+        ),
+        { description: 'Absent or empty: the step removes the header route of this name.' },
+      ),
+    },
+    { required: ['name'] },
+  ),
 });
 
 const istioRouteRef = object({ name: string(), routes: array(string()) }, { required: ['name'] });

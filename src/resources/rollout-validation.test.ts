@@ -69,14 +69,14 @@ const cases: Case[] = [
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.steps[0] = { setWeight: 10, pause: {} }),
     errors: [
-      err(`${STEPS}[0]`, 'must set only one of setWeight, pause, analysis, setCanaryScale, found setWeight and pause'),
+      err(`${STEPS}[0]`, 'must set only one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute, found setWeight and pause'),
     ],
   },
   {
     name: 'an empty step',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.steps[0] = {}),
-    errors: [err(`${STEPS}[0]`, 'must set one of setWeight, pause, analysis, setCanaryScale')],
+    errors: [err(`${STEPS}[0]`, 'must set one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute')],
   },
   {
     name: 'an analysis step without templates',
@@ -478,6 +478,192 @@ describe('validateRollout', () => {
       `${STEPS}[0].setWeight`,
       `${STEPS}[1].pause.duration`,
     ]);
+  });
+});
+
+// ---- setHeaderRoute ------------------------------------------------------------------------------------------
+
+const TESTERS = { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] };
+const HEADER_STEP = `${STEPS}[1].setHeaderRoute`;
+
+/** The canary fixture over routing `routing`, with `setHeaderRoute: route` right after its first step (setWeight 10). */
+function headerRouted(route: unknown = TESTERS, routing: unknown = { gatewayAPI: { httpRoutes: [{ name: 'shop', useHeaderRoutes: true }] } }): Loose {
+  const r = canary();
+  r.spec.strategy.canary.trafficRouting = routing;
+  r.spec.strategy.canary.steps.splice(1, 0, { setHeaderRoute: route });
+  return r;
+}
+
+const nginx = { nginx: { stableIngress: 'shop' } };
+
+const headerRouteCases: Array<{ name: string; rollout: () => Loose; errors: FieldError[] }> = [
+  {
+    name: 'an HTTPRoute without useHeaderRoutes',
+    rollout: () => headerRouted(TESTERS, { gatewayAPI: { httpRoutes: [{ name: 'shop' }] } }),
+    errors: [err(HEADER_STEP, 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI')],
+  },
+  {
+    name: 'the smi router',
+    rollout: () => headerRouted(TESTERS, { smi: { trafficSplitName: 'shop' } }),
+    errors: [err(HEADER_STEP, 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers')],
+  },
+  {
+    name: 'a name that is not a DNS label',
+    rollout: () => headerRouted({ ...TESTERS, name: 'QA_team' }),
+    errors: [err(`${HEADER_STEP}.name`, `must be a DNS label (lower case letters, digits and '-', at most 63 characters), got "QA_team"`)],
+  },
+  {
+    name: 'a name of 64 characters',
+    rollout: () => headerRouted({ ...TESTERS, name: 'a'.repeat(64) }),
+    errors: [err(`${HEADER_STEP}.name`, `must be a DNS label (lower case letters, digits and '-', at most 63 characters), got "${'a'.repeat(64)}"`)],
+  },
+  {
+    name: 'no name',
+    rollout: () => headerRouted({ match: TESTERS.match }),
+    errors: [err(`${HEADER_STEP}.name`, 'is required')],
+  },
+  {
+    name: 'a headerValue with both exact and prefix',
+    rollout: () => headerRouted({ name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes', prefix: 'y' } }] }),
+    errors: [err(`${HEADER_STEP}.match[0].headerValue`, 'must set only one of exact, prefix, regex, found exact and prefix')],
+  },
+  {
+    name: 'an empty headerValue',
+    rollout: () => headerRouted({ name: 'testers', match: [{ headerName: 'x-canary', headerValue: {} }] }),
+    errors: [err(`${HEADER_STEP}.match[0].headerValue`, 'must set one of exact, prefix, regex')],
+  },
+  {
+    name: 'a regex that is not a string',
+    rollout: () => headerRouted({ name: 'testers', match: [{ headerName: 'x-canary', headerValue: { regex: 7 } }] }),
+    errors: [err(`${HEADER_STEP}.match[0].headerValue.regex`, 'must be a string')],
+  },
+  {
+    name: 'a header name with a space',
+    rollout: () => headerRouted({ name: 'testers', match: [{ headerName: 'x canary', headerValue: { exact: 'yes' } }] }),
+    errors: [err(`${HEADER_STEP}.match[0].headerName`, "must be an HTTP header name (letters, digits and !#$%&'*+-.^_`|~), got \"x canary\"")],
+  },
+  {
+    name: 'a match without headerValue',
+    rollout: () => headerRouted({ name: 'testers', match: [{ headerName: 'x-canary' }] }),
+    errors: [err(`${HEADER_STEP}.match[0].headerValue`, 'is required')],
+  },
+  {
+    name: 'the same header twice in other cases',
+    rollout: () =>
+      headerRouted({
+        name: 'testers',
+        match: [
+          { headerName: 'X-Canary', headerValue: { exact: 'yes' } },
+          { headerName: 'x-canary', headerValue: { prefix: 'y' } },
+        ],
+      }),
+    errors: [err(`${HEADER_STEP}.match[1].headerName`, 'duplicate header "x-canary" (header names are case-insensitive)')],
+  },
+  {
+    name: '`matches` instead of `match`',
+    rollout: () => headerRouted({ name: 'testers', matches: TESTERS.match }),
+    errors: [err(HEADER_STEP, 'unknown field "matches"')],
+  },
+  {
+    name: 'a header route before the canary has pods',
+    rollout: () => {
+      const r = headerRouted();
+      r.spec.strategy.canary.steps.splice(0, 1);
+      return r;
+    },
+    errors: [err(`${STEPS}[0].setHeaderRoute`, 'would send matching requests to a canary with no pods: put a setWeight above 0 or a setCanaryScale step before it')],
+  },
+  {
+    name: 'a header route after setCanaryScale pinned the canary to 0 pods',
+    rollout: () => {
+      const r = headerRouted();
+      r.spec.strategy.canary.steps.splice(1, 0, { setCanaryScale: { replicas: 0 } });
+      return r;
+    },
+    errors: [err(`${STEPS}[2].setHeaderRoute`, 'would send matching requests to a canary with no pods: put a setWeight above 0 or a setCanaryScale step before it')],
+  },
+  {
+    name: 'two headers with nginx',
+    rollout: () =>
+      headerRouted(
+        {
+          name: 'testers',
+          match: [
+            { headerName: 'x-canary', headerValue: { exact: 'yes' } },
+            { headerName: 'x-team', headerValue: { exact: 'qa' } },
+          ],
+        },
+        nginx,
+      ),
+    errors: [err(`${HEADER_STEP}.match`, 'must have at most one entry with the nginx traffic router, which matches a single header (found 2)')],
+  },
+  {
+    name: 'a second header route with nginx while the first is set',
+    rollout: () => {
+      const r = headerRouted(TESTERS, nginx);
+      r.spec.strategy.canary.steps.splice(2, 0, { setHeaderRoute: { ...TESTERS, name: 'beta' } });
+      return r;
+    },
+    errors: [
+      err(
+        `${STEPS}[2].setHeaderRoute`,
+        'cannot set header route "beta" while "testers" is set: the nginx traffic router holds one header route at a time, so remove it first (a setHeaderRoute step with only its name)',
+      ),
+    ],
+  },
+];
+
+describe('validateRollout: setHeaderRoute steps', () => {
+  it.each([
+    ['Gateway API with useHeaderRoutes', { gatewayAPI: { httpRoutes: [{ name: 'other' }, { name: 'shop', useHeaderRoutes: true }] } }],
+    ['Istio', { istio: { virtualService: { name: 'shop' } } }],
+    ['NGINX', nginx],
+  ])('given a header route after setWeight 10 over %s, and its removal later, then there are no errors', (_name, routing) => {
+    const r = headerRouted(TESTERS, routing);
+    r.spec.strategy.canary.steps.push({ setHeaderRoute: { name: 'testers' } });
+    expect(validateRollout(r)).toEqual([]);
+  });
+
+  it('given prefix and regex values and several headers over Gateway API, then there are no errors', () => {
+    const route = {
+      name: 'beta-users',
+      match: [
+        { headerName: 'x-beta', headerValue: { prefix: 'team.' } },
+        { headerName: 'x-user', headerValue: { regex: '^(ann|bob)$' } },
+      ],
+    };
+    expect(validateRollout(headerRouted(route))).toEqual([]);
+  });
+
+  it('given a removal step (name only) before any pods exist, then it is accepted: removing needs no canary', () => {
+    const r = headerRouted({ name: 'testers' });
+    r.spec.strategy.canary.steps.splice(0, 1);
+    expect(validateRollout(r)).toEqual([]);
+  });
+
+  it('given NGINX, when one route is removed before another is set, then it is accepted', () => {
+    const r = headerRouted(TESTERS, nginx);
+    r.spec.strategy.canary.steps.splice(2, 0, { setHeaderRoute: { name: 'testers', match: [] } }, { setHeaderRoute: { ...TESTERS, name: 'beta' } });
+    expect(validateRollout(r)).toEqual([]);
+  });
+
+  it('given a setCanaryScale of 1 replica before the header route, then it is accepted even at weight 0', () => {
+    const r = headerRouted();
+    r.spec.strategy.canary.steps[0] = { setCanaryScale: { replicas: 1 } };
+    expect(validateRollout(r)).toEqual([]);
+  });
+
+  it('given no trafficRouting, then the step is refused for that reason (beside setCanaryScale, which needs it too)', () => {
+    const r = headerRouted();
+    delete r.spec.strategy.canary.trafficRouting;
+    expect(validateRollout(r)).toEqual([
+      err(HEADER_STEP, 'requires spec.strategy.canary.trafficRouting'),
+      err(`${STEPS}[4].setCanaryScale`, 'requires spec.strategy.canary.trafficRouting'),
+    ]);
+  });
+
+  it.each(headerRouteCases)('given $name, then it reports exactly that rule', ({ rollout, errors }) => {
+    expect(validateRollout(rollout())).toEqual(errors);
   });
 });
 

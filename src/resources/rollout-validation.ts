@@ -1,16 +1,22 @@
 // Rollout validation: field types plus the semantic rules a structural schema cannot express.
-import { FieldChecker, childPath, indexPath, type Fields } from './field-checker.js';
+import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
 const STRATEGIES = ['canary', 'blueGreen'] as const;
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 const PERCENT = /^\d+%$/;
+const STRING_MATCHES = ['exact', 'prefix', 'regex'] as const;
+/** RFC 1123 label: the header route's name becomes part of rule and route names on the routing object. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_LABEL_MAX = 63;
+/** An HTTP header field name (RFC 7230 token), as Gateway API's HTTPHeaderName also requires. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** What git check-ref-format rejects, in the forms people actually mistype. */
 const BAD_BRANCH = /(^[-/.])|([/.]$)|\.\.|\/\/|@\{|\.lock$|[\s~^:?*[\\]/;
 
@@ -137,12 +143,13 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   if (stable !== undefined && stable === canaryService) {
     c.add(childPath(path, 'canaryService'), 'must differ from stableService');
   }
-  const routed = canary.trafficRouting !== undefined;
+  const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting) };
   const stepsPath = childPath(path, 'steps');
   const steps = c.list(canary.steps, stepsPath) ?? [];
-  steps.forEach((step, i) => checkStep(c, step, indexPath(stepsPath, i), routed));
+  steps.forEach((step, i) => checkStep(c, step, indexPath(stepsPath, i), routing));
+  checkHeaderRouteSequence(c, steps, stepsPath, routing.headerRoutes);
   checkBackgroundAnalysis(c, canary.analysis, childPath(path, 'analysis'), steps.length);
-  if (routed) checkTrafficRouting(c, canary, path);
+  if (routing.routed) checkTrafficRouting(c, canary, path);
   c.integer(canary.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
   checkSurge(c, canary, path);
 }
@@ -164,7 +171,13 @@ function checkIntOrPercent(c: FieldChecker, value: unknown, path: string): numbe
   return undefined;
 }
 
-function checkStep(c: FieldChecker, value: unknown, path: string, routed: boolean): void {
+/** What a step may ask of the Rollout's traffic routing. */
+interface StepRouting {
+  routed: boolean;
+  headerRoutes: HeaderRouteSupport;
+}
+
+function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepRouting): void {
   const step = c.object(value, path, { required: true });
   if (step === undefined) return;
   if (c.unknownKeys(step, path, STEP_KINDS, 'step kind') > 0) return;
@@ -181,7 +194,10 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routed: boolea
       checkAnalysis(c, step.analysis, kindPath);
       return;
     case 'setCanaryScale':
-      checkSetCanaryScale(c, step.setCanaryScale, kindPath, routed);
+      checkSetCanaryScale(c, step.setCanaryScale, kindPath, routing.routed);
+      return;
+    case 'setHeaderRoute':
+      checkSetHeaderRoute(c, step.setHeaderRoute, kindPath, routing.headerRoutes);
   }
 }
 
@@ -203,6 +219,116 @@ function checkSetCanaryScale(c: FieldChecker, value: unknown, path: string, rout
   c.integer(scale.replicas, childPath(path, 'replicas'), { min: 0 });
   c.integer(scale.weight, childPath(path, 'weight'), { min: 0, max: 100 });
   c.boolean(scale.matchTrafficWeight, childPath(path, 'matchTrafficWeight'));
+}
+
+// ---- header routes ---------------------------------------------------------------------------------------
+
+/**
+ * Whether the configured router can route by header: `refused` says why not (undefined when it can, or when the
+ * routing is malformed and already reported); NGINX's canary Ingress holds one header and one route at a time.
+ */
+interface HeaderRouteSupport {
+  refused?: string;
+  singleRoute: boolean;
+}
+
+function headerRouteSupport(value: unknown): HeaderRouteSupport {
+  if (value === undefined || value === null) return { refused: 'requires spec.strategy.canary.trafficRouting', singleRoute: false };
+  if (!isFields(value)) return { singleRoute: false };
+  const kinds = ROUTER_KINDS.filter((k) => value[k] !== undefined);
+  if (kinds.length !== 1) return { singleRoute: false };
+  if (kinds[0] === 'smi') return { refused: 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers', singleRoute: false };
+  if (kinds[0] === 'nginx') return { singleRoute: true };
+  if (kinds[0] === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(value.gatewayAPI)) {
+    return { refused: 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI', singleRoute: false };
+  }
+  return { singleRoute: false };
+}
+
+function hasHeaderRoutedHTTPRoute(gateway: unknown): boolean {
+  if (!isFields(gateway) || !Array.isArray(gateway.httpRoutes)) return true; // malformed: reported elsewhere
+  return gateway.httpRoutes.some((route) => isFields(route) && route.useHeaderRoutes === true);
+}
+
+function checkSetHeaderRoute(c: FieldChecker, value: unknown, path: string, support: HeaderRouteSupport): void {
+  const step = c.object(value, path, { required: true });
+  if (step === undefined) return;
+  if (support.refused !== undefined) c.add(path, support.refused);
+  // A misspelt `match` would otherwise turn the step into a removal without a word.
+  c.unknownKeys(step, path, ['name', 'match'], 'field');
+  const namePath = childPath(path, 'name');
+  const name = c.string(step.name, namePath, { required: true });
+  if (name !== undefined && (!DNS_LABEL.test(name) || name.length > DNS_LABEL_MAX)) {
+    c.add(namePath, `must be a DNS label (lower case letters, digits and '-', at most ${DNS_LABEL_MAX} characters), got ${JSON.stringify(name)}`);
+  }
+  const matchPath = childPath(path, 'match');
+  const matches = c.list(step.match, matchPath) ?? [];
+  matches.forEach((m, i) => checkHeaderMatch(c, m, indexPath(matchPath, i)));
+  if (support.singleRoute && matches.length > 1) c.add(matchPath, `must have at most one entry with the nginx traffic router, which matches a single header (found ${matches.length})`);
+  uniqueHeaderNames(c, matches, matchPath);
+}
+
+function checkHeaderMatch(c: FieldChecker, value: unknown, path: string): void {
+  const match = c.object(value, path, { required: true });
+  if (match === undefined) return;
+  const namePath = childPath(path, 'headerName');
+  const headerName = c.string(match.headerName, namePath, { required: true });
+  if (headerName !== undefined && !HEADER_NAME.test(headerName)) c.add(namePath, `must be an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(headerName)}`);
+  const valuePath = childPath(path, 'headerValue');
+  const headerValue = c.object(match.headerValue, valuePath, { required: true });
+  if (headerValue === undefined) return;
+  const kind = c.exactlyOne(headerValue, valuePath, STRING_MATCHES);
+  if (kind !== undefined) c.string(headerValue[kind], childPath(valuePath, kind));
+}
+
+/** Header names are case-insensitive: two entries for one header would contradict each other. */
+function uniqueHeaderNames(c: FieldChecker, matches: readonly unknown[], path: string): void {
+  const seen = new Set<string>();
+  matches.forEach((m, i) => {
+    const headerName = isFields(m) ? m.headerName : undefined;
+    if (typeof headerName !== 'string') return;
+    const key = headerName.toLowerCase();
+    if (seen.has(key)) c.add(childPath(indexPath(path, i), 'headerName'), `duplicate header ${JSON.stringify(headerName)} (header names are case-insensitive)`);
+    seen.add(key);
+  });
+}
+
+/**
+ * Walks the steps in order: a header route must not send requests to a canary that has no pods yet, and NGINX
+ * must have removed its one header route before another name is set.
+ */
+function checkHeaderRouteSequence(c: FieldChecker, steps: readonly unknown[], stepsPath: string, support: HeaderRouteSupport): void {
+  let weight = 0;
+  let pinned: number | undefined;
+  let active: string | undefined;
+  steps.forEach((step, i) => {
+    if (!isFields(step)) return;
+    if (typeof step.setWeight === 'number') weight = step.setWeight;
+    if (isFields(step.setCanaryScale)) pinned = pinnedCanaryScale(step.setCanaryScale);
+    const route = step.setHeaderRoute;
+    if (!isFields(route) || typeof route.name !== 'string') return;
+    const path = childPath(indexPath(stepsPath, i), 'setHeaderRoute');
+    const sets = Array.isArray(route.match) && route.match.length > 0;
+    if (!sets) {
+      if (active === route.name) active = undefined;
+      return;
+    }
+    if ((pinned ?? weight) <= 0) {
+      c.add(path, 'would send matching requests to a canary with no pods: put a setWeight above 0 or a setCanaryScale step before it');
+    }
+    if (support.singleRoute && active !== undefined && active !== route.name) {
+      c.add(path, `cannot set header route ${JSON.stringify(route.name)} while ${JSON.stringify(active)} is set: the nginx traffic router holds one header route at a time, so remove it first (a setHeaderRoute step with only its name)`);
+    }
+    active = route.name;
+  });
+}
+
+/** The canary size a setCanaryScale step pins (replicas, or a weight of them); undefined when it follows the weight. */
+function pinnedCanaryScale(scale: Fields): number | undefined {
+  if (scale.matchTrafficWeight === true) return undefined;
+  if (typeof scale.replicas === 'number') return scale.replicas;
+  if (typeof scale.weight === 'number') return scale.weight;
+  return undefined;
 }
 
 function checkBackgroundAnalysis(c: FieldChecker, value: unknown, path: string, stepCount: number): void {

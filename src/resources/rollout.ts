@@ -55,7 +55,8 @@ export type CanaryStep =
   | { setWeight: number }
   | { pause: PauseStep }
   | { analysis: RolloutAnalysis }
-  | { setCanaryScale: SetCanaryScale };
+  | { setCanaryScale: SetCanaryScale }
+  | { setHeaderRoute: SetHeaderRoute };
 
 export interface PauseStep {
   /** Absent: wait for a person. A number of seconds, or a string like "30s", "5m", "1h". */
@@ -66,6 +67,28 @@ export interface SetCanaryScale {
   replicas?: number;
   weight?: number;
   matchTrafficWeight?: boolean;
+}
+
+/**
+ * Requests whose headers all match go to the canary whatever the weight. Without `match` (or with an empty one) the
+ * step removes the header route of that `name`; every route a rollout set is removed when it completes or aborts.
+ */
+export interface SetHeaderRoute {
+  /** A DNS label; the route's name on the routing object is derived from it. */
+  name: string;
+  match?: HeaderRoutingMatch[];
+}
+
+export interface HeaderRoutingMatch {
+  headerName: string;
+  /** Exactly one of `exact`, `prefix` and `regex`. */
+  headerValue: StringMatch;
+}
+
+export interface StringMatch {
+  exact?: string;
+  prefix?: string;
+  regex?: string;
 }
 
 export interface AnalysisTemplateRef {

@@ -12,7 +12,7 @@ const COPY = join(KUSTOMIZE_DIR, 'crds');
 const yamlFiles = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
 
 describe('deploy/kustomize/crds', () => {
-  it('given crds/, then the copies are the same files (refresh: cp crds/*.yaml deploy/kustomize/crds/)', () => {
+  it('given crds/, then the copies are the same files (refresh: npx tsx src/resources/generate-crds.ts)', () => {
     expect(yamlFiles(COPY)).toEqual(yamlFiles(SOURCE));
     for (const file of yamlFiles(SOURCE)) {
       expect(readFileSync(join(COPY, file), 'utf8'), `deploy/kustomize/crds/${file} differs from crds/${file}`).toBe(readFileSync(join(SOURCE, file), 'utf8'));
