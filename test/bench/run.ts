@@ -61,7 +61,10 @@ async function runSize(n: number, floor: Floor, sections: Section[]): Promise<vo
     const creator = await spawnController(cluster.kubeconfigPath);
     await creator.waitReady(60_000);
     log(`N=${n}: creating Rollouts`);
-    const names = await createHealthyRollouts(cluster, n, SCALE_STEPS, 60_000 + n * 60).finally(() => creator.stop());
+    // The creator finishes its last writes (replica counts settling after Healthy) so that startup meets a world at rest.
+    const names = await createHealthyRollouts(cluster, n, SCALE_STEPS, 60_000 + n * 60)
+      .then(async (created) => (await creator.waitQuiet(1_000, 60_000 + n * 20), created))
+      .finally(() => creator.stop());
     log(`N=${n}: fresh controller`);
     const startup = await runStartupBench(cluster, n);
     const controller = startup.controller;
