@@ -117,9 +117,16 @@ export class WorkloadSimulator {
     if (location?.storageKey === REPLICASETS) this.queue.add(objectKey(location.namespace, location.name));
   }
 
+  /** Through the store's owner index: listing the namespace made every pass O(pods), and a burst O(N²). */
   private ownedPods(rs: KubeObject): KubeObject[] {
     const uid = rs.metadata.uid;
-    return this.store.list(PODS, rs.metadata.namespace).filter((pod) => controllerUid(pod) === uid && !pod.metadata.deletionTimestamp);
+    if (!uid) return [];
+    const pods: KubeObject[] = [];
+    for (const { storageKey, namespace, name } of this.store.dependentsOf(uid)) {
+      const pod = storageKey === PODS ? this.store.get(PODS, namespace, name) : undefined;
+      if (pod && controllerUid(pod) === uid && !pod.metadata.deletionTimestamp) pods.push(pod);
+    }
+    return pods;
   }
 
   private reconcile(key: string): void {
