@@ -17,6 +17,8 @@ export function registerControllerCommand(program: Command): void {
     .option('--git-work-dir <dir>', 'cached clones for rollback by git revert (env VANE_GIT_WORKDIR)')
     .option('--api-token-file <file>', 'static API tokens (hashed); default: TokenReview (env VANE_API_TOKEN_FILE)')
     .option('--api-port <port>', 'HTTP API, health and metrics port; -1 disables (env VANE_API_PORT)')
+    .option('--api-rate-limit <perSecond>', 'steady API requests per second per caller (env VANE_API_RATE_LIMIT; default 10)')
+    .option('--api-rate-burst <n>', 'API request burst per caller (env VANE_API_RATE_BURST; default 30)')
     .action(async (flags: ControllerFlags, command: Command) => {
       const leaderElectGiven = command.getOptionValueSource('leaderElect') === 'cli';
       const config = controllerConfig({ ...flags, leaderElect: leaderElectGiven ? flags.leaderElect : undefined });

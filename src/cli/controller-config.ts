@@ -22,6 +22,8 @@ export interface ControllerConfig {
   gitWorkDir?: string;
   /** Static API token file (hashed tokens); absent: bearer tokens are checked with TokenReview. */
   apiTokenFile?: string;
+  /** Requests per second (steady, and burst) each API subject may make. */
+  apiRateLimit?: { perSecond: number; burst: number };
 }
 
 export interface ControllerFlags {
@@ -35,6 +37,8 @@ export interface ControllerFlags {
   apiPort?: string;
   gitWorkDir?: string;
   apiTokenFile?: string;
+  apiRateLimit?: string;
+  apiRateBurst?: string;
 }
 
 const LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -55,6 +59,10 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
     apiPort: integer('--api-port', flags.apiPort ?? env.VANE_API_PORT ?? '8080'),
     gitWorkDir: flags.gitWorkDir ?? env.VANE_GIT_WORKDIR ?? join(tmpdir(), 'vane-git'),
     apiTokenFile: flags.apiTokenFile ?? env.VANE_API_TOKEN_FILE,
+    apiRateLimit: {
+      perSecond: positiveInt('--api-rate-limit', flags.apiRateLimit ?? env.VANE_API_RATE_LIMIT ?? '10'),
+      burst: positiveInt('--api-rate-burst', flags.apiRateBurst ?? env.VANE_API_RATE_BURST ?? '30'),
+    },
   };
 }
 
