@@ -4,10 +4,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { sampleProcess, type ProcSample } from './proc-sampling.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -87,6 +88,22 @@ function profilerFlags(): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', dir];
 }
 
+/**
+ * Node flags for the controller: VANE_BENCH_NODE_FLAGS, else the heap limit the Deployment sets
+ * (deploy/kustomize/base/deployment.yaml), so the benchmark measures the shipped configuration.
+ */
+function nodeFlags(): string[] {
+  return (process.env['VANE_BENCH_NODE_FLAGS'] ?? deployedNodeOptions()).split(' ').filter(Boolean);
+}
+
+function deployedNodeOptions(): string {
+  const deployment = yaml.load(readFileSync(join(ROOT, 'deploy', 'kustomize', 'base', 'deployment.yaml'), 'utf8')) as {
+    spec: { template: { spec: { containers: Array<{ env?: Array<{ name: string; value?: string }> }> } } };
+  };
+  const env = deployment.spec.template.spec.containers.flatMap((c) => c.env ?? []);
+  return env.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
+}
+
 /** Sums the series of one metric in the Prometheus text exposition. */
 export function metricSum(exposition: string, name: string): number {
   let sum = 0;
@@ -101,7 +118,7 @@ export function metricSum(exposition: string, name: string): number {
 export async function spawnController(kubeconfigPath: string): Promise<BenchController> {
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
-  const args = [...profilerFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn'];
+  const args = [...profilerFlags(), ...nodeFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn'];
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
