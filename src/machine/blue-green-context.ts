@@ -30,6 +30,23 @@ export interface BlueGreenContext {
 
 export const NO_BG_CLOCKS: BlueGreenClocks = { progressAt: null, pausedAt: null, switchedAt: null, heldAt: null, abortedAt: null };
 
+/** The input of an inert actor (see the canary machine's context factory): never a real Rollout's. */
+export const INERT_BLUE_GREEN_INPUT: MachineInput<BlueGreenPlan> = {
+  plan: {
+    strategy: 'blueGreen',
+    replicas: 0,
+    previewReplicaCount: 0,
+    autoPromotionEnabled: false,
+    autoPromotionSeconds: 0,
+    scaleDownDelaySeconds: 0,
+    abortScaleDownDelaySeconds: 0,
+    progressDeadlineSeconds: 0,
+    gitRevert: false,
+  },
+  stableHash: '',
+  now: 0,
+};
+
 export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): BlueGreenContext {
   return {
     plan: input.plan,

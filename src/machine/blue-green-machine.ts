@@ -16,6 +16,7 @@ import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE, type PromotionGate } from './a
 import {
   abortScaleDownAt,
   autoPromotionAt,
+  INERT_BLUE_GREEN_INPUT,
   initialBlueGreenContext,
   isSwitched,
   NO_BG_CLOCKS,
@@ -171,7 +172,8 @@ export const blueGreenMachine = setup({
   },
 }).createMachine({
   id: 'blueGreen',
-  context: ({ input }) => initialBlueGreenContext(input),
+  // See the canary machine: transition()'s inert actor has no input.
+  context: ({ input }) => initialBlueGreenContext(input ?? INERT_BLUE_GREEN_INPUT),
   initial: 'adopting',
   states: {
     adopting: {

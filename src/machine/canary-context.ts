@@ -42,6 +42,13 @@ export interface CanaryContext {
 
 export const NO_CLOCKS: CanaryClocks = { stepStartedAt: null, progressAt: null, pausedAt: null, heldAt: null, abortedAt: null };
 
+/** The input of an inert actor (see the machine's context factory): never a real Rollout's. */
+export const INERT_CANARY_INPUT: MachineInput<CanaryPlan> = {
+  plan: { strategy: 'canary', replicas: 0, steps: [], hasTrafficRouting: false, progressDeadlineSeconds: 0, abortScaleDownDelaySeconds: 0, gitRevert: false },
+  stableHash: '',
+  now: 0,
+};
+
 export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryContext {
   return {
     plan: input.plan,

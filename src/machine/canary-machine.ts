@@ -21,6 +21,7 @@ import {
   canaryHashOf,
   currentStep,
   headerRoutesAfterStep,
+  INERT_CANARY_INPUT,
   initialCanaryContext,
   NO_CLOCKS,
   pauseEndsAt,
@@ -181,7 +182,9 @@ export const canaryMachine = setup({
   },
 }).createMachine({
   id: 'canary',
-  context: ({ input }) => initialCanaryContext(input),
+  // transition() builds an inert actor whose context factory gets no input; the restored snapshot replaces that
+  // context anyway. Without a placeholder the factory threw, and xstate swallowed the error, on every transition.
+  context: ({ input }) => initialCanaryContext(input ?? INERT_CANARY_INPUT),
   initial: 'adopting',
   states: {
     adopting: {

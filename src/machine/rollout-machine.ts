@@ -96,8 +96,10 @@ export function decide(persisted: PersistedMachineState, event: RolloutEvent): D
   const snapshot = restore(driver, state);
   const before = driver.view(snapshot);
   if (!snapshot.can(event)) {
+    // Nothing moves: the stored state goes back as it came (plain JSON already), saving a pack and a JSON round
+    // trip on the events most passes are made of (ticks, readiness that changes nothing).
     const effects = event.type === 'command' ? [rejectedAck(event, before)] : [];
-    return normalised({ state: pack(state.machine, driver, snapshot), effects, handled: false, view: before });
+    return { state, ...normalised({ effects, view: before }), handled: false };
   }
   const [next, actions] = transition(driver.machine, snapshot, event);
   const view = driver.view(next);
