@@ -54,7 +54,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const finalizer = finalizerAction(rollout);
   if (finalizer !== 'none') {
     // The finalizer write changes the resourceVersion: this pass ends here and the watch event starts the next.
-    await applyFinalizer(finalizer, rollout, deps.client, deps.routerFor?.(rollout));
+    await applyFinalizer(finalizer, rollout, deps.client, () => deps.routerFor?.(rollout));
     deps.writes?.wrote(key, rollout.metadata.resourceVersion);
     return {};
   }
@@ -83,30 +83,33 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
   };
   const { decision, effects } = runMachine(world, (runName) => analysisRunName(rollout, runName));
-  const outcome = await Promise.resolve().then(() => executeEffects(effects, {
+  let router: TrafficRouter | undefined;
+  try {
+    router = deps.routerFor?.(rollout);
+  } catch (err) {
+    if (err instanceof TerminalError) return blocked(rollout, err, deps, now);
+    throw err;
+  }
+  const outcome = await executeEffects(effects, {
     rollout,
     template,
     templateHash: world.hash,
     replicaSets,
     service: (svc) => deps.cache.service(namespace ?? 'default', svc),
-    router: deps.routerFor?.(rollout),
+    router,
     writer: deps.client,
     events: deps.events,
     createAnalysisRun: (ro, effect, runName) => buildRolloutAnalysisRun(deps.cache, ro, effect, runName),
     gitRollback: deps.gitRollback,
     now,
     log,
-  })).catch((err: unknown) => {
+  }).catch((err: unknown) => {
     // A reference the spec makes but the cluster lacks (an AnalysisTemplate, a route object), or one that cannot
     // be used as it is: say so in status; the pass is replayed from the same machine state once it is fixed.
     if (err instanceof TerminalError) return err;
     throw err;
   });
-  if (outcome instanceof TerminalError) {
-    // Route objects are not watched (their CRDs may not even be installed): look again later for a fix.
-    await writeInvalid(rollout, outcome.code === 'NotFound' ? 'ReferenceNotFound' : 'InvalidReference', outcome.message, deps, now);
-    return { requeueAfterMs: REFERENCE_RETRY_MS };
-  }
+  if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const status = nextStatus(rollout, world, template, decision, outcome, now);
@@ -188,6 +191,12 @@ async function pruneHistory(replicaSets: ReplicaSetObject[], decision: Decision,
   for (const rs of replicaSetsToPrune(replicaSets, keep, limit)) {
     await deps.client.delete(Kinds.ReplicaSet, rs.metadata.namespace, rs.metadata.name ?? '');
   }
+}
+
+/** A referenced object is missing or unusable: said in status, and looked at again soon (route objects are not watched). */
+async function blocked(rollout: Rollout, err: TerminalError, deps: RolloutReconcilerDeps, now: number): Promise<ReconcileResult> {
+  await writeInvalid(rollout, err.code === 'NotFound' ? 'ReferenceNotFound' : 'InvalidReference', err.message, deps, now);
+  return { requeueAfterMs: REFERENCE_RETRY_MS };
 }
 
 async function writeInvalid(rollout: Rollout, reason: string, message: string, deps: RolloutReconcilerDeps, now: number): Promise<ReconcileResult> {
