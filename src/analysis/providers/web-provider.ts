@@ -76,10 +76,29 @@ async function send(request: WebRequest, callerSignal: AbortSignal | undefined):
   const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
   try {
     const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'follow' });
-    return { status: response.status, text: await response.text() };
+    return { status: response.status, text: await boundedText(request, response) };
   } catch (err) {
+    if (err instanceof MetricError) throw err;
     throw fetchError(request, err, timeoutSignal, callerSignal);
   }
+}
+
+/** A metrics answer is small; a huge one (a misconfigured URL serving a file) must not fill the controller's heap. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+async function boundedText(request: WebRequest, response: Response): Promise<string> {
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await response.body.cancel().catch(() => undefined);
+      throw new MetricError('BadResponse', `${describeRequest(request)} answered more than ${MAX_ANSWER_BYTES} bytes; not read further`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function fetchError(request: WebRequest, err: unknown, timeoutSignal: AbortSignal, callerSignal: AbortSignal | undefined): MetricError {

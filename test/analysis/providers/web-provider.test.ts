@@ -1,6 +1,6 @@
 // Specification of the web provider against a local HTTP server: methods, bodies, JSON paths and readable failures.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WebProvider } from '../../../src/analysis/providers/web-provider.js';
+import { MAX_ANSWER_BYTES, WebProvider } from '../../../src/analysis/providers/web-provider.js';
 import type { Metric, WebMetric } from '../../../src/resources/analysis.js';
 import { measureContext } from '../support/measure-context.js';
 import { metricFailure } from '../support/metric-failure.js';
@@ -82,6 +82,13 @@ describe('WebProvider: reading answers', () => {
     const value = await provider.measure(metric({ jsonPath }), measureContext());
 
     expect(value).toEqual({ result, text });
+  });
+
+  it('given an answer larger than the limit, when measuring, then BadResponse saying so, without reading it all', async () => {
+    stub.answer(() => ({ status: 200, body: `{"pad":"${'x'.repeat(MAX_ANSWER_BYTES)}"}` }));
+    const failure = await metricFailure(provider.measure(metric({ jsonPath: '$.pad' }), measureContext()));
+    expect(failure.metricCode).toBe('BadResponse');
+    expect(failure.message).toContain(`answered more than ${MAX_ANSWER_BYTES} bytes`);
   });
 
   it('given a path the answer does not have, when measuring, then BadResponse naming the path and where it stopped', async () => {
