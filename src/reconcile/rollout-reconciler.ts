@@ -171,7 +171,10 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     })),
     conditions: healthConditions(conditions, view.phase, conditionReason(view), view.message, rollout.metadata.generation, nowIso),
   };
-  if (rollout.spec.strategy.canary) status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight } };
+  if (rollout.spec.strategy.canary) {
+    const headerRoutes = view.headerRoutes ?? [];
+    status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight }, ...(headerRoutes.length > 0 ? { headerRoutes } : {}) };
+  }
   const lastAck = outcome.acks.at(-1);
   if (lastAck) status.lastCommand = lastAck;
   if (outcome.rollback) status.rollback = outcome.rollback;

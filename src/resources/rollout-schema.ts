@@ -190,6 +190,7 @@ const rolloutStatus = object({
   currentStepIndex: integer(),
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
+    headerRoutes: array(string()),
   }),
   blueGreen: object({ activeSelector: string(), previewSelector: string(), scaleDownAt: timestamp }),
   pauseConditions: array(

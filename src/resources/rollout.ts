@@ -256,6 +256,8 @@ export interface RolloutStatus {
   currentStepIndex?: number;
   canary?: {
     weights?: { canary: number; stable: number };
+    /** Names of the header routes sending matching requests to the canary now. */
+    headerRoutes?: string[];
   };
   blueGreen?: {
     activeSelector?: string;

@@ -85,9 +85,11 @@ describe('setHeaderRoute over a Gateway API HTTPRoute', () => {
       ['main', [], ['abort-stable=90', 'abort-canary=10']],
       ['vane-testers-0', ['x-canary Exact yes'], ['abort-canary=1']],
     ]);
+    expect(paused.status?.canary?.headerRoutes).toEqual(['testers']);
 
     await h.command('abort', 'abort');
     const aborted = await h.waitFor('abort', (ro) => ro.status?.phase === 'Degraded', 'the abort');
+    expect(aborted.status?.canary?.headerRoutes).toBeUndefined();
 
     expect(await rulesOf('abort')).toEqual([ALL_STABLE('abort')]);
     const rv = (obj: KubeObject): number => Number(obj.metadata.resourceVersion);
