@@ -14,7 +14,8 @@ export type FinalizerAction = 'add' | 'finalize' | 'remove' | 'none';
 
 export function finalizerAction(rollout: Rollout): FinalizerAction {
   const has = (rollout.metadata.finalizers ?? []).includes(TRAFFIC_FINALIZER);
-  const routed = rollout.spec.strategy.canary?.trafficRouting !== undefined;
+  // Read defensively: this runs before validation, on any object the API accepted.
+  const routed = rollout.spec?.strategy?.canary?.trafficRouting !== undefined;
   if (rollout.metadata.deletionTimestamp) return has ? 'finalize' : 'none';
   if (routed && !has) return 'add';
   if (!routed && has) return 'remove';
