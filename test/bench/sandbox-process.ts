@@ -12,14 +12,7 @@ import { ADMIN_USER } from '../../src/sandbox/sandbox-auth.js';
 import { wallNow } from './proc-sampling.js';
 
 /** One write as the sandbox saw it. */
-export interface LoggedWrite {
-  verb: string;
-  resource: string;
-  subresource: string | undefined;
-  namespace: string | undefined;
-  name: string | undefined;
-  user: string;
-  code: number;
+export interface LoggedWrite extends Pick<RequestRecord, 'verb' | 'resource' | 'subresource' | 'namespace' | 'name' | 'user' | 'code'> {
   /** Wall-clock ms when the request arrived (to the sandbox's 1 ms handling-time resolution). */
   arrivedAt: number;
   /** Wall-clock ms when the answer was sent: the change is in the store and on its way to watchers. */
