@@ -15,7 +15,7 @@ import { destinationRule, httpRoute, stableIngress, virtualService } from '../tr
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { argoHealth } from './support/argocd-health-script.js';
 import { startControllerRun, type ControllerRun, type RolloutObject } from './support/controller-run.js';
-import { createGitRemote, type GitRemote } from './support/git-remote.js';
+import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
 import { KUSTOMIZE_DIR, onlyObject, renderKustomization, type ManifestObject } from './support/kustomize-render.js';
 import { allowed, grantedPermissions, grantsFor, permissionKey, wildcards, type Grant } from './support/rbac-rules.js';
 
@@ -45,18 +45,8 @@ function rolloutManifest(name: string, image: string, labels: Record<string, str
 }
 
 /** What Argo CD or Flux would do: make the live Rollout equal to the manifest at the remote's head. */
-async function sync(run: ControllerRun, remote: GitRemote, path: string): Promise<RolloutObject> {
-  const desired = yaml.load(remote.show(path)) as RolloutObject;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await run.admin.get<RolloutObject>(Kinds.Rollout, 'shop', desired.metadata.name ?? '');
-    if (!live) return run.admin.create(Kinds.Rollout, desired);
-    try {
-      return await run.admin.replace(Kinds.Rollout, { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata.resourceVersion } } as RolloutObject);
-    } catch (err) {
-      // The controller's status writes move the resourceVersion; a GitOps tool retries the same way.
-      if (attempt >= 10 || !String(err).includes('the object has been modified')) throw err;
-    }
-  }
+function sync(run: ControllerRun, remote: GitRemote, path: string): Promise<RolloutObject> {
+  return applyManifest<RolloutObject>(run.admin, Kinds.Rollout, remote.show(path));
 }
 
 async function waitUntilGone(run: ControllerRun, name: string): Promise<void> {

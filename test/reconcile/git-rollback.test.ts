@@ -4,17 +4,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { AnalysisTemplate } from '../../src/resources/analysis.js';
+import type { Rollout } from '../../src/resources/rollout.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { minutesAgo, openMetricsText } from '../analysis/support/open-metrics.js';
 import { startPrometheus, type PrometheusServer } from '../analysis/support/prometheus-server.js';
 import { openHarness, type Harness } from './controller-harness.js';
-import { createGitopsRemote, type GitopsRemote } from './gitops-remote.js';
+import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
 
+const FILE = 'apps/web/rollout.yaml';
 const STABLE_IMAGE = 'ghcr.io/acme/web:1.0.0';
 const FAILING_IMAGE = 'ghcr.io/acme/web:2.0.0';
 
+type RolloutManifest = (image: string, remote: string) => string;
+
 /** The web app's Rollout as kept in git; `extra` carries what makes the canary fail (a deadline, an analysis step). */
-function manifest(namespace: string, extra: { spec: string; steps: string }): (image: string, remote: string) => string {
+function manifest(namespace: string, extra: { spec: string; steps: string }): RolloutManifest {
   return (image, remote) => `# The web app's Rollout, synced by the GitOps tool.
 apiVersion: vane.dev/v1alpha1
 kind: Rollout
@@ -47,7 +51,7 @@ ${extra.steps}  rollback:
 }
 
 let h: Harness | undefined;
-let remote: GitopsRemote | undefined;
+let remote: GitRemote | undefined;
 let prometheus: PrometheusServer | undefined;
 
 afterEach(async () => {
@@ -61,28 +65,30 @@ afterEach(async () => {
  * Walks the whole loop: adopt 1.0.0, bump to 2.0.0 in git, let `fail` make the canary fail, then expect the abort,
  * exactly one revert commit at the remote, and — after the GitOps tool syncs it — Healthy on stable with no new rollout.
  */
-async function revertLoop(harness: Harness, gitops: GitopsRemote, fail: (failingHash: string) => void): Promise<{ reason: string | undefined }> {
+async function revertLoop(harness: Harness, gitops: GitRemote, manifestOf: RolloutManifest, fail: (failingHash: string) => void): Promise<{ reason: string | undefined }> {
   const { client } = harness.controller;
-  const first = await gitops.sync(client);
+  const sync = (): Promise<Rollout & KubeObject> => applyManifest(client, Kinds.Rollout, gitops.show(FILE));
+  gitops.commit(FILE, manifestOf(STABLE_IMAGE, gitops.url), 'Add web');
+  const first = await sync();
   const stable = podTemplateHash(first.spec.template!);
   await harness.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable, 'adoption');
 
-  gitops.commitImage(FAILING_IMAGE, 'Bump web to 2.0.0');
-  const bumped = await gitops.sync(client);
+  gitops.commit(FILE, manifestOf(FAILING_IMAGE, gitops.url), 'Bump web to 2.0.0');
+  const bumped = await sync();
   fail(podTemplateHash(bumped.spec.template!));
 
   const aborted = await harness.waitFor('web', (ro) => ro.status?.phase === 'Degraded' && ro.status.rollback?.git?.state === 'Committed', 'abort and revert', 30_000);
   expect(aborted.status?.canary?.weights?.canary).toBe(0);
   expect(aborted.status?.stableRS).toBe(stable);
   const record = aborted.status?.rollback?.git;
-  expect(gitops.show()).toContain(STABLE_IMAGE);
-  const head = gitops.git('rev-parse', 'origin/main');
+  expect(gitops.show(FILE)).toContain(STABLE_IMAGE);
+  const head = gitops.head().sha;
   expect(record?.commit).toBe(head);
   const message = gitops.git('log', '-1', '--format=%B', 'origin/main');
   expect(message).toMatch(/^Revert "Bump web to 2.0.0"/);
   expect(message).toContain(`Vane-Rollout: ${harness.namespace}/web`);
 
-  const resynced = await gitops.sync(client);
+  const resynced = await sync();
   expect(podTemplateHash(resynced.spec.template!)).toBe(stable);
   const healthy = await harness.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable && ro.status.currentPodHash === stable, 'Healthy on stable after the sync');
   expect(healthy.status?.rollback?.git?.commit).toBe(head);
@@ -99,8 +105,9 @@ describe('rollback by git revert', () => {
   it('given a canary that misses its progress deadline, then traffic is reset, the bump is reverted in git once, and the re-synced Rollout is Healthy on stable', async () => {
     h = await openHarness('deadline');
     const harness = h;
-    remote = createGitopsRemote(manifest('deadline', { spec: '  progressDeadlineSeconds: 3\n', steps: '        - pause: {}\n' }), STABLE_IMAGE);
-    const { reason } = await revertLoop(harness, remote, (failing) => harness.sandbox.simulator.failReadiness(failing));
+    remote = createGitRemote();
+    const deadline = manifest('deadline', { spec: '  progressDeadlineSeconds: 3\n', steps: '        - pause: {}\n' });
+    const { reason } = await revertLoop(harness, remote, deadline, (failing) => harness.sandbox.simulator.failReadiness(failing));
     expect(reason).toMatch(/ProgressDeadlineExceeded/);
   }, 90_000);
 
@@ -116,8 +123,8 @@ describe('rollback by git revert', () => {
     };
     await h.controller.client.create(Kinds.AnalysisTemplate, template);
     const steps = '        - analysis:\n            templates:\n              - templateName: error-ratio\n        - setWeight: 100\n';
-    remote = createGitopsRemote(manifest('analysis-git', { spec: '', steps }), STABLE_IMAGE);
-    const { reason } = await revertLoop(h, remote, () => undefined);
+    remote = createGitRemote();
+    const { reason } = await revertLoop(h, remote, manifest('analysis-git', { spec: '', steps }), () => undefined);
     expect(reason).toMatch(/error-ratio/);
     const body = remote.git('log', '-1', '--format=%B', 'origin/main');
     expect(body).toMatch(/error-ratio/);
