@@ -14,9 +14,12 @@ const RANK: Readonly<Record<AnalysisPhase, number>> = {
   Failed: 5,
 };
 
-const TERMINAL: ReadonlySet<AnalysisPhase> = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
+/** The verdicts: a run or metric in one of these phases is measured no further. */
+export type TerminalPhase = Exclude<AnalysisPhase, 'Pending' | 'Running'>;
 
-export function isTerminalPhase(phase: AnalysisPhase): boolean {
+const TERMINAL: ReadonlySet<AnalysisPhase> = new Set<TerminalPhase>(['Successful', 'Failed', 'Error', 'Inconclusive']);
+
+export function isTerminalPhase(phase: AnalysisPhase): phase is TerminalPhase {
   return TERMINAL.has(phase);
 }
 

@@ -1,12 +1,11 @@
 // Turns what a pass observes into machine events: the same observations are sent every pass (level-triggered);
 // the machine ignores those that do not apply in its state.
+import { isTerminalPhase } from '../analysis/run-verdict.js';
 import type { RolloutEvent } from '../machine/rollout-event.js';
 import type { RolloutPlan } from '../machine/rollout-plan.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { Rollout } from '../resources/rollout.js';
 import { hashOf, isAvailable, type ReplicaSetObject } from './replica-sets.js';
-
-const VERDICTS = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
 
 export interface ObservedWorld {
   rollout: Rollout;
@@ -41,8 +40,8 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   for (const awaited of view.analysisRuns) {
     const run = world.analysisRuns.find((r) => r.metadata.name === runName(awaited.name));
     const phase = run?.status?.phase;
-    if (run && phase && VERDICTS.has(phase)) {
-      events.push({ type: 'analysis', gate: awaited.gate, runName: awaited.name, phase: phase as 'Successful', message: run.status?.message ?? '', now: world.now });
+    if (run && phase && isTerminalPhase(phase)) {
+      events.push({ type: 'analysis', gate: awaited.gate, runName: awaited.name, phase, message: run.status?.message ?? '', now: world.now });
     }
   }
   const command = world.rollout.status?.command;
