@@ -8,6 +8,7 @@ import {
   agreed,
   applyGuardedPatch,
   checkPercent,
+  pairWeightOps,
   describeObject,
   percentOf,
   prefixPattern,
@@ -212,15 +213,8 @@ function refersTo(ref: BackendRef, service: string, namespace: string): boolean 
 function weightOps(site: SplitSite, canaryPercent: number): JsonPatchOp[] {
   const base = `/spec/rules/${site.ruleIndex}/backendRefs`;
   const refs = site.rule.backendRefs ?? [];
-  const ops: JsonPatchOp[] = [];
-  const set = (index: number, weight: number): void => {
-    const ref = refs[index] as BackendRef;
-    ops.push({ op: 'test', path: `${base}/${index}/name`, value: ref.name });
-    if (ref.weight !== weight) ops.push({ op: 'add', path: `${base}/${index}/weight`, value: weight });
-  };
-  set(site.stableIndex, 100 - canaryPercent);
-  set(site.canaryIndex, canaryPercent);
-  return ops;
+  const guard = (index: number): JsonPatchOp => ({ op: 'test', path: `${base}/${index}/name`, value: (refs[index] as BackendRef).name });
+  return pairWeightOps(base, refs.map((ref) => ref.weight), site, canaryPercent, guard);
 }
 
 function siteWeight(site: SplitSite): number | undefined {

@@ -11,6 +11,7 @@ import {
   applyGuardedPatch,
   checkPercent,
   describeObject,
+  pairWeightOps,
   percentOf,
   readRequired,
   type JsonPatchOp,
@@ -262,15 +263,8 @@ function site(routes: HttpRoute[], routeIndex: number, matcher: DestinationMatch
 function weightOps(s: SplitSite, canaryPercent: number): JsonPatchOp[] {
   const base = `/spec/http/${s.routeIndex}/route`;
   const destinations = s.route.route ?? [];
-  const ops: JsonPatchOp[] = [];
-  const set = (index: number, weight: number): void => {
-    const d = destinations[index] as RouteDestination;
-    ops.push({ op: 'test', path: `${base}/${index}/destination`, value: d.destination });
-    if (d.weight !== weight) ops.push({ op: 'add', path: `${base}/${index}/weight`, value: weight });
-  };
-  set(s.stableIndex, 100 - canaryPercent);
-  set(s.canaryIndex, canaryPercent);
-  return ops;
+  const guard = (index: number): JsonPatchOp => ({ op: 'test', path: `${base}/${index}/destination`, value: (destinations[index] as RouteDestination).destination });
+  return pairWeightOps(base, destinations.map((d) => d.weight), s, canaryPercent, guard);
 }
 
 function siteWeight(s: SplitSite): number | undefined {

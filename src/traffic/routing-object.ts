@@ -60,6 +60,27 @@ export async function applyGuardedPatch(writer: ObjectWriter, kind: ResourceKind
   return true;
 }
 
+/** Where a stable/canary pair of weighted entries sits in a list (backendRefs, Istio route destinations). */
+export interface WeightPair {
+  stableIndex: number;
+  canaryIndex: number;
+}
+
+/**
+ * The ops that give the pair at `base/<index>` the weights for `canaryPercent`. Each entry is first tested to be the
+ * one read (`guard`), so a list that moved underneath fails the patch; a weight already in place is not written.
+ */
+export function pairWeightOps(base: string, weights: ReadonlyArray<number | undefined>, pair: WeightPair, canaryPercent: number, guard: (index: number) => JsonPatchOp): JsonPatchOp[] {
+  const ops: JsonPatchOp[] = [];
+  const set = (index: number, weight: number): void => {
+    ops.push(guard(index));
+    if (weights[index] !== weight) ops.push({ op: 'add', path: `${base}/${index}/weight`, value: weight });
+  };
+  set(pair.stableIndex, 100 - canaryPercent);
+  set(pair.canaryIndex, canaryPercent);
+  return ops;
+}
+
 /** The reference that makes an object Vane creates belong to the Rollout (garbage-collected with it). */
 export function rolloutOwnerReference(rollout: Rollout): OwnerReference {
   const { name, uid } = rollout.metadata;
