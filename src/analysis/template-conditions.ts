@@ -4,7 +4,7 @@ import { ConditionError, compileCondition } from './cel-condition.js';
 
 export type ConditionField = 'successCondition' | 'failureCondition';
 
-const FIELDS: readonly ConditionField[] = ['successCondition', 'failureCondition'];
+export const CONDITION_FIELDS: readonly ConditionField[] = ['successCondition', 'failureCondition'];
 
 /**
  * One message per condition that does not compile, e.g.
@@ -14,7 +14,7 @@ const FIELDS: readonly ConditionField[] = ['successCondition', 'failureCondition
 export function checkTemplateConditions(owner: string, spec: { metrics?: readonly Metric[] }): string[] {
   const problems: string[] = [];
   for (const metric of spec.metrics ?? []) {
-    for (const field of FIELDS) {
+    for (const field of CONDITION_FIELDS) {
       const cause = conditionProblem(metric, field);
       if (cause !== undefined) problems.push(`${owner} metric ${JSON.stringify(metric.name)}: ${cause}`);
     }

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import yaml from 'js-yaml';
-import { conditionProblem } from '../analysis/template-conditions.js';
+import { CONDITION_FIELDS, conditionProblem } from '../analysis/template-conditions.js';
 import type { Metric } from '../resources/analysis.js';
 import { validateAnalysisRun, validateAnalysisTemplate, validateClusterAnalysisTemplate } from '../resources/analysis-template-validation.js';
 import type { FieldError } from '../resources/field-error.js';
@@ -24,15 +24,13 @@ function withConditions(validate: (obj: unknown) => FieldError[]): (obj: unknown
     if (errors.length > 0) return errors;
     const metrics = (obj as { spec: { metrics: Metric[] } }).spec.metrics;
     return metrics.flatMap((metric, i) =>
-      CONDITIONS.flatMap((field) => {
+      CONDITION_FIELDS.flatMap((field) => {
         const problem = conditionProblem(metric, field);
         return problem ? [{ path: `spec.metrics[${i}].${field}`, message: problem }] : [];
       }),
     );
   };
 }
-
-const CONDITIONS = ['successCondition', 'failureCondition'] as const;
 
 export interface LintFinding {
   file: string;
