@@ -15,6 +15,11 @@ const STRING_MATCHES = ['exact', 'prefix', 'regex'] as const;
 /** RFC 1123 label: the header route's name becomes part of rule and route names on the routing object. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_LABEL_MAX = 63;
+
+/** An RFC 1123 label: lower case letters, digits and '-', at most 63 characters. */
+export function isDnsLabel(name: string): boolean {
+  return DNS_LABEL.test(name) && name.length <= DNS_LABEL_MAX;
+}
 /** An HTTP header field name (RFC 7230 token), as Gateway API's HTTPHeaderName also requires. */
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** What git check-ref-format rejects, in the forms people actually mistype. */
@@ -258,7 +263,7 @@ function checkSetHeaderRoute(c: FieldChecker, value: unknown, path: string, supp
   c.unknownKeys(step, path, ['name', 'match'], 'field');
   const namePath = childPath(path, 'name');
   const name = c.string(step.name, namePath, { required: true });
-  if (name !== undefined && (!DNS_LABEL.test(name) || name.length > DNS_LABEL_MAX)) {
+  if (name !== undefined && !isDnsLabel(name)) {
     c.add(namePath, `must be a DNS label (lower case letters, digits and '-', at most ${DNS_LABEL_MAX} characters), got ${JSON.stringify(name)}`);
   }
   const matchPath = childPath(path, 'match');

@@ -3,6 +3,7 @@
 import { TerminalError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { isDnsLabel } from '../resources/rollout-validation.js';
 import type { GatewayAPITrafficRouting, Rollout } from '../resources/rollout.js';
 import {
   agreed,
@@ -69,7 +70,6 @@ interface LiveRoute {
 /** Rules Vane adds are named with this prefix; users should not name their own rules so. */
 export const VANE_RULE_PREFIX = 'vane-';
 const MAX_RULES = 16;
-const RULE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The API's default weight of a backendRef without one. */
 const DEFAULT_WEIGHT = 1;
 
@@ -176,7 +176,7 @@ export class GatewayAPIRouter implements TrafficRouter {
 
   private headerRuleOps(live: LiveRoute, headerRoute: HeaderRoute): JsonPatchOp[] {
     const what = describeObject(Kinds.HTTPRoute, this.namespace, live.config.name);
-    if (!RULE_NAME.test(headerRoute.name)) throw new TerminalError(`${this.owner}: header route name "${headerRoute.name}" must be a DNS label (lower case letters, digits, '-')`);
+    if (!isDnsLabel(headerRoute.name)) throw new TerminalError(`${this.owner}: header route name "${headerRoute.name}" must be a DNS label (lower case letters, digits, '-', at most 63 characters)`);
     if (headerRoute.match.length === 0) throw new TerminalError(`${this.owner}: header route "${headerRoute.name}" has no header to match`);
     const rules = live.route.spec?.rules ?? [];
     const desired = live.sites.map((site, n) => headerRule(`${headerRuleBase(headerRoute.name)}${n}`, site, headerRoute));
