@@ -9,6 +9,7 @@ import { schemaForKind, type VaneKind } from './crd-manifests.js';
 import type { FieldError } from './field-error.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { validateRollout } from './rollout-validation.js';
+import { FIXTURE_CRD_DIR } from '../sandbox/schema/fixtures/fixture-files.js';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,7 +22,7 @@ interface ExampleDoc {
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const examplesDir = resolve(repoRoot, 'examples');
-const httpRouteCrd = resolve(repoRoot, '../shared/fixtures/crds/gateway.networking.k8s.io_httproutes.yaml');
+const httpRouteCrd = resolve(FIXTURE_CRD_DIR, 'gateway.networking.k8s.io_httproutes.yaml');
 
 const docs: ExampleDoc[] = readdirSync(examplesDir)
   .filter((f) => f.endsWith('.yaml'))

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveSandbox } from '../../src/sandbox/serve.js';
-import { FIXTURE_CRD_DIR } from '../sandbox/support/fixture-crds.js';
+import { FIXTURE_CRD_DIR } from '../../src/sandbox/schema/fixtures/fixture-files.js';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import type { RequestRecord } from '../../src/sandbox/request-stats.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';

@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CRD_DIR } from './support/fixture-crds.js';
+import { FIXTURE_CRD_DIR } from '../../src/sandbox/schema/fixtures/fixture-files.js';
 import { openTestCluster, type TestCluster } from './support/test-cluster.js';
 
 const VANE_CRDS = join(import.meta.dirname, '../../crds');

@@ -5,7 +5,7 @@ import yaml from 'js-yaml';
 import type { ResourceKind } from '../../../src/kube/resource-kind.js';
 import { Kinds } from '../../../src/kube/resource-kind.js';
 import type { JSONSchemaProps } from '../../../src/sandbox/schema/structural-schema.js';
-import { FIXTURE_CRD_DIR } from '../../sandbox/support/fixture-crds.js';
+import { FIXTURE_CRD_DIR } from '../../../src/sandbox/schema/fixtures/fixture-files.js';
 
 interface CrdDocument {
   kind?: string;
