@@ -29,8 +29,8 @@ export class CommandAudit {
     this.log = logger.child({ audit: 'command' });
   }
 
-  /** Logs the attempt; for an accepted command also records the Event (its failure is logged, never thrown: the
-   * command is already written and the caller must learn its id). */
+  /** Logs the attempt; for an accepted command also records the Event (best effort: the recorder logs a failure and
+   * never throws, as the command is already written and the caller must learn its id). */
   async record(entry: CommandAuditEntry, rollout?: KubeObject): Promise<void> {
     const line = {
       requestId: entry.requestId,
@@ -45,16 +45,12 @@ export class CommandAudit {
     if (entry.outcome === 'accepted' || entry.outcome === 'rejected') this.log.info(line, `command ${entry.action} ${entry.outcome}`);
     else this.log.warn(line, `command ${entry.action} ${entry.outcome}`);
     if (entry.outcome !== 'accepted' || !rollout || !entry.commandId || !this.events) return;
-    try {
-      await this.events.record(rollout, {
-        key: `command/${entry.commandId}`,
-        type: 'Normal',
-        reason: COMMAND_EVENT_REASON,
-        action: entry.action,
-        message: `${entry.action} requested by ${entry.actor.username} (command ${entry.commandId}, request ${entry.requestId})`,
-      });
-    } catch (err) {
-      this.log.error({ ...line, err: err instanceof Error ? err.message : String(err) }, 'could not record the command Event');
-    }
+    await this.events.record(rollout, {
+      key: `command/${entry.commandId}`,
+      type: 'Normal',
+      reason: COMMAND_EVENT_REASON,
+      action: entry.action,
+      message: `${entry.action} requested by ${entry.actor.username} (command ${entry.commandId}, request ${entry.requestId})`,
+    });
   }
 }
