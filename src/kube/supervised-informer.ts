@@ -30,12 +30,33 @@ export interface InformerOptions {
   labelSelector?: string;
   /** Re-deliver every cached object to the handlers this often (0 = never). */
   resyncMs?: number;
-  /** Restart a watch that has delivered nothing (not even a bookmark) for this long. */
+  /** Restart a watch that has delivered nothing (not even a bookmark) for this long; by default a little longer than
+   * the watch's own timeout, since a quiet watch is normal until the server ends it. */
   watchdogMs?: number;
-  /** Server-side watch timeout; the server ends the watch and we resume from the last resourceVersion. */
+  /** Server-side watch timeout; the server ends the watch and we resume from the last resourceVersion. By default a
+   * random 5–10 minutes per watch, like client-go's reflector, so informers do not all reconnect at once. */
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
   logger?: Logger;
+}
+
+const MIN_WATCH_TIMEOUT_SECONDS = 5 * 60;
+/** How long past its timeout a watch may stay silent before the watchdog calls it stuck (the server's close may lag). */
+const WATCHDOG_GRACE_MS = 60_000;
+
+export interface WatchTimings {
+  timeoutSeconds: number;
+  watchdogMs: number;
+}
+
+/**
+ * The timeout to ask the server for on one watch, and how long the watchdog waits for a line. Servers before 1.27 send
+ * no periodic bookmarks, so a watch over quiet objects says nothing until its timeout: only silence beyond it is a
+ * stuck watch (a dropped connection the socket did not notice).
+ */
+export function watchTimings(options: Pick<InformerOptions, 'watchTimeoutSeconds' | 'watchdogMs'>, random: () => number = Math.random): WatchTimings {
+  const timeoutSeconds = options.watchTimeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_SECONDS * (1 + random()));
+  return { timeoutSeconds, watchdogMs: options.watchdogMs ?? timeoutSeconds * 1000 + WATCHDOG_GRACE_MS };
 }
 
 /** Thrown inside the loop when the server says our resourceVersion is too old. */
@@ -174,18 +195,17 @@ export class SupervisedInformer<T extends KubeObject> {
   private async watchOnce(): Promise<void> {
     const abort = new AbortController();
     this.abort = abort;
-    const watchdogMs = this.options.watchdogMs ?? 5 * 60_000;
+    const { timeoutSeconds, watchdogMs } = watchTimings(this.options);
     const kick = (): void => {
       if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
       this.watchdogTimer = setTimeout(() => {
-        this.log.warn({ watchdogMs }, 'watch silent too long; restarting it');
+        this.log.warn({ watchdogMs, timeoutSeconds }, 'watch silent past its timeout; restarting it');
         abort.abort();
       }, watchdogMs);
       this.watchdogTimer.unref();
     };
     kick();
     let expired = false;
-    const timeoutSeconds = this.options.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
     try {
       await this.client.transport.watch(
         collectionPath(this.kind, this.options.namespace),
