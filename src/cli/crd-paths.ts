@@ -1,16 +1,10 @@
 // Where the CRD manifests shipped with Vane live, whether run from src/ (tsx) or dist/ (built).
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { vanePackageRoot } from '../vane-package.js';
 
 export function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = resolve(dir, '..');
-    if (parent === dir) throw new Error('cannot find the Vane package root');
-    dir = parent;
-  }
-  return dir;
+  return vanePackageRoot();
 }
 
 export function vaneCrdFiles(): string[] {

@@ -9,6 +9,7 @@ import * as https from 'node:https';
 import { createInterface } from 'node:readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { VaneError } from '../errors.js';
+import { VANE_USER_AGENT } from '../vane-package.js';
 import { KubeApiError, type ApiStatus } from './kube-api-error.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
@@ -133,6 +134,7 @@ export class KubeTransport {
     }
     const headers = await this.authHeaders();
     headers['Accept'] = 'application/json';
+    headers['User-Agent'] = VANE_USER_AGENT;
     let payload: string | undefined;
     if (options.body !== undefined) {
       payload = JSON.stringify(options.body);
