@@ -70,7 +70,8 @@ export class KubeRolloutBackend implements RolloutBackend {
     const [replicaSets, analysisRuns, events] = await Promise.all([
       this.client.list<ReplicaSetObject>(Kinds.ReplicaSet, namespace, { labelSelector: POD_TEMPLATE_HASH_LABEL }),
       this.client.list<AnalysisRunObject>(Kinds.AnalysisRun, namespace),
-      this.client.list<EventObject>(Kinds.Event, namespace),
+      // Only this rollout's Events, selected by the server rather than every Event of the namespace.
+      this.client.list<EventObject>(Kinds.Event, namespace, { fieldSelector: `regarding.uid=${uid}` }),
     ]);
     return describeRollout(rollout, {
       replicaSets: replicaSets.items.filter((rs) => ownedBy(rs, uid)),

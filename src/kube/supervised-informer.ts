@@ -28,6 +28,8 @@ export type IndexFunc<T> = (obj: T) => string[];
 export interface InformerOptions {
   namespace?: string;
   labelSelector?: string;
+  /** Only objects matching these fields (the fields each kind's API supports, e.g. an Event's `regarding.kind`). */
+  fieldSelector?: string;
   /** Re-deliver every cached object to the handlers this often (0 = never). */
   resyncMs?: number;
   /** Restart a watch that has delivered nothing (not even a bookmark) for this long; by default a little longer than
@@ -179,6 +181,7 @@ export class SupervisedInformer<T extends KubeObject> {
   private async relist(): Promise<void> {
     const { items, resourceVersion } = await this.client.list<T>(this.kind, this.options.namespace, {
       labelSelector: this.options.labelSelector,
+      fieldSelector: this.options.fieldSelector,
     });
     const fresh = new Map(items.map((o) => [objectKey(o), withKind(o, this.kind)]));
     for (const [key, old] of this.store) {
@@ -209,7 +212,7 @@ export class SupervisedInformer<T extends KubeObject> {
     try {
       await this.client.transport.watch(
         collectionPath(this.kind, this.options.namespace),
-        { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.options.labelSelector },
+        { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector },
         (line) => {
           kick();
           if (this.apply(line) === 'expired') {

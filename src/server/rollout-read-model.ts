@@ -44,6 +44,12 @@ export interface ReadModelOptions {
   logger?: Logger;
 }
 
+/**
+ * Only Events about Vane's Rollouts, selected by the server (events.k8s.io/v1 supports `regarding.*` field selectors
+ * since its introduction in 1.19): a cluster's Events are mostly about pods and nodes, and are many.
+ */
+export const ROLLOUT_EVENTS_FIELD_SELECTOR = `regarding.kind=${Kinds.Rollout.kind},regarding.apiVersion=${Kinds.Rollout.group}/${Kinds.Rollout.version}`;
+
 // Index names carry a prefix so they cannot collide with indexes the controller adds to shared informers.
 const BY_OWNER_UID = 'server/owner-uid';
 const BY_REGARDING_UID = 'server/regarding-uid';
@@ -63,7 +69,7 @@ export class RolloutReadModel {
     // Only the ReplicaSets the controller labels (as its own informer does), not every ReplicaSet of the cluster.
     this.replicaSets = shared.replicaSets ?? this.own(new SupervisedInformer<ReplicaSetObject>(client, Kinds.ReplicaSet, { ...base, labelSelector: POD_TEMPLATE_HASH_LABEL }));
     this.analysisRuns = shared.analysisRuns ?? this.own(new SupervisedInformer<AnalysisRunObject>(client, Kinds.AnalysisRun, base));
-    this.events = shared.events ?? this.own(new SupervisedInformer<EventObject>(client, Kinds.Event, base));
+    this.events = shared.events ?? this.own(new SupervisedInformer<EventObject>(client, Kinds.Event, { ...base, fieldSelector: ROLLOUT_EVENTS_FIELD_SELECTOR }));
     this.replicaSets.addIndex(BY_OWNER_UID, rolloutOwnerUids);
     this.analysisRuns.addIndex(BY_OWNER_UID, rolloutOwnerUids);
     this.events.addIndex(BY_REGARDING_UID, (e) => (e.regarding?.kind === 'Rollout' && e.regarding.uid ? [e.regarding.uid] : []));

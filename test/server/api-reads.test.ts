@@ -1,17 +1,37 @@
 // The read side of the API over real HTTP against the sandbox: list, detail, 404s, health, OpenAPI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/kube/kube-object.js';
 import { analysisRun, analysisRunStatus, canaryRollout, pausedAtStep1, replicaSet } from './fixtures/rollouts.js';
 import { ALICE, BOB, call, create, createNamespace, startApiHarness, until, writeStatus, type ApiHarness } from './support/api-harness.js';
 
 let h: ApiHarness;
 let notLeader = false;
+let posts: KubeObject;
+
+const EVENTS = { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', namespaced: true };
+
+function eventAbout(regarding: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string }, name: string): KubeObject {
+  return {
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    metadata: { namespace: regarding.namespace, name },
+    eventTime: '2024-05-01T11:00:00.000000Z',
+    reportingController: 'test/reporter',
+    reportingInstance: 'test',
+    action: 'Noticed',
+    reason: 'Noticed',
+    note: `something about ${regarding.kind} ${regarding.name}`,
+    type: 'Normal',
+    regarding,
+  };
+}
 
 beforeAll(async () => {
   h = await startApiHarness({ readiness: () => (notLeader ? { ready: false, reason: 'leader not known yet' } : { ready: true }) });
   await createNamespace(h.kube, 'shop');
   await createNamespace(h.kube, 'blog');
   const web = await create(h.kube, 'Rollout', canaryRollout('shop', 'web'));
-  await create(h.kube, 'Rollout', canaryRollout('blog', 'posts'));
+  posts = await create(h.kube, 'Rollout', canaryRollout('blog', 'posts'));
   await writeStatus(h.kube, 'Rollout', 'shop', 'web', {
     ...pausedAtStep1(),
     analysisRuns: [{ name: 'web-canary1-3', gate: '3', phase: 'Running' }],
@@ -24,7 +44,7 @@ beforeAll(async () => {
   await create(h.kube, 'AnalysisRun', analysisRun('shop', 'web', uid, 'web-canary1-3'));
   await writeStatus(h.kube, 'AnalysisRun', 'shop', 'web-canary1-3', analysisRunStatus);
   await h.kube.create(
-    { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', namespaced: true },
+    EVENTS,
     {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
@@ -96,6 +116,17 @@ describe('GET /api/v1/namespaces/{ns}/rollouts/{name}', () => {
     const res = await call(h.api, 'GET', '/api/v1/namespaces/shop/rollouts/nope', { token: BOB.token });
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'NotFound', message: 'rollout shop/nope not found', requestId: expect.any(String) } });
+  });
+});
+
+describe('the Events cache', () => {
+  it('given Events about Pods and about another project\'s Rollout kind, then only Events about Vane\'s Rollouts are watched', async () => {
+    await h.kube.create(EVENTS, eventAbout({ apiVersion: 'v1', kind: 'Pod', name: 'web-abc', namespace: 'blog' }, 'web-abc.pod'));
+    await h.kube.create(EVENTS, eventAbout({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'posts', namespace: 'blog' }, 'posts.argo'));
+    // Watch events arrive in order: once this one is cached, the two above have been seen (or filtered out).
+    await h.kube.create(EVENTS, eventAbout({ apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', name: 'posts', namespace: 'blog', uid: posts.metadata.uid ?? '' }, 'posts.vane'));
+    await until(() => h.readModel.events.get('blog/posts.vane') !== undefined, 'the Event about the Vane Rollout');
+    expect(h.readModel.events.list().map((e) => `${e.regarding?.kind}:${e.metadata.name}`).sort()).toEqual(['Rollout:posts.vane', 'Rollout:web.step0']);
   });
 });
 
