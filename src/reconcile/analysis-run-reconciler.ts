@@ -15,6 +15,7 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import { validateAnalysisRun } from '../resources/analysis-template-validation.js';
 import type { AnalysisRun, AnalysisRunStatus, Metric } from '../resources/analysis.js';
+import { sameJson } from '../resources/canonical-json.js';
 import { formatFieldErrors } from '../resources/field-error.js';
 
 export type AnalysisRunObject = AnalysisRun & KubeObject;
@@ -37,7 +38,7 @@ export function createAnalysisRunReconciler(deps: AnalysisRunReconcilerDeps): Re
 async function reconcileAnalysisRun(key: string, deps: AnalysisRunReconcilerDeps, secrets: SecretReader): Promise<ReconcileResult> {
   const run = deps.runs.get(key);
   if (!run || run.metadata.deletionTimestamp) return {};
-  if (deps.writes?.isStale(key, run.metadata.resourceVersion)) return {};
+  if (deps.writes?.isStale(key, run.metadata.resourceVersion)) return { requeueAfterMs: deps.writes.recheckAfterMs(key) };
   if (run.status && isTerminalPhase(run.status.phase)) return {};
   const now = deps.clock();
 
@@ -58,9 +59,9 @@ function specProblems(run: AnalysisRunObject): string | undefined {
 }
 
 async function write(run: AnalysisRunObject, status: AnalysisRunStatus, deps: AnalysisRunReconcilerDeps, key: string): Promise<ReconcileResult> {
-  if (JSON.stringify(status) === JSON.stringify(run.status ?? {})) return {};
-  await deps.client.replaceStatus(Kinds.AnalysisRun, { ...run, status });
-  deps.writes?.wrote(key, run.metadata.resourceVersion);
+  if (sameJson(status, run.status ?? {})) return {};
+  const written = await deps.client.replaceStatus(Kinds.AnalysisRun, { ...run, status });
+  deps.writes?.wrote(key, run.metadata.resourceVersion, written.metadata.resourceVersion);
   if (isTerminalPhase(status.phase)) {
     const warning = status.phase !== 'Successful';
     deps.logger.info({ namespace: run.metadata.namespace, analysisRun: run.metadata.name, phase: status.phase, message: status.message }, 'analysis run finished');

@@ -5,11 +5,12 @@ import type { Reconcile, ReconcileResult } from '../kube/controller-runner.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
-import { splitKey, type KubeObject } from '../kube/kube-object.js';
+import { objectKey, splitKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { decide, initialState, parsePersistedMachineState, viewOf, type Decision } from '../machine/rollout-machine.js';
 import type { Effect } from '../machine/effects.js';
 import { planFromSpec } from '../machine/rollout-plan.js';
+import { sameJson } from '../resources/canonical-json.js';
 import { formatFieldErrors } from '../resources/field-error.js';
 import { selectorToString } from '../resources/label-selector.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
@@ -50,12 +51,12 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const { namespace, name } = splitKey(key);
   const rollout = deps.cache.rollout(namespace ?? 'default', name);
   if (!rollout) return {};
-  if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return {};
+  if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return { requeueAfterMs: deps.writes.recheckAfterMs(key) };
   const finalizer = finalizerAction(rollout);
   if (finalizer !== 'none') {
     // The finalizer write changes the resourceVersion: this pass ends here and the watch event starts the next.
-    await applyFinalizer(finalizer, rollout, deps.client, () => deps.routerFor?.(rollout));
-    deps.writes?.wrote(key, rollout.metadata.resourceVersion);
+    const written = await applyFinalizer(finalizer, rollout, deps.client, () => deps.routerFor?.(rollout));
+    deps.writes?.wrote(key, rollout.metadata.resourceVersion, written.metadata.resourceVersion);
     return {};
   }
   if (rollout.metadata.deletionTimestamp) return {};
@@ -113,9 +114,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const status = nextStatus(rollout, world, template, decision, outcome, now);
-  if (JSON.stringify(status) !== JSON.stringify(rollout.status ?? {})) {
-    await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
-    deps.writes?.wrote(key, rollout.metadata.resourceVersion);
+  if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   const wake = decision.view.nextWakeAt;
@@ -208,9 +207,19 @@ async function writeInvalid(rollout: Rollout, reason: string, message: string, d
   let conditions = setCondition(previous.conditions, { type: 'InvalidSpec', status: 'True', reason, message }, rollout.metadata.generation, nowIso);
   conditions = healthConditions(conditions, 'Degraded', reason, message, rollout.metadata.generation, nowIso);
   const status: RolloutStatus = { ...previous, phase: 'Degraded', message, observedGeneration: rollout.metadata.generation, conditions };
-  if (JSON.stringify(status) !== JSON.stringify(previous)) {
-    await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
+  if (await writeStatus(rollout, status, deps)) {
     await deps.events.record(rollout as unknown as KubeObject, { key: `invalid/${rollout.metadata.generation}`, type: 'Warning', reason, message });
   }
   return {};
+}
+
+/**
+ * Writes `status` unless it equals the cached one by meaning (a real API server serves it with keys sorted, so the
+ * order it was built in says nothing). Returns whether a write was sent.
+ */
+async function writeStatus(rollout: Rollout, status: RolloutStatus, deps: RolloutReconcilerDeps): Promise<boolean> {
+  if (sameJson(status, rollout.status ?? {})) return false;
+  const written = await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
+  deps.writes?.wrote(objectKey(rollout), rollout.metadata.resourceVersion, written.metadata.resourceVersion);
+  return true;
 }

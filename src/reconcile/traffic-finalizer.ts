@@ -26,14 +26,14 @@ export function finalizerAction(rollout: Rollout): FinalizerAction {
  * Carries out `action`. Finalizers are changed with a JSON patch that tests the list first, so a concurrent change
  * to the list (another controller's finalizer) makes a 409 rather than a lost update.
  */
-export async function applyFinalizer(action: Exclude<FinalizerAction, 'none'>, rollout: Rollout, writer: ObjectWriter, router: () => TrafficRouter | undefined): Promise<void> {
+export async function applyFinalizer(action: Exclude<FinalizerAction, 'none'>, rollout: Rollout, writer: ObjectWriter, router: () => TrafficRouter | undefined): Promise<KubeObject> {
   const current = rollout.metadata.finalizers;
   if (action === 'finalize') await finalizeRouting(router);
   const next = action === 'add' ? [...(current ?? []), TRAFFIC_FINALIZER] : (current ?? []).filter((f) => f !== TRAFFIC_FINALIZER);
   const patch = current === undefined
     ? [{ op: 'add', path: '/metadata/finalizers', value: next }]
     : [{ op: 'test', path: '/metadata/finalizers', value: current }, { op: 'replace', path: '/metadata/finalizers', value: next }];
-  await writer.patch<KubeObject>(Kinds.Rollout, rollout.metadata.namespace, rollout.metadata.name ?? '', patch, 'json');
+  return writer.patch<KubeObject>(Kinds.Rollout, rollout.metadata.namespace, rollout.metadata.name ?? '', patch, 'json');
 }
 
 /** A route object that is already gone (or a routing spec that cannot be used) has nothing left to undo. */
