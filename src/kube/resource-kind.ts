@@ -25,6 +25,7 @@ export const Kinds = {
   Secret: kind('v1', 'Secret', 'secrets'),
   ConfigMap: kind('v1', 'ConfigMap', 'configmaps'),
   Namespace: kind('v1', 'Namespace', 'namespaces', false),
+  CustomResourceDefinition: kind('apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false),
   Event: kind('events.k8s.io/v1', 'Event', 'events'),
   Lease: kind('coordination.k8s.io/v1', 'Lease', 'leases'),
   Ingress: kind('networking.k8s.io/v1', 'Ingress', 'ingresses'),

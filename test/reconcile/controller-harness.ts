@@ -1,4 +1,5 @@
-// A sandbox plus an in-process controller, and the verbs the controller specifications are written in.
+// A cluster (a sandbox, or a real API server in that leg) plus an in-process controller, and the verbs the
+// controller specifications are written in.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,12 @@ import { Kinds } from '../../src/kube/resource-kind.js';
 import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import type { CommandAction, Rollout, RolloutSpec } from '../../src/resources/rollout.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 
 export type RolloutObject = Rollout & KubeObject;
 
 export interface Harness {
-  sandbox: Sandbox;
+  cluster: ControllerCluster;
   controller: RunningController;
   namespace: string;
   apply(name: string, spec: Partial<RolloutSpec>, services?: string[]): Promise<RolloutObject>;
@@ -43,16 +44,16 @@ export interface HarnessOptions {
 }
 
 export async function openHarness(namespace = 'test', options: HarnessOptions = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ crdFiles: [...vaneCrdFiles(), ...(options.crdFiles ?? [])], simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
+  const cluster = await openControllerCluster({ crdFiles: [...vaneCrdFiles(), ...(options.crdFiles ?? [])], readyDelayMs: 30 });
   const controller = await startController(
-    { kubeconfig: sandbox.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')) },
+    { kubeconfig: cluster.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')) },
     { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },
   );
   const client = controller.client;
   await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch(() => undefined);
 
   const harness: Harness = {
-    sandbox,
+    cluster,
     controller,
     namespace,
     async apply(name, spec, services = []) {
@@ -98,7 +99,7 @@ export async function openHarness(namespace = 'test', options: HarnessOptions = 
     },
     async close() {
       await controller.stop();
-      await sandbox.stop();
+      await cluster.stop();
     },
   };
   return harness;

@@ -10,12 +10,12 @@ import { Kinds } from '../../src/kube/resource-kind.js';
 import { SupervisedInformer } from '../../src/kube/supervised-informer.js';
 import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
 import type { Rollout } from '../../src/resources/rollout.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 import { hashOfImage, template } from './controller-harness.js';
 import { spawnController } from './controller-process.js';
 
 const KILLS = 20;
-let sandbox: Sandbox;
+let cluster: ControllerCluster;
 let client: KubeClient;
 
 /** A small deterministic generator (mulberry32), so a failing run can be replayed from its seed. */
@@ -41,15 +41,15 @@ async function waitFor<T>(get: () => T | undefined, done: (v: T) => boolean, wha
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 40 }, logLevel: 'silent' });
+  cluster = await openControllerCluster({ crdFiles: vaneCrdFiles(), readyDelayMs: 40 });
   const kc = new KubeConfig();
-  kc.loadFromFile(sandbox.kubeconfigPath);
+  kc.loadFromFile(cluster.kubeconfigPath);
   client = new KubeClient(await KubeTransport.fromKubeConfig(kc));
 });
 
 afterAll(async () => {
   client?.transport.close();
-  await sandbox?.stop();
+  await cluster?.stop();
 });
 
 describe('crash safety', () => {
@@ -83,7 +83,7 @@ describe('crash safety', () => {
     rollouts.start();
     replicaSets.start();
 
-    let controller = spawnController(sandbox.kubeconfigPath, ['--no-leader-elect']);
+    let controller = spawnController(cluster.kubeconfigPath, ['--no-leader-elect']);
     await waitFor(() => rollouts.get('default/crash'), (ro) => ro.status?.phase === 'Healthy', 'first revision adopted');
     await client.patch(Kinds.Rollout, 'default', 'crash', { spec: { template: template('img:2', 'crash') } }, 'merge');
 
@@ -95,7 +95,7 @@ describe('crash safety', () => {
       await new Promise((r) => setTimeout(r, Math.round(random() * 400)));
       await controller.kill('SIGKILL');
       killedAt.push(rollouts.get('default/crash')?.status?.currentStepIndex ?? -1);
-      controller = spawnController(sandbox.kubeconfigPath, ['--no-leader-elect', '--log-level', i === KILLS - 1 ? 'debug' : 'info']);
+      controller = spawnController(cluster.kubeconfigPath, ['--no-leader-elect', '--log-level', i === KILLS - 1 ? 'debug' : 'info']);
     }
     const done = await waitFor(() => rollouts.get('default/crash'), (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === next, 'the rollout to finish after the kills', 60_000).catch((err: unknown) => {
       throw new Error(`${String(err)}\nseed ${seed}, killed at steps ${killedAt.join(',')}\nsteps seen:\n${trace.join('\n')}\ncontroller output:\n${controller.output()}`);

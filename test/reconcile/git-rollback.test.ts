@@ -107,7 +107,7 @@ describe('rollback by git revert', () => {
     const harness = h;
     remote = createGitRemote();
     const deadline = manifest('deadline', { spec: '  progressDeadlineSeconds: 3\n', steps: '        - pause: {}\n' });
-    const { reason } = await revertLoop(harness, remote, deadline, (failing) => harness.sandbox.simulator.failReadiness(failing));
+    const { reason } = await revertLoop(harness, remote, deadline, (failing) => harness.cluster.workloads.failReadiness(failing));
     expect(reason).toMatch(/ProgressDeadlineExceeded/);
   }, 90_000);
 

@@ -8,25 +8,25 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { KubeTransport } from '../../src/kube/kube-transport.js';
 import type { LeaseObject } from '../../src/kube/leader-election.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 import { hashOfImage, template } from './controller-harness.js';
 import { spawnController, type ControllerProcess } from './controller-process.js';
 
-let sandbox: Sandbox;
+let cluster: ControllerCluster;
 let client: KubeClient;
 const processes: ControllerProcess[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 30 }, logLevel: 'silent' });
+  cluster = await openControllerCluster({ crdFiles: vaneCrdFiles(), readyDelayMs: 30 });
   const kc = new KubeConfig();
-  kc.loadFromFile(sandbox.kubeconfigPath);
+  kc.loadFromFile(cluster.kubeconfigPath);
   client = new KubeClient(await KubeTransport.fromKubeConfig(kc));
 });
 
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.kill('SIGKILL')));
   client?.transport.close();
-  await sandbox?.stop();
+  await cluster?.stop();
 });
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
@@ -48,11 +48,11 @@ const rolloutStatus = async (): Promise<{ phase?: string; stableRS?: string } | 
 describe('leader election', () => {
   it('given two controllers, only the leader reconciles; when it is killed, the standby takes over and finishes the rollout', async () => {
     const args = ['--leader-elect', '--lease-namespace', 'default', '--lease-duration', '2', '--log-level', 'debug'];
-    const a = spawnController(sandbox.kubeconfigPath, args, { POD_NAME: 'controller-a' });
+    const a = spawnController(cluster.kubeconfigPath, args, { POD_NAME: 'controller-a' });
     processes.push(a);
     const first = await until(holder, 'a leader');
     expect(first).toBe('controller-a');
-    const b = spawnController(sandbox.kubeconfigPath, args, { POD_NAME: 'controller-b' });
+    const b = spawnController(cluster.kubeconfigPath, args, { POD_NAME: 'controller-b' });
     processes.push(b);
 
     await client.create(Kinds.Rollout, {

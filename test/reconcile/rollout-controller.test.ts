@@ -18,9 +18,11 @@ afterAll(async () => {
 const healthyOn = (hash: string) => (ro: { status?: { phase?: string; stableRS?: string } }): boolean => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash;
 
 describe('a canary Rollout', () => {
-  it('given setWeight and timed pause steps, when the image changes, then it walks every step and becomes Healthy on the new revision', async () => {
-    await h.apply('walk', { replicas: 4, strategy: { canary: { stableService: 'walk-stable', canaryService: 'walk-canary', steps: [{ setWeight: 25 }, { pause: { duration: '1s' } }, { setWeight: 50 }] } } }, ['walk-stable', 'walk-canary']);
+  it('given setWeight and two 2 s timed pause steps, when the image changes, then it walks every step, waits out each pause, and becomes Healthy on the new revision', async () => {
+    const steps = [{ setWeight: 25 }, { pause: { duration: '2s' } }, { setWeight: 50 }, { pause: { duration: '2s' } }];
+    await h.apply('walk', { replicas: 4, strategy: { canary: { stableService: 'walk-stable', canaryService: 'walk-canary', steps } } }, ['walk-stable', 'walk-canary']);
     await h.waitFor('walk', healthyOn(hashOfImage('img:1', 'walk')), 'first revision adopted');
+    const started = Date.now();
     const next = await h.setImage('walk', 'img:2');
     const seenWeights = new Set<number>();
     await h.waitFor('walk', (ro) => {
@@ -29,6 +31,7 @@ describe('a canary Rollout', () => {
       return healthyOn(next)(ro);
     }, 'promotion of img:2');
     expect([...seenWeights]).toEqual(expect.arrayContaining([25, 50]));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
     const rs = h.replicaSets('walk');
     const byHash = new Map(rs.map((r) => [r.metadata.labels?.['rollouts-pod-template-hash'], r.spec?.replicas]));
     expect(byHash.get(next)).toBe(4);

@@ -1,4 +1,5 @@
-// Prints the plain closing line `N passed, N failed` after vitest's own summary, so CI can read it.
+// Prints the plain closing line `N passed, N failed` after vitest's own summary, so CI can read it, and says
+// whether the real API server leg ran.
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class SummaryReporter implements Reporter {
@@ -14,6 +15,9 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
       if (mod.state() === 'failed' && !hasTests(mod)) failed++;
+    }
+    if (!process.env['VANE_TEST_APISERVER']) {
+      process.stdout.write('\nreal API server leg skipped: VANE_TEST_APISERVER does not name a kube-apiserver start script (docs/compatibility.md)\n');
     }
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
