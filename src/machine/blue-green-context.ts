@@ -56,7 +56,8 @@ export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): Blu
     newAtFullSize: false,
     runs: [],
     abort: null,
-    at: NO_BG_CLOCKS,
+    // A first release waits for its pods from the moment it is adopted (see first-release.ts).
+    at: { ...NO_BG_CLOCKS, progressAt: input.now },
   };
 }
 

@@ -1,5 +1,6 @@
 // The blue-green strategy as an xstate machine, used only through the pure transition functions (see rollout-machine.ts).
 //
+// adopting (first release) ──pods available──▶ healthy; ──revision──▶ progressing
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────────────────────▶ healthy
 //   flow: previewing ▶ (prePromotionAnalysis ▶ preInconclusive) ▶ awaitingPromotion ▶ scalingUp ─switch─▶
 //         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld
@@ -45,6 +46,7 @@ import {
   terminatePromotionRunEffects,
 } from './blue-green-effects.js';
 import { terminateRuns, type Effect } from './effects.js';
+import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
 import type { AbortRecord, MachineInput } from './machine-context.js';
 import { samePlan } from './plan-equality.js';
 import type { AnalysisPhase, RolloutEvent } from './rollout-event.js';
@@ -153,6 +155,8 @@ export const blueGreenMachine = setup({
     isCommand: ({ event }, params: { actions: CommandAction[] }) =>
       event.type === 'command' && params.actions.includes(event.action),
     newReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.newHash,
+    stableReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.stableHash,
+    noPodsToWaitFor: ({ context }) => context.plan.replicas === 0,
     deadlinePassed: ({ context, event }) => event.type === 'tick' && isDue(progressDeadlineAt(context), event.now),
     autoPromotionDue: ({ context, event }) => event.type === 'tick' && isDue(autoPromotionAt(context), event.now),
     promotesAtOnce: ({ context }) => context.plan.autoPromotionEnabled && context.plan.autoPromotionSeconds === 0,
@@ -176,9 +180,35 @@ export const blueGreenMachine = setup({
   context: ({ input }) => initialBlueGreenContext(input ?? INERT_BLUE_GREEN_INPUT),
   initial: 'adopting',
   states: {
+    // A first release: active at full size at once, Progressing until its pods are available.
     adopting: {
       entry: effects((ctx) => adoptionEffects(ctx)),
-      always: 'healthy',
+      initial: 'waiting',
+      always: { guard: 'noPodsToWaitFor', target: 'healthy', actions: assign(CLEARED) },
+      on: {
+        replicasReady: { guard: 'stableReady', target: 'healthy', actions: assign(CLEARED) },
+        // A fix for a first release that never came up is previewed beside it like any new revision.
+        revision: {
+          guard: 'isNewRevision',
+          target: 'progressing',
+          actions: [assign(({ event }) => startRevision(eventHash(event), 1)), effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
+        },
+        spec: {
+          guard: 'planChanged',
+          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(stableScalingEffects)],
+        },
+      },
+      states: {
+        waiting: {
+          on: {
+            progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
+            tick: { guard: 'deadlinePassed', target: 'stalled', actions: [effects(firstReleaseStalledEffects), assign(({ context }) => ({ abort: firstReleaseStall(context) }))] },
+          },
+        },
+        stalled: {
+          on: { progress: { target: 'waiting', actions: assign(({ context, event }) => ({ abort: null, at: { ...context.at, progressAt: event.now } })) } },
+        },
+      },
     },
     healthy: {
       on: {

@@ -1,5 +1,5 @@
 // The RolloutView of a blue-green machine state: phase, message, active/preview hashes, pauses and the next timer.
-import type { PauseCondition } from '../resources/rollout.js';
+import type { PauseCondition, RolloutPhase } from '../resources/rollout.js';
 import {
   abortScaleDownAt,
   autoPromotionAt,
@@ -10,11 +10,13 @@ import {
   scaleDownOldAt,
   type BlueGreenContext,
 } from './blue-green-context.js';
+import { firstReleaseMessage, firstReleaseOf, firstReleasePhase, type FirstRelease } from './first-release.js';
 import { toIso } from './machine-context.js';
 import { earliest, pauseCondition, progressingPhase, statePath, type ReplicaTarget, type RolloutView } from './rollout-view.js';
 
 interface BlueGreenWhere {
-  top: 'healthy' | 'progressing' | 'aborted';
+  top: 'adopting' | 'healthy' | 'progressing' | 'aborted';
+  adopting?: FirstRelease;
   flow?: string;
   hold?: string;
   aborted?: string;
@@ -41,7 +43,7 @@ export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutVie
     view.attempt = ctx.attempt;
   }
   if (ctx.abort !== null) view.abort = { ...ctx.abort, ...(ctx.at.abortedAt === null ? {} : { at: toIso(ctx.at.abortedAt) }) };
-  view.phase = where.top === 'healthy' ? 'Healthy' : where.top === 'aborted' ? 'Degraded' : progressingPhase(view.pauseConditions);
+  view.phase = phaseOf(where, view.pauseConditions);
   view.message = message(where, ctx);
   const wake = nextWakeAt(where, ctx);
   if (wake !== undefined) view.nextWakeAt = wake;
@@ -50,15 +52,23 @@ export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutVie
 
 function blueGreenWhere(value: unknown): BlueGreenWhere {
   if (typeof value === 'string') return { top: value === 'aborted' ? 'aborted' : value === 'progressing' ? 'progressing' : 'healthy' };
+  const adopting = firstReleaseOf(value);
+  if (adopting !== undefined) return { top: 'adopting', adopting };
   const v = value as Record<string, unknown>;
   if (typeof v.aborted === 'string') return { top: 'aborted', aborted: v.aborted };
   const regions = (v.progressing ?? {}) as Record<string, unknown>;
   return { top: 'progressing', flow: String(regions.flow), hold: String(regions.hold) };
 }
 
+function phaseOf(where: BlueGreenWhere, pauses: readonly PauseCondition[]): RolloutPhase {
+  if (where.top === 'adopting') return firstReleasePhase(where.adopting ?? 'waiting');
+  if (where.top === 'healthy') return 'Healthy';
+  return where.top === 'aborted' ? 'Degraded' : progressingPhase(pauses);
+}
+
 function desiredReplicas(where: BlueGreenWhere, ctx: BlueGreenContext): ReplicaTarget[] {
   const stable = { hash: ctx.stableHash, replicas: ctx.plan.replicas };
-  if (where.top === 'healthy') return [stable];
+  if (where.top === 'healthy' || where.top === 'adopting') return [stable];
   const replicas = where.aborted === 'scaledDown' ? 0 : newReplicas(ctx);
   return [stable, { hash: newHashOf(ctx), replicas }];
 }
@@ -73,6 +83,7 @@ function pauseConditions(where: BlueGreenWhere, ctx: BlueGreenContext): PauseCon
 
 function nextWakeAt(where: BlueGreenWhere, ctx: BlueGreenContext): number | undefined {
   if (where.top === 'aborted') return where.aborted === 'scalingDown' ? abortScaleDownAt(ctx) : undefined;
+  if (where.top === 'adopting') return where.adopting === 'waiting' ? progressDeadlineAt(ctx) : undefined;
   if (where.top !== 'progressing' || where.hold !== 'running') return undefined;
   switch (where.flow) {
     case 'previewing':
@@ -88,6 +99,7 @@ function nextWakeAt(where: BlueGreenWhere, ctx: BlueGreenContext): number | unde
 }
 
 function message(where: BlueGreenWhere, ctx: BlueGreenContext): string {
+  if (where.top === 'adopting') return firstReleaseMessage(where.adopting ?? 'waiting', ctx);
   if (where.top === 'healthy') return `active ${ctx.stableHash} serves all traffic`;
   if (where.top === 'aborted') {
     const pods = where.aborted === 'scaledDown' ? 'preview scaled down' : 'preview pods kept until the abort scale-down delay';

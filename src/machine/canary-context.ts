@@ -61,7 +61,8 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
     runs: [],
     backgroundRound: 0,
     abort: null,
-    at: NO_CLOCKS,
+    // A first release waits for its pods from the moment it is adopted (see first-release.ts).
+    at: { ...NO_CLOCKS, progressAt: input.now },
   };
 }
 

@@ -1,5 +1,6 @@
 // The canary strategy as an xstate machine, used only through the pure transition functions (see rollout-machine.ts).
 //
+// adopting (first release) ──pods available──▶ healthy; ──revision──▶ progressing
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────▶ healthy (promoted)
 //                        ├ flow: step ▶ settingWeight | pausedAtStep | pausedForDuration | analyzing ▶ inconclusive
 //                        │       | settingHeaderRoute ▶ step (at once) … ▶ fullyScaling (after the last step)
@@ -54,6 +55,7 @@ import {
   weightAfterStep,
 } from './canary-effects.js';
 import { terminateRuns, type Effect } from './effects.js';
+import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
 import type { AbortRecord, MachineInput } from './machine-context.js';
 import type { AnalysisPhase, RolloutEvent } from './rollout-event.js';
 import { samePlan } from './plan-equality.js';
@@ -157,6 +159,8 @@ export const canaryMachine = setup({
     isCommand: ({ event }, params: { actions: CommandAction[] }) =>
       event.type === 'command' && params.actions.includes(event.action),
     canaryReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.canaryHash,
+    stableReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.stableHash,
+    noPodsToWaitFor: ({ context }) => context.plan.replicas === 0,
     deadlinePassed: ({ context, event }) => event.type === 'tick' && isDue(progressDeadlineAt(context), event.now),
     pauseOver: ({ context, event }) => event.type === 'tick' && isDue(pauseEndsAt(context), event.now),
     abortDelayOver: ({ context, event }) => event.type === 'tick' && isDue(abortScaleDownAt(context), event.now),
@@ -187,9 +191,41 @@ export const canaryMachine = setup({
   context: ({ input }) => initialCanaryContext(input ?? INERT_CANARY_INPUT),
   initial: 'adopting',
   states: {
+    // A first release: stable at full size at once (no steps), Progressing until its pods are available.
     adopting: {
       entry: effects((ctx) => adoptionEffects(ctx)),
-      always: 'healthy',
+      initial: 'waiting',
+      always: { guard: 'noPodsToWaitFor', target: 'healthy', actions: assign(({ context }) => clearRollout(context)) },
+      on: {
+        replicasReady: { guard: 'stableReady', target: 'healthy', actions: assign(({ context }) => clearRollout(context)) },
+        // A fix for a first release that never came up rolls out over it like any new revision.
+        revision: {
+          guard: 'isNewRevision',
+          target: 'progressing',
+          actions: [
+            assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
+            effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+          ],
+        },
+        spec: {
+          guard: 'planChanged',
+          actions: [
+            assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
+            effects(stableScalingEffects),
+          ],
+        },
+      },
+      states: {
+        waiting: {
+          on: {
+            progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
+            tick: { guard: 'deadlinePassed', target: 'stalled', actions: [effects(firstReleaseStalledEffects), assign(({ context }) => ({ abort: firstReleaseStall(context) }))] },
+          },
+        },
+        stalled: {
+          on: { progress: { target: 'waiting', actions: assign(({ context, event }) => ({ abort: null, at: { ...context.at, progressAt: event.now } })) } },
+        },
+      },
     },
     healthy: {
       on: {

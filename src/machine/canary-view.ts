@@ -1,13 +1,15 @@
 // The RolloutView of a canary machine state: phase, message, desired replicas, pauses and the next timer.
-import type { PauseCondition } from '../resources/rollout.js';
+import type { PauseCondition, RolloutPhase } from '../resources/rollout.js';
 import { splitAt, splitForCompletion } from './canary-replicas.js';
 import { abortScaleDownAt, canaryHashOf, currentStep, pauseEndsAt, progressDeadlineAt, type CanaryContext } from './canary-context.js';
+import { firstReleaseMessage, firstReleaseOf, firstReleasePhase, type FirstRelease } from './first-release.js';
 import { toIso } from './machine-context.js';
 import { earliest, pauseCondition, progressingPhase, statePath, type ReplicaTarget, type RolloutView } from './rollout-view.js';
 
 /** Where a canary machine rests: the top state and, while progressing, the two regions. */
 interface CanaryWhere {
-  top: 'healthy' | 'progressing' | 'aborted';
+  top: 'adopting' | 'healthy' | 'progressing' | 'aborted';
+  adopting?: FirstRelease;
   flow?: string;
   hold?: string;
   aborted?: string;
@@ -34,7 +36,7 @@ export function canaryView(value: unknown, ctx: CanaryContext): RolloutView {
     view.attempt = ctx.attempt;
   }
   if (ctx.abort !== null) view.abort = { ...ctx.abort, ...(ctx.at.abortedAt === null ? {} : { at: toIso(ctx.at.abortedAt) }) };
-  view.phase = where.top === 'healthy' ? 'Healthy' : where.top === 'aborted' ? 'Degraded' : progressingPhase(view.pauseConditions);
+  view.phase = phaseOf(where, view.pauseConditions);
   view.message = message(where, ctx);
   const wake = nextWakeAt(where, ctx);
   if (wake !== undefined) view.nextWakeAt = wake;
@@ -43,15 +45,23 @@ export function canaryView(value: unknown, ctx: CanaryContext): RolloutView {
 
 function canaryWhere(value: unknown): CanaryWhere {
   if (typeof value === 'string') return { top: value === 'aborted' ? 'aborted' : value === 'progressing' ? 'progressing' : 'healthy' };
+  const adopting = firstReleaseOf(value);
+  if (adopting !== undefined) return { top: 'adopting', adopting };
   const v = value as Record<string, unknown>;
   if (typeof v.aborted === 'string') return { top: 'aborted', aborted: v.aborted };
   const regions = (v.progressing ?? {}) as Record<string, unknown>;
   return { top: 'progressing', flow: String(regions.flow), hold: String(regions.hold) };
 }
 
+function phaseOf(where: CanaryWhere, pauses: readonly PauseCondition[]): RolloutPhase {
+  if (where.top === 'adopting') return firstReleasePhase(where.adopting ?? 'waiting');
+  if (where.top === 'healthy') return 'Healthy';
+  return where.top === 'aborted' ? 'Degraded' : progressingPhase(pauses);
+}
+
 function desiredReplicas(where: CanaryWhere, ctx: CanaryContext): ReplicaTarget[] {
   const stable = { hash: ctx.stableHash, replicas: ctx.plan.replicas };
-  if (where.top === 'healthy') return [stable];
+  if (where.top === 'healthy' || where.top === 'adopting') return [stable];
   const hash = canaryHashOf(ctx);
   const split = ctx.stepIndex >= ctx.plan.steps.length ? splitForCompletion(ctx.plan) : splitAt(ctx.plan, ctx.stepIndex);
   if (where.top === 'aborted') return [stable, { hash, replicas: where.aborted === 'scaledDown' ? 0 : split.canary }];
@@ -73,6 +83,7 @@ function pauseConditions(where: CanaryWhere, ctx: CanaryContext): PauseCondition
 /** Only the timers a tick can act on in this state: a hold stops the flow's clocks, not the abort's. */
 function nextWakeAt(where: CanaryWhere, ctx: CanaryContext): number | undefined {
   if (where.top === 'aborted') return where.aborted === 'scalingDown' ? abortScaleDownAt(ctx) : undefined;
+  if (where.top === 'adopting') return where.adopting === 'waiting' ? progressDeadlineAt(ctx) : undefined;
   if (where.top !== 'progressing' || where.hold !== 'running') return undefined;
   if (where.flow === 'settingWeight' || where.flow === 'fullyScaling') return earliest([progressDeadlineAt(ctx)]);
   if (where.flow === 'pausedForDuration') return earliest([pauseEndsAt(ctx)]);
@@ -80,6 +91,7 @@ function nextWakeAt(where: CanaryWhere, ctx: CanaryContext): number | undefined 
 }
 
 function message(where: CanaryWhere, ctx: CanaryContext): string {
+  if (where.top === 'adopting') return firstReleaseMessage(where.adopting ?? 'waiting', ctx);
   if (where.top === 'healthy') return `stable ${ctx.stableHash} serves all traffic`;
   if (where.top === 'aborted') return abortedMessage(where, ctx);
   const flow = flowMessage(where.flow ?? '', ctx);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine, StateNode } from 'xstate';
 import { blueGreenMachine } from './blue-green-machine.js';
 import { canaryMachine } from './canary-machine.js';
-import { keyOf, modelFor, PathReplayer, simplePaths, type GraphModel } from './fixtures/machine-graph.js';
+import { keyOf, modelFor, PathReplayer, simplePaths, WALK_STARTS, type GraphModel } from './fixtures/machine-graph.js';
 import { backgroundCanary, headerRoutedCanary, instantBlueGreen, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
 import { ofType, stateViolations, stepViolations } from './fixtures/rollout-invariants.js';
 import type { Decision } from './rollout-machine.js';
@@ -38,18 +38,24 @@ function walked(model: GraphModel): Walk {
   return result;
 }
 
-/** Replays every simple path of `model`, checking the invariants on each step the first time it is reached. */
+/**
+ * Replays every simple path of `model` from each walk start (a first release; a released Rollout), checking the
+ * invariants on each step the first time it is reached.
+ */
 function walk(model: GraphModel): Walk {
-  const replayer = new PathReplayer(model);
-  const result: Walk = { paths: 0, steps: 0, violations: [...stateViolations(replayer.initial())], visitedLeaves: new Set() };
-  for (const path of simplePaths(model)) {
-    result.paths += 1;
-    const decisions = replayer.replay(path.labels, (step) => {
-      result.steps += 1;
-      result.violations.push(...stepViolations(step));
-    });
-    result.violations.push(...pathViolations(path.keys, decisions));
-    for (const d of decisions) for (const leaf of leavesOf(d.state.snapshot.value)) result.visitedLeaves.add(leaf);
+  const result: Walk = { paths: 0, steps: 0, violations: [], visitedLeaves: new Set() };
+  for (const start of WALK_STARTS) {
+    const replayer = new PathReplayer(model, start);
+    result.violations.push(...stateViolations(replayer.initial()));
+    for (const path of simplePaths(model, start)) {
+      result.paths += 1;
+      const decisions = replayer.replay(path.labels, (step) => {
+        result.steps += 1;
+        result.violations.push(...stepViolations(step));
+      });
+      result.violations.push(...pathViolations(path.keys, decisions));
+      for (const d of decisions) for (const leaf of leavesOf(d.state.snapshot.value)) result.visitedLeaves.add(leaf);
+    }
   }
   return result;
 }

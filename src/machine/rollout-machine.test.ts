@@ -11,7 +11,7 @@ describe('persisted machine state', () => {
   it('given a first sight of a Rollout, then the state names its machine and layout version and fits status.machine', () => {
     const { state } = initialState(routedCanary, 'h1', T0);
     const stored: RolloutStatus['machine'] = state;
-    expect(stored).toMatchObject({ machine: 'canary', version: MACHINE_STATE_VERSION, snapshot: { value: 'healthy' } });
+    expect(stored).toMatchObject({ machine: 'canary', version: MACHINE_STATE_VERSION, snapshot: { value: { adopting: 'waiting' } } });
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
   });
 
@@ -77,7 +77,7 @@ describe('determinism', () => {
   });
 
   it('given an event that does not apply, then handled is false and the state is returned unchanged', () => {
-    const { state } = initialState(routedCanary, 'h1', T0);
+    const { state } = RolloutScenario.of(routedCanary).decision;
     const d = decide(state, { type: 'replicasReady', hash: 'h1', now: T0 + 1 });
     expect(d.handled).toBe(false);
     expect(d.effects).toEqual([]);

@@ -5,12 +5,13 @@
 //   `initialTransition` and `transition`; nothing is interpreted, invoked or delayed. Time arrives as `now` on
 //   every event; timers are clocks in context compared with `now` by guards, and `view.nextWakeAt` tells the
 //   reconciler when a `tick` can next change something.
-// - Both machines share a top level: `healthy` (stable only) → `progressing` → back to `healthy`, or `aborted`
-//   (`scalingDown` → `scaledDown`) → `retry` / a new revision / the stable revision. `progressing` is parallel:
-//   `flow` is where the rollout is (canary: one waiting state per step kind; blue-green: preview → promotion →
-//   switch → scale-down of the old revision) and `hold` is whether it may advance on its own (`running`,
-//   `userPaused`, and for canary `analysisInconclusive` for background analysis). Automatic advancement is
-//   guarded by hold=running; promote/resume act on both regions in one step.
+// - Both machines share a top level: `adopting` (a first release, `waiting` → `stalled` past the progress deadline,
+//   until its pods are available; first-release.ts) → `healthy` (stable only) → `progressing` → back to `healthy`,
+//   or `aborted` (`scalingDown` → `scaledDown`) → `retry` / a new revision / the stable revision.
+//   `progressing` is parallel: `flow` is where the rollout is (canary: one waiting state per step kind;
+//   blue-green: preview → promotion → switch → scale-down of the old revision) and `hold` is whether it may
+//   advance on its own (`running`, `userPaused`, and for canary `analysisInconclusive` for background analysis).
+//   Automatic advancement is guarded by hold=running; promote/resume act on both regions in one step.
 // - Context holds the plan (derived from the spec), the stable and in-flight hashes, the step index and weight,
 //   the attempt (part of every AnalysisRun name and Event key), the AnalysisRuns waited on, the abort record and
 //   a group of clocks (`at`). Everything is plain JSON.
@@ -76,7 +77,10 @@ const DRIVERS: Record<RolloutStrategyKind, Driver> = {
   },
 };
 
-/** A Rollout seen for the first time: its current template is adopted as stable, at full size, with traffic on it. */
+/**
+ * A Rollout seen for the first time: its current template is adopted as stable, at full size, with traffic on it;
+ * Progressing until those pods are available (a `replicasReady` of the stable hash), then Healthy.
+ */
 export function initialState(plan: RolloutPlan, stableHash: string, now: number): Decision {
   const driver = DRIVERS[plan.strategy];
   const [snapshot, actions] = initialTransition(driver.machine, { plan, stableHash, now });
@@ -151,7 +155,11 @@ function effectsOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): 
  */
 function switchStrategy(state: PersistedMachineState, plan: RolloutPlan, now: number): Decision {
   const old = viewOf(state);
-  const next = initialState(plan, old.stableHash, now);
+  const adopted = initialState(plan, old.stableHash, now);
+  // Stable was released under the old machine (unless that one was itself still on its first release): the new
+  // machine starts from that knowledge instead of waiting for pods that are already there.
+  const released = old.state.startsWith('adopting') ? adopted : decide(adopted.state, { type: 'replicasReady', hash: old.stableHash, now });
+  const next = { ...released, effects: [...adopted.effects, ...released.effects] };
   const inFlight = old.canaryHash ?? old.previewHash;
   const removeRoutes = (old.headerRoutes ?? []).map((name): Effect => ({ type: 'removeHeaderRoute', name }));
   const effects: Effect[] = [...next.effects, ...removeRoutes, ...terminateRuns(old.analysisRuns)];

@@ -37,6 +37,7 @@ export interface RolloutView {
   /** Canary: names of the header routes the rollout has set and not yet removed. */
   headerRoutes?: string[];
   aborted: boolean;
+  /** Why the rollout aborted; for a first release past its deadline (Degraded, not aborted), why it stalled. */
   abort?: { reason: AbortReason; message: string; at?: string };
   /** Earliest epoch ms at which a `tick` can change something; undefined when nothing is timed. */
   nextWakeAt?: number;
