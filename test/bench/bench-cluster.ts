@@ -1,6 +1,6 @@
-// The world every controller benchmark runs in: a sandbox API server in a child process, a client of it as the
-// fault-exempt harness user, and a watch on a separate connection that stamps when each Rollout and ReplicaSet
-// change became visible. Also the Rollout shapes the benchmarks create.
+// The world every controller benchmark runs in: an API server (a sandbox in a child process, or a real kube-apiserver:
+// real-bench-cluster.ts), a client of it as the benchmark's own user, and a watch on a separate connection that stamps
+// when each Rollout and ReplicaSet change became visible. Also the Rollout shapes the benchmarks create.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -34,24 +34,47 @@ export interface SeenChange {
   object: KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 }
 
+/** What every benchmark needs of a cluster, whatever API server runs it. */
 export interface BenchCluster {
+  /** What serves the API: `sandbox`, or the real server and its version (`real kube-apiserver v1.19.0-rc.4`). */
+  server: string;
   /** The admin kubeconfig, for the controller. */
   kubeconfigPath: string;
-  adminUser: string;
-  /** The sandbox process, for sampling its CPU. */
-  sandboxPid: number;
-  /** The harness user (fault-exempt): the benchmark's own requests are told apart from the controller's by user. */
+  /** The benchmark's own user (on the sandbox the fault-exempt harness user, told apart from the controller's). */
   client: KubeClient;
   rollouts: ReadonlyMap<string, RolloutState>;
   /** Changes seen since the last call. */
   takeChanges(): SeenChange[];
   recordChanges(on: boolean): void;
+  waitUntil(what: string, done: () => boolean, timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A cluster on the sandbox process, with what only the sandbox offers: its process, request statistics and write log. */
+export interface SandboxBenchCluster extends BenchCluster {
+  adminUser: string;
+  /** The sandbox process, for sampling its CPU. */
+  sandboxPid: number;
   stats(): Promise<StatsSnapshot>;
   resetStats(): Promise<void>;
   /** Writes the sandbox received since the last call. */
   takeWrites(): Promise<LoggedWrite[]>;
-  waitUntil(what: string, done: () => boolean, timeoutMs: number): Promise<void>;
+}
+
+/** An API server to run a bench cluster on: how the benchmark reaches it, and how to stop it afterwards. */
+export interface BenchApiServer {
+  server: string;
+  kubeconfigPath: string;
+  /** The benchmark's own credentials (its current context). */
+  kubeConfig: KubeConfig;
   stop(): Promise<void>;
+}
+
+const SANDBOX = 'sandbox';
+
+/** The benchmark's name as reported: the sandbox's keep their plain names, comparable with earlier results. */
+export function onServer(benchmark: string, cluster: BenchCluster): string {
+  return cluster.server === SANDBOX ? benchmark : `${benchmark} (${cluster.server})`;
 }
 
 /** VANE_BENCH_SANDBOX_CPU_PROF=1: V8 CPU profiles of the sandbox processes, in results/profiles/. */
@@ -91,14 +114,38 @@ function rolloutState(obj: KubeObject & Partial<Rollout>): RolloutState {
   return { generation: obj.metadata.generation ?? 0, observedGeneration: status.observedGeneration ?? -1, phase: status.phase, step: status.currentStepIndex, stableRS: status.stableRS };
 }
 
-export async function openBenchCluster(): Promise<BenchCluster> {
+export async function openBenchCluster(): Promise<SandboxBenchCluster> {
   const { child, ready } = await startSandboxProcess();
-  const kc = new KubeConfig();
-  kc.loadFromString(ready.kubeconfig);
-  kc.setCurrentContext(ready.harnessContext);
-  const transport = await KubeTransport.fromKubeConfig(kc);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(ready.kubeconfig);
+  kubeConfig.setCurrentContext(ready.harnessContext);
+  const stopSandbox = async (): Promise<void> => {
+    const exited = once(child, 'exit');
+    child.disconnect();
+    await exited;
+  };
+  const cluster = await benchClusterOn({ server: SANDBOX, kubeconfigPath: ready.kubeconfigPath, kubeConfig, stop: stopSandbox });
+  return {
+    ...cluster,
+    adminUser: ready.adminUser,
+    sandboxPid: child.pid ?? 0,
+    stats: () => ask(child, 'stats') as Promise<StatsSnapshot>,
+    resetStats: async () => void (await ask(child, 'reset-stats')),
+    takeWrites: () => ask(child, 'take-writes') as Promise<LoggedWrite[]>,
+  };
+}
+
+/** Creates the bench namespace on `api` and watches its Rollouts and ReplicaSets; stopping the cluster stops `api`. */
+export async function benchClusterOn(api: BenchApiServer): Promise<BenchCluster> {
+  const transport = await KubeTransport.fromKubeConfig(api.kubeConfig);
   const client = new KubeClient(transport);
-  await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+  try {
+    await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+  } catch (err) {
+    transport.close();
+    await api.stop();
+    throw err;
+  }
 
   const rollouts = new Map<string, RolloutState>();
   let changes: SeenChange[] = [];
@@ -121,9 +168,8 @@ export async function openBenchCluster(): Promise<BenchCluster> {
   ].map((w) => w.catch((err: unknown) => (aborter.signal.aborted ? undefined : process.stderr.write(`bench watch failed: ${String(err)}\n`))));
 
   return {
-    kubeconfigPath: ready.kubeconfigPath,
-    adminUser: ready.adminUser,
-    sandboxPid: child.pid ?? 0,
+    server: api.server,
+    kubeconfigPath: api.kubeconfigPath,
     client,
     rollouts,
     takeChanges() {
@@ -135,9 +181,6 @@ export async function openBenchCluster(): Promise<BenchCluster> {
       recording = on;
       if (!on) changes = [];
     },
-    stats: () => ask(child, 'stats') as Promise<StatsSnapshot>,
-    resetStats: async () => void (await ask(child, 'reset-stats')),
-    takeWrites: () => ask(child, 'take-writes') as Promise<LoggedWrite[]>,
     async waitUntil(what, done, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!done()) {
@@ -149,9 +192,7 @@ export async function openBenchCluster(): Promise<BenchCluster> {
       aborter.abort();
       await Promise.all(watches);
       transport.close();
-      const exited = once(child, 'exit');
-      child.disconnect();
-      await exited;
+      await api.stop();
     },
   };
 }

@@ -1,11 +1,11 @@
 // Benchmark 3, idle: CPU the controller uses while N Rollouts are at rest (no polling expected), as % of one core, and
 // the API requests it makes meanwhile.
-import type { BenchCluster } from './bench-cluster.js';
+import type { SandboxBenchCluster } from './bench-cluster.js';
 import type { Section } from './bench-table.js';
 import type { BenchController } from './controller-process.js';
 import { round } from './proc-sampling.js';
 
-export async function runIdleBench(cluster: BenchCluster, controller: BenchController, n: number, seconds: number): Promise<Section> {
+export async function runIdleBench(cluster: SandboxBenchCluster, controller: BenchController, n: number, seconds: number): Promise<Section> {
   // A moment for the startup burst (and its garbage collection) to finish.
   await controller.waitQuiet(1_000, 60_000);
   await new Promise((r) => setTimeout(r, 5_000));

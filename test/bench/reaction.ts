@@ -13,7 +13,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisTemplate } from '../../src/resources/analysis.js';
 import type { CanaryStep } from '../../src/resources/rollout.js';
-import { canaryRollout, createHealthyRollouts, forEachConcurrently, NAMESPACE, setImage, type BenchCluster, type RolloutSetup } from './bench-cluster.js';
+import { canaryRollout, createHealthyRollouts, forEachConcurrently, NAMESPACE, setImage, type RolloutSetup, type SandboxBenchCluster } from './bench-cluster.js';
 import type { Figure, Section } from './bench-table.js';
 import type { BenchController } from './controller-process.js';
 import type { Floor } from './floor.js';
@@ -68,7 +68,7 @@ function latencyRows(label: string, samples: number[], floor: Floor, target?: st
 }
 
 /** Brings `count` Rollouts to a pause at step 1, then aborts them one by one; returns the latency rows. */
-async function abortOneByOne(cluster: BenchCluster, controller: BenchController, names: string[], effectOf: EffectMatcher): Promise<{ toEffect: number[]; commandToEffect: number[]; accepted: number[] }> {
+async function abortOneByOne(cluster: SandboxBenchCluster, controller: BenchController, names: string[], effectOf: EffectMatcher): Promise<{ toEffect: number[]; commandToEffect: number[]; accepted: number[] }> {
   await forEachConcurrently(names, 16, (name) => setImage(cluster.client, name, 'img:2'));
   const paused = (n: string): boolean => cluster.rollouts.get(n)?.phase === 'Paused' && cluster.rollouts.get(n)?.step === 1;
   await cluster.waitUntil(`${names.length} Rollouts paused at step 1`, () => names.every(paused), 60_000 + names.length * 50);
@@ -94,7 +94,7 @@ async function abortOneByOne(cluster: BenchCluster, controller: BenchController,
   return result;
 }
 
-async function replicaRatioAborts(cluster: BenchCluster, controller: BenchController, count: number, floor: Floor): Promise<Figure[]> {
+async function replicaRatioAborts(cluster: SandboxBenchCluster, controller: BenchController, count: number, floor: Floor): Promise<Figure[]> {
   const names = await createHealthyRollouts(cluster, count, PAUSED_STEPS, 60_000 + count * 50, 'r');
   const r = await abortOneByOne(cluster, controller, names, replicaRatioEffect);
   return [
@@ -123,7 +123,7 @@ function gatewayUnavailable(): string | undefined {
   return undefined;
 }
 
-async function gatewayAborts(cluster: BenchCluster, controller: BenchController, count: number, floor: Floor): Promise<Figure[]> {
+async function gatewayAborts(cluster: SandboxBenchCluster, controller: BenchController, count: number, floor: Floor): Promise<Figure[]> {
   const unavailable = gatewayUnavailable();
   const label = 'Gateway API: abort POST → HTTPRoute weight reset written';
   if (unavailable) return [{ figure: label, value: unavailable, target: 'p99 < 100 ms' }];
@@ -140,7 +140,7 @@ async function failingEndpoint(): Promise<{ url: string; close(): Promise<void> 
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function analysisAborts(cluster: BenchCluster, count: number, floor: Floor): Promise<Figure[]> {
+async function analysisAborts(cluster: SandboxBenchCluster, count: number, floor: Floor): Promise<Figure[]> {
   const label = 'failing analysis measurement stored → abort written';
   if (!existsSync(join(ROOT, 'src', 'reconcile', 'analysis-run-reconciler.ts'))) return [{ figure: label, value: 'not measured: analysis runner not wired' }];
   const endpoint = await failingEndpoint();
@@ -175,7 +175,7 @@ async function analysisAborts(cluster: BenchCluster, count: number, floor: Floor
   }
 }
 
-export async function runReactionBench(cluster: BenchCluster, controller: BenchController, count: number, floor: Floor): Promise<Section> {
+export async function runReactionBench(cluster: SandboxBenchCluster, controller: BenchController, count: number, floor: Floor): Promise<Section> {
   const figures = [
     ...(await replicaRatioAborts(cluster, controller, count, floor)),
     ...(await gatewayAborts(cluster, controller, count, floor)),

@@ -3,7 +3,7 @@
 // latency, API requests per rollout against the minimum, and the controller's memory, CPU and descriptors.
 import type { CanaryStep } from '../../src/resources/rollout.js';
 import type { StatsSnapshot } from '../../src/sandbox/request-stats.js';
-import { forEachConcurrently, setImage, settledHealthy, type BenchCluster } from './bench-cluster.js';
+import { forEachConcurrently, setImage, settledHealthy, type SandboxBenchCluster } from './bench-cluster.js';
 import type { Figure, Section } from './bench-table.js';
 import type { BenchController } from './controller-process.js';
 import { eventEffectLatencies } from './event-effect-latency.js';
@@ -57,7 +57,7 @@ export interface ScaleOutcome {
   completed: boolean;
 }
 
-export async function runScaleBench(cluster: BenchCluster, controller: BenchController, names: readonly string[], floor: Floor, timeoutSeconds?: number): Promise<ScaleOutcome> {
+export async function runScaleBench(cluster: SandboxBenchCluster, controller: BenchController, names: readonly string[], floor: Floor, timeoutSeconds?: number): Promise<ScaleOutcome> {
   const n = names.length;
   const atStart = controller.sample();
   const sandboxAtStart = sampleProcess(cluster.sandboxPid).cpuSeconds;

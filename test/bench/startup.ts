@@ -1,6 +1,6 @@
 // Benchmark 2, startup: a fresh controller process against N Healthy Rollouts that exist already; timed from spawn
 // until it has listed, cached and reconciled all of them (its reconcile counter reached N with an empty work queue).
-import type { BenchCluster } from './bench-cluster.js';
+import type { SandboxBenchCluster } from './bench-cluster.js';
 import type { Section } from './bench-table.js';
 import { spawnController, usesCompiledController, type BenchController } from './controller-process.js';
 import { round } from './proc-sampling.js';
@@ -21,7 +21,7 @@ async function until(what: string, check: () => Promise<boolean>, pollMs: number
 }
 
 /** Returns the running fresh controller with the figures; the caller stops it (the idle benchmark reuses it). */
-export async function runStartupBench(cluster: BenchCluster, n: number): Promise<{ section: Section; controller: BenchController }> {
+export async function runStartupBench(cluster: SandboxBenchCluster, n: number): Promise<{ section: Section; controller: BenchController }> {
   await cluster.resetStats();
   const controller = await spawnController(cluster.kubeconfigPath);
   const timeout = 60_000 + n * 20;
