@@ -1,8 +1,9 @@
 // Benchmark 1b, event→effect with N Rollouts at rest: a few of them get a new image, spaced apart so the controller is
 // never busy with more than a handful, and event→effect is measured as in the scale run (see event-effect-latency.ts).
 // This is the reaction time one Rollout sees in a controller that manages N; the burst in scale.ts instead shows
-// how a controller drains N changes that arrive at once, where queueing dominates.
-import { setImage, settledHealthy, type BenchCluster } from './bench-cluster.js';
+// how a controller drains N changes that arrive at once, where queueing dominates. `floor` is the floor measured on the
+// same API server.
+import { onServer, setImage, settledHealthy, type BenchCluster } from './bench-cluster.js';
 import type { Section } from './bench-table.js';
 import { eventEffectLatencies } from './event-effect-latency.js';
 import type { Floor } from './floor.js';
@@ -27,7 +28,7 @@ export async function runSparseUpdates(cluster: BenchCluster, names: readonly st
   const p50 = round(percentile(all, 50));
   const p99 = round(percentile(all, 99));
   return {
-    benchmark: `sparse updates N=${names.length}`,
+    benchmark: onServer(`sparse updates N=${names.length}`, cluster),
     figures: [
       { figure: `event→effect p50, ${chosen.length} Rollouts updated ${spacingMs} ms apart (${all.length} samples, both triggers)`, value: p50, unit: 'ms', note: `${ratio(p50, floor.p50Ms)} floor p50` },
       { figure: 'event→effect p99, same', value: p99, unit: 'ms', note: `${ratio(p99, floor.p99Ms)} floor p99, ${ratio(p99, floor.p50Ms)} floor p50`, ...(names.length >= 5_000 ? { target: '≤ 3× floor PATCH round trip' } : {}) },
