@@ -1,9 +1,12 @@
 // `npm run bench`: runs every benchmark in one run against sandbox API servers in their own processes and the controller
-// as its own process; prints one markdown table and writes the same figures as JSON to test/bench/results/.
+// as its own process; prints one markdown table and writes the same figures as JSON to test/bench/results/. When
+// VANE_BENCH_APISERVER (else VANE_TEST_APISERVER) names a kube-apiserver start script, the same run also measures the
+// floor and sparse updates against a fresh real API server, each beside the sandbox's, its ratios to its own floor.
 //
 // Settings (environment): VANE_BENCH_SIZES=100,1000,5000  VANE_BENCH_IDLE_SECONDS=60  VANE_BENCH_ABORTS=200
-// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list (default: all)  VANE_BENCH_CONTROLLER=dist|tsx (dist, the default:
-// compiled by tsc into .vane/bench-dist at the start of the run; tsx: src/ run through tsx)
+// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
+// real server)  VANE_BENCH_CONTROLLER=dist|tsx (dist, the default: compiled by tsc into .vane/bench-dist at the start of
+// the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
 // profiles of every controller / sandbox process, in results/profiles/).
 import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
@@ -12,12 +15,13 @@ import { prepareController, spawnController, usesCompiledController } from './co
 import { runFloorBench, type Floor } from './floor.js';
 import { runIdleBench } from './idle.js';
 import { runReactionBench } from './reaction.js';
+import { benchApiServerScript, openRealBenchCluster } from './real-bench-cluster.js';
 import { runSandboxListBench } from './sandbox-list.js';
 import { runScaleBench, SCALE_STEPS } from './scale.js';
 import { runSparseUpdates } from './sparse-updates.js';
 import { runStartupBench } from './startup.js';
 
-const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list'];
+const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real'];
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -36,6 +40,8 @@ const settings = {
   only: (process.env['VANE_BENCH_ONLY'] ?? ALL.join(',')).split(',').map((s) => s.trim()),
   controller: usesCompiledController() ? 'node .vane/bench-dist/main.js (tsc output, compiled at the start of the run)' : 'node --import tsx src/main.ts',
   readyDelayMs: Number(process.env['VANE_BENCH_READY_DELAY_MS'] ?? 100),
+  realSize: numbers(process.env['VANE_BENCH_REAL_SIZE'], [100])[0] ?? 100,
+  realApiServer: benchApiServerScript(),
 };
 const unknown = settings.only.filter((s) => !ALL.includes(s));
 if (unknown.length > 0) throw new Error(`VANE_BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
@@ -89,6 +95,34 @@ async function runSize(n: number, floor: Floor, sections: Section[]): Promise<vo
   }
 }
 
+/**
+ * On a fresh real API server: its floor, then N Rollouts created Healthy by a fresh controller, which then takes a few
+ * sparse updates, read against that server's floor.
+ */
+async function runRealServer(script: string, sandboxFloor: Floor): Promise<void> {
+  const n = settings.realSize;
+  log('real API server: starting');
+  const cluster = await openRealBenchCluster(script, settings.readyDelayMs);
+  try {
+    log(`${cluster.server}: floor`);
+    const floor = await runFloorBench(cluster, settings.floorSamples, sandboxFloor);
+    sections.push(floor.section);
+    const controller = await spawnController(cluster.kubeconfigPath);
+    try {
+      await controller.waitReady(60_000);
+      log(`${cluster.server}: N=${n}: creating Rollouts`);
+      const names = await createHealthyRollouts(cluster, n, SCALE_STEPS, 60_000 + n * 60);
+      await controller.waitQuiet(1_000, 60_000 + n * 20);
+      log(`${cluster.server}: N=${n}: sparse updates`);
+      sections.push(await runSparseUpdates(cluster, names, 20, 250, 'img:2', floor));
+    } finally {
+      await controller.stop();
+    }
+  } finally {
+    await cluster.stop();
+  }
+}
+
 async function runReaction(floor: Floor): Promise<Section> {
   const cluster = await openBenchCluster();
   const controller = await spawnController(cluster.kubeconfigPath);
@@ -119,6 +153,15 @@ async function guarded(benchmark: string, run: () => Promise<unknown>): Promise<
 }
 
 for (const n of settings.sizes) if (wants('scale') || wants('startup') || wants('idle')) await guarded(`N=${n}`, () => runSize(n, floor, sections));
+/** Why this run measures no real API server, or undefined when it does. */
+function realSkipReason(): string | undefined {
+  if (!wants('real')) return 'VANE_BENCH_ONLY leaves out real';
+  if (!settings.realApiServer) return 'neither VANE_BENCH_APISERVER nor VANE_TEST_APISERVER names a start script';
+  return undefined;
+}
+const realSkipped = realSkipReason();
+const realScript = settings.realApiServer;
+if (!realSkipped && realScript) await guarded('real API server', () => runRealServer(realScript, floor));
 if (wants('reaction')) await guarded('reaction', async () => sections.push(await runReaction(floor)));
 if (wants('list')) {
   log('sandbox list');
@@ -129,4 +172,5 @@ if (wants('list')) {
 const m = machine();
 process.stdout.write(`${markdownTable(sections)}\n\n`);
 process.stdout.write(`machine: ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverage1m} at the end; controller: ${settings.controller}\n`);
-process.stdout.write(`figures written to ${writeResults(sections, settings, startedAt)}\n`);
+if (realSkipped) process.stdout.write(`real kube-apiserver figures skipped: ${realSkipped}\n`);
+process.stdout.write(`figures written to ${writeResults(sections, { ...settings, realSkipped }, startedAt)}\n`);
