@@ -3,7 +3,8 @@ import { PrometheusDriver } from 'prometheus-query';
 import type { Metric, PrometheusMetric } from '../../resources/analysis.js';
 import { substituteArgs } from '../arg-substitution.js';
 import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvider } from '../metric-provider.js';
-import { bearerAuthorization, resolveHeaders } from './request-headers.js';
+import { leavesOrigin, withoutCredentials } from './redirect-credentials.js';
+import { bearerAuthorization, resolveHeaders, secretHeaderNames } from './request-headers.js';
 import { excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -13,6 +14,8 @@ interface PrometheusRequest {
   address: URL;
   query: string;
   headers: Record<string, string>;
+  /** Names of the headers read from Secrets: never sent to another origin after a redirect (nor is the bearer token). */
+  secretHeaders: string[];
   timeoutMs: number;
   range?: { lookbackMs: number; stepMs: number };
 }
@@ -45,6 +48,7 @@ async function resolveRequest(metricName: string, spec: PrometheusMetric, contex
     address: httpUrl(metricName, 'prometheus address', substituteArgs(spec.address, context.args)),
     query: substituteArgs(spec.query, context.args),
     headers,
+    secretHeaders: secretHeaderNames(spec.headers),
     timeoutMs: positiveDurationMs(metricName, 'prometheus timeout', spec.timeout, DEFAULT_TIMEOUT_MS),
   };
   if (spec.range) {
@@ -70,7 +74,17 @@ async function runQuery(request: PrometheusRequest, callerSignal: AbortSignal | 
     headers: request.headers,
     // axios' own timeout only notices an idle socket; the signal also ends an answer that trickles in.
     timeout: request.timeoutMs,
-    requestInterceptor: { onFulfilled: (config) => Object.assign(config, { signal }) },
+    requestInterceptor: {
+      onFulfilled: (config) =>
+        Object.assign(config, {
+          signal,
+          beforeRedirect: (options: { headers?: Record<string, unknown>; href?: string }, _answer: unknown, from?: { url?: string }) => {
+            if (options.headers && leavesOrigin(from?.url ?? '', options.href ?? '')) {
+              options.headers = withoutCredentials(options.headers, request.secretHeaders);
+            }
+          },
+        }),
+    },
     responseInterceptor: {
       onFulfilled: (response) => {
         observed.status = response.status;

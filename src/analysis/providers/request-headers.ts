@@ -17,6 +17,11 @@ export async function resolveHeaders(
   return headers;
 }
 
+/** The names of the headers whose values come from Secrets: they stay with the origin they were configured for. */
+export function secretHeaderNames(sources: readonly HeaderSource[] | undefined): string[] {
+  return (sources ?? []).filter((source) => source.value === undefined).map((source) => source.key);
+}
+
 /** The `Authorization: Bearer <token>` value, with the token read from a Secret. */
 export async function bearerAuthorization(
   metricName: string,

@@ -3,19 +3,32 @@ import type { Metric, WebMetric } from '../../resources/analysis.js';
 import { substituteArgs } from '../arg-substitution.js';
 import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvider } from '../metric-provider.js';
 import { selectJsonPath } from './json-path.js';
-import { resolveHeaders } from './request-headers.js';
+import { leavesOrigin, withoutCredentials } from './redirect-credentials.js';
+import { resolveHeaders, secretHeaderNames } from './request-headers.js';
 import { excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** As many hops as curl's default is generous for a metrics endpoint; a loop ends as a BadResponse. */
+const MAX_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 interface WebRequest {
   metricName: string;
   url: URL;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
+  /** Names of the headers read from Secrets: never sent to another origin after a redirect. */
+  secretHeaders: string[];
   body?: string;
   jsonPath: string;
   timeoutMs: number;
+}
+
+/** One hop of a request that may be redirected. */
+interface Hop {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
 }
 
 interface WebAnswer {
@@ -50,6 +63,7 @@ async function resolveRequest(metricName: string, spec: WebMetric, context: Meas
     url,
     method,
     headers,
+    secretHeaders: secretHeaderNames(spec.headers),
     jsonPath: spec.jsonPath ?? '$',
     timeoutMs: positiveDurationMs(metricName, 'web timeout', spec.timeout, DEFAULT_TIMEOUT_MS),
   };
@@ -75,12 +89,53 @@ async function send(request: WebRequest, callerSignal: AbortSignal | undefined):
   const timeoutSignal = AbortSignal.timeout(request.timeoutMs);
   const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
   try {
-    const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal, redirect: 'follow' });
+    const response = await fetchFollowingRedirects(request, signal);
     return { status: response.status, text: await boundedText(request, response) };
   } catch (err) {
     if (err instanceof MetricError) throw err;
     throw fetchError(request, err, timeoutSignal, callerSignal);
   }
+}
+
+/**
+ * Follows redirects itself (fetch would keep every header but Authorization and Cookie across origins): a hop to
+ * another origin drops the Secret-sourced headers and Basic auth; 303, and 301/302 after a POST, continue as GET.
+ */
+async function fetchFollowingRedirects(request: WebRequest, signal: AbortSignal): Promise<Response> {
+  let url = request.url;
+  let hop: Hop = { method: request.method, headers: request.headers, body: request.body };
+  for (let hops = 0; ; hops += 1) {
+    const response = await fetch(url, { ...hop, signal, redirect: 'manual' });
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+    await response.body?.cancel().catch(() => undefined);
+    if (hops === MAX_REDIRECTS) throw new MetricError('BadResponse', `${describeRequest(request)} redirected more than ${MAX_REDIRECTS} times`);
+    const next = redirectTarget(request, url, location);
+    hop = redirectedHop(hop, response.status, leavesOrigin(url, next) ? request.secretHeaders : undefined);
+    url = next;
+  }
+}
+
+function redirectTarget(request: WebRequest, from: URL, location: string): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new MetricError('BadResponse', `${describeRequest(request)} redirected to an unreadable location ${JSON.stringify(excerpt(location, 100))}`);
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new MetricError('BadResponse', `${describeRequest(request)} redirected to a ${next.protocol} URL; only http and https are followed`);
+  }
+  return next;
+}
+
+/** The next hop; `secretHeaders` is set when it leaves the origin, and then those and the credential headers are dropped. */
+function redirectedHop(hop: Hop, status: number, secretHeaders: readonly string[] | undefined): Hop {
+  const headers = secretHeaders === undefined ? hop.headers : withoutCredentials(hop.headers, secretHeaders);
+  const becomesGet = status === 303 ? hop.method !== 'GET' : (status === 301 || status === 302) && hop.method === 'POST';
+  if (!becomesGet) return { ...hop, headers };
+  const withoutBody = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith('content-')));
+  return { method: 'GET', headers: withoutBody };
 }
 
 /** A metrics answer is small; a huge one (a misconfigured URL serving a file) must not fill the controller's heap. */

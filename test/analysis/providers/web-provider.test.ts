@@ -70,6 +70,37 @@ describe('WebProvider: requests', () => {
   });
 });
 
+describe('WebProvider: redirects', () => {
+  it('given an endpoint that redirects to itself without end, when measuring, then BadResponse after 10 hops', async () => {
+    stub.answer(() => ({ status: 302, headers: { location: '/stats' } }));
+
+    const error = await metricFailure(provider.measure(metric({}), measureContext()));
+
+    expect(error.metricCode).toBe('BadResponse');
+    expect(error.message).toContain('redirected more than 10 times');
+    expect(stub.requests).toHaveLength(11);
+  });
+
+  it('given a POST answered with 303, when measuring, then the answer is fetched with a GET and no body', async () => {
+    stub.answer((request) => (request.method === 'POST' ? { status: 303, headers: { location: '/result' } } : { status: 200, body: STATS }));
+
+    const value = await provider.measure(metric({ method: 'POST', body: '{}', jsonPath: '$.status' }), measureContext());
+
+    expect(value.result).toBe('ok');
+    expect(stub.requests.map((request) => `${request.method} ${request.url} ${request.body}`)).toEqual(['POST /stats {}', 'GET /result ']);
+    expect(stub.requests[1]?.headers['content-type']).toBeUndefined();
+  });
+
+  it('given a redirect to a non-http URL, when measuring, then BadResponse naming the scheme', async () => {
+    stub.answer(() => ({ status: 302, headers: { location: 'file:///etc/passwd' } }));
+
+    const error = await metricFailure(provider.measure(metric({}), measureContext()));
+
+    expect(error.metricCode).toBe('BadResponse');
+    expect(error.message).toContain('file:');
+  });
+});
+
 describe('WebProvider: reading answers', () => {
   it.each([
     { jsonPath: undefined, result: STATS, text: JSON.stringify(STATS) },
