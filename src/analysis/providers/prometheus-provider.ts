@@ -5,7 +5,9 @@ import { substituteArgs } from '../arg-substitution.js';
 import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvider } from '../metric-provider.js';
 import { leavesOrigin, withoutCredentials } from './redirect-credentials.js';
 import { bearerAuthorization, resolveHeaders, secretHeaderNames } from './request-headers.js';
-import { excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
+import { MAX_ANSWER_BYTES, excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
+
+export { MAX_ANSWER_BYTES };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -78,6 +80,8 @@ async function runQuery(request: PrometheusRequest, callerSignal: AbortSignal | 
       onFulfilled: (config) =>
         Object.assign(config, {
           signal,
+          // axios counts the bytes while they stream in (after decompression) and stops reading past the bound.
+          maxContentLength: MAX_ANSWER_BYTES,
           beforeRedirect: (options: { headers?: Record<string, unknown>; href?: string }, _answer: unknown, from?: { url?: string }) => {
             if (options.headers && leavesOrigin(from?.url ?? '', options.href ?? '')) {
               options.headers = withoutCredentials(options.headers, request.secretHeaders);
@@ -184,6 +188,10 @@ function networkError(
     return timeoutError(where, request, cause);
   }
   const reason = typeof failure.error === 'string' && failure.error !== '' ? failure.error : String(failure.code ?? 'network error');
+  // axios' words when it stops reading past maxContentLength: 'maxContentLength size of 4194304 exceeded'.
+  if (failure.code === 'ERR_BAD_RESPONSE' && reason.includes('maxContentLength')) {
+    return new MetricError('BadResponse', `${where} answered more than ${MAX_ANSWER_BYTES} bytes; not read further`, { cause });
+  }
   return new MetricError('Unavailable', `${where} is unreachable: ${reason}`, { cause });
 }
 

@@ -3,6 +3,12 @@ import type { Duration } from '../../resources/analysis.js';
 import { parseDuration } from '../../resources/duration.js';
 import { MetricError } from '../metric-provider.js';
 
+/**
+ * The most an HTTP metric provider reads of an answer: metrics answers are small, and a huge one (a wrong address
+ * serving a file, a query matching millions of series) must not fill the controller's heap. Beyond it: BadResponse.
+ */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
 /** A positive spec duration in milliseconds; anything else is a BadQuery naming the metric and the field. */
 export function positiveDurationMs(metricName: string, field: string, value: Duration | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;

@@ -5,7 +5,9 @@ import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvid
 import { selectJsonPath } from './json-path.js';
 import { leavesOrigin, withoutCredentials } from './redirect-credentials.js';
 import { resolveHeaders, secretHeaderNames } from './request-headers.js';
-import { excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
+import { MAX_ANSWER_BYTES, excerpt, httpUrl, positiveDurationMs, shownUrl } from './request-settings.js';
+
+export { MAX_ANSWER_BYTES };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** As many hops as curl's default is generous for a metrics endpoint; a loop ends as a BadResponse. */
@@ -137,9 +139,6 @@ function redirectedHop(hop: Hop, status: number, secretHeaders: readonly string[
   const withoutBody = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith('content-')));
   return { method: 'GET', headers: withoutBody };
 }
-
-/** A metrics answer is small; a huge one (a misconfigured URL serving a file) must not fill the controller's heap. */
-export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 async function boundedText(request: WebRequest, response: Response): Promise<string> {
   if (!response.body) return '';
