@@ -7,7 +7,7 @@ import type { ImageSite, SiteBinding } from './image-site.js';
 import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeImageSite } from './kustomize-image-site.js';
 import { containerPath, ManifestImageSite, matchesWorkload, type WorkloadSelector } from './manifest-image-site.js';
 import type { RepoHistory } from './repo-history.js';
-import { parseDocuments } from './yaml-documents.js';
+import { parseDocuments, parseDocumentsIn } from './yaml-documents.js';
 import { stringAt } from './unstructured.js';
 
 export interface SiteQuery {
@@ -53,7 +53,10 @@ export async function locateImageSites(repo: RepoHistory, query: SiteQuery): Pro
 async function readYamlFiles(repo: RepoHistory, path: string): Promise<Map<string, string>> {
   const names = (await repo.listFiles(path)).filter((file) => /\.ya?ml$/i.test(file) || posix.basename(file) === 'Kustomization');
   const entries = await Promise.all(names.map(async (file) => [file, await repo.fileAt('HEAD', file)] as const));
-  return new Map(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+  const files = new Map(entries.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+  // Every later reader parses these again: refuse an unreadable one here, where its name is known.
+  for (const [file, content] of files) parseDocumentsIn(file, content);
+  return files;
 }
 
 /** The Application's value files, preceded by the chart's own values.yaml when the path holds a chart. */
@@ -64,7 +67,9 @@ async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<st
   const result = new Map<string, string>();
   for (const file of ordered) {
     const content = files.get(file) ?? (await repo.fileAt('HEAD', file));
-    if (content !== undefined) result.set(file, content);
+    if (content === undefined) continue;
+    parseDocumentsIn(file, content);
+    result.set(file, content);
   }
   return result;
 }

@@ -3,6 +3,7 @@ import { VaneError } from '../errors.js';
 import type { ImageSite, SiteBinding } from './image-site.js';
 import { locateImageSites, type SiteQuery } from './image-site-locator.js';
 import type { CommitSummary, DiffHunk, LineRange, RepoHistory } from './repo-history.js';
+import { inFile } from './yaml-documents.js';
 import { applyScalarChanges } from './yaml-scalar-edit.js';
 
 export interface RevertPlanQuery extends SiteQuery {
@@ -59,7 +60,12 @@ class RevisionFiles {
   async imageAt(revision: string | undefined, binding: SiteBinding): Promise<string | undefined> {
     if (revision === undefined) return undefined;
     const content = await this.read(revision, binding.site.file);
-    return content === undefined ? undefined : binding.site.imageIn(content);
+    if (content === undefined) return undefined;
+    try {
+      return binding.site.imageIn(content);
+    } catch (err) {
+      throw inFile(`${binding.site.file} at ${revision.slice(0, 12)}`, err);
+    }
   }
 }
 

@@ -18,6 +18,7 @@ import {
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './jittered-backoff.js';
 import type { CommitSummary, DiffHunk } from './repo-history.js';
 import { assertSafeRepoUrl, redactUrl, repoCacheKey } from './repo-url.js';
+import { MAX_YAML_BYTES } from './yaml-documents.js';
 
 export interface SimpleGitExecutorOptions {
   /** Directory holding one cached clone per repository URL. */
@@ -260,12 +261,28 @@ class SimpleGitWorkspace implements GitWorkspace {
     return output.split('\0').filter((name) => name.length > 0);
   }
 
+  /** The blob at `path`, after its size is known to be readable; undefined when there is no file there. */
   async fileAt(revision: string, path: string): Promise<string | undefined> {
+    const entry = await this.treeEntry(revision, path);
+    if (entry?.type !== 'blob') return undefined;
+    if (entry.size > MAX_YAML_BYTES) {
+      throw new VaneError('InvalidSpec', `${path}: the file is larger than 1 MiB (${entry.size} bytes); Vane does not read such files`);
+    }
+    return this.runner.run(['cat-file', 'blob', entry.oid], 'cat-file');
+  }
+
+  /** What the tree of `revision` holds at `path` (mode, type, object, size), read without reading the object. */
+  private async treeEntry(revision: string, path: string): Promise<TreeEntry | undefined> {
+    let output: string;
     try {
-      return await this.runner.run(['cat-file', 'blob', `${revision}:${path}`], 'cat-file');
+      output = await this.runner.run(['ls-tree', '-l', '-z', '--full-tree', revision, '--', path], 'ls-tree');
     } catch {
       return undefined;
     }
+    return output
+      .split('\0')
+      .map(parseTreeEntry)
+      .find((entry) => entry?.path === path);
   }
 
   async log(paths: readonly string[], limit: number): Promise<CommitSummary[]> {
@@ -409,6 +426,23 @@ class SimpleGitWorkspace implements GitWorkspace {
     const output = await this.runner.run(['ls-remote', '--tags', 'origin', `refs/tags/${name}`], 'ls-remote').catch(() => '');
     return output.trim().length > 0;
   }
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  /** Bytes; 0 for a tree or a submodule. */
+  size: number;
+  path: string;
+}
+
+/** One `ls-tree -l -z` record: `<mode> SP <type> SP <object> SP+ <size> TAB <path>`. */
+function parseTreeEntry(record: string): TreeEntry | undefined {
+  const match = /^(\d{6}) (\w+) ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(record);
+  if (!match) return undefined;
+  const [, mode = '', type = '', oid = '', size = '-', path = ''] = match;
+  return { mode, type, oid, size: size === '-' ? 0 : Number(size), path };
 }
 
 function records(output: string): string[] {
