@@ -121,6 +121,15 @@ describe('KubeEventRecorder', () => {
     expect(sink.created).toHaveLength(0);
   });
 
+  it('given an object with a 253-character name, then the Event name stays within 253 characters and is still deduplicated', async () => {
+    const sink = new EventSink();
+    const recorder = new KubeEventRecorder(sink, 'vane.dev/rollout-controller', 'pod-1');
+    const long: KubeObject = { ...rollout, metadata: { ...rollout.metadata, name: 'r'.repeat(253) } };
+    for (let i = 0; i < 2; i++) await recorder.record(long, { key: 'step/1', type: 'Normal', reason: 'StepCompleted', message: 'step 1' });
+    expect(sink.created).toHaveLength(1);
+    expect(sink.created[0]?.metadata.name?.length).toBeLessThanOrEqual(253);
+  });
+
   it('records a keyed Event once however often it is replayed', async () => {
     const sink = new EventSink();
     const recorder = new KubeEventRecorder(sink, 'vane.dev/rollout-controller', 'pod-1');

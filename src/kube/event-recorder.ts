@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { toVaneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { boundedName } from './bounded-name.js';
 import { EVENT_FIELD_LIMITS, truncateUtf8 } from './event-fields.js';
 import { isAlreadyExists } from './kube-api-error.js';
 import type { ObjectWriter } from './kube-client.js';
@@ -64,7 +65,7 @@ export class KubeEventRecorder implements EventRecorder {
     return {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      metadata: { name: `${name ?? 'object'}.${suffix}`, namespace: namespace ?? 'default' },
+      metadata: { name: boundedName(`${name ?? 'object'}.${suffix}`), namespace: namespace ?? 'default' },
       eventTime: microTime(new Date()),
       reportingController: this.controller,
       reportingInstance: truncateUtf8(this.instance, EVENT_FIELD_LIMITS.reportingInstance),

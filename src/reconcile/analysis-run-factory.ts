@@ -1,10 +1,14 @@
 // Builds the AnalysisRun a Rollout's analysis gate asks for: templates from the cache, arguments resolved.
 import { TerminalError } from '../errors.js';
+import { labelValueFor } from '../kube/bounded-name.js';
 import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun, AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
 import type { AnalysisRunArgument, Rollout } from '../resources/rollout.js';
 import { templateProblems } from './analysis-template-checker.js';
 import type { RolloutCache } from './rollout-cache.js';
+
+/** Names the Rollout an AnalysisRun is for; select by it with `labelValueFor(rolloutName)`. */
+export const ROLLOUT_LABEL = 'vane.dev/rollout';
 
 export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, name: string): AnalysisRun {
   const namespace = rollout.metadata.namespace ?? 'default';
@@ -24,7 +28,7 @@ export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, e
     metadata: {
       name,
       namespace,
-      labels: { 'vane.dev/rollout': rollout.metadata.name ?? '', 'vane.dev/gate': effect.gate.toLowerCase(), 'rollouts-pod-template-hash': effect.canaryHash },
+      labels: { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), 'vane.dev/gate': effect.gate.toLowerCase(), 'rollouts-pod-template-hash': effect.canaryHash },
       ownerReferences: [{ apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', name: rollout.metadata.name ?? '', uid: rollout.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
     },
     spec: {

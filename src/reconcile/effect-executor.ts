@@ -4,6 +4,7 @@
 // state; every effect here is therefore "make it so" (scale to N, weight W, selector → hash) or de-duplicated by a
 // deterministic name (Events, AnalysisRuns, git reverts recorded per failing hash), never "do it again".
 import type { Logger } from '../logger.js';
+import { boundedName } from '../kube/bounded-name.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import { isAlreadyExists, isNotFound } from '../kube/kube-api-error.js';
 import type { ObjectWriter } from '../kube/kube-client.js';
@@ -59,7 +60,7 @@ export async function executeEffects(effects: readonly Effect[], ctx: EffectCont
 }
 
 export function analysisRunName(rollout: Rollout, effectName: string): string {
-  return `${rollout.metadata.name}-${effectName}`.slice(0, 253);
+  return boundedName(`${rollout.metadata.name}-${effectName}`);
 }
 
 async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>, outcome: EffectOutcome): Promise<void> {

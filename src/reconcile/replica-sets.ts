@@ -1,4 +1,5 @@
 // The ReplicaSets a Rollout owns: one per revision, named `<rollout>-<pod-template-hash>`, scaled per step.
+import { boundedName } from '../kube/bounded-name.js';
 import type { ObjectWriter } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
@@ -12,7 +13,7 @@ export interface ReplicaSetObject extends KubeObject {
 }
 
 export function replicaSetName(rollout: Rollout, hash: string): string {
-  return `${rollout.metadata.name}-${hash}`;
+  return boundedName(`${rollout.metadata.name}-${hash}`);
 }
 
 export function hashOf(rs: ReplicaSetObject): string | undefined {

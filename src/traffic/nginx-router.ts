@@ -2,6 +2,7 @@
 // its backends pointed at the canary Service and owned by the Rollout; the weight and header routing are its
 // `canary`, `canary-weight` and `canary-by-header*` annotations. The stable Ingress is only read.
 import { TerminalError } from '../errors.js';
+import { boundedName } from '../kube/bounded-name.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { apiVersionOf, Kinds } from '../kube/resource-kind.js';
 import type { NginxTrafficRouting, Rollout } from '../resources/rollout.js';
@@ -52,7 +53,7 @@ export class NginxRouter implements TrafficRouter {
     this.namespace = rollout.metadata.namespace ?? 'default';
     this.owner = `Rollout ${this.namespace}/${rollout.metadata.name ?? ''}`;
     this.prefix = routing.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
-    this.canaryIngressName = `${routing.stableIngress}-${rollout.metadata.name ?? ''}-canary`;
+    this.canaryIngressName = boundedName(`${routing.stableIngress}-${rollout.metadata.name ?? ''}-canary`);
   }
 
   async setWeight(canaryPercent: number, _context?: WeightContext): Promise<void> {
