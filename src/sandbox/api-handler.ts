@@ -3,7 +3,7 @@
 import type { ServerResponse } from 'node:http';
 import { badRequest, methodNotAllowed, resourceNotFound } from './api-status.js';
 import type { KubeObject } from './kube-object.js';
-import { encodeList, encodeStored } from './object-encoding.js';
+import { asListItem, encodeList, encodeServed, encodeStored } from './object-encoding.js';
 import { objectFilter, type ObjectFilter } from './object-filter.js';
 import { patchFunction, patchKindOf } from './object-patch.js';
 import type { ObjectStore } from './object-store.js';
@@ -11,7 +11,7 @@ import type { ListPage } from './list-pager.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import { subjectOf, type DeleteOptions, type FieldValidation, type PropagationPolicy, type ResourceOperations, type WriteOptions } from './resource-operations.js';
 import type { ResourceRegistry } from './resource-registry.js';
-import { apiVersionOfType, type ResourceType, type Verb } from './resource-type.js';
+import type { ResourceType, Verb } from './resource-type.js';
 import type { UserInfo } from './sandbox-auth.js';
 import type { ScaleSubresource } from './scale-subresource.js';
 import { isJsonObject } from './schema/json-value.js';
@@ -55,6 +55,11 @@ const POLICIES: ReadonlySet<string> = new Set(['Foreground', 'Background', 'Orph
 
 function json(status: number, value: unknown, warnings: string[] = []): ApiResponse {
   return { status, body: typeof value === 'string' ? value : JSON.stringify(value), warnings };
+}
+
+/** An object of `type` as the answer, its keys in the served order. */
+function object(type: ResourceType, status: number, served: KubeObject, warnings: string[] = []): ApiResponse {
+  return { status, body: encodeServed(type, served), warnings };
 }
 
 function dryRunOf(values: readonly string[]): boolean {
@@ -119,7 +124,7 @@ export class ApiHandler {
   async handle(req: ApiRequest, res: ServerResponse): Promise<ApiResponse> {
     const type = this.resolve(req.info);
     if (req.info.subresource !== undefined) return this.subresource(type, req);
-    if (type.review) return json(201, await type.review(this.bodyObject(req), req.user));
+    if (type.review) return object(type, 201, await type.review(this.bodyObject(req), req.user));
     return this.member(type, req, res);
   }
 
@@ -129,7 +134,7 @@ export class ApiHandler {
     const name = info.name ?? '';
     switch (info.verb) {
       case 'get':
-        return this.object(type, req, this.deps.operations.getStored(type, info.namespace, name));
+        return this.read(type, req, this.deps.operations.getStored(type, info.namespace, name));
       case 'list':
         return this.list(type, req);
       case 'watch':
@@ -137,7 +142,7 @@ export class ApiHandler {
         return 'streaming';
       case 'create': {
         const options = writeOptions(query);
-        return json(201, operations.create(type, info.namespace, req.body, options), options.warnings);
+        return object(type, 201, operations.create(type, info.namespace, req.body, options), options.warnings);
       }
       case 'update':
         return this.update(type, req);
@@ -147,7 +152,7 @@ export class ApiHandler {
         return this.delete(type, req);
       case 'deletecollection': {
         const items = operations.deleteCollection(type, info.namespace, objectFilter(type, query), deleteOptions(query, req.body));
-        return json(200, { kind: type.listKind, apiVersion: apiVersionOfType(type), metadata: {}, items });
+        return json(200, encodeList(type, items.map((item) => asListItem(type, encodeServed(type, item))), {}));
       }
     }
   }
@@ -158,7 +163,7 @@ export class ApiHandler {
   }
 
   /** A stored object, as JSON or (kubectl get) as a one-row Table. */
-  private object(type: ResourceType, req: ApiRequest, stored: KubeObject): ApiResponse {
+  private read(type: ResourceType, req: ApiRequest, stored: KubeObject): ApiResponse {
     if (!wantsTable(req.accept)) return json(200, encodeStored(type, stored));
     const served = type.codec.fromStorage(stored);
     return json(200, printTable(type, [served], { resourceVersion: served.metadata.resourceVersion }, req.query.get('includeObject')));
@@ -176,7 +181,7 @@ export class ApiHandler {
       const served = page.items.map((item) => type.codec.fromStorage(item));
       return json(200, printTable(type, served, listMetadata(page), req.query.get('includeObject')));
     }
-    return json(200, encodeList(type, page.items, listMetadata(page)));
+    return json(200, encodeList(type, page.items.map((item) => asListItem(type, encodeStored(type, item))), listMetadata(page)));
   }
 
   private watch(type: ResourceType, req: ApiRequest, res: ServerResponse): void {
@@ -216,7 +221,7 @@ export class ApiHandler {
     const options = writeOptions(req.query);
     const existed = this.deps.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, info.name ?? '') !== undefined;
     const result = this.deps.operations.update(type, info.namespace, info.name ?? '', req.body, undefined, options);
-    return json(existed ? 200 : 201, result, options.warnings);
+    return object(type, existed ? 200 : 201, result, options.warnings);
   }
 
   private patch(type: ResourceType, req: ApiRequest): ApiResponse {
@@ -228,17 +233,17 @@ export class ApiHandler {
     if (kind === 'apply' && !exists) {
       // Server-side apply creates what does not exist yet.
       const applied = this.bodyObject(req);
-      return json(201, this.deps.operations.create(type, info.namespace, { ...applied, metadata: { ...applied.metadata, name } }, options), options.warnings);
+      return object(type, 201, this.deps.operations.create(type, info.namespace, { ...applied, metadata: { ...applied.metadata, name } }, options), options.warnings);
     }
     const result = this.deps.operations.patch(type, info.namespace, name, patchFunction(kind, req.body, type), undefined, options);
-    return json(200, result, options.warnings);
+    return object(type, 200, result, options.warnings);
   }
 
   private delete(type: ResourceType, req: ApiRequest): ApiResponse {
     const { info } = req;
     const name = info.name ?? '';
     const result = this.deps.operations.delete(type, info.namespace, name, deleteOptions(req.query, req.body));
-    if (!result.deleted || type.returnDeletedObject) return json(200, result.object);
+    if (!result.deleted || type.returnDeletedObject) return object(type, 200, result.object);
     const subject = subjectOf(type, name);
     const details: Record<string, unknown> = { name, kind: subject.resource, uid: result.object.metadata.uid };
     if (type.group !== '') details['group'] = type.group;
@@ -251,7 +256,7 @@ export class ApiHandler {
     if (sub === 'status' && type.statusSubresource) return this.status(type, req);
     if (sub === 'scale' && type.scale) return this.scale(type, req);
     if (sub === 'finalize' && type.resource === 'namespaces' && info.verb === 'update') {
-      return json(200, this.deps.operations.update(type, undefined, info.name ?? '', req.body, undefined, writeOptions(req.query)));
+      return object(type, 200, this.deps.operations.update(type, undefined, info.name ?? '', req.body, undefined, writeOptions(req.query)));
     }
     throw resourceNotFound();
   }
@@ -262,15 +267,15 @@ export class ApiHandler {
     const { operations } = this.deps;
     switch (info.verb) {
       case 'get':
-        return this.object(type, req, operations.getStored(type, info.namespace, name));
+        return this.read(type, req, operations.getStored(type, info.namespace, name));
       case 'update': {
         const options = writeOptions(req.query);
-        return json(200, operations.update(type, info.namespace, name, req.body, 'status', options), options.warnings);
+        return object(type, 200, operations.update(type, info.namespace, name, req.body, 'status', options), options.warnings);
       }
       case 'patch': {
         const options = writeOptions(req.query);
         const kind = patchKindOf(req.contentType, type);
-        return json(200, operations.patch(type, info.namespace, name, patchFunction(kind, req.body, type), 'status', options), options.warnings);
+        return object(type, 200, operations.patch(type, info.namespace, name, patchFunction(kind, req.body, type), 'status', options), options.warnings);
       }
       default:
         throw methodNotAllowed();

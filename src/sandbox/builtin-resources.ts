@@ -11,6 +11,21 @@ import {
   secretStrategy,
   validateEventsV1,
 } from './builtin-strategies.js';
+import {
+  CONFIG_MAP,
+  CUSTOM_RESOURCE_DEFINITION,
+  DEPLOYMENT,
+  EVENT,
+  EVENTS_V1_EVENT,
+  INGRESS,
+  LEASE,
+  NAMESPACE,
+  POD,
+  REPLICA_SET,
+  SECRET,
+  SERVICE,
+  SPEC_AND_STATUS,
+} from './builtin-field-orders.js';
 import { crdStrategy } from './custom-resource-definition-strategy.js';
 import { eventsV1Codec } from './event-conversion.js';
 import { storageKeyOf } from './resource-registry.js';
@@ -43,6 +58,7 @@ function builtin(spec: TypeSpec): ResourceType {
     codec: IDENTITY_CODEC,
     review: undefined,
     printerColumns: [],
+    keyOrder: SPEC_AND_STATUS,
     ...spec,
   };
 }
@@ -80,6 +96,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       shortNames: ['ns'],
       statusSubresource: true,
       strategy: namespaceStrategy,
+      keyOrder: NAMESPACE,
     }),
     builtin({
       group: '',
@@ -91,6 +108,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       statusSubresource: true,
       returnDeletedObject: true,
       strategy: podStrategy,
+      keyOrder: POD,
     }),
     builtin({
       group: '',
@@ -102,10 +120,20 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       categories: ['all'],
       statusSubresource: true,
       strategy: createServiceStrategy(),
+      keyOrder: SERVICE,
     }),
-    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', strategy: secretStrategy }),
-    builtin({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'], strategy: configMapStrategy }),
-    builtin({ group: '', version: 'v1', resource: 'events', kind: 'Event', shortNames: ['ev'], nameFormat: 'pathSegment', allowCreateOnUpdate: true }),
+    builtin({ group: '', version: 'v1', resource: 'secrets', kind: 'Secret', strategy: secretStrategy, keyOrder: SECRET }),
+    builtin({ group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', shortNames: ['cm'], strategy: configMapStrategy, keyOrder: CONFIG_MAP }),
+    builtin({
+      group: '',
+      version: 'v1',
+      resource: 'events',
+      kind: 'Event',
+      shortNames: ['ev'],
+      nameFormat: 'pathSegment',
+      allowCreateOnUpdate: true,
+      keyOrder: EVENT,
+    }),
     builtin({
       group: 'apps',
       version: 'v1',
@@ -118,6 +146,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       tracksGeneration: true,
       generationCountsAnnotations: true,
       strategy: deploymentStrategy,
+      keyOrder: DEPLOYMENT,
     }),
     builtin({
       group: 'apps',
@@ -130,6 +159,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' },
       tracksGeneration: true,
       strategy: replicaSetStrategy,
+      keyOrder: REPLICA_SET,
     }),
     builtin({
       group: 'events.k8s.io',
@@ -143,11 +173,20 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       codec: eventsV1Codec,
       strategy: { applyDefaults: (obj) => obj, validate: validateEventsV1 },
       selectableFields: EVENTS_V1_FIELDS,
+      keyOrder: EVENTS_V1_EVENT,
     }),
     builtin({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: CREATE_ONLY, review: tokenReviewHandler(auth) }),
     builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, review: accessReviewHandler(auth, false) }),
     builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, review: accessReviewHandler(auth, true) }),
-    builtin({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', allowCreateOnUpdate: true, strategy: leaseStrategy }),
+    builtin({
+      group: 'coordination.k8s.io',
+      version: 'v1',
+      resource: 'leases',
+      kind: 'Lease',
+      allowCreateOnUpdate: true,
+      strategy: leaseStrategy,
+      keyOrder: LEASE,
+    }),
     builtin({
       group: 'networking.k8s.io',
       version: 'v1',
@@ -156,6 +195,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       shortNames: ['ing'],
       statusSubresource: true,
       tracksGeneration: true,
+      keyOrder: INGRESS,
     }),
     builtin({
       group: CRD_GROUP,
@@ -168,6 +208,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       statusSubresource: true,
       tracksGeneration: true,
       strategy: crdStrategy,
+      keyOrder: CUSTOM_RESOURCE_DEFINITION,
     }),
   ];
 }

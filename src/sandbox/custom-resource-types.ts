@@ -82,6 +82,8 @@ function typeFor(spec: CrdSpec, version: CrdVersion, storageVersion: string): Re
     codec: apiVersionCodec(`${group}/${version.name}`, `${group}/${storageVersion}`),
     review: undefined,
     printerColumns: version.additionalPrinterColumns ?? [],
+    // Custom resources are unstructured maps on the server: every key comes back sorted.
+    keyOrder: 'sorted',
   };
 }
 

@@ -41,9 +41,15 @@ export function defaultPodSpec(spec: Json): void {
   }
 }
 
-/** Defaults a pod template (`spec.template` of a workload) in place. */
+/**
+ * Defaults a pod template (`spec.template` of a workload) in place. Its metadata is a Go ObjectMeta struct, so
+ * the apiserver always serves it, with the zero creationTimestamp as `null`: `{"creationTimestamp":null,...}`.
+ */
 export function defaultPodTemplate(template: unknown): void {
   if (!isJsonObject(template)) return;
+  const metadata = isJsonObject(template['metadata']) ? template['metadata'] : {};
+  metadata['creationTimestamp'] ??= null;
+  template['metadata'] = metadata;
   const spec = template['spec'];
   if (isJsonObject(spec)) defaultPodSpec(spec);
 }

@@ -1,4 +1,5 @@
 // What the sandbox knows about one served resource (group/version/plural): its names, scope, verbs and rules.
+import type { KeyOrder } from './field-order.js';
 import type { KubeObject } from './kube-object.js';
 import type { NameFormat } from './object-meta-validation.js';
 import type { SchemaError } from './schema/structural-schema.js';
@@ -81,6 +82,8 @@ export interface ResourceType {
   codec: ObjectCodec;
   review: ReviewHandler | undefined;
   printerColumns: readonly PrinterColumn[];
+  /** The key order of served JSON: Go struct order for built-ins, sorted for custom resources. */
+  keyOrder: KeyOrder;
 }
 
 export function apiVersionOfType(type: Pick<ResourceType, 'group' | 'version'>): string {
