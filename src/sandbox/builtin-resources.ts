@@ -29,7 +29,7 @@ import {
 import { crdStrategy } from './custom-resource-definition-strategy.js';
 import { eventsV1Codec } from './event-conversion.js';
 import { storageKeyOf } from './resource-registry.js';
-import { ALL_VERBS, IDENTITY_CODEC, type ResourceType, type Verb } from './resource-type.js';
+import { ALL_VERBS, IDENTITY_CODEC, type MicroTimeField, type ResourceType, type Verb } from './resource-type.js';
 import { accessReviewHandler, tokenReviewHandler } from './review-resources.js';
 import type { SandboxAuth } from './sandbox-auth.js';
 import { fieldPathGetter, fieldsForKind, METADATA_FIELDS, withFields } from './selectors/field-selector.js';
@@ -59,9 +59,21 @@ function builtin(spec: TypeSpec): ResourceType {
     review: undefined,
     printerColumns: [],
     keyOrder: SPEC_AND_STATUS,
+    microTimeFields: [],
     ...spec,
   };
 }
+
+/** The MicroTime fields of an Event, in either API (the same names in core/v1 and events.k8s.io/v1). */
+const EVENT_MICRO_TIMES: readonly MicroTimeField[] = [
+  { path: '.eventTime', goPath: 'v1.Event.EventTime' },
+  { path: '.series.lastObservedTime', goPath: 'v1.Event.Series: v1.EventSeries.LastObservedTime' },
+];
+
+const LEASE_MICRO_TIMES: readonly MicroTimeField[] = [
+  { path: '.spec.acquireTime', goPath: 'v1.Lease.Spec: v1.LeaseSpec.AcquireTime' },
+  { path: '.spec.renewTime', goPath: 'v1.Lease.Spec: v1.LeaseSpec.RenewTime' },
+];
 
 /**
  * events.k8s.io/v1 field selectors, read from the stored core/v1 form (so `regarding.name` is `involvedObject.name`).
@@ -133,6 +145,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       nameFormat: 'pathSegment',
       allowCreateOnUpdate: true,
       keyOrder: EVENT,
+      microTimeFields: EVENT_MICRO_TIMES,
     }),
     builtin({
       group: 'apps',
@@ -174,6 +187,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       strategy: { applyDefaults: (obj) => obj, validate: validateEventsV1 },
       selectableFields: EVENTS_V1_FIELDS,
       keyOrder: EVENTS_V1_EVENT,
+      microTimeFields: EVENT_MICRO_TIMES,
     }),
     builtin({ group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews', kind: 'TokenReview', namespaced: false, verbs: CREATE_ONLY, review: tokenReviewHandler(auth) }),
     builtin({ group: 'authorization.k8s.io', version: 'v1', resource: 'subjectaccessreviews', kind: 'SubjectAccessReview', namespaced: false, verbs: CREATE_ONLY, review: accessReviewHandler(auth, false) }),
@@ -186,6 +200,7 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       allowCreateOnUpdate: true,
       strategy: leaseStrategy,
       keyOrder: LEASE,
+      microTimeFields: LEASE_MICRO_TIMES,
     }),
     builtin({
       group: 'networking.k8s.io',

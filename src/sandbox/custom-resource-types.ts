@@ -84,6 +84,7 @@ function typeFor(spec: CrdSpec, version: CrdVersion, storageVersion: string): Re
     printerColumns: version.additionalPrinterColumns ?? [],
     // Custom resources are unstructured maps on the server: every key comes back sorted.
     keyOrder: 'sorted',
+    microTimeFields: [],
   };
 }
 

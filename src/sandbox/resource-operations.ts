@@ -11,8 +11,10 @@ import {
   notFound,
   type ErrorSubject,
 } from './api-status.js';
+import { readField, writeField } from './field-path.js';
 import { asKubeObject, timestampNow, type KubeObject } from './kube-object.js';
 import type { ListPage, ListPager } from './list-pager.js';
+import { decodeMicroTime } from './micro-time.js';
 import { carryOverSystemFields, bumpGeneration, generateName, stampCreate, unchanged } from './object-metadata.js';
 import { validateObjectMeta } from './object-meta-validation.js';
 import type { ObjectStore } from './object-store.js';
@@ -74,9 +76,25 @@ function pendingFinalizers(obj: KubeObject): string[] {
   return [...own, ...namespaceFinalizers];
 }
 
+/** The start of the apiserver's message for a body its decoder refuses. */
+function cannotBeHandled(type: ResourceType): string {
+  return `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}`;
+}
+
 function describeStrictErrors(type: ResourceType, removed: readonly string[]): string {
   const fields = removed.map((p) => `unknown field "${p}"`).join(', ');
-  return `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${fields}`;
+  return `${cannotBeHandled(type)}: strict decoding error: ${fields}`;
+}
+
+/** MicroTime fields must parse with six fractional digits (400 as the decoder fails); they are served in UTC. */
+function decodeMicroTimes(type: ResourceType, obj: KubeObject): void {
+  for (const field of type.microTimeFields) {
+    const value = readField(obj, field.path);
+    if (value === undefined || value === null) continue;
+    const decoded = decodeMicroTime(value);
+    if (!decoded.ok) throw badRequest(`${cannotBeHandled(type)}: ${field.goPath}: unmarshalerDecoder: ${decoded.error}`);
+    writeField(obj, field.path, decoded.value);
+  }
 }
 
 export class ResourceOperations {
@@ -213,6 +231,7 @@ export class ResourceOperations {
     // kind and apiVersion first, as the apiserver serialises them.
     const { apiVersion: _apiVersion, kind: _kind, ...rest } = jsonClone(parsed);
     const obj: KubeObject = { kind: type.kind, apiVersion, ...rest };
+    decodeMicroTimes(type, obj);
     if (!type.namespaced) {
       delete obj.metadata.namespace;
       return obj;

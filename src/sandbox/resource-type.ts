@@ -48,6 +48,14 @@ export interface ObjectCodec {
   readonly identity: boolean;
 }
 
+/** A metav1.MicroTime field (six fractional digits, or the write is refused), and how Go's decoder names it. */
+export interface MicroTimeField {
+  /** Where it is in the served form, as a simple JSONPath (`.spec.renewTime`). */
+  path: string;
+  /** The decoder's path in its error text, e.g. `v1.Lease.Spec: v1.LeaseSpec.RenewTime`. */
+  goPath: string;
+}
+
 /** Answers a create-only review resource (TokenReview, SubjectAccessReview) without storing anything. */
 export type ReviewHandler = (body: KubeObject, user: { username: string; groups: string[] }) => Promise<KubeObject>;
 
@@ -84,6 +92,7 @@ export interface ResourceType {
   printerColumns: readonly PrinterColumn[];
   /** The key order of served JSON: Go struct order for built-ins, sorted for custom resources. */
   keyOrder: KeyOrder;
+  microTimeFields: readonly MicroTimeField[];
 }
 
 export function apiVersionOfType(type: Pick<ResourceType, 'group' | 'version'>): string {
