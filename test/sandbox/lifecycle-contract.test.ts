@@ -2,8 +2,12 @@
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, expectStatus, openTestCluster, patchAs, type TestCluster } from './support/test-cluster.js';
+import { controllersRunning, describeWhere, itWhere, testTarget } from './support/test-target.js';
 
 const MERGE = patchAs('application/merge-patch+json');
+const target = await testTarget();
+const describeWithGarbageCollector = describeWhere(target, controllersRunning('garbage collector'));
+const itWithNamespaceController = itWhere(target, controllersRunning('namespace controller'));
 
 let cluster: TestCluster;
 let ns: string;
@@ -33,7 +37,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('garbage collection', () => {
+describeWithGarbageCollector('garbage collection', () => {
   it('given a dependent, when its owner is deleted, then the dependent is deleted in the background', async () => {
     const owner = await configMap('bg-owner');
     await configMap('bg-dependent', [owner]);
@@ -100,7 +104,7 @@ describe('finalizers', () => {
 });
 
 describe('namespace termination', () => {
-  it('given a namespace with objects, when deleted, then it terminates, refuses new objects, and goes once emptied', async () => {
+  itWithNamespaceController('given a namespace with objects, when deleted, then it terminates, refuses new objects, and goes once emptied', async () => {
     const doomed = `doomed-${Date.now().toString(36)}`;
     await cluster.core.createNamespace({ body: { metadata: { name: doomed } } });
     await cluster.core.createNamespacedConfigMap({ namespace: doomed, body: { metadata: { name: 'plain' } } });

@@ -1,8 +1,11 @@
 // Sandbox only: users and contexts in the kubeconfig, the request authorizer, and configurable Token/SubjectAccessReviews.
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { expectStatus, openTestCluster, type TestCluster } from './support/test-cluster.js';
+import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
+
+const describeOnSandbox = describeWhere(await testTarget(), sandboxOnly('users, the request authorizer and review answers are configured on the sandbox'));
 
 let cluster: TestCluster;
 let sandbox: Sandbox;
@@ -28,7 +31,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('users and authorization', () => {
+describeOnSandbox('users and authorization', () => {
   it('given extra users, then the kubeconfig has a context for each that authenticates', async () => {
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(sandbox.kubeconfigPath);
@@ -46,7 +49,7 @@ describe('users and authorization', () => {
   });
 });
 
-describe('reviews', () => {
+describeOnSandbox('reviews', () => {
   it('given a TokenReview of a sandbox token, then by default it is authenticated as that user', async () => {
     const api = cluster.kc.makeApiClient(k8s.AuthenticationV1Api);
     const review = await api.createTokenReview({ body: { spec: { token: 'viewer-token' } } });

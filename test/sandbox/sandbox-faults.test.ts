@@ -1,9 +1,12 @@
 // Sandbox only: fault injection (error responses, Retry-After, delays, dropped watches), seeded and exempt for the harness.
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { expectStatus, openTestCluster, type TestCluster } from './support/test-cluster.js';
+import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
 import { WatchRecorder } from './support/watch-recorder.js';
+
+const describeOnSandbox = describeWhere(await testTarget(), sandboxOnly('fault injection'));
 
 let cluster: TestCluster;
 let sandbox: Sandbox;
@@ -30,7 +33,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('error faults', () => {
+describeOnSandbox('error faults', () => {
   it('given a 500 fault on configmap reads, then reads fail while other resources and the harness are unaffected', async () => {
     sandbox.faults.failRequests({ status: 500, verbs: ['get'], resources: ['configmaps'] });
     const status = await expectStatus(() => cluster.core.readNamespacedConfigMap({ namespace: ns, name: 'target' }));
@@ -79,7 +82,7 @@ describe('error faults', () => {
   });
 });
 
-describe('delays and watches', () => {
+describeOnSandbox('delays and watches', () => {
   it('given a delay fault, then matching requests are delayed (counted) and still succeed', async () => {
     const fault = sandbox.faults.delayRequests({ delayMs: 30, verbs: ['list'] });
     await cluster.core.listNamespacedConfigMap({ namespace: ns });

@@ -1,7 +1,10 @@
 // Sandbox only: the workload simulator (ReplicaSet controller + kubelet) and its readiness knob.
 import type * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { eventually, openTestCluster, patchAs, type TestCluster } from './support/test-cluster.js';
+import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
+
+const describeOnSandbox = describeWhere(await testTarget(), sandboxOnly('the workload simulator stands in for the ReplicaSet controller and kubelet'));
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
 
@@ -41,7 +44,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('the ReplicaSet controller', () => {
+describeOnSandbox('the ReplicaSet controller', () => {
   it('given a ReplicaSet of 3, then 3 owned Pods with the template labels become Ready and status reports them', async () => {
     const rs = await cluster.apps.createNamespacedReplicaSet({ namespace: ns, body: replicaSet('web-aaa', 'aaa', 3) });
     const status = await rsStatus('web-aaa', (s) => s.readyReplicas === 3);
@@ -92,7 +95,7 @@ describe('the ReplicaSet controller', () => {
   });
 });
 
-describe('failing readiness', () => {
+describeOnSandbox('failing readiness', () => {
   it('given failReadiness for a hash, then its Pods run but never become Ready until restored', async () => {
     cluster.sandbox!.simulator.failReadiness('bad');
     await cluster.apps.createNamespacedReplicaSet({ namespace: ns, body: replicaSet('web-bad', 'bad', 2) });

@@ -1,8 +1,11 @@
 // Sandbox only: request statistics by verb, group/resource/subresource, scope and user, and the onRequest listener.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RequestRecord, StatsEntry } from '../../src/sandbox/request-stats.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { expectStatus, openTestCluster, patchAs, type TestCluster } from './support/test-cluster.js';
+import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
+
+const describeOnSandbox = describeWhere(await testTarget(), sandboxOnly('request statistics'));
 
 let cluster: TestCluster;
 let sandbox: Sandbox;
@@ -23,7 +26,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('request statistics', () => {
+describeOnSandbox('request statistics', () => {
   it('given a mix of requests, then each is counted by verb, resource, subresource and scope', async () => {
     sandbox.stats.reset();
     await cluster.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'a' } } });

@@ -1,7 +1,10 @@
 // Sandbox only: the bounded watch history (410 Expired), periodic bookmarks, and continue tokens that expire.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { expectStatus, openTestCluster, type TestCluster } from './support/test-cluster.js';
+import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
 import { WatchRecorder } from './support/watch-recorder.js';
+
+const describeOnSandbox = describeWhere(await testTarget(), sandboxOnly('a 5-change watch history, 50 ms bookmarks and 200 ms continue tokens configured on the sandbox'));
 
 let cluster: TestCluster;
 let ns: string;
@@ -16,7 +19,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe('the watch history window', () => {
+describeOnSandbox('the watch history window', () => {
   it('given more changes than the window keeps, when watching from before them, then an ERROR event carries 410 Expired', async () => {
     const list = await cluster.core.listNamespacedConfigMap({ namespace: ns });
     for (let i = 0; i < 8; i++) await cluster.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: `old-${i}` } } });
@@ -39,7 +42,7 @@ describe('the watch history window', () => {
   });
 });
 
-describe('bookmarks', () => {
+describeOnSandbox('bookmarks', () => {
   it('given allowWatchBookmarks, then BOOKMARK events carry only a current resourceVersion', async () => {
     await cluster.core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'marked' } } });
     const list = await cluster.core.listNamespacedConfigMap({ namespace: ns });
@@ -58,7 +61,7 @@ describe('bookmarks', () => {
   });
 });
 
-describe('continue tokens', () => {
+describeOnSandbox('continue tokens', () => {
   it('given a continue token older than its lifetime, then the next page is 410 Expired', async () => {
     const first = await cluster.core.listNamespacedConfigMap({ namespace: ns, limit: 2 });
     expect(first.metadata?._continue).toBeTruthy();

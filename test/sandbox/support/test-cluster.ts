@@ -2,16 +2,11 @@
 // Tests only use what a real kube-apiserver offers, through client-node, raw HTTPS and kubectl.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:https';
 import * as k8s from '@kubernetes/client-node';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/sandbox.js';
+import { rawConnection, rawRequest, type RawResponse } from './raw-http.js';
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: unknown;
-}
+export type { RawResponse } from './raw-http.js';
 
 export interface TestCluster {
   kc: k8s.KubeConfig;
@@ -34,59 +29,15 @@ function suffix(): string {
   return randomBytes(3).toString('hex');
 }
 
-function tlsOf(kc: k8s.KubeConfig): { ca?: string; token?: string; server: string } {
-  const cluster = kc.getCurrentCluster();
-  const user = kc.getCurrentUser();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  const ca = cluster.caData ? Buffer.from(cluster.caData, 'base64').toString('utf8') : undefined;
-  return { ca, token: user?.token, server: cluster.server };
-}
-
 export async function openTestCluster(options: SandboxOptions = {}): Promise<TestCluster> {
   const external = process.env['VANE_TEST_KUBECONFIG'];
   const sandbox = external ? undefined : await startSandbox({ simulator: { readyDelayMs: 20 }, ...options });
   const kubeconfigPath = external ?? sandbox?.kubeconfigPath ?? '';
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(kubeconfigPath);
-  const { ca, token, server } = tlsOf(kc);
-  const agent = new Agent({ keepAlive: true, ca, maxSockets: 16 });
+  const connection = rawConnection(kc);
   const namespaces: string[] = [];
   const core = kc.makeApiClient(k8s.CoreV1Api);
-
-  const raw = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse> =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const req = request(
-        new URL(path, server),
-        {
-          method,
-          agent,
-          headers: {
-            Accept: 'application/json',
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-            // Node sends a DELETE body without framing unless told its length.
-            ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}),
-            ...headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json: unknown;
-            try {
-              json = JSON.parse(text);
-            } catch {
-              json = undefined;
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
 
   return {
     kc,
@@ -102,7 +53,7 @@ export async function openTestCluster(options: SandboxOptions = {}): Promise<Tes
       namespaces.push(name);
       return name;
     },
-    raw,
+    raw: (method, path, body, headers) => rawRequest(connection, method, path, body, headers),
     kubectl: (args, input) =>
       new Promise((resolve) => {
         const child = execFile('kubectl', ['--kubeconfig', kubeconfigPath, ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
@@ -113,7 +64,7 @@ export async function openTestCluster(options: SandboxOptions = {}): Promise<Tes
       }),
     async close() {
       for (const name of namespaces) await core.deleteNamespace({ name }).catch(() => undefined);
-      agent.destroy();
+      connection.agent.destroy();
       await sandbox?.stop();
     },
   };
