@@ -3,7 +3,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import yaml from 'js-yaml';
 import type { Logger } from '../logger.js';
-import { badRequest, forbidden, methodNotAllowed, requestEntityTooLarge, resourceNotFound, toApiStatusError, unauthorized, unsupportedMediaType, type ApiStatusError } from './api-status.js';
+import {
+  ApiStatusError,
+  badRequest,
+  methodNotAllowed,
+  qualifiedResource,
+  requestEntityTooLarge,
+  resourceNotFound,
+  toApiStatusError,
+  unauthorized,
+  unsupportedMediaType,
+  type StatusDetails,
+} from './api-status.js';
 import type { ApiHandler, ApiResponse } from './api-handler.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import type { FaultInjector } from './fault-injector.js';
@@ -99,10 +110,19 @@ function sendStatus(res: ServerResponse, err: ApiStatusError): void {
   sendJson(res, err.httpCode, JSON.stringify(err.toStatus()), headers);
 }
 
-function forbiddenMessage(user: UserInfo, info: ResourceRequestInfo): string {
+/** The apiserver's 403 for a resource request its authorizer denied, naming the (qualified) resource and the object. */
+function forbiddenRequest(user: UserInfo, info: ResourceRequestInfo): ApiStatusError {
   const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
   const scope = info.namespace ? ` in the namespace "${info.namespace}"` : ' at the cluster scope';
-  return `${resource}${info.name ? ` "${info.name}"` : ''} is forbidden: User "${user.username}" cannot ${info.verb} resource "${resource}" in API group "${info.group}"${scope}`;
+  const subject = `${qualifiedResource(info.group, info.resource)}${info.name ? ` "${info.name}"` : ''}`;
+  const message = `${subject} is forbidden: User "${user.username}" cannot ${info.verb} resource "${resource}" in API group "${info.group}"${scope}`;
+  const details: StatusDetails = { ...(info.name ? { name: info.name } : {}), ...(info.group ? { group: info.group } : {}), kind: info.resource };
+  return new ApiStatusError(403, 'Forbidden', message, details);
+}
+
+/** The apiserver's 403 for a non-resource path (discovery, OpenAPI) the user may not read. */
+function forbiddenPath(user: UserInfo, method: string, path: string): ApiStatusError {
+  return new ApiStatusError(403, 'Forbidden', `forbidden: User "${user.username}" cannot ${method.toLowerCase()} path "${path}"`, {});
 }
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -124,7 +144,7 @@ export class ApiServer {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
       return;
     }
-    const user = this.deps.auth.authenticate(bearerToken(req) ?? '');
+    const user = this.deps.auth.authenticate(bearerToken(req));
     if (!user) {
       sendStatus(res, unauthorized());
       return;
@@ -137,7 +157,8 @@ export class ApiServer {
     }
     if (info.kind !== 'resource') {
       this.deps.stats.countNonResource(url.pathname);
-      this.serveNonResource(res, info.kind === 'discovery' ? info : undefined, url.pathname);
+      if (!this.deps.auth.authorizePath(user, url.pathname)) sendStatus(res, forbiddenPath(user, method, url.pathname));
+      else this.serveNonResource(res, info.kind === 'discovery' ? info : undefined, url.pathname);
       return;
     }
     await this.serveResource(req, res, info, user, url.searchParams);
@@ -181,7 +202,7 @@ export class ApiServer {
         if (decision.error) throw decision.error;
       }
       const attributes = { user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name };
-      if (!auth.authorize(attributes)) throw forbidden(forbiddenMessage(user, info));
+      if (!auth.authorize(attributes)) throw forbiddenRequest(user, info);
       const type = mediaType(req);
       const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '') ? await readBody(req, this.deps.maxBodyBytes) : Buffer.alloc(0);
       const body = decodeBody(raw, type);

@@ -11,8 +11,10 @@ function specOf(body: KubeObject): Record<string, unknown> {
   return isJsonObject(body['spec']) ? body['spec'] : {};
 }
 
+/** A review is never stored: its metadata has the zero creationTimestamp, which Go serialises as null. */
 function answer(body: KubeObject, apiVersion: string, kind: string, spec: unknown, status: unknown): KubeObject {
-  return { kind, apiVersion, metadata: { ...body.metadata, creationTimestamp: undefined }, spec, status };
+  const metadata: Record<string, unknown> = { ...body.metadata, creationTimestamp: null };
+  return { kind, apiVersion, metadata, spec, status };
 }
 
 export function tokenReviewHandler(auth: SandboxAuth): ReviewHandler {

@@ -66,6 +66,23 @@ export type RequestAuthorizer = (attributes: RequestAttributes) => boolean;
 export const ADMIN_USER = 'sandbox-admin';
 export const HARNESS_USER = 'sandbox-harness';
 
+/** Who a request without a bearer token is, with anonymous authentication on (the apiserver's default). */
+export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'], faultExempt: false };
+
+/**
+ * Non-resource paths anyone may read, anonymous callers included (the bootstrap RBAC role
+ * system:public-info-viewer); discovery and OpenAPI need an authenticated user (system:discovery).
+ */
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+
+/** The default policy, as a fresh cluster's RBAC has it for a sandbox: authenticated users may do anything. */
+const authenticatedOnly: RequestAuthorizer = (attributes) => !attributes.user.groups.includes('system:unauthenticated');
+
+export interface SandboxAuthOptions {
+  /** Whether requests without a token are served as system:anonymous (403 unless allowed) rather than 401. Default true. */
+  anonymous?: boolean;
+}
+
 function newToken(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -74,11 +91,13 @@ export class SandboxAuth {
   private readonly users = new Map<string, UserInfo>();
   private tokenReviewer: TokenReviewer;
   private accessReviewer: AccessReviewer;
-  private authorizer: RequestAuthorizer = () => true;
+  private authorizer: RequestAuthorizer = authenticatedOnly;
+  private readonly anonymous: boolean;
   readonly adminToken: string;
   readonly harnessToken: string;
 
-  constructor(extraUsers: readonly SandboxUser[] = []) {
+  constructor(extraUsers: readonly SandboxUser[] = [], options: SandboxAuthOptions = {}) {
+    this.anonymous = options.anonymous ?? true;
     this.adminToken = newToken();
     this.harnessToken = newToken();
     this.addUser({ name: ADMIN_USER, token: this.adminToken, groups: ['system:masters'] });
@@ -93,19 +112,26 @@ export class SandboxAuth {
   /** ...and allows what the request authorizer allows. */
   private readonly defaultAccessReviewer: AccessReviewer = (spec) => ({ allowed: this.authorizeReview(spec) });
 
-  /** Restores the default reviewers and the allow-all authorizer (between tests). */
+  /** Restores the default reviewers and the default authorizer (between tests). */
   reset(): void {
     this.tokenReviewer = this.defaultTokenReviewer;
     this.accessReviewer = this.defaultAccessReviewer;
-    this.authorizer = () => true;
+    this.authorizer = authenticatedOnly;
   }
 
   addUser(user: SandboxUser): void {
     this.users.set(user.token, { username: user.name, groups: [...(user.groups ?? []), 'system:authenticated'], faultExempt: user.faultExempt ?? false });
   }
 
-  authenticate(token: string): UserInfo | undefined {
+  /** The user a request's bearer token names; without a token, system:anonymous (or no one, with anonymous off). */
+  authenticate(token: string | undefined): UserInfo | undefined {
+    if (token === undefined || token === '') return this.anonymous ? ANONYMOUS : undefined;
     return this.users.get(token);
+  }
+
+  /** Whether the user may read a non-resource path (discovery, OpenAPI, /version, health). */
+  authorizePath(user: UserInfo, path: string): boolean {
+    return PUBLIC_PATHS.has(path) || !user.groups.includes('system:unauthenticated');
   }
 
   /** The answer to a TokenReview; tests replace it to simulate an identity provider. */
@@ -118,7 +144,10 @@ export class SandboxAuth {
     this.accessReviewer = reviewer;
   }
 
-  /** Decides every API request (403 Forbidden when false); allows everything by default. */
+  /**
+   * Decides every resource request, system:anonymous's included (403 Forbidden when false). By default every
+   * authenticated user may do anything and anonymous requests nothing.
+   */
   setAuthorizer(authorizer: RequestAuthorizer): void {
     this.authorizer = authorizer;
   }

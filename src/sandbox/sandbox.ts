@@ -37,6 +37,11 @@ export interface SandboxOptions {
   dir?: string;
   /** Users besides the built-in admin and the fault-exempt harness user. */
   users?: SandboxUser[];
+  /**
+   * Serve requests without a token as system:anonymous, as the apiserver does by default (they get 403 but for
+   * /version and health); false answers them 401, like --anonymous-auth=false. Default true.
+   */
+  anonymousAuth?: boolean;
   /** YAML files whose CustomResourceDefinitions are created at start. */
   crdFiles?: string[];
   simulator?: SimulatorOptions;
@@ -112,7 +117,7 @@ async function loadCrds(path: string, create: (crd: unknown) => void): Promise<v
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const logger = options.logger ?? createLogger(options.logLevel ?? 'silent', 'vane-sandbox');
   const onError = (err: unknown): void => logger.error({ err }, 'sandbox controller failed');
-  const auth = new SandboxAuth(options.users);
+  const auth = new SandboxAuth(options.users, { anonymous: options.anonymousAuth ?? true });
   const registry = new ResourceRegistry(builtinResources(auth));
   const store = new ObjectStore();
   store.onListenerError = onError;

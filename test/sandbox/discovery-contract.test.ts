@@ -80,15 +80,49 @@ describe('discovery', () => {
 });
 
 describe('authentication and unknown requests', () => {
-  it('given no bearer token, then the answer is a 401 Unauthorized Status', async () => {
-    const res = await cluster.raw('GET', '/api/v1/namespaces', undefined, { Authorization: '' });
-    expect(res.status).toBe(401);
-    expect(res.json).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
+  const anonymous = { Authorization: '' };
+
+  it('given no bearer token, then the request is system:anonymous and is refused with 403 Forbidden', async () => {
+    const res = await cluster.raw('GET', '/api/v1/namespaces', undefined, anonymous);
+    expect(res.status).toBe(403);
+    expect(res.json).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
+      reason: 'Forbidden',
+      details: { kind: 'namespaces' },
+      code: 403,
+    });
   });
 
-  it('given a wrong bearer token, then the answer is 401', async () => {
+  it('given no bearer token and a named object of a group, then the 403 names the qualified resource and the subresource asked for', async () => {
+    const res = await cluster.raw('GET', '/apis/apps/v1/namespaces/default/deployments/web/status', undefined, anonymous);
+    expect(res.json).toMatchObject({
+      code: 403,
+      message: 'deployments.apps "web" is forbidden: User "system:anonymous" cannot get resource "deployments/status" in API group "apps" in the namespace "default"',
+      details: { name: 'web', group: 'apps', kind: 'deployments' },
+    });
+  });
+
+  it('given no bearer token, then /version and /healthz answer, and discovery is forbidden', async () => {
+    expect((await cluster.raw('GET', '/version', undefined, anonymous)).status).toBe(200);
+    expect((await cluster.raw('GET', '/healthz', undefined, anonymous)).text).toBe('ok');
+    const res = await cluster.raw('GET', '/api', undefined, anonymous);
+    expect(res.json).toMatchObject({ code: 403, reason: 'Forbidden', message: 'forbidden: User "system:anonymous" cannot get path "/api"' });
+  });
+
+  it('given a wrong bearer token, then the answer is a 401 Unauthorized Status', async () => {
     const res = await cluster.raw('GET', '/api/v1/namespaces', undefined, { Authorization: 'Bearer wrong-token' });
     expect(res.status).toBe(401);
+    expect(res.json).toMatchObject({ kind: 'Status', status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  });
+
+  it('given a SelfSubjectAccessReview, then the answer is never stored: its metadata has a null creationTimestamp', async () => {
+    const res = await cluster.raw('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ kind: 'SelfSubjectAccessReview', metadata: { creationTimestamp: null }, status: { allowed: true } });
   });
 
   it('given a resource that does not exist, then the answer is 404', async () => {

@@ -1,7 +1,8 @@
 // Sandbox only: users and contexts in the kubeconfig, the request authorizer, and configurable Token/SubjectAccessReviews.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/sandbox.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import { rawConnection, rawRequest } from './support/raw-http.js';
 import { expectStatus, openTestCluster, type TestCluster } from './support/test-cluster.js';
 import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
 
@@ -46,6 +47,30 @@ describeOnSandbox('users and authorization', () => {
     const status = await expectStatus(() => viewer.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'nope' } } }));
     expect(status).toMatchObject({ code: 403, reason: 'Forbidden' });
     expect(status.message).toBe('configmaps is forbidden: User "viewer" cannot create resource "configmaps" in API group "" in the namespace "default"');
+  });
+});
+
+describeOnSandbox('anonymous requests', () => {
+  const anonymous = { Authorization: '' };
+
+  it('given a custom authorizer, then it decides for system:anonymous too', async () => {
+    sandbox.auth.setAuthorizer((a) => a.user.username === 'system:anonymous' && a.verb === 'list' && a.resource === 'namespaces');
+    expect((await cluster.raw('GET', '/api/v1/namespaces', undefined, anonymous)).status).toBe(200);
+    expect((await cluster.raw('GET', '/api/v1/namespaces/default/configmaps', undefined, anonymous)).status).toBe(403);
+  });
+
+  it('given anonymousAuth false, then a request without a token is 401 Unauthorized, as with --anonymous-auth=false', async () => {
+    const closed = await startSandbox({ anonymousAuth: false, simulator: { enabled: false } });
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(closed.kubeconfigPath);
+    const connection = rawConnection(kc);
+    try {
+      const res = await rawRequest(connection, 'GET', '/api/v1/namespaces', undefined, anonymous);
+      expect(res.json).toMatchObject({ code: 401, reason: 'Unauthorized', message: 'Unauthorized' });
+    } finally {
+      connection.agent.destroy();
+      await closed.stop();
+    }
   });
 });
 
