@@ -51,6 +51,7 @@ function builtin(spec: TypeSpec): ResourceType {
     tracksGeneration: false,
     generationCountsAnnotations: false,
     allowCreateOnUpdate: false,
+    allowUnconditionalUpdate: true,
     returnDeletedObject: false,
     strategicMerge: true,
     selectableFields: fieldsForKind(spec.kind),

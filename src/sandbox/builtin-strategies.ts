@@ -201,6 +201,49 @@ function validateWorkload(obj: KubeObject, old: KubeObject | undefined, kind: st
   return errors;
 }
 
+/** Status counters as Go reads them: absent is 0. */
+function counter(status: Json, field: string): number {
+  const value = status[field];
+  return typeof value === 'number' ? value : 0;
+}
+
+function nonNegative(status: Json, fields: readonly string[]): SchemaError[] {
+  return fields.filter((f) => counter(status, f) < 0).map((f) => invalid(`status.${f}`, counter(status, f), 'must be greater than or equal to 0'));
+}
+
+/** `field` may not exceed `limit` (a cross-field rule of the apps/v1 status validations). */
+function atMost(status: Json, field: string, limit: string, detail: string): SchemaError[] {
+  return counter(status, field) > counter(status, limit) ? [invalid(`status.${field}`, counter(status, field), detail)] : [];
+}
+
+const NOT_ABOVE_REPLICAS = 'cannot be greater than status.replicas';
+const NOT_ABOVE_READY = 'cannot be greater than readyReplicas';
+
+/** ValidateDeploymentStatus, in its order: non-negative counters, then none above replicas, available ≤ ready. */
+function validateDeploymentStatus(obj: KubeObject): SchemaError[] {
+  const status = optionalSection(obj, 'status') ?? {};
+  const counters = ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'];
+  return [
+    ...nonNegative(status, status['collisionCount'] === undefined ? counters : [...counters, 'collisionCount']),
+    ...atMost(status, 'updatedReplicas', 'replicas', NOT_ABOVE_REPLICAS),
+    ...atMost(status, 'readyReplicas', 'replicas', NOT_ABOVE_REPLICAS),
+    ...atMost(status, 'availableReplicas', 'replicas', NOT_ABOVE_REPLICAS),
+    ...atMost(status, 'availableReplicas', 'readyReplicas', NOT_ABOVE_READY),
+  ];
+}
+
+/** ValidateReplicaSetStatus, in its order. */
+function validateReplicaSetStatus(obj: KubeObject): SchemaError[] {
+  const status = optionalSection(obj, 'status') ?? {};
+  return [
+    ...nonNegative(status, ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']),
+    ...atMost(status, 'fullyLabeledReplicas', 'replicas', NOT_ABOVE_REPLICAS),
+    ...atMost(status, 'readyReplicas', 'replicas', NOT_ABOVE_REPLICAS),
+    ...atMost(status, 'availableReplicas', 'replicas', NOT_ABOVE_REPLICAS),
+    ...atMost(status, 'availableReplicas', 'readyReplicas', NOT_ABOVE_READY),
+  ];
+}
+
 export const deploymentStrategy: ObjectStrategy = {
   applyDefaults(obj) {
     const spec = section(obj, 'spec');
@@ -220,6 +263,7 @@ export const deploymentStrategy: ObjectStrategy = {
     return obj;
   },
   validate: (obj, old) => validateWorkload(obj, old, 'deployment'),
+  validateStatus: validateDeploymentStatus,
   prepareForCreate(obj) {
     obj['status'] = {};
   },
@@ -233,6 +277,7 @@ export const replicaSetStrategy: ObjectStrategy = {
     return obj;
   },
   validate: (obj, old) => validateWorkload(obj, old, 'replicaset'),
+  validateStatus: validateReplicaSetStatus,
   prepareForCreate(obj) {
     obj['status'] = { replicas: 0 };
   },

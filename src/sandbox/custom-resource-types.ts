@@ -75,6 +75,7 @@ function typeFor(spec: CrdSpec, version: CrdVersion, storageVersion: string): Re
     tracksGeneration: true,
     generationCountsAnnotations: false,
     allowCreateOnUpdate: false,
+    allowUnconditionalUpdate: false,
     returnDeletedObject: true,
     strategicMerge: false,
     selectableFields: METADATA_FIELDS,

@@ -32,6 +32,8 @@ export interface ObjectStrategy {
   applyDefaults(obj: KubeObject): KubeObject;
   /** Field errors for a create (`old` absent) or an update. */
   validate(obj: KubeObject, old: KubeObject | undefined): SchemaError[];
+  /** Field errors of a write to the status subresource, across status fields (replica counts, say). */
+  validateStatus?(obj: KubeObject, old: KubeObject): SchemaError[];
   /** Drops fields the schema does not know; absent for built-ins, which keep what they are sent. */
   pruneUnknownFields?(obj: KubeObject): { pruned: KubeObject; removedPaths: string[] };
   /** Server-owned changes on create, after defaulting: the initial status, a Service's clusterIP. */
@@ -81,6 +83,8 @@ export interface ResourceType {
   /** Annotation changes bump the generation too (Deployments, whose annotations are copied onto ReplicaSets). */
   generationCountsAnnotations: boolean;
   allowCreateOnUpdate: boolean;
+  /** Whether a PUT may leave out metadata.resourceVersion (built-ins yes; custom resources must send it). */
+  allowUnconditionalUpdate: boolean;
   /** DELETE answers with the object rather than a success Status. */
   returnDeletedObject: boolean;
   strategicMerge: boolean;

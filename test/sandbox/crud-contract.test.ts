@@ -1,7 +1,11 @@
 // Contract: create / get / update / delete semantics of the Kubernetes API (runs against VANE_TEST_KUBECONFIG or a sandbox).
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectStatus, openTestCluster, type TestCluster } from './support/test-cluster.js';
+import { expectStatus, openTestCluster, patchAs, type TestCluster } from './support/test-cluster.js';
+import { itWhere, kubernetesAtLeast, testTarget } from './support/test-target.js';
+
+const itWithServiceIpCarryOver = itWhere(await testTarget(), kubernetesAtLeast(20, 'a Service update that leaves out spec.clusterIP keeps the allocated one'));
+const MERGE = patchAs('application/merge-patch+json');
 
 let cluster: TestCluster;
 let ns: string;
@@ -218,7 +222,7 @@ describe('built-in defaults', () => {
     expect(created.stringData).toBeUndefined();
   });
 
-  it('given a Service without clusterIP, when created, then one is allocated and kept across updates that omit it', async () => {
+  itWithServiceIpCarryOver('given a Service without clusterIP, when created, then one is allocated and kept across updates that omit it', async () => {
     const created = await cluster.core.createNamespacedService({ namespace: ns, body: { metadata: { name: 'svc' }, spec: { selector: { app: 'x' }, ports: [{ port: 80 }] } } });
     const ip = created.spec?.clusterIP;
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
@@ -230,5 +234,61 @@ describe('built-in defaults', () => {
     });
     expect(updated.spec?.clusterIP).toBe(ip);
     expect(updated.spec?.selector).toEqual({ app: 'y' });
+  });
+});
+
+describe('status of built-in kinds, validated across fields', () => {
+  function replicaSet(name: string): k8s.V1ReplicaSet {
+    const labels = { app: name };
+    return { metadata: { name }, spec: { replicas: 3, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'nginx:1.25' }] } } } };
+  }
+
+  const patchReplicaSetStatus = (name: string, status: Partial<k8s.V1ReplicaSetStatus>): Promise<k8s.V1ReplicaSet> =>
+    cluster.apps.patchNamespacedReplicaSetStatus({ namespace: ns, name, body: { status } }, MERGE);
+
+  it('given a ReplicaSet status with more ready than existing replicas, then it is refused with 422 on status.readyReplicas', async () => {
+    await cluster.apps.createNamespacedReplicaSet({ namespace: ns, body: replicaSet('rs-ready') });
+    const status = await expectStatus(() => patchReplicaSetStatus('rs-ready', { replicas: 1, readyReplicas: 2 }));
+    expect(status).toMatchObject({
+      code: 422,
+      reason: 'Invalid',
+      message: 'ReplicaSet.apps "rs-ready" is invalid: status.readyReplicas: Invalid value: 2: cannot be greater than status.replicas',
+      details: { name: 'rs-ready', group: 'apps', kind: 'ReplicaSet' },
+    });
+  });
+
+  it('given several counters out of line, then each is a cause, in the order the apiserver checks them', async () => {
+    await cluster.apps.createNamespacedReplicaSet({ namespace: ns, body: replicaSet('rs-many') });
+    const status = await expectStatus(() => patchReplicaSetStatus('rs-many', { replicas: 3, fullyLabeledReplicas: 4, readyReplicas: 2, availableReplicas: 3 }));
+    expect(status.details?.causes).toEqual([
+      { reason: 'FieldValueInvalid', message: 'Invalid value: 4: cannot be greater than status.replicas', field: 'status.fullyLabeledReplicas' },
+      { reason: 'FieldValueInvalid', message: 'Invalid value: 3: cannot be greater than readyReplicas', field: 'status.availableReplicas' },
+    ]);
+  });
+
+  it('given negative counters, then each must be greater than or equal to 0', async () => {
+    await cluster.apps.createNamespacedReplicaSet({ namespace: ns, body: replicaSet('rs-negative') });
+    const status = await expectStatus(() => patchReplicaSetStatus('rs-negative', { fullyLabeledReplicas: -1, observedGeneration: -1 }));
+    expect(status.details?.causes?.map((c) => `${c.field}: ${c.message}`)).toEqual([
+      'status.fullyLabeledReplicas: Invalid value: -1: must be greater than or equal to 0',
+      'status.observedGeneration: Invalid value: -1: must be greater than or equal to 0',
+    ]);
+  });
+
+  it('given consistent counters, then the status is written', async () => {
+    await cluster.apps.createNamespacedReplicaSet({ namespace: ns, body: replicaSet('rs-good') });
+    const written = await patchReplicaSetStatus('rs-good', { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 1, observedGeneration: 1 });
+    expect(written.status).toMatchObject({ replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 1, observedGeneration: 1 });
+  });
+
+  it('given a Deployment status with more available than ready replicas, then it is refused with 422', async () => {
+    await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment('deploy-available') });
+    const status = await expectStatus(() =>
+      cluster.apps.patchNamespacedDeploymentStatus({ namespace: ns, name: 'deploy-available', body: { status: { replicas: 1, readyReplicas: 0, availableReplicas: 1 } } }, MERGE),
+    );
+    expect(status).toMatchObject({
+      code: 422,
+      message: 'Deployment.apps "deploy-available" is invalid: status.availableReplicas: Invalid value: 1: cannot be greater than readyReplicas',
+    });
   });
 });

@@ -2,20 +2,21 @@
 // pruning, status and scale subresources, generation, and the patch types custom resources accept.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteCrd, establishCrd, postCrd, type CrdManifest } from './support/crd-manifests.js';
 import { eventually, expectStatus, openTestCluster, patchAs, type TestCluster } from './support/test-cluster.js';
+import { itWhere, kubernetesAtLeast, testTarget } from './support/test-target.js';
 
 const GROUP = 'contract.vane.dev';
 const VERSION = 'v1';
 const PLURAL = 'widgets';
 const CRD_NAME = `${PLURAL}.${GROUP}`;
 
-/** A CRD manifest as written (posted raw, so its `default`, `enum` and `x-kubernetes-*` keys survive). */
-interface CrdManifest {
-  apiVersion?: string;
-  kind?: string;
-  metadata: { name: string };
-  spec: Record<string, unknown>;
-}
+const target = await testTarget();
+const itWithStrictFieldValidation = itWhere(target, kubernetesAtLeast(25, 'server-side field validation, fieldValidation=Strict'));
+const itWithPerVersionErrorPaths = itWhere(
+  target,
+  kubernetesAtLeast(20, 'non-structural schema errors under spec.versions[N].schema; v1.19 names its internal spec.validation instead'),
+);
 
 const widgetCrd: CrdManifest = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -75,34 +76,14 @@ const replace = (name: string, body: Widget): Promise<Widget> =>
 const replaceStatus = (name: string, body: Widget): Promise<Widget> =>
   cluster.custom.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name, body }) as Promise<Widget>;
 
-/** Posts a CRD as written: client-node's typed serializer would drop `default`, `enum` and `x-kubernetes-*` keys. */
-async function postCrd(crd: unknown): Promise<{ status: number; json: unknown }> {
-  return cluster.raw('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
-}
-
-async function establish(crd: CrdManifest): Promise<void> {
-  const api = cluster.kc.makeApiClient(k8s.ApiextensionsV1Api);
-  await api.deleteCustomResourceDefinition({ name: crd.metadata.name }).catch(() => undefined);
-  await eventually(async () => ((await api.readCustomResourceDefinition({ name: crd.metadata.name }).catch(() => undefined)) ? undefined : true));
-  const res = await postCrd(crd);
-  if (res.status !== 201) throw new Error(`CRD not created: ${JSON.stringify(res.json)}`);
-  await eventually(async () => {
-    const read = await api.readCustomResourceDefinition({ name: crd.metadata.name });
-    return read.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
-  });
-}
-
 beforeAll(async () => {
   cluster = await openTestCluster({ simulator: { enabled: false } });
   ns = await cluster.namespace('crd');
-  await establish(widgetCrd);
+  await establishCrd(cluster, widgetCrd);
 });
 
 afterAll(async () => {
-  await cluster?.kc
-    .makeApiClient(k8s.ApiextensionsV1Api)
-    .deleteCustomResourceDefinition({ name: CRD_NAME })
-    .catch(() => undefined);
+  if (cluster) await deleteCrd(cluster, CRD_NAME);
   await cluster?.close();
 });
 
@@ -149,9 +130,12 @@ describe('validating custom resources', () => {
     expect(status.details?.causes?.[0]?.field).toBe('spec.size');
   });
 
-  it('given fields the schema does not know, then they are pruned (and Strict field validation refuses them)', async () => {
+  it('given fields the schema does not know, then they are pruned', async () => {
     const created = await create(widget('pruned', { size: 3, shape: 'round' }));
     expect(created.spec).toEqual({ size: 3, color: 'blue' });
+  });
+
+  itWithStrictFieldValidation('given fields the schema does not know and fieldValidation=Strict, then the create is refused with 400', async () => {
     const res = await cluster.raw('POST', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}?fieldValidation=Strict`, widget('strict', { size: 3, shape: 'round' }));
     expect(res.status).toBe(400);
     expect((res.json as { message?: string }).message).toContain('unknown field "spec.shape"');
@@ -180,6 +164,21 @@ describe('status and generation of custom resources', () => {
     expect(relabelled.metadata.generation).toBe(1);
     const changed = await replace('generation', { ...relabelled, spec: { size: 5 } });
     expect(changed.metadata.generation).toBe(2);
+  });
+
+  it('given a PUT without a resourceVersion, then it is refused with 422: custom resources allow no unconditional update', async () => {
+    const created = await create(widget('unconditional'));
+    const { resourceVersion: _rv, ...metadata } = created.metadata;
+    const res = await cluster.raw('PUT', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}/unconditional`, { ...created, metadata, spec: { size: 4 } });
+    expect(res.status).toBe(422);
+    expect(res.json).toMatchObject({
+      reason: 'Invalid',
+      message: `${PLURAL}.${GROUP} "unconditional" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`,
+      details: { name: 'unconditional', group: GROUP, kind: PLURAL, causes: [{ reason: 'FieldValueInvalid', field: 'metadata.resourceVersion' }] },
+    });
+    const status = await cluster.raw('PUT', `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}/unconditional/status`, { ...created, metadata, status: { phase: 'X' } });
+    expect(status.status).toBe(422);
+    expect((await get('unconditional')).spec).toEqual({ size: 2, color: 'blue' });
   });
 
   it('given a stale resourceVersion, then a status write is a 409 Conflict', async () => {
@@ -232,24 +231,31 @@ describe('patching custom resources', () => {
 });
 
 describe('defining CRDs', () => {
-  it('given a schema that is not structural, then the CRD is refused with 422', async () => {
-    const bad: CrdManifest = {
-      metadata: { name: `gadgets.${GROUP}` },
-      spec: {
-        group: GROUP,
-        scope: 'Namespaced',
-        names: { plural: 'gadgets', kind: 'Gadget' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { properties: { a: { type: 'string' } } } } } } }],
-      },
-    };
-    const res = await postCrd(bad);
+  const notStructural: CrdManifest = {
+    metadata: { name: `gadgets.${GROUP}` },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: { plural: 'gadgets', kind: 'Gadget' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { properties: { a: { type: 'string' } } } } } } }],
+    },
+  };
+
+  it('given a schema that is not structural, then the CRD is refused with 422 naming the untyped field', async () => {
+    const res = await postCrd(cluster, notStructural);
     const status = res.json as { code: number; reason: string; details?: { causes?: Array<{ field?: string }> } };
     expect(status).toMatchObject({ code: 422, reason: 'Invalid' });
+    expect(status.details?.causes?.some((c) => (c.field ?? '').endsWith('openAPIV3Schema.properties[spec].type'))).toBe(true);
+  });
+
+  itWithPerVersionErrorPaths('given a schema that is not structural, then the causes name the version: spec.versions[0].schema.openAPIV3Schema...', async () => {
+    const res = await postCrd(cluster, notStructural);
+    const status = res.json as { details?: { causes?: Array<{ field?: string }> } };
     expect(status.details?.causes?.some((c) => (c.field ?? '').startsWith('spec.versions[0].schema.openAPIV3Schema'))).toBe(true);
   });
 
   it('given a CRD name that is not plural.group, then the CRD is refused', async () => {
-    const res = await postCrd({ ...widgetCrd, metadata: { name: `wrong.${GROUP}` } });
+    const res = await postCrd(cluster, { ...widgetCrd, metadata: { name: `wrong.${GROUP}` } });
     const status = res.json as { code: number; details?: { causes?: Array<{ field?: string }> } };
     expect(status.code).toBe(422);
     expect(status.details?.causes?.map((c) => c.field)).toContain('metadata.name');
@@ -266,7 +272,7 @@ describe('defining CRDs', () => {
         versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
       },
     };
-    await establish(crd);
+    await establishCrd(cluster, crd);
     await cluster.custom.createClusterCustomObject({ group: GROUP, version: 'v1', plural: 'gizmos', body: { apiVersion: `${GROUP}/v1`, kind: 'Gizmo', metadata: { name: 'g1' }, anything: { goes: true } } });
     const read = (await cluster.custom.getClusterCustomObject({ group: GROUP, version: 'v1', plural: 'gizmos', name: 'g1' })) as Record<string, unknown>;
     expect(read['anything']).toEqual({ goes: true });

@@ -133,10 +133,10 @@ describe('patching subresources', () => {
   it('given a merge patch of /status, then only status changes', async () => {
     await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment('st') });
     const patched = await cluster.apps.patchNamespacedDeploymentStatus(
-      { namespace: ns, name: 'st', body: { spec: { replicas: 9 }, status: { readyReplicas: 1, observedGeneration: 1 } } },
+      { namespace: ns, name: 'st', body: { spec: { replicas: 9 }, status: { replicas: 1, readyReplicas: 1, observedGeneration: 1 } } },
       patchAs(MERGE),
     );
-    expect(patched.status).toMatchObject({ readyReplicas: 1, observedGeneration: 1 });
+    expect(patched.status).toMatchObject({ replicas: 1, readyReplicas: 1, observedGeneration: 1 });
     expect(patched.spec?.replicas).toBe(1);
   });
 
