@@ -1,9 +1,13 @@
 // The RolloutBackend over Vane's HTTP API: the server authenticates, authorizes and audits.
+import { setTimeout } from 'node:timers/promises';
 import type { CommandAction } from '../resources/rollout.js';
 import type { CommandVerb } from '../server/command-body.js';
 import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
 import { VaneApiClient } from './api-client.js';
-import type { CommandReceipt, RolloutBackend } from './rollout-backend.js';
+import type { CommandReceipt, RolloutBackend, RolloutChange } from './rollout-backend.js';
+
+/** How long after the server ends a status stream it is reopened (the server's own retry hint is 3 s). */
+const RECONNECT_MS = 1_000;
 
 export class ApiRolloutBackend implements RolloutBackend {
   private readonly client: VaneApiClient;
@@ -31,6 +35,14 @@ export class ApiRolloutBackend implements RolloutBackend {
 
   async watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void> {
     await this.client.watch({ namespace, name }, (message) => onChange(message.type === 'DELETED' ? undefined : message.rollout), signal);
+  }
+
+  /** The API's status stream of the namespace; the server ends a stream after its lifetime, and it is reopened. */
+  async watchAll(namespace: string | undefined, onChange: (change: RolloutChange) => void, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await this.client.watch({ namespace }, onChange, signal);
+      await setTimeout(RECONNECT_MS, undefined, { signal }).catch(() => undefined);
+    }
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { KubeTransport } from '../kube/kube-transport.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { SupervisedInformer } from '../kube/supervised-informer.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
 import type { CommandAction } from '../resources/rollout.js';
 import { CommandAudit } from '../server/command-audit.js';
@@ -16,7 +17,7 @@ import { machineCommandPolicy } from '../server/machine-command-policy.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject, RolloutObject } from '../server/rollout-read-model.js';
 import { describeRollout, summarizeRollout, type RolloutDetail, type RolloutSummary } from '../server/rollout-view.js';
 import { silentLogger } from '../logger.js';
-import type { CommandReceipt, RolloutBackend } from './rollout-backend.js';
+import type { CommandReceipt, RolloutBackend, RolloutChange } from './rollout-backend.js';
 
 export interface KubeBackendOptions {
   kubeconfig?: string;
@@ -109,6 +110,19 @@ export class KubeRolloutBackend implements RolloutBackend {
       last = text;
       await delay(this.pollIntervalMs, signal);
     }
+  }
+
+  /** A list+watch of the Rollouts (an informer: it resumes and relists by itself) until the signal aborts. */
+  async watchAll(namespace: string | undefined, onChange: (change: RolloutChange) => void, signal: AbortSignal): Promise<void> {
+    const informer = new SupervisedInformer<RolloutObject>(this.client, Kinds.Rollout, { namespace });
+    informer.addHandler((event) => {
+      if (event.type === 'resync') return;
+      const type = event.type === 'add' ? 'ADDED' : event.type === 'delete' ? 'DELETED' : 'MODIFIED';
+      onChange({ type, rollout: summarizeRollout(event.object) });
+    });
+    informer.start();
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    await informer.stop();
   }
 
   close(): void {

@@ -8,6 +8,12 @@ export interface CommandReceipt {
   action: CommandAction;
 }
 
+/** One change in a list of rollouts; a list watch starts with ADDED for every rollout there is. */
+export interface RolloutChange {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  rollout: RolloutSummary;
+}
+
 export interface RolloutBackend {
   /** Where commands and reads go, for messages ("the API at ...", "cluster ..."). */
   readonly description: string;
@@ -19,5 +25,8 @@ export interface RolloutBackend {
   /** Calls `onChange` with the rollout's summary on every status change (undefined when it is deleted) until the
    * signal aborts. */
   watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void>;
+  /** Calls `onChange` for every rollout of the namespace (all namespaces when undefined), then for each change,
+   * until the signal aborts; reconnects by itself, so a rollout may be reported again unchanged. */
+  watchAll(namespace: string | undefined, onChange: (change: RolloutChange) => void, signal: AbortSignal): Promise<void>;
   close(): void;
 }

@@ -8,6 +8,7 @@ import { namespaceOf, openBackend, withConnectionOptions, type ConnectionFlags }
 import type { RolloutBackend } from './rollout-backend.js';
 import { STATUS_EXIT, statusLine, statusVerdict } from './rollout-status.js';
 import { renderRolloutTable, renderRolloutTree } from './rollout-tree.js';
+import { watchRolloutList } from './rollout-list-watch.js';
 import { watchUntil } from './rollout-watch.js';
 
 interface OutputFlags {
@@ -56,11 +57,17 @@ function registerList(program: Command): void {
   withConnectionOptions(list.command('rollouts').alias('rollout').alias('ro'))
     .description('list rollouts with their phase, step and weight')
     .option('-A, --all-namespaces', 'list rollouts in all namespaces')
+    .option('-w, --watch', 'after the table, print a line each time a rollout changes (Ctrl-C to stop)')
     .addOption(outputOption())
-    .action(async (flags: ConnectionFlags & OutputFlags & { allNamespaces?: boolean }) => {
+    .action(async (flags: ConnectionFlags & OutputFlags & { allNamespaces?: boolean; watch?: boolean }) => {
       if (flags.allNamespaces && flags.namespace) throw new VaneError('BadRequest', '--namespace and --all-namespaces exclude each other');
       await withBackend(flags, async (backend) => {
-        const rollouts = await backend.list(flags.allNamespaces ? undefined : namespaceOf(flags, backend));
+        const namespace = flags.allNamespaces ? undefined : namespaceOf(flags, backend);
+        if (flags.watch) {
+          await untilInterrupted((signal) => watchRolloutList(backend, { namespace, output: flags.output ?? 'text', write, signal }));
+          return;
+        }
+        const rollouts = await backend.list(namespace);
         if (flags.output === 'json') write(`${JSON.stringify({ items: rollouts }, null, 2)}\n`);
         else if (rollouts.length === 0) write('No rollouts found.\n');
         else write(renderRolloutTable(rollouts, flags.allNamespaces === true));
@@ -127,25 +134,39 @@ async function waitForAck(backend: RolloutBackend, target: { namespace: string; 
   return result.value;
 }
 
-/** Re-renders on every change until interrupted. */
-async function watchForever(backend: RolloutBackend, namespace: string, name: string, show: () => Promise<void>): Promise<void> {
-  const abort = new AbortController();
+/** Runs `watch` with a signal that aborts on Ctrl-C (SIGINT) or SIGTERM, so the command ends cleanly (exit 0). */
+async function untilInterrupted(watch: (signal: AbortSignal) => Promise<void>, abort = new AbortController()): Promise<void> {
   const stop = (): void => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  try {
+    await watch(abort.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+/** Re-renders on every change until interrupted. */
+async function watchForever(backend: RolloutBackend, namespace: string, name: string, show: () => Promise<void>): Promise<void> {
+  const abort = new AbortController();
   let rendering = Promise.resolve();
-  await backend.watch(namespace, name, (summary) => {
-    if (!summary) {
-      write(`rollout ${namespace}/${name} was deleted\n`);
-      abort.abort();
-      return;
-    }
-    // Renders one at a time, in order; a failed render is reported and the watch goes on.
-    rendering = rendering.then(async () => {
-      if (process.stdout.isTTY) write('\x1b[2J\x1b[H');
-      await show().catch((err: unknown) => process.stderr.write(`vane: ${err instanceof Error ? err.message : String(err)}\n`));
-    });
-  }, abort.signal);
+  await untilInterrupted(
+    (signal) =>
+      backend.watch(namespace, name, (summary) => {
+        if (!summary) {
+          write(`rollout ${namespace}/${name} was deleted\n`);
+          abort.abort();
+          return;
+        }
+        // Renders one at a time, in order; a failed render is reported and the watch goes on.
+        rendering = rendering.then(async () => {
+          if (process.stdout.isTTY) write('\x1b[2J\x1b[H');
+          await show().catch((err: unknown) => process.stderr.write(`vane: ${err instanceof Error ? err.message : String(err)}\n`));
+        });
+      }, signal),
+    abort,
+  );
   await rendering;
 }
 

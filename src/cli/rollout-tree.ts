@@ -35,8 +35,16 @@ export function renderRolloutTree(rollout: RolloutDetail): string {
 
 /** `vane list rollouts`: one row per rollout, columns aligned. */
 export function renderRolloutTable(rollouts: readonly RolloutSummary[], withNamespace: boolean): string {
-  const header = [...(withNamespace ? ['NAMESPACE'] : []), 'NAME', 'STRATEGY', 'PHASE', 'STEP', 'WEIGHT', 'READY'];
-  const rows = rollouts.map((r) => [
+  return alignColumns([tableHeader(withNamespace), ...rollouts.map((r) => tableRow(r, withNamespace))]);
+}
+
+export function tableHeader(withNamespace: boolean): string[] {
+  return [...(withNamespace ? ['NAMESPACE'] : []), 'NAME', 'STRATEGY', 'PHASE', 'STEP', 'WEIGHT', 'READY'];
+}
+
+/** One rollout's cells, in the header's order. */
+export function tableRow(r: RolloutSummary, withNamespace: boolean): string[] {
+  return [
     ...(withNamespace ? [r.namespace] : []),
     r.name,
     r.strategy,
@@ -44,8 +52,19 @@ export function renderRolloutTable(rollouts: readonly RolloutSummary[], withName
     r.strategy === 'canary' ? `${r.currentStepIndex ?? '-'}/${r.stepCount}` : '-',
     r.weights ? `${r.weights.canary}` : '-',
     `${r.replicas.ready}/${r.replicas.desired}`,
-  ]);
-  return alignColumns([header, ...rows]);
+  ];
+}
+
+/** The width of each column of `rows`. */
+export function columnWidths(rows: readonly string[][]): number[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return widths;
+}
+
+/** Rows as lines, each cell but the last padded to its column's width (at least `widths`, when given). */
+export function alignColumns(rows: readonly string[][], widths: readonly number[] = columnWidths(rows)): string {
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('   ')).join('\n') + '\n';
 }
 
 function phaseLine(rollout: RolloutSummary): string {
@@ -81,10 +100,4 @@ function rollbackLines(rollout: RolloutDetail): string[] {
   const lines = [`${rb.at}  ${rb.reason}  traffic reset: ${rb.trafficReset ? 'yes' : 'no'}`];
   if (rb.git) lines.push(`git: ${rb.git.state}${rb.git.commit ? ` commit ${rb.git.commit}` : ''}${rb.git.revertedCommit ? ` (reverts ${rb.git.revertedCommit})` : ''}${rb.git.message ? ` — ${rb.git.message}` : ''}`);
   return lines;
-}
-
-function alignColumns(rows: string[][]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('   ')).join('\n') + '\n';
 }
