@@ -1,6 +1,7 @@
 // GitExecutor on simple-git 4: cached clones per repository URL, hard sync before each use, push with rebase-retry.
-import { mkdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { VaneError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -255,16 +256,23 @@ class SimpleGitWorkspace implements GitWorkspace {
     await this.runner.run(['clean', '--force', '--force', '-d', '-x'], 'clean');
   }
 
+  /** Regular files only: links and submodules are never read as manifests. */
   async listFiles(dir: string): Promise<string[]> {
-    const pathspec = dir === '' ? [] : ['--', dir];
-    const output = await this.runner.run(['ls-tree', '-r', '-z', '--name-only', 'HEAD', ...pathspec], 'ls-tree');
-    return output.split('\0').filter((name) => name.length > 0);
+    const pathspec = dir === '' ? [] : ['--', repoPath(dir)];
+    const output = await this.runner.run(['ls-tree', '-r', '-l', '-z', '--full-tree', 'HEAD', ...pathspec], 'ls-tree');
+    return output
+      .split('\0')
+      .map(parseTreeEntry)
+      .flatMap((entry) => (entry && REGULAR_FILE_MODES.has(entry.mode) ? [entry.path] : []));
   }
 
   /** The blob at `path`, after its size is known to be readable; undefined when there is no file there. */
   async fileAt(revision: string, path: string): Promise<string | undefined> {
-    const entry = await this.treeEntry(revision, path);
+    const entry = await this.treeEntry(revision, repoPath(path));
     if (entry?.type !== 'blob') return undefined;
+    if (!REGULAR_FILE_MODES.has(entry.mode)) {
+      throw new VaneError('InvalidSpec', `refusing to read ${path}: it is a symbolic link in the repository, and Vane reads and writes regular files only`);
+    }
     if (entry.size > MAX_YAML_BYTES) {
       throw new VaneError('InvalidSpec', `${path}: the file is larger than 1 MiB (${entry.size} bytes); Vane does not read such files`);
     }
@@ -287,7 +295,7 @@ class SimpleGitWorkspace implements GitWorkspace {
 
   async log(paths: readonly string[], limit: number): Promise<CommitSummary[]> {
     const format = `--format=%H${FIELD}%P${FIELD}%s${RECORD}`;
-    const output = await this.runner.run(['log', `--max-count=${limit}`, format, 'HEAD', '--', ...paths], 'log');
+    const output = await this.runner.run(['log', `--max-count=${limit}`, format, 'HEAD', '--', ...paths.map(repoPath)], 'log');
     return records(output).map((record) => {
       const [sha = '', parents = '', subject = ''] = record.split(FIELD);
       return { sha, parents: parents.split(' ').filter((parent) => parent.length > 0), subject };
@@ -300,7 +308,7 @@ class SimpleGitWorkspace implements GitWorkspace {
   }
 
   async diffHunks(from: string, to: string, path: string): Promise<DiffHunk[]> {
-    const args = ['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', from, to, '--', path];
+    const args = ['diff', '--unified=0', '--no-color', '--no-ext-diff', '--no-textconv', from, to, '--', repoPath(path)];
     const output = await this.runner.run(args, 'diff');
     return [...output.matchAll(/^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/gm)].map((match) => ({
       before: { start: Number(match[1]), count: match[2] === undefined ? 1 : Number(match[2]) },
@@ -345,24 +353,43 @@ class SimpleGitWorkspace implements GitWorkspace {
     }
   }
 
+  /**
+   * Replaces an existing regular file of the work tree. The path's real location must be inside the checkout and
+   * outside .git, and the file itself must not be a link (opened with O_NOFOLLOW, so a link made meanwhile fails too).
+   */
   async writeFile(path: string, content: string): Promise<void> {
-    const target = resolve(this.dir, path);
-    const inside = relative(this.dir, target);
-    const first = inside.split(sep)[0];
-    if (inside === '' || isAbsolute(inside) || first === '..' || first === '.git') {
-      throw new VaneError('InvalidSpec', `refusing to write outside the work tree: ${path}`);
+    const relativePath = repoPath(path);
+    if (relativePath === '') throw new VaneError('InvalidSpec', 'refusing to write the work tree itself');
+    const root = await realpath(this.dir);
+    const target = join(root, relativePath);
+    const parent = await realpath(dirname(target)).catch(() => undefined);
+    if (parent === undefined || !isInside(root, parent) || isInside(join(root, '.git'), parent)) {
+      throw new VaneError('InvalidSpec', `refusing to write ${path}: its directory is outside the work tree (a symbolic link?)`);
     }
-    await writeFile(target, content);
+    const stats = await lstat(target).catch(() => undefined);
+    if (stats?.isSymbolicLink()) throw new VaneError('InvalidSpec', `refusing to write ${path}: it is a symbolic link`);
+    if (stats && !stats.isFile()) throw new VaneError('InvalidSpec', `refusing to write ${path}: it is not a regular file`);
+    const handle = await open(join(parent, basename(target)), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
   }
 
+  /** Commits every change; a tree with nothing to commit is a failure, never the old head passed off as a commit. */
   async commitAll(message: string): Promise<string> {
+    const before = await this.head();
     // The message goes through a file: `-m` would put the whole text into argv.
     const messageFile = join(this.dir, '.git', 'VANE_COMMIT_MSG');
     await writeFile(messageFile, message);
     // Commands that print nothing cost simple-git an extra 50 ms wait, hence --verbose and no --quiet.
     await this.runner.run(['add', '--all', '--verbose'], 'add');
+    // simple-git resolves when git fails without writing to stderr, as `commit` does with nothing to commit.
     await this.runner.run(['commit', '--no-verify', '--cleanup=whitespace', `--file=${messageFile}`], 'commit');
-    return this.head();
+    const after = await this.head();
+    if (after === before) throw new VaneError('Internal', 'nothing to commit: the change left the work tree as it was; nothing was committed or pushed');
+    return after;
   }
 
   async push(branch: string): Promise<PushResult> {
@@ -443,6 +470,22 @@ function parseTreeEntry(record: string): TreeEntry | undefined {
   if (!match) return undefined;
   const [, mode = '', type = '', oid = '', size = '-', path = ''] = match;
   return { mode, type, oid, size: size === '-' ? 0 : Number(size), path };
+}
+
+const REGULAR_FILE_MODES: ReadonlySet<string> = new Set(['100644', '100755']);
+
+/** A repository-relative path as Vane may use it: no absolute path, no `..` segment, nothing inside .git. */
+function repoPath(path: string): string {
+  if (path.includes('\0') || path.startsWith('/') || isAbsolute(path)) throw new VaneError('InvalidSpec', `not a repository-relative path: ${path}`);
+  const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
+  if (segments.includes('..')) throw new VaneError('InvalidSpec', `refusing a repository path with ".." segments: ${path}`);
+  if (segments[0]?.toLowerCase() === '.git') throw new VaneError('InvalidSpec', `refusing a path inside .git: ${path}`);
+  return segments.join('/');
+}
+
+function isInside(root: string, path: string): boolean {
+  const rest = relative(root, path);
+  return rest === '' || (!rest.startsWith(`..${sep}`) && rest !== '..' && !isAbsolute(rest));
 }
 
 function records(output: string): string[] {

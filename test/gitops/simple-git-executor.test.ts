@@ -84,7 +84,7 @@ describe('SimpleGitExecutor.withWorkspace', () => {
 
   it('given a path that leaves the work tree, when writing, then it is refused', async () => {
     const bare = await sandbox.remote('repo', { 'a.txt': 'a\n' });
-    await expect(open(bare, (workspace) => workspace.writeFile('../outside.txt', 'x'))).rejects.toThrow('refusing to write outside the work tree');
-    await expect(open(bare, (workspace) => workspace.writeFile('.git/config', 'x'))).rejects.toThrow('refusing to write outside the work tree');
+    await expect(open(bare, (workspace) => workspace.writeFile('../outside.txt', 'x'))).rejects.toThrow('refusing a repository path with ".." segments');
+    await expect(open(bare, (workspace) => workspace.writeFile('.git/config', 'x'))).rejects.toThrow('refusing a path inside .git');
   });
 });
