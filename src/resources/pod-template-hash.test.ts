@@ -22,6 +22,24 @@ describe('podTemplateHash', () => {
     expect(podTemplateHash(labelled)).toBe(SHOP_TEMPLATE_HASH);
   });
 
+  it('given metadata.creationTimestamp: null, as kube-apiserver serves a Deployment\'s template, then it hashes as if absent', () => {
+    const served = shopTemplate();
+    served.metadata = { creationTimestamp: null, labels: { app: 'shop' } } as PodTemplateSpec['metadata'];
+    expect(podTemplateHash(served)).toBe(SHOP_TEMPLATE_HASH);
+    const bare: PodTemplateSpec = { spec: shopTemplate().spec };
+    const nullOnly = { metadata: { creationTimestamp: null }, spec: shopTemplate().spec } as unknown as PodTemplateSpec;
+    expect(podTemplateHash(nullOnly)).toBe(podTemplateHash(bare));
+  });
+
+  it('given templates without a null creationTimestamp, then their hashes are what they were (no running rollout moves)', () => {
+    // Golden values of the hash as it was before null creationTimestamps were dropped.
+    expect(podTemplateHash(shopTemplate())).toBe(SHOP_TEMPLATE_HASH);
+    expect(podTemplateHash({ metadata: {}, spec: shopTemplate().spec })).toBe('5f96bf7c58');
+    const stamped = shopTemplate();
+    stamped.metadata = { creationTimestamp: '2024-01-01T00:00:00Z', labels: { app: 'shop' } } as PodTemplateSpec['metadata'];
+    expect(podTemplateHash(stamped)).toBe('69fd9f664c');
+  });
+
   it('given an image or env change, then the hash changes', () => {
     const newImage = shopTemplate();
     newImage.spec.containers[0]!.image = 'ghcr.io/acme/shop:1.4.3';

@@ -13,10 +13,11 @@ const FNV_PRIME = 0x01000193;
 /**
  * FNV-1a (32 bit) of the template's canonical JSON, rendered like ReplicaSet name suffixes: the decimal
  * digits of the hash mapped through the safe alphabet (at most 10 characters). The pod-template-hash label
- * is ignored so that a template read back from a ReplicaSet hashes the same as the one in the Rollout.
+ * is ignored so that a template read back from a ReplicaSet hashes the same as the one in the Rollout, and so
+ * is a null `metadata.creationTimestamp` (see withoutNullCreationTimestamp).
  */
 export function podTemplateHash(template: PodTemplateSpec): string {
-  const hash = fnv1a32(new TextEncoder().encode(canonicalJson(withoutHashLabel(template))));
+  const hash = fnv1a32(new TextEncoder().encode(canonicalJson(withoutNullCreationTimestamp(withoutHashLabel(template)))));
   return safeEncode(String(hash));
 }
 
@@ -49,6 +50,24 @@ function withoutHashLabel(template: PodTemplateSpec): PodTemplateSpec {
   if (labels === undefined || !(POD_TEMPLATE_HASH_LABEL in labels)) return template;
   const { [POD_TEMPLATE_HASH_LABEL]: _ignored, ...rest } = labels;
   return { ...template, metadata: { ...template.metadata, labels: rest } };
+}
+
+/**
+ * kube-apiserver writes `metadata.creationTimestamp: null` into every pod template it serves (a Deployment's, and
+ * any template `kubectl create --dry-run -o yaml` prints), the sandbox does not: the same template must hash the
+ * same either way. Only that null goes (with a metadata it leaves empty), so a template without it keeps its hash.
+ *
+ * The server's other defaults (imagePullPolicy, terminationMessagePath, dnsPolicy, restartPolicy, schedulerName,
+ * securityContext: {}, terminationGracePeriodSeconds, resources: {}) are left in: it serves them on every read, so a
+ * Deployment's hash is stable on a given server, and removing them would change the hash of every Rollout template
+ * that spells them out (a copy of `kubectl get deployment -o yaml`), starting a rollout of identical pods.
+ */
+function withoutNullCreationTimestamp(template: PodTemplateSpec): PodTemplateSpec {
+  const metadata = template.metadata as (PodTemplateSpec['metadata'] & { creationTimestamp?: unknown }) | undefined;
+  if (metadata === undefined || !('creationTimestamp' in metadata) || metadata.creationTimestamp !== null) return template;
+  const { creationTimestamp: _null, ...rest } = metadata;
+  const { metadata: _metadata, ...withoutMetadata } = template;
+  return Object.keys(rest).length === 0 ? (withoutMetadata as PodTemplateSpec) : { ...template, metadata: rest };
 }
 
 function fnv1a32(bytes: Uint8Array): number {
