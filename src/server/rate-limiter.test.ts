@@ -28,15 +28,26 @@ describe('TokenBucketLimiter', () => {
     expect([1, 2, 3].map(() => limiter.take('alice').allowed)).toEqual([true, true, false]);
   });
 
-  it('when the subject table is full, forgets only buckets that have refilled', () => {
+  it('when the subject table is full, forgets buckets that have refilled first', () => {
     let now = 0;
-    const limiter = new TokenBucketLimiter({ burst: 1, perSecond: 1 }, () => now, 2);
+    const limiter = new TokenBucketLimiter({ burst: 1, perSecond: 1 }, () => now, 3);
     limiter.take('a');
+    now = 1000;
     limiter.take('b');
-    now = 100;
     limiter.take('c');
-    // 'a' and 'b' were still empty, so they were kept: 'a' remains refused until its token comes back.
-    expect(limiter.take('a').allowed).toBe(false);
+    now = 1100;
+    limiter.take('d');
+    // 'a' had refilled and went; 'b' and 'c' were still empty, so they were kept.
+    expect(limiter.subjects).toBe(3);
+    expect(limiter.take('b').allowed).toBe(false);
+    expect(limiter.take('c').allowed).toBe(false);
+  });
+
+  it('given more active subjects than the table holds (a flood from many addresses), then the table stays bounded, dropping the least recently used', () => {
+    const limiter = new TokenBucketLimiter({ burst: 1, perSecond: 0.001 }, () => 0, 100);
+    for (let i = 0; i < 10_000; i++) limiter.take(`10.0.${Math.floor(i / 256)}.${i % 256}`);
+    expect(limiter.subjects).toBeLessThanOrEqual(100);
+    expect(limiter.take('10.0.39.15').allowed).toBe(false);
   });
 
   it('rejects a limit that would admit nothing', () => {
