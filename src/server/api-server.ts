@@ -22,6 +22,7 @@ import { DEFAULT_RATE_LIMIT, TokenBucketLimiter, type RateLimit } from './rate-l
 import { requestIdMiddleware } from './request-context.js';
 import type { RolloutReadModel } from './rollout-read-model.js';
 import { API_PREFIX, registerRolloutRoutes } from './rollout-routes.js';
+import { securityHeaders } from './security-headers.js';
 import { RolloutStatusStream } from './status-stream.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
@@ -73,6 +74,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(securityHeaders());
   app.use(requestIdMiddleware());
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
 

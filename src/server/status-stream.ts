@@ -45,7 +45,7 @@ export class RolloutStatusStream {
   open(res: Response, filter: StreamFilter, initial: readonly RolloutObject[]): void {
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Cache-Control', 'no-store, no-transform');
     // A stream's connection is not reused after it ends (at shutdown): closing it then lets the server stop at once.
     res.shouldKeepAlive = false;
     res.setHeader('X-Accel-Buffering', 'no');
