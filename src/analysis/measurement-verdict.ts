@@ -3,6 +3,8 @@ import type { Metric } from '../resources/analysis.js';
 import { ConditionError, compileCondition, type CompiledCondition } from './cel-condition.js';
 
 export interface MetricConditions {
+  /** The metric's name, for messages that leave the metric's own status (a condition stopped over its budget). */
+  metricName: string;
   success?: CompiledCondition;
   failure?: CompiledCondition;
 }
@@ -18,6 +20,7 @@ const NAN_SEARCH_DEPTH = 8;
 /** Compiles the metric's conditions; throws ConditionError naming the field when one does not compile. */
 export function compileMetricConditions(metric: Metric): MetricConditions {
   return {
+    metricName: metric.name,
     success: compileField(metric.successCondition, 'successCondition'),
     failure: compileField(metric.failureCondition, 'failureCondition'),
   };
@@ -39,7 +42,7 @@ function compileField(source: string | undefined, field: string): CompiledCondit
  * - successCondition true → Successful;
  * - successCondition false and no failureCondition → Failed; failureCondition false and no successCondition → Successful;
  * - both present and neither true → Inconclusive; no conditions at all → Successful (the value is only recorded);
- * - a condition that cannot be evaluated → Error. On an empty list (a query that matched no series) the message says
+ * - a condition that cannot be evaluated → Error; one stopped over its cost budget names the metric. On an empty list (a query that matched no series) the message says
  *   the query returned no data, so `result[0] < 0.01` on `[]` is an Error, never a success.
  *
  * NaN (Prometheus' 0/0, e.g. an error ratio with no traffic): every comparison with NaN is false, so `result[0] < 0.01`
@@ -47,10 +50,10 @@ function compileField(source: string | undefined, field: string): CompiledCondit
  * met while the result holds a NaN anywhere; conditions can still test for NaN themselves (`result[0] != result[0]`).
  */
 export function judgeMeasurement(conditions: MetricConditions, result: unknown): MeasurementVerdict {
-  const { success, failure } = conditions;
-  const failed = evaluateField(failure, 'failureCondition', result);
+  const { success, failure, metricName } = conditions;
+  const failed = evaluateField(failure, 'failureCondition', result, metricName);
   if (typeof failed === 'object') return failed;
-  const succeeded = evaluateField(success, 'successCondition', result);
+  const succeeded = evaluateField(success, 'successCondition', result, metricName);
   if (typeof succeeded === 'object') return succeeded;
   if (failed === true) return { phase: 'Failed' };
   const nanBlocked = succeeded === true && containsNaN(result, NAN_SEARCH_DEPTH);
@@ -67,15 +70,20 @@ function evaluateField(
   condition: CompiledCondition | undefined,
   field: string,
   result: unknown,
+  metricName: string,
 ): boolean | undefined | MeasurementVerdict {
   try {
     return condition?.evaluate(result);
   } catch (err) {
-    return { phase: 'Error', message: evaluationProblem(err, result, field) };
+    return { phase: 'Error', message: evaluationProblem(err, result, field, metricName) };
   }
 }
 
-function evaluationProblem(err: unknown, result: unknown, field: string): string {
+function evaluationProblem(err: unknown, result: unknown, field: string, metricName: string): string {
+  if (err instanceof ConditionError && err.kind === 'Limit') {
+    // Over its cost budget: the message may be read far from the metric (a run's message, an Event), so it names it.
+    return `metric ${JSON.stringify(metricName)}: ${field} ${JSON.stringify(err.source)} could not be evaluated: ${err.message}`;
+  }
   if (Array.isArray(result) && result.length === 0) {
     return `the query returned no data (an empty result), so ${field} cannot be evaluated`;
   }

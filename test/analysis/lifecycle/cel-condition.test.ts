@@ -1,6 +1,7 @@
 // Specification of CEL conditions: compile-time checks, evaluation over Prometheus and web results, typed errors.
 import { describe, expect, it } from 'vitest';
 import { ConditionError, compileCondition } from '../../../src/analysis/cel-condition.js';
+import { CONDITION_COST_BUDGET, MAX_CONDITION_LENGTH } from '../../../src/analysis/condition-cost.js';
 import { VaneError } from '../../../src/errors.js';
 
 function compileError(source: string): ConditionError {
@@ -126,5 +127,59 @@ describe('CompiledCondition.evaluate: over web JSON values', () => {
 
   it('given a dyn condition that is a bool, when evaluated, then it is that bool', () => {
     expect(compileCondition('result').evaluate(true)).toBe(true);
+  });
+});
+
+describe('CompiledCondition.evaluate: matches() with RE2 semantics', () => {
+  it('given RE2 syntax JS RegExp lacks, when evaluated, then it is understood', () => {
+    expect(compileCondition('result.matches("(?i)^degraded$")').evaluate('DEGRADED')).toBe(true);
+    expect(compileCondition('result.matches("\\\\Aok\\\\z")').evaluate('ok')).toBe(true);
+  });
+
+  it('given matches() inside a comprehension, when evaluated, then each element is matched', () => {
+    const allHealthy = compileCondition('result.all(pod, pod.status.matches("^(Running|Succeeded)$"))');
+    expect(allHealthy.evaluate([{ status: 'Running' }, { status: 'Succeeded' }])).toBe(true);
+    expect(allHealthy.evaluate([{ status: 'Running' }, { status: 'CrashLoopBackOff' }])).toBe(false);
+  });
+
+  it('given a pattern read from the result that RE2 refuses, when evaluated, then it is an Evaluation error naming the pattern', () => {
+    const err = evaluationError('result.text.matches(result.pattern)', { text: 'aa', pattern: '(a)\\1' });
+    expect(err.kind).toBe('Evaluation');
+    expect(err.message).toContain('backreferences are not supported');
+  });
+
+  it('given matches() on a number, when evaluated, then it is an Evaluation error naming the overload', () => {
+    expect(evaluationError('result.matches("1")', 1.5).message).toContain("no matching overload for 'double.matches(string)'");
+  });
+});
+
+describe('CompiledCondition.evaluate: the cost budget', () => {
+  const cubic = 'result.all(x, result.all(y, result.all(z, x + y + z >= 0.0)))';
+  const series = Array.from({ length: 100 }, (_, index) => index / 100);
+
+  it('given a condition over budget on a large result, when evaluated, then it is a Limit error, and the same condition passes on a small one', () => {
+    expect(evaluationError(cubic, series).kind).toBe('Limit');
+    expect(evaluationError(cubic, series).message).toBe(`exceeded its cost budget of ${CONDITION_COST_BUDGET} steps; evaluation stopped`);
+    expect(compileCondition(cubic).evaluate(series.slice(0, 10))).toBe(true);
+  });
+
+  it('given an over-budget operand of || or exists (which absorb errors), when evaluated, then the budget error is not absorbed', () => {
+    expect(evaluationError(`${cubic} || true`, series).kind).toBe('Limit');
+    expect(evaluationError('result.exists(x, x > 1.0 || result.exists(y, result.exists(z, y + z > 5.0)))', series).kind).toBe('Limit');
+  });
+
+  it('given a condition longer than the limit, when compiled, then it is a Limit error', () => {
+    const err = compileError(`result < ${'1 + '.repeat(MAX_CONDITION_LENGTH)}1`);
+    expect(err.kind).toBe('Limit');
+    expect(err.message).toContain(`at most ${MAX_CONDITION_LENGTH}`);
+  });
+
+  it('given comprehensions nested as deep as allowed, when compiled, then it is accepted; one deeper is a Limit error', () => {
+    expect(() => compileCondition('result.all(a, result.all(b, result.exists(c, a + b == c)))')).not.toThrow();
+    expect(compileError('result.all(a, result.all(b, result.exists(c, result.map(d, d).size() > 0)))').kind).toBe('Limit');
+  });
+
+  it('given comprehensions one after another, when compiled, then they do not count as nested', () => {
+    expect(() => compileCondition('result.map(a, a).filter(b, b > 0.0).map(c, c).all(d, d < 1.0)')).not.toThrow();
   });
 });
