@@ -19,14 +19,14 @@ export interface RollbackContext {
 
 export function rolloutTrailers(context: RollbackContext): Record<string, string> {
   return {
-    [TRAILER_ROLLOUT]: `${context.rollout.namespace}/${context.rollout.name}`,
-    [TRAILER_POD_HASH]: context.failingPodHash,
+    [TRAILER_ROLLOUT]: literal(`${context.rollout.namespace}/${context.rollout.name}`),
+    [TRAILER_POD_HASH]: literal(context.failingPodHash),
   };
 }
 
 /** `Revert "<subject>"`, git's own wording, so people and tools recognise it. */
 export function revertMessage(context: RollbackContext, offending: CommitSummary): string {
-  const subject = `Revert "${oneLine(offending.subject)}"`;
+  const subject = `Revert "${literal(offending.subject)}"`;
   const intro = `This reverts commit ${offending.sha}.`;
   return assemble(subject, intro, context, offending);
 }
@@ -34,10 +34,10 @@ export function revertMessage(context: RollbackContext, offending: CommitSummary
 /** `Roll back <ns>/<rollout> to <stable image>`, for a targeted edit of the image values. */
 export function rollBackMessage(context: RollbackContext, restored: SiteBinding[], offending?: CommitSummary): string {
   const { namespace, name } = context.rollout;
-  const images = [...new Set(restored.map((binding) => binding.stable))].join(', ');
-  const subject = `Roll back ${namespace}/${name} to ${images}`;
-  const places = restored.map((binding) => `- ${binding.site.describe()}: ${binding.failing} -> ${binding.stable}`).join('\n');
-  const origin = offending ? `\n\nThe failing image came in with ${offending.sha.slice(0, 12)} "${oneLine(offending.subject)}".` : '';
+  const images = [...new Set(restored.map((binding) => literal(binding.stable)))].join(', ');
+  const subject = `Roll back ${literal(`${namespace}/${name}`)} to ${images}`;
+  const places = restored.map((binding) => `- ${literal(binding.site.describe())}: ${literal(binding.failing)} -> ${literal(binding.stable)}`).join('\n');
+  const origin = offending ? `\n\nThe failing image came in with ${offending.sha.slice(0, 12)} "${literal(offending.subject)}".` : '';
   return assemble(subject, `Restores the stable image in place:\n${places}${origin}`, context, offending);
 }
 
@@ -49,16 +49,26 @@ function assemble(subject: string, intro: string, context: RollbackContext, offe
 
 function reasonParagraph(context: RollbackContext): string {
   const { namespace, name } = context.rollout;
-  const lines = [`Vane aborted the release of ${namespace}/${name}: ${oneLine(context.reason)}`];
+  const lines = [`Vane aborted the release of ${literal(`${namespace}/${name}`)}: ${literal(oneLine(context.reason))}`];
   if (context.analysis) {
-    const metric = context.analysis.metric !== undefined ? `, metric ${oneLine(context.analysis.metric)}` : '';
-    lines.push(`Failed analysis: run ${oneLine(context.analysis.run)}${metric}`);
+    const metric = context.analysis.metric !== undefined ? `, metric ${literal(context.analysis.metric)}` : '';
+    lines.push(`Failed analysis: run ${literal(context.analysis.run)}${metric}`);
   }
-  if (context.actor !== undefined) lines.push(`Aborted by: ${oneLine(context.actor)}`);
+  if (context.actor !== undefined) lines.push(`Aborted by: ${literal(context.actor)}`);
   return lines.join('\n');
 }
 
-/** Free text on one line, so it can never form a paragraph of its own or pose as a trailer. */
+/** Prose on one line: runs of whitespace (newlines included) become one space. */
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * A value from outside (an image from the Rollout's spec, a file name or commit subject from the repository) on one
+ * line with its control characters escaped, so it can never start a line of its own: no forged paragraph or trailer.
+ */
+export function literal(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => CONTROL_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+const CONTROL_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
