@@ -15,6 +15,7 @@ export function registerControllerCommand(program: Command): void {
     .option('--lease-duration <seconds>', 'lease validity; a standby takes over this long after the leader dies (env VANE_LEASE_DURATION_SECONDS; default 15)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env VANE_LOG_LEVEL)')
     .option('--git-work-dir <dir>', 'cached clones for rollback by git revert (env VANE_GIT_WORKDIR)')
+    .option('--allow-local-git-urls', 'let rollback by git revert use file:// URLs and local paths as repositories; off by default (env VANE_ALLOW_LOCAL_GIT_URLS=true)')
     .option('--api-token-file <file>', 'static API tokens (hashed); default: TokenReview (env VANE_API_TOKEN_FILE)')
     .option('--api-port <port>', 'HTTP API, health and metrics port; -1 disables (env VANE_API_PORT)')
     .option('--api-rate-limit <perSecond>', 'steady API requests per second per caller (env VANE_API_RATE_LIMIT; default 10)')

@@ -20,6 +20,11 @@ export interface ControllerConfig {
   apiPort: number;
   /** Where rollback-by-git-revert keeps its cached clones. */
   gitWorkDir?: string;
+  /**
+   * Whether rollback by git revert may use `file://` URLs and paths on the controller's disk as repositories. Off by
+   * default: a Rollout could otherwise name any repository on that disk, other teams' cached clones included.
+   */
+  allowLocalGitUrls?: boolean;
   /** Static API token file (hashed tokens); absent: bearer tokens are checked with TokenReview. */
   apiTokenFile?: string;
   /** Requests per second (steady, and burst) each API subject may make. */
@@ -36,6 +41,7 @@ export interface ControllerFlags {
   logLevel?: string;
   apiPort?: string;
   gitWorkDir?: string;
+  allowLocalGitUrls?: boolean;
   apiTokenFile?: string;
   apiRateLimit?: string;
   apiRateBurst?: string;
@@ -58,6 +64,7 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
     logLevel,
     apiPort: integer('--api-port', flags.apiPort ?? env.VANE_API_PORT ?? '8080'),
     gitWorkDir: flags.gitWorkDir ?? env.VANE_GIT_WORKDIR ?? join(tmpdir(), 'vane-git'),
+    allowLocalGitUrls: flags.allowLocalGitUrls ?? env.VANE_ALLOW_LOCAL_GIT_URLS === 'true',
     apiTokenFile: flags.apiTokenFile ?? env.VANE_API_TOKEN_FILE,
     apiRateLimit: {
       perSecond: positiveInt('--api-rate-limit', flags.apiRateLimit ?? env.VANE_API_RATE_LIMIT ?? '10'),

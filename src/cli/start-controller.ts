@@ -71,7 +71,7 @@ export async function startController(config: ControllerConfig, overrides: Start
       logger,
       writes: new WriteTracker(),
       routerFor: (rollout) => routerFor(rollout, { reader: client, writer: client }),
-      ...(config.gitWorkDir ? { gitRollback: createGitRollback({ reader: client, workDir: config.gitWorkDir, logger }) } : {}),
+      ...(config.gitWorkDir ? { gitRollback: createGitRollback({ reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger }) } : {}),
     }),
     reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor, clock, logger, writes: new WriteTracker() }),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),

@@ -4,7 +4,7 @@ import type { Rollout } from '../resources/rollout.js';
 import { normalizeRepoPath, type DiscoveredSource, type GitSourceRef } from './discovered-source.js';
 import type { SecretRef } from './git-credentials.js';
 import type { ObjectReader } from './object-reader.js';
-import { normalizeRepoUrl } from './repo-url.js';
+import { normalizeRepoUrl, repoUrlCovers, repoUrlParts } from './repo-url.js';
 import { arrayAt, isRecord, recordAt, stringAt, stringMapAt } from './unstructured.js';
 
 export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
@@ -138,7 +138,7 @@ function pinnedRevision(branch: string | undefined): string | undefined {
 
 /**
  * Argo CD keeps credentials in labelled secrets no Application names: a `repository` secret whose url is this
- * repository, else the `repo-creds` template with the longest matching url prefix.
+ * repository, else the `repo-creds` template whose url covers it with the most path segments.
  */
 async function repositorySecret(reader: ObjectReader, namespace: string, repoURL: string): Promise<SecretRef | undefined> {
   if (!reader.list) return undefined;
@@ -151,9 +151,11 @@ async function repositorySecret(reader: ObjectReader, namespace: string, repoURL
   }));
   const exact = described.find((secret) => secret.type === 'repository' && secret.url === wanted);
   if (exact) return { namespace, name: exact.name };
+  // By URL components, never by string prefix: https://git.corp must not cover https://git.corp.evil.io.
   const templates = described
-    .filter((secret) => secret.type === 'repo-creds' && secret.url.length > 0 && wanted.startsWith(secret.url))
-    .sort((a, b) => b.url.length - a.url.length);
+    .filter((secret) => secret.type === 'repo-creds' && repoUrlCovers(secret.url, repoURL))
+    .map((secret) => ({ ...secret, depth: repoUrlParts(secret.url)?.segments.length ?? 0 }))
+    .sort((a, b) => b.depth - a.depth);
   return templates[0] ? { namespace, name: templates[0].name } : undefined;
 }
 

@@ -61,7 +61,7 @@ export async function prepareGitCredentials(
 ): Promise<GitCredentials> {
   if (!secret) return noCredentials;
   if (isSshUrl(repoURL)) return sshCredentials(secret, options);
-  if (isHttpUrl(repoURL)) return httpCredentials(secret, options);
+  if (isHttpUrl(repoURL)) return httpCredentials(repoURL, secret, options);
   return noCredentials;
 }
 
@@ -119,38 +119,77 @@ async function hostKeyCheck(secret: Readonly<Record<string, string>>, dir: strin
   return ['-o StrictHostKeyChecking=yes', ...fallback];
 }
 
-async function httpCredentials(secret: Readonly<Record<string, string>>, options: CredentialOptions): Promise<GitCredentials> {
+async function httpCredentials(repoURL: string, secret: Readonly<Record<string, string>>, options: CredentialOptions): Promise<GitCredentials> {
+  const origin = httpOrigin(repoURL);
   const password = secret.password ?? secret.token;
   const tls = await tlsEnv(secret, options);
-  if (password !== undefined) return basicCredentials(secret.username ?? 'x-access-token', password, tls, options);
+  if (password !== undefined) return basicCredentials({ origin, urlUser: urlUser(repoURL), username: secret.username ?? 'x-access-token', password }, tls, options);
   if (secret.bearerToken !== undefined) {
-    const header = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Bearer ${secret.bearerToken}` };
+    // git sends an extra header on every request, to wherever a redirect leads (its http.<url> settings are matched
+    // once, against the remote's URL): with a token in a header, redirects are not followed at all.
+    const header = {
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: `Authorization: Bearer ${secret.bearerToken}`,
+      GIT_CONFIG_KEY_1: 'http.followRedirects',
+      GIT_CONFIG_VALUE_1: 'false',
+    };
     return { kind: 'bearer', env: { ...NO_PROMPT, ...tls.env, ...header }, dispose: tls.dispose };
   }
   return { kind: 'none', env: { ...NO_PROMPT, ...tls.env }, dispose: tls.dispose };
 }
 
+/** `scheme://host[:port]` of an http(s) URL as written (git prompts with it), without user, path or query. */
+function httpOrigin(url: string): string {
+  const match = /^(https?):\/\/([^/?#]*)/i.exec(url);
+  const authority = match?.[2] ?? '';
+  return `${(match?.[1] ?? '').toLowerCase()}://${authority.slice(authority.lastIndexOf('@') + 1)}`;
+}
+
+/** The user name written in the URL (`https://bot@host/...`), which git then uses instead of asking. */
+function urlUser(url: string): string | undefined {
+  const authority = /^https?:\/\/([^/?#]*)/i.exec(url)?.[1] ?? '';
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const userinfo = authority.slice(0, at);
+  const colon = userinfo.indexOf(':');
+  return decodeURIComponent(colon >= 0 ? userinfo.slice(0, colon) : userinfo);
+}
+
+interface BasicLogin {
+  /** The only origin the credentials are for: git's prompt names it. */
+  origin: string;
+  urlUser: string | undefined;
+  username: string;
+  password: string;
+}
+
 /**
  * The password sits in a 0600 file that an askpass script prints when git asks, so it is in no argv, no environment
- * variable and no URL, and it is gone with the directory after the operation.
+ * variable and no URL, and it is gone with the directory after the operation. git's prompt names the URL it wants
+ * credentials for (`Username for 'https://host': `, `Password for 'https://user@host': `); the script answers only the
+ * prompts for the repository's own origin, so a redirect to another host gets nothing.
  */
-async function basicCredentials(
-  username: string,
-  password: string,
-  tls: { env: Record<string, string>; dispose: () => Promise<void> },
-  options: CredentialOptions,
-): Promise<GitCredentials> {
+async function basicCredentials(login: BasicLogin, tls: { env: Record<string, string>; dispose: () => Promise<void> }, options: CredentialOptions): Promise<GitCredentials> {
   const { dir, dispose } = await privateDir(options);
-  await writePrivate(join(dir, 'username'), username);
-  await writePrivate(join(dir, 'password'), password);
-  const askpass = join(dir, 'askpass.sh');
+  const file = (name: string): string => join(dir, name);
+  const host = login.origin.replace(/^https?:\/\//, '');
+  const scheme = login.origin.slice(0, login.origin.indexOf('://'));
+  const users = [...new Set([login.username, ...(login.urlUser !== undefined ? [login.urlUser] : [])])];
+  await writePrivate(file('username'), login.username);
+  await writePrivate(file('password'), login.password);
+  await writePrivate(file('username-prompt'), `Username for '${login.origin}': `.toLowerCase());
+  for (const [index, user] of users.entries()) await writePrivate(file(`password-prompt-${index}`), `Password for '${scheme}://${user}@${host}': `.toLowerCase());
+  const askpass = file('askpass.sh');
+  const passwordChecks = users.map((_, index) => `  if [ "$prompt" = "$(cat ${shellQuote(file(`password-prompt-${index}`))})" ]; then cat ${shellQuote(file('password'))}; exit 0; fi`);
   const script = [
     '#!/bin/sh',
-    '# git calls this with its prompt: "Username for ..." or "Password for ...".',
-    'case "$1" in',
-    `  Username*) cat ${shellQuote(join(dir, 'username'))} ;;`,
-    `  *) cat ${shellQuote(join(dir, 'password'))} ;;`,
-    'esac',
+    '# git calls this with its prompt; only prompts naming the repository\'s own origin are answered.',
+    `prompt=$(printf '%s' "$1" | tr 'A-Z' 'a-z')`,
+    `if [ "$prompt" = "$(cat ${shellQuote(file('username-prompt'))})" ]; then cat ${shellQuote(file('username'))}; exit 0; fi`,
+    ...passwordChecks,
+    'echo "vane: no credentials for this prompt" >&2',
+    'exit 1',
     '',
   ].join('\n');
   await writeFile(askpass, script, { mode: 0o700 });

@@ -100,6 +100,8 @@ export interface GitReverterConfig {
   backoff?: BackoffPolicy;
   commandTimeoutMs?: number;
   historyLimit?: number;
+  /** Operator opt-in for `file://` URLs and local paths as repositories; refused by default. */
+  allowLocalUrls?: boolean;
 }
 
 /** The production wiring: a GitReverter over the simple-git executor. */
@@ -111,6 +113,7 @@ export function createGitReverter(config: GitReverterConfig): GitReverter {
     ...(config.pushAttempts !== undefined ? { pushAttempts: config.pushAttempts } : {}),
     ...(config.backoff ? { backoff: config.backoff } : {}),
     ...(config.commandTimeoutMs !== undefined ? { commandTimeoutMs: config.commandTimeoutMs } : {}),
+    allowLocalUrls: config.allowLocalUrls === true,
   });
   return new GitReverter({ ...config, executor });
 }

@@ -36,6 +36,8 @@ export interface SimpleGitExecutorOptions {
   random?: () => number;
   /** The git program; defaults to `git` on PATH. */
   gitBinary?: string;
+  /** Operator opt-in for `file://` URLs and local paths (--allow-local-git-urls); refused by default. */
+  allowLocalUrls?: boolean;
 }
 
 /** Variables git may receive from us; simple-git strips every other GIT_* variable from the environment. */
@@ -48,6 +50,8 @@ const ALLOWED_ENV = [
   'GIT_CONFIG_COUNT',
   'GIT_CONFIG_KEY_0',
   'GIT_CONFIG_VALUE_0',
+  'GIT_CONFIG_KEY_1',
+  'GIT_CONFIG_VALUE_1',
   'GIT_SSL_NO_VERIFY',
   'GIT_SSL_CAINFO',
   'GIT_CEILING_DIRECTORIES',
@@ -70,7 +74,7 @@ export class SimpleGitExecutor implements GitExecutor {
   }
 
   async withWorkspace<T>(access: RepositoryAccess, work: (workspace: GitWorkspace) => Promise<T>): Promise<T> {
-    assertSafeRepoUrl(access.url);
+    assertSafeRepoUrl(access.url, { allowLocal: this.options.allowLocalUrls === true });
     const key = repoCacheKey(access.url);
     const previous = this.locks.get(key) ?? Promise.resolve();
     const run = previous.catch(() => undefined).then(async () => work(await this.open(key, access)));

@@ -15,12 +15,14 @@ export interface GitRollbackOptions {
   workDir: string;
   /** Namespace of Argo CD's Applications and repository secrets; defaults to `argocd`. */
   argoCDNamespace?: string;
+  /** Operator opt-in (--allow-local-git-urls) for `file://` URLs and local paths as repositories. */
+  allowLocalGitUrls?: boolean;
   logger: Logger;
 }
 
 export function createGitRollback(options: GitRollbackOptions): GitRollback {
   const reader = objectReader(options.reader);
-  const reverter = createGitReverter({ reader, workDir: options.workDir, logger: options.logger });
+  const reverter = createGitReverter({ reader, workDir: options.workDir, logger: options.logger, allowLocalUrls: options.allowLocalGitUrls === true });
   return async (rollout: Rollout, effect: EffectOf<'requestGitRevert'>, images) => {
     const namespace = rollout.metadata.namespace ?? 'default';
     const name = rollout.metadata.name ?? '';

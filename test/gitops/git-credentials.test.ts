@@ -83,15 +83,21 @@ describe('prepareGitCredentials: HTTPS', () => {
 
   it('given only a token, when prepared, then it is the password of the x-access-token user', async () => {
     const creds = await prepareGitCredentials('https://github.com/acme/gitops', { token: 'ghp_token' }, { tempDir });
-    expect((await run(creds.env.GIT_ASKPASS ?? '', ['Username for x'])).stdout).toBe('x-access-token');
-    expect((await run(creds.env.GIT_ASKPASS ?? '', ['Password for x'])).stdout).toBe('ghp_token');
+    expect((await run(creds.env.GIT_ASKPASS ?? '', ["Username for 'https://github.com': "])).stdout).toBe('x-access-token');
+    expect((await run(creds.env.GIT_ASKPASS ?? '', ["Password for 'https://x-access-token@github.com': "])).stdout).toBe('ghp_token');
     await creds.dispose();
   });
 
-  it('given a bearer token, when prepared, then it is sent as an extra header configured through the environment, not argv', async () => {
+  it('given a bearer token, when prepared, then it is sent as an extra header configured through the environment, not argv, and redirects are not followed', async () => {
     const creds = await prepareGitCredentials('https://bitbucket.example.com/scm/acme/gitops.git', { bearerToken: 'bbt' }, { tempDir });
     expect(creds.kind).toBe('bearer');
-    expect(creds.env).toMatchObject({ GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: 'Authorization: Bearer bbt' });
+    expect(creds.env).toMatchObject({
+      GIT_CONFIG_COUNT: '2',
+      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_VALUE_0: 'Authorization: Bearer bbt',
+      GIT_CONFIG_KEY_1: 'http.followRedirects',
+      GIT_CONFIG_VALUE_1: 'false',
+    });
     await creds.dispose();
   });
 

@@ -13,7 +13,7 @@ let executor: SimpleGitExecutor;
 
 beforeEach(async () => {
   sandbox = await GitSandbox.create();
-  executor = new SimpleGitExecutor({ workDir: sandbox.path('cache') });
+  executor = new SimpleGitExecutor({ workDir: sandbox.path('cache'), allowLocalUrls: true });
 });
 
 afterEach(async () => {

@@ -46,7 +46,7 @@ export interface HarnessOptions {
 export async function openHarness(namespace = 'test', options: HarnessOptions = {}): Promise<Harness> {
   const cluster = await openControllerCluster({ crdFiles: [...vaneCrdFiles(), ...(options.crdFiles ?? [])], readyDelayMs: 30 });
   const controller = await startController(
-    { kubeconfig: cluster.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')) },
+    { kubeconfig: cluster.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')), allowLocalGitUrls: true },
     { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },
   );
   const client = controller.client;

@@ -48,7 +48,7 @@ async function repoWithLinkedManifest(): Promise<string> {
 }
 
 async function openWorkspace<T>(bare: string, work: (workspace: GitWorkspace) => Promise<T>): Promise<T> {
-  const executor = new SimpleGitExecutor({ workDir: sandbox.path('cache') });
+  const executor = new SimpleGitExecutor({ workDir: sandbox.path('cache'), allowLocalUrls: true });
   return executor.withWorkspace({ url: bare, credentials: noCredentials }, work);
 }
 

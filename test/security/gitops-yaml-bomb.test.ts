@@ -34,7 +34,7 @@ function billionLaughs(): string {
 }
 
 async function planWith(bare: string, path: string): Promise<{ result: RevertPlan | Error; ms: number }> {
-  const executor = new SimpleGitExecutor({ workDir: sandbox.path('cache') });
+  const executor = new SimpleGitExecutor({ workDir: sandbox.path('cache'), allowLocalUrls: true });
   return executor.withWorkspace({ url: bare, credentials: noCredentials }, async (workspace) => {
     const query = { path, valueFiles: [], rollout: CHECKOUT.rollout, stable: CHECKOUT.stable, failing: CHECKOUT.failing };
     const started = performance.now();

@@ -94,7 +94,8 @@ export async function startControllerRun(options: RunOptions): Promise<Controlle
   await ensureNamespace(admin, options.account.namespace);
   await ensureNamespace(admin, options.namespace);
 
-  const flags = { leaderElect: true, apiPort: '0', gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')), leaseDuration: '3', ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}) };
+  // The git remotes of these scenarios are bare repositories on disk: the operator opt-in for local URLs.
+  const flags = { leaderElect: true, apiPort: '0', gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')), allowLocalGitUrls: true, leaseDuration: '3', ...(options.watchNamespace ? { namespace: options.watchNamespace } : {}) };
   const config = controllerConfig(flags, { ...options.env, VANE_LOG_LEVEL: 'silent', POD_NAME: `${options.account.name}-0`, POD_NAMESPACE: options.account.namespace });
   const logger = createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent');
   const controller = await startController(config, { kubeConfig: kubeConfigFor(sandbox, accountUser, accountToken), logger });

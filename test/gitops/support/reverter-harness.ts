@@ -15,6 +15,8 @@ export interface HarnessOptions {
   gitBinary?: string;
   pushAttempts?: number;
   credentials?: CredentialOptions;
+  /** Local bare remotes need the operator opt-in; true unless a test checks the default. */
+  allowLocalUrls?: boolean;
 }
 
 export function reverterFor(sandbox: GitSandbox, options: HarnessOptions = {}): GitReverter {
@@ -24,6 +26,7 @@ export function reverterFor(sandbox: GitSandbox, options: HarnessOptions = {}): 
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.gitBinary ? { gitBinary: options.gitBinary } : {}),
     ...(options.pushAttempts !== undefined ? { pushAttempts: options.pushAttempts } : {}),
+    allowLocalUrls: options.allowLocalUrls ?? true,
   });
   return new GitReverter({
     reader: options.reader ?? new MemoryObjectReader([]),
