@@ -9,6 +9,7 @@ import { silentLogger } from '../logger.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
 import { errorHandler } from './api-error.js';
+import type { AuthenticationOptions } from './auth-middleware.js';
 import type { Authenticator } from './authenticator.js';
 import type { Authorizer } from './authorizer.js';
 import { CommandAudit } from './command-audit.js';
@@ -17,6 +18,7 @@ import { RolloutCommandWriter } from './command-writer.js';
 import { registerHealthRoutes, type Readiness } from './health-routes.js';
 import { machineCommandPolicy } from './machine-command-policy.js';
 import type { VaneMetrics } from './metrics.js';
+import { registerMetricsRoute } from './metrics-route.js';
 import { openApiDocument } from './openapi-document.js';
 import { DEFAULT_RATE_LIMIT, TokenBucketLimiter, type RateLimit } from './rate-limiter.js';
 import { requestIdMiddleware } from './request-context.js';
@@ -78,18 +80,21 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   app.use(requestIdMiddleware());
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
 
-  registerHealthRoutes(app, { readModel: deps.readModel, readiness: deps.readiness, metrics: deps.metrics });
+  registerHealthRoutes(app, { readModel: deps.readModel, readiness: deps.readiness });
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
     res.json(openApiDocument());
   });
+  const authentication: AuthenticationOptions = { authenticator: deps.authenticator, allowAnonymous: deps.allowAnonymous ?? false };
+  const limiter = new TokenBucketLimiter(deps.rateLimit ?? DEFAULT_RATE_LIMIT);
+  registerMetricsRoute(app, { metrics: deps.metrics, authentication, authorizer: deps.authorizer, limiter });
   registerRolloutRoutes(app, {
     readModel: deps.readModel,
     writer: new RolloutCommandWriter({ reader: deps.reader, status: deps.status, policy: deps.commandPolicy ?? machineCommandPolicy, now: deps.now }),
     audit: new CommandAudit(logger, deps.events),
     stream,
-    authentication: { authenticator: deps.authenticator, allowAnonymous: deps.allowAnonymous ?? false },
+    authentication,
     authorizer: deps.authorizer,
-    limiter: new TokenBucketLimiter(deps.rateLimit ?? DEFAULT_RATE_LIMIT),
+    limiter,
     bodyLimitBytes,
   });
   app.use((req, _res, next) => next(new VaneError('NotFound', `no route for ${req.method} ${req.path}`)));

@@ -1,7 +1,8 @@
-// May this identity do this: the Authorizer port, asked once per request with RBAC-style attributes.
+// May this identity do this: the Authorizer port, asked once per request with RBAC-style attributes: a resource
+// (Rollouts) or a non-resource URL (/metrics).
 import type { Identity } from './authenticator.js';
 
-export interface AccessRequest {
+export interface ResourceAccess {
   verb: 'get' | 'list' | 'watch' | 'update' | 'patch';
   resource: string;
   subresource?: string;
@@ -9,6 +10,14 @@ export interface AccessRequest {
   namespace?: string;
   name?: string;
 }
+
+/** A URL that names no resource, as RBAC's `nonResourceURLs` rules grant it. */
+export interface NonResourceAccess {
+  verb: 'get';
+  path: string;
+}
+
+export type AccessRequest = ResourceAccess | NonResourceAccess;
 
 export interface AccessDecision {
   allowed: boolean;
@@ -20,8 +29,13 @@ export interface Authorizer {
   authorize(identity: Identity, request: AccessRequest): Promise<AccessDecision>;
 }
 
-/** The resource attributes in a form people read in a 403: `update rollouts/status "web" in namespace "shop"`. */
+export function isNonResource(request: AccessRequest): request is NonResourceAccess {
+  return 'path' in request;
+}
+
+/** The attributes in a form people read in a 403: `update rollouts/status "web" in namespace "shop"`, `get /metrics`. */
 export function describeAccess(request: AccessRequest): string {
+  if (isNonResource(request)) return `${request.verb} ${request.path}`;
   const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   const name = request.name ? ` "${request.name}"` : '';
   const where = request.namespace ? ` in namespace "${request.namespace}"` : ' across all namespaces';

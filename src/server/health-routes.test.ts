@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../kube/kube-client.js';
 import { createApiServer, type ListeningApi } from './api-server.js';
-import { VaneMetrics } from './metrics.js';
 import { RolloutReadModel } from './rollout-read-model.js';
 
 let listening: ListeningApi | undefined;
@@ -11,11 +10,11 @@ afterEach(async () => {
   listening = undefined;
 });
 
-async function serve(metrics?: VaneMetrics): Promise<ListeningApi> {
+async function serve(): Promise<ListeningApi> {
   // Informers that were never started: the caches have not synced.
   const readModel = new RolloutReadModel({} as KubeClient);
   const never = (): Promise<never> => Promise.reject(new Error('not called'));
-  const server = createApiServer({ readModel, reader: { get: never }, status: { patchStatus: never }, authenticator: { authenticate: never }, authorizer: { authorize: never }, metrics });
+  const server = createApiServer({ readModel, reader: { get: never }, status: { patchStatus: never }, authenticator: { authenticate: never }, authorizer: { authorize: never } });
   listening = await server.listen(0, '127.0.0.1');
   return listening;
 }
@@ -27,17 +26,5 @@ describe('health routes', () => {
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'not ready', reasons: ['caches not synced: rollouts, replicasets, analysisruns, events'] });
-  });
-
-  it('given no metrics registry, then /metrics says so with 404', async () => {
-    const api = await serve();
-    expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
-  });
-
-  it('given a metrics registry, then /metrics serves the text format', async () => {
-    const api = await serve(new VaneMetrics({ defaultMetrics: false }));
-    const res = await fetch(`${api.url}/metrics`);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(await res.text()).toContain('# TYPE vane_rollout_phase gauge');
   });
 });

@@ -1,6 +1,6 @@
-// Liveness, readiness and the metrics endpoint: unauthenticated, for kubelet probes and Prometheus scrapes.
+// Liveness and readiness: unauthenticated and not rate-limited, for kubelet probes. They tell nothing about Rollouts
+// (the metrics do, and are guarded: metrics-route.ts).
 import type { Express } from 'express';
-import type { VaneMetrics } from './metrics.js';
 import type { RolloutReadModel } from './rollout-read-model.js';
 
 export interface Readiness {
@@ -13,7 +13,6 @@ export interface HealthDeps {
   readModel: RolloutReadModel;
   /** Extra readiness from the process (leader election: ready once the leader is known). */
   readiness?: () => Readiness;
-  metrics?: VaneMetrics;
 }
 
 export function registerHealthRoutes(app: Express, deps: HealthDeps): void {
@@ -28,15 +27,5 @@ export function registerHealthRoutes(app: Express, deps: HealthDeps): void {
     const extra = deps.readiness?.();
     if (extra && !extra.ready) reasons.push(extra.reason ?? 'not ready');
     res.status(reasons.length === 0 ? 200 : 503).json(reasons.length === 0 ? { status: 'ready' } : { status: 'not ready', reasons });
-  });
-
-  app.get('/metrics', async (_req, res) => {
-    if (!deps.metrics) {
-      res.status(404).type('text/plain').send('metrics are not enabled\n');
-      return;
-    }
-    const body = await deps.metrics.exposition();
-    res.setHeader('Content-Type', deps.metrics.contentType);
-    res.send(body);
   });
 }

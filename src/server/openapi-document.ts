@@ -16,7 +16,7 @@ const nameParam: Json = { name: 'name', in: 'path', required: true, schema: { ty
 const AUTH_ERRORS: Json = {
   '401': errorResponse('No bearer token, or the token is not valid.'),
   '403': errorResponse('The caller may not do this (SubjectAccessReview denied).'),
-  '429': { ...errorResponse('Too many requests from this subject; see Retry-After.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
+  '429': { ...errorResponse('Too many requests from this subject or this client address, or too many open status streams; see Retry-After.'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
   '503': errorResponse('The cluster could not be asked (authentication, authorization or the write).'),
 };
 
@@ -161,7 +161,10 @@ const schemas: Json = {
 };
 
 const streamResponse: Json = {
-  description: 'A text/event-stream: the current state as ADDED events, then a message per status change.',
+  description:
+    'A text/event-stream: the current state as ADDED events, then a message per status change. The server ends a ' +
+    'stream after its lifetime (a comment and a `retry:` hint come first: reconnect), and when the caller\'s ' +
+    'authentication or authorization, re-checked on an interval, no longer holds (a `: closing: <why>` comment).',
   content: { 'text/event-stream': { schema: ref('StreamMessage') } },
 };
 
@@ -184,7 +187,14 @@ export function openApiDocument(): Json {
           responses: { '200': { description: 'Ready.' }, '503': { description: 'Not ready; the body says why.' } },
         },
       },
-      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics.', responses: { '200': { description: 'Text exposition format.', content: { 'text/plain': {} } } } } },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics. Requires `get` on the non-resource URL `/metrics` (RBAC `nonResourceURLs`).',
+          security: [{ bearer: [] }],
+          responses: { '200': { description: 'Text exposition format.', content: { 'text/plain': {} } }, '404': { description: 'Metrics are not enabled.' }, ...AUTH_ERRORS },
+        },
+      },
       '/api/v1/openapi.json': { get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3 document.' } } } },
       '/api/v1/rollouts': {
         get: {

@@ -1,10 +1,11 @@
-// /metrics over real HTTP: the rollout gauges follow the informer, API requests are counted by route template, deleted
-// rollouts' series go away, and the exposition passes `promtool check metrics`.
+// /metrics over real HTTP, scraped as Prometheus' service account (allowed `get` on the non-resource URL /metrics): the
+// rollout gauges follow the informer, API requests are counted by route template, deleted rollouts' series go away,
+// and the exposition passes `promtool check metrics`. Who else may scrape: test/security/api-metrics-exposure.test.ts.
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { canaryRollout, pausedAtStep1 } from './fixtures/rollouts.js';
-import { BOB, call, create, createNamespace, startApiHarness, until, writeStatus, type ApiHarness } from './support/api-harness.js';
+import { BOB, SCRAPER, call, create, createNamespace, startApiHarness, until, writeStatus, type ApiHarness } from './support/api-harness.js';
 
 let h: ApiHarness;
 
@@ -25,14 +26,14 @@ afterAll(async () => {
 });
 
 async function scrape(): Promise<string> {
-  const res = await call(h.api, 'GET', '/metrics');
+  const res = await call(h.api, 'GET', '/metrics', { token: SCRAPER.token });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
   return res.body as string;
 }
 
 describe('GET /metrics', () => {
-  it('exposes phase, step and weight of each rollout, without authentication', async () => {
+  it('exposes phase, step and weight of each rollout to the scraper', async () => {
     const text = await scrape();
     expect(text).toContain('vane_rollout_phase{namespace="shop",rollout="web",phase="Paused"} 1');
     expect(text).toContain('vane_rollout_phase{namespace="shop",rollout="web",phase="Healthy"} 0');

@@ -32,9 +32,18 @@ export interface TestUser {
 
 export const ALICE: TestUser = { name: 'alice', token: 'alice-token-0123456789', groups: ['deployers'] };
 export const BOB: TestUser = { name: 'bob', token: 'bob-token-0123456789', groups: ['viewers'] };
+/** Prometheus' service account, as far as the API can tell. */
+export const SCRAPER: TestUser = { name: 'system:serviceaccount:monitoring:prometheus', token: 'prometheus-token-0123456789', groups: ['system:serviceaccounts'] };
 
-/** RBAC as the sandbox's SubjectAccessReview answers it: deployers may do everything on rollouts, viewers only read. */
+/**
+ * RBAC as the sandbox's SubjectAccessReview answers it: deployers may do everything on rollouts, viewers only read,
+ * and the scraper may get the non-resource URL /metrics (nobody else may).
+ */
 export function defaultRbac(spec: AccessReviewSpec): { allowed: boolean; reason?: string } {
+  if (spec.nonResourceAttributes) {
+    const scrape = spec.user === SCRAPER.name && spec.nonResourceAttributes.verb === 'get' && spec.nonResourceAttributes.path === '/metrics';
+    return scrape ? { allowed: true, reason: 'RBAC: metrics reader' } : { allowed: false, reason: `RBAC: no rule allows ${spec.nonResourceAttributes.verb} ${spec.nonResourceAttributes.path}` };
+  }
   const groups = spec.groups ?? [];
   const attrs = spec.resourceAttributes ?? {};
   if (attrs.group !== 'vane.dev' || attrs.resource !== 'rollouts') return { allowed: false, reason: 'not a rollout' };
@@ -70,7 +79,7 @@ export interface ApiHarness {
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const crdFiles = readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml')).map((f) => join(CRD_DIR, f));
-  const sandbox = await startSandbox({ crdFiles, simulator: { enabled: options.simulatePods ?? false, readyDelayMs: 20 }, users: [ALICE, BOB] });
+  const sandbox = await startSandbox({ crdFiles, simulator: { enabled: options.simulatePods ?? false, readyDelayMs: 20 }, users: [ALICE, BOB, SCRAPER] });
   sandbox.auth.setAccessReview(defaultRbac);
   const kc = new KubeConfig();
   kc.loadFromString(sandbox.kubeconfig);
