@@ -9,9 +9,11 @@ import { silentLogger } from '../logger.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
 import { errorHandler } from './api-error.js';
+import { DEFAULT_CLIENT_RATE_LIMIT } from './api-limits.js';
 import type { AuthenticationOptions } from './auth-middleware.js';
 import type { Authenticator } from './authenticator.js';
 import type { Authorizer } from './authorizer.js';
+import { clientRateLimitMiddleware } from './client-rate-limit.js';
 import { CommandAudit } from './command-audit.js';
 import type { CommandPolicy } from './command-policy.js';
 import { RolloutCommandWriter } from './command-writer.js';
@@ -47,7 +49,15 @@ export interface ApiServerDeps {
   readiness?: () => Readiness;
   allowAnonymous?: boolean;
   bodyLimitBytes?: number;
+  /** Per authenticated subject. */
   rateLimit?: RateLimit;
+  /** Per client address, before authentication. */
+  clientRateLimit?: RateLimit;
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (express's `trust proxy`: addresses, CIDRs,
+   * `loopback`, `uniquelocal`...); absent: none, the address is the connection's.
+   */
+  trustProxy?: string;
   heartbeatMs?: number;
   now?: () => Date;
 }
@@ -76,11 +86,14 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   app.use(securityHeaders());
   app.use(requestIdMiddleware());
   if (deps.metrics) app.use(requestMetrics(deps.metrics));
 
+  // Probes first: neither limited nor authenticated, so a flood cannot make a healthy pod look dead.
   registerHealthRoutes(app, { readModel: deps.readModel, readiness: deps.readiness });
+  app.use(clientRateLimitMiddleware(deps.clientRateLimit ?? DEFAULT_CLIENT_RATE_LIMIT));
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
     res.json(openApiDocument());
   });

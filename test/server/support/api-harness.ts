@@ -62,6 +62,10 @@ export interface HarnessOptions {
   allowAnonymous?: boolean;
   /** Run the sandbox's ReplicaSet/Pod simulator (for tests with the real controller). Off by default. */
   simulatePods?: boolean;
+  /** Requests per client address before authentication; high by default, so only the tests about it meet it. */
+  clientRateLimit?: RateLimit;
+  /** Proxies whose X-Forwarded-For to believe (express `trust proxy`); none by default. */
+  trustProxy?: string;
 }
 
 export interface ApiHarness {
@@ -108,6 +112,8 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     logger,
     readiness: options.readiness,
     rateLimit: options.rateLimit ?? { burst: 1000, perSecond: 1000 },
+    clientRateLimit: options.clientRateLimit ?? { burst: 10_000, perSecond: 10_000 },
+    trustProxy: options.trustProxy,
     bodyLimitBytes: options.bodyLimitBytes,
     allowAnonymous: options.allowAnonymous,
     heartbeatMs: 60_000,
