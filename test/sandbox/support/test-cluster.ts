@@ -30,7 +30,8 @@ function suffix(): string {
 }
 
 export async function openTestCluster(options: SandboxOptions = {}): Promise<TestCluster> {
-  const external = process.env['VANE_TEST_KUBECONFIG'];
+  // An empty VANE_TEST_KUBECONFIG (as a test project may set it) means the sandbox, like an unset one.
+  const external = process.env['VANE_TEST_KUBECONFIG'] || undefined;
   const sandbox = external ? undefined : await startSandbox({ simulator: { readyDelayMs: 20 }, ...options });
   const kubeconfigPath = external ?? sandbox?.kubeconfigPath ?? '';
   const kc = new k8s.KubeConfig();
