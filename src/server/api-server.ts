@@ -9,7 +9,7 @@ import { silentLogger } from '../logger.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
 import { errorHandler } from './api-error.js';
-import { DEFAULT_CLIENT_RATE_LIMIT } from './api-limits.js';
+import { DEFAULT_CLIENT_RATE_LIMIT, type StreamLimits } from './api-limits.js';
 import type { AuthenticationOptions } from './auth-middleware.js';
 import type { Authenticator } from './authenticator.js';
 import type { Authorizer } from './authorizer.js';
@@ -58,6 +58,7 @@ export interface ApiServerDeps {
    * `loopback`, `uniquelocal`...); absent: none, the address is the connection's.
    */
   trustProxy?: string;
+  streams?: Partial<StreamLimits>;
   heartbeatMs?: number;
   now?: () => Date;
 }
@@ -77,7 +78,7 @@ export interface ApiServer {
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const logger = deps.logger ?? silentLogger;
   const bodyLimitBytes = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const stream = new RolloutStatusStream(deps.readModel.rollouts, { heartbeatMs: deps.heartbeatMs });
+  const stream = new RolloutStatusStream(deps.readModel.rollouts, { heartbeatMs: deps.heartbeatMs, limits: deps.streams });
   if (deps.metrics && (deps.trackRolloutMetrics ?? true)) {
     deps.metrics.trackRollouts(deps.readModel.rollouts);
     deps.metrics.trackAnalysisRuns(deps.readModel.analysisRuns);

@@ -1,11 +1,13 @@
-// The request guards: authenticate the bearer token, rate-limit per subject, and authorize the action.
+// The request guards: authenticate the bearer token, rate-limit per subject, and authorize the action; and the same
+// checks again, later, for a stream that outlives the request that opened it.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Authenticator, Identity } from './authenticator.js';
 import { ANONYMOUS } from './authenticator.js';
 import { describeAccess, type AccessRequest, type Authorizer } from './authorizer.js';
 import { ApiError } from './api-error.js';
 import type { TokenBucketLimiter } from './rate-limiter.js';
-import { identityOf, setIdentity } from './request-context.js';
+import { identityOf, reauthenticationOf, setIdentity } from './request-context.js';
+import type { StreamRecheck } from './status-stream.js';
 
 export interface AuthenticationOptions {
   authenticator: Authenticator;
@@ -25,7 +27,7 @@ export function authenticationMiddleware(options: AuthenticationOptions): Reques
     if (token === '') throw unauthorized(res, 'the Authorization header must be "Bearer <token>"');
     const identity = await options.authenticator.authenticate(token);
     if (!identity) throw unauthorized(res, 'invalid or expired bearer token');
-    setIdentity(res, identity);
+    setIdentity(res, identity, () => options.authenticator.authenticate(token));
     next();
   };
 }
@@ -50,6 +52,22 @@ export async function requireAccess(authorizer: Authorizer, identity: Identity, 
   if (decision.allowed) return;
   const why = decision.reason ? `: ${decision.reason}` : '';
   throw new ApiError('Forbidden', `${identity.username} may not ${describeAccess(request)}${why}`);
+}
+
+/**
+ * The check a stream repeats while it is open: the caller's credentials still name the same user, and that user may
+ * still do `request`. Answers why not, or undefined while access holds.
+ */
+export function accessRecheck(authorizer: Authorizer, res: Response, request: AccessRequest): StreamRecheck {
+  const opener = identityOf(res);
+  const reauthenticate = reauthenticationOf(res);
+  return async () => {
+    const identity = await reauthenticate();
+    if (identity?.username !== opener.username) return 'authentication no longer valid';
+    const decision = await authorizer.authorize(identity, request);
+    if (decision.allowed) return undefined;
+    return `access revoked: ${identity.username} may not ${describeAccess(request)}${decision.reason ? `: ${decision.reason}` : ''}`;
+  };
 }
 
 export function accessMiddleware(authorizer: Authorizer, describe: (req: Request) => AccessRequest): RequestHandler {

@@ -1,4 +1,5 @@
-// What the middleware chain learns about a request and later handlers read: its id and the caller's identity.
+// What the middleware chain learns about a request and later handlers read: its id, the caller's identity, and how
+// to check that identity again (a long-lived stream outlives the check made when it opened).
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { VaneError } from '../errors.js';
@@ -22,8 +23,19 @@ export function requestIdOf(res: Response): string {
   return typeof res.locals.requestId === 'string' ? res.locals.requestId : '';
 }
 
-export function setIdentity(res: Response, identity: Identity): void {
+/** Authenticates the request's credentials again: the identity they name now, or undefined when they no longer do. */
+export type Reauthenticate = () => Promise<Identity | undefined>;
+
+export function setIdentity(res: Response, identity: Identity, reauthenticate: Reauthenticate = () => Promise.resolve(identity)): void {
   res.locals.identity = identity;
+  res.locals.reauthenticate = reauthenticate;
+}
+
+/** Only reachable behind the authentication middleware, like identityOf. */
+export function reauthenticationOf(res: Response): Reauthenticate {
+  const reauthenticate = res.locals.reauthenticate as Reauthenticate | undefined;
+  if (!reauthenticate) throw new VaneError('Internal', 'route reached without authentication');
+  return reauthenticate;
 }
 
 /** The authenticated caller; only reachable behind the authentication middleware. */

@@ -2,7 +2,7 @@
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { VaneError, toVaneError } from '../errors.js';
 import type { Authorizer, AccessRequest } from './authorizer.js';
-import { accessMiddleware, authenticationMiddleware, rateLimitMiddleware, requireAccess, type AuthenticationOptions } from './auth-middleware.js';
+import { accessMiddleware, accessRecheck, authenticationMiddleware, rateLimitMiddleware, requireAccess, type AuthenticationOptions } from './auth-middleware.js';
 import { commandAction, COMMAND_VERBS, type CommandVerb } from './command-body.js';
 import type { CommandAudit, CommandOutcome } from './command-audit.js';
 import { CommandRejectedError, type RolloutCommandWriter } from './command-writer.js';
@@ -10,7 +10,7 @@ import type { TokenBucketLimiter } from './rate-limiter.js';
 import { identityOf, requestIdOf } from './request-context.js';
 import type { RolloutReadModel } from './rollout-read-model.js';
 import { describeRollout, summarizeRollout } from './rollout-view.js';
-import type { RolloutStatusStream } from './status-stream.js';
+import type { RolloutStatusStream, StreamOwner } from './status-stream.js';
 import type { CommandAction } from '../resources/rollout.js';
 
 export const API_PREFIX = '/api/v1';
@@ -44,12 +44,12 @@ export function registerRolloutRoutes(app: Express, deps: RolloutRouteDeps): voi
 
   app.get(`${API_PREFIX}/watch`, ...authenticated, canList, (req, res) => {
     const namespace = namespaceQuery(req);
-    deps.stream.open(res, { namespace }, deps.readModel.listRollouts(namespace));
+    deps.stream.open(res, { namespace }, deps.readModel.listRollouts(namespace), streamOwner(deps, res, listAccess(req)));
   });
 
   app.get(`${ROLLOUT_PATH}/watch`, ...authenticated, canGet, (req, res) => {
     const rollout = findRollout(deps.readModel, req);
-    deps.stream.open(res, { namespace: param(req, 'namespace'), name: param(req, 'name') }, [rollout]);
+    deps.stream.open(res, { namespace: param(req, 'namespace'), name: param(req, 'name') }, [rollout], streamOwner(deps, res, rolloutAccess(req, 'get')));
   });
 
   const jsonBody = express.json({ limit: deps.bodyLimitBytes, strict: true });
@@ -57,6 +57,11 @@ export function registerRolloutRoutes(app: Express, deps: RolloutRouteDeps): voi
     const limited = rateLimitMiddleware(deps.limiter, (req, res) => void auditFailure(deps, req, res, verb, 'rate-limited', 'rate limited'));
     app.post(`${ROLLOUT_PATH}/${verb}`, authenticationMiddleware(deps.authentication), limited, requireJson, jsonBody, commandHandler(deps, verb));
   }
+}
+
+/** A stream belongs to its caller, and stays open only while the access checked at its opening still holds. */
+function streamOwner(deps: RolloutRouteDeps, res: Response, access: AccessRequest): StreamOwner {
+  return { user: identityOf(res).username, recheck: accessRecheck(deps.authorizer, res, access) };
 }
 
 function commandHandler(deps: RolloutRouteDeps, verb: CommandVerb): RequestHandler {

@@ -47,4 +47,37 @@ describe('StaticTokenAuthenticator', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('given the file changes, when the check interval has passed, then the new tokens are in force and a removed one is revoked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vane-tokens-'));
+    try {
+      const path = join(dir, 'tokens.yaml');
+      await writeFile(path, `tokens: [{sha256: "${sha256Hex('old')}", subject: ci}]`);
+      let now = 0;
+      const auth = await loadStaticTokenFile(path, { checkEveryMs: 1000, now: () => now });
+      await writeFile(path, `tokens: [{sha256: "${sha256Hex('new')}", subject: ci}, {sha256: "${sha256Hex('other')}", subject: bot}]`);
+      expect((await auth.authenticate('old'))?.username).toBe('ci');
+      now = 1000;
+      expect(await auth.authenticate('old')).toBeUndefined();
+      expect((await auth.authenticate('new'))?.username).toBe('ci');
+      expect(auth.size).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('given the file changes into something unreadable, then the tokens read before stay in force and the error is reported', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'vane-tokens-'));
+    try {
+      const path = join(dir, 'tokens.yaml');
+      await writeFile(path, `tokens: [{sha256: "${sha256Hex('t1')}", subject: ci}]`);
+      const errors: string[] = [];
+      const auth = await loadStaticTokenFile(path, { checkEveryMs: 0, onReloadError: (err) => errors.push(err.message) });
+      await writeFile(path, 'tokens: [{sha256: nope, subject: ci}]');
+      expect((await auth.authenticate('t1'))?.username).toBe('ci');
+      expect(errors).toEqual([expect.stringContaining('tokens[0].sha256')]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,9 +1,10 @@
 // Authenticates bearer tokens against a static token file (standalone use): sha256 digests of the tokens, each with a
-// subject and groups, in YAML or JSON, loaded once at start.
+// subject and groups, in YAML or JSON. The file is read at start and again whenever it changes (a mounted Secret is
+// updated in place), so removing a token revokes it without a restart.
 //
 // File shape:  tokens: [{ sha256: <64 hex chars>, subject: alice, groups: [deployers] }]   (a bare list also works)
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import yaml from 'js-yaml';
 import { VaneError } from '../errors.js';
 import type { Authenticator, Identity } from './authenticator.js';
@@ -59,9 +60,71 @@ export function parseStaticTokens(text: string, source = 'token file'): StaticTo
   });
 }
 
-export async function loadStaticTokenFile(path: string): Promise<StaticTokenAuthenticator> {
-  const text = await readFile(path, 'utf8');
-  return new StaticTokenAuthenticator(parseStaticTokens(text, path));
+export interface StaticTokenFileOptions {
+  /** How often, at most, the file is looked at for a change (on the next authentication after this long). */
+  checkEveryMs?: number;
+  /** Told when a changed file cannot be read or parsed; the tokens read before stay in force. */
+  onReloadError?: (err: Error) => void;
+  now?: () => number;
+}
+
+export const DEFAULT_TOKEN_FILE_CHECK_MS = 5_000;
+
+/** The token file, re-read when its identity, size or modification time changes. */
+export class StaticTokenFile implements Authenticator {
+  private checkedAt: number;
+  private checking: Promise<void> | undefined;
+
+  private constructor(private readonly path: string, private current: StaticTokenAuthenticator, private version: string, private readonly options: StaticTokenFileOptions) {
+    this.checkedAt = this.now();
+  }
+
+  static async load(path: string, options: StaticTokenFileOptions = {}): Promise<StaticTokenFile> {
+    const version = await fileVersion(path);
+    return new StaticTokenFile(path, await readTokens(path), version, options);
+  }
+
+  async authenticate(token: string): Promise<Identity | undefined> {
+    if (this.now() - this.checkedAt >= (this.options.checkEveryMs ?? DEFAULT_TOKEN_FILE_CHECK_MS)) {
+      this.checking ??= this.reloadIfChanged().finally(() => (this.checking = undefined));
+      await this.checking;
+    }
+    return this.current.authenticate(token);
+  }
+
+  get size(): number {
+    return this.current.size;
+  }
+
+  private async reloadIfChanged(): Promise<void> {
+    this.checkedAt = this.now();
+    try {
+      const version = await fileVersion(this.path);
+      if (version === this.version) return;
+      this.current = await readTokens(this.path);
+      this.version = version;
+    } catch (err) {
+      this.options.onReloadError?.(err as Error);
+    }
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+}
+
+export function loadStaticTokenFile(path: string, options: StaticTokenFileOptions = {}): Promise<StaticTokenFile> {
+  return StaticTokenFile.load(path, options);
+}
+
+async function readTokens(path: string): Promise<StaticTokenAuthenticator> {
+  return new StaticTokenAuthenticator(parseStaticTokens(await readFile(path, 'utf8'), path));
+}
+
+/** Follows symlinks, as a mounted Secret's file is one (its target changes on update). */
+async function fileVersion(path: string): Promise<string> {
+  const info = await stat(path);
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
 }
 
 function checkEntry(item: unknown, where: string): StaticTokenEntry {

@@ -1,7 +1,14 @@
 // Server-sent events of Rollout status changes: one informer handler fans each change out to the open streams whose
 // filter matches. A stream starts with the current state of what it watches, then sends changes.
+//
+// Streams are bounded: so many per user and so many in all (each holds a connection and a file descriptor), each
+// lives for a limited time (the client reconnects, as EventSource does by itself), and each re-checks its caller's
+// authentication and authorization on an interval, closing when they no longer hold.
 import type { Response } from 'express';
+import { toVaneError } from '../errors.js';
 import type { InformerEvent, SupervisedInformer } from '../kube/supervised-informer.js';
+import { ApiError } from './api-error.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './api-limits.js';
 import type { RolloutObject } from './rollout-read-model.js';
 import { summarizeRollout, type RolloutSummary } from './rollout-view.js';
 
@@ -17,23 +24,43 @@ export interface StreamMessage {
   rollout: RolloutSummary;
 }
 
+/** Whether the stream's caller may still watch it: why not, or undefined while access holds. */
+export type StreamRecheck = () => Promise<string | undefined>;
+
+export interface StreamOwner {
+  user: string;
+  recheck: StreamRecheck;
+}
+
 export interface StatusStreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
   heartbeatMs?: number;
   /** A client this far behind (bytes buffered) is disconnected rather than buffered without bound. */
   maxBufferedBytes?: number;
+  limits?: Partial<StreamLimits>;
 }
 
 interface Subscriber {
   filter: StreamFilter;
   res: Response;
-  heartbeat: NodeJS.Timeout;
+  owner: StreamOwner;
+  heartbeat?: NodeJS.Timeout;
+  lifetime?: NodeJS.Timeout;
+  recheck?: NodeJS.Timeout;
 }
+
+/** The reconnect delay a stream's first line asks for. */
+const RETRY_MS = 3_000;
+/** A refused stream is told to come back after this long. */
+const REFUSED_RETRY_AFTER_SECONDS = 10;
 
 export class RolloutStatusStream {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly perUser = new Map<string, number>();
+  readonly limits: StreamLimits;
 
   constructor(informer: SupervisedInformer<RolloutObject>, private readonly options: StatusStreamOptions = {}) {
+    this.limits = { ...DEFAULT_STREAM_LIMITS, ...options.limits };
     informer.addHandler((event) => this.onChange(event));
   }
 
@@ -41,8 +68,12 @@ export class RolloutStatusStream {
     return this.subscribers.size;
   }
 
-  /** Turns the response into an event stream; `initial` are the objects the stream starts with. */
-  open(res: Response, filter: StreamFilter, initial: readonly RolloutObject[]): void {
+  /**
+   * Turns the response into an event stream; `initial` are the objects the stream starts with. Throws RateLimited
+   * (429, nothing written) when the owner or the server already holds as many streams as allowed.
+   */
+  open(res: Response, filter: StreamFilter, initial: readonly RolloutObject[], owner: StreamOwner): void {
+    this.admit(owner.user);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store, no-transform');
@@ -50,12 +81,17 @@ export class RolloutStatusStream {
     res.shouldKeepAlive = false;
     res.setHeader('X-Accel-Buffering', 'no');
     res.flushHeaders();
-    res.write('retry: 3000\n\n');
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), this.options.heartbeatMs ?? 15_000);
-    heartbeat.unref();
-    const subscriber: Subscriber = { filter, res, heartbeat };
+    res.write(`retry: ${RETRY_MS}\n\n`);
+    const subscriber: Subscriber = { filter, res, owner };
     this.subscribers.add(subscriber);
+    this.perUser.set(owner.user, (this.perUser.get(owner.user) ?? 0) + 1);
     res.on('close', () => this.drop(subscriber));
+    subscriber.heartbeat = setInterval(() => res.write(': keep-alive\n\n'), this.options.heartbeatMs ?? 15_000).unref();
+    const lifetimeMs = this.limits.maxLifetimeMs - Math.random() * (this.limits.maxLifetimeMs / 10);
+    // The retry hint spreads the reconnects of streams that opened together.
+    const reconnect = `stream lifetime reached; reconnect\nretry: ${RETRY_MS + Math.round(Math.random() * RETRY_MS)}`;
+    subscriber.lifetime = setTimeout(() => this.end(subscriber, reconnect), lifetimeMs).unref();
+    this.scheduleRecheck(subscriber);
     for (const rollout of initial) this.send(subscriber, 'ADDED', rollout);
   }
 
@@ -65,6 +101,35 @@ export class RolloutStatusStream {
       subscriber.res.end();
       this.drop(subscriber);
     }
+  }
+
+  private admit(user: string): void {
+    const mine = this.perUser.get(user) ?? 0;
+    if (mine >= this.limits.maxPerUser) {
+      throw new ApiError('RateLimited', `${user} has ${mine} open status streams, at most ${this.limits.maxPerUser} per user; close one before opening another`, {
+        retryAfterSeconds: REFUSED_RETRY_AFTER_SECONDS,
+      });
+    }
+    if (this.subscribers.size >= this.limits.maxTotal) {
+      throw new ApiError('RateLimited', `the server has ${this.subscribers.size} open status streams, its limit; retry later`, { retryAfterSeconds: REFUSED_RETRY_AFTER_SECONDS });
+    }
+  }
+
+  private scheduleRecheck(subscriber: Subscriber): void {
+    subscriber.recheck = setTimeout(() => void this.recheck(subscriber), this.limits.recheckMs).unref();
+  }
+
+  /** Fails closed: a recheck that cannot reach the authority ends the stream; the client's reconnect asks again. */
+  private async recheck(subscriber: Subscriber): Promise<void> {
+    let refusal: string | undefined;
+    try {
+      refusal = await subscriber.owner.recheck();
+    } catch (err) {
+      refusal = `access could not be checked again (${toVaneError(err).code}); reconnect later`;
+    }
+    if (!this.subscribers.has(subscriber)) return;
+    if (refusal) this.end(subscriber, `closing: ${refusal}`);
+    else this.scheduleRecheck(subscriber);
   }
 
   private onChange(event: InformerEvent<RolloutObject>): void {
@@ -87,9 +152,21 @@ export class RolloutStatusStream {
     res.write(`${id}data: ${JSON.stringify(message)}\n\n`);
   }
 
+  /** Ends a stream with a comment saying why (comment lines are for people; EventSource ignores them). */
+  private end(subscriber: Subscriber, note: string): void {
+    const [first = '', ...fields] = note.split('\n');
+    subscriber.res.end(`: ${first}\n${fields.map((field) => `${field}\n`).join('')}\n`);
+    this.drop(subscriber);
+  }
+
   private drop(subscriber: Subscriber): void {
+    if (!this.subscribers.delete(subscriber)) return;
     clearInterval(subscriber.heartbeat);
-    this.subscribers.delete(subscriber);
+    clearTimeout(subscriber.lifetime);
+    clearTimeout(subscriber.recheck);
+    const left = (this.perUser.get(subscriber.owner.user) ?? 1) - 1;
+    if (left > 0) this.perUser.set(subscriber.owner.user, left);
+    else this.perUser.delete(subscriber.owner.user);
   }
 }
 

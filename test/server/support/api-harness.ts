@@ -20,6 +20,7 @@ import type { Readiness } from '../../../src/server/health-routes.js';
 import { VaneMetrics } from '../../../src/server/metrics.js';
 import type { RateLimit } from '../../../src/server/rate-limiter.js';
 import { RolloutReadModel } from '../../../src/server/rollout-read-model.js';
+import type { StreamLimits } from '../../../src/server/api-limits.js';
 import { TokenReviewAuthenticator } from '../../../src/server/token-review-authenticator.js';
 
 export const CRD_DIR = join(import.meta.dirname, '../../../crds');
@@ -62,6 +63,8 @@ export interface HarnessOptions {
   allowAnonymous?: boolean;
   /** Run the sandbox's ReplicaSet/Pod simulator (for tests with the real controller). Off by default. */
   simulatePods?: boolean;
+  /** Limits on open status streams; generous by default, as the production defaults are. */
+  streams?: Partial<StreamLimits>;
   /** Requests per client address before authentication; high by default, so only the tests about it meet it. */
   clientRateLimit?: RateLimit;
   /** Proxies whose X-Forwarded-For to believe (express `trust proxy`); none by default. */
@@ -114,6 +117,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     rateLimit: options.rateLimit ?? { burst: 1000, perSecond: 1000 },
     clientRateLimit: options.clientRateLimit ?? { burst: 10_000, perSecond: 10_000 },
     trustProxy: options.trustProxy,
+    streams: options.streams,
     bodyLimitBytes: options.bodyLimitBytes,
     allowAnonymous: options.allowAnonymous,
     heartbeatMs: 60_000,
