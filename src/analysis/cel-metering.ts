@@ -1,6 +1,6 @@
 // Hooks into cel-js' evaluator so every expression a condition evaluates is charged to a CostMeter, and matches() runs in linear time.
 import type { Environment } from '@marcbachmann/cel-js';
-import { CostExceeded, callArguments, receiverOf, stepsOf, type CelNode, type CostMeter } from './condition-cost.js';
+import { ABSORBED_ERROR_STEPS, CostExceeded, callArguments, receiverOf, stepsOf, type CelNode, type CostMeter } from './condition-cost.js';
 import { compileLinearRegexp, RegexpSyntaxError, type LinearRegexp } from './linear-regexp.js';
 
 /*
@@ -60,6 +60,7 @@ function meteredTryEval(this: CelEvaluator, node: EvaluableNode, ctx: unknown): 
     return value instanceof Promise ? value.catch((err: unknown) => err) : value;
   } catch (err) {
     if (err instanceof CostExceeded) throw err;
+    active?.charge(ABSORBED_ERROR_STEPS);
     return err;
   }
 }

@@ -7,8 +7,8 @@
  * - comprehensions (`all`, `exists`, `exists_one`, `map`, `filter`) nest at most MAX_COMPREHENSION_NESTING deep;
  * - one evaluation spends at most CONDITION_COST_BUDGET steps: one per expression evaluated (so one per element a
  *   comprehension visits, and more for its body), one per element of a list copied, compared or iterated, one per 16
- *   characters of a string, four per function call, and one per state of a regular-expression match per
- *   character. Past the budget, or past CONDITION_CPU_LIMIT_MS of CPU time whatever was counted (a backstop for work
+ *   characters of a string, four per function call, 500 per error that `||`, `&&`, `all` or `exists` absorbs,
+ *   and one per state of a regular-expression match per character. Past the budget, or past CONDITION_CPU_LIMIT_MS of CPU time whatever was counted (a backstop for work
  *   the steps misjudge), the evaluation stops and the measurement is an Error.
  * The budget is about 5–25 ms of CPU on one core; `result.all(x, x < 0.01)` costs 6 steps per element. CPU time,
  * not wall time, so that a busy node does not turn a sound condition into an Error.
@@ -22,6 +22,11 @@ export const CONDITION_CPU_LIMIT_MS = 50;
 
 /** A function call dispatches on its operands' runtime types: about four times the work of an operator. */
 const CALL_STEPS = 4;
+/**
+ * An error that `||`, `&&`, `all` or `exists` absorbs was built first, with a stack, a message naming runtime types
+ * and a source excerpt: 20–40 µs, the time of several hundred steps.
+ */
+export const ABSORBED_ERROR_STEPS = 500;
 /** Steps between two looks at the CPU clock: reading it costs about as much as ten steps. */
 const CLOCK_INTERVAL = 1024;
 /** Characters of a string that count as one step: copying and comparing them is that much cheaper than a step. */
@@ -55,6 +60,8 @@ export class CostMeter {
   /** The node whose operands are being evaluated (what consumes the next value); set by the evaluator hook. */
   parent: CelNode | undefined;
   private stopped: CostExceeded | undefined;
+  /** Deep sizes already counted in this evaluation: comparing the same large value in a loop is counted once. */
+  private readonly deepSizes = new WeakMap<object, number>();
   /** Process CPU time (µs) at which the evaluation stops. */
   private readonly deadline: number;
   /** The next `spent` at which `charge` looks further: at the budget, the next clock check, or at once once stopped. */
@@ -84,8 +91,19 @@ export class CostMeter {
     // Numbers, booleans and null cost their one step; only strings, lists and maps cost by size.
     if (typeof value !== 'string' && (typeof value !== 'object' || value === null)) return;
     let steps = producedSize(operand, value);
-    if (parent !== undefined) steps += consumedSize(parent, operand, value, this.budget - this.spent + 1);
+    if (parent !== undefined) steps += DEEP_OPERATORS.has(parent.op) ? this.deepSizeOf(value) : consumedSize(parent, operand, value);
     if (steps > 0) this.charge(steps);
+  }
+
+  /** The deep size of `value` (what `==`, `!=` and `in` may walk), remembered for containers counted to the end. */
+  private deepSizeOf(value: unknown): number {
+    if (typeof value !== 'object' || value === null) return deepSize(value, Number.POSITIVE_INFINITY);
+    const known = this.deepSizes.get(value);
+    if (known !== undefined) return known;
+    const cap = this.budget - this.spent + 1;
+    const size = deepSize(value, cap);
+    if (size <= cap) this.deepSizes.set(value, size);
+    return size;
   }
 
   private check(): void {
@@ -120,9 +138,8 @@ function producedSize(node: CelNode, value: unknown): number {
   return COMPREHENSIONS.has(callName(node)) ? 0 : shallowSize(value);
 }
 
-/** What `parent` spends on one operand's `value`, at most `cap` (beyond which the meter stops anyway). */
-function consumedSize(parent: CelNode, operand: CelNode, value: unknown, cap: number): number {
-  if (DEEP_OPERATORS.has(parent.op)) return deepSize(value, cap);
+/** What `parent` (other than `==`, `!=` and `in`, which walk it whole) spends on one operand's `value`. */
+function consumedSize(parent: CelNode, operand: CelNode, value: unknown): number {
   if (SHALLOW_OPERATORS.has(parent.op)) return shallowSize(value);
   if (parent.op !== 'rcall' && parent.op !== 'call') return 0;
   const name = callName(parent);
@@ -149,14 +166,26 @@ export function shallowSize(value: unknown): number {
 export function deepSize(value: unknown, cap: number): number {
   let size = 0;
   const pending: unknown[] = [value];
-  while (pending.length > 0) {
+  while (pending.length > 0 && size <= cap) {
     const item = pending.pop();
-    size += 1 + shallowSize(item);
-    if (size > cap) return size;
-    if (typeof item !== 'object' || item === null || item instanceof Uint8Array) continue;
-    for (const child of item instanceof Map ? [...item.keys(), ...item.values()] : Array.isArray(item) || item instanceof Set ? item : Object.values(item)) {
-      pending.push(child);
-    }
+    size += 1;
+    if (typeof item === 'string') size += Math.ceil(item.length / CHARS_PER_STEP);
+    if (typeof item !== 'object' || item === null) continue;
+    if (item instanceof Uint8Array) size += Math.ceil(item.length / CHARS_PER_STEP);
+    else if (Array.isArray(item)) size += countElements(item, pending);
+    else if (item instanceof Map) size += countElements([...item.keys(), ...item.values()], pending);
+    else if (item instanceof Set) size += countElements([...item], pending);
+    else size += countElements(Object.values(item), pending);
+  }
+  return size;
+}
+
+/** Counts scalar elements at once and leaves containers in `pending`: most answers are long lists of numbers. */
+function countElements(items: readonly unknown[], pending: unknown[]): number {
+  let size = 0;
+  for (const item of items) {
+    if (typeof item === 'object' && item !== null) pending.push(item);
+    else size += typeof item === 'string' ? 1 + Math.ceil(item.length / CHARS_PER_STEP) : 1;
   }
   return size;
 }

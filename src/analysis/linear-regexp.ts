@@ -544,6 +544,7 @@ class Matcher implements LinearRegexp {
   readonly size: number;
   private readonly program: readonly Instruction[];
   private readonly start: number;
+  private readonly stack: Int32Array;
 
   constructor(
     readonly source: string,
@@ -553,6 +554,8 @@ class Matcher implements LinearRegexp {
     this.program = compiled.instructions;
     this.start = compiled.start;
     this.size = compiled.instructions.length;
+    // Each state is inserted at most once per step, and pushes at most two more: the stack never holds more.
+    this.stack = new Int32Array(2 * this.size + 2);
   }
 
   test(text: string, charge: (steps: number) => void): boolean {
@@ -582,14 +585,18 @@ class Matcher implements LinearRegexp {
 
   /** Adds `start` and every state reachable from it without reading a character, between `before` and `after`. */
   private add(list: StateList, start: number, before: number, after: number): void {
-    const stack = [start];
-    while (stack.length > 0) {
-      const index = stack.pop() as number;
+    const stack = this.stack;
+    let top = 0;
+    stack[top++] = start;
+    while (top > 0) {
+      const index = stack[--top] as number;
       if (!list.insert(index)) continue;
       const instruction = this.program[index] as Instruction;
-      if (instruction.op === Op.Jump) stack.push(instruction.next);
-      else if (instruction.op === Op.Split) stack.push(instruction.alt, instruction.next);
-      else if (instruction.op === Op.Assert && holds(instruction.what as Assertion, before, after)) stack.push(instruction.next);
+      if (instruction.op === Op.Jump) stack[top++] = instruction.next;
+      else if (instruction.op === Op.Split) {
+        stack[top++] = instruction.alt;
+        stack[top++] = instruction.next;
+      } else if (instruction.op === Op.Assert && holds(instruction.what as Assertion, before, after)) stack[top++] = instruction.next;
     }
   }
 }
