@@ -2,6 +2,7 @@
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
+import { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_STREAM_LIMITS, type StreamLimits } from '../server/api-limits.js';
 
 export interface ControllerConfig {
   /** Path to a kubeconfig; absent → in-cluster service account, then the default kubeconfig locations. */
@@ -29,6 +30,11 @@ export interface ControllerConfig {
   apiTokenFile?: string;
   /** Requests per second (steady, and burst) each API subject may make. */
   apiRateLimit?: { perSecond: number; burst: number };
+  /** Requests per second (steady, and burst) each client address may make, before authentication. */
+  apiClientRateLimit?: { perSecond: number; burst: number };
+  /** Proxies whose X-Forwarded-For names the API client's address; absent: none. */
+  apiTrustProxy?: string;
+  apiStreams?: StreamLimits;
 }
 
 export interface ControllerFlags {
@@ -45,6 +51,13 @@ export interface ControllerFlags {
   apiTokenFile?: string;
   apiRateLimit?: string;
   apiRateBurst?: string;
+  apiClientRateLimit?: string;
+  apiClientRateBurst?: string;
+  apiTrustProxy?: string;
+  apiMaxStreams?: string;
+  apiMaxStreamsPerUser?: string;
+  apiStreamLifetime?: string;
+  apiStreamRecheck?: string;
 }
 
 const LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -70,6 +83,22 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
       perSecond: positiveInt('--api-rate-limit', flags.apiRateLimit ?? env.VANE_API_RATE_LIMIT ?? '10'),
       burst: positiveInt('--api-rate-burst', flags.apiRateBurst ?? env.VANE_API_RATE_BURST ?? '30'),
     },
+    apiClientRateLimit: {
+      perSecond: positiveInt('--api-client-rate-limit', flags.apiClientRateLimit ?? env.VANE_API_CLIENT_RATE_LIMIT ?? String(DEFAULT_CLIENT_RATE_LIMIT.perSecond)),
+      burst: positiveInt('--api-client-rate-burst', flags.apiClientRateBurst ?? env.VANE_API_CLIENT_RATE_BURST ?? String(DEFAULT_CLIENT_RATE_LIMIT.burst)),
+    },
+    apiTrustProxy: flags.apiTrustProxy ?? (env.VANE_API_TRUST_PROXY || undefined),
+    apiStreams: apiStreams(flags, env),
+  };
+}
+
+function apiStreams(flags: ControllerFlags, env: NodeJS.ProcessEnv): StreamLimits {
+  const seconds = (flag: string, value: string): number => positiveInt(flag, value) * 1000;
+  return {
+    maxTotal: positiveInt('--api-max-streams', flags.apiMaxStreams ?? env.VANE_API_MAX_STREAMS ?? String(DEFAULT_STREAM_LIMITS.maxTotal)),
+    maxPerUser: positiveInt('--api-max-streams-per-user', flags.apiMaxStreamsPerUser ?? env.VANE_API_MAX_STREAMS_PER_USER ?? String(DEFAULT_STREAM_LIMITS.maxPerUser)),
+    maxLifetimeMs: seconds('--api-stream-lifetime', flags.apiStreamLifetime ?? env.VANE_API_STREAM_LIFETIME_SECONDS ?? String(DEFAULT_STREAM_LIMITS.maxLifetimeMs / 1000)),
+    recheckMs: seconds('--api-stream-recheck', flags.apiStreamRecheck ?? env.VANE_API_STREAM_RECHECK_SECONDS ?? String(DEFAULT_STREAM_LIMITS.recheckMs / 1000)),
   };
 }
 

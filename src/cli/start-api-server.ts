@@ -13,6 +13,7 @@ import type { CommandPolicy } from '../server/command-policy.js';
 import { VaneMetrics } from '../server/metrics.js';
 import type { RateLimit } from '../server/rate-limiter.js';
 import { RolloutReadModel, type SharedInformers } from '../server/rollout-read-model.js';
+import type { StreamLimits } from '../server/api-limits.js';
 import { loadStaticTokenFile } from '../server/static-token-authenticator.js';
 import { TokenReviewAuthenticator } from '../server/token-review-authenticator.js';
 
@@ -24,7 +25,13 @@ export interface ApiServerConfig {
   /** Static token file; absent: tokens are checked with TokenReview. */
   tokenFile?: string;
   allowAnonymous: boolean;
+  /** Per authenticated subject. */
   rateLimit?: RateLimit;
+  /** Per client address, before authentication. */
+  clientRateLimit?: RateLimit;
+  /** Proxies whose X-Forwarded-For names the client (express `trust proxy`); absent: none. */
+  trustProxy?: string;
+  streams?: Partial<StreamLimits>;
   identity: string;
   commandPolicy?: CommandPolicy;
 }
@@ -47,7 +54,8 @@ export interface VaneApiParts {
 
 export async function createVaneApi(parts: VaneApiParts): Promise<{ api: ApiServer; readModel: RolloutReadModel }> {
   const { client, config, metrics, logger } = parts;
-  const authenticator: Authenticator = config.tokenFile ? await loadStaticTokenFile(config.tokenFile) : new TokenReviewAuthenticator(client);
+  const onReloadError = (err: Error): void => logger.warn({ file: config.tokenFile, err: err.message }, 'the changed API token file cannot be read; the tokens read before stay in force');
+  const authenticator: Authenticator = config.tokenFile ? await loadStaticTokenFile(config.tokenFile, { onReloadError }) : new TokenReviewAuthenticator(client);
   const readModel = new RolloutReadModel(client, { namespace: config.namespace, logger, ...(parts.shared ? { shared: parts.shared } : {}) });
   const api = createApiServer({
     readModel,
@@ -61,6 +69,9 @@ export async function createVaneApi(parts: VaneApiParts): Promise<{ api: ApiServ
     logger,
     allowAnonymous: config.allowAnonymous,
     rateLimit: config.rateLimit,
+    clientRateLimit: config.clientRateLimit,
+    trustProxy: config.trustProxy,
+    streams: config.streams,
     ...(parts.readiness ? { readiness: parts.readiness } : {}),
   });
   return { api, readModel };

@@ -142,7 +142,16 @@ async function serveApi(
 ): Promise<ListeningApi & { close(): Promise<void> }> {
   const { api, readModel } = await createVaneApi({
     client,
-    config: { namespace: config.namespace, identity: config.identity, allowAnonymous: false, ...(config.apiRateLimit ? { rateLimit: config.apiRateLimit } : {}), ...(config.apiTokenFile ? { tokenFile: config.apiTokenFile } : {}) },
+    config: {
+      namespace: config.namespace,
+      identity: config.identity,
+      allowAnonymous: false,
+      ...(config.apiRateLimit ? { rateLimit: config.apiRateLimit } : {}),
+      ...(config.apiClientRateLimit ? { clientRateLimit: config.apiClientRateLimit } : {}),
+      ...(config.apiTrustProxy ? { trustProxy: config.apiTrustProxy } : {}),
+      ...(config.apiStreams ? { streams: config.apiStreams } : {}),
+      ...(config.apiTokenFile ? { tokenFile: config.apiTokenFile } : {}),
+    },
     metrics,
     logger,
     shared: { rollouts: informers.rollouts as never, replicaSets: informers.replicaSets, analysisRuns: informers.analysisRuns as never },
