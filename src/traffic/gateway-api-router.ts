@@ -18,6 +18,7 @@ import {
   type RouterDeps,
 } from './routing-object.js';
 import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+import { sameJson } from '../resources/canonical-json.js';
 
 export interface BackendRef {
   group?: string;
@@ -181,7 +182,7 @@ export class GatewayAPIRouter implements TrafficRouter {
     const rules = live.route.spec?.rules ?? [];
     const desired = live.sites.map((site, n) => headerRule(`${headerRuleBase(headerRoute.name)}${n}`, site, headerRoute));
     const existing = rules.filter((r) => isHeaderRuleOf(r.name, headerRoute.name));
-    if (JSON.stringify(existing) === JSON.stringify(desired)) return [];
+    if (sameJson(existing, desired)) return [];
     const count = rules.length - existing.length + desired.length;
     if (count > MAX_RULES) throw new TerminalError(`${what} would have ${count} rules with header route "${headerRoute.name}"; HTTPRoute allows ${MAX_RULES}`);
     const removals = removeRuleOps(live.route, (name) => isHeaderRuleOf(name, headerRoute.name));

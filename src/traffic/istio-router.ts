@@ -18,6 +18,7 @@ import {
   type RouterDeps,
 } from './routing-object.js';
 import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+import { sameJson } from '../resources/canonical-json.js';
 
 export interface Destination {
   host: string;
@@ -281,7 +282,7 @@ function headerRouteOps(vs: VirtualServiceObject, sites: SplitSite[], headerRout
   const desired: HttpRoute = { name: `${VANE_ROUTE_PREFIX}${headerRoute.name}`, match: [{ headers }], route: [{ destination: canary.destination, weight: 100 }] };
   const routes = vs.spec?.http ?? [];
   const index = routes.findIndex((r) => r.name === desired.name);
-  if (index >= 0 && JSON.stringify(routes[index]) === JSON.stringify(desired)) return [];
+  if (index >= 0 && sameJson(routes[index], desired)) return [];
   const removal = removeRouteOps(vs, (name) => name === desired.name);
   // Prepended: Istio takes the first http route that matches, so the header route must come before the split.
   return [...removal, { op: 'add', path: '/spec/http/0', value: desired }];

@@ -8,6 +8,7 @@ import { apiVersionOf, Kinds } from '../kube/resource-kind.js';
 import type { NginxTrafficRouting, Rollout } from '../resources/rollout.js';
 import { checkPercent, describeObject, isOwnedBy, prefixPattern, readRequired, rolloutOwnerReference, type RouterDeps } from './routing-object.js';
 import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+import { sameJson } from '../resources/canonical-json.js';
 
 interface IngressBackend {
   service?: { name: string; port?: { number?: number; name?: string } };
@@ -115,7 +116,7 @@ export class NginxRouter implements TrafficRouter {
       await this.deps.writer.create(Kinds.Ingress, this.build(stable, spec, annotations));
       return;
     }
-    if (JSON.stringify(canary.spec) !== JSON.stringify(spec)) {
+    if (!sameJson(canary.spec, spec)) {
       const merged = applyAnnotations({ ...(canary.metadata.annotations ?? {}), ...this.baseAnnotations(stable) }, annotations);
       // The stable Ingress changed (hosts, paths, TLS): follow it. The resourceVersion makes a concurrent edit a 409.
       await this.deps.writer.replace(Kinds.Ingress, { ...canary, metadata: { ...canary.metadata, annotations: merged }, spec });

@@ -6,6 +6,7 @@ import { apiVersionOf, Kinds } from '../kube/resource-kind.js';
 import type { Rollout, SMITrafficRouting } from '../resources/rollout.js';
 import { checkPercent, describeObject, isOwnedBy, percentOf, rolloutOwnerReference, type RouterDeps } from './routing-object.js';
 import type { TrafficRouter, WeightContext } from './traffic-router.js';
+import { sameJson } from '../resources/canonical-json.js';
 
 export interface TrafficSplitBackend {
   service: string;
@@ -43,7 +44,7 @@ export class SMIRouter implements TrafficRouter {
       await this.deps.writer.create<TrafficSplitObject>(Kinds.TrafficSplit, this.build(desired));
       return;
     }
-    if (live.spec.service === desired.service && JSON.stringify(live.spec.backends) === JSON.stringify(desired.backends)) return;
+    if (live.spec.service === desired.service && sameJson(live.spec.backends, desired.backends)) return;
     // Read-modify-write with the resourceVersion read: a concurrent edit makes a 409, never a lost update. Fields
     // of the spec Vane does not set (matches) are carried over as read.
     await this.deps.writer.replace<TrafficSplitObject>(Kinds.TrafficSplit, { ...live, spec: { ...live.spec, ...desired } });
