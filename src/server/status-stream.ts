@@ -7,6 +7,7 @@
 import type { Response } from 'express';
 import { toVaneError } from '../errors.js';
 import type { InformerEvent, SupervisedInformer } from '../kube/supervised-informer.js';
+import { sameJson } from '../resources/canonical-json.js';
 import { ApiError } from './api-error.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './api-limits.js';
 import type { RolloutObject } from './rollout-read-model.js';
@@ -177,7 +178,7 @@ function messageType(event: InformerEvent<RolloutObject>): StreamEventType | und
   if (event.type !== 'update' || !event.oldObject) return undefined;
   const before = event.oldObject;
   const after = event.object;
-  const changed = before.metadata.generation !== after.metadata.generation || JSON.stringify(before.status ?? {}) !== JSON.stringify(after.status ?? {});
+  const changed = before.metadata.generation !== after.metadata.generation || !sameJson(before.status ?? {}, after.status ?? {});
   return changed ? 'MODIFIED' : undefined;
 }
 
