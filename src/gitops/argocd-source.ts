@@ -1,10 +1,11 @@
-// Git source of an Argo CD-managed Rollout: tracking annotation or instance label → Application → source(s).
+// Git source of an Argo CD-managed Rollout: tracking annotation or instance label → Application, proven from Argo CD's side → source(s).
 import { posix } from 'node:path';
 import type { Rollout } from '../resources/rollout.js';
-import { normalizeRepoPath, type DiscoveredSource, type GitSourceRef } from './discovered-source.js';
+import { admitsApplicationsFrom, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, permitsDestination, permitsRepository } from './argocd-project.js';
+import { normalizeRepoPath, type DiscoveredSource, type GitSourceRef, type RefusedClaim } from './discovered-source.js';
 import type { SecretRef } from './git-credentials.js';
 import type { ObjectReader } from './object-reader.js';
-import { normalizeRepoUrl, repoUrlCovers, repoUrlParts } from './repo-url.js';
+import { normalizeRepoUrl, redactUrl, repoUrlCovers, repoUrlParts } from './repo-url.js';
 import { arrayAt, isRecord, recordAt, stringAt, stringMapAt } from './unstructured.js';
 
 export const TRACKING_ID_ANNOTATION = 'argocd.argoproj.io/tracking-id';
@@ -17,12 +18,17 @@ export interface ArgoCDOptions {
 }
 
 /** `unclaimed`: Argo CD does not manage the Rollout; `note` explains a near miss for the final "no source" reason. */
-export type ArgoCDDiscovery = DiscoveredSource | { kind: 'unclaimed'; note?: string };
+export type ArgoCDDiscovery = DiscoveredSource | RefusedClaim | { kind: 'unclaimed'; note?: string };
 
 interface AppRef {
   namespace: string;
   name: string;
   via: string;
+}
+
+interface RolloutId {
+  namespace: string;
+  name: string;
 }
 
 export async function discoverFromArgoCD(rollout: Rollout, reader: ObjectReader, options: ArgoCDOptions = {}): Promise<ArgoCDDiscovery> {
@@ -36,11 +42,78 @@ export async function discoverFromArgoCD(rollout: Rollout, reader: ObjectReader,
     return ref.via.startsWith('label') ? { kind: 'unclaimed', note } : { kind: 'none', reason: note };
   }
   const chosen = chooseSource(app);
+  const repoURL = typeof chosen === 'string' ? undefined : chosen.repoURL;
+  const id: RolloutId = { namespace: rollout.metadata.namespace ?? 'default', name: rollout.metadata.name ?? '' };
+  const proof = await proveLink(reader, { app, ref, id, controlPlane, repoURL });
+  if (!proof.proven) return { kind: 'refused', origin: label, reason: `${label} does not manage Rollout ${id.namespace}/${id.name}: ${proof.why}`, ...(repoURL !== undefined ? { repoURL } : {}) };
   if (typeof chosen === 'string') return { kind: 'none', reason: `${label}: ${chosen}` };
   const pinned = pinnedRevision(chosen.branch);
   if (pinned) return { kind: 'none', reason: `${label} is pinned to ${pinned}; a revert cannot be pushed there` };
-  const secretRef = await repositorySecret(reader, controlPlane, chosen.repoURL);
+  const secretRef = await repositorySecret(reader, { namespace: controlPlane, repoURL: chosen.repoURL, project: proof.project });
   return { kind: 'git', via: 'argocd', origin: label, source: { ...chosen, ...(secretRef ? { secretRef } : {}) } };
+}
+
+interface ProofInput {
+  app: Record<string, unknown>;
+  ref: AppRef;
+  id: RolloutId;
+  controlPlane: string;
+  repoURL: string | undefined;
+}
+
+/** The Application's AppProject when the link to the Rollout is proven, else why not. */
+type Proof = { proven: true; project: string } | { proven: false; why: string };
+
+/**
+ * Proves from Argo CD's side that the Application deploys this Rollout, as Argo CD itself would allow it: its
+ * AppProject admits Applications from the Application's namespace, it deploys to this cluster and to the Rollout's
+ * namespace, the project permits that destination and the repository, and Argo CD's record of the resources it
+ * manages (status.resources) lists the Rollout when there is such a record (always, without a destination namespace).
+ */
+async function proveLink(reader: ObjectReader, input: ProofInput): Promise<Proof> {
+  const { app, ref, id, controlPlane } = input;
+  const projectName = stringAt(app, ['spec', 'project']) || 'default';
+  const project = await reader.get('argoproj.io/v1alpha1', 'AppProject', controlPlane, projectName);
+  if (!isRecord(project)) return refuse(`its AppProject ${controlPlane}/${projectName} does not exist`);
+  if (ref.namespace !== controlPlane && !admitsApplicationsFrom(project, ref.namespace)) {
+    return refuse(`AppProject ${projectName} does not list namespace ${ref.namespace} in its sourceNamespaces, so Argo CD ignores Applications there`);
+  }
+  const destination = destinationOf(app);
+  if (destination.server !== IN_CLUSTER_SERVER && destination.name !== IN_CLUSTER_NAME) {
+    return refuse(`it deploys to cluster ${destination.server ?? destination.name ?? '(none)'}, not the one Vane runs in`);
+  }
+  if (destination.namespace !== '' && destination.namespace !== id.namespace) return refuse(`it deploys to namespace ${destination.namespace}, not ${id.namespace}`);
+  if (!permitsDestination(project, { ...destination, namespace: id.namespace })) {
+    return refuse(`AppProject ${projectName} does not permit namespace ${id.namespace} as a destination`);
+  }
+  if (input.repoURL !== undefined && !permitsRepository(project, input.repoURL)) {
+    return refuse(`AppProject ${projectName} does not permit its repository ${redactUrl(input.repoURL)}`);
+  }
+  const listed = managedResources(app);
+  if ((listed !== undefined || destination.namespace === '') && !listed?.some((resource) => isRollout(resource, id))) {
+    return refuse(`Argo CD's status.resources of the Application does not list Rollout ${id.namespace}/${id.name}`);
+  }
+  return { proven: true, project: projectName };
+}
+
+function refuse(why: string): Proof {
+  return { proven: false, why };
+}
+
+function destinationOf(app: Record<string, unknown>): { server?: string; name?: string; namespace: string } {
+  const server = stringAt(app, ['spec', 'destination', 'server'])?.replace(/\/+$/, '');
+  const name = stringAt(app, ['spec', 'destination', 'name']);
+  return { ...(server !== undefined ? { server } : {}), ...(name !== undefined ? { name } : {}), namespace: stringAt(app, ['spec', 'destination', 'namespace']) ?? '' };
+}
+
+/** status.resources, or undefined when Argo CD has not recorded any (a brand-new Application). */
+function managedResources(app: Record<string, unknown>): Array<Record<string, unknown>> | undefined {
+  const resources = arrayAt(app, ['status', 'resources']).filter(isRecord);
+  return resources.length > 0 ? resources : undefined;
+}
+
+function isRollout(resource: Record<string, unknown>, id: RolloutId): boolean {
+  return stringAt(resource, ['group']) === 'vane.dev' && stringAt(resource, ['kind']) === 'Rollout' && stringAt(resource, ['namespace']) === id.namespace && stringAt(resource, ['name']) === id.name;
 }
 
 /**
@@ -137,31 +210,39 @@ function pinnedRevision(branch: string | undefined): string | undefined {
 }
 
 /**
- * Argo CD keeps credentials in labelled secrets no Application names: a `repository` secret whose url is this
- * repository, else the `repo-creds` template whose url covers it with the most path segments.
+ * Argo CD keeps credentials in labelled secrets of its own namespace that no Application names: a `repository` secret
+ * whose url is this repository, else the `repo-creds` template whose url covers it with the most path segments. A
+ * secret with a `project` key is Argo CD's project-scoped credential and serves that project's Applications only
+ * (preferred there, as Argo CD prefers it).
  */
-async function repositorySecret(reader: ObjectReader, namespace: string, repoURL: string): Promise<SecretRef | undefined> {
+async function repositorySecret(reader: ObjectReader, scope: { namespace: string; repoURL: string; project: string }): Promise<SecretRef | undefined> {
   if (!reader.list) return undefined;
+  const { namespace, repoURL, project } = scope;
   const secrets = await reader.list('v1', 'Secret', namespace, `${SECRET_TYPE_LABEL} in (repository,repo-creds)`);
   const wanted = normalizeRepoUrl(repoURL);
-  const described = secrets.filter(isRecord).map((secret) => ({
-    name: stringAt(secret, ['metadata', 'name']) ?? '',
-    type: stringMapAt(secret, ['metadata', 'labels'])[SECRET_TYPE_LABEL],
-    url: normalizeRepoUrl(secretUrl(secret)),
-  }));
+  const described = secrets
+    .filter(isRecord)
+    .map((secret) => ({
+      name: stringAt(secret, ['metadata', 'name']) ?? '',
+      type: stringMapAt(secret, ['metadata', 'labels'])[SECRET_TYPE_LABEL],
+      url: normalizeRepoUrl(secretField(secret, 'url')),
+      project: secretField(secret, 'project'),
+    }))
+    .filter((secret) => secret.project === '' || secret.project === project)
+    .sort((a, b) => Number(b.project !== '') - Number(a.project !== ''));
   const exact = described.find((secret) => secret.type === 'repository' && secret.url === wanted);
   if (exact) return { namespace, name: exact.name };
   // By URL components, never by string prefix: https://git.corp must not cover https://git.corp.evil.io.
   const templates = described
     .filter((secret) => secret.type === 'repo-creds' && repoUrlCovers(secret.url, repoURL))
-    .map((secret) => ({ ...secret, depth: repoUrlParts(secret.url)?.segments.length ?? 0 }))
-    .sort((a, b) => b.depth - a.depth);
+    .map((secret, order) => ({ ...secret, order, depth: repoUrlParts(secret.url)?.segments.length ?? 0 }))
+    .sort((a, b) => b.depth - a.depth || a.order - b.order);
   return templates[0] ? { namespace, name: templates[0].name } : undefined;
 }
 
-function secretUrl(secret: Record<string, unknown>): string {
-  const plain = stringMapAt(secret, ['stringData']).url;
+function secretField(secret: Record<string, unknown>, key: string): string {
+  const plain = stringMapAt(secret, ['stringData'])[key];
   if (plain !== undefined) return plain;
-  const encoded = stringMapAt(secret, ['data']).url;
+  const encoded = stringMapAt(secret, ['data'])[key];
   return encoded !== undefined ? Buffer.from(encoded, 'base64').toString('utf8') : '';
 }

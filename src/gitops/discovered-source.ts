@@ -24,6 +24,20 @@ export type DiscoveredSource =
     }
   | { kind: 'none'; reason: string };
 
+/**
+ * An Argo CD Application or Flux Kustomization that the Rollout names (labels and annotations are the Rollout
+ * writer's to set) but that the cluster's side does not prove manages it: never followed, and its repository may not
+ * be named by spec.rollback.git instead.
+ */
+export interface RefusedClaim {
+  kind: 'refused';
+  /** "Application argocd/checkout". */
+  origin: string;
+  reason: string;
+  /** The claimed object's repository, when it names one. */
+  repoURL?: string;
+}
+
 /** `./apps/checkout/` → `apps/checkout`; `.`, `./` and '' → ''. */
 export function normalizeRepoPath(path: string | undefined): string {
   const segments = (path ?? '').split('/').filter((segment) => segment !== '' && segment !== '.');

@@ -9,7 +9,7 @@ import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
-import { Kinds } from '../../src/kube/resource-kind.js';
+import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import type { TrafficRouting } from '../../src/resources/rollout.js';
 import { destinationRule, httpRoute, stableIngress, virtualService } from '../traffic/support/router-fixtures.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
@@ -28,6 +28,7 @@ const NEEDED_ELSEWHERE: Record<string, string> = {
 };
 
 const GITOPS_TOOL_CRDS = join(import.meta.dirname, 'fixtures', 'gitops-tool-crds.yaml');
+const APP_PROJECT: ResourceKind = { group: 'argoproj.io', version: 'v1alpha1', kind: 'AppProject', plural: 'appprojects', namespaced: true };
 
 function rolloutManifest(name: string, image: string, labels: Record<string, string>): string {
   return yaml.dump({
@@ -157,7 +158,10 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     await run.sandbox.loadCrdFile(GITOPS_TOOL_CRDS);
     const object = (apiVersion: string, kind: string, namespace: string, name: string, rest: object): KubeObject => ({ apiVersion, kind, metadata: { name, namespace }, ...rest }) as KubeObject;
     for (const ns of ['argocd', 'flux-system']) await run.admin.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await run.admin.create(Kinds.ArgoApplication, object('argoproj.io/v1alpha1', 'Application', 'argocd', 'shop-argo', { spec: { source: { repoURL: remote.url, path: 'apps/via-argo', targetRevision: 'main' } } }));
+    // As Argo CD and Flux leave them: the default AppProject, an Application deploying to shop, a Kustomization whose
+    // inventory lists the Rollout it applied (Vane follows them only when they prove they manage the Rollout).
+    await run.admin.create(APP_PROJECT, object('argoproj.io/v1alpha1', 'AppProject', 'argocd', 'default', { spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }] } }));
+    await run.admin.create(Kinds.ArgoApplication, object('argoproj.io/v1alpha1', 'Application', 'argocd', 'shop-argo', { spec: { project: 'default', source: { repoURL: remote.url, path: 'apps/via-argo', targetRevision: 'main' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } } }));
     await run.admin.create(Kinds.Secret, {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -166,7 +170,7 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     } as KubeObject);
     revertMessages.push(await releaseRevertedInGit(run, remote, 'via-argo', { 'app.kubernetes.io/instance': 'shop-argo' }));
     await run.admin.create(Kinds.FluxGitRepository, object('source.toolkit.fluxcd.io/v1', 'GitRepository', 'flux-system', 'platform', { spec: { url: remote.url, ref: { branch: 'main' }, secretRef: { name: 'platform-git' } } }));
-    await run.admin.create(Kinds.FluxKustomization, object('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'flux-system', 'shop-flux', { spec: { sourceRef: { kind: 'GitRepository', name: 'platform' }, path: './apps/via-flux' } }));
+    await run.admin.create(Kinds.FluxKustomization, object('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'flux-system', 'shop-flux', { spec: { sourceRef: { kind: 'GitRepository', name: 'platform' }, path: './apps/via-flux' }, status: { inventory: { entries: [{ id: 'shop_via-flux_vane.dev_Rollout', v: 'v1alpha1' }] } } }));
     await run.admin.create(Kinds.Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'platform-git', namespace: 'flux-system' }, stringData: { username: 'git', password: 'token' } } as KubeObject);
     revertMessages.push(await releaseRevertedInGit(run, remote, 'via-flux', { 'kustomize.toolkit.fluxcd.io/name': 'shop-flux', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' }));
 
