@@ -5,6 +5,7 @@ import { helmImageName, helmRepositoryValues, helmValuesAt, HelmImageSite } from
 import { parseImage } from './image-reference.js';
 import type { ImageSite, SiteBinding } from './image-site.js';
 import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeImageSite } from './kustomize-image-site.js';
+import { SiteOwnership, type Reach } from './image-site-ownership.js';
 import { containerPath, ManifestImageSite, matchesWorkload, type WorkloadSelector } from './manifest-image-site.js';
 import type { RepoHistory } from './repo-history.js';
 import { parseDocuments, parseDocumentsIn } from './yaml-documents.js';
@@ -27,8 +28,8 @@ interface ContainerChange {
   failing: string;
 }
 
-interface Candidate {
-  site: ImageSite;
+interface Candidate<S extends ImageSite = ImageSite> {
+  site: S;
   image: string | undefined;
 }
 
@@ -46,8 +47,21 @@ export async function locateImageSites(repo: RepoHistory, query: SiteQuery): Pro
     throw new VaneError('InvalidSpec', 'the stable and failing pod templates run the same images; there is no image change to undo in git');
   }
   const files = await readYamlFiles(repo, query.path);
-  const valueFiles = await readValueFiles(repo, query, files);
-  return changes.map((change) => ({ ...change, site: bindSite(change, query, files, valueFiles) }));
+  const isChart = (await repo.fileAt('HEAD', posix.join(query.path, 'Chart.yaml'))) !== undefined;
+  const valueFiles = await readValueFiles(repo, query, files, isChart);
+  const context: BindContext = { query, files, valueFiles, owners: new SiteOwnership(repo, query.rollout), ...(isChart ? { chartDir: query.path } : {}) };
+  const bindings: SiteBinding[] = [];
+  for (const change of changes) bindings.push({ ...change, site: await bindSite(change, context) });
+  return bindings;
+}
+
+interface BindContext {
+  query: SiteQuery;
+  files: Map<string, string>;
+  valueFiles: Map<string, string>;
+  owners: SiteOwnership;
+  /** The chart at the source path, when there is one in the repository. */
+  chartDir?: string;
 }
 
 async function readYamlFiles(repo: RepoHistory, path: string): Promise<Map<string, string>> {
@@ -60,9 +74,8 @@ async function readYamlFiles(repo: RepoHistory, path: string): Promise<Map<strin
 }
 
 /** The Application's value files, preceded by the chart's own values.yaml when the path holds a chart. */
-async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<string, string>): Promise<Map<string, string>> {
+async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<string, string>, isChart: boolean): Promise<Map<string, string>> {
   const chartValues = posix.join(query.path, 'values.yaml');
-  const isChart = (await repo.fileAt('HEAD', posix.join(query.path, 'Chart.yaml'))) !== undefined;
   const ordered = [...(isChart ? [chartValues] : []), ...query.valueFiles];
   const result = new Map<string, string>();
   for (const file of ordered) {
@@ -74,20 +87,50 @@ async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<st
   return result;
 }
 
-function bindSite(change: ContainerChange, query: SiteQuery, files: Map<string, string>, valueFiles: Map<string, string>): ImageSite {
+/**
+ * Helm values first, then Kustomize images entries, then the Rollout's own manifest. A values mapping or images entry
+ * is used only when it sets this Rollout's image and no other workload's (see SiteOwnership); one that reaches other
+ * workloads too, or whose reach Vane cannot see, is refused rather than edited.
+ */
+async function bindSite(change: ContainerChange, context: BindContext): Promise<ImageSite> {
+  const { query, files, valueFiles, owners } = context;
   const names = new Set([parseImage(change.failing).name, parseImage(change.stable).name]);
   const helm = helmCandidates(valueFiles, names);
-  if (helm.length > 0) return pickOne(helm, change);
-  const kustomize = kustomizeCandidates(files, names);
+  if (helm.length > 0) {
+    const site = pickOne(helm, change);
+    assertOurs(await owners.helmReach(site, context.chartDir));
+    return site;
+  }
+  const kustomize = await ownCandidates(kustomizeCandidates(files, names), (site) => owners.kustomizeReach(site));
   if (kustomize.length > 0) return pickOne(kustomize, change);
   return manifestSite(change, query, files, names);
+}
+
+/**
+ * The candidates that are this Rollout's alone. Throws when any candidate reaches this Rollout and more, or cannot be
+ * told: even beside a candidate of its own, editing one site while another also sets the image would not be a revert.
+ */
+async function ownCandidates<S extends ImageSite>(candidates: Array<Candidate<S>>, reach: (site: S) => Promise<Reach>): Promise<Array<Candidate<S>>> {
+  const own: Array<Candidate<S>> = [];
+  const refusals: string[] = [];
+  for (const candidate of candidates) {
+    const verdict = await reach(candidate.site);
+    if (verdict.kind === 'ours') own.push(candidate);
+    else if (verdict.kind === 'refused') refusals.push(verdict.why);
+  }
+  if (refusals.length > 0) throw new VaneError('InvalidSpec', `no image site can be tied to this Rollout alone: ${refusals.join('; ')}`);
+  return own;
+}
+
+function assertOurs(reach: Reach): void {
+  if (reach.kind !== 'ours') throw new VaneError('InvalidSpec', reach.kind === 'refused' ? reach.why : 'the image site does not reach this Rollout');
 }
 
 /**
  * Helm merges values files, later ones winning key by key: the repository may come from the chart's values.yaml and
  * the tag from an environment's file. The site is the last file that sets the tag (or digest) of a matching mapping.
  */
-function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Candidate[] {
+function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmImageSite>> {
   const repositories = new Map<string, { path: string[]; name: string }>();
   for (const content of valueFiles.values()) {
     for (const values of helmRepositoryValues(content)) {
@@ -95,7 +138,7 @@ function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Ca
       if (name !== undefined) repositories.set(values.path.join('\0'), { path: values.path, name });
     }
   }
-  const found: Candidate[] = [];
+  const found: Array<Candidate<HelmImageSite>> = [];
   for (const { path, name } of repositories.values()) {
     const file = names.has(name) ? lastFileSettingVersion(valueFiles, path) : undefined;
     if (file === undefined) continue;
@@ -114,8 +157,8 @@ function lastFileSettingVersion(valueFiles: Map<string, string>, path: string[])
   return last;
 }
 
-function kustomizeCandidates(files: Map<string, string>, names: Set<string>): Candidate[] {
-  const found: Candidate[] = [];
+function kustomizeCandidates(files: Map<string, string>, names: Set<string>): Array<Candidate<KustomizeImageSite>> {
+  const found: Array<Candidate<KustomizeImageSite>> = [];
   for (const [file, content] of files) {
     if (!KUSTOMIZATION_FILES.includes(posix.basename(file))) continue;
     for (const entry of kustomizeImageEntries(content)) {
@@ -126,7 +169,7 @@ function kustomizeCandidates(files: Map<string, string>, names: Set<string>): Ca
   return found;
 }
 
-function pickOne(candidates: Candidate[], change: ContainerChange): ImageSite {
+function pickOne<S extends ImageSite>(candidates: Array<Candidate<S>>, change: ContainerChange): S {
   const failing = candidates.filter((candidate) => candidate.image === change.failing);
   const pool = failing.length > 0 ? failing : candidates;
   const [first, ...rest] = pool;

@@ -1,0 +1,87 @@
+// Ties an image site shared by design (a Kustomize images: entry, a Helm values mapping) to the one Rollout it may edit.
+import type { HelmImageSite } from './helm-image-site.js';
+import { helmValuesUsage } from './helm-values-usage.js';
+import { parseImage } from './image-reference.js';
+import { documentImages, kustomizeBuild, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
+import type { KustomizeImageSite } from './kustomize-image-site.js';
+import type { RepoHistory } from './repo-history.js';
+import { stringAt } from './unstructured.js';
+
+/**
+ * `ours`: the site sets this Rollout's image and no other workload's. `unrelated`: it does not reach this Rollout at
+ * all (another application's kustomization under the same path). `refused`: it reaches this Rollout and more, or Vane
+ * cannot tell what it reaches; editing it could roll back someone else's workload.
+ */
+export type Reach = { kind: 'ours' } | { kind: 'unrelated' } | { kind: 'refused'; why: string };
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
+
+export class SiteOwnership {
+  private readonly builds = new Map<string, Promise<KustomizeBuild>>();
+
+  constructor(
+    private readonly repo: RepoHistory,
+    private readonly rollout: { namespace: string; name: string },
+  ) {}
+
+  private get label(): string {
+    return `Rollout ${this.rollout.namespace}/${this.rollout.name}`;
+  }
+
+  /** The workloads the entry's kustomization builds that run the entry's image must be this Rollout (or its workloadRef). */
+  async kustomizeReach(site: KustomizeImageSite): Promise<Reach> {
+    const build = await this.build(site.file);
+    const what = `images entry ${site.entryName} in ${site.file}`;
+    if (build.kind === 'unknown') return { kind: 'refused', why: `cannot tell which workloads ${what} reaches: ${build.why}` };
+    const own = build.documents.find((built) => built.kind === 'Rollout' && this.isOurs(built));
+    if (!own) return { kind: 'unrelated' };
+    const workloadRef = stringAt(own.doc, ['spec', 'workloadRef', 'name']);
+    const isOwn = (built: BuiltDocument): boolean => built === own || (built.kind === 'Deployment' && built.name === workloadRef && this.inNamespace(built));
+    const users = build.documents.filter((built) => documentImages(built.doc).some((image) => parseImage(image).name === site.entryName));
+    if (!users.some(isOwn)) return { kind: 'unrelated' };
+    const others = users.filter((built) => !isOwn(built));
+    if (others.length === 0) return { kind: 'ours' };
+    const names = others.map((built) => `${built.kind} ${built.name} (${built.file})`).join(', ');
+    return { kind: 'refused', why: `${what} also sets the image of ${names}; editing it would roll back more than ${this.label}` };
+  }
+
+  /**
+   * The chart's templates reading the mapping must declare one workload, a Rollout. Values of a chart that is not in
+   * the repository (a multi-source Application's `ref` values) belong to the proven Application alone.
+   */
+  async helmReach(site: HelmImageSite, chartDir: string | undefined): Promise<Reach> {
+    if (chartDir === undefined) return { kind: 'ours' };
+    const values = `.Values.${site.valuesPath.join('.')}`;
+    const usage = await helmValuesUsage(this.repo, chartDir, site.valuesPath);
+    if (usage.kind === 'unknown') return { kind: 'refused', why: `cannot tell which workloads ${values} of ${site.file} sets: ${usage.why}` };
+    const workloads = usage.uses.flatMap((use) => use.kinds.filter((kind) => WORKLOAD_KINDS.has(kind)).map((kind) => ({ kind, file: use.file })));
+    const others = workloads.filter((workload) => workload.kind !== 'Rollout');
+    if (others.length > 0) {
+      const names = others.map((workload) => `a ${workload.kind} in ${workload.file}`).join(', ');
+      return { kind: 'refused', why: `the image of ${values} (${site.file}) is also used by ${names}; editing it would roll back more than ${this.label}` };
+    }
+    if (workloads.length === 0) return { kind: 'refused', why: `no template of chart ${chartDir} reads ${values}; Vane cannot tell which workloads it sets` };
+    if (workloads.length > 1) {
+      return { kind: 'refused', why: `${values} (${site.file}) sets the image of ${workloads.length} Rollouts (${workloads.map((workload) => workload.file).join(', ')}), not only ${this.label}` };
+    }
+    return { kind: 'ours' };
+  }
+
+  private build(file: string): Promise<KustomizeBuild> {
+    let build = this.builds.get(file);
+    if (!build) {
+      build = kustomizeBuild(this.repo, file);
+      this.builds.set(file, build);
+    }
+    return build;
+  }
+
+  private isOurs(built: BuiltDocument): boolean {
+    return built.name === this.rollout.name && this.inNamespace(built);
+  }
+
+  /** A document without a namespace is deployed where the GitOps tool puts it, which discovery proved is here. */
+  private inNamespace(built: BuiltDocument): boolean {
+    return built.namespace === undefined || built.namespace === this.rollout.namespace;
+  }
+}

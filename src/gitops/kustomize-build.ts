@@ -1,0 +1,123 @@
+// The documents a kustomization file builds, found by following its local resources, bases and components through the repository.
+import { posix } from 'node:path';
+import { KUSTOMIZATION_FILES } from './kustomize-image-site.js';
+import type { RepoHistory } from './repo-history.js';
+import { arrayAt, isRecord, stringAt } from './unstructured.js';
+import { parseDocumentsIn } from './yaml-documents.js';
+
+export interface BuiltDocument {
+  /** The file the document comes from. */
+  file: string;
+  doc: Record<string, unknown>;
+  kind: string;
+  /** The name after every namePrefix / nameSuffix on the way. */
+  name: string;
+  /** The namespace the outermost kustomization with a `namespace:` gives it, else its own; undefined when neither. */
+  namespace?: string;
+}
+
+/** What a kustomization builds, or why Vane cannot tell (remote resources, generators it does not run, limits). */
+export type KustomizeBuild = { kind: 'known'; documents: BuiltDocument[] } | { kind: 'unknown'; why: string };
+
+const MAX_DEPTH = 10;
+const MAX_FILES = 200;
+
+interface Transform {
+  namespace?: string;
+  prefix: string;
+  suffix: string;
+}
+
+class BuildWalk {
+  readonly documents: BuiltDocument[] = [];
+  private files = 0;
+  private readonly open = new Set<string>();
+
+  constructor(private readonly repo: RepoHistory) {}
+
+  /** Adds what `file` builds; returns why the build cannot be known, or undefined. */
+  async kustomization(file: string, outer: Transform, depth: number): Promise<string | undefined> {
+    if (depth > MAX_DEPTH) return `kustomizations nest deeper than ${MAX_DEPTH} levels`;
+    if (this.open.has(file)) return `${file} includes itself`;
+    const doc = parseDocumentsIn(file, (await this.read(file)) ?? '')?.[0];
+    if (!isRecord(doc)) return `${file} is not a kustomization Vane can read`;
+    if (arrayAt(doc, ['helmCharts']).length > 0) return `${file} inflates Helm charts, which Vane does not render`;
+    // An outer kustomization's namespace overrides the inner one's, as kustomize's namespace transformer does.
+    const namespace = outer.namespace ?? stringAt(doc, ['namespace']);
+    const transform: Transform = {
+      ...(namespace !== undefined ? { namespace } : {}),
+      prefix: `${outer.prefix}${stringAt(doc, ['namePrefix']) ?? ''}`,
+      suffix: `${stringAt(doc, ['nameSuffix']) ?? ''}${outer.suffix}`,
+    };
+    this.open.add(file);
+    try {
+      for (const entry of ['resources', 'bases', 'components'].flatMap((key) => arrayAt(doc, [key]))) {
+        if (typeof entry !== 'string') continue;
+        const why = await this.resource(file, entry, transform, depth);
+        if (why !== undefined) return why;
+      }
+      return undefined;
+    } finally {
+      this.open.delete(file);
+    }
+  }
+
+  private async resource(from: string, entry: string, transform: Transform, depth: number): Promise<string | undefined> {
+    if (isRemote(entry)) return `${from} includes the remote resource ${entry}, which Vane does not fetch`;
+    const path = posix.normalize(posix.join(posix.dirname(from), entry));
+    if (path === '..' || path.startsWith('../') || path.startsWith('/')) return `${from} includes ${entry}, outside the repository`;
+    const content = await this.read(path);
+    if (content !== undefined) {
+      this.add(path, content, transform);
+      return undefined;
+    }
+    for (const name of KUSTOMIZATION_FILES) {
+      const nested = posix.join(path, name);
+      if ((await this.read(nested)) !== undefined) return this.kustomization(nested, transform, depth + 1);
+    }
+    return `${from} includes ${entry}, which is neither a file nor a directory with a kustomization`;
+  }
+
+  private add(file: string, content: string, transform: Transform): void {
+    for (const doc of parseDocumentsIn(file, content) ?? []) {
+      const kind = stringAt(doc, ['kind']);
+      const name = stringAt(doc, ['metadata', 'name']);
+      if (!isRecord(doc) || kind === undefined || name === undefined) continue;
+      const namespace = transform.namespace ?? stringAt(doc, ['metadata', 'namespace']);
+      this.documents.push({ file, doc, kind, name: `${transform.prefix}${name}${transform.suffix}`, ...(namespace !== undefined ? { namespace } : {}) });
+    }
+  }
+
+  private async read(path: string): Promise<string | undefined> {
+    this.files += 1;
+    if (this.files > MAX_FILES) throw new BuildLimit(`the build reads more than ${MAX_FILES} files`);
+    return this.repo.fileAt('HEAD', path);
+  }
+}
+
+class BuildLimit extends Error {}
+
+/** Follows `kustomizationFile` through the repository at HEAD, as `kustomize build` would, without running generators. */
+export async function kustomizeBuild(repo: RepoHistory, kustomizationFile: string): Promise<KustomizeBuild> {
+  const walk = new BuildWalk(repo);
+  try {
+    const why = await walk.kustomization(kustomizationFile, { prefix: '', suffix: '' }, 0);
+    return why === undefined ? { kind: 'known', documents: walk.documents } : { kind: 'unknown', why };
+  } catch (err) {
+    if (err instanceof BuildLimit) return { kind: 'unknown', why: err.message };
+    throw err;
+  }
+}
+
+/** URLs and go-getter style references (`github.com/org/repo//dir?ref=v1`) that kustomize fetches over the network. */
+function isRemote(entry: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) || /^git@/.test(entry) || /\?ref=/.test(entry) || /^(github|gitlab|bitbucket)\.(com|org)\//.test(entry);
+}
+
+/** The container images a workload document runs: pod templates of workloads and CronJobs, or a Pod's own spec. */
+export function documentImages(doc: unknown): string[] {
+  const specs = [['spec', 'template', 'spec'], ['spec', 'jobTemplate', 'spec', 'template', 'spec'], ['spec']];
+  return specs.flatMap((path) =>
+    ['containers', 'initContainers'].flatMap((list) => arrayAt(doc, [...path, list]).flatMap((container) => stringAt(container, ['image']) ?? [])),
+  );
+}
