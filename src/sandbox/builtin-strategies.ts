@@ -299,7 +299,7 @@ export const leaseStrategy: ObjectStrategy = {
 function requiredString(obj: Json, field: string, max: number, errors: SchemaError[]): void {
   const value = obj[field];
   if (typeof value !== 'string' || value === '') errors.push(required(field));
-  else if (value.length > max) errors.push(tooLong(field, max));
+  else if (Buffer.byteLength(value, 'utf8') > max) errors.push(tooLong(field, max));
 }
 
 /**
@@ -317,6 +317,8 @@ export function validateEventsV1(obj: KubeObject, old: KubeObject | undefined): 
   const type = obj['type'];
   if (type !== 'Normal' && type !== 'Warning') errors.push(notSupported('type', type ?? '', ['Normal', 'Warning']));
   const note = obj['note'];
-  if (typeof note === 'string' && note.length > 1024) errors.push(tooLong('note', 1024));
+  // Go counts a string's length in bytes, so the limit is 1,024 UTF-8 bytes, not UTF-16 units; worded as the
+  // apiserver words it (1.19 names the stored core field, `message`; later versions name `note`).
+  if (typeof note === 'string' && Buffer.byteLength(note, 'utf8') > 1024) errors.push(invalid('note', '', 'can have at most 1024 characters'));
   return errors;
 }

@@ -67,6 +67,27 @@ describe('events', () => {
     expect(status.details?.causes?.map((c) => c.field)).toEqual(expect.arrayContaining(['reportingController', 'action']));
   });
 
+  it('given a note of 600 × "é" (600 characters, 1,200 bytes), then the Event is refused with 422: the limit of 1,024 counts bytes', async () => {
+    const event = (name: string, note: string): Record<string, unknown> => ({
+      metadata: { name },
+      eventTime: microTime(),
+      reportingController: 'vane.dev/controller',
+      reportingInstance: 'vane-0',
+      action: 'Abort',
+      reason: 'RolloutAborted',
+      note,
+      type: 'Warning',
+      regarding: { apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', name: 'shop', namespace: ns },
+    });
+    const refused = await createEvent(event('bytes', 'é'.repeat(600)));
+    expect(refused.json).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422 });
+    const causes = (refused.json as { details?: { causes?: Array<{ field?: string; message?: string }> } }).details?.causes ?? [];
+    // Kubernetes 1.19 names the core Event's field (`message`), later versions the events.k8s.io one (`note`).
+    expect(causes).toEqual([expect.objectContaining({ field: expect.stringMatching(/^(note|message)$/), message: expect.stringContaining('at most 1024') })]);
+    const accepted = await createEvent(event('bytes', 'é'.repeat(512)));
+    expect(accepted.status, accepted.text).toBe(201);
+  });
+
   it('given an eventTime with milliseconds, then the Event is refused with 400 as the decoder refuses it', async () => {
     const res = await createEvent({ metadata: { name: 'millis' }, eventTime: '2024-05-01T10:00:00.123Z', reportingController: 'c', reportingInstance: 'i', action: 'A', reason: 'R', type: 'Normal' });
     expect(res.json).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'BadRequest', code: 400 });

@@ -3,7 +3,7 @@
 // controllers run there.
 //
 // Controllers: the garbage collector and the namespace controller live in kube-controller-manager, which a bare
-// kube-apiserver (like /work/shared/k8s) does not run. The suite tells by the Lease kube-controller-manager renews
+// kube-apiserver (such as a test server started on its own) does not run. The suite tells by the Lease kube-controller-manager renews
 // in kube-system while it leads (leader election is on by default); a cluster that hides its control plane can
 // say so with VANE_TEST_CONTROLLERS=present (or =absent).
 import * as k8s from '@kubernetes/client-node';
