@@ -129,7 +129,7 @@ export async function spawnController(kubeconfigPath: string): Promise<BenchCont
   const pid = child.pid;
   if (pid === undefined) throw new Error('controller did not start');
   const metrics = async (): Promise<ControllerMetrics> => {
-    const text = await (await fetch(`${apiUrl}/metrics`)).text();
+    const text = await (await fetch(`${apiUrl}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).text();
     return { reconciles: metricSum(text, 'vane_reconcile_duration_seconds_count'), queueDepth: metricSum(text, 'vane_workqueue_depth') };
   };
   const ready = async (): Promise<boolean> => {

@@ -9,6 +9,7 @@
 // the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
 // profiles of every controller / sandbox process, in results/profiles/).
+import { basename } from 'node:path';
 import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
 import { machine, markdownTable, writeResults, type Section } from './bench-table.js';
 import { prepareController, spawnController, usesCompiledController } from './controller-process.js';
@@ -30,6 +31,7 @@ function numbers(value: string | undefined, fallback: number[]): number[] {
   return parsed;
 }
 
+const realScriptPath = benchApiServerScript();
 const settings = {
   sizes: numbers(process.env['VANE_BENCH_SIZES'], [100, 1_000, 5_000]),
   idleSeconds: numbers(process.env['VANE_BENCH_IDLE_SECONDS'], [60])[0] ?? 60,
@@ -41,7 +43,8 @@ const settings = {
   controller: usesCompiledController() ? 'node .vane/bench-dist/main.js (tsc output, compiled at the start of the run)' : 'node --import tsx src/main.ts',
   readyDelayMs: Number(process.env['VANE_BENCH_READY_DELAY_MS'] ?? 100),
   realSize: numbers(process.env['VANE_BENCH_REAL_SIZE'], [100])[0] ?? 100,
-  realApiServer: benchApiServerScript(),
+  /** Only the script's name goes into the results: a path of the machine that ran them says nothing elsewhere. */
+  realApiServer: realScriptPath ? basename(realScriptPath) : undefined,
 };
 const unknown = settings.only.filter((s) => !ALL.includes(s));
 if (unknown.length > 0) throw new Error(`VANE_BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
@@ -160,7 +163,7 @@ function realSkipReason(): string | undefined {
   return undefined;
 }
 const realSkipped = realSkipReason();
-const realScript = settings.realApiServer;
+const realScript = realScriptPath;
 if (!realSkipped && realScript) await guarded('real API server', () => runRealServer(realScript, floor));
 if (wants('reaction')) await guarded('reaction', async () => sections.push(await runReaction(floor)));
 if (wants('list')) {

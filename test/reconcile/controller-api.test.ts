@@ -21,12 +21,13 @@ afterAll(async () => {
 });
 
 describe('the controller process', () => {
-  it('serves /healthz, /readyz and /metrics, and refuses the API without a token', async () => {
+  it('serves /healthz and /readyz to anyone, /metrics to a caller allowed to read it, and refuses the API without a token', async () => {
     const base = running.apiUrl ?? '';
     expect(base).toMatch(/^http:\/\//);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const metrics = await (await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${sandbox.auth.adminToken}` } })).text();
     expect(metrics).toContain('vane_');
     const denied = await fetch(`${base}/api/v1/rollouts`);
     expect(denied.status).toBe(401);
