@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.vane/**', 'test/bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -16,6 +16,14 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'max-depth': ['error', 4],
+      // STYLE.md 11: a real API server serves objects with keys in its own order, so serializations never compare.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > CallExpression[callee.object.name='JSON'][callee.property.name='stringify']",
+          message: 'Compare by meaning (sameJson in src/resources/canonical-json.ts), never by serialization: a real API server serves keys in its own order.',
+        },
+      ],
     },
   },
   {

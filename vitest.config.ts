@@ -18,7 +18,11 @@ export const REAL_API_SERVER_SUITES = [
   'test/reconcile/git-rollback.test.ts',
   'test/reconcile/leader-election.test.ts',
   'test/reconcile/crash-safety.test.ts',
+  'test/reconcile/first-release.test.ts',
 ];
+
+/** The API server contract suite: against one real server for all its files, skipping what that server lacks. */
+const CONTRACT_SUITE = ['test/sandbox/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -34,11 +38,18 @@ export default defineConfig({
           name: 'sandbox',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['test/bench/**', 'node_modules/**', 'dist/**'],
-          env: { VANE_TEST_APISERVER: '' },
+          // The sandbox leg ignores the real server, but still honours a cluster the user points the contract suite at.
+          env: { VANE_TEST_APISERVER: '', VANE_TEST_KUBECONFIG: process.env['VANE_TEST_KUBECONFIG'] ?? '' },
         },
       },
       ...(apiServer
-        ? [{ extends: true, test: { name: 'real-apiserver', include: REAL_API_SERVER_SUITES, env: { VANE_TEST_APISERVER: apiServer } } }]
+        ? [
+            { extends: true as const, test: { name: 'real-apiserver', include: REAL_API_SERVER_SUITES, env: { VANE_TEST_APISERVER: apiServer } } },
+            {
+              extends: true as const,
+              test: { name: 'real-apiserver-contract', include: CONTRACT_SUITE, globalSetup: ['./test/support/real-api-server-setup.ts'], env: { VANE_TEST_APISERVER: apiServer } },
+            },
+          ]
         : []),
     ],
   },
