@@ -394,6 +394,18 @@ const cases: Case[] = [
     errors: [err('spec.rollback.git.repoURL', 'must not contain whitespace')],
   },
   {
+    name: 'rollback.git.repoURL naming a remote helper',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.repoURL = 'ext::sh -c touch% /tmp/pwned'),
+    errors: [err('spec.rollback.git.repoURL', 'must not contain whitespace'), err('spec.rollback.git.repoURL', 'must not name a git remote helper ("<transport>::<address>")')],
+  },
+  {
+    name: 'rollback.git.repoURL that reads as an option',
+    base: canary,
+    breakIt: (r) => (r.spec.rollback.git.repoURL = '--upload-pack=touch'),
+    errors: [err('spec.rollback.git.repoURL', 'must not start with "-"')],
+  },
+  {
     name: 'an unknown rollback.git.push mode',
     base: canary,
     breakIt: (r) => (r.spec.rollback.git.push = 'force'),

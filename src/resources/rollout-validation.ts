@@ -511,13 +511,21 @@ function checkRollback(c: FieldChecker, value: unknown, path: string): void {
   const git = c.object(rollback.git, gitPath);
   if (git === undefined) return;
   const repoURL = c.string(git.repoURL, childPath(gitPath, 'repoURL'));
-  if (repoURL !== undefined && /\s/.test(repoURL)) c.add(childPath(gitPath, 'repoURL'), 'must not contain whitespace');
+  checkRepoUrl(c, repoURL, childPath(gitPath, 'repoURL'));
   const branch = c.string(git.branch, childPath(gitPath, 'branch'));
   if (branch !== undefined && BAD_BRANCH.test(branch)) c.add(childPath(gitPath, 'branch'), 'is not a valid git branch name');
   checkRepoPath(c, git.path, childPath(gitPath, 'path'));
   const secretRef = c.object(git.secretRef, childPath(gitPath, 'secretRef'));
   if (secretRef !== undefined) c.string(secretRef.name, childPath(gitPath, 'secretRef.name'), { required: true });
   c.oneOf(git.push, childPath(gitPath, 'push'), ['direct', 'branch']);
+}
+
+/** What git would take for an option or a command rather than a repository (the git layer refuses them too). */
+function checkRepoUrl(c: FieldChecker, repoURL: string | undefined, path: string): void {
+  if (repoURL === undefined) return;
+  if (/\s/.test(repoURL)) c.add(path, 'must not contain whitespace');
+  if (repoURL.startsWith('-')) c.add(path, 'must not start with "-"');
+  if (/^[a-z][a-z0-9+.-]*::/i.test(repoURL)) c.add(path, 'must not name a git remote helper ("<transport>::<address>")');
 }
 
 /** A folder inside the repository: relative, and never climbing out of it. */
