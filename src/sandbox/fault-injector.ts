@@ -2,6 +2,7 @@
 // seeded generator so a failing run can be replayed. Requests from fault-exempt users are never touched.
 import { ApiStatusError, conflict, internalError, tooManyRequests } from './api-status.js';
 import type { Verb } from './resource-type.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Which requests a fault applies to; every given field must match, absent fields match anything. */
 export interface RequestMatch {
@@ -56,17 +57,6 @@ interface Rule<F> {
   hits: number;
 }
 
-/** mulberry32: a small, fast generator whose sequence is fixed by its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function matchesRequest(match: RequestMatch, request: Omit<FaultRequest, 'name'>): boolean {
   if (match.verbs && !match.verbs.includes(request.verb)) return false;

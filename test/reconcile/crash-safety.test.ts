@@ -13,22 +13,11 @@ import type { Rollout } from '../../src/resources/rollout.js';
 import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 import { hashOfImage, template } from './controller-harness.js';
 import { spawnController } from './controller-process.js';
+import { seededRandom as seeded } from '../../src/seeded-random.js';
 
 const KILLS = 20;
 let cluster: ControllerCluster;
 let client: KubeClient;
-
-/** A small deterministic generator (mulberry32), so a failing run can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function waitFor<T>(get: () => T | undefined, done: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Environment } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
 import { ConditionError, compileCondition } from '../../src/analysis/cel-condition.js';
+import { seededRandom as random } from '../../src/seeded-random.js';
 
 /** The longest one condition may hold the event loop (compile and evaluate). */
 const STALL_LIMIT_MS = 100;
@@ -28,19 +29,6 @@ interface FuzzReport {
   outcomes: Record<string, number>;
 }
 
-/* ───────────── a seeded generator ───────────── */
-
-/** mulberry32: small, fast and the same on every platform. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 class CaseGenerator {
   private variables = 0;

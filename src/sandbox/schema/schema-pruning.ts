@@ -1,5 +1,6 @@
 // Structural pruning of unknown fields, as apiextensions-apiserver's pruning.Prune does on every write,
 // plus the ObjectMeta round trip that drops unknown metadata fields at the root and in embedded resources.
+import { OBJECT_META } from '../builtin-field-orders.js';
 import type { JSONSchemaProps } from './structural-schema.js';
 import { childPath, indexPath } from './field-error.js';
 import { isJsonObject, jsonClone } from './json-value.js';
@@ -8,23 +9,7 @@ import type { JsonObject } from './json-value.js';
 const META_FIELDS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'metadata']);
 
 /** The fields metav1.ObjectMeta has; anything else under metadata disappears when it is decoded. */
-const OBJECT_META_FIELDS: ReadonlySet<string> = new Set([
-  'name',
-  'generateName',
-  'namespace',
-  'selfLink',
-  'uid',
-  'resourceVersion',
-  'generation',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'labels',
-  'annotations',
-  'ownerReferences',
-  'finalizers',
-  'managedFields',
-]);
+const OBJECT_META_FIELDS: ReadonlySet<string> = new Set(OBJECT_META.fields);
 
 /** The schema a node is pruned with; `null` is the apiserver's nil schema, which keeps no fields. */
 type PruneSchema = JSONSchemaProps | null;
