@@ -3,6 +3,16 @@
 // Semantics follow client-go's workqueue: a key is queued at most once; a key being processed is never handed to
 // a second worker, and if it is added meanwhile it is queued again once the first worker is done.
 
+/** The longest delay a Node timer holds: setTimeout fires a longer one after 1 ms (and warns). */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * The longest a requeue waits. A reconcile asks for the wait it computed (a 30-day pause, a long analysis interval);
+ * capping it costs one early pass an hour, which re-reads the clock and asks again for what is left. It keeps every
+ * timer far below MAX_TIMER_DELAY_MS and bounds the harm of a wrong wake-up time.
+ */
+export const MAX_REQUEUE_DELAY_MS = 3_600_000;
+
 export interface WorkQueueOptions {
   /** First retry delay after a failure; doubles per consecutive failure of the same key. */
   baseDelayMs?: number;
@@ -52,9 +62,13 @@ export class WorkQueue {
     this.waiters.shift()?.();
   }
 
-  /** Adds the key after `delayMs`; an earlier pending schedule for the same key wins. */
-  addAfter(key: string, delayMs: number): void {
+  /**
+   * Adds the key after `delayMs`, at most MAX_REQUEUE_DELAY_MS (a longer or unreadable delay waits that long); an
+   * earlier pending schedule for the same key wins.
+   */
+  addAfter(key: string, requestedMs: number): void {
     if (this.stopped) return;
+    const delayMs = requeueDelay(requestedMs);
     if (delayMs <= 0) {
       this.add(key);
       return;
@@ -75,7 +89,7 @@ export class WorkQueue {
   addRateLimited(key: string): number {
     const count = this.failures.get(key) ?? 0;
     this.failures.set(key, count + 1);
-    const delay = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** count);
+    const delay = requeueDelay(Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** count));
     this.addAfter(key, delay);
     return delay;
   }
@@ -136,4 +150,10 @@ export class WorkQueue {
     this.processing.delete(key);
     if (this.dirty.delete(key)) this.add(key);
   }
+}
+
+/** A delay a timer honours: NaN and anything above the cap (Infinity included) wait the cap. */
+function requeueDelay(requestedMs: number): number {
+  if (Number.isNaN(requestedMs)) return MAX_REQUEUE_DELAY_MS;
+  return Math.min(requestedMs, MAX_REQUEUE_DELAY_MS);
 }
