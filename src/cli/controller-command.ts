@@ -20,6 +20,13 @@ export function registerControllerCommand(program: Command): void {
     .option('--api-port <port>', 'HTTP API, health and metrics port; -1 disables (env VANE_API_PORT)')
     .option('--api-rate-limit <perSecond>', 'steady API requests per second per caller (env VANE_API_RATE_LIMIT; default 10)')
     .option('--api-rate-burst <n>', 'API request burst per caller (env VANE_API_RATE_BURST; default 30)')
+    .option('--api-client-rate-limit <perSecond>', 'steady API requests per second per client address, before authentication (env VANE_API_CLIENT_RATE_LIMIT; default 20)')
+    .option('--api-client-rate-burst <n>', 'API request burst per client address (env VANE_API_CLIENT_RATE_BURST; default 60)')
+    .option('--api-trust-proxy <addresses>', "proxies whose X-Forwarded-For names the client address: addresses, CIDRs, 'loopback', 'uniquelocal' (env VANE_API_TRUST_PROXY; default none)")
+    .option('--api-max-streams <n>', 'open status streams, all users together (env VANE_API_MAX_STREAMS; default 200)')
+    .option('--api-max-streams-per-user <n>', 'open status streams per user (env VANE_API_MAX_STREAMS_PER_USER; default 10)')
+    .option('--api-stream-lifetime <seconds>', 'a status stream ends after this long and the client reconnects (env VANE_API_STREAM_LIFETIME_SECONDS; default 900)')
+    .option('--api-stream-recheck <seconds>', "how often an open stream's caller is authenticated and authorized again (env VANE_API_STREAM_RECHECK_SECONDS; default 60)")
     .action(async (flags: ControllerFlags, command: Command) => {
       const leaderElectGiven = command.getOptionValueSource('leaderElect') === 'cli';
       const config = controllerConfig({ ...flags, leaderElect: leaderElectGiven ? flags.leaderElect : undefined });
