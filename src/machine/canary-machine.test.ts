@@ -205,6 +205,55 @@ describe('canary: setCanaryScale and completion', () => {
   });
 });
 
+describe('canary: steps of zero canary pods', () => {
+  const zeroFirst: CanaryPlan = { ...ratioCanary, steps: [{ kind: 'setWeight', weight: 0 }, { kind: 'pause' }, { kind: 'setWeight', weight: 50 }] };
+
+  it('given setWeight 0 as the first step, when a revision starts, then the weight is 0, the canary has no pods and the next step starts at once', () => {
+    const s = RolloutScenario.of(zeroFirst);
+    s.at(10).revision('h2');
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([
+      { type: 'scaleReplicaSet', hash: 'h2', replicas: 0 },
+      { type: 'scaleReplicaSet', hash: 'h1', replicas: 4 },
+    ]);
+    expect(s.effectsOf('setCanaryWeight').map((e) => e.weight)).toEqual([0]);
+    expect(s.view).toMatchObject({ currentStepIndex: 1, canaryWeight: 0, phase: 'Paused' });
+  });
+
+  it('given a routed canary at setWeight 20, when its pods are ready and setWeight 0 follows, then the router goes to 20 and back to 0 in that decision', () => {
+    const plan: CanaryPlan = { ...routedCanary, steps: [{ kind: 'setWeight', weight: 20 }, { kind: 'setWeight', weight: 0 }, { kind: 'pause' }] };
+    const s = routedAt(1, plan);
+    expect(s.effectsOf('setCanaryWeight').map((e) => e.weight)).toEqual([20, 0]);
+    expect(s.effectsOf('scaleReplicaSet')).toContainEqual({ type: 'scaleReplicaSet', hash: 'h2', replicas: 0 });
+    expect(s.view).toMatchObject({ currentStepIndex: 2, canaryWeight: 0 });
+  });
+
+  it('given a user pause, when the plan turns the current step into setWeight 0, then it waits for resume', () => {
+    const s = routedAt(0);
+    s.at(20).command('pause');
+    const plan: CanaryPlan = { ...routedCanary, steps: [{ kind: 'setWeight', weight: 0 }, ...routedCanary.steps.slice(1)] };
+    s.send({ type: 'spec', plan });
+    expect(s.view).toMatchObject({ currentStepIndex: 0, phase: 'Paused' });
+    s.command('resume');
+    expect(s.view.currentStepIndex).toBe(1);
+  });
+
+  it('given a setCanaryScale of 0 replicas, when entered, then it completes at once', () => {
+    const plan: CanaryPlan = { ...routedCanary, steps: [{ kind: 'setCanaryScale', replicas: 0, matchTrafficWeight: false }, { kind: 'pause' }] };
+    const s = RolloutScenario.of(plan);
+    s.revision('h2');
+    expect(s.view.currentStepIndex).toBe(1);
+  });
+
+  it('given a Rollout of 0 replicas, when a revision starts, then every step and the promotion complete without pods', () => {
+    const s = RolloutScenario.of({ ...ratioCanary, replicas: 0 });
+    s.at(10).revision('h2');
+    expect(s.view.currentStepIndex).toBe(1);
+    s.tick(true);
+    expect(s.view).toMatchObject({ phase: 'Healthy', stableHash: 'h2' });
+    expect(s.effectsOf('emitEvent').map((e) => e.reason)).toContain('RolloutCompleted');
+  });
+});
+
 describe('canary: background analysis', () => {
   it('given background analysis from step 1, when step 1 starts, then the background run starts beside it', () => {
     const s = RolloutScenario.of(backgroundCanary);

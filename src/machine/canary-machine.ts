@@ -54,6 +54,7 @@ import {
   terminateStepRunEffects,
   weightAfterStep,
 } from './canary-effects.js';
+import { noCanaryPodsAt } from './canary-replicas.js';
 import { terminateRuns, type Effect } from './effects.js';
 import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
 import type { AbortRecord, MachineInput } from './machine-context.js';
@@ -161,6 +162,7 @@ export const canaryMachine = setup({
     canaryReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.canaryHash,
     stableReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.stableHash,
     noPodsToWaitFor: ({ context }) => context.plan.replicas === 0,
+    noCanaryPodsToWaitFor: ({ context }) => noCanaryPodsAt(context.plan, context.stepIndex),
     deadlinePassed: ({ context, event }) => event.type === 'tick' && isDue(progressDeadlineAt(context), event.now),
     pauseOver: ({ context, event }) => event.type === 'tick' && isDue(pauseEndsAt(context), event.now),
     abortDelayOver: ({ context, event }) => event.type === 'tick' && isDue(abortScaleDownAt(context), event.now),
@@ -327,6 +329,13 @@ export const canaryMachine = setup({
                 })),
                 effects(stepEntryEffects),
               ],
+              // A step of zero canary pods (setWeight 0) is in place as soon as it is asked for: no `replicasReady`
+              // ever comes for zero pods, so it completes here, like Argo's, unless a hold stops it.
+              always: {
+                guard: and([NOT_HELD, 'noCanaryPodsToWaitFor']),
+                target: 'step',
+                actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
+              },
               on: {
                 replicasReady: {
                   guard: and([NOT_HELD, 'canaryReady']),
@@ -404,6 +413,15 @@ export const canaryMachine = setup({
                 })),
                 effects(completionEffects),
               ],
+              // A Rollout of 0 replicas has no canary pods to become ready: it is promoted as it is.
+              always: {
+                guard: and([NOT_HELD, 'noPodsToWaitFor']),
+                target: '#canary.healthy',
+                actions: [
+                  effects((ctx, event) => promotionEffects(ctx, event.now)),
+                  assign(({ context }) => ({ ...clearRollout(context), stableHash: canaryHashOf(context) })),
+                ],
+              },
               on: {
                 replicasReady: {
                   guard: and([NOT_HELD, 'canaryReady']),

@@ -25,6 +25,14 @@ export function splitAt(plan: CanaryPlan, stepIndex: number): ReplicaSplit {
   return { canary, stable: stableFor(plan, canary) };
 }
 
+/**
+ * True when the step at `stepIndex` asks for no canary pods (setWeight 0, setCanaryScale to 0, or any step of a
+ * Rollout of 0 replicas): readiness of zero pods is never observed, so such a step has nothing to wait for.
+ */
+export function noCanaryPodsAt(plan: CanaryPlan, stepIndex: number): boolean {
+  return splitAt(plan, stepIndex).canary === 0;
+}
+
 /** After the last step: the canary at full size, stable unchanged until the promotion scales it to zero. */
 export function splitForCompletion(plan: CanaryPlan): ReplicaSplit {
   const last = splitAt(plan, plan.steps.length - 1);
