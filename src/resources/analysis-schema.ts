@@ -1,9 +1,9 @@
 // Structural schemas of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun, for their CRDs.
-import { array, boolean, integer, intOrString, object, string, type JSONSchemaProps } from './json-schema.js';
+import { array, boolean, duration as boundedDuration, int32, integer, object, string, type JSONSchemaProps } from './json-schema.js';
 import { resourceSchema, secretKeySelectorSchema, timestamp } from './meta-schema.js';
 
-const duration = (description: string): JSONSchemaProps => intOrString({ description });
-const limit = (description: string): JSONSchemaProps => integer({ minimum: 0, description });
+const duration = (description: string): JSONSchemaProps => boundedDuration({ description });
+const limit = (description: string): JSONSchemaProps => int32({ description });
 
 const templateArgument = object(
   {
@@ -58,7 +58,7 @@ const metric = object(
     name: string({ minLength: 1 }),
     interval: duration('Time between measurements.'),
     initialDelay: duration('Wait before the first measurement.'),
-    count: integer({ minimum: 1 }),
+    count: int32({ minimum: 1 }),
     successCondition: string({ description: 'CEL over `result`, e.g. `result[0] < 0.01`.' }),
     failureCondition: string({ description: 'CEL over `result`.' }),
     failureLimit: limit('Failed measurements tolerated; defaults to 0.'),
@@ -74,7 +74,7 @@ const templateSpecProperties: Record<string, JSONSchemaProps> = {
   args: array(templateArgument),
   metrics: array(metric, { minItems: 1 }),
   measurementRetention: array(
-    object({ metricName: string(), limit: integer({ minimum: 1 }) }, { required: ['metricName', 'limit'] }),
+    object({ metricName: string(), limit: int32({ minimum: 1 }) }, { required: ['metricName', 'limit'] }),
   ),
 };
 

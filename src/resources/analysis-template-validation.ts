@@ -89,7 +89,7 @@ function checkArgumentSource(c: FieldChecker, value: unknown, path: string, mode
 function checkSecretKeyRef(c: FieldChecker, value: unknown, path: string): void {
   const ref = c.object(value, path, { required: true });
   if (ref === undefined) return;
-  c.string(ref.name, childPath(path, 'name'), { required: true });
+  c.name(ref.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
   c.string(ref.key, childPath(path, 'key'), { required: true });
 }
 

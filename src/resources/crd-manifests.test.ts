@@ -159,7 +159,7 @@ describe('Vane CRDs', () => {
     const template = at(rolloutCrd.spec.versions[0]!.schema.openAPIV3Schema, 'spec.template');
     expect(at(template, 'metadata.labels').additionalProperties).toEqual({ type: 'string' });
     expect(at(template, 'metadata.annotations').additionalProperties).toEqual({ type: 'string' });
-    expect(at(template, 'spec.containers.[].name')).toEqual({ type: 'string' });
+    expect(at(template, 'spec.containers.[].name')).toMatchObject({ type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' });
     expect(at(template, 'spec.containers.[].image')).toEqual({ type: 'string' });
     expect(at(template, 'spec').required).toEqual(['containers']);
   });
@@ -167,7 +167,7 @@ describe('Vane CRDs', () => {
   it('given static bounds, then weights are 0..100, counts are >= 0, int-or-string fields carry the extension', () => {
     const rollout = schemaForKind('Rollout');
     expect(at(rollout, 'spec.strategy.canary.steps.[].setWeight')).toMatchObject({ type: 'integer', minimum: 0, maximum: 100 });
-    expect(at(rollout, 'spec.replicas')).toMatchObject({ type: 'integer', minimum: 0 });
+    expect(at(rollout, 'spec.replicas')).toMatchObject({ type: 'integer', format: 'int32', minimum: 0, maximum: 2_147_483_647 });
     expect(at(rollout, 'spec.revisionHistoryLimit')).toMatchObject({ minimum: 0 });
     for (const path of ['spec.strategy.canary.steps.[].pause.duration', 'spec.strategy.canary.maxSurge', 'spec.strategy.canary.maxUnavailable']) {
       expect(at(rollout, path)['x-kubernetes-int-or-string']).toBe(true);

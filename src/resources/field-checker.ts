@@ -1,6 +1,7 @@
 // Collects field errors while reading an untrusted object: typed reads that report instead of throwing.
 import { isDuration, parseDuration } from './duration.js';
 import type { FieldError } from './field-error.js';
+import { INT32_MAX, MAX_DURATION_MS, MAX_DURATION_SECONDS, nameProblem, type NameRule } from './kube-bounds.js';
 
 export type Fields = Record<string, unknown>;
 
@@ -10,6 +11,7 @@ export interface Presence {
 
 export interface IntegerBounds extends Presence {
   min?: number;
+  /** Defaults to INT32_MAX: every count in a Kubernetes spec is an int32. */
   max?: number;
 }
 
@@ -119,7 +121,10 @@ export class FieldChecker {
     return bad.length === 0 ? (map as Record<string, string>) : undefined;
   }
 
-  /** A duration in milliseconds; `positive` rejects zero (an interval of 0 would spin). */
+  /**
+   * A duration in milliseconds, at most MAX_DURATION_SECONDS; `positive` rejects zero (an interval of 0 would
+   * spin).
+   */
   duration(value: unknown, path: string, opts: Presence & { positive?: boolean } = {}): number | undefined {
     if (this.missing(value, path, opts)) return undefined;
     if (!isDuration(value)) {
@@ -131,7 +136,21 @@ export class FieldChecker {
       this.add(path, 'must be greater than zero');
       return undefined;
     }
+    if (ms > MAX_DURATION_MS) {
+      this.add(path, `must be at most ${MAX_DURATION_SECONDS} seconds (about 68 years), got ${JSON.stringify(value)}`);
+      return undefined;
+    }
     return ms;
+  }
+
+  /** An object name following one of Kubernetes' name rules (a Service's is a DNS-1035 label). */
+  name(value: unknown, path: string, rule: NameRule, opts: Presence = {}): string | undefined {
+    const name = this.string(value, path, opts);
+    if (name === undefined) return undefined;
+    const problem = nameProblem(name, rule);
+    if (problem === undefined) return name;
+    this.add(path, problem);
+    return undefined;
   }
 
   /** Records a duplicate for every item whose `key` repeats an earlier one. */
@@ -163,9 +182,8 @@ export class FieldChecker {
 }
 
 function boundsMessage(value: number, { min, max }: IntegerBounds): string | undefined {
-  const low = min !== undefined && value < min;
-  const high = max !== undefined && value > max;
-  if (!low && !high) return undefined;
-  if (min !== undefined && max !== undefined) return `must be between ${min} and ${max}`;
-  return low ? `must be greater than or equal to ${min}` : `must be less than or equal to ${max}`;
+  const range = min !== undefined && max !== undefined ? `must be between ${min} and ${max}` : undefined;
+  if (min !== undefined && value < min) return range ?? `must be greater than or equal to ${min}`;
+  if (value <= (max ?? INT32_MAX)) return undefined;
+  return range ?? `must be less than or equal to ${max ?? `${INT32_MAX} (the largest int32)`}`;
 }

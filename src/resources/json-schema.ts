@@ -1,4 +1,5 @@
 // The subset of OpenAPI v3 that apiextensions.k8s.io/v1 structural schemas use, with terse constructors.
+import { INT32_MAX, MAX_DURATION_SECONDS, NAME_RULES, type NameRule } from './kube-bounds.js';
 
 export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
 
@@ -41,6 +42,25 @@ export function string(extra: Extra = {}): JSONSchemaProps {
 
 export function integer(extra: Extra = {}): JSONSchemaProps {
   return { type: 'integer', ...extra };
+}
+
+/**
+ * A count in a spec: an int32, 0 or more unless `extra` says otherwise. The apiserver does not range-check
+ * `format: int32`, so the bounds are spelled out.
+ */
+export function int32(extra: Extra = {}): JSONSchemaProps {
+  return { type: 'integer', format: 'int32', minimum: 0, maximum: INT32_MAX, ...extra };
+}
+
+/** The name of a Kubernetes object, following `rule` as the apiserver would for the object itself. */
+export function objectName(rule: NameRule, extra: Extra = {}): JSONSchemaProps {
+  const { pattern, maxLength } = NAME_RULES[rule];
+  return { type: 'string', minLength: 1, maxLength, pattern, ...extra };
+}
+
+/** Seconds, or a duration string ("30s", "5m"); only the integer form can be bounded by the schema. */
+export function duration(extra: Extra = {}): JSONSchemaProps {
+  return intOrString({ maximum: MAX_DURATION_SECONDS, ...extra });
 }
 
 export function boolean(extra: Extra = {}): JSONSchemaProps {

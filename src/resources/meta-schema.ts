@@ -1,5 +1,5 @@
 // Schemas for the Kubernetes shapes in meta.ts: label selectors, pod templates, conditions, secret refs.
-import { array, integer, mapOf, object, string, type JSONSchemaProps } from './json-schema.js';
+import { array, integer, mapOf, object, objectName, string, type JSONSchemaProps } from './json-schema.js';
 
 export const stringMap: JSONSchemaProps = mapOf(string());
 
@@ -32,7 +32,7 @@ export const podTemplateSchema: JSONSchemaProps = object({
     {
       containers: array(
         object(
-          { name: string(), image: string() },
+          { name: objectName('dns1123Label'), image: string() },
           { required: ['name'], 'x-kubernetes-preserve-unknown-fields': true },
         ),
         { minItems: 1 },
@@ -43,7 +43,7 @@ export const podTemplateSchema: JSONSchemaProps = object({
 });
 
 export const secretKeySelectorSchema: JSONSchemaProps = object(
-  { name: string(), key: string() },
+  { name: objectName('dns1123Subdomain'), key: string() },
   { required: ['name', 'key'] },
 );
 

@@ -1,5 +1,6 @@
 // The Rollout's OpenAPI v3 structural schema: the one source of truth for crds/rollout.yaml.
-import { array, boolean, integer, intOrString, object, opaqueObject, string, type JSONSchemaProps } from './json-schema.js';
+import { array, boolean, duration, int32, integer, intOrString, object, objectName, opaqueObject, string, type JSONSchemaProps } from './json-schema.js';
+import { INT32_MAX } from './kube-bounds.js';
 import {
   conditionSchema,
   labelSelectorSchema,
@@ -9,8 +10,10 @@ import {
   timestamp,
 } from './meta-schema.js';
 
-const seconds = (description: string): JSONSchemaProps => integer({ minimum: 0, description });
-const weight = (description: string): JSONSchemaProps => integer({ minimum: 0, maximum: 100, description });
+const seconds = (description: string): JSONSchemaProps => int32({ description });
+const weight = (description: string): JSONSchemaProps => int32({ maximum: 100, description });
+const serviceName = (description?: string): JSONSchemaProps =>
+  objectName('dns1035Label', description === undefined ? {} : { description });
 
 const analysisArgument = object(
   {
@@ -26,7 +29,7 @@ const analysisArgument = object(
 
 const analysisProperties: Record<string, JSONSchemaProps> = {
   templates: array(
-    object({ templateName: string({ minLength: 1 }), clusterScope: boolean() }, { required: ['templateName'] }),
+    object({ templateName: objectName('dns1123Subdomain'), clusterScope: boolean() }, { required: ['templateName'] }),
     { minItems: 1 },
   ),
   args: array(analysisArgument),
@@ -35,7 +38,7 @@ const analysisProperties: Record<string, JSONSchemaProps> = {
 const rolloutAnalysis = object(analysisProperties, { required: ['templates'] });
 
 const backgroundAnalysis = object(
-  { ...analysisProperties, startingStep: integer({ minimum: 0, description: 'Step index at which it starts.' }) },
+  { ...analysisProperties, startingStep: int32({ description: 'Step index at which it starts.' }) },
   { required: ['templates'] },
 );
 
@@ -43,17 +46,17 @@ const backgroundAnalysis = object(
 const canaryStep = object({
   setWeight: weight('Percent of traffic sent to the canary.'),
   pause: object({
-    duration: intOrString({ description: 'Seconds, or a duration string ("30s", "5m"); absent waits for promote.' }),
+    duration: duration({ description: 'Seconds, or a duration string ("30s", "5m"); absent waits for promote.' }),
   }),
   analysis: rolloutAnalysis,
   setCanaryScale: object({
-    replicas: integer({ minimum: 0 }),
+    replicas: int32(),
     weight: weight('Canary pods as a percent of spec.replicas.'),
     matchTrafficWeight: boolean(),
   }),
   setHeaderRoute: object(
     {
-      name: string({ minLength: 1, description: 'A DNS label naming the header route.' }),
+      name: objectName('dns1123Label', { description: 'A DNS label naming the header route.' }),
       match: array(
         object(
           {
@@ -69,13 +72,13 @@ const canaryStep = object({
   ),
 });
 
-const istioRouteRef = object({ name: string(), routes: array(string()) }, { required: ['name'] });
+const istioRouteRef = object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] });
 
 const trafficRouting = object({
   gatewayAPI: object(
     {
       httpRoutes: array(
-        object({ name: string(), rules: array(string()), useHeaderRoutes: boolean() }, { required: ['name'] }),
+        object({ name: objectName('dns1123Subdomain'), rules: array(string()), useHeaderRoutes: boolean() }, { required: ['name'] }),
         { minItems: 1 },
       ),
     },
@@ -85,33 +88,33 @@ const trafficRouting = object({
     virtualService: istioRouteRef,
     virtualServices: array(istioRouteRef),
     destinationRule: object(
-      { name: string(), canarySubsetName: string(), stableSubsetName: string() },
+      { name: objectName('dns1123Subdomain'), canarySubsetName: string(), stableSubsetName: string() },
       { required: ['name', 'canarySubsetName', 'stableSubsetName'] },
     ),
   }),
-  smi: object({ rootService: string(), trafficSplitName: string() }),
+  smi: object({ rootService: serviceName(), trafficSplitName: objectName('dns1123Subdomain') }),
   nginx: object(
-    { stableIngress: string(), annotationPrefix: string(), additionalIngressAnnotations: stringMap },
+    { stableIngress: objectName('dns1123Subdomain'), annotationPrefix: string(), additionalIngressAnnotations: stringMap },
     { required: ['stableIngress'] },
   ),
 });
 
 const canaryStrategy = object({
-  stableService: string(),
-  canaryService: string(),
+  stableService: serviceName(),
+  canaryService: serviceName(),
   steps: array(canaryStep),
   analysis: backgroundAnalysis,
   trafficRouting,
   abortScaleDownDelaySeconds: seconds('Seconds canary pods stay up after an abort; defaults to 30.'),
-  maxSurge: intOrString(),
-  maxUnavailable: intOrString(),
+  maxSurge: intOrString({ maximum: INT32_MAX }),
+  maxUnavailable: intOrString({ maximum: INT32_MAX }),
 });
 
 const blueGreenStrategy = object(
   {
-    activeService: string({ minLength: 1 }),
-    previewService: string(),
-    previewReplicaCount: integer({ minimum: 1 }),
+    activeService: serviceName(),
+    previewService: serviceName(),
+    previewReplicaCount: int32({ minimum: 1 }),
     autoPromotionEnabled: boolean(),
     autoPromotionSeconds: seconds('Seconds after the preview is ready before promoting automatically.'),
     prePromotionAnalysis: rolloutAnalysis,
@@ -129,7 +132,7 @@ const rollbackSpec = object({
       repoURL: string({ minLength: 1 }),
       branch: string(),
       path: string(),
-      secretRef: object({ name: string() }, { required: ['name'] }),
+      secretRef: object({ name: objectName('dns1123Subdomain') }, { required: ['name'] }),
       push: string({ enum: ['direct', 'branch'] }),
     },
   ),
@@ -137,16 +140,16 @@ const rollbackSpec = object({
 
 const rolloutSpec = object(
   {
-    replicas: integer({ minimum: 0 }),
+    replicas: int32(),
     selector: labelSelectorSchema,
     template: podTemplateSchema,
     workloadRef: object(
-      { apiVersion: string({ enum: ['apps/v1'] }), kind: string({ enum: ['Deployment'] }), name: string() },
+      { apiVersion: string({ enum: ['apps/v1'] }), kind: string({ enum: ['Deployment'] }), name: objectName('dns1123Subdomain') },
       { required: ['apiVersion', 'kind', 'name'] },
     ),
-    minReadySeconds: integer({ minimum: 0 }),
-    revisionHistoryLimit: integer({ minimum: 0 }),
-    progressDeadlineSeconds: integer({ minimum: 1 }),
+    minReadySeconds: int32(),
+    revisionHistoryLimit: int32(),
+    progressDeadlineSeconds: int32({ minimum: 1 }),
     strategy: object({ canary: canaryStrategy, blueGreen: blueGreenStrategy }),
     rollback: rollbackSpec,
   },

@@ -1,6 +1,7 @@
 // Rollout validation: field types plus the semantic rules a structural schema cannot express.
 import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
+import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
 import { checkResourceHeader } from './resource-header.js';
@@ -101,7 +102,7 @@ function checkWorkloadRef(c: FieldChecker, value: unknown, path: string): void {
   if (ref === undefined) return;
   c.oneOf(ref.apiVersion, childPath(path, 'apiVersion'), ['apps/v1'], { required: true });
   c.oneOf(ref.kind, childPath(path, 'kind'), ['Deployment'], { required: true });
-  c.string(ref.name, childPath(path, 'name'), { required: true });
+  c.name(ref.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
 }
 
 /** Checks the parts of the pod template Vane relies on; returns its labels when they are well formed. */
@@ -123,7 +124,7 @@ function checkPodSpec(c: FieldChecker, value: unknown, path: string): void {
   containers.forEach((container, i) => {
     const itemPath = indexPath(containersPath, i);
     const fields = c.object(container, itemPath, { required: true });
-    c.string(fields?.name, childPath(itemPath, 'name'), { required: true });
+    c.name(fields?.name, childPath(itemPath, 'name'), 'dns1123Label', { required: true });
     c.string(fields?.image, childPath(itemPath, 'image'), { required: true });
   });
   c.unique(containers, containersPath, 'name');
@@ -143,8 +144,8 @@ function checkStrategy(c: FieldChecker, value: unknown, path: string): void {
 function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   const canary = c.object(value, path, { required: true });
   if (canary === undefined) return;
-  const stable = c.string(canary.stableService, childPath(path, 'stableService'));
-  const canaryService = c.string(canary.canaryService, childPath(path, 'canaryService'));
+  const stable = c.name(canary.stableService, childPath(path, 'stableService'), 'dns1035Label');
+  const canaryService = c.name(canary.canaryService, childPath(path, 'canaryService'), 'dns1035Label');
   if (stable !== undefined && stable === canaryService) {
     c.add(childPath(path, 'canaryService'), 'must differ from stableService');
   }
@@ -171,6 +172,10 @@ function checkSurge(c: FieldChecker, canary: Fields, path: string): void {
 function checkIntOrPercent(c: FieldChecker, value: unknown, path: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && PERCENT.test(value)) return Number.parseInt(value, 10);
+  if (typeof value === 'number' && Number.isInteger(value) && value > INT32_MAX) {
+    c.add(path, `must be less than or equal to ${INT32_MAX} (the largest int32)`);
+    return undefined;
+  }
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   c.add(path, 'must be a non-negative integer or a percentage like "25%"');
   return undefined;
@@ -363,7 +368,7 @@ function checkAnalysis(c: FieldChecker, value: unknown, path: string): Fields | 
 function checkTemplateRef(c: FieldChecker, value: unknown, path: string): void {
   const ref = c.object(value, path, { required: true });
   if (ref === undefined) return;
-  c.string(ref.templateName, childPath(path, 'templateName'), { required: true });
+  c.name(ref.templateName, childPath(path, 'templateName'), 'dns1123Subdomain', { required: true });
   c.boolean(ref.clusterScope, childPath(path, 'clusterScope'));
 }
 
@@ -418,7 +423,7 @@ function checkGatewayAPI(c: FieldChecker, value: unknown, path: string): void {
     const routePath = indexPath(routesPath, i);
     const fields = c.object(route, routePath, { required: true });
     if (fields === undefined) return;
-    c.string(fields.name, childPath(routePath, 'name'), { required: true });
+    c.name(fields.name, childPath(routePath, 'name'), 'dns1123Subdomain', { required: true });
     checkStringList(c, fields.rules, childPath(routePath, 'rules'));
     c.boolean(fields.useHeaderRoutes, childPath(routePath, 'useHeaderRoutes'));
   });
@@ -442,14 +447,14 @@ function checkIstio(c: FieldChecker, value: unknown, path: string): void {
 function checkVirtualService(c: FieldChecker, value: unknown, path: string): void {
   const vs = c.object(value, path, { required: true });
   if (vs === undefined) return;
-  c.string(vs.name, childPath(path, 'name'), { required: true });
+  c.name(vs.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
   checkStringList(c, vs.routes, childPath(path, 'routes'));
 }
 
 function checkDestinationRule(c: FieldChecker, value: unknown, path: string): void {
   const rule = c.object(value, path);
   if (rule === undefined) return;
-  c.string(rule.name, childPath(path, 'name'), { required: true });
+  c.name(rule.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
   const canary = c.string(rule.canarySubsetName, childPath(path, 'canarySubsetName'), { required: true });
   const stable = c.string(rule.stableSubsetName, childPath(path, 'stableSubsetName'), { required: true });
   if (canary !== undefined && canary === stable) {
@@ -460,8 +465,8 @@ function checkDestinationRule(c: FieldChecker, value: unknown, path: string): vo
 function checkSmi(c: FieldChecker, value: unknown, path: string, canaryService: unknown): void {
   const smi = c.object(value, path, { required: true });
   if (smi === undefined) return;
-  const root = c.string(smi.rootService, childPath(path, 'rootService'));
-  c.string(smi.trafficSplitName, childPath(path, 'trafficSplitName'));
+  const root = c.name(smi.rootService, childPath(path, 'rootService'), 'dns1035Label');
+  c.name(smi.trafficSplitName, childPath(path, 'trafficSplitName'), 'dns1123Subdomain');
   if (root !== undefined && root === canaryService) {
     c.add(childPath(path, 'rootService'), 'must differ from canaryService');
   }
@@ -470,7 +475,7 @@ function checkSmi(c: FieldChecker, value: unknown, path: string, canaryService: 
 function checkNginx(c: FieldChecker, value: unknown, path: string): void {
   const nginx = c.object(value, path, { required: true });
   if (nginx === undefined) return;
-  c.string(nginx.stableIngress, childPath(path, 'stableIngress'), { required: true });
+  c.name(nginx.stableIngress, childPath(path, 'stableIngress'), 'dns1123Subdomain', { required: true });
   c.string(nginx.annotationPrefix, childPath(path, 'annotationPrefix'));
   c.stringMap(nginx.additionalIngressAnnotations, childPath(path, 'additionalIngressAnnotations'));
 }
@@ -485,8 +490,8 @@ function checkStringList(c: FieldChecker, value: unknown, path: string): void {
 function checkBlueGreen(c: FieldChecker, value: unknown, path: string): void {
   const bg = c.object(value, path, { required: true });
   if (bg === undefined) return;
-  const active = c.string(bg.activeService, childPath(path, 'activeService'), { required: true });
-  const preview = c.string(bg.previewService, childPath(path, 'previewService'));
+  const active = c.name(bg.activeService, childPath(path, 'activeService'), 'dns1035Label', { required: true });
+  const preview = c.name(bg.previewService, childPath(path, 'previewService'), 'dns1035Label');
   if (active !== undefined && active === preview) {
     c.add(childPath(path, 'previewService'), 'must differ from activeService');
   }
@@ -516,7 +521,7 @@ function checkRollback(c: FieldChecker, value: unknown, path: string): void {
   if (branch !== undefined && BAD_BRANCH.test(branch)) c.add(childPath(gitPath, 'branch'), 'is not a valid git branch name');
   checkRepoPath(c, git.path, childPath(gitPath, 'path'));
   const secretRef = c.object(git.secretRef, childPath(gitPath, 'secretRef'));
-  if (secretRef !== undefined) c.string(secretRef.name, childPath(gitPath, 'secretRef.name'), { required: true });
+  if (secretRef !== undefined) c.name(secretRef.name, childPath(gitPath, 'secretRef.name'), 'dns1123Subdomain', { required: true });
   c.oneOf(git.push, childPath(gitPath, 'push'), ['direct', 'branch']);
 }
 
