@@ -10,6 +10,9 @@ export type Settled<T> = { settled: true; value: T } | { settled: false; reason:
  * Feeds every status of the rollout to `decide` until it returns a value. A deleted rollout, or a stream that ends
  * first, is an error.
  */
+/** The longest delay Node's timers keep (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export async function watchUntil<T>(
   backend: RolloutBackend,
   target: { namespace: string; name: string },
@@ -19,10 +22,11 @@ export async function watchUntil<T>(
   const abort = new AbortController();
   let outcome: Settled<T> | undefined;
   let failure: VaneError | undefined;
+  // Node fires a timer of more than 2^31 - 1 ms at once: a longer --timeout waits as long as a timer can (24.8 days).
   const timer = setTimeout(() => {
     outcome ??= { settled: false, reason: 'timeout' };
     abort.abort();
-  }, timeoutMs);
+  }, Math.min(timeoutMs, MAX_TIMER_MS));
   try {
     await backend.watch(
       target.namespace,
