@@ -1,24 +1,13 @@
 // Issue #20, finding 1 (image sites): a Kustomize `images:` entry or a Helm values mapping sets the image of every
 // workload that uses it, not only the Rollout that failed. Vane edits such a site only when it reaches this Rollout
 // and no other workload; otherwise it refuses, saying which other workload the edit would have rolled back.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitSandbox, RemoteInspector } from '../gitops/support/git-sandbox.js';
+import { describe, expect, it } from 'vitest';
+import { type GitSandbox, RemoteInspector } from '../gitops/support/git-sandbox.js';
 import { checkoutRequest, reverterFor } from '../gitops/support/reverter-harness.js';
-import { disposeTemplates, helmRelease, kustomizeRelease, plainRelease } from '../gitops/support/rollout-repos.js';
+import { gitSandboxPerTest, helmRelease, kustomizeRelease, plainRelease } from '../gitops/support/rollout-repos.js';
 
 let sandbox: GitSandbox;
-
-beforeEach(async () => {
-  sandbox = await GitSandbox.create();
-});
-
-afterEach(async () => {
-  await sandbox.dispose();
-});
-
-afterAll(async () => {
-  await disposeTemplates();
-});
+gitSandboxPerTest((created) => (sandbox = created));
 
 const WORKER = `apiVersion: apps/v1
 kind: Deployment

@@ -1,28 +1,17 @@
 // Issue #20, finding 4: local repository URLs. A Rollout could name `file://` or a bare path as its repository and so
 // read (and write) repositories on the controller's disk, other teams' cached clones included. They are refused unless
 // the operator runs the controller with --allow-local-git-urls (VANE_ALLOW_LOCAL_GIT_URLS=true).
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { controllerConfig } from '../../src/cli/controller-config.js';
 import { GitReverter } from '../../src/gitops/git-reverter.js';
 import { SimpleGitExecutor } from '../../src/gitops/simple-git-executor.js';
-import { GitSandbox, RemoteInspector } from '../gitops/support/git-sandbox.js';
+import { type GitSandbox, RemoteInspector } from '../gitops/support/git-sandbox.js';
 import { MemoryObjectReader } from '../gitops/support/memory-object-reader.js';
 import { checkoutRequest } from '../gitops/support/reverter-harness.js';
-import { disposeTemplates, plainRelease } from '../gitops/support/rollout-repos.js';
+import { gitSandboxPerTest, plainRelease } from '../gitops/support/rollout-repos.js';
 
 let sandbox: GitSandbox;
-
-beforeEach(async () => {
-  sandbox = await GitSandbox.create();
-});
-
-afterEach(async () => {
-  await sandbox.dispose();
-});
-
-afterAll(async () => {
-  await disposeTemplates();
-});
+gitSandboxPerTest((created) => (sandbox = created));
 
 /** The reverter as production wires it: no operator opt-in for local URLs. */
 function productionReverter(): GitReverter {

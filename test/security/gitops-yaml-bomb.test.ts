@@ -1,27 +1,16 @@
 // Issue #20, finding 3: YAML alias bombs in a GitOps repository. A billion-laughs file of under a kilobyte froze the
 // controller (the revert planner walked every alias as a copy); a repository file must be refused, quickly and with a
 // reason, when its aliases would expand it or when it is larger than Vane reads (1 MiB).
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noCredentials } from '../../src/gitops/git-credentials.js';
 import { planRevert, type RevertPlan } from '../../src/gitops/revert-planner.js';
 import { SimpleGitExecutor } from '../../src/gitops/simple-git-executor.js';
-import { GitSandbox, RemoteInspector } from '../gitops/support/git-sandbox.js';
+import { type GitSandbox, RemoteInspector } from '../gitops/support/git-sandbox.js';
 import { checkoutRequest, reverterFor } from '../gitops/support/reverter-harness.js';
-import { CHECKOUT, disposeTemplates, helmRelease, plainRelease } from '../gitops/support/rollout-repos.js';
+import { CHECKOUT, gitSandboxPerTest, helmRelease, plainRelease } from '../gitops/support/rollout-repos.js';
 
 let sandbox: GitSandbox;
-
-beforeEach(async () => {
-  sandbox = await GitSandbox.create();
-});
-
-afterEach(async () => {
-  await sandbox.dispose();
-});
-
-afterAll(async () => {
-  await disposeTemplates();
-});
+gitSandboxPerTest((created) => (sandbox = created));
 
 /** The classic billion laughs, 9 levels of 9 aliases (9^9 ≈ 387 million nodes once expanded), as mappings. */
 function billionLaughs(): string {

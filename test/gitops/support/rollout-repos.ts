@@ -1,5 +1,6 @@
 // Repositories in the states the revert tests start from: manifests seeded, then the release commit that failed.
 import { cp } from 'node:fs/promises';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import { GitSandbox, type WorkingClone } from './git-sandbox.js';
 import { repoFixture } from './repo-fixtures.js';
 
@@ -86,4 +87,22 @@ export function kustomizeRelease(sandbox: GitSandbox, name = 'kustomize'): Promi
 /** Helm chart; the release commit bumps image.tag in values-prod.yaml (the repository comes from values.yaml). */
 export function helmRelease(sandbox: GitSandbox, name = 'helm'): Promise<ReleasedRepo> {
   return released(sandbox, 'helm', name);
+}
+
+/**
+ * Gives each test of the calling file a fresh GitSandbox (handed to `use` before the test, disposed after it) and
+ * disposes the template repositories when the file is done. Call it at the top level of a test file.
+ */
+export function gitSandboxPerTest(use: (sandbox: GitSandbox) => void): void {
+  let current: GitSandbox | undefined;
+  beforeEach(async () => {
+    current = await GitSandbox.create();
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.dispose();
+  });
+  afterAll(async () => {
+    await disposeTemplates();
+  });
 }
