@@ -19,6 +19,7 @@ export const REAL_API_SERVER_SUITES = [
   'test/reconcile/leader-election.test.ts',
   'test/reconcile/crash-safety.test.ts',
   'test/reconcile/first-release.test.ts',
+  'test/reconcile/long-name.test.ts',
 ];
 
 /** The API server contract suite: against one real server for all its files, skipping what that server lacks. */
