@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SHOP_TEMPLATE_HASH, shopTemplate } from './fixtures/pod-templates.js';
 import type { PodTemplateSpec } from './meta.js';
-import { canonicalJson, podTemplateHash, POD_TEMPLATE_HASH_LABEL, templateImages } from './pod-template-hash.js';
+import { canonicalJson } from './canonical-json.js';
+import { podTemplateHash, POD_TEMPLATE_HASH_LABEL, templateImages } from './pod-template-hash.js';
 
 describe('podTemplateHash', () => {
   it('given a known template, then it equals the hash computed independently (stable across processes)', () => {

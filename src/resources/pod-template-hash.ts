@@ -1,4 +1,5 @@
 // Identity of a pod template: a stable short hash (as ReplicaSet names carry) and the images it runs.
+import { canonicalJson } from './canonical-json.js';
 import type { PodTemplateSpec } from './meta.js';
 
 /** The label that ties pods, ReplicaSets and Services to one revision (Argo Rollouts' name, so dashboards keep working). */
@@ -30,19 +31,6 @@ export function templateImages(template: PodTemplateSpec): Record<string, string
     if (typeof container.image === 'string') images[container.name] = container.image;
   }
   return images;
-}
-
-/** JSON with object keys sorted at every level; `undefined` members are dropped as JSON.stringify does. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value !== 'object' || value === null) return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
 }
 
 function withoutHashLabel(template: PodTemplateSpec): PodTemplateSpec {
