@@ -3,6 +3,7 @@
 import { VaneError } from '../errors.js';
 import type { RolloutSummary } from '../server/rollout-view.js';
 import type { RolloutBackend } from './rollout-backend.js';
+import { MAX_TIMER_DELAY_MS } from '../kube/work-queue.js';
 
 export type Settled<T> = { settled: true; value: T } | { settled: false; reason: 'timeout' };
 
@@ -10,9 +11,6 @@ export type Settled<T> = { settled: true; value: T } | { settled: false; reason:
  * Feeds every status of the rollout to `decide` until it returns a value. A deleted rollout, or a stream that ends
  * first, is an error.
  */
-/** The longest delay Node's timers keep (2^31 - 1 ms). */
-const MAX_TIMER_MS = 2_147_483_647;
-
 export async function watchUntil<T>(
   backend: RolloutBackend,
   target: { namespace: string; name: string },
@@ -26,7 +24,7 @@ export async function watchUntil<T>(
   const timer = setTimeout(() => {
     outcome ??= { settled: false, reason: 'timeout' };
     abort.abort();
-  }, Math.min(timeoutMs, MAX_TIMER_MS));
+  }, Math.min(timeoutMs, MAX_TIMER_DELAY_MS));
   try {
     await backend.watch(
       target.namespace,
