@@ -123,6 +123,16 @@ function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld
   } as const;
 }
 
+/** A released Rollout (a first release or Healthy): a new revision is previewed, a changed plan rescales active. */
+const RELEASED_ON = {
+  revision: {
+    guard: 'isNewRevision',
+    target: 'progressing',
+    actions: [{ type: 'startFirstAttempt' }, effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
+  },
+  spec: { guard: 'planChanged', actions: [{ type: 'adoptPlan' }, effects(stableScalingEffects)] },
+} as const;
+
 export const blueGreenMachine = setup({
   types: {
     context: {} as BlueGreenContext,
@@ -132,6 +142,8 @@ export const blueGreenMachine = setup({
   actions: {
     // Never executed: pure transitions return it, and the reconciler executes `params.list`.
     effects: (_args, _params: { list: Effect[] }) => undefined,
+    startFirstAttempt: assign(({ event }) => startRevision(eventHash(event), 1)),
+    adoptPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})),
     // A run whose verdict caused the abort has finished: it is dropped, not terminated.
     recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({
       abort: abortRecord(context, event, params.cause),
@@ -188,15 +200,7 @@ export const blueGreenMachine = setup({
       on: {
         replicasReady: { guard: 'stableReady', target: 'healthy', actions: assign(CLEARED) },
         // A fix for a first release that never came up is previewed beside it like any new revision.
-        revision: {
-          guard: 'isNewRevision',
-          target: 'progressing',
-          actions: [assign(({ event }) => startRevision(eventHash(event), 1)), effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
-        },
-        spec: {
-          guard: 'planChanged',
-          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(stableScalingEffects)],
-        },
+        ...RELEASED_ON,
       },
       states: {
         waiting: {
@@ -211,17 +215,7 @@ export const blueGreenMachine = setup({
       },
     },
     healthy: {
-      on: {
-        revision: {
-          guard: 'isNewRevision',
-          target: 'progressing',
-          actions: [assign(({ event }) => startRevision(eventHash(event), 1)), effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
-        },
-        spec: {
-          guard: 'planChanged',
-          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(stableScalingEffects)],
-        },
-      },
+      on: RELEASED_ON,
     },
     progressing: {
       type: 'parallel',
@@ -238,14 +232,14 @@ export const blueGreenMachine = setup({
             reenter: true,
             actions: [
               effects((ctx, event) => supersededEffects(ctx, event.now, eventHash(event))),
-              assign(({ event }) => startRevision(eventHash(event), 1)),
+              { type: 'startFirstAttempt' },
               effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
             ],
           },
         ],
         spec: {
           guard: 'planChanged',
-          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(rescaleEffects)],
+          actions: [{ type: 'adoptPlan' }, effects(rescaleEffects)],
         },
         command: [
           { guard: command('abort'), target: 'aborted', actions: abortActions('event') },
@@ -382,14 +376,14 @@ export const blueGreenMachine = setup({
             target: 'progressing',
             actions: [
               effects(newScaleDownEffects),
-              assign(({ event }) => startRevision(eventHash(event), 1)),
+              { type: 'startFirstAttempt' },
               effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
             ],
           },
         ],
         spec: {
           guard: 'planChanged',
-          actions: [assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})), effects(stableScalingEffects)],
+          actions: [{ type: 'adoptPlan' }, effects(stableScalingEffects)],
         },
       },
       states: {

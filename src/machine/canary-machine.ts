@@ -135,6 +135,16 @@ function abortRecord(ctx: CanaryContext, event: Ev, cause: AbortCause): AbortRec
   return abortFromEvent(event) ?? { reason: 'UserAbort', message: 'aborted' };
 }
 
+/** A released Rollout (a first release or Healthy): a new revision starts a rollout, a changed plan rescales stable. */
+const RELEASED_ON = {
+  revision: {
+    guard: 'isNewRevision',
+    target: 'progressing',
+    actions: [{ type: 'startFirstAttempt' }, effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
+  },
+  spec: { guard: 'planChanged', actions: [{ type: 'adoptReleasedPlan' }, effects(stableScalingEffects)] },
+} as const;
+
 export const canaryMachine = setup({
   types: {
     context: {} as CanaryContext,
@@ -150,6 +160,9 @@ export const canaryMachine = setup({
       runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
     })),
     clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], at: { ...NO_CLOCKS, abortedAt: event.now } })),
+    startFirstAttempt: assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
+    // Released, the plan's steps are all done: the step index stays past the last one.
+    adoptReleasedPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
   },
   guards: {
     isNewRevision: ({ context, event }) =>
@@ -201,21 +214,7 @@ export const canaryMachine = setup({
       on: {
         replicasReady: { guard: 'stableReady', target: 'healthy', actions: assign(({ context }) => clearRollout(context)) },
         // A fix for a first release that never came up rolls out over it like any new revision.
-        revision: {
-          guard: 'isNewRevision',
-          target: 'progressing',
-          actions: [
-            assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
-            effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
-          ],
-        },
-        spec: {
-          guard: 'planChanged',
-          actions: [
-            assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
-            effects(stableScalingEffects),
-          ],
-        },
+        ...RELEASED_ON,
       },
       states: {
         waiting: {
@@ -230,23 +229,7 @@ export const canaryMachine = setup({
       },
     },
     healthy: {
-      on: {
-        revision: {
-          guard: 'isNewRevision',
-          target: 'progressing',
-          actions: [
-            assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
-            effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
-          ],
-        },
-        spec: {
-          guard: 'planChanged',
-          actions: [
-            assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
-            effects(stableScalingEffects),
-          ],
-        },
-      },
+      on: RELEASED_ON,
     },
     progressing: {
       type: 'parallel',
@@ -263,7 +246,7 @@ export const canaryMachine = setup({
             reenter: true,
             actions: [
               effects((ctx, event) => supersededEffects(ctx, event.now, eventHash(event))),
-              assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
+              { type: 'startFirstAttempt' },
               effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
             ],
           },
@@ -511,7 +494,7 @@ export const canaryMachine = setup({
             target: 'progressing',
             actions: [
               effects(canaryScaleDownEffects),
-              assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
+              { type: 'startFirstAttempt' },
               effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
             ],
           },
