@@ -30,6 +30,8 @@ export function registerRolloutCommands(program: Command): void {
   registerCommand(program, 'retry', 'retry an aborted rollout from its first step', () => 'retry');
   registerCommand(program, 'pause', 'pause a rollout where it is', () => 'pause');
   registerCommand(program, 'resume', 'resume a paused rollout', () => 'resume');
+  const rollback = program.command('rollback').description("an aborted release's git rollback");
+  registerCommand(rollback, 'retry', 'try the git rollback of an aborted release again (after it failed or while it waits to retry)', () => 'rollback-retry');
   registerStatus(program);
 }
 

@@ -11,6 +11,7 @@ import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitRollback } from '../reconcile/git-rollback.js';
+import { createGitRollbackReconciler, type RetryPolicy } from '../reconcile/git-rollback-reconciler.js';
 import { createAnalysisRunReconciler } from '../reconcile/analysis-run-reconciler.js';
 import { reportTemplateProblems, type AnalysisTemplateObject } from '../reconcile/analysis-template-checker.js';
 import { providerFor } from '../analysis/providers/provider-factory.js';
@@ -38,6 +39,8 @@ export interface StartOverrides {
   logger?: Logger;
   clock?: () => number;
   observer?: ReconcileObserver;
+  /** How the git rollback queue retries transient failures; tests shorten it. */
+  gitRetry?: RetryPolicy;
   /** Called when leadership is lost; the CLI exits so a fresh process campaigns again. */
   onLostLeadership?: () => void;
 }
@@ -58,6 +61,11 @@ export async function startController(config: ControllerConfig, overrides: Start
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
   const metrics = new VaneMetrics();
+  // One tracker for both writers of a Rollout's status: the reconciler and the git rollback queue.
+  const rolloutWrites = new WriteTracker();
+  const revert = config.gitWorkDir
+    ? createGitRollback({ reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger })
+    : undefined;
   const controller = new RolloutController({
     informers,
     workers: config.workers,
@@ -69,10 +77,11 @@ export async function startController(config: ControllerConfig, overrides: Start
       events,
       clock,
       logger,
-      writes: new WriteTracker(),
+      writes: rolloutWrites,
       routerFor: (rollout) => routerFor(rollout, { reader: client, writer: client }),
-      ...(config.gitWorkDir ? { gitRollback: createGitRollback({ reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger }) } : {}),
+      gitRollback: revert !== undefined,
     }),
+    ...(revert ? { reconcileGitRollback: createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) }) } : {}),
     reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor, clock, logger, writes: new WriteTracker() }),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
   });
@@ -80,6 +89,7 @@ export async function startController(config: ControllerConfig, overrides: Start
   let elector: LeaderElector | undefined;
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
+  if (controller.gitRollbacks) metrics.watchQueueDepth('gitrollbacks', () => controller.gitRollbacks?.queue.depth ?? 0);
   const api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;
   informers.start();
   await informers.waitForSync();

@@ -4,12 +4,16 @@ import type { CommitSummary } from './repo-history.js';
 
 export const TRAILER_ROLLOUT = 'Vane-Rollout';
 export const TRAILER_REVERTS = 'Vane-Reverts';
-/** Identifies the failed release, so a commit pushed before a crash is recognised instead of made twice. */
+/** Identifies the failed revision, so a commit pushed before a crash is recognised instead of made twice. */
 export const TRAILER_POD_HASH = 'Vane-Pod-Template-Hash';
+/** Which release of that revision (Rollout uid and attempt): the same image released again is a new failure. */
+export const TRAILER_RELEASE = 'Vane-Release';
 
 export interface RollbackContext {
   rollout: { namespace: string; name: string };
   failingPodHash: string;
+  /** `<rollout uid>/<attempt>`: the release of `failingPodHash` that failed. */
+  release: string;
   /** Why the release was aborted, in a sentence: "analysis run checkout-7f9c-2 failed". */
   reason: string;
   analysis?: { run: string; metric?: string };
@@ -21,6 +25,7 @@ export function rolloutTrailers(context: RollbackContext): Record<string, string
   return {
     [TRAILER_ROLLOUT]: literal(`${context.rollout.namespace}/${context.rollout.name}`),
     [TRAILER_POD_HASH]: literal(context.failingPodHash),
+    [TRAILER_RELEASE]: literal(context.release),
   };
 }
 

@@ -1,7 +1,7 @@
 // The façade the reconciler calls after an abort: commit the rollback to git once, and say what happened.
 import { toVaneError, VaneError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import type { RollbackRecord } from '../resources/rollout.js';
+import type { GitRollbackRecord } from '../resources/rollout.js';
 import { revertMessage, rollBackMessage, rolloutTrailers, type RollbackContext, TRAILER_REVERTS } from './commit-message.js';
 import type { DiscoveredSource, GitSourceRef } from './discovered-source.js';
 import { noCredentials, prepareGitCredentials, readSecretData, type CredentialOptions, type GitCredentials } from './git-credentials.js';
@@ -14,8 +14,8 @@ import { redactUrl } from './repo-url.js';
 import { planRevert, type RevertPlan } from './revert-planner.js';
 import { SimpleGitExecutor } from './simple-git-executor.js';
 
-/** What status records about the git side of a rollback; `failingPodHash` ties it to one failed release. */
-export type RollbackGitRecord = NonNullable<RollbackRecord['git']> & { failingPodHash?: string };
+/** What status records about the git side of a rollback. */
+export type RollbackGitRecord = GitRollbackRecord;
 
 export interface PodTemplateImages {
   podTemplateHash: string;
@@ -28,13 +28,13 @@ export interface RevertRequest {
   source: DiscoveredSource;
   stable: PodTemplateImages;
   failing: PodTemplateImages;
+  /** The failed release of `failing`: `<rollout uid>/<attempt>`, written as a trailer so a crash never commits twice. */
+  release: string;
   /** Why the release was aborted, in a sentence. */
   reason: string;
   analysis?: { run: string; metric?: string };
   /** Who aborted, when a person or pipeline did. */
   actor?: string;
-  /** status.rollback as last written, so a recorded commit for the same failing hash is never made twice. */
-  previous?: RollbackRecord;
 }
 
 export interface RevertOutcome {
@@ -52,8 +52,6 @@ export interface GitReverterOptions {
   historyLimit?: number;
 }
 
-const DONE_STATES: ReadonlySet<string> = new Set(['Committed', 'AlreadyReverted']);
-
 export class GitReverter {
   private readonly logger: Logger;
 
@@ -63,8 +61,6 @@ export class GitReverter {
 
   async revert(request: RevertRequest): Promise<RevertOutcome> {
     if (request.source.kind === 'none') return outcome({ state: 'NotConfigured', message: request.source.reason }, request);
-    const recorded = recordedEarlier(request);
-    if (recorded) return { git: recorded, pushed: false };
     const source = request.source.source;
     const log = this.logger.child({ rollout: `${request.rollout.namespace}/${request.rollout.name}`, repo: redactUrl(source.repoURL) });
     try {
@@ -78,7 +74,7 @@ export class GitReverter {
     } catch (err) {
       const error = toVaneError(err);
       log.warn({ code: error.code, err: redactUrl(error.message) }, 'git rollback failed');
-      return outcome({ state: 'Failed', repoURL: redactUrl(source.repoURL), message: redactUrl(error.message) }, request);
+      return outcome({ state: 'Failed', reason: error.code, repoURL: redactUrl(source.repoURL), message: redactUrl(error.message) }, request);
     }
   }
 
@@ -124,12 +120,6 @@ export function rollbackBranchName(rollout: { namespace: string; name: string },
   return `vane/rollback/${rollout.namespace}-${rollout.name}-${hash}`;
 }
 
-function recordedEarlier(request: RevertRequest): RollbackGitRecord | undefined {
-  const git = request.previous?.git as RollbackGitRecord | undefined;
-  if (!git || !DONE_STATES.has(git.state)) return undefined;
-  return git.failingPodHash === request.failing.podTemplateHash ? git : undefined;
-}
-
 function outcome(git: RollbackGitRecord, request: RevertRequest, pushed = false): RevertOutcome {
   return { git: { ...git, failingPodHash: request.failing.podTemplateHash }, pushed };
 }
@@ -153,6 +143,7 @@ class RevertRun {
     this.context = {
       rollout: request.rollout,
       failingPodHash: request.failing.podTemplateHash,
+      release: request.release,
       reason: request.reason,
       ...(request.analysis ? { analysis: request.analysis } : {}),
       ...(request.actor !== undefined ? { actor: request.actor } : {}),
@@ -184,7 +175,7 @@ class RevertRun {
     return this.committed(pushed.commit, plan.offending?.sha, `${summary}; pushed to ${this.targetBranch} as ${shortSha(pushed.commit)}${how}`, true);
   }
 
-  /** A commit with our trailers for this failing hash means we pushed before and crashed before writing status. */
+  /** A commit with our trailers for this release means we pushed before and crashed before writing status. */
   private async findEarlierCommit(): Promise<RevertOutcome | undefined> {
     const trailers = rolloutTrailers(this.context);
     const onTracked = await this.workspace.findCommitWithTrailers(`refs/remotes/origin/${this.workspace.branch}`, trailers);

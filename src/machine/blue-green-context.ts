@@ -1,6 +1,7 @@
 // The blue-green machine's context and the pure functions that read it: clocks, run names and replica counts.
 import { analysisRunName, type PromotionGate } from './analysis-gate.js';
 import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { LastAttempts } from './release-attempts.js';
 import type { BlueGreenPlan } from './rollout-plan.js';
 
 export interface BlueGreenClocks {
@@ -20,7 +21,10 @@ export interface BlueGreenContext {
   stableHash: string;
   /** The revision in flight (or aborted); null when there is none. */
   newHash: string | null;
+  /** 1 for the first try of `newHash`, +1 per retry; a revision released again continues from `lastAttempts`. */
   attempt: number;
+  /** The last attempt of recently released revisions. Absent from states stored before it existed. */
+  lastAttempts: LastAttempts;
   /** True once the new revision was asked for full size (before the switch). */
   newAtFullSize: boolean;
   runs: ActiveRun[];
@@ -53,6 +57,7 @@ export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): Blu
     stableHash: input.stableHash,
     newHash: null,
     attempt: 0,
+    lastAttempts: {},
     newAtFullSize: false,
     runs: [],
     abort: null,
@@ -94,4 +99,9 @@ export function abortScaleDownAt(ctx: BlueGreenContext): number | undefined {
 
 export function promotionRun(ctx: BlueGreenContext, gate: PromotionGate): ActiveRun {
   return { gate, name: analysisRunName(newHashOf(ctx), gate, ctx.attempt) };
+}
+
+/** A stored context with the fields added since its layout was first written filled with their defaults. */
+export function withBlueGreenDefaults(stored: Record<string, unknown>): Record<string, unknown> {
+  return { ...stored, lastAttempts: stored.lastAttempts ?? {} };
 }

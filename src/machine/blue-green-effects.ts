@@ -1,7 +1,7 @@
 // The effects the blue-green machine emits at each moment of a rollout, as pure functions of its context.
 import { newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
 import { PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
-import { kubeEvent, terminateRuns, type Effect } from './effects.js';
+import { gitRevertEffects, kubeEvent, terminateRuns, type Effect } from './effects.js';
 import { toIso } from './machine-context.js';
 
 export function adoptionEffects(ctx: BlueGreenContext): Effect[] {
@@ -100,14 +100,11 @@ export function abortEffects(ctx: BlueGreenContext, now: number): Effect[] {
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
   ];
-  if (ctx.plan.gitRevert && abort !== null) {
-    const revert: Effect = { type: 'requestGitRevert', reason: abort.reason, message, failingHash: hash, stableHash: ctx.stableHash };
-    if (abort.actor !== undefined) revert.actor = abort.actor;
-    effects.push(revert);
-  }
   effects.push(
     { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
     kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
+    // Last: git is slow and runs in the background; everything above is done and recorded first.
+    ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),
   );
   return effects;
 }

@@ -49,6 +49,7 @@ import { terminateRuns, type Effect } from './effects.js';
 import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
 import type { AbortRecord, MachineInput } from './machine-context.js';
 import { samePlan } from './plan-equality.js';
+import { firstAttemptOf, withAttempt } from './release-attempts.js';
 import type { AnalysisPhase, RolloutEvent } from './rollout-event.js';
 import type { BlueGreenPlan } from './rollout-plan.js';
 
@@ -83,9 +84,10 @@ function abortRecord(ctx: BlueGreenContext, event: Ev, cause: AbortCause): Abort
   return abortFromEvent(event) ?? { reason: 'UserAbort', message: 'aborted' };
 }
 
-const startRevision = (hash: string, attempt: number): Partial<BlueGreenContext> => ({
+const startRevision = (ctx: BlueGreenContext, hash: string, attempt: number): Partial<BlueGreenContext> => ({
   newHash: hash,
   attempt,
+  lastAttempts: withAttempt(ctx.lastAttempts, hash, attempt),
   newAtFullSize: false,
   runs: [],
   abort: null,
@@ -142,7 +144,7 @@ export const blueGreenMachine = setup({
   actions: {
     // Never executed: pure transitions return it, and the reconciler executes `params.list`.
     effects: (_args, _params: { list: Effect[] }) => undefined,
-    startFirstAttempt: assign(({ event }) => startRevision(eventHash(event), 1)),
+    startFirstAttempt: assign(({ context, event }) => startRevision(context, eventHash(event), firstAttemptOf(context.lastAttempts, eventHash(event)))),
     adoptPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as BlueGreenPlan } : {})),
     // A run whose verdict caused the abort has finished: it is dropped, not terminated.
     recordAbort: assign(({ context, event }, params: { cause: AbortCause }) => ({
@@ -361,7 +363,7 @@ export const blueGreenMachine = setup({
           guard: command('retry'),
           target: 'progressing',
           actions: [
-            assign(({ context }) => startRevision(newHashOf(context), context.attempt + 1)),
+            assign(({ context }) => startRevision(context, newHashOf(context), context.attempt + 1)),
             effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
           ],
         },

@@ -1,6 +1,7 @@
 // The canary machine's context and the pure functions that read it: the current step, its clocks and runs.
 import { analysisRunName, BACKGROUND_GATE, stepGate } from './analysis-gate.js';
 import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { LastAttempts } from './release-attempts.js';
 import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
 
 /** Clocks (epoch ms), grouped so that a state's identity without time is easy to take (graph tests do). */
@@ -22,8 +23,13 @@ export interface CanaryContext {
   stableHash: string;
   /** The revision in flight (or aborted); null when there is none. */
   canaryHash: string | null;
-  /** 1 for the first try of `canaryHash`; a retry adds one, so every run and event key of a retry is new. */
+  /**
+   * 1 for the first try of `canaryHash`; a retry adds one, so every run and event key of a retry is new. A revision
+   * released again later continues from its last attempt (see `lastAttempts`).
+   */
   attempt: number;
+  /** The last attempt of recently released revisions. Absent from states stored before it existed. */
+  lastAttempts: LastAttempts;
   /** Index of the current step; `steps.length` once all steps are done (and when healthy). */
   stepIndex: number;
   /** The canary's share of traffic as last set by an effect. */
@@ -55,6 +61,7 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
     stableHash: input.stableHash,
     canaryHash: null,
     attempt: 0,
+    lastAttempts: {},
     stepIndex: input.plan.steps.length,
     weight: 0,
     headerRoutes: [],
@@ -71,7 +78,7 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
  * so a Rollout in flight keeps going across a controller upgrade without a version bump.
  */
 export function withContextDefaults(stored: Record<string, unknown>): Record<string, unknown> {
-  return { ...stored, headerRoutes: stored.headerRoutes ?? [] };
+  return { ...stored, headerRoutes: stored.headerRoutes ?? [], lastAttempts: stored.lastAttempts ?? {} };
 }
 
 /** The active header routes once the current setHeaderRoute step has set or removed its route. */

@@ -1,7 +1,7 @@
 // The effects the canary machine emits at each moment of a rollout, as pure functions of its context.
 import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import { backgroundRun, canaryHashOf, currentStep, hasRun, stepRun, type CanaryContext } from './canary-context.js';
-import { kubeEvent, terminateRuns, type Effect } from './effects.js';
+import { gitRevertEffects, kubeEvent, terminateRuns, type Effect } from './effects.js';
 import { toIso, type ActiveRun } from './machine-context.js';
 import type { AnalysisPlan } from './rollout-plan.js';
 
@@ -146,14 +146,11 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
   ];
-  if (ctx.plan.gitRevert && abort !== null) {
-    const revert: Effect = { type: 'requestGitRevert', reason: abort.reason, message, failingHash: hash, stableHash: ctx.stableHash };
-    if (abort.actor !== undefined) revert.actor = abort.actor;
-    effects.push(revert);
-  }
   effects.push(
     { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
     kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
+    // Last: git is slow and runs in the background; everything above is done and recorded first.
+    ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),
   );
   return effects;
 }

@@ -137,6 +137,7 @@ describe('canary: step analysis outcomes', () => {
         message: 'step 4 analysis h2-step-3-1 failed: error rate 7% > 1%',
         failingHash: 'h2',
         stableHash: 'h1',
+        attempt: 1,
       },
     ]);
     expect(s.view).toMatchObject({ phase: 'Degraded', aborted: true, canaryWeight: 0, abort: { reason: 'AnalysisFailed' } });
@@ -336,8 +337,11 @@ describe('canary: commands', () => {
     s.at(100).command('abort', 'bob');
     expect(s.effects[0]).toEqual({ type: 'resetTraffic', canaryHash: 'h2', stableHash: 'h1' });
     expect(s.effectsOf('requestGitRevert')).toEqual([
-      { type: 'requestGitRevert', reason: 'UserAbort', message: 'aborted by bob', failingHash: 'h2', stableHash: 'h1', actor: 'bob' },
+      { type: 'requestGitRevert', reason: 'UserAbort', message: 'aborted by bob', failingHash: 'h2', stableHash: 'h1', attempt: 1, actor: 'bob' },
     ]);
+    // Git is queued last among the abort's effects: traffic, scale and the abort Event come first.
+    const types = s.effects.map((e) => e.type);
+    expect(types.indexOf('requestGitRevert')).toBeGreaterThan(types.lastIndexOf('emitEvent'));
     expect(s.effectsOf('scaleReplicaSet')).toEqual([{ type: 'scaleReplicaSet', hash: 'h1', replicas: 4 }]);
     expect(s.view).toMatchObject({ phase: 'Degraded', nextWakeAt: s.now + 300_000 });
     expect(s.view.desiredReplicas).toContainEqual({ hash: 'h2', replicas: 1 });
@@ -481,6 +485,24 @@ describe('canary: revisions and spec changes', () => {
     expect(s.view.phase).toBe('Healthy');
     expect(s.effectsOf('scaleReplicaSet')).toContainEqual({ type: 'scaleReplicaSet', hash: 'h2', replicas: 0 });
     expect(s.effectsOf('recordRevision')).toEqual([]);
+  });
+
+  it('given a revision aborted and reverted, when the same revision is released again, then it is a new attempt with new run names, Event keys and revert', () => {
+    const s = routedAt(3);
+    const firstRuns = s.effectsOf('createAnalysisRun').map((e) => e.name);
+    s.analysis('3', 'Failed');
+    const firstRevert = s.effectsOf('requestGitRevert');
+    s.revision('h1');
+    s.revision('h2');
+    expect(s.view).toMatchObject({ phase: 'Progressing', canaryHash: 'h2', currentStepIndex: 0, attempt: 2 });
+    const started = s.effectsOf('emitEvent').map((e) => e.key);
+    while ((s.view.currentStepIndex ?? 0) < 3) advance(s);
+    const secondRuns = s.effectsOf('createAnalysisRun').map((e) => e.name);
+    s.analysis('3', 'Failed');
+    expect(firstRevert).toMatchObject([{ failingHash: 'h2', attempt: 1 }]);
+    expect(s.effectsOf('requestGitRevert')).toMatchObject([{ failingHash: 'h2', attempt: 2 }]);
+    expect(secondRuns.some((name) => firstRuns.includes(name))).toBe(false);
+    expect(started.every((key) => key.includes('/h2/2/'))).toBe(true);
   });
 
   it('given an aborted canary, when a fixed revision appears, then it rolls out from step 0', () => {

@@ -60,6 +60,7 @@ import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.j
 import type { AbortRecord, MachineInput } from './machine-context.js';
 import type { AnalysisPhase, RolloutEvent } from './rollout-event.js';
 import { samePlan } from './plan-equality.js';
+import { firstAttemptOf, withAttempt } from './release-attempts.js';
 import type { CanaryPlan } from './rollout-plan.js';
 
 type Ev = RolloutEvent;
@@ -94,9 +95,10 @@ const startClock = (ctx: CanaryContext, now: number): Partial<CanaryContext> => 
 });
 
 /** Start (or restart) rolling out `hash` from step 0 with a fresh attempt. */
-const startRevision = (hash: string, attempt: number, now: number): Partial<CanaryContext> => ({
+const startRevision = (ctx: CanaryContext, hash: string, attempt: number, now: number): Partial<CanaryContext> => ({
   canaryHash: hash,
   attempt,
+  lastAttempts: withAttempt(ctx.lastAttempts, hash, attempt),
   stepIndex: 0,
   weight: 0,
   headerRoutes: [],
@@ -160,7 +162,7 @@ export const canaryMachine = setup({
       runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
     })),
     clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], at: { ...NO_CLOCKS, abortedAt: event.now } })),
-    startFirstAttempt: assign(({ event }) => startRevision(eventHash(event), 1, event.now)),
+    startFirstAttempt: assign(({ context, event }) => startRevision(context, eventHash(event), firstAttemptOf(context.lastAttempts, eventHash(event)), event.now)),
     // Released, the plan's steps are all done: the step index stays past the last one.
     adoptReleasedPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
   },
@@ -479,7 +481,7 @@ export const canaryMachine = setup({
           guard: command('retry'),
           target: 'progressing',
           actions: [
-            assign(({ context, event }) => startRevision(canaryHashOf(context), context.attempt + 1, event.now)),
+            assign(({ context, event }) => startRevision(context, canaryHashOf(context), context.attempt + 1, event.now)),
             effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
           ],
         },

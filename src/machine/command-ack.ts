@@ -30,5 +30,7 @@ export function rejectionReason(action: CommandAction, view: RolloutView): strin
         : `pause applies only to a progressing rollout; ${where}`;
     case 'resume':
       return `resume applies only to a rollout paused by a user, by an inconclusive analysis or at an indefinite pause; ${where}`;
+    case 'rollback-retry':
+      return 'rollback-retry is answered by the git rollback, not the rollout machine';
   }
 }

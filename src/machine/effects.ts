@@ -4,7 +4,7 @@
 // state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
 // point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
 import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord } from '../resources/rollout.js';
-import type { ActiveRun } from './machine-context.js';
+import type { AbortRecord, ActiveRun } from './machine-context.js';
 
 export type Effect =
   /** Make the ReplicaSet of `hash` have `replicas` (created from the current template when missing). */
@@ -39,8 +39,11 @@ export type Effect =
       stableHash: string;
     }
   | { type: 'terminateAnalysisRun'; gate: string; name: string }
-  /** Revert the commit that introduced `failingHash` where a git source is known; at most once per failing hash. */
-  | { type: 'requestGitRevert'; reason: AbortReason; message: string; failingHash: string; stableHash: string; actor?: string }
+  /**
+   * Queue the revert of the commit that introduced `failingHash`: recorded in status as Pending by the pass, carried
+   * out by the git rollback queue afterwards. (failingHash, attempt) is the release; it is reverted at most once.
+   */
+  | { type: 'requestGitRevert'; reason: AbortReason; message: string; failingHash: string; stableHash: string; attempt: number; actor?: string }
   /** A Kubernetes Event; `key` is deterministic so a replayed pass can detect the duplicate. */
   | { type: 'emitEvent'; key: string; eventType: 'Normal' | 'Warning'; reason: string; message: string }
   | { type: 'ackCommand'; id: string; action: CommandAction; result: 'Accepted' | 'Rejected'; message: string }
@@ -66,4 +69,16 @@ export function kubeEvent(
 
 export function terminateRuns(runs: readonly ActiveRun[]): Effect[] {
   return runs.map((run) => ({ type: 'terminateAnalysisRun', gate: run.gate, name: run.name }));
+}
+
+/** The git revert an abort asks for, when the plan reverts git and the abort has a recorded cause. */
+export function gitRevertEffects(
+  gitRevert: boolean,
+  abort: AbortRecord | null,
+  release: { failingHash: string; stableHash: string; attempt: number },
+): Effect[] {
+  if (!gitRevert || abort === null) return [];
+  const revert: Effect = { type: 'requestGitRevert', reason: abort.reason, message: abort.message, ...release };
+  if (abort.actor !== undefined) revert.actor = abort.actor;
+  return [revert];
 }

@@ -29,7 +29,7 @@ import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMa
 import { TerminalError } from '../errors.js';
 import { blueGreenView } from './blue-green-view.js';
 import { blueGreenMachine } from './blue-green-machine.js';
-import type { BlueGreenContext } from './blue-green-context.js';
+import { withBlueGreenDefaults, type BlueGreenContext } from './blue-green-context.js';
 import { canaryMachine } from './canary-machine.js';
 import { withContextDefaults, type CanaryContext } from './canary-context.js';
 import { canaryView } from './canary-view.js';
@@ -73,7 +73,7 @@ const DRIVERS: Record<RolloutStrategyKind, Driver> = {
   blueGreen: {
     machine: blueGreenMachine,
     view: (s) => blueGreenView(s.value, s.context as BlueGreenContext),
-    upgrade: (context) => context,
+    upgrade: withBlueGreenDefaults,
   },
 };
 

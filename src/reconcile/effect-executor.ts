@@ -2,7 +2,8 @@
 //
 // A pass that crashed after executing effects but before writing status is replayed from the same persisted
 // state; every effect here is therefore "make it so" (scale to N, weight W, selector → hash) or de-duplicated by a
-// deterministic name (Events, AnalysisRuns, git reverts recorded per failing hash), never "do it again".
+// deterministic name (Events, AnalysisRuns, git reverts recorded per release), never "do it again". Nothing here
+// waits on git: an abort's revert is only queued (see git-rollback-reconciler.ts).
 import type { Logger } from '../logger.js';
 import { boundedName } from '../kube/bounded-name.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
@@ -13,21 +14,13 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import { templateImages } from '../resources/pod-template-hash.js';
-import type { CommandAck, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import type { CommandAck, GitRollbackRecord, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { ensureReplicaSet, hashOf, type ReplicaSetObject } from './replica-sets.js';
 
 /** Builds the AnalysisRun object for a createAnalysisRun effect (templates and args resolved from the cache). */
 export type AnalysisRunFactory = (rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, runName: string) => AnalysisRun;
-
-/** Reverts the offending commit where a git source is known; returns what was done. */
-export type GitRollback = (
-  rollout: Rollout,
-  effect: EffectOf<'requestGitRevert'>,
-  images: { stable: Record<string, string>; failing: Record<string, string> },
-) => Promise<NonNullable<RollbackRecord['git']>>;
 
 export interface EffectContext {
   rollout: Rollout;
@@ -39,7 +32,8 @@ export interface EffectContext {
   writer: ObjectWriter;
   events: EventRecorder;
   createAnalysisRun: AnalysisRunFactory;
-  gitRollback: GitRollback | undefined;
+  /** False when this controller has no git rollback configured: an abort's revert is then NotConfigured at once. */
+  gitRollback: boolean;
   now: number;
   log: Logger;
 }
@@ -95,7 +89,7 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
     case 'terminateAnalysisRun':
       return terminateRun(analysisRunName(ctx.rollout, effect.name), ctx);
     case 'requestGitRevert':
-      outcome.rollback = await rollback(effect, ctx, byHash);
+      outcome.rollback = rollback(effect, ctx);
       return;
     case 'emitEvent':
       return ctx.events.record(ctx.rollout as unknown as KubeObject, { key: effect.key, type: effect.eventType, reason: effect.reason, message: effect.message });
@@ -143,21 +137,23 @@ async function terminateRun(name: string, ctx: EffectContext): Promise<void> {
   }
 }
 
-async function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>): Promise<RollbackRecord> {
-  const at = new Date(ctx.now).toISOString();
+/**
+ * Queues the git revert: status records it as Pending with everything the git rollback queue needs, and that queue
+ * does the slow work after this pass has written status. A replayed pass keeps the record of the same release.
+ */
+function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext): RollbackRecord {
   const previous = ctx.rollout.status?.rollback;
-  if (previous?.git?.failingPodHash === effect.failingHash && previous.git.state !== 'Failed') return previous;
-  const reason = `${effect.reason}: ${effect.message}`;
-  if (!ctx.gitRollback) {
-    return { reason, at, trafficReset: true, git: { state: 'NotConfigured', failingPodHash: effect.failingHash, message: 'no git source configured: traffic-only rollback' } };
-  }
-  const imagesOf = (hash: string): Record<string, string> => {
-    const template = hash === ctx.templateHash ? ctx.template : byHash.get(hash)?.spec?.template;
-    return template ? templateImages(template) : {};
+  if (previous?.git?.failingPodHash === effect.failingHash && previous.git.attempt === effect.attempt) return previous;
+  const release = {
+    failingPodHash: effect.failingHash,
+    attempt: effect.attempt,
+    stablePodHash: effect.stableHash,
+    ...(effect.actor !== undefined ? { actor: effect.actor } : {}),
   };
-  const git = await ctx.gitRollback(ctx.rollout, effect, { stable: imagesOf(effect.stableHash), failing: imagesOf(effect.failingHash) });
-  ctx.log.info({ state: git.state, commit: git.commit }, 'git rollback');
-  return { reason, at, trafficReset: true, git: { ...git, failingPodHash: effect.failingHash } };
+  const git: GitRollbackRecord = ctx.gitRollback
+    ? { state: 'Pending', ...release, tries: 0, message: 'queued: traffic is back on stable; the git revert runs next' }
+    : { state: 'NotConfigured', ...release, message: 'no git rollback configured in this controller: traffic-only rollback' };
+  return { reason: `${effect.reason}: ${effect.message}`, at: new Date(ctx.now).toISOString(), trafficReset: true, git };
 }
 
 /** Upserts revision records into the bounded history kept in status. */

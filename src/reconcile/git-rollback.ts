@@ -5,9 +5,8 @@ import type { ObjectReader } from '../gitops/object-reader.js';
 import { discoverSource } from '../gitops/source-discovery.js';
 import type { LiveReader } from '../kube/kube-client.js';
 import { Kinds, type ResourceKind } from '../kube/resource-kind.js';
-import type { EffectOf } from '../machine/effects.js';
 import type { Rollout } from '../resources/rollout.js';
-import type { GitRollback } from './effect-executor.js';
+import type { GitRevert, GitRevertRequest } from './git-rollback-reconciler.js';
 
 export interface GitRollbackOptions {
   reader: LiveReader;
@@ -20,24 +19,29 @@ export interface GitRollbackOptions {
   logger: Logger;
 }
 
-export function createGitRollback(options: GitRollbackOptions): GitRollback {
+export function createGitRollback(options: GitRollbackOptions): GitRevert {
   const reader = objectReader(options.reader);
   const reverter = createGitReverter({ reader, workDir: options.workDir, logger: options.logger, allowLocalUrls: options.allowLocalGitUrls === true });
-  return async (rollout: Rollout, effect: EffectOf<'requestGitRevert'>, images) => {
+  return async (rollout: Rollout, request: GitRevertRequest) => {
     const namespace = rollout.metadata.namespace ?? 'default';
     const name = rollout.metadata.name ?? '';
     const source = await discoverSource(rollout, reader, { argoCD: { namespace: options.argoCDNamespace ?? 'argocd' } });
     const { git } = await reverter.revert({
       rollout: { namespace, name },
       source,
-      stable: { podTemplateHash: effect.stableHash, images: images.stable },
-      failing: { podTemplateHash: effect.failingHash, images: images.failing },
-      reason: effect.message,
-      ...(effect.actor ? { actor: effect.actor } : {}),
-      ...(rollout.status?.rollback ? { previous: rollout.status.rollback } : {}),
+      stable: { podTemplateHash: request.stableHash, images: request.images.stable },
+      failing: { podTemplateHash: request.failingHash, images: request.images.failing },
+      release: releaseId(rollout, request.attempt),
+      reason: request.reason,
+      ...(request.actor !== undefined ? { actor: request.actor } : {}),
     });
     return git;
   };
+}
+
+/** `<uid>/<attempt>`: unique per release, also across a Rollout deleted and created again under the same name. */
+export function releaseId(rollout: Rollout, attempt: number): string {
+  return `${rollout.metadata.uid ?? 'no-uid'}/${attempt}`;
 }
 
 /** The gitops port over live GETs: Applications and Flux sources change rarely and are read once per abort. */

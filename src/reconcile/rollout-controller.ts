@@ -1,9 +1,11 @@
-// Wires the informers to the work queues: which change wakes which Rollout, and the two reconcile loops
-// (Rollouts and AnalysisRuns). Holds no decision logic.
+// Wires the informers to the work queues: which change wakes which Rollout, and the reconcile loops (Rollouts,
+// AnalysisRuns, and the git rollback queue beside the Rollouts). Holds no decision logic.
 import type { Logger } from '../logger.js';
 import { ControllerRunner, type Reconcile, type ReconcileObserver } from '../kube/controller-runner.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { InformerEvent } from '../kube/supervised-informer.js';
+import type { Rollout } from '../resources/rollout.js';
+import { awaitsGitRollback } from './git-rollback-reconciler.js';
 import type { RolloutInformers } from './rollout-informers.js';
 
 export interface RolloutControllerOptions {
@@ -11,6 +13,8 @@ export interface RolloutControllerOptions {
   reconcileRollout: Reconcile;
   /** Absent: AnalysisRuns are not measured by this process (no analysis providers configured). */
   reconcileAnalysisRun?: Reconcile;
+  /** Absent: no git rollback configured. Its own queue, so a slow remote never holds up a Rollout's passes. */
+  reconcileGitRollback?: Reconcile;
   /** Checks a created or changed AnalysisTemplate (reports conditions that do not compile); leader only. */
   checkTemplate?: (template: KubeObject) => Promise<void>;
   workers: number;
@@ -21,6 +25,7 @@ export interface RolloutControllerOptions {
 export class RolloutController {
   readonly rollouts: ControllerRunner;
   readonly analysisRuns: ControllerRunner | undefined;
+  readonly gitRollbacks: ControllerRunner | undefined;
   private readonly informers: RolloutInformers;
   private readonly options: RolloutControllerOptions;
   private wired = false;
@@ -41,6 +46,11 @@ export class RolloutController {
       logger: options.logger,
       observer: options.observer,
     });
+    this.gitRollbacks = options.reconcileGitRollback && new ControllerRunner(options.reconcileGitRollback, {
+      name: 'gitrollbacks',
+      workers: Math.max(1, Math.ceil(options.workers / 2)),
+      logger: options.logger,
+    });
   }
 
   /** Routes informer events to queue keys. Call once, before the informers start, so no event is missed. */
@@ -48,7 +58,10 @@ export class RolloutController {
     if (this.wired) return;
     this.wired = true;
     const { informers } = this;
-    informers.rollouts.addHandler((e) => this.rollouts.enqueue(e.key));
+    informers.rollouts.addHandler((e) => {
+      this.rollouts.enqueue(e.key);
+      if (e.type !== 'delete') this.wakeGitRollback(e.key, e.object as Rollout);
+    });
     informers.replicaSets.addHandler((e) => this.wake(e, 'ReplicaSet'));
     informers.services.addHandler((e) => this.wake(e, 'Service'));
     informers.deployments.addHandler((e) => this.wake(e, 'Deployment'));
@@ -76,13 +89,19 @@ export class RolloutController {
     }
     this.rollouts.start();
     this.analysisRuns?.start();
+    this.gitRollbacks?.start();
     for (const key of this.informers.rollouts.keys()) this.rollouts.enqueue(key);
+    for (const rollout of this.informers.rollouts.list()) this.wakeGitRollback(`${rollout.metadata.namespace}/${rollout.metadata.name}`, rollout);
     for (const key of this.informers.analysisRuns.keys()) this.analysisRuns?.enqueue(key);
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop()]);
+    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop(), this.gitRollbacks?.stop()]);
+  }
+
+  private wakeGitRollback(key: string, rollout: Rollout): void {
+    if (awaitsGitRollback(rollout)) this.gitRollbacks?.enqueue(key);
   }
 
   private check(event: InformerEvent<KubeObject>): void {

@@ -21,7 +21,9 @@ import type { Rollout, RolloutStatus } from '../resources/rollout.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
-import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome, type GitRollback } from './effect-executor.js';
+import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
+import { withGitCondition } from './git-rollback-reconciler.js';
+import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, replicaSetsToPrune, type ReplicaSetObject } from './replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
@@ -40,7 +42,8 @@ export interface RolloutReconcilerDeps {
   /** Skips passes over a cache that has not yet seen this controller's last status write. */
   writes?: WriteTracker;
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
-  gitRollback?: GitRollback;
+  /** A git rollback queue runs beside this reconciler: an abort queues its revert (else records NotConfigured). */
+  gitRollback?: boolean;
 }
 
 export function createRolloutReconciler(deps: RolloutReconcilerDeps): Reconcile {
@@ -101,7 +104,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     writer: deps.client,
     events: deps.events,
     createAnalysisRun: (ro, effect, runName) => buildRolloutAnalysisRun(deps.cache, ro, effect, runName),
-    gitRollback: deps.gitRollback,
+    gitRollback: deps.gitRollback === true,
     now,
     log,
   }).catch((err: unknown) => {
@@ -176,7 +179,15 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
   }
   const lastAck = outcome.acks.at(-1);
   if (lastAck) status.lastCommand = lastAck;
+  const retried = answerRollbackRetry(rollout, now);
+  if (retried) {
+    status.lastCommand = retried.ack;
+    if (retried.rollback) status.rollback = retried.rollback;
+  }
   if (outcome.rollback) status.rollback = outcome.rollback;
+  if (status.rollback?.git && !sameJson(status.rollback, previous.rollback)) {
+    status.conditions = withGitCondition({ ...rollout, status: { ...status } }, status.rollback.git, now);
+  }
   if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
   return status;
 }

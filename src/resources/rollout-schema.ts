@@ -156,7 +156,7 @@ const rolloutSpec = object(
   { required: ['selector', 'strategy'] },
 );
 
-const commandAction = string({ enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume'] });
+const commandAction = string({ enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume', 'rollback-retry'] });
 
 const rollbackRecord = object(
   {
@@ -165,11 +165,17 @@ const rollbackRecord = object(
     trafficReset: boolean(),
     git: object(
       {
-        state: string({ enum: ['NotConfigured', 'Pending', 'Committed', 'AlreadyReverted', 'Failed'] }),
+        state: string({ enum: ['NotConfigured', 'Pending', 'Retrying', 'Committed', 'AlreadyReverted', 'Failed'] }),
+        reason: string({ description: 'Why the state is what it is, machine-readable (Failed: Unauthorized, Forbidden, Unsupported, ...).' }),
         repoURL: string(),
         commit: string(),
         revertedCommit: string(),
         failingPodHash: string(),
+        attempt: int32({ description: 'The attempt of the failed release: with failingPodHash, the release this record is about.' }),
+        stablePodHash: string({ description: 'The revision traffic went back to, whose images git must deploy again.' }),
+        actor: string({ description: 'Who aborted, when a person or pipeline did.' }),
+        tries: int32({ description: 'Git rollback tries made so far.' }),
+        nextTryAt: timestamp,
         branch: string(),
         message: string(),
       },

@@ -185,7 +185,9 @@ export interface GitSource {
 
 export type RolloutPhase = 'Progressing' | 'Paused' | 'Healthy' | 'Degraded';
 
-export type CommandAction = 'promote' | 'promote-full' | 'abort' | 'retry' | 'pause' | 'resume';
+export type CommandAction = 'promote' | 'promote-full' | 'abort' | 'retry' | 'pause' | 'resume' | 'rollback-retry';
+
+export type GitRollbackState = 'NotConfigured' | 'Pending' | 'Retrying' | 'Committed' | 'AlreadyReverted' | 'Failed';
 
 /** A person's or pipeline's request, written to status by the API; never into spec. */
 export interface RolloutCommand {
@@ -221,16 +223,32 @@ export interface RollbackRecord {
   reason: string;
   at: string;
   trafficReset: boolean;
-  git?: {
-    state: 'NotConfigured' | 'Pending' | 'Committed' | 'AlreadyReverted' | 'Failed';
-    repoURL?: string;
-    commit?: string;
-    revertedCommit?: string;
-    /** The failed release this record is about, so a second abort of the same release never reverts twice. */
-    failingPodHash?: string;
-    branch?: string;
-    message?: string;
-  };
+  git?: GitRollbackRecord;
+}
+
+/**
+ * The git side of a rollback, carried out by the git rollback queue after the abort is recorded: Pending until its
+ * first try, Retrying after a transient failure (nextTryAt), then Committed, AlreadyReverted, Failed or NotConfigured.
+ */
+export interface GitRollbackRecord {
+  state: GitRollbackState;
+  /** Machine-readable cause of the state: the error code of a failure (Unauthorized, Forbidden, Unavailable, ...). */
+  reason?: string;
+  repoURL?: string;
+  commit?: string;
+  revertedCommit?: string;
+  /** The failed release this record is about, with `attempt`: a release is reverted once, a later one again. */
+  failingPodHash?: string;
+  attempt?: number;
+  /** The revision traffic went back to: git must deploy its images again. */
+  stablePodHash?: string;
+  /** Who aborted, when a person or pipeline did (named in the commit). */
+  actor?: string;
+  /** Tries made so far; a transient failure is retried with backoff up to a limit. */
+  tries?: number;
+  nextTryAt?: string;
+  branch?: string;
+  message?: string;
 }
 
 export interface RevisionRecord {

@@ -3,9 +3,9 @@
 import { VaneError } from '../errors.js';
 import type { CommandAction } from '../resources/rollout.js';
 
-export type CommandVerb = 'promote' | 'abort' | 'retry' | 'pause' | 'resume';
+export type CommandVerb = 'promote' | 'abort' | 'retry' | 'pause' | 'resume' | 'rollback-retry';
 
-export const COMMAND_VERBS: readonly CommandVerb[] = ['promote', 'abort', 'retry', 'pause', 'resume'];
+export const COMMAND_VERBS: readonly CommandVerb[] = ['promote', 'abort', 'retry', 'pause', 'resume', 'rollback-retry'];
 
 const FIELDS: Record<CommandVerb, readonly string[]> = {
   promote: ['full'],
@@ -13,6 +13,7 @@ const FIELDS: Record<CommandVerb, readonly string[]> = {
   retry: [],
   pause: [],
   resume: [],
+  'rollback-retry': [],
 };
 
 /** The action a request asks for; throws BadRequest naming the offending field. */

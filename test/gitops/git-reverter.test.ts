@@ -44,9 +44,10 @@ describe('GitReverter.revert: the three manifest layouts', () => {
     expect(message).toMatch(/^Revert "Bump checkout to 1\.5\.0"\n\nThis reverts commit [0-9a-f]{40}\.\n/);
     expect(message).toContain('Vane aborted the release of shop/checkout: analysis run checkout-7f9c5d6b8-2 failed');
     expect(message).toContain('Failed analysis: run checkout-7f9c5d6b8-2, metric error-rate');
-    expect(message.trimEnd().split('\n').slice(-3)).toEqual([
+    expect(message.trimEnd().split('\n').slice(-4)).toEqual([
       'Vane-Rollout: shop/checkout',
       `Vane-Pod-Template-Hash: ${CHECKOUT.failingHash}`,
+      `Vane-Release: ${CHECKOUT.release}`,
       `Vane-Reverts: ${release}`,
     ]);
   });
@@ -112,30 +113,23 @@ describe('GitReverter.revert: the three manifest layouts', () => {
 });
 
 describe('GitReverter.revert: idempotence', () => {
-  it('given status already records a commit for this failing hash, when called again, then nothing is fetched or pushed', async () => {
-    const { bare } = await plainRelease(sandbox);
+  it('given the same failing image released again after its revert, when the second release fails, then it is reverted too', async () => {
+    const { bare, dev: clone } = await plainRelease(sandbox);
     const reverter = reverterFor(sandbox);
     const first = await reverter.revert(checkoutRequest({ repoURL: bare }));
+    // "Fixed the database, redeploy 1.5.0": the very same template, a new release.
+    const dev = await clone();
+    await dev.replace('apps/checkout/rollout.yaml', 'checkout:1.4.0', 'checkout:1.5.0');
+    const redeploy = await dev.commitAndPush('Redeploy checkout 1.5.0');
     const remote = new RemoteInspector(bare);
-    const refs = await remote.refs();
 
-    const unreachable = checkoutRequest(
-      { repoURL: 'http://127.0.0.1:9/nowhere.git' },
-      { previous: { reason: 'analysis failed', at: '2024-06-01T10:00:00Z', trafficReset: true, git: first.git } },
-    );
-    const second = await reverter.revert(unreachable);
+    const second = await reverter.revert(checkoutRequest({ repoURL: bare }, { release: 'checkout-uid/2' }));
 
-    expect(second).toEqual({ git: first.git, pushed: false });
-    expect(await remote.refs()).toBe(refs);
-  });
-
-  it('given a previous record for another failing hash, when called, then the new release is reverted anyway', async () => {
-    const { bare } = await plainRelease(sandbox);
-    const stale = { state: 'Committed' as const, commit: 'f'.repeat(40), failingPodHash: 'older-hash' };
-    const outcome = await reverterFor(sandbox).revert(
-      checkoutRequest({ repoURL: bare }, { previous: { reason: 'older abort', at: '2024-05-01T10:00:00Z', trafficReset: true, git: stale } }),
-    );
-    expect(outcome).toMatchObject({ pushed: true, git: { state: 'Committed', commit: await new RemoteInspector(bare).head() } });
+    expect(first.pushed).toBe(true);
+    expect(second.pushed).toBe(true);
+    expect(second.git).toMatchObject({ state: 'Committed', revertedCommit: redeploy, commit: await remote.head() });
+    expect(await remote.file('apps/checkout/rollout.yaml')).toContain('checkout:1.4.0');
+    expect(await remote.message()).toContain(`Vane-Release: checkout-uid/2`);
   });
 
   it('given Vane pushed and crashed before writing status, when called again, then the pushed commit is found and recorded, not repeated', async () => {

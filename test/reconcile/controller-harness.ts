@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../src/logger.js';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import { startController, type RunningController } from '../../src/cli/start-controller.js';
+import type { RetryPolicy } from '../../src/reconcile/git-rollback-reconciler.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
@@ -41,13 +42,15 @@ export function hashOfImage(image: string, app = 'web'): string {
 export interface HarnessOptions {
   /** CRDs beyond Vane's own, e.g. the routing CRD fixtures. */
   crdFiles?: string[];
+  /** How the git rollback queue retries; the controller's default waits seconds to minutes. */
+  gitRetry?: RetryPolicy;
 }
 
 export async function openHarness(namespace = 'test', options: HarnessOptions = {}): Promise<Harness> {
   const cluster = await openControllerCluster({ crdFiles: [...vaneCrdFiles(), ...(options.crdFiles ?? [])], readyDelayMs: 30 });
   const controller = await startController(
     { kubeconfig: cluster.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')), allowLocalGitUrls: true },
-    { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent') },
+    { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent'), ...(options.gitRetry ? { gitRetry: options.gitRetry } : {}) },
   );
   const client = controller.client;
   await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch(() => undefined);

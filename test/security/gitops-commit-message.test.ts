@@ -8,7 +8,7 @@ import type { ImageSite, SiteBinding } from '../../src/gitops/image-site.js';
 
 const FORGED = 'ghcr.io/acme/checkout:1.5.0\n\nSigned-off-by: Release Manager <rm@acme.example>';
 
-const context: RollbackContext = { rollout: { namespace: 'shop', name: 'checkout' }, failingPodHash: '7f9c5d6b8', reason: 'analysis failed' };
+const context: RollbackContext = { rollout: { namespace: 'shop', name: 'checkout' }, failingPodHash: '7f9c5d6b8', release: 'uid/1', reason: 'analysis failed' };
 
 function binding(stable: string, failing: string, file = 'apps/checkout/rollout.yaml'): SiteBinding {
   const site = { kind: 'manifest', file, key: file, describe: () => `${file} (Rollout checkout, container app)` } as unknown as ImageSite;

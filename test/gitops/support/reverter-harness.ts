@@ -48,6 +48,7 @@ export function checkoutRequest(source: Partial<GitSourceRef> & { repoURL: strin
     },
     stable: { podTemplateHash: CHECKOUT.stableHash, images: CHECKOUT.stable },
     failing: { podTemplateHash: CHECKOUT.failingHash, images: CHECKOUT.failing },
+    release: CHECKOUT.release,
     reason: 'analysis run checkout-7f9c5d6b8-2 failed',
     analysis: { run: 'checkout-7f9c5d6b8-2', metric: 'error-rate' },
     ...overrides,

@@ -10,6 +10,8 @@ export const CHECKOUT = {
   failing: { app: 'ghcr.io/acme/checkout:1.5.0', proxy: 'envoyproxy/envoy:v1.30.1' },
   stableHash: '6d4f8b7c9',
   failingHash: '7f9c5d6b8',
+  /** The failed release: the Rollout's uid and the attempt, as the controller names it. */
+  release: 'checkout-uid/1',
 };
 
 export interface ReleasedRepo {
