@@ -5,8 +5,8 @@
 # SIGTERM itself (stop leading, finish the reconciles in flight, exit) and git's children are reaped by git.
 #
 # Docker does not run on the machines that test this repository; test/deploy/dockerfile.test.ts checks what can be
-# checked without it: every COPY source exists and is not excluded by .dockerignore, and the built program runs its
-# controller command with the production dependency closure alone.
+# checked without it: every COPY source exists and is not excluded by .dockerignore, and the built program, with the
+# files the runtime stage copies and the production dependency closure alone, runs its controller and its demo.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
@@ -32,8 +32,10 @@ ENV NODE_ENV=production \
     HOME=/tmp \
     VANE_GIT_WORKDIR=/var/cache/vane
 COPY --from=build /src/dist ./dist
-# The CRD manifests ship with the program: `vane sandbox` and `vane demo` load them.
+# The CRD manifests and the examples ship with the program: `vane sandbox` loads the CRDs, `vane demo` the CRDs and
+# examples/demo-canary.yaml (docker run --rm <image> demo).
 COPY crds ./crds
+COPY examples ./examples
 RUN mkdir -p /var/cache/vane && chown 65532:65532 /var/cache/vane
 USER 65532:65532
 EXPOSE 8080

@@ -8,7 +8,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { KubeTransport } from '../kube/kube-transport.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer } from '../kube/supervised-informer.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import type { CommandAction } from '../resources/rollout.js';
 import { CommandAudit } from '../server/command-audit.js';
 import type { CommandPolicy } from '../server/command-policy.js';

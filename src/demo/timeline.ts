@@ -1,5 +1,5 @@
 // Prints a Rollout's progress as one line per change: time, phase, step, weight, replicas per revision, message.
-import type { ReplicaSetObject } from '../reconcile/replica-sets.js';
+import type { ReplicaSetObject } from '../resources/replica-set.js';
 import type { Rollout } from '../resources/rollout.js';
 
 export class Timeline {

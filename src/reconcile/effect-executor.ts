@@ -17,7 +17,8 @@ import type { PodTemplateSpec } from '../resources/meta.js';
 import type { CommandAck, GitRollbackRecord, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
-import { ensureReplicaSet, hashOf, type ReplicaSetObject } from './replica-sets.js';
+import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { ensureReplicaSet } from './replica-sets.js';
 
 /** Builds the AnalysisRun object for a createAnalysisRun effect (templates and args resolved from the cache). */
 export type AnalysisRunFactory = (rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, runName: string) => AnalysisRun;

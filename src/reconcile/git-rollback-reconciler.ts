@@ -14,7 +14,7 @@ import { templateImages } from '../resources/pod-template-hash.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import type { GitRollbackRecord, Rollout, RolloutStatus } from '../resources/rollout.js';
 import { setCondition } from './conditions.js';
-import { hashOf } from './replica-sets.js';
+import { hashOf } from '../resources/replica-set.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { resolveTemplate } from './template-source.js';
 

@@ -1,23 +1,14 @@
 // The ReplicaSets a Rollout owns: one per revision, named `<rollout>-<pod-template-hash>`, scaled per step.
 import { boundedName } from '../kube/bounded-name.js';
 import type { ObjectWriter } from '../kube/kube-client.js';
-import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import type { LabelSelector, PodTemplateSpec } from '../resources/meta.js';
 import type { Rollout } from '../resources/rollout.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
-
-export interface ReplicaSetObject extends KubeObject {
-  spec?: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpec; minReadySeconds?: number };
-  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number; observedGeneration?: number };
-}
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
+import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 
 export function replicaSetName(rollout: Rollout, hash: string): string {
   return boundedName(`${rollout.metadata.name}-${hash}`);
-}
-
-export function hashOf(rs: ReplicaSetObject): string | undefined {
-  return rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
 }
 
 /** Whether the ReplicaSet's pods are all available at the count we asked for, as the controller last saw them. */

@@ -4,7 +4,7 @@ import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import type { Rollout } from '../resources/rollout.js';
 import type { ServiceObject } from '../traffic/service-selector.js';
-import type { ReplicaSetObject } from './replica-sets.js';
+import type { ReplicaSetObject } from '../resources/replica-set.js';
 
 export interface DeploymentObject extends KubeObject {
   spec?: { template?: PodTemplateSpec; replicas?: number };

@@ -6,8 +6,9 @@ import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer, type InformerOptions } from '../kube/supervised-informer.js';
 import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
 import type { Rollout } from '../resources/rollout.js';
-import { POD_TEMPLATE_HASH_LABEL, type ServiceObject } from '../traffic/service-selector.js';
-import type { ReplicaSetObject } from './replica-sets.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
+import type { ReplicaSetObject } from '../resources/replica-set.js';
+import type { ServiceObject } from '../traffic/service-selector.js';
 import type { DeploymentObject, RolloutCache } from './rollout-cache.js';
 
 const BY_OWNER = 'owner';

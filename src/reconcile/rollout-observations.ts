@@ -5,7 +5,8 @@ import type { RolloutEvent } from '../machine/rollout-event.js';
 import type { RolloutPlan } from '../machine/rollout-plan.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { Rollout } from '../resources/rollout.js';
-import { hashOf, isAvailable, type ReplicaSetObject } from './replica-sets.js';
+import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { isAvailable } from './replica-sets.js';
 
 export interface ObservedWorld {
   rollout: Rollout;

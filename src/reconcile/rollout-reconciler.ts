@@ -24,7 +24,8 @@ import { healthConditions, setCondition, removeCondition } from './conditions.js
 import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
 import { withGitCondition } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
-import { hashOf, replicaSetsToPrune, type ReplicaSetObject } from './replica-sets.js';
+import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { replicaSetsToPrune } from './replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate } from './template-source.js';

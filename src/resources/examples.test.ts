@@ -9,7 +9,7 @@ import { schemaForKind, type VaneKind } from './crd-manifests.js';
 import type { FieldError } from './field-error.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { validateRollout } from './rollout-validation.js';
-import { FIXTURE_CRD_DIR } from '../sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../../test/fixtures/fixture-files.js';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

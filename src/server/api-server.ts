@@ -31,6 +31,13 @@ import { RolloutStatusStream } from './status-stream.js';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 16 * 1024;
 
+/** What `GET /` answers: where the API is described, for someone who opens the address with a browser or curl. */
+export const API_INDEX = {
+  name: 'Vane API',
+  documentation: 'docs/api.md in the Vane repository',
+  openapi: `${API_PREFIX}/openapi.json`,
+} as const;
+
 export interface ApiServerDeps {
   readModel: RolloutReadModel;
   /** Live reads, used when a command's status write loses a race and must decide again on fresh state. */
@@ -95,6 +102,9 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   // Probes first: neither limited nor authenticated, so a flood cannot make a healthy pod look dead.
   registerHealthRoutes(app, { readModel: deps.readModel, readiness: deps.readiness });
   app.use(clientRateLimitMiddleware(deps.clientRateLimit ?? DEFAULT_CLIENT_RATE_LIMIT));
+  app.get('/', (_req, res) => {
+    res.json(API_INDEX);
+  });
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
     res.json(openApiDocument());
   });

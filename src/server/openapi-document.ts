@@ -195,6 +195,18 @@ export function openApiDocument(): Json {
           responses: { '200': { description: 'Text exposition format.', content: { 'text/plain': {} } }, '404': { description: 'Metrics are not enabled.' }, ...AUTH_ERRORS },
         },
       },
+      '/': {
+        get: {
+          operationId: 'index',
+          summary: 'Where the API is described: this document (`openapi`) and docs/api.md in the Vane repository (`documentation`).',
+          responses: {
+            '200': {
+              description: 'Pointers to the documentation.',
+              content: json({ type: 'object', required: ['name', 'documentation', 'openapi'], properties: { name: { type: 'string' }, documentation: { type: 'string' }, openapi: { type: 'string' } } }),
+            },
+          },
+        },
+      },
       '/api/v1/openapi.json': { get: { operationId: 'openapi', summary: 'This document.', responses: { '200': { description: 'OpenAPI 3 document.' } } } },
       '/api/v1/rollouts': {
         get: {

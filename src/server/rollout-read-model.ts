@@ -8,13 +8,13 @@ import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer } from '../kube/supervised-informer.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { Rollout } from '../resources/rollout.js';
-import type { ReplicaSetObject } from '../reconcile/replica-sets.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
+import type { ReplicaSetObject } from '../resources/replica-set.js';
 
 export type RolloutObject = Rollout & KubeObject;
 export type AnalysisRunObject = AnalysisRun & KubeObject;
 
-// The controller's own ReplicaSet shape, so its informer can be shared with this model as it is.
+// The ReplicaSet shape of src/resources, which the controller uses too, so its informer can be shared with this model.
 export type { ReplicaSetObject };
 
 /** An events.k8s.io/v1 Event, as far as the server shows it. */

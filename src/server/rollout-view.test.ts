@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../resources/rollout.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../traffic/service-selector.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import { describeRollout, summarizeRollout } from './rollout-view.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject } from './rollout-read-model.js';
 

@@ -1,7 +1,7 @@
 // What the API (and the CLI) show of a Rollout: a one-line summary for lists and streams, and a detailed view with
 // steps, weights, ReplicaSets, analysis and recent Events. Pure: built from objects already read.
 import type { AnalysisPhase, Measurement } from '../resources/analysis.js';
-import { hashOf } from '../reconcile/replica-sets.js';
+import { hashOf } from '../resources/replica-set.js';
 import type {
   CanaryStep,
   CommandAck,

@@ -3,10 +3,7 @@ import { VaneError } from '../errors.js';
 import type { ObjectWriter } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
-
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
-
-export { POD_TEMPLATE_HASH_LABEL };
 
 export interface ServiceObject extends KubeObject {
   spec?: { selector?: Record<string, string>; [field: string]: unknown };

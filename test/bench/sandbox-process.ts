@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveSandbox } from '../../src/sandbox/serve.js';
-import { FIXTURE_CRD_DIR } from '../../src/sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../fixtures/fixture-files.js';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import type { RequestRecord } from '../../src/sandbox/request-stats.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
@@ -56,7 +56,7 @@ function serve(sandbox: Sandbox): void {
   send({ type: 'ready', kubeconfig: sandbox.kubeconfig, harnessContext: sandbox.contexts.harness, adminUser: ADMIN_USER, kubeconfigPath: sandbox.kubeconfigPath });
 }
 
-/** The Gateway API HTTPRoute CRD from the shared real-world fixtures, for the Gateway API reaction benchmark. */
+/** The Gateway API HTTPRoute CRD vendored in test/fixtures/crds, for the Gateway API reaction benchmark. */
 function routingCrdFiles(): string[] {
   const file = join(FIXTURE_CRD_DIR, 'gateway.networking.k8s.io_httproutes.yaml');
   return existsSync(file) ? [file] : [];

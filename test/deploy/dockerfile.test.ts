@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../../src/kube/kube-client.js';
@@ -75,11 +75,19 @@ describe('Dockerfile', () => {
   });
 });
 
-/** The /app of the image: package.json, crds/, dist/ (the test build) and the production closure of node_modules. */
+/**
+ * The /app of the image: what the runtime stage COPYs from the build context (read from the Dockerfile, so a file the
+ * image lacks is missing here too), dist/ (the test build) and the production closure of node_modules.
+ */
 function productionApp(): string {
   const app = mkdtempSync(join(tmpdir(), 'vane-image-app-'));
-  cpSync(join(REPO_ROOT, 'package.json'), join(app, 'package.json'));
-  cpSync(join(REPO_ROOT, 'crds'), join(app, 'crds'), { recursive: true });
+  const copies = instructions.filter((i) => i.stage === 1 && i.keyword === 'COPY').map((i) => copyArgs(i.args)).filter((c) => c.from === undefined);
+  for (const { sources, destination } of copies) {
+    for (const source of sources) {
+      const target = destination.endsWith('/') ? join(app, destination, basename(source)) : join(app, destination);
+      cpSync(join(REPO_ROOT, source), target, { recursive: true });
+    }
+  }
   cpSync(dirname(inject('cliMain')), join(app, 'dist'), { recursive: true });
   const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
   for (const [path, meta] of Object.entries(lock.packages)) {
@@ -149,6 +157,13 @@ describe('the image\'s program with production dependencies only', () => {
     const result = await node(app, [script]).done;
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe(`loaded ${modules.length}`);
+  }, 120_000);
+
+  it('given the files the runtime stage copies, then `demo` (as in `docker run <image> demo`) runs to its end and exits 0', async () => {
+    const result = await node(app, ['dist/main.js', 'demo']).done;
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('result: OK');
+    expect(result.code).toBe(0);
   }, 120_000);
 
   it('given the image\'s command, then `controller --help` lists the flags the Deployment uses', async () => {

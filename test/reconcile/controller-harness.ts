@@ -10,7 +10,7 @@ import { startController, type RunningController } from '../../src/cli/start-con
 import type { RetryPolicy } from '../../src/reconcile/git-rollback-reconciler.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
-import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
+import type { ReplicaSetObject } from '../../src/resources/replica-set.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import type { CommandAction, Rollout, RolloutSpec } from '../../src/resources/rollout.js';
 import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';

@@ -8,7 +8,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { KubeTransport } from '../../src/kube/kube-transport.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { SupervisedInformer } from '../../src/kube/supervised-informer.js';
-import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
+import type { ReplicaSetObject } from '../../src/resources/replica-set.js';
 import type { Rollout } from '../../src/resources/rollout.js';
 import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 import { hashOfImage, template } from './controller-harness.js';

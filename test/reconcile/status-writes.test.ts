@@ -9,7 +9,7 @@ import type { EventRecorder } from '../../src/kube/event-recorder.js';
 import { WriteTracker } from '../../src/kube/write-tracker.js';
 import type { RolloutCache } from '../../src/reconcile/rollout-cache.js';
 import { reconcileRollout } from '../../src/reconcile/rollout-reconciler.js';
-import type { ReplicaSetObject } from '../../src/reconcile/replica-sets.js';
+import type { ReplicaSetObject } from '../../src/resources/replica-set.js';
 import type { Rollout } from '../../src/resources/rollout.js';
 import { template } from './controller-harness.js';
 

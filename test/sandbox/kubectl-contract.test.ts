@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CRD_DIR } from '../../src/sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../fixtures/fixture-files.js';
 import { openTestCluster, type TestCluster } from './support/test-cluster.js';
 import { itWhere, kubernetesAtLeast, testTarget } from './support/test-target.js';
 

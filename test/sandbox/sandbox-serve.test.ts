@@ -7,7 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { serveSandbox } from '../../src/sandbox/serve.js';
-import { FIXTURE_CRD_DIR } from '../../src/sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../fixtures/fixture-files.js';
 
 const FIXTURE_CRD = join(FIXTURE_CRD_DIR, 'smi-trafficsplit.yaml');
 let dir: string;

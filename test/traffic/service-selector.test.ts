@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaneError } from '../../src/errors.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
-import { pinServiceToHash, POD_TEMPLATE_HASH_LABEL, selectedHash, type ServiceObject } from '../../src/traffic/service-selector.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../src/resources/pod-template-hash.js';
+import { pinServiceToHash, selectedHash, type ServiceObject } from '../../src/traffic/service-selector.js';
 import { openTrafficCluster, type TrafficCluster } from './support/traffic-cluster.js';
 
 let cluster: TrafficCluster;

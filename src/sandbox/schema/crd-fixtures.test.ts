@@ -1,7 +1,7 @@
 // The schema operations against real CRDs: Gateway API HTTPRoute, Istio, SMI TrafficSplit.
 import { describe, expect, it } from 'vitest';
 import { applyDefaults, checkStructural, pruneUnknownFields, validateObject } from './structural-schema.js';
-import { CRD_FILES, crdSchema, crdSchemas, sampleObject } from './fixtures/fixture-files.js';
+import { CRD_FILES, crdSchema, crdSchemas, sampleObject } from '../../../test/fixtures/fixture-files.js';
 
 const HTTPROUTES = 'gateway.networking.k8s.io_httproutes.yaml';
 const ISTIO = 'istio.yaml';
@@ -13,7 +13,7 @@ function paths(errors: { path: string }[]): string[] {
   return errors.map((e) => e.path);
 }
 
-describe('given the shared fixture CRDs', () => {
+describe('given the vendored third-party CRDs', () => {
   const all = CRD_FILES.flatMap((file) => crdSchemas(file).map((s) => ({ file, ...s })));
 
   it('then there are schemas to check in every file', () => {

@@ -1,11 +1,11 @@
-// The openAPIV3Schema of each routing kind Vane writes, from the real CRDs in the shared fixtures.
+// The openAPIV3Schema of each routing kind Vane writes, from the real CRDs vendored in test/fixtures/crds.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import type { ResourceKind } from '../../../src/kube/resource-kind.js';
 import { Kinds } from '../../../src/kube/resource-kind.js';
 import type { JSONSchemaProps } from '../../../src/sandbox/schema/structural-schema.js';
-import { FIXTURE_CRD_DIR } from '../../../src/sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../../fixtures/fixture-files.js';
 
 interface CrdDocument {
   kind?: string;

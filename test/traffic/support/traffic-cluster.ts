@@ -10,7 +10,7 @@ import { Kinds, type ResourceKind } from '../../../src/kube/resource-kind.js';
 import type { CanaryStrategy, Rollout } from '../../../src/resources/rollout.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { RouterDeps } from '../../../src/traffic/routing-object.js';
-import { FIXTURE_CRD_DIR } from '../../../src/sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../../fixtures/fixture-files.js';
 
 export const ROUTING_CRD_FILES = ['gateway.networking.k8s.io_httproutes.yaml', 'istio.yaml', 'smi-trafficsplit.yaml'].map((f) => join(FIXTURE_CRD_DIR, f));
 
