@@ -88,6 +88,6 @@ describe('vane lint', () => {
     const result = await runCli(['lint', '-f', '/nonexistent/rollout.yaml', join(EXAMPLES, 'analysis-template-error-rate.yaml')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('vane lint: cannot read /nonexistent/rollout.yaml: ENOENT: no such file');
-    expect(result.stdout).toMatch(/^1 resource\(s\) valid$/m);
+    expect(result.stdout).toMatch(/^1 resource\(s\) valid, 1 other document\(s\) skipped$/m);
   });
 });
