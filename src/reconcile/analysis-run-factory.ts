@@ -3,6 +3,7 @@ import { TerminalError } from '../errors.js';
 import { labelValueFor } from '../kube/bounded-name.js';
 import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun, AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
+import { resolveFieldPath } from '../resources/field-reference.js';
 import type { AnalysisRunArgument, Rollout } from '../resources/rollout.js';
 import { templateProblems } from './analysis-template-checker.js';
 import type { RolloutCache } from './rollout-cache.js';
@@ -39,10 +40,14 @@ export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, e
   };
 }
 
-/** Template defaults, overridden by the Rollout's args; hash and field references resolved to values. */
+/**
+ * Template defaults, overridden by the Rollout's args; hashes and field references (in either) resolved to values
+ * from the Rollout. An argument left without a value, or a field reference that names nothing, is a TerminalError
+ * naming the argument and the gate: the Rollout says so in its status instead of starting a run that cannot measure.
+ */
 function resolveArgs(templates: AnalysisTemplate[], args: AnalysisRunArgument[], effect: EffectOf<'createAnalysisRun'>, rollout: Rollout): TemplateArgument[] {
   const resolved = new Map<string, TemplateArgument>();
-  for (const arg of templates.flatMap((t) => t.spec.args ?? [])) resolved.set(arg.name, arg);
+  for (const arg of templates.flatMap((t) => t.spec.args ?? [])) resolved.set(arg.name, templateArgValue(arg, effect, rollout));
   for (const arg of args) resolved.set(arg.name, { name: arg.name, value: argValue(arg, effect, rollout) });
   for (const arg of resolved.values()) {
     if (arg.value === undefined && !arg.valueFrom?.secretKeyRef) {
@@ -52,20 +57,23 @@ function resolveArgs(templates: AnalysisTemplate[], args: AnalysisRunArgument[],
   return [...resolved.values()];
 }
 
+/** A template's own argument: a field reference becomes its value now; a Secret reference is read at measure time. */
+function templateArgValue(arg: TemplateArgument, effect: EffectOf<'createAnalysisRun'>, rollout: Rollout): TemplateArgument {
+  const fieldPath = arg.valueFrom?.fieldRef?.fieldPath;
+  return fieldPath === undefined ? arg : { name: arg.name, value: fieldRefValue(arg.name, fieldPath, effect, rollout) };
+}
+
 function argValue(arg: AnalysisRunArgument, effect: EffectOf<'createAnalysisRun'>, rollout: Rollout): string {
   if (arg.value !== undefined) return arg.value;
   const hashFrom = arg.valueFrom?.podTemplateHashValue;
   if (hashFrom) return hashFrom === 'Latest' ? effect.canaryHash : effect.stableHash;
   const fieldPath = arg.valueFrom?.fieldRef?.fieldPath;
-  if (fieldPath) return fieldValue(rollout, fieldPath) ?? '';
+  if (fieldPath !== undefined) return fieldRefValue(arg.name, fieldPath, effect, rollout);
   return '';
 }
 
-function fieldValue(obj: unknown, path: string): string | undefined {
-  let current: unknown = obj;
-  for (const part of path.replace(/\[['"]?([^'"\]]+)['"]?\]/g, '.$1').split('.').filter(Boolean)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current === undefined ? undefined : typeof current === 'string' ? current : JSON.stringify(current);
+function fieldRefValue(name: string, fieldPath: string, effect: EffectOf<'createAnalysisRun'>, rollout: Rollout): string {
+  const resolved = resolveFieldPath(rollout, fieldPath);
+  if ('problem' in resolved) throw new TerminalError(`analysis argument "${name}" has no value (gate ${effect.gate}): fieldRef ${fieldPath}: ${resolved.problem}`);
+  return resolved.value;
 }

@@ -84,6 +84,16 @@ const templateCases: Case[] = [
     errors: [err('spec.args[0].valueFrom', 'must set only one of secretKeyRef, fieldRef, found secretKeyRef and fieldRef')],
   },
   {
+    name: 'an arg from a fieldRef label without quotes',
+    breakIt: (t) => (t.spec.args[0].valueFrom = { fieldRef: { fieldPath: 'metadata.labels[app]' } }),
+    errors: [
+      err(
+        'spec.args[0].valueFrom.fieldRef.fieldPath',
+        `fieldPath "metadata.labels[app]" is not supported; use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'] or a path to a field such as spec.replicas`,
+      ),
+    ],
+  },
+  {
     name: 'a secretKeyRef without key',
     breakIt: (t) => (t.spec.args[0].valueFrom = { secretKeyRef: { name: 's' } }),
     errors: [err('spec.args[0].valueFrom.secretKeyRef.key', 'is required')],

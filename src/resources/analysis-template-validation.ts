@@ -1,6 +1,7 @@
 // Validation of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun specs beyond what the schema says.
 import type { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
+import { checkFieldPath } from './field-reference.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { checkResourceHeader } from './resource-header.js';
 
@@ -83,7 +84,7 @@ function checkArgumentSource(c: FieldChecker, value: unknown, path: string, mode
   if (kind !== 'fieldRef') return;
   if (mode === 'run') c.add(childPath(path, kind), 'must be resolved to a value before the run is created');
   const ref = c.object(from.fieldRef, childPath(path, kind), { required: true });
-  c.string(ref?.fieldPath, childPath(path, 'fieldRef.fieldPath'), { required: true });
+  checkFieldPath(c, ref?.fieldPath, childPath(path, 'fieldRef.fieldPath'));
 }
 
 function checkSecretKeyRef(c: FieldChecker, value: unknown, path: string): void {

@@ -56,11 +56,11 @@ function inNamespace(kind: string, name: string, namespace: string): Doc | undef
 }
 
 describe('examples/', () => {
-  it('given the examples folder, then the three documented examples are there with their Vane documents', () => {
+  it('given the examples folder, then the three documented examples are there with their Vane documents, each after its Namespace', () => {
     const kindsByFile = (file: string): string[] => docs.filter((d) => d.file === file).map((d) => d.kind);
-    expect(kindsByFile('canary-gateway-api.yaml')).toEqual(['Service', 'Service', 'HTTPRoute', 'Rollout']);
-    expect(kindsByFile('blue-green.yaml')).toEqual(['Service', 'Service', 'Rollout']);
-    expect(kindsByFile('analysis-template-error-rate.yaml')).toEqual(['AnalysisTemplate']);
+    expect(kindsByFile('canary-gateway-api.yaml')).toEqual(['Namespace', 'Service', 'Service', 'HTTPRoute', 'Rollout']);
+    expect(kindsByFile('blue-green.yaml')).toEqual(['Namespace', 'Service', 'Service', 'Rollout']);
+    expect(kindsByFile('analysis-template-error-rate.yaml')).toEqual(['Namespace', 'AnalysisTemplate']);
   });
 
   it.each(vaneDocs)('given $file #$index ($kind), then the CRD schema accepts it and prunes nothing', ({ kind, doc }) => {

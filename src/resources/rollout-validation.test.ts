@@ -109,6 +109,17 @@ const cases: Case[] = [
     errors: [err(`${CANARY}.analysis.args[0].valueFrom.podTemplateHashValue`, 'must be one of "Stable", "Latest", got "Canary"')],
   },
   {
+    name: 'an analysis arg from an unsupported fieldRef path',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.analysis.args[0].valueFrom = { fieldRef: { fieldPath: 'metadata.generation' } }),
+    errors: [
+      err(
+        `${CANARY}.analysis.args[0].valueFrom.fieldRef.fieldPath`,
+        `fieldPath "metadata.generation" is not supported; use metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'] or a path to a field such as spec.replicas`,
+      ),
+    ],
+  },
+  {
     name: 'setCanaryScale without trafficRouting',
     base: canary,
     breakIt: (r) => delete r.spec.strategy.canary.trafficRouting,

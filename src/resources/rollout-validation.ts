@@ -1,5 +1,6 @@
 // Rollout validation: field types plus the semantic rules a structural schema cannot express.
 import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
+import { checkFieldPath } from './field-reference.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
@@ -388,7 +389,7 @@ function checkAnalysisArgument(c: FieldChecker, value: unknown, path: string): v
   }
   if (kind === 'fieldRef') {
     const ref = c.object(from.fieldRef, childPath(fromPath, kind), { required: true });
-    c.string(ref?.fieldPath, childPath(fromPath, 'fieldRef.fieldPath'), { required: true });
+    checkFieldPath(c, ref?.fieldPath, childPath(fromPath, 'fieldRef.fieldPath'));
   }
 }
 

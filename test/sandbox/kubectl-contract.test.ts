@@ -87,8 +87,7 @@ describe('applying CRDs', () => {
     if (yamlFiles(VANE_CRDS).length > 0) expect(crds.stdout).toContain('rollouts.vane.dev');
   });
 
-  itWithHttpRouteCrd('given the CRDs, when every file in examples/ is applied with kubectl, then every object is created', async () => {
-    await cluster.kubectl(['create', 'namespace', 'shop']);
+  itWithHttpRouteCrd('given the CRDs and no namespace made beforehand, when every file in examples/ is applied with kubectl, then every object is created', async () => {
     const applied = await cluster.kubectl(['apply', '-f', EXAMPLES]);
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { TerminalError } from '../errors.js';
+import type { EffectOf } from '../machine/effects.js';
+import type { AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
+import type { AnalysisRunArgument, Rollout } from '../resources/rollout.js';
+import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
+import type { RolloutCache } from './rollout-cache.js';
+
+const rollout: Rollout = {
+  apiVersion: 'vane.dev/v1alpha1',
+  kind: 'Rollout',
+  metadata: { name: 'shop', namespace: 'shop-staging', uid: 'u-1', labels: { team: 'payments' } },
+  spec: { selector: { matchLabels: { app: 'shop' } }, strategy: { canary: {} } },
+};
+
+function templateWith(args: TemplateArgument[]): AnalysisTemplate {
+  return {
+    apiVersion: 'vane.dev/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'error-rate', namespace: 'shop-staging' },
+    spec: { args, metrics: [{ name: 'm', provider: { prometheus: { address: 'http://p:9090', query: 'vector({{args.namespace}})' } } }] },
+  };
+}
+
+function cacheWith(template: AnalysisTemplate): RolloutCache {
+  return { analysisTemplate: (ns: string, name: string) => (ns === 'shop-staging' && name === 'error-rate' ? template : undefined) } as unknown as RolloutCache;
+}
+
+function build(templateArgs: TemplateArgument[], args: AnalysisRunArgument[] = []): TemplateArgument[] | undefined {
+  const effect: EffectOf<'createAnalysisRun'> = { type: 'createAnalysisRun', gate: 'step-1', name: 'run', templates: [{ templateName: 'error-rate' }], args, canaryHash: 'new', stableHash: 'old' };
+  return buildRolloutAnalysisRun(cacheWith(templateWith(templateArgs)), rollout, effect, 'shop-run').spec.args;
+}
+
+describe('buildRolloutAnalysisRun arguments', () => {
+  it("given a template argument from fieldRef metadata.namespace, then the run holds the Rollout's namespace as its value", () => {
+    expect(build([{ name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }])).toEqual([{ name: 'namespace', value: 'shop-staging' }]);
+  });
+
+  it('given template arguments from a label and the name, then each is resolved from the Rollout', () => {
+    const args = build([
+      { name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['team']" } } },
+      { name: 'rollout', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    ]);
+    expect(args).toEqual([{ name: 'team', value: 'payments' }, { name: 'rollout', value: 'shop' }]);
+  });
+
+  it("given a template fieldRef overridden by the Rollout's own arg, then the Rollout's value wins", () => {
+    expect(build([{ name: 'namespace', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }], [{ name: 'namespace', value: 'other' }])).toEqual([{ name: 'namespace', value: 'other' }]);
+  });
+
+  it("given a Rollout arg from fieldRef and a hash, then both are resolved", () => {
+    const args = build([{ name: 'ns' }, { name: 'hash' }], [
+      { name: 'ns', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+      { name: 'hash', valueFrom: { podTemplateHashValue: 'Latest' } },
+    ]);
+    expect(args).toEqual([{ name: 'ns', value: 'shop-staging' }, { name: 'hash', value: 'new' }]);
+  });
+
+  it('given a Secret-backed template argument, then it stays a reference for measure time', () => {
+    const secret = { name: 'token', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } };
+    expect(build([secret])).toEqual([secret]);
+  });
+
+  it.each([
+    [[{ name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['owner']" } } }], [], 'analysis argument "team" has no value (gate step-1): fieldRef metadata.labels[\'owner\']: the Rollout has no label "owner"'],
+    [[{ name: 'gen', valueFrom: { fieldRef: { fieldPath: 'metadata.generation' } } }], [], 'analysis argument "gen" has no value (gate step-1): fieldRef metadata.generation: fieldPath "metadata.generation" is not supported'],
+    [[{ name: 'ns' }], [{ name: 'ns', valueFrom: { fieldRef: { fieldPath: 'spec.nothing' } } }], 'analysis argument "ns" has no value (gate step-1): fieldRef spec.nothing: spec.nothing is not set in the Rollout'],
+    [[{ name: 'service-name' }], [], 'analysis argument "service-name" has no value (gate step-1); set it in the Rollout\'s analysis args'],
+  ] as Array<[TemplateArgument[], AnalysisRunArgument[], string]>)('given an argument that cannot be resolved (%j), then a TerminalError names the argument, the gate and the cause', (templateArgs, args, message) => {
+    let thrown: unknown;
+    try {
+      build(templateArgs, args);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(TerminalError);
+    expect((thrown as Error).message.startsWith(message)).toBe(true);
+  });
+});
