@@ -13,7 +13,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisRun, AnalysisTemplateSpec } from '../../src/resources/analysis.js';
 import type { Rollout } from '../../src/resources/rollout.js';
-import { FIXTURE_CRD_DIR } from '../../src/sandbox/schema/fixtures/fixture-files.js';
+import { FIXTURE_CRD_DIR } from '../fixtures/fixture-files.js';
 import { startSandbox } from '../../src/sandbox/sandbox.js';
 import { startPrometheus, type PrometheusServer } from '../analysis/support/prometheus-server.js';
 import { cliEnv, MAIN, runCli, runCommand, type CliResult } from '../cli/support/run-cli.js';
