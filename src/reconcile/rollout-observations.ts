@@ -46,7 +46,7 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   }
   const command = world.rollout.status?.command;
   if (command && command.id !== world.rollout.status?.lastCommand?.id) {
-    events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, now: world.now });
+    events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, ...(command.reason ? { reason: command.reason } : {}), now: world.now });
   }
   events.push({ type: 'tick', now: world.now });
   return events;
