@@ -167,6 +167,74 @@ describe('vane promote / abort / retry / pause / resume', () => {
   });
 });
 
+describe('vane abort --reason', () => {
+  it('through the API: the reason is in status.command, the audit line and the CommandRequested Event', async () => {
+    const name = await pausedRollout('why');
+    const result = await runCli(['abort', name, '-n', 'shop', '--reason', 'error rate doubled in eu-west', ...viaApi()]);
+    expect(result.code).toBe(0);
+    const id = /command ([0-9a-f-]{36})/.exec(result.stdout)?.[1] ?? '';
+    expect((await statusOf(name))?.command).toMatchObject({ id, action: 'abort', actor: 'alice', reason: 'error rate doubled in eu-west' });
+    expect(h.auditLines).toContainEqual(expect.objectContaining({ audit: 'command', actor: 'alice', action: 'abort', commandId: id, commandReason: 'error rate doubled in eu-west' }));
+    const events = await h.kube.list<KubeObject>(Kinds.Event, 'shop');
+    const event = events.items.find((e) => (e['note'] as string | undefined)?.includes(id));
+    expect(event?.['note']).toMatch(/^abort requested by alice \(command [0-9a-f-]{36}, request [^)]+\): error rate doubled in eu-west$/);
+  });
+
+  it('from the kubeconfig: the reason is written with the command', async () => {
+    const name = await pausedRollout('why');
+    const result = await runCli(['abort', name, '-n', 'shop', '--reason', 'bad canary'], kubeEnv);
+    expect(result.code).toBe(0);
+    expect((await statusOf(name))?.command).toMatchObject({ action: 'abort', actor: 'sandbox-admin', reason: 'bad canary' });
+  });
+
+  it('given an empty reason, then exit 1 naming --reason and nothing written', async () => {
+    const name = await pausedRollout('why');
+    const result = await runCli(['abort', name, '-n', 'shop', '--reason', ' '], kubeEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('vane: --reason: must not be empty\n');
+    expect((await statusOf(name))?.command).toBeUndefined();
+  });
+});
+
+describe('vane set image', () => {
+  it('from the kubeconfig: sets the container image in spec.template and says what changed; again, says it is unchanged', async () => {
+    const name = await pausedRollout('image');
+    const result = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`rollout shop/${name}: container app image registry.example/shop:2.0 -> registry.example/shop:3.0\n`);
+    const rollout = await h.kube.get<KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } } }>(Kinds.Rollout, 'shop', name);
+    expect(rollout?.spec.template.spec.containers).toEqual([{ name: 'app', image: 'registry.example/shop:3.0' }]);
+    const again = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(again.stdout).toBe(`rollout shop/${name} unchanged: its containers already run those images\n`);
+  });
+
+  it('given a container the rollout lacks, then exit 1 listing its containers', async () => {
+    const name = await pausedRollout('image');
+    const result = await runCli(['set', 'image', name, 'web=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`vane: rollout shop/${name} has no container web (its containers: app)\n`);
+  });
+
+  it('given --server, then exit 1 saying the API writes status only', async () => {
+    const name = await pausedRollout('image');
+    const result = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop', ...viaApi()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('set image changes the Rollout\'s spec, which the Vane API at');
+    expect(result.stderr).toContain('drop --server');
+  });
+
+  it('given a Rollout whose template comes from a Deployment, then exit 1 pointing at the Deployment', async () => {
+    const name = `ref-${++counter}`;
+    const spec = (canaryRollout('shop', name) as KubeObject & { spec: Record<string, unknown> }).spec;
+    const { template: _template, ...rest } = spec;
+    await create(h.kube, 'Rollout', { apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', metadata: { namespace: 'shop', name }, spec: { ...rest, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-template' } } });
+    const result = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`rollout shop/${name} takes its pod template from Deployment web-template (spec.workloadRef)`);
+    expect(result.stderr).toContain('kubectl set image deployment/web-template CONTAINER=IMAGE -n shop');
+  });
+});
+
 describe('vane status', () => {
   it('without --watch: exit 2 while Paused, 0 when Healthy, 1 when Degraded', async () => {
     const name = await pausedRollout();
