@@ -1,6 +1,6 @@
 // The `vane` rollout commands run as child processes against the sandbox, both through the Vane API (`--server`)
 // and straight to the cluster from the kubeconfig: output, exit codes, and the status commands they write.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { RolloutStatus } from '../../src/resources/rollout.js';
 import { canaryRollout, pausedAtStep1, replicaSet } from '../server/fixtures/rollouts.js';
 import { acknowledgePendingCommand, applyPendingCommand } from '../server/support/controller-double.js';
 import { ALICE, BOB, create, createNamespace, startApiHarness, until, writeStatus, type ApiHarness } from '../server/support/api-harness.js';
-import { cliEnv, MAIN, runCli, runCommand, startCli } from './support/run-cli.js';
+import { cliEnv, MAIN, REPO_ROOT, runCli, runCommand, startCli } from './support/run-cli.js';
 
 type RolloutObject = KubeObject & { status?: RolloutStatus };
 
@@ -278,19 +278,32 @@ describe('vane status', () => {
 });
 
 describe('as a kubectl plugin', () => {
-  it('kubectl vane list rollouts runs the same CLI', async () => {
+  it('kubectl vane runs the built program through a kubectl-vane link, as npm installs it, and names itself kubectl vane', async () => {
     const name = await pausedRollout('plugin');
     const bin = await mkdtemp(join(tmpdir(), 'vane-plugin-'));
     try {
-      const plugin = join(bin, 'kubectl-vane');
-      await writeFile(plugin, `#!/bin/sh\nexec "${process.execPath}" "${MAIN}" "$@"\n`);
-      await chmod(plugin, 0o755);
+      // A link to the built file itself: kubectl finds plugins only when they are executable.
+      await symlink(MAIN, join(bin, 'kubectl-vane'));
+      const env = { ...kubeEnv, PATH: `${bin}:${process.env.PATH ?? ''}` };
       // Asynchronous on purpose: the sandbox answering the plugin runs in this process.
-      const result = await runCommand('kubectl', ['vane', 'list', 'rollouts', '-n', 'shop'], { ...kubeEnv, PATH: `${bin}:${process.env.PATH ?? ''}` });
+      const result = await runCommand('kubectl', ['vane', 'list', 'rollouts', '-n', 'shop'], env);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(name);
+      const help = await runCommand('kubectl', ['vane', '--help'], env);
+      expect(help.stdout).toMatch(/^Usage: kubectl vane \[options\] \[command\]/);
+      const typo = await runCommand('kubectl', ['vane', 'promote', name, '--ful'], env);
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toContain("error: unknown option '--ful'\n(Did you mean --full?)\n(run 'kubectl vane promote --help' for usage)\n");
     } finally {
       await rm(bin, { recursive: true, force: true });
     }
+  });
+});
+
+describe('vane --version', () => {
+  it("prints package.json's version", async () => {
+    const { version } = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await runCli(['--version'], cliEnv());
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 });
