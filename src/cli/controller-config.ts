@@ -6,7 +6,7 @@ import type { StreamLimits } from '../server/api-limits.js';
 import { apiSettings, type ApiFlags } from './api-options.js';
 
 export interface ControllerConfig {
-  /** Path to a kubeconfig; absent → in-cluster service account, then the default kubeconfig locations. */
+  /** Path to a kubeconfig; absent → $KUBECONFIG, ~/.kube/config, then the in-cluster service account (kubeconfig-loader.ts). */
   kubeconfig?: string;
   /** Watch one namespace only; absent → all namespaces. */
   namespace?: string;
