@@ -12,5 +12,7 @@ buildProgram()
       return;
     }
     process.stderr.write(`vane: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = process.exitCode || 1;
+    // Exits now rather than when the event loop drains: a long-running command that failed to start (a port in use,
+    // a bad kubeconfig) must not linger on something it had already opened.
+    process.exit(process.exitCode || 1);
   });

@@ -4,7 +4,8 @@ import type { CommandAction } from '../resources/rollout.js';
 import type { CommandVerb } from '../server/command-body.js';
 import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
 import { VaneApiClient } from './api-client.js';
-import type { CommandReceipt, RolloutBackend, RolloutChange } from './rollout-backend.js';
+import { VaneError } from '../errors.js';
+import type { CommandOptions, CommandReceipt, ImageUpdate, RolloutBackend, RolloutChange } from './rollout-backend.js';
 
 /** How long after the server ends a status stream it is reopened (the server's own retry hint is 3 s). */
 const RECONNECT_MS = 1_000;
@@ -28,9 +29,17 @@ export class ApiRolloutBackend implements RolloutBackend {
     return this.client.getRollout(namespace, name);
   }
 
-  command(namespace: string, name: string, action: CommandAction): Promise<CommandReceipt> {
+  command(namespace: string, name: string, action: CommandAction, options: CommandOptions = {}): Promise<CommandReceipt> {
     const verb: CommandVerb = action === 'promote-full' ? 'promote' : action;
-    return this.client.command(namespace, name, verb, action === 'promote-full' ? { full: true } : undefined);
+    const body = { ...(action === 'promote-full' ? { full: true } : {}), ...(options.reason ? { reason: options.reason } : {}) };
+    return this.client.command(namespace, name, verb, Object.keys(body).length > 0 ? body : undefined);
+  }
+
+  /** The API writes status only, never a Rollout's spec (docs/adr: commands in status), so it has no way to do this. */
+  setImages(): Promise<ImageUpdate> {
+    return Promise.reject(
+      new VaneError('BadRequest', `set image changes the Rollout's spec, which ${this.description} never writes (it writes status only); drop --server (and VANE_SERVER) to use your kubeconfig`),
+    );
   }
 
   async watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void> {

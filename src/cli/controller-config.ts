@@ -2,10 +2,11 @@
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
-import { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_STREAM_LIMITS, type StreamLimits } from '../server/api-limits.js';
+import type { StreamLimits } from '../server/api-limits.js';
+import { apiSettings, type ApiFlags } from './api-options.js';
 
 export interface ControllerConfig {
-  /** Path to a kubeconfig; absent → in-cluster service account, then the default kubeconfig locations. */
+  /** Path to a kubeconfig; absent → $KUBECONFIG, ~/.kube/config, then the in-cluster service account (kubeconfig-loader.ts). */
   kubeconfig?: string;
   /** Watch one namespace only; absent → all namespaces. */
   namespace?: string;
@@ -19,6 +20,8 @@ export interface ControllerConfig {
   logLevel: LevelWithSilent;
   /** Port of the HTTP API, health and metrics; 0 picks a free port; -1 disables it. */
   apiPort: number;
+  /** Where the API listens; absent: loopback only (DEFAULT_API_BIND_ADDRESS). */
+  apiBindAddress?: string;
   /** Where rollback-by-git-revert keeps its cached clones. */
   gitWorkDir?: string;
   /**
@@ -37,7 +40,7 @@ export interface ControllerConfig {
   apiStreams?: StreamLimits;
 }
 
-export interface ControllerFlags {
+export interface ControllerFlags extends ApiFlags {
   kubeconfig?: string;
   namespace?: string;
   workers?: string;
@@ -45,60 +48,39 @@ export interface ControllerFlags {
   leaseNamespace?: string;
   leaseDuration?: string;
   logLevel?: string;
-  apiPort?: string;
   gitWorkDir?: string;
   allowLocalGitUrls?: boolean;
-  apiTokenFile?: string;
-  apiRateLimit?: string;
-  apiRateBurst?: string;
-  apiClientRateLimit?: string;
-  apiClientRateBurst?: string;
-  apiTrustProxy?: string;
-  apiMaxStreams?: string;
-  apiMaxStreamsPerUser?: string;
-  apiStreamLifetime?: string;
-  apiStreamRecheck?: string;
 }
+
+/** The namespace deploy/kustomize installs into, and so where the controller's Lease lives unless told otherwise. */
+export const DEFAULT_LEASE_NAMESPACE = 'vane-system';
 
 const LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv = process.env): ControllerConfig {
   const logLevel = (flags.logLevel ?? env.VANE_LOG_LEVEL ?? 'info') as LevelWithSilent;
   if (!LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(', ')}; got "${logLevel}"`);
+  const api = apiSettings(flags, env, { disablePort: true });
   return {
-    kubeconfig: flags.kubeconfig ?? env.KUBECONFIG,
+    // KUBECONFIG is read where the kubeconfig is loaded (kubeconfig-loader.ts): it may list several files.
+    kubeconfig: flags.kubeconfig,
     namespace: flags.namespace ?? env.VANE_NAMESPACE,
     workers: positiveInt('--workers', flags.workers ?? env.VANE_WORKERS ?? '4'),
     leaderElection: flags.leaderElect ?? env.VANE_LEADER_ELECT !== 'false',
-    leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? 'vane-system',
+    leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? DEFAULT_LEASE_NAMESPACE,
     leaseName: 'vane-controller',
     leaseDurationMs: positiveInt('--lease-duration', flags.leaseDuration ?? env.VANE_LEASE_DURATION_SECONDS ?? '15') * 1000,
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
     logLevel,
-    apiPort: integer('--api-port', flags.apiPort ?? env.VANE_API_PORT ?? '8080'),
+    apiPort: api.port,
+    apiBindAddress: api.bindAddress,
     gitWorkDir: flags.gitWorkDir ?? env.VANE_GIT_WORKDIR ?? join(tmpdir(), 'vane-git'),
     allowLocalGitUrls: flags.allowLocalGitUrls ?? env.VANE_ALLOW_LOCAL_GIT_URLS === 'true',
-    apiTokenFile: flags.apiTokenFile ?? env.VANE_API_TOKEN_FILE,
-    apiRateLimit: {
-      perSecond: positiveInt('--api-rate-limit', flags.apiRateLimit ?? env.VANE_API_RATE_LIMIT ?? '10'),
-      burst: positiveInt('--api-rate-burst', flags.apiRateBurst ?? env.VANE_API_RATE_BURST ?? '30'),
-    },
-    apiClientRateLimit: {
-      perSecond: positiveInt('--api-client-rate-limit', flags.apiClientRateLimit ?? env.VANE_API_CLIENT_RATE_LIMIT ?? String(DEFAULT_CLIENT_RATE_LIMIT.perSecond)),
-      burst: positiveInt('--api-client-rate-burst', flags.apiClientRateBurst ?? env.VANE_API_CLIENT_RATE_BURST ?? String(DEFAULT_CLIENT_RATE_LIMIT.burst)),
-    },
-    apiTrustProxy: flags.apiTrustProxy ?? (env.VANE_API_TRUST_PROXY || undefined),
-    apiStreams: apiStreams(flags, env),
-  };
-}
-
-function apiStreams(flags: ControllerFlags, env: NodeJS.ProcessEnv): StreamLimits {
-  const seconds = (flag: string, value: string): number => positiveInt(flag, value) * 1000;
-  return {
-    maxTotal: positiveInt('--api-max-streams', flags.apiMaxStreams ?? env.VANE_API_MAX_STREAMS ?? String(DEFAULT_STREAM_LIMITS.maxTotal)),
-    maxPerUser: positiveInt('--api-max-streams-per-user', flags.apiMaxStreamsPerUser ?? env.VANE_API_MAX_STREAMS_PER_USER ?? String(DEFAULT_STREAM_LIMITS.maxPerUser)),
-    maxLifetimeMs: seconds('--api-stream-lifetime', flags.apiStreamLifetime ?? env.VANE_API_STREAM_LIFETIME_SECONDS ?? String(DEFAULT_STREAM_LIMITS.maxLifetimeMs / 1000)),
-    recheckMs: seconds('--api-stream-recheck', flags.apiStreamRecheck ?? env.VANE_API_STREAM_RECHECK_SECONDS ?? String(DEFAULT_STREAM_LIMITS.recheckMs / 1000)),
+    ...(api.tokenFile ? { apiTokenFile: api.tokenFile } : {}),
+    apiRateLimit: api.rateLimit,
+    apiClientRateLimit: api.clientRateLimit,
+    ...(api.trustProxy ? { apiTrustProxy: api.trustProxy } : {}),
+    apiStreams: api.streams,
   };
 }
 

@@ -1,11 +1,12 @@
 // The RolloutBackend straight to the cluster from a kubeconfig: live reads, and the same status command the API
 // writes (Kubernetes RBAC on rollouts/status decides; the kubeconfig user is named as the actor).
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { VaneError } from '../errors.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { KubeTransport } from '../kube/kube-transport.js';
+import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer } from '../kube/supervised-informer.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
@@ -17,7 +18,8 @@ import { machineCommandPolicy } from '../server/machine-command-policy.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject, RolloutObject } from '../server/rollout-read-model.js';
 import { describeRollout, summarizeRollout, type RolloutDetail, type RolloutSummary } from '../server/rollout-view.js';
 import { silentLogger } from '../logger.js';
-import type { CommandReceipt, RolloutBackend, RolloutChange } from './rollout-backend.js';
+import type { CommandOptions, CommandReceipt, ImageChanges, ImageUpdate, RolloutBackend, RolloutChange } from './rollout-backend.js';
+import { imagePatch } from './image-patch.js';
 
 export interface KubeBackendOptions {
   kubeconfig?: string;
@@ -37,10 +39,7 @@ export class KubeRolloutBackend implements RolloutBackend {
   ) {}
 
   static async open(options: KubeBackendOptions = {}): Promise<KubeRolloutBackend> {
-    const kc = new KubeConfig();
-    if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
-    else kc.loadFromDefault();
-    if (options.context) kc.setCurrentContext(options.context);
+    const kc = loadKubeConfig({ path: options.kubeconfig, context: options.context }).kubeConfig;
     const transport = await KubeTransport.fromKubeConfig(kc);
     return new KubeRolloutBackend(new KubeClient(transport), kc, options.policy, options.pollIntervalMs ?? 1000);
   }
@@ -81,13 +80,23 @@ export class KubeRolloutBackend implements RolloutBackend {
     });
   }
 
-  async command(namespace: string, name: string, action: CommandAction): Promise<CommandReceipt> {
+  async command(namespace: string, name: string, action: CommandAction, options: CommandOptions = {}): Promise<CommandReceipt> {
     const writer = new RolloutCommandWriter({ reader: this.client, status: this.client, policy: this.policy ?? machineCommandPolicy });
-    const { command, rollout } = await writer.write({ namespace, name }, action, this.actor);
+    const { command, rollout } = await writer.write({ namespace, name }, action, this.actor, undefined, options);
     // The Event is best effort here: the user may be allowed to write status but not to create Events.
     const audit = new CommandAudit(silentLogger, new KubeEventRecorder(this.client, 'vane.dev/cli', this.actor));
-    await audit.record({ requestId: command.id, actor: { username: this.actor, groups: [] }, action, namespace, name, outcome: 'accepted', commandId: command.id }, rollout);
+    const entry = { requestId: command.id, actor: { username: this.actor, groups: [] }, action, namespace, name, outcome: 'accepted' as const, commandId: command.id };
+    await audit.record({ ...entry, ...(options.reason ? { commandReason: options.reason } : {}) }, rollout);
     return { id: command.id, action };
+  }
+
+  /** A JSON patch of the pod template that first tests each container's name, so a concurrent reorder fails it. */
+  async setImages(namespace: string, name: string, changes: ImageChanges): Promise<ImageUpdate> {
+    const rollout = await this.client.get<RolloutObject>(Kinds.Rollout, namespace, name);
+    if (!rollout) throw new VaneError('NotFound', `rollout ${namespace}/${name} not found`);
+    const { patch, changed } = imagePatch(rollout, changes);
+    if (patch.length > 0) await this.client.patch(Kinds.Rollout, namespace, name, patch, 'json');
+    return { changed };
   }
 
   /**

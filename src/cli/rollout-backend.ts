@@ -3,6 +3,19 @@
 import type { CommandAction } from '../resources/rollout.js';
 import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
 
+/** Why a command is given (abort --reason); it lands in status, the abort message, Events and the audit log. */
+export interface CommandOptions {
+  reason?: string;
+}
+
+/** A change to the images of a Rollout's pod template, container by container (`*`: every container). */
+export type ImageChanges = ReadonlyArray<{ container: string; image: string }>;
+
+export interface ImageUpdate {
+  /** What changed, container by container; empty when every container already ran its image. */
+  changed: Array<{ container: string; from: string; to: string }>;
+}
+
 export interface CommandReceipt {
   id: string;
   action: CommandAction;
@@ -21,7 +34,9 @@ export interface RolloutBackend {
   readonly defaultNamespace: string;
   list(namespace?: string): Promise<RolloutSummary[]>;
   get(namespace: string, name: string): Promise<RolloutDetail>;
-  command(namespace: string, name: string, action: CommandAction): Promise<CommandReceipt>;
+  command(namespace: string, name: string, action: CommandAction, options?: CommandOptions): Promise<CommandReceipt>;
+  /** Sets container images in the Rollout's pod template (spec), which starts a release. */
+  setImages(namespace: string, name: string, changes: ImageChanges): Promise<ImageUpdate>;
   /** Calls `onChange` with the rollout's summary on every status change (undefined when it is deleted) until the
    * signal aborts. */
   watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void>;

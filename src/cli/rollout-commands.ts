@@ -1,9 +1,11 @@
-// The rollout commands of `vane` (and `kubectl vane`): get, list, promote, abort, retry, pause, resume, status.
+// The rollout commands of `vane` (and `kubectl vane`): get, list, promote, abort, retry, pause, resume, status
+// (`set image` is in set-commands.ts).
 // Each maps flags to a RolloutBackend call and prints; exit codes are part of the interface (see rollout-status.ts).
 import { Option, type Command } from 'commander';
 import { VaneError } from '../errors.js';
 import { parseDuration } from '../resources/duration.js';
-import type { CommandAction, CommandAck } from '../resources/rollout.js';
+import { COMMAND_REASON_MAX_LENGTH, type CommandAction, type CommandAck } from '../resources/rollout.js';
+import { commandReason } from '../server/command-body.js';
 import { namespaceOf, openBackend, withConnectionOptions, type ConnectionFlags } from './connection-options.js';
 import type { RolloutBackend } from './rollout-backend.js';
 import { STATUS_EXIT, statusLine, statusVerdict } from './rollout-status.js';
@@ -26,7 +28,7 @@ export function registerRolloutCommands(program: Command): void {
   registerGet(program);
   registerList(program);
   registerCommand(program, 'promote', 'promote a rollout to its next step (or past all steps with --full)', (flags) => (flags.full ? 'promote-full' : 'promote'));
-  registerCommand(program, 'abort', 'abort a rollout: traffic back to stable, then roll back', () => 'abort');
+  registerCommand(program, 'abort', 'abort a rollout: traffic back to stable, then roll back (--reason says why)', () => 'abort');
   registerCommand(program, 'retry', 'retry an aborted rollout from its first step', () => 'retry');
   registerCommand(program, 'pause', 'pause a rollout where it is', () => 'pause');
   registerCommand(program, 'resume', 'resume a paused rollout', () => 'resume');
@@ -83,10 +85,12 @@ function registerCommand(program: Command, verb: string, description: string, ac
     .option('--wait', 'wait until the controller acknowledges the command; exit 1 if it rejects it')
     .option('--wait-timeout <duration>', 'how long --wait waits', '60s');
   if (verb === 'promote') command.option('--full', 'skip the remaining steps and analysis');
-  command.action(async (name: string, flags: ConnectionFlags & WaitFlags & { full?: boolean }) => {
+  if (verb === 'abort') command.option('--reason <text>', `why, in your words: shown in the rollout's status message, its Event and the audit log (at most ${COMMAND_REASON_MAX_LENGTH} characters)`);
+  command.action(async (name: string, flags: ConnectionFlags & WaitFlags & { full?: boolean; reason?: string }) => {
+    const reason = commandReason(flags.reason, '--reason');
     await withBackend(flags, async (backend) => {
       const namespace = namespaceOf(flags, backend);
-      const receipt = await backend.command(namespace, name, action(flags));
+      const receipt = await backend.command(namespace, name, action(flags), reason === undefined ? {} : { reason });
       write(`${receipt.action} requested for rollout ${namespace}/${name} (command ${receipt.id})\n`);
       if (!flags.wait) return;
       const ack = await waitForAck(backend, { namespace, name }, receipt.id, parseDuration(flags.waitTimeout));

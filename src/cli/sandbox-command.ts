@@ -1,5 +1,6 @@
 // `vane sandbox`: the embedded Kubernetes API server, standalone, for kubectl and the controller.
 import type { Command } from 'commander';
+import { DEFAULT_LEASE_NAMESPACE } from './controller-config.js';
 import { vaneCrdFiles } from './crd-paths.js';
 
 interface SandboxFlags {
@@ -22,6 +23,8 @@ export function registerSandboxCommand(program: Command): void {
       await serveSandbox({
         ...(flags.port ? { port: Number(flags.port) } : {}),
         ...(flags.dir ? { dir: flags.dir } : {}),
+        // As after an install, so `vane controller --kubeconfig FILE` finds its Lease namespace with no other flag.
+        namespaces: [DEFAULT_LEASE_NAMESPACE],
         crdFiles: [...vaneCrdFiles(), ...(flags.crds ?? [])],
         simulator: { readyDelayMs: Number(flags.readyDelayMs ?? 300) },
       });

@@ -1,10 +1,12 @@
 // The composition root of a standalone API server (`vane serve`): kubeconfig in, listening API out. The controller
 // process wires the same pieces around its own informers.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logger.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KubeTransport } from '../kube/kube-transport.js';
+import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
+import { ApiReachability } from '../kube/api-reachability.js';
 import { AccessReviewAuthorizer } from '../server/access-review-authorizer.js';
 import { createApiServer, type ApiServer, type ListeningApi } from '../server/api-server.js';
 import type { Readiness } from '../server/health-routes.js';
@@ -15,12 +17,14 @@ import type { RateLimit } from '../server/rate-limiter.js';
 import { RolloutReadModel, type SharedInformers } from '../server/rollout-read-model.js';
 import type { StreamLimits } from '../server/api-limits.js';
 import { loadStaticTokenFile } from '../server/static-token-authenticator.js';
+import { DEFAULT_API_BIND_ADDRESS, listenError } from './api-options.js';
 import { TokenReviewAuthenticator } from '../server/token-review-authenticator.js';
 
 export interface ApiServerConfig {
   kubeconfig?: string;
   namespace?: string;
   port: number;
+  /** Where to listen; absent: loopback only. */
   host?: string;
   /** Static token file; absent: tokens are checked with TokenReview. */
   tokenFile?: string;
@@ -78,13 +82,23 @@ export async function createVaneApi(parts: VaneApiParts): Promise<{ api: ApiServ
 }
 
 export async function startApiServer(config: ApiServerConfig, logger: Logger, kubeConfig?: KubeConfig): Promise<RunningApiServer> {
-  const kc = kubeConfig ?? loadKubeConfig(config.kubeconfig);
-  const transport = await KubeTransport.fromKubeConfig(kc);
+  const { kubeConfig: kc, source } = kubeConfig ? { kubeConfig, source: undefined } : loadKubeConfig({ path: config.kubeconfig });
+  const reachability = new ApiReachability({ server: kc.getCurrentCluster()?.server ?? '(no server)', credentials: source, logger });
+  const transport = await KubeTransport.fromKubeConfig(kc, { reachability });
   const client = new KubeClient(transport);
   const metrics = new VaneMetrics();
   const { api, readModel } = await createVaneApi({ client, config, metrics, logger });
   readModel.start();
-  const listening = await api.listen(config.port, config.host);
+  const host = config.host ?? DEFAULT_API_BIND_ADDRESS;
+  let listening: ListeningApi;
+  try {
+    listening = await api.listen(config.port, host);
+  } catch (err) {
+    // Nothing may keep running after a failed start: the process must exit with the error, not linger half-started.
+    await readModel.stop();
+    transport.close();
+    throw listenError(err, host, config.port);
+  }
   logger.info({ url: listening.url, authentication: config.tokenFile ? 'static-token-file' : 'token-review', namespace: config.namespace ?? '(all)' }, 'Vane API listening');
   return {
     ...listening,
@@ -96,11 +110,4 @@ export async function startApiServer(config: ApiServerConfig, logger: Logger, ku
       transport.close();
     },
   };
-}
-
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
 }

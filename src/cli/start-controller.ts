@@ -1,9 +1,11 @@
 // The composition root of the controller process: config in, running controller out (used by the CLI, demo, tests).
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../logger.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeTransport } from '../kube/kube-transport.js';
+import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
+import { ApiReachability } from '../kube/api-reachability.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { WriteTracker } from '../kube/write-tracker.js';
 import type { ReconcileObserver } from '../kube/controller-runner.js';
@@ -18,6 +20,7 @@ import { providerFor } from '../analysis/providers/provider-factory.js';
 import { routerFor } from '../traffic/router-factory.js';
 import type { ListeningApi } from '../server/api-server.js';
 import { createVaneApi } from './start-api-server.js';
+import { DEFAULT_API_BIND_ADDRESS, listenError } from './api-options.js';
 import { VaneMetrics } from '../server/metrics.js';
 import type { ControllerConfig } from './controller-config.js';
 
@@ -45,17 +48,11 @@ export interface StartOverrides {
   onLostLeadership?: () => void;
 }
 
-export function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 export async function startController(config: ControllerConfig, overrides: StartOverrides = {}): Promise<RunningController> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const kc = overrides.kubeConfig ?? loadKubeConfig(config.kubeconfig);
-  const transport = await KubeTransport.fromKubeConfig(kc);
+  const { kubeConfig: kc, source } = overrides.kubeConfig ? { kubeConfig: overrides.kubeConfig, source: undefined } : loadKubeConfig({ path: config.kubeconfig });
+  const reachability = new ApiReachability({ server: kc.getCurrentCluster()?.server ?? '(no server)', credentials: source, logger });
+  const transport = await KubeTransport.fromKubeConfig(kc, { reachability });
   const client = new KubeClient(transport);
   const informers = new RolloutInformers(client, { namespace: config.namespace, logger });
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
@@ -90,7 +87,14 @@ export async function startController(config: ControllerConfig, overrides: Start
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   if (controller.gitRollbacks) metrics.watchQueueDepth('gitrollbacks', () => controller.gitRollbacks?.queue.depth ?? 0);
-  const api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;
+  let api: Awaited<ReturnType<typeof serveApi>> | undefined;
+  try {
+    api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;
+  } catch (err) {
+    // Nothing may keep running after a failed start: the process must exit with the error, not linger half-started.
+    transport.close();
+    throw err;
+  }
   informers.start();
   await informers.waitForSync();
   logger.info({ namespace: config.namespace ?? '(all)', workers: config.workers }, 'caches synced');
@@ -166,12 +170,21 @@ async function serveApi(
     logger,
     shared: { rollouts: informers.rollouts as never, replicaSets: informers.replicaSets, analysisRuns: informers.analysisRuns as never },
     readiness: () => {
+      const problem = elector()?.problem;
+      if (problem) return { ready: false, reason: `${problem} (--lease-namespace names another, --no-leader-elect runs without a Lease)` };
       const leader = config.leaderElection ? elector()?.leader : config.identity;
       return leader === undefined ? { ready: false, reason: 'leader not known yet' } : { ready: true };
     },
   });
   readModel.start();
-  const listening = await api.listen(config.apiPort);
+  const bindAddress = config.apiBindAddress ?? DEFAULT_API_BIND_ADDRESS;
+  let listening: ListeningApi;
+  try {
+    listening = await api.listen(config.apiPort, bindAddress);
+  } catch (err) {
+    await readModel.stop();
+    throw listenError(err, bindAddress, config.apiPort);
+  }
   logger.info({ url: listening.url }, 'Vane API, health and metrics listening');
   return {
     ...listening,

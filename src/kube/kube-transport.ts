@@ -11,6 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { VaneError } from '../errors.js';
 import { VANE_USER_AGENT } from '../vane-package.js';
 import { KubeApiError, type ApiStatus } from './kube-api-error.js';
+import type { ReachabilityObserver } from './api-reachability.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 
@@ -48,6 +49,7 @@ export class KubeTransport {
     private readonly kc: KubeConfig,
     tls: https.AgentOptions,
     private readonly defaultTimeoutMs: number,
+    private readonly reachability: ReachabilityObserver | undefined,
   ) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new VaneError('BadRequest', 'kubeconfig has no current cluster');
@@ -60,7 +62,8 @@ export class KubeTransport {
     this.agent = isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   }
 
-  static async fromKubeConfig(kc: KubeConfig, options: { timeoutMs?: number } = {}): Promise<KubeTransport> {
+  /** `reachability` hears of every answer and every failure to get one (see api-reachability.ts). */
+  static async fromKubeConfig(kc: KubeConfig, options: { timeoutMs?: number; reachability?: ReachabilityObserver } = {}): Promise<KubeTransport> {
     const probe: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(probe);
     const cluster = kc.getCurrentCluster();
@@ -73,7 +76,12 @@ export class KubeTransport {
       servername: cluster?.tlsServerName,
       rejectUnauthorized: cluster?.skipTLSVerify ? false : true,
     };
-    return new KubeTransport(kc, tls, options.timeoutMs ?? 30_000);
+    return new KubeTransport(kc, tls, options.timeoutMs ?? 30_000, options.reachability);
+  }
+
+  /** Whether connection and credential failures are summarised elsewhere, so callers may log them quietly. */
+  get reportsReachability(): boolean {
+    return this.reachability?.reporting === true;
   }
 
   get requestStats(): TransportStats {
@@ -82,11 +90,11 @@ export class KubeTransport {
 
   /** Sends one request and returns the decoded JSON body; a non-2xx answer throws KubeApiError. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, options);
+    const res = await this.observed(this.send(method, path, options), options.signal);
     const text = await readBody(res);
     const status = res.statusCode ?? 0;
     if (status < 200 || status >= 300) {
-      throw new KubeApiError(status, parseStatus(text), `${method} ${path}`, retryAfter(res));
+      throw this.answeredWith(new KubeApiError(status, parseStatus(text), `${method} ${path}`, retryAfter(res)));
     }
     return (text ? JSON.parse(text) : {}) as T;
   }
@@ -96,11 +104,11 @@ export class KubeTransport {
    * occurs. Resolves when the stream ends cleanly; rejects on transport errors and non-200 answers.
    */
   async watch(path: string, query: RequestOptions['query'], onLine: (line: WatchLine) => void, signal: AbortSignal): Promise<void> {
-    const res = await this.send('GET', path, { query: { ...query, watch: 'true' }, signal, timeoutMs: 0 });
+    const res = await this.observed(this.send('GET', path, { query: { ...query, watch: 'true' }, signal, timeoutMs: 0 }), signal);
     const status = res.statusCode ?? 0;
     if (status !== 200) {
       const text = await readBody(res);
-      throw new KubeApiError(status, parseStatus(text), `WATCH ${path}`, retryAfter(res));
+      throw this.answeredWith(new KubeApiError(status, parseStatus(text), `WATCH ${path}`, retryAfter(res)));
     }
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Infinity });
@@ -123,6 +131,23 @@ export class KubeTransport {
 
   close(): void {
     this.agent.destroy();
+  }
+
+  /** Reports a failure to get any answer (unless we aborted the request ourselves); an answer is reported by status. */
+  private async observed(sent: Promise<http.IncomingMessage>, signal: AbortSignal | undefined): Promise<http.IncomingMessage> {
+    try {
+      const res = await sent;
+      if (res.statusCode !== 401) this.reachability?.answered();
+      return res;
+    } catch (err) {
+      if (!signal?.aborted) this.reachability?.failed(err);
+      throw err;
+    }
+  }
+
+  private answeredWith(err: KubeApiError): KubeApiError {
+    if (err.status === 401) this.reachability?.failed(err);
+    return err;
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {

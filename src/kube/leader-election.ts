@@ -4,7 +4,8 @@
 // nodes cannot make a standby steal a live lease (the same rule client-go follows).
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { isAlreadyExists, isConflict } from './kube-api-error.js';
+import { reachabilityProblem } from './api-reachability.js';
+import { isAlreadyExists, isConflict, KubeApiError } from './kube-api-error.js';
 import type { KubeClient } from './kube-client.js';
 import type { KubeObject } from './kube-object.js';
 import { Kinds } from './resource-kind.js';
@@ -46,6 +47,9 @@ export class LeaderElector {
   private knownLeader: string | undefined;
   /** The acquire/renew attempt under way, so stop() can wait for it before releasing. */
   private attempt: Promise<void> = Promise.resolve();
+  /** The last failure logged, so a failure that repeats every retry period is logged once, not forever. */
+  private lastFailure: string | undefined;
+  private blockedBy: string | undefined;
 
   constructor(private readonly client: KubeClient, private readonly options: LeaderElectionOptions) {
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
@@ -61,6 +65,14 @@ export class LeaderElector {
   /** The identity currently holding the lease as far as this process knows (undefined before the first read). */
   get leader(): string | undefined {
     return this.knownLeader;
+  }
+
+  /**
+   * Why this process cannot campaign at all (the Lease's namespace does not exist), for readiness; undefined when it
+   * can. It keeps trying meanwhile, so creating the namespace is enough to recover.
+   */
+  get problem(): string | undefined {
+    return this.blockedBy;
   }
 
   start(): void {
@@ -85,8 +97,9 @@ export class LeaderElector {
     let acquired = false;
     try {
       acquired = await this.tryAcquireOrRenew();
+      this.recovered();
     } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'lease update failed');
+      this.failed(err);
     }
     if (this.stopped) return;
     const now = Date.now();
@@ -97,6 +110,34 @@ export class LeaderElector {
       this.loseLeadership('renew deadline exceeded');
     }
     this.schedule(this.retryPeriodMs * (this.leading ? 1 : 0.8 + Math.random() * 0.4));
+  }
+
+  /** Logs a failure once per distinct cause; a missing namespace gets one error that says how to fix it. */
+  private failed(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message === this.lastFailure) return;
+    this.lastFailure = message;
+    const namespace = this.options.namespace;
+    if (isMissingNamespace(err, namespace)) {
+      this.blockedBy = `the Lease namespace "${namespace}" does not exist`;
+      this.log.error(
+        { err: message },
+        `cannot campaign for leadership: the Lease namespace "${namespace}" does not exist, so this controller reconciles nothing. ` +
+          `Create it (kubectl create namespace ${namespace}), name another with --lease-namespace, or run one controller without a Lease with --no-leader-elect`,
+      );
+      return;
+    }
+    this.blockedBy = undefined;
+    // An unreachable server or rejected credentials are summarised once for the whole process (api-reachability.ts).
+    const quiet = this.client.transport.reportsReachability && reachabilityProblem(err) !== undefined;
+    this.log[quiet ? 'debug' : 'warn']({ err: message }, 'lease update failed; retrying (logged again only if the cause changes)');
+  }
+
+  private recovered(): void {
+    if (this.lastFailure === undefined) return;
+    this.lastFailure = undefined;
+    this.blockedBy = undefined;
+    this.log.info('lease updates work again');
   }
 
   private schedule(delayMs: number): void {
@@ -200,6 +241,11 @@ export class LeaderElector {
     leading?.abort();
     this.options.onStoppedLeading?.();
   }
+}
+
+/** The API's answer to creating an object in a namespace that does not exist: 404 naming the namespace. */
+function isMissingNamespace(err: unknown, namespace: string): boolean {
+  return err instanceof KubeApiError && err.status === 404 && err.apiStatus?.details?.kind === 'namespaces' && err.apiStatus.details.name === namespace;
 }
 
 /** Kubernetes MicroTime: RFC 3339 with microseconds. */

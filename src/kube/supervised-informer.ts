@@ -5,6 +5,7 @@
 // reconnects without backoff (docs/adr/0001-kube-transport.md).
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
+import { reachabilityProblem } from './api-reachability.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-api-error.js';
@@ -160,6 +161,8 @@ export class SupervisedInformer<T extends KubeObject> {
       try {
         if (needList) await this.relist();
         needList = false;
+        // stop() during the list had no watch to abort yet; starting one now would outlive it by minutes.
+        if (this.stopped) break;
         await this.watchOnce();
         this.backoff.reset();
       } catch (err) {
@@ -171,7 +174,9 @@ export class SupervisedInformer<T extends KubeObject> {
         }
         const delay = this.backoff.next();
         needList = this.backoff.attempts > 3;
-        this.log.warn({ err: describe(err), retryInMs: delay, relist: needList }, 'list/watch failed; backing off');
+        // An unreachable server or rejected credentials are summarised once for every informer (api-reachability.ts).
+        const quiet = this.client.transport.reportsReachability && reachabilityProblem(err) !== undefined;
+        this.log[quiet ? 'debug' : 'warn']({ err: describe(err), retryInMs: delay, relist: needList }, 'list/watch failed; backing off');
         await sleep(delay, this.stopSignal.signal);
       }
       this.restarts++;

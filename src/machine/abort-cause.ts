@@ -5,7 +5,7 @@ import type { RolloutEvent } from './rollout-event.js';
 
 /** The abort a command or an analysis verdict asks for; undefined for any other event. */
 export function abortFromEvent(event: RolloutEvent): AbortRecord | undefined {
-  if (event.type === 'command') return { reason: 'UserAbort', message: `aborted by ${event.actor}`, actor: event.actor };
+  if (event.type === 'command') return { reason: 'UserAbort', message: `aborted by ${event.actor}${event.reason ? `: ${event.reason}` : ''}`, actor: event.actor };
   if (event.type !== 'analysis') return undefined;
   const verdict = event.phase === 'Error' ? 'errored' : 'failed';
   const detail = event.message === '' ? '' : `: ${event.message}`;

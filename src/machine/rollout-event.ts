@@ -22,8 +22,8 @@ export type RolloutEvent =
   | { type: 'tick'; now: number }
   /** A finished AnalysisRun listed in the view's `analysisRuns`. */
   | { type: 'analysis'; gate: string; runName: string; phase: AnalysisPhase; message: string; now: number }
-  /** A person's or pipeline's command read from `status.command`. */
-  | { type: 'command'; action: CommandAction; id: string; actor: string; now: number };
+  /** A person's or pipeline's command read from `status.command`, with the reason they gave (abort --reason). */
+  | { type: 'command'; action: CommandAction; id: string; actor: string; reason?: string; now: number };
 
 export type RolloutEventType = RolloutEvent['type'];
 

@@ -48,7 +48,7 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   const command = world.rollout.status?.command;
   // A rollback retry is the git rollback's to answer (see rollback-retry.ts), not the machine's.
   if (command && command.id !== world.rollout.status?.lastCommand?.id && command.action !== 'rollback-retry') {
-    events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, now: world.now });
+    events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, ...(command.reason ? { reason: command.reason } : {}), now: world.now });
   }
   events.push({ type: 'tick', now: world.now });
   return events;

@@ -1,6 +1,7 @@
 // The Rollout's OpenAPI v3 structural schema: the one source of truth for crds/rollout.yaml.
 import { array, boolean, duration, int32, integer, intOrString, object, objectName, opaqueObject, string, type JSONSchemaProps } from './json-schema.js';
 import { INT32_MAX } from './kube-bounds.js';
+import { COMMAND_REASON_MAX_LENGTH } from './rollout.js';
 import {
   conditionSchema,
   labelSelectorSchema,
@@ -214,7 +215,7 @@ const rolloutStatus = object({
   machine: opaqueObject({ description: "The state machine's persisted snapshot." }),
   analysisRuns: array(object({ name: string(), gate: string(), phase: string() }, { required: ['name', 'gate'] })),
   command: object(
-    { id: string(), action: commandAction, actor: string(), time: timestamp },
+    { id: string(), action: commandAction, actor: string(), time: timestamp, reason: string({ maxLength: COMMAND_REASON_MAX_LENGTH }) },
     { required: ['id', 'action', 'actor', 'time'] },
   ),
   lastCommand: object(

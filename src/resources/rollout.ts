@@ -189,12 +189,17 @@ export type CommandAction = 'promote' | 'promote-full' | 'abort' | 'retry' | 'pa
 
 export type GitRollbackState = 'NotConfigured' | 'Pending' | 'Retrying' | 'Committed' | 'AlreadyReverted' | 'Failed';
 
+/** Characters of a command's reason kept: with "aborted by <actor>: " it stays within an Event's 1 kB note. */
+export const COMMAND_REASON_MAX_LENGTH = 512;
+
 /** A person's or pipeline's request, written to status by the API; never into spec. */
 export interface RolloutCommand {
   id: string;
   action: CommandAction;
   actor: string;
   time: string;
+  /** Why, in the person's words (`vane abort --reason`); lands in the abort message and its Event. */
+  reason?: string;
 }
 
 export interface CommandAck {

@@ -42,6 +42,8 @@ export interface SandboxOptions {
    * /version and health); false answers them 401, like --anonymous-auth=false. Default true.
    */
   anonymousAuth?: boolean;
+  /** Namespaces created at start besides the built-in four (default, kube-system, kube-public, kube-node-lease). */
+  namespaces?: readonly string[];
   /** YAML files whose CustomResourceDefinitions are created at start. */
   crdFiles?: string[];
   simulator?: SimulatorOptions;
@@ -131,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     new NamespaceController(store, registry, operations, namespaceType, onError),
   ];
   const simulator = new WorkloadSimulator(store, registry, operations, options.simulator ?? {}, onError);
-  for (const name of INITIAL_NAMESPACES) operations.create(namespaceType, undefined, { metadata: { name } });
+  for (const name of new Set([...INITIAL_NAMESPACES, ...(options.namespaces ?? [])])) operations.create(namespaceType, undefined, { metadata: { name } });
 
   const watches = new WatchRegistry();
   const stats = new RequestStats();

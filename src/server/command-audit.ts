@@ -17,6 +17,8 @@ export interface CommandAuditEntry {
   outcome: CommandOutcome;
   /** The command's id, once written. */
   commandId?: string;
+  /** The reason the person gave for the command (abort --reason). */
+  commandReason?: string;
   message?: string;
 }
 
@@ -40,6 +42,7 @@ export class CommandAudit {
       target: `${entry.namespace}/${entry.name}`,
       outcome: entry.outcome,
       ...(entry.commandId ? { commandId: entry.commandId } : {}),
+      ...(entry.commandReason ? { commandReason: entry.commandReason } : {}),
       ...(entry.message ? { reason: entry.message } : {}),
     };
     if (entry.outcome === 'accepted' || entry.outcome === 'rejected') this.log.info(line, `command ${entry.action} ${entry.outcome}`);
@@ -50,7 +53,7 @@ export class CommandAudit {
       type: 'Normal',
       reason: COMMAND_EVENT_REASON,
       action: entry.action,
-      message: `${entry.action} requested by ${entry.actor.username} (command ${entry.commandId}, request ${entry.requestId})`,
+      message: `${entry.action} requested by ${entry.actor.username} (command ${entry.commandId}, request ${entry.requestId})${entry.commandReason ? `: ${entry.commandReason}` : ''}`,
     });
   }
 }

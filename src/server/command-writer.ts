@@ -52,11 +52,12 @@ export class RolloutCommandWriter {
   }
 
   /**
-   * Decides on `current` when given (a cached copy), else on a live read, and writes `status.command`.
+   * Decides on `current` when given (a cached copy), else on a live read, and writes `status.command` (with the
+   * reason the person gave, if any).
    * Throws NotFound, CommandRejectedError, or Conflict when the Rollout keeps changing under us.
    */
-  async write(target: CommandTarget, action: CommandAction, actor: string, current?: Rollout): Promise<WrittenCommand> {
-    const command: RolloutCommand = { id: this.newId(), action, actor, time: this.now().toISOString() };
+  async write(target: CommandTarget, action: CommandAction, actor: string, current?: Rollout, options: { reason?: string } = {}): Promise<WrittenCommand> {
+    const command: RolloutCommand = { id: this.newId(), action, actor, time: this.now().toISOString(), ...(options.reason ? { reason: options.reason } : {}) };
     const attempts = this.deps.maxAttempts ?? 5;
     let rollout: Rollout = current ?? (await this.read(target));
     for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,6 @@
 // The OpenAPI 3 description of the HTTP API, written by hand and kept honest by a test that compares it with the
 // routes the server registers.
+import { COMMAND_REASON_MAX_LENGTH } from '../resources/rollout.js';
 
 type Json = Record<string, unknown>;
 
@@ -237,7 +238,11 @@ export function openApiDocument(): Json {
         additionalProperties: false,
         properties: { full: { type: 'boolean', description: 'Skip the remaining steps and analysis.' } },
       }),
-      [`${rolloutPath}/abort`]: commandOperation('abort', 'Abort: traffic back to stable, then roll back.'),
+      [`${rolloutPath}/abort`]: commandOperation('abort', 'Abort: traffic back to stable, then roll back; {"reason": "..."} says why.', {
+        type: 'object',
+        additionalProperties: false,
+        properties: { reason: { type: 'string', maxLength: COMMAND_REASON_MAX_LENGTH, description: 'Why, in your words: kept in status.command, the abort message, its Event and the audit log.' } },
+      }),
       [`${rolloutPath}/retry`]: commandOperation('retry', 'Retry an aborted rollout from the first step.'),
       [`${rolloutPath}/pause`]: commandOperation('pause', 'Pause where the rollout is.'),
       [`${rolloutPath}/resume`]: commandOperation('resume', 'Resume a paused rollout.'),

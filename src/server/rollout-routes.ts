@@ -3,7 +3,7 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import { VaneError, toVaneError } from '../errors.js';
 import type { Authorizer, AccessRequest } from './authorizer.js';
 import { accessMiddleware, accessRecheck, authenticationMiddleware, rateLimitMiddleware, requireAccess, type AuthenticationOptions } from './auth-middleware.js';
-import { commandAction, COMMAND_VERBS, type CommandVerb } from './command-body.js';
+import { commandRequest, COMMAND_VERBS, type CommandVerb } from './command-body.js';
 import type { CommandAudit, CommandOutcome } from './command-audit.js';
 import { CommandRejectedError, type RolloutCommandWriter } from './command-writer.js';
 import type { TokenBucketLimiter } from './rate-limiter.js';
@@ -72,10 +72,11 @@ function commandHandler(deps: RolloutRouteDeps, verb: CommandVerb): RequestHandl
     let outcome: CommandOutcome = 'error';
     try {
       await requireAccess(deps.authorizer, identity, { verb: 'update', resource: 'rollouts', subresource: 'status', ...target });
-      action = commandAction(verb, req.body);
-      const { command, rollout } = await deps.writer.write(target, action, identity.username, deps.readModel.rollout(target.namespace, target.name));
+      const request = commandRequest(verb, req.body);
+      action = request.action;
+      const { command, rollout } = await deps.writer.write(target, action, identity.username, deps.readModel.rollout(target.namespace, target.name), request);
       outcome = 'accepted';
-      await deps.audit.record({ requestId: requestIdOf(res), actor: identity, action, ...target, outcome, commandId: command.id }, rollout);
+      await deps.audit.record({ requestId: requestIdOf(res), actor: identity, action, ...target, outcome, commandId: command.id, ...(request.reason ? { commandReason: request.reason } : {}) }, rollout);
       res.status(202).json({ id: command.id, action });
     } catch (err) {
       if (outcome === 'accepted') throw err;

@@ -1,9 +1,11 @@
 // A deployment pipeline's use of the CLI, with the real controller: wait at the pause, promote fully, wait for
-// Healthy — exit codes are what a pipeline step branches on.
+// Healthy — exit codes are what a pipeline step branches on; or abort, saying why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningController } from '../../src/cli/start-controller.js';
 import { rolloutPausedByController, startControllerFor } from '../server/support/controller-under-test.js';
 import { ALICE, createNamespace, startApiHarness, type ApiHarness } from '../server/support/api-harness.js';
+import { Kinds } from '../../src/kube/resource-kind.js';
+import type { EventObject } from '../../src/server/rollout-read-model.js';
 import { cliEnv, runCli } from './support/run-cli.js';
 
 let h: ApiHarness;
@@ -37,5 +39,19 @@ describe('a pipeline promoting a paused canary', () => {
 
     const shown = await runCli(['get', 'rollout', 'web', '-n', 'shop'], kube);
     expect(shown.stdout).toMatch(/web-\w+\s+stable\s+ready 4\/4\s+shop:2/);
+  });
+
+  it('aborts with --reason: the controller puts the reason in the status message and the RolloutAborted Event', async () => {
+    await rolloutPausedByController(h, 'shop', 'api');
+    const kube = cliEnv({ KUBECONFIG: h.sandbox.kubeconfigPath });
+    const abort = await runCli(['abort', 'api', '-n', 'shop', '--wait', '--reason', 'p99 latency doubled'], kube);
+    expect(abort.code).toBe(0);
+    expect(abort.stdout).toContain('abort accepted');
+    const degraded = await runCli(['status', 'api', '-n', 'shop'], kube);
+    expect(degraded.code).toBe(1);
+    expect(degraded.stdout).toContain('aborted by sandbox-admin: p99 latency doubled');
+    await expect
+      .poll(async () => (await h.kube.list<EventObject>(Kinds.Event, 'shop')).items.filter((e) => e.reason === 'RolloutAborted' && e.regarding?.name === 'api').map((e) => e.note))
+      .toEqual([expect.stringContaining('aborted by sandbox-admin: p99 latency doubled')]);
   });
 });

@@ -1,6 +1,6 @@
 // The `vane` rollout commands run as child processes against the sandbox, both through the Vane API (`--server`)
 // and straight to the cluster from the kubeconfig: output, exit codes, and the status commands they write.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { RolloutStatus } from '../../src/resources/rollout.js';
 import { canaryRollout, pausedAtStep1, replicaSet } from '../server/fixtures/rollouts.js';
 import { acknowledgePendingCommand, applyPendingCommand } from '../server/support/controller-double.js';
 import { ALICE, BOB, create, createNamespace, startApiHarness, until, writeStatus, type ApiHarness } from '../server/support/api-harness.js';
-import { cliEnv, MAIN, runCli, runCommand, startCli } from './support/run-cli.js';
+import { cliEnv, MAIN, REPO_ROOT, runCli, runCommand, startCli } from './support/run-cli.js';
 
 type RolloutObject = KubeObject & { status?: RolloutStatus };
 
@@ -167,6 +167,74 @@ describe('vane promote / abort / retry / pause / resume', () => {
   });
 });
 
+describe('vane abort --reason', () => {
+  it('through the API: the reason is in status.command, the audit line and the CommandRequested Event', async () => {
+    const name = await pausedRollout('why');
+    const result = await runCli(['abort', name, '-n', 'shop', '--reason', 'error rate doubled in eu-west', ...viaApi()]);
+    expect(result.code).toBe(0);
+    const id = /command ([0-9a-f-]{36})/.exec(result.stdout)?.[1] ?? '';
+    expect((await statusOf(name))?.command).toMatchObject({ id, action: 'abort', actor: 'alice', reason: 'error rate doubled in eu-west' });
+    expect(h.auditLines).toContainEqual(expect.objectContaining({ audit: 'command', actor: 'alice', action: 'abort', commandId: id, commandReason: 'error rate doubled in eu-west' }));
+    const events = await h.kube.list<KubeObject>(Kinds.Event, 'shop');
+    const event = events.items.find((e) => (e['note'] as string | undefined)?.includes(id));
+    expect(event?.['note']).toMatch(/^abort requested by alice \(command [0-9a-f-]{36}, request [^)]+\): error rate doubled in eu-west$/);
+  });
+
+  it('from the kubeconfig: the reason is written with the command', async () => {
+    const name = await pausedRollout('why');
+    const result = await runCli(['abort', name, '-n', 'shop', '--reason', 'bad canary'], kubeEnv);
+    expect(result.code).toBe(0);
+    expect((await statusOf(name))?.command).toMatchObject({ action: 'abort', actor: 'sandbox-admin', reason: 'bad canary' });
+  });
+
+  it('given an empty reason, then exit 1 naming --reason and nothing written', async () => {
+    const name = await pausedRollout('why');
+    const result = await runCli(['abort', name, '-n', 'shop', '--reason', ' '], kubeEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('vane: --reason: must not be empty\n');
+    expect((await statusOf(name))?.command).toBeUndefined();
+  });
+});
+
+describe('vane set image', () => {
+  it('from the kubeconfig: sets the container image in spec.template and says what changed; again, says it is unchanged', async () => {
+    const name = await pausedRollout('image');
+    const result = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`rollout shop/${name}: container app image registry.example/shop:2.0 -> registry.example/shop:3.0\n`);
+    const rollout = await h.kube.get<KubeObject & { spec: { template: { spec: { containers: Array<{ name: string; image: string }> } } } }>(Kinds.Rollout, 'shop', name);
+    expect(rollout?.spec.template.spec.containers).toEqual([{ name: 'app', image: 'registry.example/shop:3.0' }]);
+    const again = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(again.stdout).toBe(`rollout shop/${name} unchanged: its containers already run those images\n`);
+  });
+
+  it('given a container the rollout lacks, then exit 1 listing its containers', async () => {
+    const name = await pausedRollout('image');
+    const result = await runCli(['set', 'image', name, 'web=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`vane: rollout shop/${name} has no container web (its containers: app)\n`);
+  });
+
+  it('given --server, then exit 1 saying the API writes status only', async () => {
+    const name = await pausedRollout('image');
+    const result = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop', ...viaApi()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('set image changes the Rollout\'s spec, which the Vane API at');
+    expect(result.stderr).toContain('drop --server');
+  });
+
+  it('given a Rollout whose template comes from a Deployment, then exit 1 pointing at the Deployment', async () => {
+    const name = `ref-${++counter}`;
+    const spec = (canaryRollout('shop', name) as KubeObject & { spec: Record<string, unknown> }).spec;
+    const { template: _template, ...rest } = spec;
+    await create(h.kube, 'Rollout', { apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', metadata: { namespace: 'shop', name }, spec: { ...rest, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web-template' } } });
+    const result = await runCli(['set', 'image', name, 'app=registry.example/shop:3.0', '-n', 'shop'], kubeEnv);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`rollout shop/${name} takes its pod template from Deployment web-template (spec.workloadRef)`);
+    expect(result.stderr).toContain('kubectl set image deployment/web-template CONTAINER=IMAGE -n shop');
+  });
+});
+
 describe('vane status', () => {
   it('without --watch: exit 2 while Paused, 0 when Healthy, 1 when Degraded', async () => {
     const name = await pausedRollout();
@@ -210,19 +278,32 @@ describe('vane status', () => {
 });
 
 describe('as a kubectl plugin', () => {
-  it('kubectl vane list rollouts runs the same CLI', async () => {
+  it('kubectl vane runs the built program through a kubectl-vane link, as npm installs it, and names itself kubectl vane', async () => {
     const name = await pausedRollout('plugin');
     const bin = await mkdtemp(join(tmpdir(), 'vane-plugin-'));
     try {
-      const plugin = join(bin, 'kubectl-vane');
-      await writeFile(plugin, `#!/bin/sh\nexec "${process.execPath}" "${MAIN}" "$@"\n`);
-      await chmod(plugin, 0o755);
+      // A link to the built file itself: kubectl finds plugins only when they are executable.
+      await symlink(MAIN, join(bin, 'kubectl-vane'));
+      const env = { ...kubeEnv, PATH: `${bin}:${process.env.PATH ?? ''}` };
       // Asynchronous on purpose: the sandbox answering the plugin runs in this process.
-      const result = await runCommand('kubectl', ['vane', 'list', 'rollouts', '-n', 'shop'], { ...kubeEnv, PATH: `${bin}:${process.env.PATH ?? ''}` });
+      const result = await runCommand('kubectl', ['vane', 'list', 'rollouts', '-n', 'shop'], env);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(name);
+      const help = await runCommand('kubectl', ['vane', '--help'], env);
+      expect(help.stdout).toMatch(/^Usage: kubectl vane \[options\] \[command\]/);
+      const typo = await runCommand('kubectl', ['vane', 'promote', name, '--ful'], env);
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toContain("error: unknown option '--ful'\n(Did you mean --full?)\n(run 'kubectl vane promote --help' for usage)\n");
     } finally {
       await rm(bin, { recursive: true, force: true });
     }
+  });
+});
+
+describe('vane --version', () => {
+  it("prints package.json's version", async () => {
+    const { version } = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    const result = await runCli(['--version'], cliEnv());
+    expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 });

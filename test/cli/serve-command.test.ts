@@ -21,7 +21,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vane-serve-'));
   const tokenFile = join(dir, 'tokens.json');
   await writeFile(tokenFile, JSON.stringify({ tokens: [{ sha256: sha256Hex('deploy-bot-token'), subject: 'deploy-bot', groups: ['deployers'] }] }));
-  serving = startCli(['serve', '--port', '0', '--host', '127.0.0.1', '--token-file', tokenFile, '--log-level', 'silent'], cliEnv({ KUBECONFIG: h.sandbox.kubeconfigPath }));
+  // --token-file is the name serve had before it agreed with the controller's --api-token-file: it still works.
+  serving = startCli(['serve', '--api-port', '0', '--token-file', tokenFile, '--log-level', 'silent'], cliEnv({ KUBECONFIG: h.sandbox.kubeconfigPath }));
   await serving.waitForOutput(/listening on (http:\/\/\S+)/);
   url = /listening on (http:\/\/\S+)/.exec(serving.output())?.[1] ?? '';
 });
@@ -44,6 +45,12 @@ describe('vane serve', () => {
     expect(promoted.status).toBe(202);
     expect((await call(api, 'GET', '/readyz')).status).toBe(200);
     serving.child.kill('SIGTERM');
-    expect((await serving.done).code).toBe(0);
+    const done = await serving.done;
+    expect(done.code).toBe(0);
+    expect(done.stderr).toBe('vane: --token-file is deprecated; use --api-token-file\n');
+  });
+
+  it('listens on loopback unless --api-bind-address says otherwise', () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });

@@ -66,7 +66,7 @@ describe('Dockerfile', () => {
   it('given the build stage, then it runs the build script and the runtime starts the binary that script produces', () => {
     const build = instructions.filter((i) => i.stage === 0 && i.keyword === 'RUN').map((i) => i.args);
     expect(build).toContain('npm run build');
-    expect(packageJson.scripts['build']).toBe('tsc -p tsconfig.build.json');
+    expect(packageJson.scripts['build']).toMatch(/^tsc -p tsconfig\.build\.json( |$)/);
     const entrypoint = jsonArray(instructions.find((i) => i.keyword === 'ENTRYPOINT')!.args);
     expect(entrypoint).toEqual(['node', packageJson.bin['vane']]);
     expect(jsonArray(instructions.find((i) => i.keyword === 'CMD')!.args)).toEqual(['controller']);

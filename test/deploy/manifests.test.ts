@@ -99,7 +99,7 @@ for (const [label, dir] of Object.entries(RENDERS)) {
       expect(objectsOfKind(objects, 'Namespace').map((o) => o.metadata.name)).toEqual(['vane-system']);
     });
 
-    it('given the Deployment, then two leader-elected replicas run hardened, with probes on the API port and writable emptyDirs only', () => {
+    it('given the Deployment, then two leader-elected replicas run hardened, with probes on the API port (on every interface) and writable emptyDirs only', () => {
       const { deployment, pod, container } = controllerOf(objects);
       expect(spec<{ replicas: number }>(deployment).replicas).toBe(2);
       expect(container.args?.[0]).toBe('controller');
@@ -110,6 +110,8 @@ for (const [label, dir] of Object.entries(RENDERS)) {
       expect(config.identity).toBe('<metadata.name>');
       const port = container.ports?.find((p) => p.name === 'http');
       expect(port?.containerPort).toBe(config.apiPort);
+      // The controller listens on loopback unless told otherwise; probes and the Service come to the pod's IP.
+      expect(config.apiBindAddress).toBe('0.0.0.0');
       expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
       expect(container.startupProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
       expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });

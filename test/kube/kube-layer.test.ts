@@ -1,5 +1,6 @@
 // Specification of the kube layer against the sandbox over real HTTPS: informers, role-split writes, leases.
 import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeClient } from '../../src/kube/kube-client.js';
 import { KubeTransport } from '../../src/kube/kube-transport.js';
@@ -125,5 +126,34 @@ describe('LeaderElector', () => {
     await waitFor(() => leading.length === 2, 'takeover');
     expect(leading).toEqual(['a', 'b']);
     await b.stop();
+  });
+
+  it('given a Lease namespace that does not exist, then it says so once, naming the flags, reports the problem, and leads once the namespace is created', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info', base: undefined }, { write: (line: string) => void lines.push(line) });
+    let leading = false;
+    const elector = new LeaderElector(client, {
+      namespace: 'lease-home',
+      name: 'vane-controller',
+      identity: 'alone',
+      leaseDurationMs: 1_000,
+      retryPeriodMs: 50,
+      logger,
+      onStartedLeading: () => (leading = true),
+    });
+    elector.start();
+    await waitFor(() => elector.problem !== undefined, 'the missing namespace reported');
+    await new Promise((r) => setTimeout(r, 400));
+    const errors = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((entry) => entry.level >= 40);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.msg).toMatch(/Lease namespace "lease-home" does not exist/);
+    expect(errors[0]?.msg).toContain('--lease-namespace');
+    expect(errors[0]?.msg).toContain('--no-leader-elect');
+    expect(elector.problem).toMatch(/lease-home/);
+    expect(leading).toBe(false);
+    await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lease-home' } });
+    await waitFor(() => leading, 'leadership after the namespace appears');
+    expect(elector.problem).toBeUndefined();
+    await elector.stop();
   });
 });

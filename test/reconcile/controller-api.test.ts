@@ -32,4 +32,22 @@ describe('the controller process', () => {
     const denied = await fetch(`${base}/api/v1/rollouts`);
     expect(denied.status).toBe(401);
   });
+
+  it('given a Lease namespace that does not exist, then /readyz answers 503 naming it and the flags that fix it, and nothing leads', async () => {
+    const config = controllerConfig({ kubeconfig: sandbox.kubeconfigPath, leaseNamespace: 'no-such-namespace', apiPort: '0', logLevel: 'silent' }, { POD_NAME: 'lease-test' });
+    const stranded = await startController(config, { logger: silentLogger });
+    try {
+      const readyz = async (): Promise<{ code: number; reasons?: string[] }> => {
+        const res = await fetch(`${stranded.apiUrl ?? ''}/readyz`);
+        return { code: res.status, reasons: ((await res.json()) as { reasons?: string[] }).reasons };
+      };
+      await expect.poll(readyz, { timeout: 10_000 }).toEqual({
+        code: 503,
+        reasons: ['the Lease namespace "no-such-namespace" does not exist (--lease-namespace names another, --no-leader-elect runs without a Lease)'],
+      });
+      expect(stranded.isLeader()).toBe(false);
+    } finally {
+      await stranded.stop();
+    }
+  });
 });

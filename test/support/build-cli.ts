@@ -1,6 +1,6 @@
 // Vitest global setup: builds the `vane` binary once per run, so CLI tests execute the compiled program users get.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -14,6 +14,8 @@ const OUT_DIR = join(ROOT, 'node_modules', '.cache', `vane-test-dist-${process.p
 export default function setup(project: TestProject): () => void {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', OUT_DIR, '--declaration', 'false', '--sourceMap', 'false'], { stdio: 'inherit' });
+  // As `npm run build` leaves it: executable, so kubectl finds it as a plugin through a kubectl-vane link.
+  chmodSync(join(OUT_DIR, 'main.js'), 0o755);
   project.provide('cliMain', join(OUT_DIR, 'main.js'));
   return () => rmSync(OUT_DIR, { recursive: true, force: true });
 }

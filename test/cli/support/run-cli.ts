@@ -36,6 +36,11 @@ export async function runCommand(command: string, args: string[], env: NodeJS.Pr
   return settle(startProcess(command, args, env), timeoutMs);
 }
 
+/** Any program, left running (a server): the caller stops it. */
+export function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv): RunningCli {
+  return startProcess(command, args, env);
+}
+
 function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv): RunningCli {
   const child = spawn(command, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
