@@ -169,6 +169,7 @@ const rollbackRecord = object(
         repoURL: string(),
         commit: string(),
         revertedCommit: string(),
+        releaseCommit: string(),
         failingPodHash: string(),
         branch: string(),
         message: string(),

@@ -225,7 +225,10 @@ export interface RollbackRecord {
     state: 'NotConfigured' | 'Pending' | 'Committed' | 'AlreadyReverted' | 'Failed';
     repoURL?: string;
     commit?: string;
+    /** The commit a revert undid (whole, or this Rollout's part of it). */
     revertedCommit?: string;
+    /** After a targeted edit of the image, which reverts nothing: the release commit that brought the failing image in. */
+    releaseCommit?: string;
     /** The failed release this record is about, so a second abort of the same release never reverts twice. */
     failingPodHash?: string;
     branch?: string;
