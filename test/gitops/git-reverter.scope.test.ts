@@ -141,6 +141,56 @@ describe('item 4: the pod template goes back to the stable one, not only the ima
   });
 });
 
+describe('item 4 with Helm: templates and values are the chart\'s when only its Rollout reads them', () => {
+  const VALUES = 'charts/checkout/values-prod.yaml';
+  const request = (bare: string) =>
+    checkoutRequest(
+      { repoURL: bare, path: 'charts/checkout', valueFiles: [VALUES] },
+      { stable: { podTemplateHash: 'aaa', images: { app: CHECKOUT.stable.app } }, failing: { podTemplateHash: 'bbb', images: { app: CHECKOUT.failing.app } } },
+    );
+
+  async function stableChart(): Promise<{ bare: string; dev: WorkingClone }> {
+    const { bare, dev: clone } = await helmRelease(sandbox);
+    const dev = await clone();
+    await dev.replace(VALUES, 'tag: "1.5.0"', 'tag: "1.4.0"');
+    await dev.commitAndPush('Undo the first attempt');
+    return { bare, dev };
+  }
+
+  it('given a release that bumped the tag and changed the Rollout template, when reverting, then the whole commit is reverted', async () => {
+    const { bare, dev } = await stableChart();
+    const template = 'charts/checkout/templates/rollout.yaml';
+    const before = { values: await dev.read(VALUES), template: await dev.read(template) };
+    await dev.replace(VALUES, 'tag: "1.4.0"', 'tag: "1.5.0"');
+    await dev.replace(template, '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n', '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n          env: [{name: CACHE_TTL, value: "30"}]\n');
+    const release = await dev.commitAndPush('chore(prod): release checkout 1.5.0 with a shorter cache TTL');
+
+    const outcome = await reverterFor(sandbox).revert(request(bare));
+
+    const remote = new RemoteInspector(bare);
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect({ values: await remote.file(VALUES), template: await remote.file(template) }).toEqual(before);
+  });
+
+  it('given a release that also changed values a Deployment template of the chart reads, when reverting, then the image is edited and the outcome says why there was no revert', async () => {
+    const { bare, dev } = await stableChart();
+    await dev.write({ 'charts/checkout/templates/worker.yaml': WORKER.replace('---\n', '').replace('replicas: 1', 'replicas: {{ .Values.worker.replicas }}') });
+    await dev.write({ [VALUES]: `${await dev.read(VALUES)}worker:\n  replicas: 1\n` });
+    await dev.commitAndPush('Add the worker');
+    await dev.replace(VALUES, 'tag: "1.4.0"', 'tag: "1.5.0"');
+    await dev.replace(VALUES, '  replicas: 1', '  replicas: 2');
+    const release = await dev.commitAndPush('chore(prod): release checkout 1.5.0, two workers');
+    const atRelease = await dev.read(VALUES);
+
+    const outcome = await reverterFor(sandbox).revert(request(bare));
+
+    expect(outcome.git).toMatchObject({ state: 'Committed', releaseCommit: release });
+    expect(outcome.git.message).toContain('values that other workloads of the chart read: worker.replicas (read by charts/checkout/templates/worker.yaml)');
+    expect(outcome.git.message).toContain('only the image was restored');
+    expect(await new RemoteInspector(bare).file(VALUES)).toBe(atRelease.replace('tag: "1.5.0"', 'tag: "1.4.0"'));
+  });
+});
+
 describe('item 5: a Kustomize images entry shared by two applications', () => {
   it('given the entry in a base that the staging overlay builds too, when reverting prod, then it is refused naming the staging Rollout and nothing is pushed', async () => {
     const { bare, dev: clone } = await kustomizeRelease(sandbox);
