@@ -179,10 +179,14 @@ function keptClause(scope: ReleaseScope): string {
   return `KEPT the release's other changes: ${kept.join('; ')}`;
 }
 
+/** Fields named in the status message; the commit body lists them all. */
+const MESSAGE_FIELDS = 10;
+
 function notRestoredClause(fields: string[] | undefined): string {
   if (fields === undefined) return '; only the image was restored: any other change the release made to the pod template is kept';
   if (fields.length === 0) return '';
-  return `; NOT restored: the release also changed ${fields.join(', ')} in the pod template, which keep the failing release's values`;
+  const shown = fields.length > MESSAGE_FIELDS ? [...fields.slice(0, MESSAGE_FIELDS), `and ${fields.length - MESSAGE_FIELDS} more (see the commit)`] : fields;
+  return `; NOT restored: the release also changed ${shown.join(', ')} in the pod template, which keep the failing release's values`;
 }
 
 /** One attempt inside a synced workspace: find our earlier commit, else plan, commit and push. */

@@ -73,16 +73,25 @@ export async function releaseScope(repo: RepoHistory, app: ApplicationRef, commi
   return scope;
 }
 
+interface Layout {
+  /** The chart at the application's path, when it is one. */
+  chartDir?: string;
+  /** The kustomization at the application's path, and what it builds. */
+  root?: string;
+  build?: KustomizeBuild;
+}
+
 class ApplicationFiles {
-  private workloadRef?: Promise<string | undefined>;
+  private own: OwnWorkloads;
 
   private constructor(
     private readonly repo: CachedHistory,
     private readonly app: ApplicationRef,
     private readonly dependents: KustomizeDependents,
-    private readonly layout: { chartDir?: string; root?: string; build?: KustomizeBuild },
-    private own: OwnWorkloads,
-  ) {}
+    private readonly layout: Layout,
+  ) {
+    this.own = new OwnWorkloads(app.rollout);
+  }
 
   static async load(history: RepoHistory, app: ApplicationRef): Promise<ApplicationFiles> {
     const repo = new CachedHistory(history);
@@ -94,9 +103,9 @@ class ApplicationFiles {
       if (root === undefined && (await repo.fileAt('HEAD', candidate)) !== undefined) root = candidate;
     }
     const build = root !== undefined ? await dependents.build(root) : undefined;
-    const layout = { ...(isChart ? { chartDir: app.path } : {}), ...(root !== undefined ? { root } : {}), ...(build ? { build } : {}) };
-    const files = new ApplicationFiles(repo, app, dependents, layout, new OwnWorkloads(app.rollout));
-    await files.learnWorkloadRef();
+    const layout: Layout = { ...(isChart ? { chartDir: app.path } : {}), ...(root !== undefined ? { root } : {}), ...(build ? { build } : {}) };
+    const files = new ApplicationFiles(repo, app, dependents, layout);
+    files.own = files.own.withWorkloadRef(await files.findWorkloadRef());
     return files;
   }
 
@@ -105,11 +114,6 @@ class ApplicationFiles {
   }
 
   /** The Deployment a workloadRef names is ours too; read from the built Rollout, or the Rollout's manifest under the path. */
-  private async learnWorkloadRef(): Promise<void> {
-    this.workloadRef ??= this.findWorkloadRef();
-    this.own = this.own.withWorkloadRef(await this.workloadRef);
-  }
-
   private async findWorkloadRef(): Promise<string | undefined> {
     const build = this.layout.build;
     if (build?.kind === 'known') {
@@ -254,8 +258,10 @@ class ApplicationFiles {
   private builtAsOurs(file: string, doc: unknown): boolean {
     const build = this.layout.build;
     if (build?.kind !== 'known') return false;
+    const kind = stringAt(doc, ['kind']);
+    const name = stringAt(doc, ['metadata', 'name']);
     return build.documents.some(
-      (built) => built.file === file && isDeepStrictEqual(built.doc, doc) && this.own.is(built.kind, built.name, built.namespace),
+      (built) => built.file === file && built.kind === kind && stringAt(built.doc, ['metadata', 'name']) === name && this.own.is(built.kind, built.name, built.namespace),
     );
   }
 }
