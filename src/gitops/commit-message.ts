@@ -1,9 +1,13 @@
 // The message of Vane's rollback commit: subject, reason, and the trailers that make the commit findable again.
 import type { SiteBinding } from './image-site.js';
+import type { ReleaseScope } from './release-scope.js';
 import type { CommitSummary } from './repo-history.js';
 
 export const TRAILER_ROLLOUT = 'Vane-Rollout';
+/** On a revert (whole, or this application's part): the commit it reverts. */
 export const TRAILER_REVERTS = 'Vane-Reverts';
+/** On a targeted edit, which reverts nothing: the release commit that brought the failing image in. */
+export const TRAILER_RELEASE_COMMIT = 'Vane-Release-Commit';
 /** Identifies the failed revision, so a commit pushed before a crash is recognised instead of made twice. */
 export const TRAILER_POD_HASH = 'Vane-Pod-Template-Hash';
 /** Which release of that revision (Rollout uid and attempt): the same image released again is a new failure. */
@@ -33,21 +37,53 @@ export function rolloutTrailers(context: RollbackContext): Record<string, string
 export function revertMessage(context: RollbackContext, offending: CommitSummary): string {
   const subject = `Revert "${literal(offending.subject)}"`;
   const intro = `This reverts commit ${offending.sha}.`;
-  return assemble(subject, intro, context, offending);
+  return assemble(subject, intro, context, { [TRAILER_REVERTS]: offending.sha });
 }
 
-/** `Roll back <ns>/<rollout> to <stable image>`, for a targeted edit of the image values. */
-export function rollBackMessage(context: RollbackContext, restored: SiteBinding[], offending?: CommitSummary): string {
+/**
+ * `Revert "<subject>" for <ns>/<rollout> only`: the release commit also changed other applications' files (or other
+ * workloads' documents), which this commit keeps, and says so.
+ */
+export function partialRevertMessage(context: RollbackContext, offending: CommitSummary, scope: ReleaseScope): string {
+  const { namespace, name } = context.rollout;
+  const rollout = literal(`${namespace}/${name}`);
+  const subject = `Revert "${literal(offending.subject)}" for ${rollout} only`;
+  const undone = [
+    ...scope.ours.map((file) => `- ${literal(file)}`),
+    ...scope.split.map((split) => `- ${literal(split.file)} (all but ${split.others.map(literal).join(', ')})`),
+  ];
+  const kept = [
+    ...scope.kept.map((file) => `- ${literal(file.file)}: ${literal(file.why)}`),
+    ...scope.split.map((split) => `- ${literal(split.file)}: ${split.others.map(literal).join(', ')}`),
+  ];
+  const intro =
+    `This reverts the part of commit ${offending.sha} that deploys ${rollout}:\n${undone.join('\n')}\n\n` +
+    `KEPT: the release commit also changed the following, which are not ${rollout}'s; this commit leaves them as the release left them:\n${kept.join('\n')}`;
+  return assemble(subject, intro, context, { [TRAILER_REVERTS]: offending.sha });
+}
+
+/**
+ * `Roll back <ns>/<rollout> to <stable image>`, for a targeted edit of the image values. `notRestored` lists the other
+ * pod-template fields the release changed (undefined: Vane was not told), which such an edit leaves as they are.
+ */
+export function rollBackMessage(context: RollbackContext, restored: SiteBinding[], offending?: CommitSummary, notRestored?: readonly string[]): string {
   const { namespace, name } = context.rollout;
   const images = [...new Set(restored.map((binding) => literal(binding.stable)))].join(', ');
   const subject = `Roll back ${literal(`${namespace}/${name}`)} to ${images}`;
   const places = restored.map((binding) => `- ${literal(binding.site.describe())}: ${literal(binding.failing)} -> ${literal(binding.stable)}`).join('\n');
-  const origin = offending ? `\n\nThe failing image came in with ${offending.sha.slice(0, 12)} "${literal(offending.subject)}".` : '';
-  return assemble(subject, `Restores the stable image in place:\n${places}${origin}`, context, offending);
+  const origin = offending ? `\n\nThe failing image came in with ${offending.sha.slice(0, 12)} "${literal(offending.subject)}", which is not reverted.` : '';
+  const trailers: Record<string, string> = offending ? { [TRAILER_RELEASE_COMMIT]: offending.sha } : {};
+  return assemble(subject, `Restores the stable image in place:\n${places}${origin}${notRestoredParagraph(notRestored)}`, context, trailers);
 }
 
-function assemble(subject: string, intro: string, context: RollbackContext, offending: CommitSummary | undefined): string {
-  const trailers = { ...rolloutTrailers(context), ...(offending ? { [TRAILER_REVERTS]: offending.sha } : {}) };
+function notRestoredParagraph(fields: readonly string[] | undefined): string {
+  if (fields === undefined) return '\n\nOnly the image is restored: any other change the release made to the pod template is kept.';
+  if (fields.length === 0) return '';
+  return `\n\nNOT restored: the release also changed these pod-template fields, which keep the failing release's values:\n${fields.map((field) => `- ${literal(field)}`).join('\n')}`;
+}
+
+function assemble(subject: string, intro: string, context: RollbackContext, extra: Record<string, string>): string {
+  const trailers = { ...rolloutTrailers(context), ...extra };
   const trailerBlock = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join('\n');
   return `${subject}\n\n${intro}\n\n${reasonParagraph(context)}\n\n${trailerBlock}\n`;
 }

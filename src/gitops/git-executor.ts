@@ -42,6 +42,10 @@ export interface GitWorkspace extends RepoHistory {
   fetchRemoteBranch(branch: string): Promise<string | undefined>;
   /** `git revert --no-commit`; on conflict the revert is abandoned and the tree left clean. */
   revertWithoutCommit(sha: string): Promise<'applied' | 'conflict'>;
+  /** Puts `paths` back as HEAD has them, in the index and the tree (removing those HEAD lacks): limits a revert to the rest. */
+  restorePaths(paths: readonly string[]): Promise<void>;
+  /** A file as the index holds it (after revertWithoutCommit: the reverted content); undefined when the index has none. */
+  indexedFile(path: string): Promise<string | undefined>;
   writeFile(path: string, content: string): Promise<void>;
   /** Commits every change in the tree with Vane's identity; returns the new commit. */
   commitAll(message: string): Promise<string>;

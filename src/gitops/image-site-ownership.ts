@@ -2,10 +2,12 @@
 import type { HelmImageSite } from './helm-image-site.js';
 import { helmValuesUsage } from './helm-values-usage.js';
 import { parseImage } from './image-reference.js';
-import { documentImages, kustomizeBuild, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
+import { documentImages, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
+import { KustomizeDependents } from './kustomize-dependents.js';
 import type { KustomizeImageSite } from './kustomize-image-site.js';
 import type { RepoHistory } from './repo-history.js';
 import { stringAt } from './unstructured.js';
+import { OwnWorkloads } from './workload-document.js';
 
 /**
  * `ours`: the site sets this Rollout's image and no other workload's. `unrelated`: it does not reach this Rollout at
@@ -17,12 +19,14 @@ export type Reach = { kind: 'ours' } | { kind: 'unrelated' } | { kind: 'refused'
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
 
 export class SiteOwnership {
-  private readonly builds = new Map<string, Promise<KustomizeBuild>>();
+  private readonly dependents: KustomizeDependents;
 
   constructor(
     private readonly repo: RepoHistory,
     private readonly rollout: { namespace: string; name: string },
-  ) {}
+  ) {
+    this.dependents = new KustomizeDependents(repo);
+  }
 
   private get label(): string {
     return `Rollout ${this.rollout.namespace}/${this.rollout.name}`;
@@ -40,9 +44,28 @@ export class SiteOwnership {
     const users = build.documents.filter((built) => documentImages(built.doc).some((image) => parseImage(image).name === site.entryName));
     if (!users.some(isOwn)) return { kind: 'unrelated' };
     const others = users.filter((built) => !isOwn(built));
-    if (others.length === 0) return { kind: 'ours' };
+    if (others.length === 0) return this.reachThroughIncluders(site, new OwnWorkloads(this.rollout, workloadRef));
     const names = others.map((built) => `${built.kind} ${built.name} (${built.file})`).join(', ');
     return { kind: 'refused', why: `${what} also sets the image of ${names}; editing it would roll back more than ${this.label}` };
+  }
+
+  /**
+   * A base or component is built by every kustomization that includes it (each overlay, each environment): the entry
+   * reaches the workloads all of them make, under their namespaces and name prefixes, not only this Rollout.
+   */
+  private async reachThroughIncluders(site: KustomizeImageSite, own: OwnWorkloads): Promise<Reach> {
+    const what = `images entry ${site.entryName} in ${site.file}`;
+    const found = await this.dependents.of(site.file, () => false);
+    if (found.kind === 'unknown') return { kind: 'refused', why: `cannot tell which workloads ${what} reaches: ${found.why}` };
+    const others = found.dependents.flatMap((dependent) =>
+      dependent.workloads
+        .filter((built) => documentImages(built.doc).some((image) => parseImage(image).name === site.entryName))
+        .filter((built) => !own.is(built.kind, built.name, built.namespace))
+        .map((built) => `${built.kind} ${built.namespace !== undefined ? `${built.namespace}/` : ''}${built.name} (through ${dependent.kustomization})`),
+    );
+    if (others.length === 0) return { kind: 'ours' };
+    const names = [...new Set(others)].join(', ');
+    return { kind: 'refused', why: `${what} is shared: it also sets the image of ${names}; editing or reverting it would roll back more than ${this.label}` };
   }
 
   /**
@@ -68,12 +91,7 @@ export class SiteOwnership {
   }
 
   private build(file: string): Promise<KustomizeBuild> {
-    let build = this.builds.get(file);
-    if (!build) {
-      build = kustomizeBuild(this.repo, file);
-      this.builds.set(file, build);
-    }
-    return build;
+    return this.dependents.build(file);
   }
 
   private isOurs(built: BuiltDocument): boolean {

@@ -17,7 +17,7 @@ export interface BuiltDocument {
 }
 
 /** What a kustomization builds, or why Vane cannot tell (remote resources, generators it does not run, limits). */
-export type KustomizeBuild = { kind: 'known'; documents: BuiltDocument[] } | { kind: 'unknown'; why: string };
+export type KustomizeBuild = { kind: 'known'; documents: BuiltDocument[]; files: string[] } | { kind: 'unknown'; why: string };
 
 const MAX_DEPTH = 10;
 const MAX_FILES = 200;
@@ -30,6 +30,8 @@ interface Transform {
 
 class BuildWalk {
   readonly documents: BuiltDocument[] = [];
+  /** Every file the build read that exists: kustomizations and resources. */
+  readonly visited = new Set<string>();
   private files = 0;
   private readonly open = new Set<string>();
 
@@ -91,7 +93,9 @@ class BuildWalk {
   private async read(path: string): Promise<string | undefined> {
     this.files += 1;
     if (this.files > MAX_FILES) throw new BuildLimit(`the build reads more than ${MAX_FILES} files`);
-    return this.repo.fileAt('HEAD', path);
+    const content = await this.repo.fileAt('HEAD', path);
+    if (content !== undefined) this.visited.add(path);
+    return content;
   }
 }
 
@@ -102,7 +106,7 @@ export async function kustomizeBuild(repo: RepoHistory, kustomizationFile: strin
   const walk = new BuildWalk(repo);
   try {
     const why = await walk.kustomization(kustomizationFile, { prefix: '', suffix: '' }, 0);
-    return why === undefined ? { kind: 'known', documents: walk.documents } : { kind: 'unknown', why };
+    return why === undefined ? { kind: 'known', documents: walk.documents, files: [...walk.visited] } : { kind: 'unknown', why };
   } catch (err) {
     if (err instanceof BuildLimit) return { kind: 'unknown', why: err.message };
     throw err;

@@ -357,6 +357,23 @@ class SimpleGitWorkspace implements GitWorkspace {
     }
   }
 
+  async restorePaths(paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.runner.run(['restore', '--source=HEAD', '--staged', '--worktree', '--', ...paths.map(literalPathspec)], 'restore');
+  }
+
+  /** The staged blob at `path`, read only when it is a regular file of readable size. */
+  async indexedFile(path: string): Promise<string | undefined> {
+    const output = await this.runner.run(['ls-files', '--stage', '-z', '--', literalPathspec(path)], 'ls-files');
+    const match = /^(\d{6}) ([0-9a-f]+) 0\t(.*)$/s.exec(output.split('\0')[0] ?? '');
+    if (!match || match[3] !== repoPath(path)) return undefined;
+    const [, mode = '', oid = ''] = match;
+    if (!REGULAR_FILE_MODES.has(mode)) throw new VaneError('InvalidSpec', `refusing to read ${path}: it is not a regular file in the repository`);
+    const size = Number((await this.runner.run(['cat-file', '-s', oid], 'cat-file')).trim());
+    if (size > MAX_YAML_BYTES) throw new VaneError('InvalidSpec', `${path}: the file is larger than 1 MiB (${size} bytes); Vane does not read such files`);
+    return this.runner.run(['cat-file', 'blob', oid], 'cat-file');
+  }
+
   /**
    * Replaces an existing regular file of the work tree. The path's real location must be inside the checkout and
    * outside .git, and the file itself must not be a link (opened with O_NOFOLLOW, so a link made meanwhile fails too).
@@ -485,6 +502,11 @@ function repoPath(path: string): string {
   if (segments.includes('..')) throw new VaneError('InvalidSpec', `refusing a repository path with ".." segments: ${path}`);
   if (segments[0]?.toLowerCase() === '.git') throw new VaneError('InvalidSpec', `refusing a path inside .git: ${path}`);
   return segments.join('/');
+}
+
+/** A path as a pathspec that matches itself only: no glob characters or magic in a file's name are interpreted. */
+function literalPathspec(path: string): string {
+  return `:(literal)${repoPath(path)}`;
 }
 
 function isInside(root: string, path: string): boolean {

@@ -32,6 +32,8 @@ export function createGitRollback(options: GitRollbackOptions): GitRevert {
       stable: { podTemplateHash: request.stableHash, images: request.images.stable },
       failing: { podTemplateHash: request.failingHash, images: request.images.failing },
       release: releaseId(rollout, request.attempt),
+      stableTemplate: request.templates.stable,
+      failingTemplate: request.templates.failing,
       reason: request.reason,
       ...(request.actor !== undefined ? { actor: request.actor } : {}),
     });

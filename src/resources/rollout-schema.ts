@@ -171,6 +171,7 @@ const rollbackRecord = object(
         repoURL: string(),
         commit: string(),
         revertedCommit: string(),
+        releaseCommit: string(),
         failingPodHash: string(),
         attempt: int32({ description: 'The attempt of the failed release: with failingPodHash, the release this record is about.' }),
         stablePodHash: string({ description: 'The revision traffic went back to, whose images git must deploy again.' }),

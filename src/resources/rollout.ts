@@ -241,7 +241,10 @@ export interface GitRollbackRecord {
   reason?: string;
   repoURL?: string;
   commit?: string;
+  /** The commit a revert undid (whole, or this Rollout's part of it). */
   revertedCommit?: string;
+  /** After a targeted edit of the image, which reverts nothing: the release commit that brought the failing image in. */
+  releaseCommit?: string;
   /** The failed release this record is about, with `attempt`: a release is reverted once, a later one again. */
   failingPodHash?: string;
   attempt?: number;

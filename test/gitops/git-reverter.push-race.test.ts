@@ -87,6 +87,22 @@ describe('GitReverter.revert: racing pushes', () => {
     expect(next.git).toMatchObject({ state: 'AlreadyReverted', commit: human });
   });
 
+  it('given a person pushes the identical rollback meanwhile, when our push finds it there, then AlreadyReverted names their commit', async () => {
+    const repo = await plainRelease(sandbox);
+    const dev = await repo.dev();
+    let human = '';
+    const url = await serve(repo, async (count) => {
+      if (count === 1) human = await pushConcurrently(dev, 'apps/checkout/rollout.yaml', 'checkout:1.5.0', 'checkout:1.4.0', 'Roll checkout back to 1.4.0 by hand');
+    });
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: url }));
+
+    expect(outcome).toMatchObject({ pushed: false, git: { state: 'AlreadyReverted', commit: human } });
+    expect(outcome.git.message).toContain('an identical change reached main while Vane was pushing');
+    expect(outcome.git.message).toContain('"Roll checkout back to 1.4.0 by hand"');
+    expect(await new RemoteInspector(repo.bare).head()).toBe(human);
+  });
+
   it('given the branch moves before every push, when reverting, then it gives up after the bounded attempts without forcing', async () => {
     const repo = await plainRelease(sandbox);
     const dev = await repo.dev();

@@ -84,7 +84,7 @@ describe('GitReverter.revert: the three manifest layouts', () => {
     expect(await remote.message()).toMatch(/^Revert "chore\(prod\): release checkout 1\.5\.0"/);
   });
 
-  it('given a release commit that bumped two apps, when reverting one, then a targeted edit restores it and the other app is untouched', async () => {
+  it('given a release commit that bumped two apps, when reverting one, then only its file is reverted and the commit says the other app\'s change was kept', async () => {
     const { bare, dev: clone } = await plainRelease(sandbox);
     const dev = await clone();
     await dev.replace('apps/checkout/rollout.yaml', 'checkout:1.5.0', 'checkout:1.4.0');
@@ -105,10 +105,12 @@ describe('GitReverter.revert: the three manifest layouts', () => {
     );
     expect(await remote.changedFiles()).toEqual(['apps/checkout/rollout.yaml']);
     const message = await remote.message();
-    expect(message.split('\n')[0]).toBe('Roll back shop/checkout to ghcr.io/acme/checkout:1.4.0');
-    expect(message).toContain('- apps/checkout/rollout.yaml (Rollout checkout, container app): ghcr.io/acme/checkout:1.5.0 -> ghcr.io/acme/checkout:1.4.0');
+    expect(message.split('\n')[0]).toBe('Revert "Release train 2024-06-01" for shop/checkout only');
+    expect(message).toContain(`This reverts the part of commit ${train} that deploys shop/checkout:\n- apps/checkout/rollout.yaml\n`);
+    expect(message).toContain('KEPT: the release commit also changed the following');
+    expect(message).toContain('- apps/payments/rollout.yaml: it changes only Rollout shop/payments');
     expect(message).toContain(`Vane-Reverts: ${train}`);
-    expect(outcome.git.message).toContain('not a revert: ');
+    expect(outcome.git.message).toContain("KEPT the release's other changes: apps/payments/rollout.yaml (it changes only Rollout shop/payments)");
   });
 });
 

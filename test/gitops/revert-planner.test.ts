@@ -44,23 +44,20 @@ describe('planRevert: plain manifests', () => {
     expect(result.bindings.map((binding) => binding.site.describe())).toEqual(['apps/checkout/rollout.yaml (Rollout checkout, container app)']);
   });
 
-  it('given a commit that also changed the ConfigMap in the same file, when planning, then it plans a targeted edit instead', async () => {
-    const { bare, initial, dev: clone } = await plainRelease(sandbox);
+  it('given a commit that also changed the ConfigMap in the same file, when planning, then it plans git revert of that commit: the ConfigMap is the application\'s', async () => {
+    const { bare, dev: clone } = await plainRelease(sandbox);
     const dev = await clone();
     await dev.replace('apps/checkout/rollout.yaml', 'ghcr.io/acme/checkout:1.5.0', 'ghcr.io/acme/checkout:1.4.0');
     await dev.commitAndPush('Roll back by hand');
     await dev.replace('apps/checkout/rollout.yaml', 'ghcr.io/acme/checkout:1.4.0', 'ghcr.io/acme/checkout:1.5.0');
     await dev.replace('apps/checkout/rollout.yaml', 'LOG_LEVEL: info', 'LOG_LEVEL: debug');
-    await dev.commitAndPush('Bump checkout and turn on debug logs');
+    const release = await dev.commitAndPush('Bump checkout and turn on debug logs');
 
     const result = await plan(bare, { path: 'apps/checkout' });
-    expect(result).toMatchObject({ kind: 'edit', whyNotRevert: expect.stringContaining('parts of apps/checkout/rollout.yaml that are not this Rollout') });
-    if (result.kind !== 'edit') return;
-    const original = initial['apps/checkout/rollout.yaml'] ?? '';
-    expect(result.edits).toEqual([{ path: 'apps/checkout/rollout.yaml', content: original.replace('LOG_LEVEL: info', 'LOG_LEVEL: debug') }]);
+    expect(result).toMatchObject({ kind: 'revert', offending: { sha: release }, scope: { ours: ['apps/checkout/rollout.yaml'], split: [], kept: [] } });
   });
 
-  it('given a release commit that bumped two apps, when planning, then the edit touches only this Rollout', async () => {
+  it('given a release commit that bumped two apps, when planning, then it reverts only this application\'s file and keeps the other app\'s', async () => {
     const { bare, dev: clone } = await plainRelease(sandbox);
     const dev = await clone();
     await dev.replace('apps/checkout/rollout.yaml', 'ghcr.io/acme/checkout:1.5.0', 'ghcr.io/acme/checkout:1.4.0');
@@ -70,9 +67,10 @@ describe('planRevert: plain manifests', () => {
     const release = await dev.commitAndPush('Release train 2024-06-01');
 
     const result = await plan(bare);
-    expect(result).toMatchObject({ kind: 'edit', offending: { sha: release }, whyNotRevert: expect.stringContaining('also changes apps/payments/rollout.yaml') });
-    if (result.kind !== 'edit') return;
-    expect(result.edits.map((edit) => edit.path)).toEqual(['apps/checkout/rollout.yaml']);
+    expect(result).toMatchObject({ kind: 'revert', offending: { sha: release } });
+    if (result.kind !== 'revert') return;
+    expect(result.scope.ours).toEqual(['apps/checkout/rollout.yaml']);
+    expect(result.scope.kept).toEqual([{ file: 'apps/payments/rollout.yaml', why: 'it changes only Rollout shop/payments' }]);
   });
 
   it('given the failing image came from an intermediate version, not the stable one, when planning, then it edits rather than reverts', async () => {
@@ -134,10 +132,10 @@ describe('planRevert: Kustomize and Helm', () => {
     await dev.commitAndPush('Bump checkout and search');
 
     const result = await plan(bare, { path: 'overlays/prod', ...kustomizeImages });
-    expect(result).toMatchObject({ kind: 'edit', whyNotRevert: expect.stringContaining('parts of overlays/prod/kustomization.yaml') });
+    expect(result).toMatchObject({ kind: 'edit', whyNotRevert: expect.stringMatching(/changes overlays\/prod\/kustomization\.yaml, which is not this application's alone .*Rollout shop\/search/) });
     if (result.kind !== 'edit') return;
     const original = initial['overlays/prod/kustomization.yaml'] ?? '';
-    expect(result.edits).toEqual([{ path: 'overlays/prod/kustomization.yaml', content: original.replace('newTag: 2.3.0', 'newTag: 2.4.0') }]);
+    expect(await result.edits()).toEqual([{ path: 'overlays/prod/kustomization.yaml', content: original.replace('newTag: 2.3.0', 'newTag: 2.4.0') }]);
   });
 
   it('given a tag override in the Application value file, when planning, then the override file is the site and the bump is reverted', async () => {
@@ -176,6 +174,6 @@ describe('planRevert: Kustomize and Helm', () => {
     expect(result.bindings.map((binding) => binding.site.describe())).toEqual(['apps/checkout/rollout.yaml (Deployment checkout-web, container app)']);
     expect(result.kind).toBe('edit');
     if (result.kind !== 'edit') return;
-    expect(result.edits[0]?.content).toBe(manifests.replace('checkout:1.5.0}', 'checkout:1.4.0}'));
+    expect((await result.edits())[0]?.content).toBe(manifests.replace('checkout:1.5.0}', 'checkout:1.4.0}'));
   });
 });

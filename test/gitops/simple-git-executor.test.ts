@@ -87,4 +87,25 @@ describe('SimpleGitExecutor.withWorkspace', () => {
     await expect(open(bare, (workspace) => workspace.writeFile('../outside.txt', 'x'))).rejects.toThrow('refusing a repository path with ".." segments');
     await expect(open(bare, (workspace) => workspace.writeFile('.git/config', 'x'))).rejects.toThrow('refusing a path inside .git');
   });
+
+  it('given a revert without commit, when some paths are restored, then they are as HEAD has them (a file HEAD lacks is gone) and the index keeps the rest of the revert', async () => {
+    const bare = await sandbox.remote('repo', { 'ours.txt': 'stable\n', 'theirs.txt': 'old\n', 'dropped.txt': 'kept until the release\n' });
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.write({ 'ours.txt': 'failing\n', 'theirs.txt': 'new\n', 'added[1].txt': 'added by the release\n' });
+    await git(dev.dir, 'rm', '--quiet', 'dropped.txt');
+    const release = await dev.commitAndPush('Release');
+
+    const state = await open(bare, async (workspace) => {
+      await workspace.revertWithoutCommit(release);
+      await workspace.restorePaths(['theirs.txt', 'added[1].txt', 'dropped.txt']);
+      return {
+        ours: await workspace.indexedFile('ours.txt'),
+        theirs: await workspace.indexedFile('theirs.txt'),
+        added: await workspace.indexedFile('added[1].txt'),
+        dropped: await workspace.indexedFile('dropped.txt'),
+      };
+    });
+
+    expect(state).toEqual({ ours: 'stable\n', theirs: 'new\n', added: 'added by the release\n', dropped: undefined });
+  });
 });
