@@ -115,10 +115,10 @@ export function metricSum(exposition: string, name: string): number {
 }
 
 /** Starts the controller without leader election (one instance; the benchmark counts only Rollout work). */
-export async function spawnController(kubeconfigPath: string): Promise<BenchController> {
+export async function spawnController(kubeconfigPath: string, extraArgs: readonly string[] = []): Promise<BenchController> {
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
-  const args = [...profilerFlags(), ...nodeFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn'];
+  const args = [...profilerFlags(), ...nodeFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn', ...extraArgs];
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -23,7 +23,7 @@ import type { LoggedWrite } from './sandbox-process.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The controller's API allows 10 commands a second per user (burst 30; no flag changes it): stay under that. */
 const ABORT_SPACING_MS = 105;
-const PAUSED_STEPS: CanaryStep[] = [{ setWeight: 25 }, { pause: {} }];
+export const PAUSED_STEPS: CanaryStep[] = [{ setWeight: 25 }, { pause: {} }];
 /** Analysis runs are started this far apart, so that each abort is timed on a controller that is not busy. */
 const ANALYSIS_SPACING_MS = 200;
 
@@ -35,7 +35,7 @@ interface Abort {
 
 type EffectMatcher = (name: string) => (w: LoggedWrite) => boolean;
 
-async function postAbort(controller: BenchController, name: string): Promise<Abort> {
+export async function postAbort(controller: BenchController, name: string): Promise<Abort> {
   for (;;) {
     const sentAt = wallNow();
     const res = await fetch(`${controller.apiUrl}/api/v1/namespaces/${NAMESPACE}/rollouts/${name}/abort`, {

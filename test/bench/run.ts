@@ -4,7 +4,7 @@
 // floor and sparse updates against a fresh real API server, each beside the sandbox's, its ratios to its own floor.
 //
 // Settings (environment): VANE_BENCH_SIZES=100,1000,5000  VANE_BENCH_IDLE_SECONDS=60  VANE_BENCH_ABORTS=200
-// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
+// VANE_BENCH_GIT_FAILURES=50  VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real,git (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
 // real server)  VANE_BENCH_CONTROLLER=dist|tsx (dist, the default: compiled by tsc into .vane/bench-dist at the start of
 // the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
@@ -14,6 +14,7 @@ import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
 import { machine, markdownTable, writeResults, type Section } from './bench-table.js';
 import { prepareController, spawnController, usesCompiledController } from './controller-process.js';
 import { runFloorBench, type Floor } from './floor.js';
+import { runGitRollbackBench } from './git-rollback.js';
 import { runIdleBench } from './idle.js';
 import { runReactionBench } from './reaction.js';
 import { benchApiServerScript, openRealBenchCluster } from './real-bench-cluster.js';
@@ -22,7 +23,7 @@ import { runScaleBench, SCALE_STEPS } from './scale.js';
 import { runSparseUpdates } from './sparse-updates.js';
 import { runStartupBench } from './startup.js';
 
-const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real'];
+const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real', 'git'];
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -36,6 +37,7 @@ const settings = {
   sizes: numbers(process.env['VANE_BENCH_SIZES'], [100, 1_000, 5_000]),
   idleSeconds: numbers(process.env['VANE_BENCH_IDLE_SECONDS'], [60])[0] ?? 60,
   aborts: numbers(process.env['VANE_BENCH_ABORTS'], [200])[0] ?? 200,
+  gitFailures: numbers(process.env['VANE_BENCH_GIT_FAILURES'], [50])[0] ?? 50,
   floorSamples: numbers(process.env['VANE_BENCH_FLOOR_SAMPLES'], [200])[0] ?? 200,
   /** How long the image change on all may take before the figures are taken as they stand (default 60 s + 60 ms × N). */
   scaleTimeoutSeconds: process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'] ? numbers(process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'], []) : undefined,
@@ -166,6 +168,10 @@ const realSkipped = realSkipReason();
 const realScript = realScriptPath;
 if (!realSkipped && realScript) await guarded('real API server', () => runRealServer(realScript, floor));
 if (wants('reaction')) await guarded('reaction', async () => sections.push(await runReaction(floor)));
+if (wants('git')) {
+  log(`git rollback: ${settings.gitFailures} failures`);
+  await guarded('git rollback', async () => sections.push(await runGitRollbackBench(settings.gitFailures, 10, 3)));
+}
 if (wants('list')) {
   log('sandbox list');
   const list = await runSandboxListBench();

@@ -9,9 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
+import { awaitsGitRollback } from '../../src/reconcile/git-rollback-reconciler.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
 import { APP_PROJECT, startTenantCluster, type RolloutObject, type TenantCluster } from './support/tenant-cluster.js';
+
+/** The abort is recorded and its git rollback has an outcome (it runs in the background after the abort). */
+function gitRollbackSettled(ro: RolloutObject): boolean {
+  return ro.status?.rollback?.git !== undefined && !awaitsGitRollback(ro);
+}
 
 const BACKDOOR = 'attacker.example/backdoor:1';
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -52,7 +58,7 @@ async function tenantRelease(client: KubeClient, name: string, metadata: { label
   const released = template(name, releasedImage);
   await client.patch(Kinds.Rollout, 'team-a', name, { spec: { template: released } }, 'merge');
   cluster.sandbox.simulator.failReadiness(podTemplateHash(released));
-  return cluster.waitFor('team-a', name, (ro) => ro.status?.rollback?.git !== undefined, `${name} aborted`);
+  return cluster.waitFor('team-a', name, (ro) => gitRollbackSettled(ro), `${name} aborted and its git rollback settled`);
 }
 
 beforeAll(async () => {
@@ -160,7 +166,7 @@ describe('team B\'s own releases', () => {
     const bumped = await sync(path);
     cluster.sandbox.simulator.failReadiness(podTemplateHash(bumped.spec.template!));
 
-    const reverted = await cluster.waitFor('team-b', app, (ro) => ro.status?.rollback?.git !== undefined, `${app} reverted`);
+    const reverted = await cluster.waitFor('team-b', app, (ro) => gitRollbackSettled(ro), `${app} reverted`);
 
     expect(reverted.status?.rollback?.git, JSON.stringify(reverted.status?.rollback)).toMatchObject({ state: 'Committed', commit: teamB.head().sha });
     expect(teamB.head().message).toMatch(new RegExp(`^Revert "Bump ${app} to 2.0.0"`));
