@@ -1,7 +1,7 @@
 // Finds, under a GitOps source path, the one place that sets each changed container image of a Rollout.
 import { posix } from 'node:path';
 import { VaneError } from '../errors.js';
-import { helmImageName, helmRepositoryValues, helmValuesAt, HelmImageSite } from './helm-image-site.js';
+import { helmImageName, helmRepositoryValues, helmValuesAt, HelmImageSite, setsVersion } from './helm-image-site.js';
 import { parseImage } from './image-reference.js';
 import type { ImageSite, SiteBinding } from './image-site.js';
 import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeImageSite } from './kustomize-image-site.js';
@@ -152,7 +152,7 @@ function lastFileSettingVersion(valueFiles: Map<string, string>, path: string[])
   let last: string | undefined;
   for (const [file, content] of valueFiles) {
     const values = helmValuesAt(content, path);
-    if (values && (values.tag !== undefined || values.digest !== undefined)) last = file;
+    if (values && setsVersion(values)) last = file;
   }
   return last;
 }
@@ -163,7 +163,7 @@ function kustomizeCandidates(files: Map<string, string>, names: Set<string>): Ar
     if (!KUSTOMIZATION_FILES.includes(posix.basename(file))) continue;
     for (const entry of kustomizeImageEntries(content)) {
       const image = kustomizeImage(entry);
-      if (image !== undefined && names.has(entry.newName ?? entry.name)) found.push({ site: new KustomizeImageSite(file, entry.name), image });
+      if (image !== undefined && names.has(entry.newName?.value ?? entry.name)) found.push({ site: new KustomizeImageSite(file, entry.name), image });
     }
   }
   return found;

@@ -101,3 +101,42 @@ describe('HelmImageSite with a registry key', () => {
     expect(restored).toBe('image:\n  registry: docker.io\n  repository: acme/nginx\n  tag: 1.25.3\n');
   });
 });
+
+describe('image sites read values as the GitOps tool does', () => {
+  it('given Helm values with a plain tag: 1.10, when reading, then the image is the one Helm renders, with tag 1.1', () => {
+    const site = new HelmImageSite('values.yaml', ['image']);
+    expect(site.imageIn('image:\n  repository: ghcr.io/acme/web\n  tag: 1.10\n')).toBe('ghcr.io/acme/web:1.1');
+    expect(site.imageIn('image:\n  repository: ghcr.io/acme/web\n  tag: "1.10"\n')).toBe('ghcr.io/acme/web:1.10');
+  });
+
+  it('given Helm values with a plain tag: 2.0, when restoring 1.10, then the tag is written quoted so Helm renders 1.10', () => {
+    const site = new HelmImageSite('values.yaml', ['image']);
+    const content = 'image:\n  repository: ghcr.io/acme/web\n  tag: 2.0\n';
+    expect(site.imageIn(content)).toBe('ghcr.io/acme/web:2');
+    const restored = applyScalarChanges(content, site.changesFor(content, 'ghcr.io/acme/web:1.10'));
+    expect(restored).toBe('image:\n  repository: ghcr.io/acme/web\n  tag: "1.10"\n');
+    expect(site.imageIn(restored)).toBe('ghcr.io/acme/web:1.10');
+  });
+
+  it('given Helm values whose plain tag: 1.10 renders 1.1, when restoring 1.10, then the same text is quoted', () => {
+    const site = new HelmImageSite('values.yaml', ['image']);
+    const content = 'image:\n  repository: ghcr.io/acme/web\n  tag: 1.10\n';
+    const restored = applyScalarChanges(content, site.changesFor(content, 'ghcr.io/acme/web:1.10'));
+    expect(restored).toBe('image:\n  repository: ghcr.io/acme/web\n  tag: "1.10"\n');
+  });
+
+  it('given a null tag in Helm values, when reading, then the mapping sets no image', () => {
+    expect(new HelmImageSite('values.yaml', ['image']).imageIn('image:\n  repository: ghcr.io/acme/web\n  tag: ~\n')).toBeUndefined();
+  });
+
+  it('given a kustomization with a plain newTag: 1.10, when reading, then the image has the tag kustomize reads, 1.1', () => {
+    const site = new KustomizeImageSite('kustomization.yaml', 'ghcr.io/acme/web');
+    expect(site.imageIn('images:\n  - name: ghcr.io/acme/web\n    newTag: 1.10\n')).toBe('ghcr.io/acme/web:1.1');
+  });
+
+  it('given a manifest whose image is a plain number, when reading, then it sets no image (the cluster would refuse it)', () => {
+    const site = new ManifestImageSite('rollout.yaml', { kind: 'Rollout', name: 'web', namespace: 'shop' }, 'app');
+    const content = 'kind: Rollout\nmetadata: {name: web}\nspec: {template: {spec: {containers: [{name: app, image: 1.10}]}}}\n';
+    expect(site.imageIn(content)).toBeUndefined();
+  });
+});
