@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { VaneError } from '../errors.js';
 import { helmImageName, helmRepositoryValues, helmValuesAt, HelmImageSite, setsVersion } from './helm-image-site.js';
+import { helmImageStrings, HelmImageStringSite } from './helm-image-string-site.js';
 import { parseImage } from './image-reference.js';
 import type { ImageSite, SiteBinding } from './image-site.js';
 import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeImageSite } from './kustomize-image-site.js';
@@ -126,11 +127,18 @@ function assertOurs(reach: Reach): void {
   if (reach.kind !== 'ours') throw new VaneError('InvalidSpec', reach.kind === 'refused' ? reach.why : 'the image site does not reach this Rollout');
 }
 
+type HelmSite = HelmImageSite | HelmImageStringSite;
+
+/** Image mappings (`repository` + `tag`) and whole image strings (`image: repo:tag`) of the values files. */
+function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmSite>> {
+  return [...helmMappingCandidates(valueFiles, names), ...helmStringCandidates(valueFiles, names)];
+}
+
 /**
  * Helm merges values files, later ones winning key by key: the repository may come from the chart's values.yaml and
  * the tag from an environment's file. The site is the last file that sets the tag (or digest) of a matching mapping.
  */
-function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmImageSite>> {
+function helmMappingCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmImageSite>> {
   const repositories = new Map<string, { path: string[]; name: string }>();
   for (const content of valueFiles.values()) {
     for (const values of helmRepositoryValues(content)) {
@@ -146,6 +154,17 @@ function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Ar
     found.push({ site, image: site.imageIn(valueFiles.get(file) ?? '') });
   }
   return found;
+}
+
+/** A key whose whole value is this image (`image: ghcr.io/acme/app:1.5.0`); the last values file setting it wins. */
+function helmStringCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmImageStringSite>> {
+  const last = new Map<string, { file: string; path: string[]; image: string }>();
+  for (const [file, content] of valueFiles) {
+    for (const found of helmImageStrings(content)) last.set(found.path.join('\0'), { file, ...found });
+  }
+  return [...last.values()]
+    .filter((found) => names.has(parseImage(found.image).name))
+    .map((found) => ({ site: new HelmImageStringSite(found.file, found.path), image: found.image }));
 }
 
 function lastFileSettingVersion(valueFiles: Map<string, string>, path: string[]): string | undefined {

@@ -1,5 +1,4 @@
 // Ties an image site shared by design (a Kustomize images: entry, a Helm values mapping) to the one Rollout it may edit.
-import type { HelmImageSite } from './helm-image-site.js';
 import { helmValuesUsage } from './helm-values-usage.js';
 import { parseImage } from './image-reference.js';
 import { documentImages, kustomizeBuild, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
@@ -13,6 +12,12 @@ import { stringAt } from './unstructured.js';
  * cannot tell what it reaches; editing it could roll back someone else's workload.
  */
 export type Reach = { kind: 'ours' } | { kind: 'unrelated' } | { kind: 'refused'; why: string };
+
+/** A place in a values file: a mapping of image keys, or one key holding the whole image. */
+export interface HelmValuesSite {
+  file: string;
+  valuesPath: readonly string[];
+}
 
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
 
@@ -49,7 +54,7 @@ export class SiteOwnership {
    * The chart's templates reading the mapping must declare one workload, a Rollout. Values of a chart that is not in
    * the repository (a multi-source Application's `ref` values) belong to the proven Application alone.
    */
-  async helmReach(site: HelmImageSite, chartDir: string | undefined): Promise<Reach> {
+  async helmReach(site: HelmValuesSite, chartDir: string | undefined): Promise<Reach> {
     if (chartDir === undefined) return { kind: 'ours' };
     const values = `.Values.${site.valuesPath.join('.')}`;
     const usage = await helmValuesUsage(this.repo, chartDir, site.valuesPath);
