@@ -9,6 +9,11 @@ export interface GitSourceRef {
   path: string;
   /** Helm values files, repository-relative, in the order they apply. */
   valueFiles: string[];
+  /**
+   * The Argo CD Application that renders `path`, as Argo CD names its parameter override file there
+   * (`.argocd-source-<name>.yaml`: `<name>`, or `<namespace>_<name>` outside Argo CD's namespace).
+   */
+  argoCDApplication?: string;
   secretRef?: SecretRef;
   /** `direct` pushes to the branch; `branch` pushes `vane/rollback/...` for someone to merge. */
   push: 'direct' | 'branch';
