@@ -170,6 +170,7 @@ class RevertRun {
     const plan = await planRevert(this.workspace, {
       path: this.source.path,
       valueFiles: this.source.valueFiles,
+      ...(this.source.argoCDApplication !== undefined ? { argoCDApplication: this.source.argoCDApplication } : {}),
       rollout: this.request.rollout,
       stable: this.request.stable.images,
       failing: this.request.failing.images,

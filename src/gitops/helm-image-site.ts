@@ -30,8 +30,8 @@ export function setsVersion(values: HelmImageValues): boolean {
   return values.tag?.value !== undefined || values.digest?.value !== undefined;
 }
 
-/** Every mapping of a values file, at any depth, whose `repository` key renders as text. */
-export function helmRepositoryValues(content: string): HelmImageValues[] {
+/** Every mapping of a values file, at any depth, with a `repository`, or a `tag` or `digest` that renders as text. */
+export function helmImageMappings(content: string): HelmImageValues[] {
   const found: HelmImageValues[] = [];
   collect(parseStyledDocuments(content)?.[0], [], found);
   return found;
@@ -46,7 +46,7 @@ export function helmValuesAt(content: string, path: readonly string[]): HelmImag
 function collect(node: unknown, path: string[], found: HelmImageValues[]): void {
   if (!isRecord(node)) return;
   const values = readImageValues(node, path);
-  if (values.repository?.value !== undefined) found.push(values);
+  if (values.repository?.value !== undefined || setsVersion(values)) found.push(values);
   for (const [key, child] of Object.entries(node)) collect(child, [...path, key], found);
 }
 

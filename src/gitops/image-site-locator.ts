@@ -1,7 +1,8 @@
 // Finds, under a GitOps source path, the one place that sets each changed container image of a Rollout.
 import { posix } from 'node:path';
 import { VaneError } from '../errors.js';
-import { helmImageName, helmRepositoryValues, helmValuesAt, HelmImageSite, setsVersion } from './helm-image-site.js';
+import { helmImageMappings, helmImageName, helmValuesAt, HelmImageSite, setsVersion, type HelmImageValues } from './helm-image-site.js';
+import { argoCDOverrideFiles, ArgoCDHelmParameterSite, isArgoCDOverrideFile, overrideSites } from './argocd-override-site.js';
 import { helmImageStrings, HelmImageStringSite } from './helm-image-string-site.js';
 import { parseImage } from './image-reference.js';
 import type { ImageSite, SiteBinding } from './image-site.js';
@@ -21,6 +22,11 @@ export interface SiteQuery {
   /** Container name → image, for the stable and the failing pod templates. */
   stable: Readonly<Record<string, string>>;
   failing: Readonly<Record<string, string>>;
+  /**
+   * The Argo CD Application deploying the path, as its override file is named (`.argocd-source-<name>.yaml`);
+   * undefined when the source was not discovered through Argo CD, so Vane cannot tell which override files apply.
+   */
+  argoCDApplication?: string;
 }
 
 interface ContainerChange {
@@ -50,7 +56,8 @@ export async function locateImageSites(repo: RepoHistory, query: SiteQuery): Pro
   const files = await readYamlFiles(repo, query.path);
   const isChart = (await repo.fileAt('HEAD', posix.join(query.path, 'Chart.yaml'))) !== undefined;
   const valueFiles = await readValueFiles(repo, query, files, isChart);
-  const context: BindContext = { query, files, valueFiles, owners: new SiteOwnership(repo, query.rollout), ...(isChart ? { chartDir: query.path } : {}) };
+  const overrides = overrideFiles(query, files);
+  const context: BindContext = { query, files, valueFiles, overrides, owners: new SiteOwnership(repo, query.rollout), ...(isChart ? { chartDir: query.path } : {}) };
   const bindings: SiteBinding[] = [];
   for (const change of changes) bindings.push({ ...change, site: await bindSite(change, context) });
   return bindings;
@@ -60,6 +67,8 @@ interface BindContext {
   query: SiteQuery;
   files: Map<string, string>;
   valueFiles: Map<string, string>;
+  /** Argo CD override files at the path, in merge order; `known` is false when they may or may not apply. */
+  overrides: { files: Array<[string, string]>; known: boolean };
   owners: SiteOwnership;
   /** The chart at the source path, when there is one in the repository. */
   chartDir?: string;
@@ -89,14 +98,28 @@ async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<st
 }
 
 /**
- * Helm values first, then Kustomize images entries, then the Rollout's own manifest. A values mapping or images entry
- * is used only when it sets this Rollout's image and no other workload's (see SiteOwnership); one that reaches other
- * workloads too, or whose reach Vane cannot see, is refused rather than edited.
+ * The override files Argo CD merges at the path for this Application, or, when the Application is not known, every
+ * override file at the path: then any that sets the image makes the site unknowable (see overrideSite).
+ */
+function overrideFiles(query: SiteQuery, files: Map<string, string>): BindContext['overrides'] {
+  const atPath = [...files].filter(([file]) => posix.dirname(file) === (query.path || '.') && isArgoCDOverrideFile(file));
+  if (query.argoCDApplication === undefined) return { files: atPath, known: false };
+  const applying = argoCDOverrideFiles(query.path, query.argoCDApplication);
+  return { files: applying.flatMap((file) => atPath.filter(([name]) => name === file)), known: true };
+}
+
+/**
+ * An Argo CD override file first (it wins over values and images entries), then Helm values, then Kustomize images
+ * entries, then the Rollout's own manifest. A values mapping or images entry is used only when it sets this Rollout's
+ * image and no other workload's (see SiteOwnership); one that reaches other workloads too, or whose reach Vane cannot
+ * see, is refused rather than edited.
  */
 async function bindSite(change: ContainerChange, context: BindContext): Promise<ImageSite> {
   const { query, files, valueFiles, owners } = context;
+  const override = await overrideSite(change, context);
+  if (override) return override;
   const names = new Set([parseImage(change.failing).name, parseImage(change.stable).name]);
-  const helm = helmCandidates(valueFiles, names);
+  const helm = helmCandidates(valueFiles, change);
   if (helm.length > 0) {
     const site = pickOne(helm, change);
     assertOurs(await owners.helmReach(site, context.chartDir));
@@ -105,6 +128,36 @@ async function bindSite(change: ContainerChange, context: BindContext): Promise<
   const kustomize = await ownCandidates(kustomizeCandidates(files, names), (site) => owners.kustomizeReach(site));
   if (kustomize.length > 0) return pickOne(kustomize, change);
   return manifestSite(change, query, files, names);
+}
+
+/**
+ * The override entry in force that sets the container's image. Parameters reach what the chart's templates read, and
+ * kustomize images what the path's kustomization builds, so the same ownership proofs apply as to values and entries.
+ */
+async function overrideSite(change: ContainerChange, context: BindContext): Promise<ImageSite | undefined> {
+  const { query, files, overrides, owners } = context;
+  const kustomization = KUSTOMIZATION_FILES.map((name) => posix.join(query.path, name)).find((file) => files.has(file));
+  const kustomizeNewNames = new Map(
+    kustomizeImageEntries(kustomization !== undefined ? (files.get(kustomization) ?? '') : '').flatMap((entry) =>
+      entry.newName?.value !== undefined ? [[entry.name, entry.newName.value] as const] : [],
+    ),
+  );
+  const found = overrideSites({ files: overrides.files, valueFiles: context.valueFiles, kustomizeNewNames, stable: change.stable, failing: change.failing });
+  if (found.length === 0) return undefined;
+  if (!overrides.known) {
+    const where = [...new Set(found.map((candidate) => candidate.site.file))].join(', ');
+    throw new VaneError(
+      'InvalidSpec',
+      `${where} sets the image of container ${change.container} as an Argo CD parameter override, and Vane does not know which Argo CD ` +
+        'Application deploys this path (the source was not discovered through Argo CD), so it cannot tell whether the override applies; ' +
+        'let Vane discover the source from the Application (drop spec.rollback.git.repoURL) or remove the override',
+    );
+  }
+  const site = pickOne(found, change);
+  if (site instanceof ArgoCDHelmParameterSite) assertOurs(await owners.helmReach({ file: site.file, valuesPath: site.valuesPath.split('.') }, context.chartDir));
+  else if (kustomization === undefined) throw new VaneError('InvalidSpec', `${site.describe()} sets kustomize images, but ${query.path || 'the repository root'} has no kustomization`);
+  else assertOurs(await owners.kustomizeReach(new KustomizeImageSite(kustomization, site.entryName)));
+  return site;
 }
 
 /**
@@ -130,30 +183,51 @@ function assertOurs(reach: Reach): void {
 type HelmSite = HelmImageSite | HelmImageStringSite;
 
 /** Image mappings (`repository` + `tag`) and whole image strings (`image: repo:tag`) of the values files. */
-function helmCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmSite>> {
-  return [...helmMappingCandidates(valueFiles, names), ...helmStringCandidates(valueFiles, names)];
+function helmCandidates(valueFiles: Map<string, string>, change: ContainerChange): Array<Candidate<HelmSite>> {
+  const names = new Set([parseImage(change.failing).name, parseImage(change.stable).name]);
+  return [...helmMappingCandidates(valueFiles, change), ...helmStringCandidates(valueFiles, names)];
 }
 
 /**
  * Helm merges values files, later ones winning key by key: the repository may come from the chart's values.yaml and
- * the tag from an environment's file. The site is the last file that sets the tag (or digest) of a matching mapping.
+ * the tag from an environment's file. The site is the last file that sets the tag (or digest) of a mapping whose
+ * repository (from any file) names this image. When no file names a repository (a chart from a Helm repository or a
+ * template that spells the repository out), a mapping is this image's when its version is exactly the failing (or
+ * stable) image's; several such mappings are refused as ambiguous by pickOne.
  */
-function helmMappingCandidates(valueFiles: Map<string, string>, names: Set<string>): Array<Candidate<HelmImageSite>> {
-  const repositories = new Map<string, { path: string[]; name: string }>();
-  for (const content of valueFiles.values()) {
-    for (const values of helmRepositoryValues(content)) {
-      const name = helmImageName(values);
-      if (name !== undefined) repositories.set(values.path.join('\0'), { path: values.path, name });
-    }
-  }
+function helmMappingCandidates(valueFiles: Map<string, string>, change: ContainerChange): Array<Candidate<HelmImageSite>> {
+  const names = new Set([parseImage(change.failing).name, parseImage(change.stable).name]);
+  const paths = new Map<string, string[]>();
+  for (const content of valueFiles.values()) for (const values of helmImageMappings(content)) paths.set(values.path.join('\0'), values.path);
   const found: Array<Candidate<HelmImageSite>> = [];
-  for (const { path, name } of repositories.values()) {
-    const file = names.has(name) ? lastFileSettingVersion(valueFiles, path) : undefined;
-    if (file === undefined) continue;
+  for (const path of paths.values()) {
+    const file = lastFileSettingVersion(valueFiles, path);
+    const content = file !== undefined ? valueFiles.get(file) : undefined;
+    if (file === undefined || content === undefined) continue;
+    const name = repositoryName(valueFiles, path) ?? nameByVersion(helmValuesAt(content, path), change);
+    if (name === undefined || !names.has(name)) continue;
     const site = new HelmImageSite(file, path, name);
-    found.push({ site, image: site.imageIn(valueFiles.get(file) ?? '') });
+    found.push({ site, image: site.imageIn(content) });
   }
   return found;
+}
+
+/** The image name the values files give the mapping at `path`; the last file naming a repository wins. */
+function repositoryName(valueFiles: Map<string, string>, path: string[]): string | undefined {
+  let name: string | undefined;
+  for (const content of valueFiles.values()) {
+    const values = helmValuesAt(content, path);
+    name = (values ? helmImageName(values) : undefined) ?? name;
+  }
+  return name;
+}
+
+function nameByVersion(values: HelmImageValues | undefined, change: ContainerChange): string | undefined {
+  for (const image of [change.failing, change.stable]) {
+    const reference = parseImage(image);
+    if (values?.tag?.value === reference.tag && values?.digest?.value === reference.digest) return reference.name;
+  }
+  return undefined;
 }
 
 /** A key whose whole value is this image (`image: ghcr.io/acme/app:1.5.0`); the last values file setting it wins. */

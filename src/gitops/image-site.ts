@@ -3,7 +3,7 @@ import { VaneError } from '../errors.js';
 import type { ScalarField } from './scalar-reading.js';
 import type { ScalarChange } from './yaml-scalar-edit.js';
 
-export type ImageSiteKind = 'manifest' | 'kustomize' | 'helm';
+export type ImageSiteKind = 'manifest' | 'kustomize' | 'helm' | 'argocd-override';
 
 export interface ImageSite {
   readonly kind: ImageSiteKind;
