@@ -1,7 +1,10 @@
 // Issue #22, item 8: repository layouts beyond one manifest, one overlay or one values mapping, on real git with bare
 // remotes: where Vane finds the image, what it changes, and what it says when it cannot find it.
 import { describe, expect, it } from 'vitest';
+import { discoverSource } from '../../src/gitops/source-discovery.js';
+import type { Rollout } from '../../src/resources/rollout.js';
 import { type GitSandbox, RemoteInspector } from './support/git-sandbox.js';
+import { MemoryObjectReader } from './support/memory-object-reader.js';
 import { checkoutRequest, reverterFor } from './support/reverter-harness.js';
 import { CHECKOUT, gitSandboxPerTest } from './support/rollout-repos.js';
 
@@ -70,5 +73,65 @@ describe('Helm values holding the whole image in one string', () => {
 
     expect(outcome.git).toMatchObject({ state: 'Failed', message: expect.stringMatching(/\.Values\.image .*Deployment in charts\/checkout\/templates\/worker\.yaml/) });
     expect(await new RemoteInspector(bare).head()).toBe(release);
+  });
+});
+
+/** Argo CD's side of a multi-source Application: its default AppProject, the Application, and the Rollout naming it. */
+function argoCD(sources: Array<Record<string, unknown>>): { reader: MemoryObjectReader; rollout: Rollout } {
+  const reader = new MemoryObjectReader([
+    { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'default', namespace: 'argocd' }, spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }] } },
+    {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'checkout', namespace: 'argocd' },
+      spec: { project: 'default', sources, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } },
+    },
+  ]);
+  const rollout = { apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'checkout', namespace: 'shop', labels: { 'app.kubernetes.io/instance': 'checkout' } }, spec: {} };
+  return { reader, rollout: rollout as unknown as Rollout };
+}
+
+describe('Argo CD multi-source Applications with $values', () => {
+  it('given a chart from a Helm repository and $values from a git repository setting only the tag, when the release fails, then the tag is reverted in the values repository', async () => {
+    const values = '# prod values for the storefront chart\nreplicaCount: 3\nimage:\n  tag: "1.4.0"\n';
+    const bare = await sandbox.remote('env-values', { 'envs/prod/checkout/values.yaml': values });
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.replace('envs/prod/checkout/values.yaml', 'tag: "1.4.0"', 'tag: "1.5.0"');
+    const release = await dev.commitAndPush('prod: checkout 1.5.0');
+    const { reader, rollout } = argoCD([
+      { repoURL: 'https://charts.example.com/stable', chart: 'checkout', targetRevision: '4.2.1', helm: { valueFiles: ['$values/envs/prod/checkout/values.yaml'] } },
+      { repoURL: bare, targetRevision: 'main', ref: 'values' },
+    ]);
+
+    const source = await discoverSource(rollout, reader);
+    const outcome = await reverterFor(sandbox, { reader }).revert({ ...checkoutRequest({ repoURL: bare }, ONLY_APP), source });
+
+    expect(source).toMatchObject({ kind: 'git', source: { repoURL: bare, path: 'envs/prod/checkout', valueFiles: ['envs/prod/checkout/values.yaml'] } });
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect(await new RemoteInspector(bare).file('envs/prod/checkout/values.yaml')).toBe(values);
+  });
+
+  it('given a git chart and its $values in one repository, when the release fails, then the values file is reverted and the chart\'s templates prove the image is this Rollout\'s', async () => {
+    const values = 'image:\n  tag: "1.4.0"\n';
+    const bare = await sandbox.remote('gitops', {
+      ...CHART,
+      'charts/checkout/templates/rollout.yaml': CHART['charts/checkout/templates/rollout.yaml'].replace('{{ .Values.image | quote }}', '"{{ .Values.image.repository }}:{{ .Values.image.tag }}"'),
+      'charts/checkout/values.yaml': 'image:\n  repository: ghcr.io/acme/checkout\n  tag: "1.0.0"\n',
+      'envs/prod/checkout.yaml': values,
+    });
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.replace('envs/prod/checkout.yaml', 'tag: "1.4.0"', 'tag: "1.5.0"');
+    const release = await dev.commitAndPush('prod: checkout 1.5.0');
+    const { reader, rollout } = argoCD([
+      { repoURL: bare, targetRevision: 'main', path: 'charts/checkout', helm: { valueFiles: ['values.yaml', '$values/envs/prod/checkout.yaml'] } },
+      { repoURL: bare, targetRevision: 'main', ref: 'values' },
+    ]);
+
+    const source = await discoverSource(rollout, reader);
+    const outcome = await reverterFor(sandbox, { reader }).revert({ ...checkoutRequest({ repoURL: bare }, ONLY_APP), source });
+
+    expect(source).toMatchObject({ kind: 'git', source: { path: 'charts/checkout', valueFiles: ['charts/checkout/values.yaml', 'envs/prod/checkout.yaml'] } });
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect(await new RemoteInspector(bare).file('envs/prod/checkout.yaml')).toBe(values);
   });
 });
