@@ -57,13 +57,14 @@ export async function locateImageSites(repo: RepoHistory, query: SiteQuery): Pro
   const isChart = (await repo.fileAt('HEAD', posix.join(query.path, 'Chart.yaml'))) !== undefined;
   const valueFiles = await readValueFiles(repo, query, files, isChart);
   const overrides = overrideFiles(query, files);
-  const context: BindContext = { query, files, valueFiles, overrides, owners: new SiteOwnership(repo, query.rollout), ...(isChart ? { chartDir: query.path } : {}) };
+  const context: BindContext = { repo, query, files, valueFiles, overrides, owners: new SiteOwnership(repo, query.rollout), ...(isChart ? { chartDir: query.path } : {}) };
   const bindings: SiteBinding[] = [];
   for (const change of changes) bindings.push({ ...change, site: await bindSite(change, context) });
   return bindings;
 }
 
 interface BindContext {
+  repo: RepoHistory;
   query: SiteQuery;
   files: Map<string, string>;
   valueFiles: Map<string, string>;
@@ -127,7 +128,45 @@ async function bindSite(change: ContainerChange, context: BindContext): Promise<
   }
   const kustomize = await ownCandidates(kustomizeCandidates(files, names), (site) => owners.kustomizeReach(site));
   if (kustomize.length > 0) return pickOne(kustomize, change);
+  const followed = await followedKustomizeSite(change, context, names);
+  if (followed) return followed;
   return manifestSite(change, query, files, names);
+}
+
+/**
+ * An images entry in a kustomization outside the path that a kustomization under the path reaches (a Flux
+ * Kustomization's path whose kustomization.yaml includes `../../apps/checkout/prod`), which must be this Rollout's
+ * alone (SiteOwnership.followedKustomizeReach). The outermost such entry wins: kustomize applies an outer
+ * kustomization's images after the inner one's.
+ */
+async function followedKustomizeSite(change: ContainerChange, context: BindContext, names: Set<string>): Promise<ImageSite | undefined> {
+  const { query, files, owners } = context;
+  const found: Array<Candidate<KustomizeImageSite>> = [];
+  const reachedBy = new Map<string, { root: string; depth: number }>();
+  for (const root of [...files.keys()].filter((file) => KUSTOMIZATION_FILES.includes(posix.basename(file)))) {
+    const build = await owners.reachedFrom(root);
+    if (build.kind === 'unknown') continue;
+    for (const reached of build.kustomizations) {
+      if (isUnder(reached.file, query.path) || reachedBy.has(reached.file)) continue;
+      reachedBy.set(reached.file, { root, depth: reached.chain.length });
+      for (const entry of kustomizeImageEntries((await context.repo.fileAt('HEAD', reached.file)) ?? '')) {
+        const image = kustomizeImage(entry);
+        if (image !== undefined && names.has(entry.newName?.value ?? entry.name)) found.push({ site: new KustomizeImageSite(reached.file, entry.name), image });
+      }
+    }
+  }
+  const depth = (candidate: Candidate<KustomizeImageSite>): number => reachedBy.get(candidate.site.file)?.depth ?? 0;
+  // Outermost first: an entry that an outer one overrides is neither edited nor a reason to refuse.
+  for (const level of [...new Set(found.map(depth))].sort((a, b) => a - b)) {
+    const candidates = found.filter((candidate) => depth(candidate) === level);
+    const own = await ownCandidates(candidates, (site) => owners.followedKustomizeReach(site, reachedBy.get(site.file)?.root ?? ''));
+    if (own.length > 0) return pickOne(own, change);
+  }
+  return undefined;
+}
+
+function isUnder(file: string, path: string): boolean {
+  return path === '' || file.startsWith(`${path}/`);
 }
 
 /**

@@ -135,3 +135,73 @@ describe('Argo CD multi-source Applications with $values', () => {
     expect(await new RemoteInspector(bare).file('envs/prod/checkout.yaml')).toBe(values);
   });
 });
+
+const KUSTOMIZE_APP = {
+  'apps/checkout/base/kustomization.yaml': 'resources:\n  - rollout.yaml\n',
+  'apps/checkout/base/rollout.yaml': [
+    'apiVersion: vane.dev/v1alpha1',
+    'kind: Rollout',
+    'metadata:',
+    '  name: checkout',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    '          image: ghcr.io/acme/checkout',
+    '',
+  ].join('\n'),
+  'apps/checkout/prod/kustomization.yaml': 'resources:\n  - ../base\nimages:\n  - name: ghcr.io/acme/checkout\n    newTag: "1.4.0"\n',
+  // The Flux Kustomization's spec.path: it only places the overlay in the namespace.
+  'clusters/prod/checkout/kustomization.yaml': 'namespace: shop\nresources:\n  - ../../../apps/checkout/prod\n',
+};
+
+describe('Flux paths whose kustomization reaches an overlay elsewhere in the repository', () => {
+  it('given the images entry in an overlay outside the Flux path, when the release fails, then that entry is reverted', async () => {
+    const bare = await sandbox.remote('fleet', KUSTOMIZE_APP);
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.replace('apps/checkout/prod/kustomization.yaml', 'newTag: "1.4.0"', 'newTag: "1.5.0"');
+    const release = await dev.commitAndPush('prod: checkout 1.5.0');
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'clusters/prod/checkout' }, ONLY_APP));
+
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect(await new RemoteInspector(bare).file('apps/checkout/prod/kustomization.yaml')).toBe(KUSTOMIZE_APP['apps/checkout/prod/kustomization.yaml']);
+  });
+
+  it('given the images entry in a base that a staging overlay also builds, when the release fails, then it is refused naming the staging overlay, and nothing is pushed', async () => {
+    const bare = await sandbox.remote('fleet', {
+      ...KUSTOMIZE_APP,
+      'apps/checkout/base/kustomization.yaml': 'resources:\n  - rollout.yaml\nimages:\n  - name: ghcr.io/acme/checkout\n    newTag: "1.4.0"\n',
+      'apps/checkout/prod/kustomization.yaml': 'resources:\n  - ../base\n',
+      'apps/checkout/staging/kustomization.yaml': 'namespace: shop-staging\nresources:\n  - ../base\n',
+    });
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.replace('apps/checkout/base/kustomization.yaml', 'newTag: "1.4.0"', 'newTag: "1.5.0"');
+    const release = await dev.commitAndPush('checkout 1.5.0 everywhere');
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'clusters/prod/checkout' }, ONLY_APP));
+
+    expect(outcome.git).toMatchObject({
+      state: 'Failed',
+      message: expect.stringContaining('images entry ghcr.io/acme/checkout in apps/checkout/base/kustomization.yaml is also built by apps/checkout/staging/kustomization.yaml'),
+    });
+    expect(await new RemoteInspector(bare).head()).toBe(release);
+  });
+
+  it('given entries in both the overlay and its base, when the release bumped the overlay, then the overlay (applied last) is reverted even though the base is shared', async () => {
+    const bare = await sandbox.remote('fleet', {
+      ...KUSTOMIZE_APP,
+      'apps/checkout/base/kustomization.yaml': 'resources:\n  - rollout.yaml\nimages:\n  - name: ghcr.io/acme/checkout\n    newTag: "1.0.0"\n',
+      'apps/checkout/staging/kustomization.yaml': 'namespace: shop-staging\nresources:\n  - ../base\n',
+    });
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.replace('apps/checkout/prod/kustomization.yaml', 'newTag: "1.4.0"', 'newTag: "1.5.0"');
+    const release = await dev.commitAndPush('prod: checkout 1.5.0');
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'clusters/prod/checkout' }, ONLY_APP));
+
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect(await new RemoteInspector(bare).changedFiles()).toEqual(['apps/checkout/prod/kustomization.yaml']);
+  });
+});
