@@ -8,6 +8,7 @@ import { parseImage } from './image-reference.js';
 import type { ImageSite, SiteBinding } from './image-site.js';
 import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeImageSite } from './kustomize-image-site.js';
 import { SiteOwnership, type Reach } from './image-site-ownership.js';
+import { diagnoseLayout } from './image-site-diagnosis.js';
 import { containerPath, ManifestImageSite, matchesWorkload, type WorkloadSelector } from './manifest-image-site.js';
 import type { RepoHistory } from './repo-history.js';
 import { parseDocuments, parseDocumentsIn } from './yaml-documents.js';
@@ -130,7 +131,21 @@ async function bindSite(change: ContainerChange, context: BindContext): Promise<
   if (kustomize.length > 0) return pickOne(kustomize, change);
   const followed = await followedKustomizeSite(change, context, names);
   if (followed) return followed;
-  return manifestSite(change, query, files, names);
+  try {
+    return manifestSite(change, query, files, names);
+  } catch (err) {
+    if (!(err instanceof VaneError) || err.code !== 'NotFound') throw err;
+    const diagnosis = await diagnoseLayout({
+      repo: context.repo,
+      path: query.path,
+      files,
+      valueFiles: query.valueFiles,
+      foundValueFiles: new Set(valueFiles.keys()),
+      rollout: query.rollout,
+      names,
+    });
+    throw new VaneError('NotFound', `${err.message}; ${diagnosis}`, { cause: err });
+  }
 }
 
 /**
@@ -323,8 +338,7 @@ function manifestSite(change: ContainerChange, query: SiteQuery, files: Map<stri
   if (image === undefined || !names.has(parseImage(image).name)) {
     throw new VaneError(
       'NotFound',
-      `${site.describe()} sets image ${image ?? '(none)'}, neither the stable ${change.stable} nor the failing ${change.failing}; ` +
-        `the image must be set somewhere Vane does not look (a Kustomize base or values outside ${query.path || 'the repository root'})`,
+      `${site.describe()} sets image ${image ?? '(none)'}, neither the stable ${change.stable} nor the failing ${change.failing}, so something else sets it`,
     );
   }
   return site;

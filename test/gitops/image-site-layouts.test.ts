@@ -6,7 +6,7 @@ import type { Rollout } from '../../src/resources/rollout.js';
 import { type GitSandbox, RemoteInspector } from './support/git-sandbox.js';
 import { MemoryObjectReader } from './support/memory-object-reader.js';
 import { checkoutRequest, reverterFor } from './support/reverter-harness.js';
-import { CHECKOUT, gitSandboxPerTest } from './support/rollout-repos.js';
+import { CHECKOUT, gitSandboxPerTest, plainRelease } from './support/rollout-repos.js';
 
 let sandbox: GitSandbox;
 gitSandboxPerTest((created) => (sandbox = created));
@@ -203,5 +203,60 @@ describe('Flux paths whose kustomization reaches an overlay elsewhere in the rep
 
     expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
     expect(await new RemoteInspector(bare).changedFiles()).toEqual(['apps/checkout/prod/kustomization.yaml']);
+  });
+});
+
+describe('layouts Vane does not edit: the error says what it found and which setting helps', () => {
+  it('given an overlay that sets the image with an inline JSON6902 patch, when reverting, then it fails naming the patch and the Rollout manifest outside the path', async () => {
+    const patch = [
+      'resources:',
+      '  - ../../apps/checkout/base',
+      'patches:',
+      '  - target: {kind: Rollout, name: checkout}',
+      '    patch: |-',
+      '      - op: replace',
+      '        path: /spec/template/spec/containers/0/image',
+      '        value: ghcr.io/acme/checkout:1.4.0',
+      '',
+    ].join('\n');
+    const bare = await sandbox.remote('patched', {
+      'apps/checkout/base/kustomization.yaml': KUSTOMIZE_APP['apps/checkout/base/kustomization.yaml'],
+      'apps/checkout/base/rollout.yaml': KUSTOMIZE_APP['apps/checkout/base/rollout.yaml'],
+      'overlays/prod/kustomization.yaml': patch,
+    });
+    const dev = await sandbox.clone(bare, 'dev');
+    await dev.replace('overlays/prod/kustomization.yaml', 'checkout:1.4.0', 'checkout:1.5.0');
+    const release = await dev.commitAndPush('prod: checkout 1.5.0');
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'overlays/prod' }, ONLY_APP));
+
+    expect(outcome.git.state).toBe('Failed');
+    expect(outcome.git.message).toContain('no Rollout manifest named checkout under overlays/prod');
+    expect(outcome.git.message).toContain('found: overlays/prod/kustomization.yaml with an inline patches patch touching image; no images: entry');
+    expect(outcome.git.message).toContain('a Rollout manifest named checkout is in apps/checkout/base/rollout.yaml, outside overlays/prod');
+    expect(outcome.git.message).toContain('Move the image out of the patch into an images: entry of overlays/prod/kustomization.yaml');
+    expect(await new RemoteInspector(bare).head()).toBe(release);
+  });
+
+  it('given a chart whose template spells the image, when reverting, then it fails saying the template holds the image and how to use values', async () => {
+    const template = CHART['charts/checkout/templates/rollout.yaml'].replace('{{ .Values.image | quote }}', 'ghcr.io/acme/checkout:1.5.0');
+    const bare = await sandbox.remote('literal', { ...CHART, 'charts/checkout/templates/rollout.yaml': template, 'charts/checkout/values.yaml': 'replicaCount: 2\n' });
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'] }, ONLY_APP));
+
+    expect(outcome.git.state).toBe('Failed');
+    expect(outcome.git.message).toContain('value file charts/checkout/values-prod.yaml does not exist');
+    expect(outcome.git.message).toContain('template charts/checkout/templates/rollout.yaml spells the image ghcr.io/acme/checkout (Vane edits values, not templates)');
+    expect(outcome.git.message).toContain("helm.valueFiles");
+  });
+
+  it('given a path that holds another application, when reverting, then it fails naming where the Rollout manifest is and the spec.rollback.git.path to set', async () => {
+    const { bare } = await plainRelease(sandbox);
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'apps/payments' }));
+
+    expect(outcome.git.state).toBe('Failed');
+    expect(outcome.git.message).toContain('no Rollout manifest named checkout under apps/payments; found: a Rollout manifest named checkout is in apps/checkout/rollout.yaml, outside apps/payments');
+    expect(outcome.git.message).toContain('spec.rollback.git.path to apps/checkout');
   });
 });
