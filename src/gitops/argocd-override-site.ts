@@ -14,8 +14,8 @@ import { helmSetParameterValue } from './helm-value-rendering.js';
 import { parseImage } from './image-reference.js';
 import type { ImageSite } from './image-site.js';
 import { scalarFieldAt, type ScalarField } from './scalar-reading.js';
-import { arrayAt, isRecord, valueAt } from './unstructured.js';
 import { resolvePlainScalar } from './go-yaml-scalar.js';
+import { arrayAt, isRecord, valueAt } from './unstructured.js';
 import { parseStyledDocuments, PlainScalar } from './yaml-documents.js';
 import type { ScalarChange } from './yaml-scalar-edit.js';
 
@@ -190,8 +190,9 @@ export interface KustomizeImageOverride {
 
 /** `kustomize.images` of an override file; each entry must be a JSON string. */
 export function kustomizeImageOverrides(content: string): KustomizeImageOverride[] {
-  return arrayAt(parseStyledDocuments(content)?.[0], ['kustomize', 'images']).flatMap((_, index) => {
-    const field = scalarFieldAt(parseStyledDocuments(content)?.[0], ['kustomize', 'images', index], 'json-string');
+  const images = arrayAt(parseStyledDocuments(content)?.[0], ['kustomize', 'images']);
+  return images.flatMap((_, index) => {
+    const field = scalarFieldAt(images, [index], 'json-string');
     return field?.value !== undefined ? [{ index, ...parseOverride(field.value), raw: field.raw }] : [];
   });
 }

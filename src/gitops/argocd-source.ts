@@ -168,7 +168,7 @@ function fromSingleSource(source: Record<string, unknown>, application: string):
   if (stringAt(source, ['chart']) !== undefined) return 'its source is a chart from a Helm repository, not git';
   const path = normalizeRepoPath(stringAt(source, ['path']));
   const valueFiles = helmValueFiles(source).flatMap((file) => (file.startsWith('$') ? [] : [posix.normalize(posix.join(path, file))]));
-  return { repoURL, branch: branchOf(source), path, valueFiles, push: 'direct', argoCDApplication: application };
+  return { repoURL, branch: branchOf(source), path, valueFiles, push: 'direct', argoCDApplication: { name: application, path } };
 }
 
 /**

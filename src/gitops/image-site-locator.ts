@@ -10,6 +10,7 @@ import { KUSTOMIZATION_FILES, kustomizeImage, kustomizeImageEntries, KustomizeIm
 import { SiteOwnership, type Reach } from './image-site-ownership.js';
 import { diagnoseLayout } from './image-site-diagnosis.js';
 import { containerPath, ManifestImageSite, matchesWorkload, type WorkloadSelector } from './manifest-image-site.js';
+import type { ArgoCDApplicationRef } from './discovered-source.js';
 import type { RepoHistory } from './repo-history.js';
 import { parseDocuments, parseDocumentsIn } from './yaml-documents.js';
 import { stringAt } from './unstructured.js';
@@ -24,10 +25,11 @@ export interface SiteQuery {
   stable: Readonly<Record<string, string>>;
   failing: Readonly<Record<string, string>>;
   /**
-   * The Argo CD Application deploying the path, as its override file is named (`.argocd-source-<name>.yaml`);
-   * undefined when the source was not discovered through Argo CD, so Vane cannot tell which override files apply.
+   * The Argo CD Application rendering the source: its override file's name (`.argocd-source-<name>.yaml`) and the
+   * path Argo CD reads it at; undefined when the source was not discovered through Argo CD, so Vane cannot tell
+   * which override files apply.
    */
-  argoCDApplication?: string;
+  argoCDApplication?: ArgoCDApplicationRef;
 }
 
 interface ContainerChange {
@@ -57,7 +59,7 @@ export async function locateImageSites(repo: RepoHistory, query: SiteQuery): Pro
   const files = await readYamlFiles(repo, query.path);
   const isChart = (await repo.fileAt('HEAD', posix.join(query.path, 'Chart.yaml'))) !== undefined;
   const valueFiles = await readValueFiles(repo, query, files, isChart);
-  const overrides = overrideFiles(query, files);
+  const overrides = await overrideFiles(repo, query, files);
   const context: BindContext = { repo, query, files, valueFiles, overrides, owners: new SiteOwnership(repo, query.rollout), ...(isChart ? { chartDir: query.path } : {}) };
   const bindings: SiteBinding[] = [];
   for (const change of changes) bindings.push({ ...change, site: await bindSite(change, context) });
@@ -100,14 +102,23 @@ async function readValueFiles(repo: RepoHistory, query: SiteQuery, files: Map<st
 }
 
 /**
- * The override files Argo CD merges at the path for this Application, or, when the Application is not known, every
- * override file at the path: then any that sets the image makes the site unknowable (see overrideSite).
+ * The override files Argo CD merges for this Application, at the Application's own path (which may lie above a path
+ * narrowed by spec.rollback.git.path); when the Application is not known, every override file at the path: then any
+ * that sets the image makes the site unknowable (see overrideSite).
  */
-function overrideFiles(query: SiteQuery, files: Map<string, string>): BindContext['overrides'] {
-  const atPath = [...files].filter(([file]) => posix.dirname(file) === (query.path || '.') && isArgoCDOverrideFile(file));
-  if (query.argoCDApplication === undefined) return { files: atPath, known: false };
-  const applying = argoCDOverrideFiles(query.path, query.argoCDApplication);
-  return { files: applying.flatMap((file) => atPath.filter(([name]) => name === file)), known: true };
+async function overrideFiles(repo: RepoHistory, query: SiteQuery, files: Map<string, string>): Promise<BindContext['overrides']> {
+  const application = query.argoCDApplication;
+  if (application === undefined) {
+    return { files: [...files].filter(([file]) => posix.dirname(file) === (query.path || '.') && isArgoCDOverrideFile(file)), known: false };
+  }
+  const found: Array<[string, string]> = [];
+  for (const file of argoCDOverrideFiles(application.path, application.name)) {
+    const content = files.get(file) ?? (await repo.fileAt('HEAD', file));
+    if (content === undefined) continue;
+    parseDocumentsIn(file, content);
+    found.push([file, content]);
+  }
+  return { files: found, known: true };
 }
 
 /**
@@ -189,10 +200,19 @@ function isUnder(file: string, path: string): boolean {
  * kustomize images what the path's kustomization builds, so the same ownership proofs apply as to values and entries.
  */
 async function overrideSite(change: ContainerChange, context: BindContext): Promise<ImageSite | undefined> {
-  const { query, files, overrides, owners } = context;
-  const kustomization = KUSTOMIZATION_FILES.map((name) => posix.join(query.path, name)).find((file) => files.has(file));
+  const { query, overrides, owners } = context;
+  // `kustomize edit set image` runs on the kustomization at the path Argo CD renders.
+  const appPath = query.argoCDApplication?.path ?? query.path;
+  let kustomization: { file: string; content: string } | undefined;
+  for (const file of KUSTOMIZATION_FILES.map((name) => posix.join(appPath, name))) {
+    const content = context.files.get(file) ?? (await context.repo.fileAt('HEAD', file));
+    if (content !== undefined) {
+      kustomization = { file, content };
+      break;
+    }
+  }
   const kustomizeNewNames = new Map(
-    kustomizeImageEntries(kustomization !== undefined ? (files.get(kustomization) ?? '') : '').flatMap((entry) =>
+    kustomizeImageEntries(kustomization?.content ?? '').flatMap((entry) =>
       entry.newName?.value !== undefined ? [[entry.name, entry.newName.value] as const] : [],
     ),
   );
@@ -209,8 +229,8 @@ async function overrideSite(change: ContainerChange, context: BindContext): Prom
   }
   const site = pickOne(found, change);
   if (site instanceof ArgoCDHelmParameterSite) assertOurs(await owners.helmReach({ file: site.file, valuesPath: site.valuesPath.split('.') }, context.chartDir));
-  else if (kustomization === undefined) throw new VaneError('InvalidSpec', `${site.describe()} sets kustomize images, but ${query.path || 'the repository root'} has no kustomization`);
-  else assertOurs(await owners.kustomizeReach(new KustomizeImageSite(kustomization, site.entryName)));
+  else if (kustomization === undefined) throw new VaneError('InvalidSpec', `${site.describe()} sets kustomize images, but ${appPath || 'the repository root'} has no kustomization`);
+  else assertOurs(await owners.kustomizeReach(new KustomizeImageSite(kustomization.file, site.entryName)));
   return site;
 }
 

@@ -40,7 +40,7 @@ async function updaterRelease(fixture: string, file: string, before: string, aft
 describe('Argo CD parameter override files', () => {
   it('given Image Updater set the failing tag as a helm parameter while every values file says the stable one, when reverting, then the override is reverted, not called already reverted', async () => {
     const { bare, release, initial } = await updaterRelease('helm', HELM_OVERRIDE, helmParameters('1.4.0'), helmParameters('1.5.0'));
-    const source = { repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'], argoCDApplication: 'checkout' };
+    const source = { repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'], argoCDApplication: { name: 'checkout', path: 'charts/checkout' } };
 
     const outcome = await reverterFor(sandbox).revert(checkoutRequest(source, HELM_ONLY_APP));
 
@@ -57,7 +57,7 @@ describe('Argo CD parameter override files', () => {
     await dev.replace('charts/checkout/values-prod.yaml', 'tag: "1.4.0"', 'tag: "1.4.1"');
     await dev.replace(HELM_OVERRIDE, 'forcestring: true', 'forcestring: true\n  - name: replicaCount\n    value: "3"');
     await dev.commitAndPush('Tune prod');
-    const source = { repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'], argoCDApplication: 'checkout' };
+    const source = { repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'], argoCDApplication: { name: 'checkout', path: 'charts/checkout' } };
 
     const outcome = await reverterFor(sandbox).revert(checkoutRequest(source, HELM_ONLY_APP));
 
@@ -71,7 +71,7 @@ describe('Argo CD parameter override files', () => {
   it('given Image Updater set kustomize images in the override, when reverting, then the override is reverted and the overlay untouched', async () => {
     const images = (tag: string): string => `kustomize:\n  images:\n  - ghcr.io/acme/checkout:${tag}\n`;
     const { bare, release, initial } = await updaterRelease('kustomize', KUSTOMIZE_OVERRIDE, images('1.4.0'), images('1.5.0'));
-    const source = { repoURL: bare, path: 'overlays/prod', argoCDApplication: 'checkout-prod' };
+    const source = { repoURL: bare, path: 'overlays/prod', argoCDApplication: { name: 'checkout-prod', path: 'overlays/prod' } };
 
     const outcome = await reverterFor(sandbox).revert(checkoutRequest(source, KUSTOMIZE_IMAGES));
 
@@ -84,7 +84,7 @@ describe('Argo CD parameter override files', () => {
   it('given one updater commit bumped two kustomize images, when rolling back one, then only its string is rewritten', async () => {
     const images = (checkout: string, search: string): string => `kustomize:\n  images:\n  - ghcr.io/acme/checkout:${checkout}\n  - ghcr.io/acme/search:${search}\n`;
     const { bare } = await updaterRelease('kustomize', KUSTOMIZE_OVERRIDE, images('1.4.0', '2.3.0'), images('1.5.0', '2.4.0'));
-    const source = { repoURL: bare, path: 'overlays/prod', argoCDApplication: 'checkout-prod' };
+    const source = { repoURL: bare, path: 'overlays/prod', argoCDApplication: { name: 'checkout-prod', path: 'overlays/prod' } };
 
     const outcome = await reverterFor(sandbox).revert(checkoutRequest(source, KUSTOMIZE_IMAGES));
 
@@ -98,7 +98,7 @@ describe('Argo CD parameter override files', () => {
     const dev = await sandbox.clone(bare, 'dev');
     await dev.replace('charts/checkout/values-prod.yaml', 'tag: "1.4.0"', 'tag: "1.5.0"');
     const release = await dev.commitAndPush('chore(prod): release checkout 1.5.0');
-    const source = { repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'], argoCDApplication: 'checkout' };
+    const source = { repoURL: bare, path: 'charts/checkout', valueFiles: ['charts/checkout/values-prod.yaml'], argoCDApplication: { name: 'checkout', path: 'charts/checkout' } };
 
     const outcome = await reverterFor(sandbox).revert(checkoutRequest(source, HELM_ONLY_APP));
 
@@ -113,5 +113,24 @@ describe('Argo CD parameter override files', () => {
 
     expect(outcome.git).toMatchObject({ state: 'Failed', message: expect.stringContaining(`${HELM_OVERRIDE} sets the image of container app as an Argo CD parameter override`) });
     expect(await new RemoteInspector(bare).head()).toBe(release);
+  });
+
+  it('given spec.rollback.git.path narrowed below the Application\'s path, when reverting, then the override at the Application\'s path is still the site', async () => {
+    const images = (tag: string): string => `kustomize:\n  images:\n  - ghcr.io/acme/checkout:${tag}\n`;
+    const files = {
+      'apps/checkout/kustomization.yaml': 'namespace: shop\nresources:\n  - manifests/rollout.yaml\n',
+      'apps/checkout/manifests/rollout.yaml': 'apiVersion: vane.dev/v1alpha1\nkind: Rollout\nmetadata: {name: checkout}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: app, image: ghcr.io/acme/checkout:1.4.0}\n',
+      'apps/checkout/.argocd-source-checkout.yaml': images('1.4.0'),
+    };
+    const bare = await sandbox.remote('narrowed', files);
+    const dev = await sandbox.clone(bare, 'updater');
+    await dev.write({ 'apps/checkout/.argocd-source-checkout.yaml': images('1.5.0') });
+    const release = await dev.commitAndPush('build: automatic update of checkout');
+    const source = { repoURL: bare, path: 'apps/checkout/manifests', argoCDApplication: { name: 'checkout', path: 'apps/checkout' } };
+
+    const outcome = await reverterFor(sandbox).revert(checkoutRequest(source, HELM_ONLY_APP));
+
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect(await new RemoteInspector(bare).file('apps/checkout/.argocd-source-checkout.yaml')).toBe(images('1.4.0'));
   });
 });

@@ -82,7 +82,7 @@ describe('discoverSource: Argo CD', () => {
         valueFiles: [],
         push: 'direct',
         // Argo CD reads this Application's parameter override file at the path: .argocd-source-checkout.yaml.
-        argoCDApplication: 'checkout',
+        argoCDApplication: { name: 'checkout', path: 'apps/checkout' },
         // The repository secret's url has no .git suffix: Argo CD treats both spellings as the same repository.
         secretRef: { namespace: 'argocd', name: 'repo-gitops' },
       },
@@ -99,7 +99,7 @@ describe('discoverSource: Argo CD', () => {
       // The remote https:// values file is not in git and is left out.
       valueFiles: ['charts/checkout/values-prod.yaml'],
       push: 'direct',
-      argoCDApplication: 'checkout-helm',
+      argoCDApplication: { name: 'checkout-helm', path: 'charts/checkout' },
       // No repository secret for this URL: the repo-creds template with the matching prefix applies.
       secretRef: { namespace: 'argocd', name: 'creds-acme-ssh' },
     });
@@ -154,7 +154,7 @@ describe('discoverSource: Argo CD', () => {
 
   it('given an Application in another namespace tracked as <namespace>_<name>, when discovering, then that Application is read', async () => {
     const found = await discoverSource(rollout('payments', 'payments'), reader);
-    expect(found).toMatchObject({ kind: 'git', origin: 'Application team-a/payments', source: { branch: 'production', path: 'payments', argoCDApplication: 'team-a_payments' } });
+    expect(found).toMatchObject({ kind: 'git', origin: 'Application team-a/payments', source: { branch: 'production', path: 'payments', argoCDApplication: { name: 'team-a_payments', path: 'payments' } } });
     expect(reader.gets).toContain('argoproj.io/v1alpha1 Application team-a/payments');
   });
 
