@@ -1,4 +1,4 @@
-// Multi-document YAML files as GitOps repositories hold them: values with every scalar kept as a string, and line spans.
+// Multi-document YAML files as GitOps repositories hold them: scalars as strings (or plain ones marked), and line spans.
 // Repository content is untrusted: every load is bounded in size and in what its aliases may expand to.
 import yaml from 'js-yaml';
 import { VaneError } from '../errors.js';

@@ -1,6 +1,8 @@
 // Contract suite every ImageSite kind passes: read the image, restore another one in place, refuse structural edits.
 import { describe, expect, it } from 'vitest';
+import { ArgoCDHelmParameterSite, ArgoCDKustomizeImageSite } from '../../src/gitops/argocd-override-site.js';
 import { HelmImageSite } from '../../src/gitops/helm-image-site.js';
+import { HelmImageStringSite } from '../../src/gitops/helm-image-string-site.js';
 import type { ImageSite } from '../../src/gitops/image-site.js';
 import { KustomizeImageSite } from '../../src/gitops/kustomize-image-site.js';
 import { ManifestImageSite } from '../../src/gitops/manifest-image-site.js';
@@ -65,6 +67,31 @@ const cases: ContractCase[] = [
     restoreTo: 'ghcr.io/acme/web:1.9.0',
     expectedLine: '    tag: "1.9.0"  # bumped',
     structural: 'quay.io/acme/web:1.9.0',
+  },
+  {
+    name: 'helm image string',
+    site: new HelmImageStringSite('values-prod.yaml', ['web', 'image']),
+    content: ['web:', '  image: ghcr.io/acme/web:2.0.0  # bumped', '  sidecar: ghcr.io/acme/proxy:2.0.0', ''].join('\n'),
+    current: 'ghcr.io/acme/web:2.0.0',
+    restoreTo: 'ghcr.io/acme/web:1.9.0',
+    expectedLine: '  image: ghcr.io/acme/web:1.9.0  # bumped',
+  },
+  {
+    name: 'argocd helm parameters',
+    site: new ArgoCDHelmParameterSite('.argocd-source-web.yaml', 'image', 'ghcr.io/acme/web'),
+    content: ['helm:', '  parameters:', '  - name: image.tag', '    value: "2.0.0"', '    forcestring: true', '  - name: replicaCount', '    value: "2.0.0"', ''].join('\n'),
+    current: 'ghcr.io/acme/web:2.0.0',
+    restoreTo: 'ghcr.io/acme/web:1.9.0',
+    expectedLine: '    value: "1.9.0"',
+    structural: 'ghcr.io/acme/web@sha256:aaaa',
+  },
+  {
+    name: 'argocd kustomize images',
+    site: new ArgoCDKustomizeImageSite('.argocd-source-web.yaml', 'ghcr.io/acme/web'),
+    content: ['kustomize:', '  images:', '  - ghcr.io/acme/redis:2.0.0', '  - ghcr.io/acme/web:2.0.0', ''].join('\n'),
+    current: 'ghcr.io/acme/web:2.0.0',
+    restoreTo: 'ghcr.io/acme/web:1.9.0',
+    expectedLine: '  - ghcr.io/acme/web:1.9.0',
   },
 ];
 
