@@ -41,7 +41,7 @@ export async function discoverFromArgoCD(rollout: Rollout, reader: ObjectReader,
     const note = `${ref.via} names ${label}, which does not exist`;
     return ref.via.startsWith('label') ? { kind: 'unclaimed', note } : { kind: 'none', reason: note };
   }
-  const chosen = chooseSource(app);
+  const chosen = chooseSource(app, instanceName(ref, controlPlane));
   const repoURL = typeof chosen === 'string' ? undefined : chosen.repoURL;
   const id: RolloutId = { namespace: rollout.metadata.namespace ?? 'default', name: rollout.metadata.name ?? '' };
   const proof = await proveLink(reader, { app, ref, id, controlPlane, repoURL });
@@ -140,6 +140,11 @@ export function parseTrackingId(value: string): { app: string; group: string; ki
   return { app, group, kind, namespace, name };
 }
 
+/** Argo CD's `InstanceName`: the name alone in the control-plane namespace, else `<namespace>_<name>`. */
+function instanceName(ref: AppRef, controlPlane: string): string {
+  return ref.namespace === controlPlane ? ref.name : `${ref.namespace}_${ref.name}`;
+}
+
 function splitAppName(value: string, controlPlane: string): { namespace: string; name: string } {
   const underscore = value.indexOf('_');
   return underscore > 0 ? { namespace: value.slice(0, underscore), name: value.slice(underscore + 1) } : { namespace: controlPlane, name: value };
@@ -148,47 +153,75 @@ function splitAppName(value: string, controlPlane: string): { namespace: string;
 type ChosenSource = Omit<GitSourceRef, 'secretRef'>;
 
 /** The git source holding the Rollout, or a sentence saying why none can be chosen. */
-function chooseSource(app: object): ChosenSource | string {
+function chooseSource(app: object, application: string): ChosenSource | string {
   const source = recordAt(app, ['spec', 'source']);
-  if (source) return fromSingleSource(source);
+  if (source) return fromSingleSource(source, application);
   const sources = arrayAt(app, ['spec', 'sources']).filter(isRecord);
   if (sources.length === 0) return 'it has no spec.source or spec.sources';
-  return fromMultipleSources(sources);
+  return fromMultipleSources(sources, application);
 }
 
-function fromSingleSource(source: Record<string, unknown>): ChosenSource | string {
+/** A rendered git source: its path, its own value files, and the Application whose override files Argo CD reads there. */
+function fromSingleSource(source: Record<string, unknown>, application: string): ChosenSource | string {
   const repoURL = stringAt(source, ['repoURL']);
   if (repoURL === undefined) return 'spec.source has no repoURL';
   if (stringAt(source, ['chart']) !== undefined) return 'its source is a chart from a Helm repository, not git';
   const path = normalizeRepoPath(stringAt(source, ['path']));
   const valueFiles = helmValueFiles(source).flatMap((file) => (file.startsWith('$') ? [] : [posix.normalize(posix.join(path, file))]));
-  return { repoURL, branch: branchOf(source), path, valueFiles, push: 'direct' };
+  return { repoURL, branch: branchOf(source), path, valueFiles, push: 'direct', argoCDApplication: { name: application, path } };
 }
 
 /**
- * Multi-source Applications: a chart from a Helm repository whose values come from a `ref` git source, or exactly
- * one git source with a path. Anything else is ambiguous and needs spec.rollback.git.
+ * Multi-source Applications: a chart whose value files come from a `ref` source (`$values/envs/prod/values.yaml`,
+ * relative to the root of that source's repository), or exactly one git source with a path. Anything else is
+ * ambiguous and needs spec.rollback.git.
  */
-function fromMultipleSources(sources: Array<Record<string, unknown>>): ChosenSource | string {
+function fromMultipleSources(sources: Array<Record<string, unknown>>, application: string): ChosenSource | string {
   const byRef = new Map(sources.flatMap((source) => (typeof source.ref === 'string' ? [[source.ref, source] as const] : [])));
-  for (const source of sources) {
-    const referenced = helmValueFiles(source).flatMap((file) => {
-      const match = /^\$([^/]+)\/(.+)$/.exec(file);
-      const target = match?.[1] !== undefined ? byRef.get(match[1]) : undefined;
-      return target && match?.[2] !== undefined ? [{ target, file: posix.normalize(match[2]) }] : [];
-    });
-    const first = referenced[0];
-    const repoURL = first ? stringAt(first.target, ['repoURL']) : undefined;
-    if (first && repoURL !== undefined) {
-      const valueFiles = referenced.filter((entry) => entry.target === first.target).map((entry) => entry.file);
-      const path = normalizeRepoPath(posix.dirname(valueFiles[0] ?? ''));
-      return { repoURL, branch: branchOf(first.target), path, valueFiles, push: 'direct' };
-    }
+  for (const chart of sources) {
+    const chosen = fromReferencedValues(chart, byRef);
+    if (chosen !== undefined) return chosen;
   }
   const withPath = sources.filter((source) => stringAt(source, ['path']) !== undefined && stringAt(source, ['chart']) === undefined);
   const [only, ...others] = withPath;
-  if (only && others.length === 0) return fromSingleSource(only);
+  if (only && others.length === 0) return fromSingleSource(only, application);
   return `it has ${withPath.length} git sources with a path; set spec.rollback.git on the Rollout to choose one`;
+}
+
+/**
+ * The rollback goes where the values are: the repository and branch of the ref source holding the chart's last
+ * `$ref/...` value file (the one that wins Helm's merge). Value files are kept in the chart's order when they live in
+ * that repository at that branch: `$ref/...` files of any ref source there, and, when the chart itself is a git
+ * source there, its own chart-relative files; then the path is the chart's, so its templates and values.yaml are
+ * read too. Value files in another repository (a chart from a Helm repository, a second values repository) cannot
+ * be read or changed by this rollback and are left out. No override file applies: Argo CD reads
+ * `.argocd-source-<app>.yaml` only at the path of a source it renders, and a ref source is not rendered.
+ */
+function fromReferencedValues(chart: Record<string, unknown>, byRef: ReadonlyMap<string, Record<string, unknown>>): ChosenSource | undefined {
+  const files = helmValueFiles(chart).map((file) => {
+    const match = /^\$([^/]+)\/(.+)$/.exec(file);
+    const target = match?.[1] !== undefined ? byRef.get(match[1]) : undefined;
+    return { file, target, inRepo: match?.[2] !== undefined ? posix.normalize(match[2]) : undefined };
+  });
+  const last = [...files].reverse().find((entry) => entry.target !== undefined && entry.inRepo !== undefined);
+  const repoURL = last?.target !== undefined ? stringAt(last.target, ['repoURL']) : undefined;
+  if (!last?.target || repoURL === undefined) return undefined;
+  const values = last.target;
+  const chartPath = stringAt(chart, ['chart']) === undefined && sameCheckout(chart, values) ? normalizeRepoPath(stringAt(chart, ['path'])) : undefined;
+  const valueFiles = files.flatMap((entry) => {
+    if (entry.target !== undefined) return entry.inRepo !== undefined && sameCheckout(entry.target, values) ? [entry.inRepo] : [];
+    if (entry.file.startsWith('$') || chartPath === undefined) return [];
+    return [posix.normalize(posix.join(chartPath, entry.file))];
+  });
+  const path = chartPath ?? normalizeRepoPath(posix.dirname(last.inRepo ?? ''));
+  return { repoURL, branch: branchOf(values), path, valueFiles, push: 'direct' };
+}
+
+/** Two sources Argo CD checks out as the same tree: one repository, one revision. */
+function sameCheckout(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const repoA = stringAt(a, ['repoURL']);
+  const repoB = stringAt(b, ['repoURL']);
+  return repoA !== undefined && repoB !== undefined && normalizeRepoUrl(repoA) === normalizeRepoUrl(repoB) && branchOf(a) === branchOf(b);
 }
 
 function helmValueFiles(source: Record<string, unknown>): string[] {

@@ -9,9 +9,20 @@ export interface GitSourceRef {
   path: string;
   /** Helm values files, repository-relative, in the order they apply. */
   valueFiles: string[];
+  /**
+   * The Argo CD Application that renders the source: `name` as Argo CD names its parameter override file
+   * (`.argocd-source-<name>.yaml`: `<name>`, or `<namespace>_<name>` outside Argo CD's namespace) and the source
+   * `path` it reads that file at, which stays the Application's when spec.rollback.git.path narrows `path`.
+   */
+  argoCDApplication?: ArgoCDApplicationRef;
   secretRef?: SecretRef;
   /** `direct` pushes to the branch; `branch` pushes `vane/rollback/...` for someone to merge. */
   push: 'direct' | 'branch';
+}
+
+export interface ArgoCDApplicationRef {
+  name: string;
+  path: string;
 }
 
 export type DiscoveredSource =

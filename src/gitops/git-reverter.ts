@@ -224,6 +224,7 @@ class RevertRun {
     return {
       path: this.source.path,
       valueFiles: this.source.valueFiles,
+      ...(this.source.argoCDApplication !== undefined ? { argoCDApplication: this.source.argoCDApplication } : {}),
       rollout: request.rollout,
       stable: request.stable.images,
       failing: request.failing.images,

@@ -1,10 +1,10 @@
 // Ties an image site shared by design (a Kustomize images: entry, a Helm values mapping) to the one Rollout it may edit.
-import type { HelmImageSite } from './helm-image-site.js';
 import { helmValuesUsage } from './helm-values-usage.js';
 import { parseImage } from './image-reference.js';
 import { documentImages, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
 import { KustomizeDependents } from './kustomize-dependents.js';
 import type { KustomizeImageSite } from './kustomize-image-site.js';
+import { kustomizationGraph } from './kustomization-graph.js';
 import type { RepoHistory } from './repo-history.js';
 import { stringAt } from './unstructured.js';
 import { OwnWorkloads } from './workload-document.js';
@@ -15,6 +15,12 @@ import { OwnWorkloads } from './workload-document.js';
  * cannot tell what it reaches; editing it could roll back someone else's workload.
  */
 export type Reach = { kind: 'ours' } | { kind: 'unrelated' } | { kind: 'refused'; why: string };
+
+/** A place in a values file: a mapping of image keys, or one key holding the whole image. */
+export interface HelmValuesSite {
+  file: string;
+  valuesPath: readonly string[];
+}
 
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Rollout', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'Pod']);
 
@@ -69,10 +75,51 @@ export class SiteOwnership {
   }
 
   /**
+   * An images entry in a kustomization outside the source path, reached from `root` (the path's kustomization) by
+   * resources, bases or components. It reaches what it builds within that build, so the workloads built through it
+   * that run the image must be this Rollout alone; and it reaches every other kustomization of the repository that
+   * includes it, so none may, other than the chain from `root` down to it and whatever includes `root` itself
+   * (which deploys the same build).
+   */
+  async followedKustomizeReach(site: KustomizeImageSite, root: string): Promise<Reach> {
+    const build = await this.build(root);
+    const what = `images entry ${site.entryName} in ${site.file}`;
+    if (build.kind === 'unknown') return { kind: 'refused', why: `cannot tell which workloads ${what} reaches: ${build.why}` };
+    const own = build.documents.find((built) => built.kind === 'Rollout' && this.isOurs(built));
+    if (!own) return { kind: 'unrelated' };
+    const workloadRef = stringAt(own.doc, ['spec', 'workloadRef', 'name']);
+    const isOwn = (built: BuiltDocument): boolean => built === own || (built.kind === 'Deployment' && built.name === workloadRef && this.inNamespace(built));
+    const users = build.documents.filter((built) => built.via.includes(site.file) && documentImages(built.doc).some((image) => parseImage(image).name === site.entryName));
+    if (!users.some(isOwn)) return { kind: 'unrelated' };
+    const others = users.filter((built) => !isOwn(built));
+    if (others.length > 0) {
+      const names = others.map((built) => `${built.kind} ${built.name} (${built.file})`).join(', ');
+      return { kind: 'refused', why: `${what} also sets the image of ${names}; editing it would roll back more than ${this.label}` };
+    }
+    const graph = await kustomizationGraph(this.repo);
+    if (graph.kind === 'unknown') return { kind: 'refused', why: `cannot tell which kustomizations include ${site.file}: ${graph.why}` };
+    const chain = build.kustomizations.find((reached) => reached.file === site.file)?.chain ?? [];
+    const allowed = new Set([...chain, ...graph.includersOf(root)]);
+    const sharing = graph.includersOf(site.file).filter((file) => !allowed.has(file));
+    if (sharing.length > 0) {
+      return {
+        kind: 'refused',
+        why: `${what} is also built by ${sharing.join(', ')}; editing it would roll back more than ${this.label} (an images entry in ${root} would set this Rollout's image alone)`,
+      };
+    }
+    return { kind: 'ours' };
+  }
+
+  /** The kustomizations `root` reaches, for finding images entries outside the source path. */
+  async reachedFrom(root: string): Promise<KustomizeBuild> {
+    return this.build(root);
+  }
+
+  /**
    * The chart's templates reading the mapping must declare one workload, a Rollout. Values of a chart that is not in
    * the repository (a multi-source Application's `ref` values) belong to the proven Application alone.
    */
-  async helmReach(site: HelmImageSite, chartDir: string | undefined): Promise<Reach> {
+  async helmReach(site: HelmValuesSite, chartDir: string | undefined): Promise<Reach> {
     if (chartDir === undefined) return { kind: 'ours' };
     const values = `.Values.${site.valuesPath.join('.')}`;
     const usage = await helmValuesUsage(this.repo, chartDir, site.valuesPath);

@@ -14,10 +14,21 @@ export interface BuiltDocument {
   name: string;
   /** The namespace the outermost kustomization with a `namespace:` gives it, else its own; undefined when neither. */
   namespace?: string;
+  /** The kustomization files the document is built through, outermost first: whose `images:` entries apply to it. */
+  via: string[];
+}
+
+/** A kustomization file the build reaches, with the chain of kustomizations from the built one down to it. */
+export interface ReachedKustomization {
+  file: string;
+  /** Outermost first, ending with `file`. */
+  chain: string[];
 }
 
 /** What a kustomization builds, or why Vane cannot tell (remote resources, generators it does not run, limits). */
-export type KustomizeBuild = { kind: 'known'; documents: BuiltDocument[]; files: string[] } | { kind: 'unknown'; why: string };
+export type KustomizeBuild =
+  | { kind: 'known'; documents: BuiltDocument[]; kustomizations: ReachedKustomization[]; files: string[] }
+  | { kind: 'unknown'; why: string };
 
 const MAX_DEPTH = 10;
 const MAX_FILES = 200;
@@ -32,14 +43,15 @@ class BuildWalk {
   readonly documents: BuiltDocument[] = [];
   /** Every file the build read that exists: kustomizations and resources. */
   readonly visited = new Set<string>();
+  readonly kustomizations: ReachedKustomization[] = [];
   private files = 0;
   private readonly open = new Set<string>();
 
   constructor(private readonly repo: RepoHistory) {}
 
   /** Adds what `file` builds; returns why the build cannot be known, or undefined. */
-  async kustomization(file: string, outer: Transform, depth: number): Promise<string | undefined> {
-    if (depth > MAX_DEPTH) return `kustomizations nest deeper than ${MAX_DEPTH} levels`;
+  async kustomization(file: string, outer: Transform, chain: string[]): Promise<string | undefined> {
+    if (chain.length > MAX_DEPTH) return `kustomizations nest deeper than ${MAX_DEPTH} levels`;
     if (this.open.has(file)) return `${file} includes itself`;
     const doc = parseDocumentsIn(file, (await this.read(file)) ?? '')?.[0];
     if (!isRecord(doc)) return `${file} is not a kustomization Vane can read`;
@@ -51,11 +63,12 @@ class BuildWalk {
       prefix: `${outer.prefix}${stringAt(doc, ['namePrefix']) ?? ''}`,
       suffix: `${stringAt(doc, ['nameSuffix']) ?? ''}${outer.suffix}`,
     };
+    const via = [...chain, file];
+    this.kustomizations.push({ file, chain: via });
     this.open.add(file);
     try {
-      for (const entry of ['resources', 'bases', 'components'].flatMap((key) => arrayAt(doc, [key]))) {
-        if (typeof entry !== 'string') continue;
-        const why = await this.resource(file, entry, transform, depth);
+      for (const entry of kustomizationEntries(doc)) {
+        const why = await this.resource(via, entry, transform);
         if (why !== undefined) return why;
       }
       return undefined;
@@ -64,29 +77,29 @@ class BuildWalk {
     }
   }
 
-  private async resource(from: string, entry: string, transform: Transform, depth: number): Promise<string | undefined> {
-    if (isRemote(entry)) return `${from} includes the remote resource ${entry}, which Vane does not fetch`;
-    const path = posix.normalize(posix.join(posix.dirname(from), entry));
-    if (path === '..' || path.startsWith('../') || path.startsWith('/')) return `${from} includes ${entry}, outside the repository`;
+  private async resource(via: string[], entry: string, transform: Transform): Promise<string | undefined> {
+    const from = via[via.length - 1] ?? '';
+    const path = resolveEntry(from, entry);
+    if (typeof path !== 'string') return path.why;
     const content = await this.read(path);
     if (content !== undefined) {
-      this.add(path, content, transform);
+      this.add(path, content, transform, via);
       return undefined;
     }
     for (const name of KUSTOMIZATION_FILES) {
       const nested = posix.join(path, name);
-      if ((await this.read(nested)) !== undefined) return this.kustomization(nested, transform, depth + 1);
+      if ((await this.read(nested)) !== undefined) return this.kustomization(nested, transform, via);
     }
     return `${from} includes ${entry}, which is neither a file nor a directory with a kustomization`;
   }
 
-  private add(file: string, content: string, transform: Transform): void {
+  private add(file: string, content: string, transform: Transform, via: string[]): void {
     for (const doc of parseDocumentsIn(file, content) ?? []) {
       const kind = stringAt(doc, ['kind']);
       const name = stringAt(doc, ['metadata', 'name']);
       if (!isRecord(doc) || kind === undefined || name === undefined) continue;
       const namespace = transform.namespace ?? stringAt(doc, ['metadata', 'namespace']);
-      this.documents.push({ file, doc, kind, name: `${transform.prefix}${name}${transform.suffix}`, ...(namespace !== undefined ? { namespace } : {}) });
+      this.documents.push({ file, doc, kind, name: `${transform.prefix}${name}${transform.suffix}`, ...(namespace !== undefined ? { namespace } : {}), via });
     }
   }
 
@@ -105,12 +118,28 @@ class BuildLimit extends Error {}
 export async function kustomizeBuild(repo: RepoHistory, kustomizationFile: string): Promise<KustomizeBuild> {
   const walk = new BuildWalk(repo);
   try {
-    const why = await walk.kustomization(kustomizationFile, { prefix: '', suffix: '' }, 0);
-    return why === undefined ? { kind: 'known', documents: walk.documents, files: [...walk.visited] } : { kind: 'unknown', why };
+    const why = await walk.kustomization(kustomizationFile, { prefix: '', suffix: '' }, []);
+    return why === undefined ? { kind: 'known', documents: walk.documents, kustomizations: walk.kustomizations, files: [...walk.visited] } : { kind: 'unknown', why };
   } catch (err) {
     if (err instanceof BuildLimit) return { kind: 'unknown', why: err.message };
     throw err;
   }
+}
+
+/**
+ * The repository path a `resources:` / `bases:` / `components:` entry of `from` names, or why it names none Vane may
+ * follow: a remote resource, or a path leaving the repository.
+ */
+export function resolveEntry(from: string, entry: string): string | { why: string } {
+  if (isRemote(entry)) return { why: `${from} includes the remote resource ${entry}, which Vane does not fetch` };
+  const path = posix.normalize(posix.join(posix.dirname(from), entry));
+  if (path === '..' || path.startsWith('../') || path.startsWith('/')) return { why: `${from} includes ${entry}, outside the repository` };
+  return path;
+}
+
+/** The `resources:`, `bases:` and `components:` entries of a kustomization document. */
+export function kustomizationEntries(doc: unknown): string[] {
+  return ['resources', 'bases', 'components'].flatMap((key) => arrayAt(doc, [key])).filter((entry): entry is string => typeof entry === 'string');
 }
 
 /** URLs and go-getter style references (`github.com/org/repo//dir?ref=v1`) that kustomize fetches over the network. */

@@ -2,37 +2,39 @@
 import { VaneError } from '../errors.js';
 import { fieldChanges, type ImageFields, type ImageSite } from './image-site.js';
 import { parseImage } from './image-reference.js';
-import { parseDocuments } from './yaml-documents.js';
+import { scalarFieldAt, type ScalarField } from './scalar-reading.js';
+import { parseStyledDocuments } from './yaml-documents.js';
 import type { ScalarChange } from './yaml-scalar-edit.js';
-import { arrayAt, stringAt } from './unstructured.js';
+import { arrayAt } from './unstructured.js';
 
 export const KUSTOMIZATION_FILES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
+/** One `images:` entry, its fields as written and as kustomize reads them into strings (`newTag: 1.10` is "1.1"). */
 export interface KustomizeImageEntry {
   /** Position in the file's `images:` list. */
   index: number;
   name: string;
-  newName?: string;
-  newTag?: string;
-  digest?: string;
+  newName?: ScalarField;
+  newTag?: ScalarField;
+  digest?: ScalarField;
 }
 
 export function kustomizeImageEntries(content: string): KustomizeImageEntry[] {
-  const doc = parseDocuments(content)?.[0];
+  const doc = parseStyledDocuments(content)?.[0];
   return arrayAt(doc, ['images']).flatMap((entry, index) => {
-    const name = stringAt(entry, ['name']);
+    const field = (key: string): ScalarField | undefined => scalarFieldAt(entry, [key], 'typed-string');
+    const name = field('name')?.value;
     if (name === undefined) return [];
-    const fields = { newName: stringAt(entry, ['newName']), newTag: stringAt(entry, ['newTag']), digest: stringAt(entry, ['digest']) };
-    return [{ index, name, ...fields }];
+    return [{ index, name, newName: field('newName'), newTag: field('newTag'), digest: field('digest') }];
   });
 }
 
 /** The image an entry produces; undefined when it keeps the base manifest's tag, which the entry alone cannot tell. */
 export function kustomizeImage(entry: KustomizeImageEntry): string | undefined {
-  if (entry.newTag === undefined && entry.digest === undefined) return undefined;
-  const tag = entry.newTag !== undefined ? `:${entry.newTag}` : '';
-  const digest = entry.digest !== undefined ? `@${entry.digest}` : '';
-  return `${entry.newName ?? entry.name}${tag}${digest}`;
+  const newTag = entry.newTag?.value;
+  const digest = entry.digest?.value;
+  if (newTag === undefined && digest === undefined) return undefined;
+  return `${entry.newName?.value ?? entry.name}${newTag !== undefined ? `:${newTag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
 }
 
 export class KustomizeImageSite implements ImageSite {
@@ -62,8 +64,8 @@ export class KustomizeImageSite implements ImageSite {
     if (!entry) throw new VaneError('NotFound', `no images entry ${this.entryName} in ${this.file}`);
     const target = parseImage(image);
     const current: ImageFields = { newTag: entry.newTag, digest: entry.digest };
-    const wanted: ImageFields = { newTag: target.tag, digest: target.digest };
-    if (target.name !== (entry.newName ?? entry.name)) {
+    const wanted: Record<string, string | undefined> = { newTag: target.tag, digest: target.digest };
+    if (target.name !== (entry.newName?.value ?? entry.name)) {
       current.newName = entry.newName;
       wanted.newName = target.name;
     }

@@ -1,7 +1,8 @@
 // An image written directly in a workload manifest (a Rollout, or the Deployment its workloadRef names) in a YAML file.
 import { VaneError } from '../errors.js';
 import type { ImageSite } from './image-site.js';
-import { documentSpans, parseDocuments } from './yaml-documents.js';
+import { scalarFieldAt, type ScalarField } from './scalar-reading.js';
+import { documentSpans, parseDocuments, parseStyledDocuments } from './yaml-documents.js';
 import type { ScalarChange } from './yaml-scalar-edit.js';
 import { arrayAt, stringAt } from './unstructured.js';
 
@@ -47,20 +48,28 @@ export class ManifestImageSite implements ImageSite {
     return `${this.file} (${this.workload.kind} ${this.workload.name}, container ${this.container})`;
   }
 
+  /** The image the cluster is given: a plain scalar that is not a string to go-yaml (`image: 1.10`) gives none. */
   imageIn(content: string): string | undefined {
-    const found = this.locate(content);
-    return found ? stringAt(found.doc, [...found.path, 'image']) : undefined;
+    return this.imageField(content)?.field.value;
   }
 
   changesFor(content: string, image: string): ScalarChange[] {
-    const found = this.locate(content);
-    const current = found ? stringAt(found.doc, [...found.path, 'image']) : undefined;
-    if (!found || current === undefined) throw new VaneError('NotFound', `no image for ${this.describe()}`);
-    return [{ doc: found.index, path: [...found.path, 'image'], from: current, to: image }];
+    const found = this.imageField(content);
+    if (!found) throw new VaneError('NotFound', `no image for ${this.describe()}`);
+    if (found.field.value === image) return [];
+    return [{ doc: found.index, path: found.path, from: found.field.raw, to: image }];
   }
 
   ownedLines(content: string): { startLine: number; endLine: number } | undefined {
     return documentSpans(content)?.find((span) => matchesWorkload(span.value, this.workload));
+  }
+
+  private imageField(content: string): { index: number; path: Array<string | number>; field: ScalarField } | undefined {
+    const found = this.locate(content);
+    if (!found) return undefined;
+    const path = [...found.path, 'image'];
+    const field = scalarFieldAt(parseStyledDocuments(content)?.[found.index], path, 'json-string');
+    return field ? { index: found.index, path, field } : undefined;
   }
 
   private locate(content: string): { index: number; doc: unknown; path: Array<string | number> } | undefined {

@@ -1,4 +1,4 @@
-// Multi-document YAML files as GitOps repositories hold them: values with every scalar kept as a string, and line spans.
+// Multi-document YAML files as GitOps repositories hold them: scalars as strings (or plain ones marked), and line spans.
 // Repository content is untrusted: every load is bounded in size and in what its aliases may expand to.
 import yaml from 'js-yaml';
 import { VaneError } from '../errors.js';
@@ -18,15 +18,49 @@ export const MAX_COLLECTION_ALIASES = 100;
 export const MAX_ALIAS_EXPANSION = 10_000;
 
 /**
+ * A plain (unquoted) scalar as written. The GitOps tools type plain scalars (`1.10` is a number to Helm) and never
+ * quoted ones, so readers that must know what a tool makes of a value keep the two apart (see scalar-reading.ts).
+ */
+export class PlainScalar {
+  constructor(readonly text: string) {}
+
+  // js-yaml turns a mapping key into a string with String() unless it looks like a plain object; the tag makes it ours.
+  get [Symbol.toStringTag](): string {
+    return 'PlainScalar';
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** The failsafe schema plus one implicit type: js-yaml tries implicit types on plain scalars only, so this one marks them. */
+const STYLED_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+  implicit: [new yaml.Type('tag:vane.dev,2024:plain', { kind: 'scalar', resolve: () => true, construct: (text: string) => new PlainScalar(text) })],
+});
+
+/**
  * All documents of a file, scalars as strings (the failsafe schema) so `tag: 1.10` stays "1.10"; undefined when the
  * text is not YAML (a Helm template, for instance). Throws InvalidSpec for a file that is too large or whose aliases
  * would expand it (a "billion laughs"): the documents could then not be walked, compared or copied in bounded time.
  */
 export function parseDocuments(text: string): unknown[] | undefined {
+  return loadBounded(text, yaml.FAILSAFE_SCHEMA);
+}
+
+/**
+ * parseDocuments with each plain scalar as a PlainScalar and each quoted or block scalar as a string: the same
+ * documents, in the same order, with the same bounds, for readers that apply a tool's typing of plain scalars.
+ */
+export function parseStyledDocuments(text: string): unknown[] | undefined {
+  return loadBounded(text, STYLED_SCHEMA);
+}
+
+function loadBounded(text: string, schema: yaml.Schema): unknown[] | undefined {
   assertReadableSize(text);
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.FAILSAFE_SCHEMA });
+    docs = yaml.loadAll(text, undefined, { schema });
   } catch {
     return undefined;
   }
@@ -130,7 +164,7 @@ function seen(node: object, expanded: Map<object, number>, open: Set<object>, co
 }
 
 function isCollection(value: unknown): value is object {
-  return typeof value === 'object' && value !== null;
+  return typeof value === 'object' && value !== null && !(value instanceof PlainScalar);
 }
 
 function aliasRefusal(why: string): VaneError {

@@ -29,6 +29,17 @@ function addRollout(metadata: { name: string; namespace: string; labels?: Record
   });
 }
 
+/** A multi-source Application in Argo CD's namespace deploying to shop, and a Rollout that names it by instance label. */
+function addMultiSourceApplication(name: string, sources: Array<Record<string, unknown>>): void {
+  reader.add({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: 'argocd' },
+    spec: { project: 'default', sources, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } },
+  });
+  addRollout({ name, namespace: 'shop', labels: { 'app.kubernetes.io/instance': name } });
+}
+
 beforeAll(async () => {
   reader = await MemoryObjectReader.fromFiles(join(fixtures, 'argocd.yaml'), join(fixtures, 'flux.yaml'), join(fixtures, 'rollouts.yaml'));
 });
@@ -70,6 +81,8 @@ describe('discoverSource: Argo CD', () => {
         path: 'apps/checkout',
         valueFiles: [],
         push: 'direct',
+        // Argo CD reads this Application's parameter override file at the path: .argocd-source-checkout.yaml.
+        argoCDApplication: { name: 'checkout', path: 'apps/checkout' },
         // The repository secret's url has no .git suffix: Argo CD treats both spellings as the same repository.
         secretRef: { namespace: 'argocd', name: 'repo-gitops' },
       },
@@ -86,6 +99,7 @@ describe('discoverSource: Argo CD', () => {
       // The remote https:// values file is not in git and is left out.
       valueFiles: ['charts/checkout/values-prod.yaml'],
       push: 'direct',
+      argoCDApplication: { name: 'checkout-helm', path: 'charts/checkout' },
       // No repository secret for this URL: the repo-creds template with the matching prefix applies.
       secretRef: { namespace: 'argocd', name: 'creds-acme-ssh' },
     });
@@ -105,11 +119,42 @@ describe('discoverSource: Argo CD', () => {
         secretRef: { namespace: 'argocd', name: 'creds-example-https' },
       },
     });
+    // A ref source is not rendered, so no override file of Argo CD's applies there.
+    expect(found.kind === 'git' ? found.source.argoCDApplication : 'not git').toBeUndefined();
+  });
+
+  it('given a multi-source Application whose git chart and $values live in one repository, when discovering, then the chart path and every value file are kept in order', async () => {
+    addMultiSourceApplication('basket', [
+      { repoURL: 'https://git.example.com/acme/gitops.git', targetRevision: 'main', path: 'charts/basket', helm: { valueFiles: ['values.yaml', '$values/envs/prod/basket.yaml', 'values-tail.yaml'] } },
+      { repoURL: 'https://git.example.com/acme/gitops', targetRevision: 'main', ref: 'values' },
+    ]);
+    const found = await discoverSource(rollout('shop', 'basket'), reader);
+    expect(found).toMatchObject({
+      kind: 'git',
+      source: {
+        repoURL: 'https://git.example.com/acme/gitops',
+        branch: 'main',
+        path: 'charts/basket',
+        valueFiles: ['charts/basket/values.yaml', 'envs/prod/basket.yaml', 'charts/basket/values-tail.yaml'],
+      },
+    });
+  });
+
+  it('given a git chart in one repository and $values in another, when discovering, then the rollback targets the values repository with its files only', async () => {
+    addMultiSourceApplication('wishlist', [
+      { repoURL: 'https://git.example.com/acme/charts.git', targetRevision: 'main', path: 'charts/wishlist', helm: { valueFiles: ['values.yaml', '$env/prod/wishlist/values.yaml'] } },
+      { repoURL: 'https://git.example.com/acme/env-values.git', targetRevision: 'release', ref: 'env' },
+    ]);
+    const found = await discoverSource(rollout('shop', 'wishlist'), reader);
+    expect(found).toMatchObject({
+      kind: 'git',
+      source: { repoURL: 'https://git.example.com/acme/env-values.git', branch: 'release', path: 'prod/wishlist', valueFiles: ['prod/wishlist/values.yaml'] },
+    });
   });
 
   it('given an Application in another namespace tracked as <namespace>_<name>, when discovering, then that Application is read', async () => {
     const found = await discoverSource(rollout('payments', 'payments'), reader);
-    expect(found).toMatchObject({ kind: 'git', origin: 'Application team-a/payments', source: { branch: 'production', path: 'payments' } });
+    expect(found).toMatchObject({ kind: 'git', origin: 'Application team-a/payments', source: { branch: 'production', path: 'payments', argoCDApplication: { name: 'team-a_payments', path: 'payments' } } });
     expect(reader.gets).toContain('argoproj.io/v1alpha1 Application team-a/payments');
   });
 

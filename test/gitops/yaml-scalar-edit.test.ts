@@ -36,6 +36,32 @@ describe('applyScalarChanges', () => {
     expect(result).toBe('tag: "1.10"\n');
   });
 
+  it.each([
+    ['2.0', '1.10', 'tag: "1.10"\n'],
+    ['2.0', 'yes', 'tag: "yes"\n'],
+    ['v2', '010', 'tag: "010"\n'],
+    ['v2', '1_000', 'tag: "1_000"\n'],
+    ['v2', '2024-01-01', 'tag: "2024-01-01"\n'],
+    ['v2', '1.2.3', 'tag: 1.2.3\n'],
+  ])('given plain tag: %s, when %s is written, then the text is %j, which every tool reads back as that string', (from, to, expected) => {
+    expect(applyScalarChanges(`tag: ${from}\n`, [{ doc: 0, path: ['tag'], from, to }])).toBe(expected);
+  });
+
+  it('given a single-quoted value, when a value Helm would retype is written, then the single quotes are kept', () => {
+    expect(applyScalarChanges("tag: '2.0'\n", [{ doc: 0, path: ['tag'], from: '2.0', to: '1.10' }])).toBe("tag: '1.10'\n");
+  });
+
+  it('given a plain value the tools retype, when it is restored to its own text, then only that occurrence is quoted', () => {
+    const text = 'legacy: 1.10\nimage:\n  tag: 1.10 # deployed as 1.1\n';
+    const result = applyScalarChanges(text, [{ doc: 0, path: ['image', 'tag'], from: '1.10', to: '1.10' }]);
+    expect(result).toBe('legacy: 1.10\nimage:\n  tag: "1.10" # deployed as 1.1\n');
+  });
+
+  it('given a plain value every tool reads as text, when it is restored to its own text, then the file is unchanged', () => {
+    const text = 'tag: v1.10\n';
+    expect(applyScalarChanges(text, [{ doc: 0, path: ['tag'], from: 'v1.10', to: 'v1.10' }])).toBe(text);
+  });
+
   it('given a value inside a flow mapping, when replaced, then the flow style survives', () => {
     const text = 'containers: [{name: app, image: app:2}]\n';
     const result = applyScalarChanges(text, [{ doc: 0, path: ['containers', 0, 'image'], from: 'app:2', to: 'app:1' }]);
