@@ -4,7 +4,6 @@ import { parseImage } from './image-reference.js';
 import { documentImages, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
 import { KustomizeDependents } from './kustomize-dependents.js';
 import type { KustomizeImageSite } from './kustomize-image-site.js';
-import { kustomizationGraph } from './kustomization-graph.js';
 import type { RepoHistory } from './repo-history.js';
 import { stringAt } from './unstructured.js';
 import { OwnWorkloads } from './workload-document.js';
@@ -40,17 +39,36 @@ export class SiteOwnership {
 
   /** The workloads the entry's kustomization builds that run the entry's image must be this Rollout (or its workloadRef). */
   async kustomizeReach(site: KustomizeImageSite): Promise<Reach> {
-    const build = await this.build(site.file);
+    const inBuild = await this.reachInBuild(site, site.file, () => true);
+    return inBuild.kind === 'alone' ? this.reachThroughIncluders(site, inBuild.own) : inBuild;
+  }
+
+  /**
+   * An images entry in a kustomization outside the source path, reached from `root` (the path's kustomization) by
+   * resources, bases or components. Within that build, the workloads built through it that run the image must be this
+   * Rollout alone; and every other kustomization of the repository that includes it must build none but this Rollout.
+   */
+  async followedKustomizeReach(site: KustomizeImageSite, root: string): Promise<Reach> {
+    const inBuild = await this.reachInBuild(site, root, (built) => built.via.includes(site.file));
+    return inBuild.kind === 'alone' ? this.reachThroughIncluders(site, inBuild.own) : inBuild;
+  }
+
+  /**
+   * In the build of `root`, the documents `through` admits that run the entry's image: `alone` when they are this
+   * Rollout (or its workloadRef) only, else the verdict (refused, naming the others; unrelated; unknown build).
+   */
+  private async reachInBuild(site: KustomizeImageSite, root: string, through: (built: BuiltDocument) => boolean): Promise<Reach | { kind: 'alone'; own: OwnWorkloads }> {
+    const build = await this.build(root);
     const what = `images entry ${site.entryName} in ${site.file}`;
     if (build.kind === 'unknown') return { kind: 'refused', why: `cannot tell which workloads ${what} reaches: ${build.why}` };
     const own = build.documents.find((built) => built.kind === 'Rollout' && this.isOurs(built));
     if (!own) return { kind: 'unrelated' };
     const workloadRef = stringAt(own.doc, ['spec', 'workloadRef', 'name']);
     const isOwn = (built: BuiltDocument): boolean => built === own || (built.kind === 'Deployment' && built.name === workloadRef && this.inNamespace(built));
-    const users = build.documents.filter((built) => documentImages(built.doc).some((image) => parseImage(image).name === site.entryName));
+    const users = build.documents.filter((built) => through(built) && documentImages(built.doc).some((image) => parseImage(image).name === site.entryName));
     if (!users.some(isOwn)) return { kind: 'unrelated' };
     const others = users.filter((built) => !isOwn(built));
-    if (others.length === 0) return this.reachThroughIncluders(site, new OwnWorkloads(this.rollout, workloadRef));
+    if (others.length === 0) return { kind: 'alone', own: new OwnWorkloads(this.rollout, workloadRef) };
     const names = others.map((built) => `${built.kind} ${built.name} (${built.file})`).join(', ');
     return { kind: 'refused', why: `${what} also sets the image of ${names}; editing it would roll back more than ${this.label}` };
   }
@@ -72,42 +90,6 @@ export class SiteOwnership {
     if (others.length === 0) return { kind: 'ours' };
     const names = [...new Set(others)].join(', ');
     return { kind: 'refused', why: `${what} is shared: it also sets the image of ${names}; editing or reverting it would roll back more than ${this.label}` };
-  }
-
-  /**
-   * An images entry in a kustomization outside the source path, reached from `root` (the path's kustomization) by
-   * resources, bases or components. It reaches what it builds within that build, so the workloads built through it
-   * that run the image must be this Rollout alone; and it reaches every other kustomization of the repository that
-   * includes it, so none may, other than the chain from `root` down to it and whatever includes `root` itself
-   * (which deploys the same build).
-   */
-  async followedKustomizeReach(site: KustomizeImageSite, root: string): Promise<Reach> {
-    const build = await this.build(root);
-    const what = `images entry ${site.entryName} in ${site.file}`;
-    if (build.kind === 'unknown') return { kind: 'refused', why: `cannot tell which workloads ${what} reaches: ${build.why}` };
-    const own = build.documents.find((built) => built.kind === 'Rollout' && this.isOurs(built));
-    if (!own) return { kind: 'unrelated' };
-    const workloadRef = stringAt(own.doc, ['spec', 'workloadRef', 'name']);
-    const isOwn = (built: BuiltDocument): boolean => built === own || (built.kind === 'Deployment' && built.name === workloadRef && this.inNamespace(built));
-    const users = build.documents.filter((built) => built.via.includes(site.file) && documentImages(built.doc).some((image) => parseImage(image).name === site.entryName));
-    if (!users.some(isOwn)) return { kind: 'unrelated' };
-    const others = users.filter((built) => !isOwn(built));
-    if (others.length > 0) {
-      const names = others.map((built) => `${built.kind} ${built.name} (${built.file})`).join(', ');
-      return { kind: 'refused', why: `${what} also sets the image of ${names}; editing it would roll back more than ${this.label}` };
-    }
-    const graph = await kustomizationGraph(this.repo);
-    if (graph.kind === 'unknown') return { kind: 'refused', why: `cannot tell which kustomizations include ${site.file}: ${graph.why}` };
-    const chain = build.kustomizations.find((reached) => reached.file === site.file)?.chain ?? [];
-    const allowed = new Set([...chain, ...graph.includersOf(root)]);
-    const sharing = graph.includersOf(site.file).filter((file) => !allowed.has(file));
-    if (sharing.length > 0) {
-      return {
-        kind: 'refused',
-        why: `${what} is also built by ${sharing.join(', ')}; editing it would roll back more than ${this.label} (an images entry in ${root} would set this Rollout's image alone)`,
-      };
-    }
-    return { kind: 'ours' };
   }
 
   /** The kustomizations `root` reaches, for finding images entries outside the source path. */

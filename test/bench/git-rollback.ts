@@ -13,7 +13,7 @@ import { Kinds } from '../../src/kube/resource-kind.js';
 import { canaryRollout, forEachConcurrently, NAMESPACE, openBenchCluster, rolloutName, settledHealthy, setImage, type SandboxBenchCluster } from './bench-cluster.js';
 import type { Figure, Section } from './bench-table.js';
 import { spawnController, type BenchController } from './controller-process.js';
-import { percentile, round, wallNow } from './proc-sampling.js';
+import { percentile, round } from './proc-sampling.js';
 import { PAUSED_STEPS, postAbort } from './reaction.js';
 
 interface GitOpsRepo {

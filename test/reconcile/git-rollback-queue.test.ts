@@ -10,6 +10,7 @@ import type { Condition } from '../../src/resources/meta.js';
 import type { Rollout } from '../../src/resources/rollout.js';
 import { startGitHttpServer, type GitHttpServer } from '../gitops/support/git-http-server.js';
 import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
+import { webRolloutManifest } from '../support/web-rollout-manifest.js';
 import { openHarness, type Harness } from './controller-harness.js';
 
 const FILE = 'apps/web/rollout.yaml';
@@ -17,35 +18,7 @@ const STABLE_IMAGE = 'ghcr.io/acme/web:1.0.0';
 const FAILING_IMAGE = 'ghcr.io/acme/web:2.0.0';
 
 function manifest(namespace: string, image: string, repoURL: string): string {
-  return `apiVersion: vane.dev/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-  namespace: ${namespace}
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-  strategy:
-    canary:
-      steps:
-        - setWeight: 50
-        - pause: {}
-  rollback:
-    git:
-      repoURL: ${repoURL}
-      branch: main
-      path: apps/web
-`;
+  return webRolloutManifest({ namespace, image, repoURL, steps: '        - pause: {}\n' });
 }
 
 /** A pre-receive hook in the bare repository: every push waits for it, or is refused by it. */

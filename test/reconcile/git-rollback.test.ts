@@ -10,6 +10,7 @@ import { minutesAgo, openMetricsText } from '../analysis/support/open-metrics.js
 import { startPrometheus, type PrometheusServer } from '../analysis/support/prometheus-server.js';
 import { openHarness, type Harness } from './controller-harness.js';
 import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
+import { webRolloutManifest } from '../support/web-rollout-manifest.js';
 
 const FILE = 'apps/web/rollout.yaml';
 const STABLE_IMAGE = 'ghcr.io/acme/web:1.0.0';
@@ -19,35 +20,7 @@ type RolloutManifest = (image: string, remote: string) => string;
 
 /** The web app's Rollout as kept in git; `extra` carries what makes the canary fail (a deadline, an analysis step). */
 function manifest(namespace: string, extra: { spec: string; steps: string }): RolloutManifest {
-  return (image, remote) => `# The web app's Rollout, synced by the GitOps tool.
-apiVersion: vane.dev/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-  namespace: ${namespace}
-spec:
-  replicas: 2
-${extra.spec}  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: ${image}
-  strategy:
-    canary:
-      steps:
-        - setWeight: 50
-${extra.steps}  rollback:
-    git:
-      repoURL: ${remote}
-      branch: main
-      path: apps/web
-`;
+  return (image, remote) => webRolloutManifest({ namespace, image, repoURL: remote, ...extra });
 }
 
 let h: Harness | undefined;
