@@ -112,9 +112,13 @@ export function scalesDownAtOnce(ctx: CanaryContext): boolean {
   return !ctx.plan.hasTrafficRouting || ctx.plan.abortScaleDownDelaySeconds === 0;
 }
 
+/**
+ * The run of the current step's gate: the one already waited on, else the one to create. A run started by an
+ * older controller keeps the name it was created with (step gates were once named from the zero-based index).
+ */
 export function stepRun(ctx: CanaryContext): ActiveRun {
   const gate = stepGate(ctx.stepIndex);
-  return { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt) };
+  return ctx.runs.find((r) => r.gate === gate) ?? { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt) };
 }
 
 export function backgroundRun(ctx: CanaryContext, round: number): ActiveRun {

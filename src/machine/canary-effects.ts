@@ -1,4 +1,5 @@
 // The effects the canary machine emits at each moment of a rollout, as pure functions of its context.
+import { stepLabel } from '../resources/step-label.js';
 import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import { backgroundRun, canaryHashOf, currentStep, hasRun, stepRun, type CanaryContext } from './canary-context.js';
 import { kubeEvent, terminateRuns, type Effect } from './effects.js';
@@ -204,7 +205,7 @@ export function pauseStepEffects(ctx: CanaryContext): Effect[] {
     kubeEvent(
       { reason: 'RolloutPaused', hash, attempt: ctx.attempt, detail: String(ctx.stepIndex) },
       'Normal',
-      `paused at step ${ctx.stepIndex + 1} of ${ctx.plan.steps.length}: waiting for promote or resume`,
+      `paused at ${stepLabel(ctx.stepIndex, ctx.plan.steps.length)}: waiting for promote or resume`,
     ),
   ];
 }

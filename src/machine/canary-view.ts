@@ -1,5 +1,6 @@
 // The RolloutView of a canary machine state: phase, message, desired replicas, pauses and the next timer.
 import type { PauseCondition, RolloutPhase } from '../resources/rollout.js';
+import { stepLabel } from '../resources/step-label.js';
 import { splitAt, splitForCompletion } from './canary-replicas.js';
 import { abortScaleDownAt, canaryHashOf, currentStep, pauseEndsAt, progressDeadlineAt, type CanaryContext } from './canary-context.js';
 import { firstReleaseMessage, firstReleaseOf, firstReleasePhase, type FirstRelease } from './first-release.js';
@@ -103,7 +104,7 @@ function message(where: CanaryWhere, ctx: CanaryContext): string {
 function flowMessage(flow: string, ctx: CanaryContext): string {
   const hash = canaryHashOf(ctx);
   const total = ctx.plan.steps.length;
-  const at = `step ${ctx.stepIndex + 1} of ${total}`;
+  const at = stepLabel(ctx.stepIndex, total);
   switch (flow) {
     case 'settingWeight': {
       const split = splitAt(ctx.plan, ctx.stepIndex);
@@ -121,7 +122,7 @@ function flowMessage(flow: string, ctx: CanaryContext): string {
     case 'inconclusive':
       return `${at}: analysis was inconclusive; promote or resume to continue`;
     case 'fullyScaling':
-      return `all ${total} step(s) done: waiting for ${ctx.plan.replicas} pod(s) of ${hash} before promoting`;
+      return `${stepLabel(total, total)}: waiting for ${ctx.plan.replicas} pod(s) of ${hash} before promoting`;
     default:
       return `rolling out ${hash}`;
   }
