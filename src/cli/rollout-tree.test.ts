@@ -49,6 +49,15 @@ describe('renderRolloutTree', () => {
     expect(text).toContain('Paused  paused at step 2/3: waiting for promote or resume (x2)');
   });
 
+  it('given a blue-green previous revision, then its line says when it scales down', () => {
+    const replicaSets: RolloutDetail['replicaSets'] = [
+      { name: 'web-new', role: 'active', desired: 4, ready: 4, available: 4, images: ['shop:2'] },
+      { name: 'web-old', role: 'previous', desired: 4, ready: 4, available: 4, images: ['shop:1'], scaleDownAt: '2024-05-01T10:10:00Z' },
+    ];
+    const text = renderRolloutTree({ ...detail, strategy: 'blueGreen', steps: [], replicaSets });
+    expect(text).toContain('ReplicaSets:\n├── web-new  active  ready 4/4  shop:2\n└── web-old  previous  ready 4/4  shop:1  scales down at 2024-05-01T10:10:00Z\n');
+  });
+
   it('says when the controller has not seen the latest spec yet', () => {
     expect(renderRolloutTree({ ...detail, generation: 3, observedGeneration: 2 })).toContain('(spec change not observed yet)');
   });

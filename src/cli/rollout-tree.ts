@@ -26,7 +26,9 @@ export function renderRolloutTree(rollout: RolloutDetail): string {
   lines.push(
     ...section(
       'ReplicaSets',
-      rollout.replicaSets.map((rs) => `${rs.name}  ${rs.role}  ready ${rs.ready}/${rs.desired}${rs.images.length ? `  ${rs.images.join(', ')}` : ''}`),
+      rollout.replicaSets.map(
+        (rs) => `${rs.name}  ${rs.role}  ready ${rs.ready}/${rs.desired}${rs.images.length ? `  ${rs.images.join(', ')}` : ''}${rs.scaleDownAt ? `  scales down at ${rs.scaleDownAt}` : ''}`,
+      ),
     ),
   );
   lines.push(...section('AnalysisRuns', rollout.analysisRuns.map(analysisEntry)));

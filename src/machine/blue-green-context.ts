@@ -14,9 +14,19 @@ export interface BlueGreenClocks {
   abortedAt: Stamp;
 }
 
+/** The revision the active Service left at the last release: it keeps `replicas` pods until `scaleDownAt`. */
+export interface PreviousRevision {
+  hash: string;
+  replicas: number;
+  scaleDownAt: number;
+}
+
 export interface BlueGreenContext {
   plan: BlueGreenPlan;
-  /** The promoted revision; it stays the rollback target until the old pods are gone and the rollout is Healthy. */
+  /**
+   * The released revision. A new revision becomes stable once the active Service is on it and its post-promotion
+   * analysis (if any) passed; until then the old one is stable, the rollback target.
+   */
   stableHash: string;
   /** The revision in flight (or aborted); null when there is none. */
   newHash: string | null;
@@ -25,6 +35,8 @@ export interface BlueGreenContext {
   newAtFullSize: boolean;
   runs: ActiveRun[];
   abort: AbortRecord | null;
+  /** Set while the revision released before `stableHash` waits for its scale-down; null otherwise. */
+  previous: PreviousRevision | null;
   at: BlueGreenClocks;
 }
 
@@ -56,9 +68,18 @@ export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): Blu
     newAtFullSize: false,
     runs: [],
     abort: null,
+    previous: null,
     // A first release waits for its pods from the moment it is adopted (see first-release.ts).
     at: { ...NO_BG_CLOCKS, progressAt: input.now },
   };
+}
+
+/**
+ * A stored context with the fields added since its layout version was first written filled with their defaults,
+ * so a Rollout in flight keeps going across a controller upgrade without a version bump.
+ */
+export function withBlueGreenDefaults(stored: Record<string, unknown>): Record<string, unknown> {
+  return { ...stored, previous: stored.previous ?? null };
 }
 
 export function newHashOf(ctx: BlueGreenContext): string {
@@ -84,6 +105,7 @@ export function autoPromotionAt(ctx: BlueGreenContext): number | undefined {
   return ctx.at.pausedAt + ctx.plan.autoPromotionSeconds * 1000;
 }
 
+/** When the revision the active Service left scales down: scaleDownDelaySeconds after the switch. */
 export function scaleDownOldAt(ctx: BlueGreenContext): number | undefined {
   return ctx.at.switchedAt === null ? undefined : ctx.at.switchedAt + ctx.plan.scaleDownDelaySeconds * 1000;
 }

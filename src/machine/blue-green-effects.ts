@@ -78,16 +78,29 @@ export function terminatePromotionRunEffects(ctx: BlueGreenContext, gate: Promot
   return terminateRuns(ctx.runs.filter((r) => r.name === run.name));
 }
 
-/** The old revision's delay is over: it scales to zero and the new one is stable. */
-export function completionEffects(ctx: BlueGreenContext, now: number): Effect[] {
+/**
+ * The active Service is on the new revision and its post-promotion analysis (if any) passed: it is released as
+ * stable. The old revision scales to zero now when scaleDownDelaySeconds is 0, else at `scaleDownAt`.
+ */
+export function releaseEffects(ctx: BlueGreenContext, now: number, scaleDownAt: number): Effect[] {
   const hash = newHashOf(ctx);
+  const atOnce = scaleDownAt <= now;
   return [
     ...terminateRuns(ctx.runs),
     { type: 'setPreviewService', hash },
-    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 },
+    ...(atOnce ? [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 } as const] : []),
     { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
-    kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
+    kubeEvent(
+      { reason: 'RolloutCompleted', hash, attempt: ctx.attempt },
+      'Normal',
+      `promoted ${hash}; ${ctx.stableHash} ${atOnce ? 'scaled down' : `scales down at ${toIso(scaleDownAt)}`}`,
+    ),
   ];
+}
+
+/** The previous revision's scale-down delay is over, or a newer rollout makes keeping it pointless. */
+export function previousScaleDownEffects(ctx: BlueGreenContext): Effect[] {
+  return ctx.previous === null ? [] : [{ type: 'scaleReplicaSet', hash: ctx.previous.hash, replicas: 0 }];
 }
 
 /** The active Service goes (back) to stable in this very decision; the new pods go later. Expects `ctx.abort`. */

@@ -3,13 +3,16 @@
 // adopting (first release) ──pods available──▶ healthy; ──revision──▶ progressing
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────────────────────▶ healthy
 //   flow: previewing ▶ (prePromotionAnalysis ▶ preInconclusive) ▶ awaitingPromotion ▶ scalingUp ─switch─▶
-//         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld
+//         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld (release)
 //   hold: running | userPaused
 // progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
 //
-// The active Service stays on stable until `scalingUp` has the new revision at full size; the old revision keeps
-// its pods until scaleDownDelaySeconds after the switch, so an abort at any point switches straight back.
-// `afterPreview` and `afterSwitch` are transient: they skip analysis the plan does not have.
+// The active Service stays on stable until `scalingUp` has the new revision at full size, so an abort before the
+// switch leaves users where they were and one during post-promotion analysis switches straight back. Once the
+// switch is final (post-promotion analysis passed, or none), the new revision is released as stable and the
+// rollout is Healthy, as in Argo Rollouts; the revision the active Service left is `previous`, kept at full size
+// until scaleDownDelaySeconds after the switch (a tick in `healthy` scales it down).
+// `afterPreview`, `afterSwitch` and `scalingDownOld` are transient: they skip analysis the plan does not have.
 import { and, assign, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
@@ -26,17 +29,19 @@ import {
   promotionRun,
   scaleDownOldAt,
   type BlueGreenContext,
+  type PreviousRevision,
 } from './blue-green-context.js';
 import {
   abortEffects,
   adoptionEffects,
   awaitingPromotionEffects,
   backToStableEffects,
-  completionEffects,
   inconclusiveEffects,
   newScaleDownEffects,
   previewEffects,
+  previousScaleDownEffects,
   promotionRunEffects,
+  releaseEffects,
   rescaleEffects,
   revisionStartedEffects,
   scaleUpEffects,
@@ -89,8 +94,20 @@ const startRevision = (hash: string, attempt: number): Partial<BlueGreenContext>
   newAtFullSize: false,
   runs: [],
   abort: null,
+  previous: null,
   at: NO_BG_CLOCKS,
 });
+
+/** When the old revision scales down: scaleDownDelaySeconds after the switch, or now when that is past. */
+function releaseScaleDownAt(ctx: BlueGreenContext, now: number): number {
+  return Math.max(now, scaleDownOldAt(ctx) ?? now);
+}
+
+/** The old stable revision, kept for its scale-down after a release; null when it goes at once. */
+function previousAfterRelease(ctx: BlueGreenContext, now: number): PreviousRevision | null {
+  const scaleDownAt = releaseScaleDownAt(ctx, now);
+  return scaleDownAt <= now ? null : { hash: ctx.stableHash, replicas: ctx.plan.replicas, scaleDownAt };
+}
 
 const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, at: NO_BG_CLOCKS };
 
@@ -123,12 +140,19 @@ function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld
   } as const;
 }
 
-/** A released Rollout (a first release or Healthy): a new revision is previewed, a changed plan rescales active. */
+/**
+ * A released Rollout (a first release or Healthy): a new revision is previewed, a changed plan rescales active.
+ * A previous revision still waiting for its scale-down goes now, unless it is the one coming back.
+ */
 const RELEASED_ON = {
   revision: {
     guard: 'isNewRevision',
     target: 'progressing',
-    actions: [{ type: 'startFirstAttempt' }, effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
+    actions: [
+      effects((ctx, event) => (ctx.previous?.hash === eventHash(event) ? [] : previousScaleDownEffects(ctx))),
+      { type: 'startFirstAttempt' },
+      effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+    ],
   },
   spec: { guard: 'planChanged', actions: [{ type: 'adoptPlan' }, effects(stableScalingEffects)] },
 } as const;
@@ -155,7 +179,7 @@ export const blueGreenMachine = setup({
     /** A finished (or skipped) promotion run leaves the list; the machine no longer waits on it. */
     dropPromotionRun: assign(({ context }, params: { gate: Gate }) => ({ runs: context.runs.filter((r) => r.gate !== params.gate) })),
     markPaused: assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now } })),
-    promote: assign(({ context }) => ({ ...CLEARED, stableHash: newHashOf(context) })),
+    release: assign(({ context, event }) => ({ ...CLEARED, stableHash: newHashOf(context), previous: previousAfterRelease(context, event.now) })),
     clearAfterAbort: assign(({ context, event }) => ({ runs: [], at: { ...NO_BG_CLOCKS, switchedAt: context.at.switchedAt, abortedAt: event.now } })),
   },
   guards: {
@@ -173,8 +197,7 @@ export const blueGreenMachine = setup({
     autoPromotionDue: ({ context, event }) => event.type === 'tick' && isDue(autoPromotionAt(context), event.now),
     promotesAtOnce: ({ context }) => context.plan.autoPromotionEnabled && context.plan.autoPromotionSeconds === 0,
     waitsForPerson: ({ context }) => !context.plan.autoPromotionEnabled,
-    scaleDownDue: ({ context, event }) => event.type === 'tick' && isDue(scaleDownOldAt(context), event.now),
-    scalesDownOldAtOnce: ({ context }) => context.plan.scaleDownDelaySeconds === 0,
+    previousScaleDownDue: ({ context, event }) => event.type === 'tick' && isDue(context.previous?.scaleDownAt, event.now),
     abortDelayOver: ({ context, event }) => event.type === 'tick' && isDue(abortScaleDownAt(context), event.now),
     scalesDownAtOnce: ({ context }) => context.plan.abortScaleDownDelaySeconds === 0,
     isRun: ({ context, event }, params: { gate: Gate; phases: AnalysisPhase[] }) =>
@@ -215,7 +238,10 @@ export const blueGreenMachine = setup({
       },
     },
     healthy: {
-      on: RELEASED_ON,
+      on: {
+        ...RELEASED_ON,
+        tick: { guard: 'previousScaleDownDue', actions: [effects(previousScaleDownEffects), assign({ previous: null })] },
+      },
     },
     progressing: {
       type: 'parallel',
@@ -318,12 +344,11 @@ export const blueGreenMachine = setup({
                 ],
               },
             },
+            // The switch is final: released at once. Older controllers rested here for the scale-down delay; a
+            // snapshot they stored here is released by its next tick.
             scalingDownOld: {
-              entry: assign(({ context }) => ({ at: { ...context.at, pausedAt: null } })),
-              always: { guard: and([NOT_HELD, 'scalesDownOldAtOnce']), target: '#blueGreen.healthy', actions: promoteActions() },
-              on: {
-                tick: { guard: and([NOT_HELD, 'scaleDownDue']), target: '#blueGreen.healthy', actions: promoteActions() },
-              },
+              always: { target: '#blueGreen.healthy', actions: releaseActions() },
+              on: { tick: { target: '#blueGreen.healthy', actions: releaseActions() } },
             },
           },
         },
@@ -401,8 +426,8 @@ export const blueGreenMachine = setup({
 
 export type BlueGreenMachine = typeof blueGreenMachine;
 
-function promoteActions() {
-  return [effects((ctx, event) => completionEffects(ctx, event.now)), { type: 'promote' }] as const;
+function releaseActions() {
+  return [effects((ctx, event) => releaseEffects(ctx, event.now, releaseScaleDownAt(ctx, event.now))), { type: 'release' }] as const;
 }
 
 function isDue(at: number | undefined, now: number): boolean {

@@ -29,7 +29,7 @@ import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMa
 import { TerminalError } from '../errors.js';
 import { blueGreenView } from './blue-green-view.js';
 import { blueGreenMachine } from './blue-green-machine.js';
-import type { BlueGreenContext } from './blue-green-context.js';
+import { withBlueGreenDefaults, type BlueGreenContext } from './blue-green-context.js';
 import { canaryMachine } from './canary-machine.js';
 import { withContextDefaults, type CanaryContext } from './canary-context.js';
 import { canaryView } from './canary-view.js';
@@ -73,7 +73,7 @@ const DRIVERS: Record<RolloutStrategyKind, Driver> = {
   blueGreen: {
     machine: blueGreenMachine,
     view: (s) => blueGreenView(s.value, s.context as BlueGreenContext),
-    upgrade: (context) => context,
+    upgrade: withBlueGreenDefaults,
   },
 };
 
@@ -164,6 +164,7 @@ function switchStrategy(state: PersistedMachineState, plan: RolloutPlan, now: nu
   const removeRoutes = (old.headerRoutes ?? []).map((name): Effect => ({ type: 'removeHeaderRoute', name }));
   const effects: Effect[] = [...next.effects, ...removeRoutes, ...terminateRuns(old.analysisRuns)];
   if (inFlight !== undefined && inFlight !== old.stableHash) effects.push({ type: 'scaleReplicaSet', hash: inFlight, replicas: 0 });
+  if (old.previous !== undefined) effects.push({ type: 'scaleReplicaSet', hash: old.previous.hash, replicas: 0 });
   effects.push(
     kubeEvent(
       { reason: 'StrategyChanged', hash: old.stableHash, attempt: old.attempt ?? 0, detail: `${state.machine}-${plan.strategy}` },

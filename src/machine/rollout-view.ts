@@ -28,6 +28,8 @@ export interface RolloutView {
   activeHash?: string;
   /** Blue-green: the revision in flight (or aborted), selected by the preview Service. */
   previewHash?: string;
+  /** Blue-green: the revision the active Service left at the last release, kept until `scaleDownAt` (ISO 8601). */
+  previous?: { hash: string; scaleDownAt: string };
   /** 1 for the first try of the in-flight revision, +1 per retry; undefined when nothing is in flight. */
   attempt?: number;
   desiredReplicas: ReplicaTarget[];

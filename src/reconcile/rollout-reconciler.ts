@@ -174,6 +174,8 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     const headerRoutes = view.headerRoutes ?? [];
     status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight }, ...(headerRoutes.length > 0 ? { headerRoutes } : {}) };
   }
+  if (view.activeHash !== undefined) status.blueGreen = { activeSelector: view.activeHash, ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}) };
+  else delete status.blueGreen;
   const lastAck = outcome.acks.at(-1);
   if (lastAck) status.lastCommand = lastAck;
   if (outcome.rollback) status.rollback = outcome.rollback;

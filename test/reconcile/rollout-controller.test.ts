@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { DeploymentObject } from '../../src/reconcile/rollout-cache.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
+import { describeRollout } from '../../src/server/rollout-view.js';
 import { hashOfImage, openHarness, template, type Harness } from './controller-harness.js';
 
 let h: Harness;
@@ -179,5 +180,29 @@ describe('a blue-green Rollout', () => {
     await h.waitFor('bg', healthyOn(next), 'promoted');
     expect(h.controller.informers.service(h.namespace, 'bg-active')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
     await h.waitFor('bg', () => h.replicaSets('bg').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === old)?.spec?.replicas === 0, 'old scaled down');
+  });
+
+  it('given a long scaleDownDelaySeconds, when the active Service switches, then the new revision is stable and Healthy at once and the old one is the previous revision scaling down at a time', async () => {
+    await h.apply('bgd', { replicas: 2, strategy: { blueGreen: { activeService: 'bgd-active', previewService: 'bgd-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 600 } } }, ['bgd-active', 'bgd-preview']);
+    const old = hashOfImage('img:1', 'bgd');
+    await h.waitFor('bgd', healthyOn(old), 'adopted');
+    const next = await h.setImage('bgd', 'img:2');
+    await h.waitFor('bgd', (ro) => ro.status?.phase === 'Paused', 'waiting for promotion');
+    const before = Date.now();
+    await h.command('bgd', 'promote');
+    const released = await h.waitFor('bgd', healthyOn(next), 'released right after the switch');
+
+    expect(h.controller.informers.service(h.namespace, 'bgd-active')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
+    expect(released.status?.blueGreen?.activeSelector).toBe(next);
+    const scaleDownAt = Date.parse(released.status?.blueGreen?.scaleDownAt ?? '');
+    expect(scaleDownAt).toBeGreaterThanOrEqual(before + 600_000);
+    expect(scaleDownAt).toBeLessThan(Date.now() + 600_000);
+    expect(released.status?.message).toBe(`active ${next} serves all traffic; previous revision ${old} scales down at ${released.status?.blueGreen?.scaleDownAt}`);
+    expect(h.replicaSets('bgd').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === old)?.spec?.replicas).toBe(2);
+    const roles = describeRollout(released, { replicaSets: h.replicaSets('bgd'), analysisRuns: [], events: [] }).replicaSets;
+    expect(roles.map((r) => [r.podTemplateHash, r.role, r.scaleDownAt]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [next, 'active', undefined],
+      [old, 'previous', released.status?.blueGreen?.scaleDownAt],
+    ]);
   });
 });
