@@ -1,6 +1,6 @@
 // The blue-green machine's context and the pure functions that read it: clocks, run names and replica counts.
 import { analysisRunName, type PromotionGate } from './analysis-gate.js';
-import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { AbortRecord, ActiveRun, BlockedGates, MachineInput, Stamp } from './machine-context.js';
 import type { BlueGreenPlan } from './rollout-plan.js';
 
 export interface BlueGreenClocks {
@@ -35,6 +35,8 @@ export interface BlueGreenContext {
   newAtFullSize: boolean;
   runs: ActiveRun[];
   abort: AbortRecord | null;
+  /** Promotion gates that could not start; the active Service stays on (or goes back to) stable meanwhile. */
+  blocked: BlockedGates | null;
   /** Set while the revision released before `stableHash` waits for its scale-down; null otherwise. */
   previous: PreviousRevision | null;
   at: BlueGreenClocks;
@@ -68,6 +70,7 @@ export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): Blu
     newAtFullSize: false,
     runs: [],
     abort: null,
+    blocked: null,
     previous: null,
     // A first release waits for its pods from the moment it is adopted (see first-release.ts).
     at: { ...NO_BG_CLOCKS, progressAt: input.now },
@@ -79,7 +82,7 @@ export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): Blu
  * so a Rollout in flight keeps going across a controller upgrade without a version bump.
  */
 export function withBlueGreenDefaults(stored: Record<string, unknown>): Record<string, unknown> {
-  return { ...stored, previous: stored.previous ?? null };
+  return { ...stored, blocked: stored.blocked ?? null, previous: stored.previous ?? null };
 }
 
 export function newHashOf(ctx: BlueGreenContext): string {

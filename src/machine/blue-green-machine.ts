@@ -4,7 +4,7 @@
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────────────────────▶ healthy
 //   flow: previewing ▶ (prePromotionAnalysis ▶ preInconclusive) ▶ awaitingPromotion ▶ scalingUp ─switch─▶
 //         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld (release)
-//   hold: running | userPaused
+//   hold: running | userPaused | gateBlocked
 // progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
 //
 // The active Service stays on stable until `scalingUp` has the new revision at full size, so an abort before the
@@ -13,6 +13,8 @@
 // rollout is Healthy, as in Argo Rollouts; the revision the active Service left is `previous`, kept at full size
 // until scaleDownDelaySeconds after the switch (a tick in `healthy` scales it down).
 // `afterPreview`, `afterSwitch` and `scalingDownOld` are transient: they skip analysis the plan does not have.
+// `gateBlocked` holds a rollout whose promotion gate cannot start (a configuration error, docs/adr/0010-…): the
+// active Service stays on (or goes back to) stable without a revert until `gateReady` or a promote.
 import { and, assign, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
@@ -36,6 +38,11 @@ import {
   adoptionEffects,
   awaitingPromotionEffects,
   backToStableEffects,
+  blockedRunEffects,
+  gateBlockedEffects,
+  gateBlockedEvent,
+  gateRestoreEffects,
+  gateResumedEffects,
   inconclusiveEffects,
   newScaleDownEffects,
   previewEffects,
@@ -51,6 +58,7 @@ import {
   terminatePromotionRunEffects,
 } from './blue-green-effects.js';
 import { terminateRuns, type Effect } from './effects.js';
+import { blockedWith } from './blocked-gates.js';
 import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
 import type { AbortRecord, MachineInput } from './machine-context.js';
 import { samePlan } from './plan-equality.js';
@@ -94,6 +102,7 @@ const startRevision = (hash: string, attempt: number): Partial<BlueGreenContext>
   newAtFullSize: false,
   runs: [],
   abort: null,
+  blocked: null,
   previous: null,
   at: NO_BG_CLOCKS,
 });
@@ -109,7 +118,7 @@ function previousAfterRelease(ctx: BlueGreenContext, now: number): PreviousRevis
   return scaleDownAt <= now ? null : { hash: ctx.stableHash, replicas: ctx.plan.replicas, scaleDownAt };
 }
 
-const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, at: NO_BG_CLOCKS };
+const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, blocked: null, at: NO_BG_CLOCKS };
 
 const eventHash = (event: Ev): string => (event.type === 'revision' ? event.hash : '');
 
@@ -180,7 +189,17 @@ export const blueGreenMachine = setup({
     dropPromotionRun: assign(({ context }, params: { gate: Gate }) => ({ runs: context.runs.filter((r) => r.gate !== params.gate) })),
     markPaused: assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now } })),
     release: assign(({ context, event }) => ({ ...CLEARED, stableHash: newHashOf(context), previous: previousAfterRelease(context, event.now) })),
-    clearAfterAbort: assign(({ context, event }) => ({ runs: [], at: { ...NO_BG_CLOCKS, switchedAt: context.at.switchedAt, abortedAt: event.now } })),
+    clearAfterAbort: assign(({ context, event }) => ({ runs: [], blocked: null, at: { ...NO_BG_CLOCKS, switchedAt: context.at.switchedAt, abortedAt: event.now } })),
+    // The run was never created: it leaves the list without a terminate.
+    blockGate: assign(({ context, event }) =>
+      event.type !== 'gateBlocked' ? {} : { blocked: blockedWith(context.blocked, event, {}), runs: context.runs.filter((r) => r.name !== event.runName) },
+    ),
+    resumeGates: assign(({ context, event }) => ({
+      runs: [...context.runs, ...blockedRunEffects(context).map((e) => ({ gate: e.gate, name: e.name }))],
+      blocked: null,
+      at: { ...context.at, progressAt: context.at.progressAt === null ? null : event.now },
+    })),
+    skipGates: assign({ blocked: null }),
   },
   guards: {
     isNewRevision: ({ context, event }) =>
@@ -190,6 +209,7 @@ export const blueGreenMachine = setup({
       event.type === 'spec' && event.plan.strategy === 'blueGreen' && !samePlan(event.plan, context.plan),
     isCommand: ({ event }, params: { actions: CommandAction[] }) =>
       event.type === 'command' && params.actions.includes(event.action),
+    isAwaitedRun: ({ context, event }) => event.type === 'gateBlocked' && context.runs.some((r) => r.gate === event.gate && r.name === event.runName),
     newReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.newHash,
     stableReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.stableHash,
     noPodsToWaitFor: ({ context }) => context.plan.replicas === 0,
@@ -273,12 +293,12 @@ export const blueGreenMachine = setup({
             // Re-entering both regions also clears a user pause: promote-full is an explicit order to finish.
             guard: and([command('promote-full'), 'switched']),
             target: '#blueGreen.progressing.flow.scalingDownOld',
-            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [] })],
+            actions: [effects((ctx) => [...gateRestoreEffects(ctx), ...terminateRuns(ctx.runs)]), assign({ runs: [], blocked: null })],
           },
           {
             guard: command('promote-full'),
             target: '#blueGreen.progressing.flow.scalingUp',
-            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [] })],
+            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [], blocked: null })],
           },
         ],
       },
@@ -354,6 +374,14 @@ export const blueGreenMachine = setup({
         },
         hold: {
           initial: 'running',
+          on: {
+            // From any hold: a blocked gate overrides a person's pause.
+            gateBlocked: {
+              guard: 'isAwaitedRun',
+              target: '.gateBlocked',
+              actions: [{ type: 'blockGate' }, effects(gateBlockedEffects), effects((ctx, event) => blockedEventOf(ctx, event))],
+            },
+          },
           states: {
             running: {
               on: {
@@ -373,6 +401,14 @@ export const blueGreenMachine = setup({
                     at: { ...context.at, heldAt: null, progressAt: context.at.progressAt === null ? null : event.now },
                   })),
                 },
+              },
+            },
+            // Users are on stable; the flow waits at its gate. Promote goes on without the blocked run.
+            gateBlocked: {
+              on: {
+                gateBlocked: { guard: 'isAwaitedRun', actions: [{ type: 'blockGate' }, effects((ctx, event) => blockedEventOf(ctx, event))] },
+                gateReady: { target: 'running', actions: [effects(gateResumedEffects), { type: 'resumeGates' }] },
+                command: { guard: command('promote'), target: 'running', actions: [effects(gateRestoreEffects), { type: 'skipGates' }] },
               },
             },
           },
@@ -425,6 +461,10 @@ export const blueGreenMachine = setup({
 });
 
 export type BlueGreenMachine = typeof blueGreenMachine;
+
+function blockedEventOf(ctx: BlueGreenContext, event: Ev): Effect[] {
+  return event.type === 'gateBlocked' ? gateBlockedEvent(ctx, event.gate, event.message) : [];
+}
 
 function releaseActions() {
   return [effects((ctx, event) => releaseEffects(ctx, event.now, releaseScaleDownAt(ctx, event.now))), { type: 'release' }] as const;

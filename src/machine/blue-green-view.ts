@@ -9,6 +9,8 @@ import {
   progressDeadlineAt,
   type BlueGreenContext,
 } from './blue-green-context.js';
+import { blockedGatesView } from './blocked-gates.js';
+import { activeHeldBack, blockedNote, blockedRunEffects } from './blue-green-effects.js';
 import { firstReleaseMessage, firstReleaseOf, firstReleasePhase, type FirstRelease } from './first-release.js';
 import { toIso } from './machine-context.js';
 import { earliest, pauseCondition, progressingPhase, statePath, type ReplicaTarget, type RolloutView } from './rollout-view.js';
@@ -23,7 +25,7 @@ interface BlueGreenWhere {
 
 export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutView {
   const where = blueGreenWhere(value);
-  const liveSwitch = where.top === 'progressing' && isSwitched(ctx);
+  const liveSwitch = where.top === 'progressing' && isSwitched(ctx) && !activeHeldBack(ctx);
   const view: RolloutView = {
     strategy: 'blueGreen',
     phase: 'Healthy',
@@ -42,6 +44,7 @@ export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutVie
     view.attempt = ctx.attempt;
   }
   if (ctx.abort !== null) view.abort = { ...ctx.abort, ...(ctx.at.abortedAt === null ? {} : { at: toIso(ctx.at.abortedAt) }) };
+  if (ctx.blocked !== null) view.blockedGates = blockedGatesView(ctx.blocked, blockedRunEffects(ctx));
   if (ctx.previous !== null) view.previous = { hash: ctx.previous.hash, scaleDownAt: toIso(ctx.previous.scaleDownAt) };
   view.phase = phaseOf(where, view.pauseConditions);
   view.message = message(where, ctx);
@@ -63,7 +66,8 @@ function blueGreenWhere(value: unknown): BlueGreenWhere {
 function phaseOf(where: BlueGreenWhere, pauses: readonly PauseCondition[]): RolloutPhase {
   if (where.top === 'adopting') return firstReleasePhase(where.adopting ?? 'waiting');
   if (where.top === 'healthy') return 'Healthy';
-  return where.top === 'aborted' ? 'Degraded' : progressingPhase(pauses);
+  // A blocked gate is not the release's fault, but nothing moves until someone fixes the configuration.
+  return where.top === 'aborted' || where.hold === 'gateBlocked' ? 'Degraded' : progressingPhase(pauses);
 }
 
 function desiredReplicas(where: BlueGreenWhere, ctx: BlueGreenContext): ReplicaTarget[] {
@@ -108,6 +112,7 @@ function message(where: BlueGreenWhere, ctx: BlueGreenContext): string {
     const pods = where.aborted === 'scaledDown' ? 'preview scaled down' : 'preview pods kept until the abort scale-down delay';
     return `${ctx.abort?.message ?? 'aborted'}; active Service on stable ${ctx.stableHash}, ${pods}; retry or change the spec`;
   }
+  if (where.hold === 'gateBlocked' && ctx.blocked !== null) return `${ctx.blocked.message}; ${blockedNote(ctx, ctx.blocked)}`;
   const flow = flowMessage(where.flow ?? '', ctx);
   return where.hold === 'userPaused' ? `paused by a user; resume to continue (${flow})` : flow;
 }

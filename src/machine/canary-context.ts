@@ -1,6 +1,6 @@
 // The canary machine's context and the pure functions that read it: the current step, its clocks and runs.
 import { analysisRunName, BACKGROUND_GATE, stepGate } from './analysis-gate.js';
-import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { AbortRecord, ActiveRun, BlockedGates, MachineInput, Stamp } from './machine-context.js';
 import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
 
 /** Clocks (epoch ms), grouped so that a state's identity without time is easy to take (graph tests do). */
@@ -37,7 +37,13 @@ export interface CanaryContext {
   /** Background runs started for this attempt: 0 before `startingStep`, +1 per restart after an inconclusive run. */
   backgroundRound: number;
   abort: AbortRecord | null;
+  /** Gates that could not start, with the weight in force when the first one blocked (restored when they start). */
+  blocked: CanaryBlockedGates | null;
   at: CanaryClocks;
+}
+
+export interface CanaryBlockedGates extends BlockedGates {
+  weight: number;
 }
 
 export const NO_CLOCKS: CanaryClocks = { stepStartedAt: null, progressAt: null, pausedAt: null, heldAt: null, abortedAt: null };
@@ -61,6 +67,7 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
     runs: [],
     backgroundRound: 0,
     abort: null,
+    blocked: null,
     // A first release waits for its pods from the moment it is adopted (see first-release.ts).
     at: { ...NO_CLOCKS, progressAt: input.now },
   };
@@ -71,7 +78,7 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
  * so a Rollout in flight keeps going across a controller upgrade without a version bump.
  */
 export function withContextDefaults(stored: Record<string, unknown>): Record<string, unknown> {
-  return { ...stored, headerRoutes: stored.headerRoutes ?? [] };
+  return { ...stored, headerRoutes: stored.headerRoutes ?? [], blocked: stored.blocked ?? null };
 }
 
 /** The active header routes once the current setHeaderRoute step has set or removed its route. */
