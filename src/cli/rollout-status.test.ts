@@ -33,7 +33,11 @@ describe('statusVerdict', () => {
 });
 
 describe('statusLine', () => {
-  it('names the rollout, phase, step, weight and message', () => {
-    expect(statusLine({ ...base, phase: 'Paused', currentStepIndex: 1, weights: { canary: 20, stable: 80 }, message: 'waiting' })).toBe('rollout shop/web: Paused step 1/4 canary 20% — waiting');
+  it('names the rollout, phase, step (counted from 1), weight and message', () => {
+    expect(statusLine({ ...base, phase: 'Paused', currentStepIndex: 1, weights: { canary: 20, stable: 80 }, message: 'waiting' })).toBe('rollout shop/web: Paused step 2/4 canary 20% — waiting');
+  });
+
+  it('given every step done, then it says so instead of a step number past the last', () => {
+    expect(statusLine({ ...base, phase: 'Healthy', currentStepIndex: 4 })).toBe('rollout shop/web: Healthy all 4 steps done');
   });
 });

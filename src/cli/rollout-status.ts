@@ -1,4 +1,5 @@
 // What `vane status` concludes from a rollout's summary, and the exit code each conclusion maps to.
+import { stepLabel } from '../resources/step-label.js';
 import type { RolloutSummary } from '../server/rollout-view.js';
 
 export type StatusVerdict = 'healthy' | 'degraded' | 'progressing';
@@ -14,7 +15,7 @@ export function statusVerdict(summary: RolloutSummary): StatusVerdict {
 }
 
 export function statusLine(summary: RolloutSummary): string {
-  const step = summary.strategy === 'canary' && summary.currentStepIndex !== undefined ? ` step ${summary.currentStepIndex}/${summary.stepCount}` : '';
+  const step = summary.strategy === 'canary' && summary.currentStepIndex !== undefined && summary.stepCount > 0 ? ` ${stepLabel(summary.currentStepIndex, summary.stepCount)}` : '';
   const weight = summary.weights ? ` canary ${summary.weights.canary}%` : '';
   return `rollout ${summary.namespace}/${summary.name}: ${summary.phase ?? 'not reconciled yet'}${step}${weight}${summary.message ? ` — ${summary.message}` : ''}`;
 }

@@ -35,18 +35,27 @@ const detail: RolloutDetail = {
   rollback: { reason: 'analysis failed', at: '2024-05-01T09:00:00Z', trafficReset: true, git: { state: 'Committed', commit: 'abc123', revertedCommit: 'def456' } },
   history: [],
   conditions: [],
-  events: [{ type: 'Normal', reason: 'Paused', message: 'paused at step 1', time: '2024-05-01T10:00:00Z', count: 2 }],
+  events: [{ type: 'Normal', reason: 'Paused', message: 'paused at step 2/3: waiting for promote or resume', time: '2024-05-01T10:00:00Z', count: 2 }],
 };
 
 describe('renderRolloutTree', () => {
   it('draws steps with the current one marked, ReplicaSets, analysis with its latest value, rollback and events', () => {
     const text = renderRolloutTree(detail);
     expect(text).toContain('Phase:      Paused — waiting for promote\n');
-    expect(text).toContain('Steps:\n├── ✔ 0: setWeight 20%\n├── ▶ 1: pause (until promoted)   ◀ current\n└── · 2: analysis error-rate\n');
+    expect(text).toContain('Steps:\n├── ✔ step 1/3: setWeight 20%\n├── ▶ step 2/3: pause (until promoted)   ◀ current\n└── · step 3/3: analysis error-rate\n');
     expect(text).toContain('ReplicaSets:\n├── web-new  canary  ready 1/1  shop:2\n└── web-old  stable  ready 3/3  shop:1\n');
-    expect(text).toContain('AnalysisRuns:\n└── web-new-bg  Running  (gate background)\n      error-rate: Running  ✔2 ✘0 ?0 !0  latest Successful value=[0.002]\n');
+    expect(text).toContain('AnalysisRuns:\n└── web-new-bg  Running  (background analysis)\n      error-rate: Running  ✔2 ✘0 ?0 !0  latest Successful value=[0.002]\n');
     expect(text).toContain('git: Committed commit abc123 (reverts def456)');
-    expect(text).toContain('Paused  paused at step 1 (x2)');
+    expect(text).toContain('Paused  paused at step 2/3: waiting for promote or resume (x2)');
+  });
+
+  it('given a blue-green previous revision, then its line says when it scales down', () => {
+    const replicaSets: RolloutDetail['replicaSets'] = [
+      { name: 'web-new', role: 'active', desired: 4, ready: 4, available: 4, images: ['shop:2'] },
+      { name: 'web-old', role: 'previous', desired: 4, ready: 4, available: 4, images: ['shop:1'], scaleDownAt: '2024-05-01T10:10:00Z' },
+    ];
+    const text = renderRolloutTree({ ...detail, strategy: 'blueGreen', steps: [], replicaSets });
+    expect(text).toContain('ReplicaSets:\n├── web-new  active  ready 4/4  shop:2\n└── web-old  previous  ready 4/4  shop:1  scales down at 2024-05-01T10:10:00Z\n');
   });
 
   it('says when the controller has not seen the latest spec yet', () => {
@@ -58,8 +67,8 @@ describe('renderRolloutTable', () => {
   it('aligns columns and adds NAMESPACE only for all namespaces', () => {
     const rows = renderRolloutTable([detail, { ...detail, name: 'api-long-name', phase: 'Healthy', weights: undefined, currentStepIndex: 3 }], true).split('\n');
     expect(rows[0]).toMatch(/^NAMESPACE\s+NAME\s+STRATEGY/);
-    expect(rows[1]).toMatch(/^shop\s+web\s+canary\s+Paused\s+1\/3\s+20\s+4\/4$/);
-    expect(rows[2]).toMatch(/^shop\s+api-long-name\s+canary\s+Healthy\s+3\/3\s+-\s+4\/4$/);
+    expect(rows[1]).toMatch(/^shop\s+web\s+canary\s+Paused\s+2\/3\s+20\s+4\/4$/);
+    expect(rows[2]).toMatch(/^shop\s+api-long-name\s+canary\s+Healthy\s+done\s+-\s+4\/4$/);
     expect(rows[1]?.indexOf('canary')).toBe(rows[2]?.indexOf('canary'));
     expect(renderRolloutTable([detail], false)).toMatch(/^NAME\s+STRATEGY/);
   });

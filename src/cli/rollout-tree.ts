@@ -1,5 +1,6 @@
 // Renders a Rollout for people: `vane get rollout` shows a tree of steps (the current one marked), weights,
 // ReplicaSets, analysis with the latest measurements, the rollback record and recent Events.
+import { gateLabel, stepColumn, stepLabel } from '../resources/step-label.js';
 import type { RolloutDetail, RolloutSummary, StepView } from '../server/rollout-view.js';
 
 const STEP_MARK: Record<StepView['state'], string> = { done: '✔', current: '▶', pending: '·' };
@@ -20,11 +21,14 @@ export function renderRolloutTree(rollout: RolloutDetail): string {
     const ack = rollout.lastCommand;
     lines.push(`Last command: ${ack.action} ${ack.result}${ack.message ? ` — ${ack.message}` : ''}`);
   }
-  lines.push(...section('Steps', rollout.steps.map((s) => `${STEP_MARK[s.state]} ${s.index}: ${s.description}${s.state === 'current' ? '   ◀ current' : ''}`)));
+  const steps = rollout.steps.map((s) => `${STEP_MARK[s.state]} ${stepLabel(s.index, rollout.steps.length)}: ${s.description}${s.state === 'current' ? '   ◀ current' : ''}`);
+  lines.push(...section('Steps', steps));
   lines.push(
     ...section(
       'ReplicaSets',
-      rollout.replicaSets.map((rs) => `${rs.name}  ${rs.role}  ready ${rs.ready}/${rs.desired}${rs.images.length ? `  ${rs.images.join(', ')}` : ''}`),
+      rollout.replicaSets.map(
+        (rs) => `${rs.name}  ${rs.role}  ready ${rs.ready}/${rs.desired}${rs.images.length ? `  ${rs.images.join(', ')}` : ''}${rs.scaleDownAt ? `  scales down at ${rs.scaleDownAt}` : ''}`,
+      ),
     ),
   );
   lines.push(...section('AnalysisRuns', rollout.analysisRuns.map(analysisEntry)));
@@ -49,7 +53,7 @@ export function tableRow(r: RolloutSummary, withNamespace: boolean): string[] {
     r.name,
     r.strategy,
     r.phase ?? '-',
-    r.strategy === 'canary' ? `${r.currentStepIndex ?? '-'}/${r.stepCount}` : '-',
+    r.strategy === 'canary' ? stepColumn(r.currentStepIndex, r.stepCount) : '-',
     r.weights ? `${r.weights.canary}` : '-',
     `${r.replicas.ready}/${r.replicas.desired}`,
   ];
@@ -86,7 +90,7 @@ function section(title: string, entries: string[]): string[] {
 }
 
 function analysisEntry(run: RolloutDetail['analysisRuns'][number]): string {
-  const head = `${run.name}  ${run.phase}${run.gate ? `  (gate ${run.gate})` : ''}${run.message ? ` — ${run.message}` : ''}`;
+  const head = `${run.name}  ${run.phase}${run.gate ? `  (${gateLabel(run.gate)} analysis)` : ''}${run.message ? ` — ${run.message}` : ''}`;
   const metrics = run.metrics.map((m) => {
     const latest = m.latest ? `  latest ${m.latest.phase}${m.latest.value !== undefined ? ` value=${m.latest.value}` : ''}` : '';
     return `  ${m.name}: ${m.phase}  ✔${m.successful} ✘${m.failed} ?${m.inconclusive} !${m.error}${latest}`;

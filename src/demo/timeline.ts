@@ -1,6 +1,7 @@
 // Prints a Rollout's progress as one line per change: time, phase, step, weight, replicas per revision, message.
 import type { ReplicaSetObject } from '../resources/replica-set.js';
 import type { Rollout } from '../resources/rollout.js';
+import { stepColumn } from '../resources/step-label.js';
 
 export class Timeline {
   private last = '';
@@ -12,7 +13,7 @@ export class Timeline {
   observe(rollout: Rollout, replicaSets: ReplicaSetObject[]): void {
     const status = rollout.status ?? {};
     const steps = rollout.spec.strategy.canary?.steps?.length ?? 0;
-    const step = status.currentStepIndex === undefined ? '-' : `${Math.min(status.currentStepIndex, steps)}/${steps}`;
+    const step = stepColumn(status.currentStepIndex, steps);
     const weight = status.canary?.weights ? `${status.canary.weights.canary}%` : '-';
     const pods = replicaSets
       .filter((rs) => (rs.spec?.replicas ?? 0) > 0 || (rs.status?.replicas ?? 0) > 0)

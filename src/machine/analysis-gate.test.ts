@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { analysisRunName, gateLabel, stepGate } from './analysis-gate.js';
 
 describe('analysis run names', () => {
-  it('given a step gate, then the name carries the step index and the attempt', () => {
-    expect(analysisRunName('6d4f9c', stepGate(2), 1)).toBe('6d4f9c-step-2-1');
-    expect(analysisRunName('6d4f9c', stepGate(2), 2)).toBe('6d4f9c-step-2-2');
+  it('given a step gate, then the name carries the step as people count it (from 1) and the attempt', () => {
+    expect(analysisRunName('6d4f9c', stepGate(2), 1)).toBe('6d4f9c-step-3-1');
+    expect(analysisRunName('6d4f9c', stepGate(2), 2)).toBe('6d4f9c-step-3-2');
   });
 
   it('given named gates, then they become lower-case name segments and later rounds are numbered', () => {

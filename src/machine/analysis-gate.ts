@@ -1,6 +1,9 @@
 // Where an AnalysisRun gates a rollout, and the deterministic run name derived from gate, revision and attempt.
+import { gateLabel } from '../resources/step-label.js';
 
-/** A canary step index ("2"), or one of the named gates. Matches `AnalysisRunRef.gate` in status. */
+export { gateLabel, isStepGate } from '../resources/step-label.js';
+
+/** A canary step's zero-based index ("2"), or one of the named gates. Matches `AnalysisRunRef.gate` in status. */
 export type AnalysisGate = string;
 
 export const BACKGROUND_GATE = 'background';
@@ -14,20 +17,11 @@ export function stepGate(stepIndex: number): AnalysisGate {
 }
 
 /**
- * `<hash>-<gate>-<attempt>[-<round>]`, lower-case so it is a valid name segment. The same gate, revision, attempt
- * and round always give the same name, so a replayed createAnalysisRun finds the run it already created.
+ * `<hash>-<gate>-<attempt>[-<round>]`, lower-case so it is a valid name segment; a step gate reads as people count
+ * steps (`step-3` for the gate "2", as in "step 3/5"). The same gate, revision, attempt and round always give the
+ * same name, so a replayed createAnalysisRun finds the run it already created.
  */
 export function analysisRunName(hash: string, gate: AnalysisGate, attempt: number, round = 1): string {
-  const base = `${hash}-${gateSlug(gate)}-${attempt}`;
+  const base = `${hash}-${gateLabel(gate).replace(' ', '-')}-${attempt}`;
   return round > 1 ? `${base}-${round}` : base;
-}
-
-function gateSlug(gate: AnalysisGate): string {
-  if (/^\d+$/.test(gate)) return `step-${gate}`;
-  return gate.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-/** How a gate reads in messages: "step 3" (steps count from 1 for people), "background", "pre-promotion". */
-export function gateLabel(gate: AnalysisGate): string {
-  return /^\d+$/.test(gate) ? `step ${Number(gate) + 1}` : gateSlug(gate);
 }

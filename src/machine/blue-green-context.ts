@@ -1,6 +1,6 @@
 // The blue-green machine's context and the pure functions that read it: clocks, run names and replica counts.
 import { analysisRunName, type PromotionGate } from './analysis-gate.js';
-import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { AbortRecord, ActiveRun, BlockedGates, MachineInput, Stamp } from './machine-context.js';
 import type { LastAttempts } from './release-attempts.js';
 import type { BlueGreenPlan } from './rollout-plan.js';
 
@@ -15,9 +15,19 @@ export interface BlueGreenClocks {
   abortedAt: Stamp;
 }
 
+/** The revision the active Service left at the last release: it keeps `replicas` pods until `scaleDownAt`. */
+export interface PreviousRevision {
+  hash: string;
+  replicas: number;
+  scaleDownAt: number;
+}
+
 export interface BlueGreenContext {
   plan: BlueGreenPlan;
-  /** The promoted revision; it stays the rollback target until the old pods are gone and the rollout is Healthy. */
+  /**
+   * The released revision. A new revision becomes stable once the active Service is on it and its post-promotion
+   * analysis (if any) passed; until then the old one is stable, the rollback target.
+   */
   stableHash: string;
   /** The revision in flight (or aborted); null when there is none. */
   newHash: string | null;
@@ -29,6 +39,10 @@ export interface BlueGreenContext {
   newAtFullSize: boolean;
   runs: ActiveRun[];
   abort: AbortRecord | null;
+  /** Promotion gates that could not start; the active Service stays on (or goes back to) stable meanwhile. */
+  blocked: BlockedGates | null;
+  /** Set while the revision released before `stableHash` waits for its scale-down; null otherwise. */
+  previous: PreviousRevision | null;
   at: BlueGreenClocks;
 }
 
@@ -61,9 +75,19 @@ export function initialBlueGreenContext(input: MachineInput<BlueGreenPlan>): Blu
     newAtFullSize: false,
     runs: [],
     abort: null,
+    blocked: null,
+    previous: null,
     // A first release waits for its pods from the moment it is adopted (see first-release.ts).
     at: { ...NO_BG_CLOCKS, progressAt: input.now },
   };
+}
+
+/**
+ * A stored context with the fields added since its layout version was first written filled with their defaults,
+ * so a Rollout in flight keeps going across a controller upgrade without a version bump.
+ */
+export function withBlueGreenDefaults(stored: Record<string, unknown>): Record<string, unknown> {
+  return { ...stored, lastAttempts: stored.lastAttempts ?? {}, blocked: stored.blocked ?? null, previous: stored.previous ?? null };
 }
 
 export function newHashOf(ctx: BlueGreenContext): string {
@@ -89,6 +113,7 @@ export function autoPromotionAt(ctx: BlueGreenContext): number | undefined {
   return ctx.at.pausedAt + ctx.plan.autoPromotionSeconds * 1000;
 }
 
+/** When the revision the active Service left scales down: scaleDownDelaySeconds after the switch. */
 export function scaleDownOldAt(ctx: BlueGreenContext): number | undefined {
   return ctx.at.switchedAt === null ? undefined : ctx.at.switchedAt + ctx.plan.scaleDownDelaySeconds * 1000;
 }
@@ -99,9 +124,4 @@ export function abortScaleDownAt(ctx: BlueGreenContext): number | undefined {
 
 export function promotionRun(ctx: BlueGreenContext, gate: PromotionGate): ActiveRun {
   return { gate, name: analysisRunName(newHashOf(ctx), gate, ctx.attempt) };
-}
-
-/** A stored context with the fields added since its layout was first written filled with their defaults. */
-export function withBlueGreenDefaults(stored: Record<string, unknown>): Record<string, unknown> {
-  return { ...stored, lastAttempts: stored.lastAttempts ?? {} };
 }

@@ -1,8 +1,9 @@
 // The effects the blue-green machine emits at each moment of a rollout, as pure functions of its context.
-import { newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
-import { PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
-import { gitRevertEffects, kubeEvent, terminateRuns, type Effect } from './effects.js';
-import { toIso } from './machine-context.js';
+import { isSwitched, newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
+import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
+import { blockedAdvice, gatesLabel } from './blocked-gates.js';
+import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
+import { toIso, type BlockedGates } from './machine-context.js';
 
 export function adoptionEffects(ctx: BlueGreenContext): Effect[] {
   return [
@@ -56,7 +57,7 @@ export function switchEffects(ctx: BlueGreenContext): Effect[] {
   ];
 }
 
-export function promotionRunEffects(ctx: BlueGreenContext, gate: PromotionGate): Effect[] {
+export function promotionRunEffects(ctx: BlueGreenContext, gate: PromotionGate): Array<EffectOf<'createAnalysisRun'>> {
   const analysis = gate === PRE_PROMOTION_GATE ? ctx.plan.prePromotionAnalysis : ctx.plan.postPromotionAnalysis;
   const run = promotionRun(ctx, gate);
   if (analysis === undefined || ctx.runs.some((r) => r.name === run.name)) return [];
@@ -78,16 +79,29 @@ export function terminatePromotionRunEffects(ctx: BlueGreenContext, gate: Promot
   return terminateRuns(ctx.runs.filter((r) => r.name === run.name));
 }
 
-/** The old revision's delay is over: it scales to zero and the new one is stable. */
-export function completionEffects(ctx: BlueGreenContext, now: number): Effect[] {
+/**
+ * The active Service is on the new revision and its post-promotion analysis (if any) passed: it is released as
+ * stable. The old revision scales to zero now when scaleDownDelaySeconds is 0, else at `scaleDownAt`.
+ */
+export function releaseEffects(ctx: BlueGreenContext, now: number, scaleDownAt: number): Effect[] {
   const hash = newHashOf(ctx);
+  const atOnce = scaleDownAt <= now;
   return [
     ...terminateRuns(ctx.runs),
     { type: 'setPreviewService', hash },
-    { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 },
+    ...(atOnce ? [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 } as const] : []),
     { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
-    kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
+    kubeEvent(
+      { reason: 'RolloutCompleted', hash, attempt: ctx.attempt },
+      'Normal',
+      `promoted ${hash}; ${ctx.stableHash} ${atOnce ? 'scaled down' : `scales down at ${toIso(scaleDownAt)}`}`,
+    ),
   ];
+}
+
+/** The previous revision's scale-down delay is over, or a newer rollout makes keeping it pointless. */
+export function previousScaleDownEffects(ctx: BlueGreenContext): Effect[] {
+  return ctx.previous === null ? [] : [{ type: 'scaleReplicaSet', hash: ctx.previous.hash, replicas: 0 }];
 }
 
 /** The active Service goes (back) to stable in this very decision; the new pods go later. Expects `ctx.abort`. */
@@ -162,5 +176,48 @@ export function inconclusiveEffects(ctx: BlueGreenContext, runName: string, mess
       'Warning',
       `analysis ${runName} was inconclusive${message === '' ? '' : `: ${message}`}; promote or resume to continue`,
     ),
+  ];
+}
+
+/** True while post-promotion analysis is blocked after the switch: the active Service is back on stable meanwhile. */
+export function activeHeldBack(ctx: BlueGreenContext): boolean {
+  return isSwitched(ctx) && (ctx.blocked?.gates.includes(POST_PROMOTION_GATE) ?? false);
+}
+
+/** A gate could not start (see blocked-gates.ts): users stay on, or go back to, stable, without a revert. */
+export function gateBlockedEffects(ctx: BlueGreenContext): Effect[] {
+  return activeHeldBack(ctx) ? [{ type: 'switchActiveService', hash: ctx.stableHash }] : [];
+}
+
+/** One Warning per gate that could not start, worded as the status message is. */
+export function gateBlockedEvent(ctx: BlueGreenContext, gate: string, message: string): Effect[] {
+  if (ctx.blocked === null) return [];
+  const hash = newHashOf(ctx);
+  return [kubeEvent({ reason: 'AnalysisGateBlocked', hash, attempt: ctx.attempt, detail: gate }, 'Warning', `${message}; ${blockedNote(ctx, ctx.blocked)}`)];
+}
+
+/** What blocked gates mean for traffic and what to do, after the cause in the status message and the Event. */
+export function blockedNote(ctx: BlueGreenContext, blocked: BlockedGates): string {
+  const where = activeHeldBack(ctx) ? 'back on' : 'on';
+  return `active Service ${where} stable ${ctx.stableHash}, ${newHashOf(ctx)} kept; ${blockedAdvice(blocked)}`;
+}
+
+/** The runs the blocked gates still need, as a `gateReady` creates them. */
+export function blockedRunEffects(ctx: BlueGreenContext): Array<EffectOf<'createAnalysisRun'>> {
+  return (ctx.blocked?.gates ?? []).flatMap((gate) => (gate === PRE_PROMOTION_GATE || gate === POST_PROMOTION_GATE ? promotionRunEffects(ctx, gate) : []));
+}
+
+/** Users back where the rollout had taken them before the gate blocked. */
+export function gateRestoreEffects(ctx: BlueGreenContext): Effect[] {
+  return activeHeldBack(ctx) ? [{ type: 'switchActiveService', hash: newHashOf(ctx) }] : [];
+}
+
+/** The blocked gates can start: the active Service back first, so that post-promotion analysis measures it. */
+export function gateResumedEffects(ctx: BlueGreenContext): Effect[] {
+  const gates = ctx.blocked?.gates ?? [];
+  return [
+    ...gateRestoreEffects(ctx),
+    ...blockedRunEffects(ctx),
+    kubeEvent({ reason: 'AnalysisGateResumed', hash: newHashOf(ctx), attempt: ctx.attempt, detail: gates.join(',') }, 'Normal', `${gatesLabel(gates)} can start now`),
   ];
 }

@@ -1,6 +1,6 @@
 // Scenarios for the blue-green strategy: preview, analysis, promotion, switch, scale-down, aborts and commands.
 import { describe, expect, it } from 'vitest';
-import { instantBlueGreen, manualBlueGreen, timedBlueGreen } from './fixtures/plans.js';
+import { instantBlueGreen, manualBlueGreen, T0, timedBlueGreen } from './fixtures/plans.js';
 import { RolloutScenario } from './fixtures/rollout-scenario.js';
 
 /** Manual blue-green with h2 previewed and its pre-promotion analysis passed: waiting for promote. */
@@ -77,18 +77,60 @@ describe('blue-green: the way to promotion', () => {
     expect(s.view).toMatchObject({ activeHash: 'h2', stableHash: 'h1', canaryWeight: 100 });
   });
 
-  it('given post-promotion analysis passes, when scaleDownDelaySeconds pass, then the old revision scales to zero and it is Healthy', () => {
+  it('given post-promotion analysis passes, then the new revision is stable and Healthy at once, and the previous one keeps its pods until scaleDownDelaySeconds after the switch', () => {
     const s = switched();
+    const switchedAt = s.now;
     s.at(60).analysis('postPromotion', 'Successful');
-    expect(s.view.nextWakeAt).toBe(s.now - 10_000 + 600_000);
-    expect(s.view.desiredReplicas).toEqual([
-      { hash: 'h1', replicas: 3 },
-      { hash: 'h2', replicas: 3 },
-    ]);
-    s.tick(true);
-    expect(s.effectsOf('scaleReplicaSet')).toEqual([{ type: 'scaleReplicaSet', hash: 'h1', replicas: 0 }]);
-    expect(s.effectsOf('recordRevision')).toEqual([{ type: 'recordRevision', hash: 'h2', attempt: 1, outcome: 'Promoted', at: '2026-01-01T00:10:50.000Z' }]);
     expect(s.view).toMatchObject({ phase: 'Healthy', stableHash: 'h2', activeHash: 'h2', canaryWeight: 0 });
+    expect(s.view.previewHash).toBeUndefined();
+    expect(s.view.previous).toEqual({ hash: 'h1', scaleDownAt: new Date(switchedAt + 600_000).toISOString() });
+    expect(s.view.message).toBe(`active h2 serves all traffic; previous revision h1 scales down at ${new Date(switchedAt + 600_000).toISOString()}`);
+    expect(s.effectsOf('recordRevision')).toEqual([{ type: 'recordRevision', hash: 'h2', attempt: 1, outcome: 'Promoted', at: '2026-01-01T00:01:00.000Z' }]);
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([]);
+    expect(s.view.nextWakeAt).toBe(switchedAt + 600_000);
+    expect(s.view.desiredReplicas).toEqual([
+      { hash: 'h2', replicas: 3 },
+      { hash: 'h1', replicas: 3 },
+    ]);
+    s.now = switchedAt + 599_999;
+    expect(s.tick().handled).toBe(false);
+    s.tick(true);
+    expect(s.effects).toEqual([{ type: 'scaleReplicaSet', hash: 'h1', replicas: 0 }]);
+    expect(s.view).toMatchObject({ phase: 'Healthy', stableHash: 'h2', message: 'active h2 serves all traffic', desiredReplicas: [{ hash: 'h2', replicas: 3 }] });
+    expect(s.view.previous).toBeUndefined();
+    expect(s.view.nextWakeAt).toBeUndefined();
+  });
+
+  it('given a released revision whose predecessor still waits for its scale-down, when a newer revision appears, then the predecessor goes at once', () => {
+    const s = switched();
+    s.analysis('postPromotion', 'Successful');
+    s.revision('h3');
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([
+      { type: 'scaleReplicaSet', hash: 'h1', replicas: 0 },
+      { type: 'scaleReplicaSet', hash: 'h3', replicas: 1 },
+    ]);
+    expect(s.view).toMatchObject({ phase: 'Progressing', stableHash: 'h2', activeHash: 'h2', previewHash: 'h3' });
+    expect(s.view.previous).toBeUndefined();
+  });
+
+  it('given a released revision, when the spec goes back to the previous one during its delay, then that ReplicaSet is previewed, not scaled down', () => {
+    const s = switched();
+    s.analysis('postPromotion', 'Successful');
+    s.revision('h1');
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([{ type: 'scaleReplicaSet', hash: 'h1', replicas: 1 }]);
+    expect(s.view).toMatchObject({ stableHash: 'h2', previewHash: 'h1' });
+  });
+
+  it('given a snapshot an older controller stored while waiting for the scale-down delay, when it is read and ticked, then the new revision is released', () => {
+    const s = switched();
+    s.analysis('postPromotion', 'Successful');
+    // What an older controller stored at this point: still progressing, h1 stable, h2 in flight, no `previous`.
+    const { previous: _previous, ...context } = s.decision.state.snapshot.context as Record<string, unknown>;
+    const old = { ...context, stableHash: 'h1', newHash: 'h2', attempt: 1, newAtFullSize: true, at: { progressAt: null, pausedAt: null, switchedAt: T0 + 50_000, heldAt: null, abortedAt: null } };
+    s.decision = { ...s.decision, state: { ...s.decision.state, snapshot: { ...s.decision.state.snapshot, value: { progressing: { flow: 'scalingDownOld', hold: 'running' } }, context: old } } };
+    s.at(70).tick();
+    expect(s.view).toMatchObject({ phase: 'Healthy', stableHash: 'h2', activeHash: 'h2', previous: { hash: 'h1', scaleDownAt: new Date(T0 + 650_000).toISOString() } });
+    expect(s.effectsOf('recordRevision').map((r) => r.outcome)).toEqual(['Promoted']);
   });
 
   it('given automatic promotion at once and no analysis, when the preview is ready, then it scales up in the same decision', () => {
@@ -98,9 +140,9 @@ describe('blue-green: the way to promotion', () => {
     expect(s.view.state).toContain('scalingUp');
     s.ready('h2');
     expect(s.effectsOf('switchActiveService')).toEqual([{ type: 'switchActiveService', hash: 'h2' }]);
-    expect(s.view.nextWakeAt).toBe(s.now + 30_000);
+    expect(s.view).toMatchObject({ phase: 'Healthy', stableHash: 'h2', nextWakeAt: s.now + 30_000 });
     s.tick(true);
-    expect(s.view.phase).toBe('Healthy');
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([{ type: 'scaleReplicaSet', hash: 'h1', replicas: 0 }]);
   });
 
   it('given autoPromotionSeconds, when the tick comes before it, nothing happens; at nextWakeAt, then it promotes', () => {
@@ -164,12 +206,12 @@ describe('blue-green: analysis outcomes and aborts', () => {
     expect(s.view.pauseConditions.map((p) => p.reason)).toEqual(['BlueGreenPause']);
   });
 
-  it('given post-promotion analysis is inconclusive, when promoted, then the old revision waits for its scale-down', () => {
+  it('given post-promotion analysis is inconclusive, when promoted, then the new revision is released and the old one waits for its scale-down', () => {
     const s = switched();
     s.analysis('postPromotion', 'Inconclusive');
     expect(s.view.phase).toBe('Paused');
     s.command('promote');
-    expect(s.view.state).toContain('scalingDownOld');
+    expect(s.view).toMatchObject({ state: 'healthy', stableHash: 'h2', previous: { hash: 'h1' } });
   });
 
   it('given the preview never becomes ready, when progressDeadlineSeconds pass, then it aborts with ProgressDeadlineExceeded', () => {
@@ -219,11 +261,11 @@ describe('blue-green: commands and revisions', () => {
     expect(s.view.state).toContain('scalingUp');
   });
 
-  it('given the switch happened, when promote-full arrives, then post-promotion analysis is skipped', () => {
+  it('given the switch happened, when promote-full arrives, then post-promotion analysis is skipped and the new revision released', () => {
     const s = switched();
     s.command('promote-full');
     expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name)).toEqual(['h2-post-promotion-1']);
-    expect(s.view.state).toContain('scalingDownOld');
+    expect(s.view).toMatchObject({ state: 'healthy', stableHash: 'h2', previous: { hash: 'h1' } });
   });
 
   it('given automatic promotion, when a person pauses, then the timer stops until resumed', () => {

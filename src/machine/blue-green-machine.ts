@@ -3,13 +3,18 @@
 // adopting (first release) ──pods available──▶ healthy; ──revision──▶ progressing
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────────────────────▶ healthy
 //   flow: previewing ▶ (prePromotionAnalysis ▶ preInconclusive) ▶ awaitingPromotion ▶ scalingUp ─switch─▶
-//         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld
-//   hold: running | userPaused
+//         (postPromotionAnalysis ▶ postInconclusive) ▶ scalingDownOld (release)
+//   hold: running | userPaused | gateBlocked
 // progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
 //
-// The active Service stays on stable until `scalingUp` has the new revision at full size; the old revision keeps
-// its pods until scaleDownDelaySeconds after the switch, so an abort at any point switches straight back.
-// `afterPreview` and `afterSwitch` are transient: they skip analysis the plan does not have.
+// The active Service stays on stable until `scalingUp` has the new revision at full size, so an abort before the
+// switch leaves users where they were and one during post-promotion analysis switches straight back. Once the
+// switch is final (post-promotion analysis passed, or none), the new revision is released as stable and the
+// rollout is Healthy, as in Argo Rollouts; the revision the active Service left is `previous`, kept at full size
+// until scaleDownDelaySeconds after the switch (a tick in `healthy` scales it down).
+// `afterPreview`, `afterSwitch` and `scalingDownOld` are transient: they skip analysis the plan does not have.
+// `gateBlocked` holds a rollout whose promotion gate cannot start (a configuration error, docs/adr/0011-…): the
+// active Service stays on (or goes back to) stable without a revert until `gateReady` or a promote.
 import { and, assign, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
@@ -26,17 +31,24 @@ import {
   promotionRun,
   scaleDownOldAt,
   type BlueGreenContext,
+  type PreviousRevision,
 } from './blue-green-context.js';
 import {
   abortEffects,
   adoptionEffects,
   awaitingPromotionEffects,
   backToStableEffects,
-  completionEffects,
+  blockedRunEffects,
+  gateBlockedEffects,
+  gateBlockedEvent,
+  gateRestoreEffects,
+  gateResumedEffects,
   inconclusiveEffects,
   newScaleDownEffects,
   previewEffects,
+  previousScaleDownEffects,
   promotionRunEffects,
+  releaseEffects,
   rescaleEffects,
   revisionStartedEffects,
   scaleUpEffects,
@@ -46,6 +58,7 @@ import {
   terminatePromotionRunEffects,
 } from './blue-green-effects.js';
 import { terminateRuns, type Effect } from './effects.js';
+import { blockedWith } from './blocked-gates.js';
 import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
 import type { AbortRecord, MachineInput } from './machine-context.js';
 import { samePlan } from './plan-equality.js';
@@ -91,10 +104,23 @@ const startRevision = (ctx: BlueGreenContext, hash: string, attempt: number): Pa
   newAtFullSize: false,
   runs: [],
   abort: null,
+  blocked: null,
+  previous: null,
   at: NO_BG_CLOCKS,
 });
 
-const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, at: NO_BG_CLOCKS };
+/** When the old revision scales down: scaleDownDelaySeconds after the switch, or now when that is past. */
+function releaseScaleDownAt(ctx: BlueGreenContext, now: number): number {
+  return Math.max(now, scaleDownOldAt(ctx) ?? now);
+}
+
+/** The old stable revision, kept for its scale-down after a release; null when it goes at once. */
+function previousAfterRelease(ctx: BlueGreenContext, now: number): PreviousRevision | null {
+  const scaleDownAt = releaseScaleDownAt(ctx, now);
+  return scaleDownAt <= now ? null : { hash: ctx.stableHash, replicas: ctx.plan.replicas, scaleDownAt };
+}
+
+const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, blocked: null, at: NO_BG_CLOCKS };
 
 const eventHash = (event: Ev): string => (event.type === 'revision' ? event.hash : '');
 
@@ -125,12 +151,19 @@ function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld
   } as const;
 }
 
-/** A released Rollout (a first release or Healthy): a new revision is previewed, a changed plan rescales active. */
+/**
+ * A released Rollout (a first release or Healthy): a new revision is previewed, a changed plan rescales active.
+ * A previous revision still waiting for its scale-down goes now, unless it is the one coming back.
+ */
 const RELEASED_ON = {
   revision: {
     guard: 'isNewRevision',
     target: 'progressing',
-    actions: [{ type: 'startFirstAttempt' }, effects((ctx, event) => revisionStartedEffects(ctx, event.now))],
+    actions: [
+      effects((ctx, event) => (ctx.previous?.hash === eventHash(event) ? [] : previousScaleDownEffects(ctx))),
+      { type: 'startFirstAttempt' },
+      effects((ctx, event) => revisionStartedEffects(ctx, event.now)),
+    ],
   },
   spec: { guard: 'planChanged', actions: [{ type: 'adoptPlan' }, effects(stableScalingEffects)] },
 } as const;
@@ -157,8 +190,18 @@ export const blueGreenMachine = setup({
     /** A finished (or skipped) promotion run leaves the list; the machine no longer waits on it. */
     dropPromotionRun: assign(({ context }, params: { gate: Gate }) => ({ runs: context.runs.filter((r) => r.gate !== params.gate) })),
     markPaused: assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now } })),
-    promote: assign(({ context }) => ({ ...CLEARED, stableHash: newHashOf(context) })),
-    clearAfterAbort: assign(({ context, event }) => ({ runs: [], at: { ...NO_BG_CLOCKS, switchedAt: context.at.switchedAt, abortedAt: event.now } })),
+    release: assign(({ context, event }) => ({ ...CLEARED, stableHash: newHashOf(context), previous: previousAfterRelease(context, event.now) })),
+    clearAfterAbort: assign(({ context, event }) => ({ runs: [], blocked: null, at: { ...NO_BG_CLOCKS, switchedAt: context.at.switchedAt, abortedAt: event.now } })),
+    // The run was never created: it leaves the list without a terminate.
+    blockGate: assign(({ context, event }) =>
+      event.type !== 'gateBlocked' ? {} : { blocked: blockedWith(context.blocked, event, {}), runs: context.runs.filter((r) => r.name !== event.runName) },
+    ),
+    resumeGates: assign(({ context, event }) => ({
+      runs: [...context.runs, ...blockedRunEffects(context).map((e) => ({ gate: e.gate, name: e.name }))],
+      blocked: null,
+      at: { ...context.at, progressAt: context.at.progressAt === null ? null : event.now },
+    })),
+    skipGates: assign({ blocked: null }),
   },
   guards: {
     isNewRevision: ({ context, event }) =>
@@ -168,6 +211,7 @@ export const blueGreenMachine = setup({
       event.type === 'spec' && event.plan.strategy === 'blueGreen' && !samePlan(event.plan, context.plan),
     isCommand: ({ event }, params: { actions: CommandAction[] }) =>
       event.type === 'command' && params.actions.includes(event.action),
+    isAwaitedRun: ({ context, event }) => event.type === 'gateBlocked' && context.runs.some((r) => r.gate === event.gate && r.name === event.runName),
     newReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.newHash,
     stableReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.stableHash,
     noPodsToWaitFor: ({ context }) => context.plan.replicas === 0,
@@ -175,8 +219,7 @@ export const blueGreenMachine = setup({
     autoPromotionDue: ({ context, event }) => event.type === 'tick' && isDue(autoPromotionAt(context), event.now),
     promotesAtOnce: ({ context }) => context.plan.autoPromotionEnabled && context.plan.autoPromotionSeconds === 0,
     waitsForPerson: ({ context }) => !context.plan.autoPromotionEnabled,
-    scaleDownDue: ({ context, event }) => event.type === 'tick' && isDue(scaleDownOldAt(context), event.now),
-    scalesDownOldAtOnce: ({ context }) => context.plan.scaleDownDelaySeconds === 0,
+    previousScaleDownDue: ({ context, event }) => event.type === 'tick' && isDue(context.previous?.scaleDownAt, event.now),
     abortDelayOver: ({ context, event }) => event.type === 'tick' && isDue(abortScaleDownAt(context), event.now),
     scalesDownAtOnce: ({ context }) => context.plan.abortScaleDownDelaySeconds === 0,
     isRun: ({ context, event }, params: { gate: Gate; phases: AnalysisPhase[] }) =>
@@ -217,7 +260,10 @@ export const blueGreenMachine = setup({
       },
     },
     healthy: {
-      on: RELEASED_ON,
+      on: {
+        ...RELEASED_ON,
+        tick: { guard: 'previousScaleDownDue', actions: [effects(previousScaleDownEffects), assign({ previous: null })] },
+      },
     },
     progressing: {
       type: 'parallel',
@@ -249,12 +295,12 @@ export const blueGreenMachine = setup({
             // Re-entering both regions also clears a user pause: promote-full is an explicit order to finish.
             guard: and([command('promote-full'), 'switched']),
             target: '#blueGreen.progressing.flow.scalingDownOld',
-            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [] })],
+            actions: [effects((ctx) => [...gateRestoreEffects(ctx), ...terminateRuns(ctx.runs)]), assign({ runs: [], blocked: null })],
           },
           {
             guard: command('promote-full'),
             target: '#blueGreen.progressing.flow.scalingUp',
-            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [] })],
+            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [], blocked: null })],
           },
         ],
       },
@@ -320,17 +366,24 @@ export const blueGreenMachine = setup({
                 ],
               },
             },
+            // The switch is final: released at once. Older controllers rested here for the scale-down delay; a
+            // snapshot they stored here is released by its next tick.
             scalingDownOld: {
-              entry: assign(({ context }) => ({ at: { ...context.at, pausedAt: null } })),
-              always: { guard: and([NOT_HELD, 'scalesDownOldAtOnce']), target: '#blueGreen.healthy', actions: promoteActions() },
-              on: {
-                tick: { guard: and([NOT_HELD, 'scaleDownDue']), target: '#blueGreen.healthy', actions: promoteActions() },
-              },
+              always: { target: '#blueGreen.healthy', actions: releaseActions() },
+              on: { tick: { target: '#blueGreen.healthy', actions: releaseActions() } },
             },
           },
         },
         hold: {
           initial: 'running',
+          on: {
+            // From any hold: a blocked gate overrides a person's pause.
+            gateBlocked: {
+              guard: 'isAwaitedRun',
+              target: '.gateBlocked',
+              actions: [{ type: 'blockGate' }, effects(gateBlockedEffects), effects((ctx, event) => blockedEventOf(ctx, event))],
+            },
+          },
           states: {
             running: {
               on: {
@@ -350,6 +403,14 @@ export const blueGreenMachine = setup({
                     at: { ...context.at, heldAt: null, progressAt: context.at.progressAt === null ? null : event.now },
                   })),
                 },
+              },
+            },
+            // Users are on stable; the flow waits at its gate. Promote goes on without the blocked run.
+            gateBlocked: {
+              on: {
+                gateBlocked: { guard: 'isAwaitedRun', actions: [{ type: 'blockGate' }, effects((ctx, event) => blockedEventOf(ctx, event))] },
+                gateReady: { target: 'running', actions: [effects(gateResumedEffects), { type: 'resumeGates' }] },
+                command: { guard: command('promote'), target: 'running', actions: [effects(gateRestoreEffects), { type: 'skipGates' }] },
               },
             },
           },
@@ -403,8 +464,12 @@ export const blueGreenMachine = setup({
 
 export type BlueGreenMachine = typeof blueGreenMachine;
 
-function promoteActions() {
-  return [effects((ctx, event) => completionEffects(ctx, event.now)), { type: 'promote' }] as const;
+function blockedEventOf(ctx: BlueGreenContext, event: Ev): Effect[] {
+  return event.type === 'gateBlocked' ? gateBlockedEvent(ctx, event.gate, event.message) : [];
+}
+
+function releaseActions() {
+  return [effects((ctx, event) => releaseEffects(ctx, event.now, releaseScaleDownAt(ctx, event.now))), { type: 'release' }] as const;
 }
 
 function isDue(at: number | undefined, now: number): boolean {

@@ -7,9 +7,10 @@ import {
   newHashOf,
   newReplicas,
   progressDeadlineAt,
-  scaleDownOldAt,
   type BlueGreenContext,
 } from './blue-green-context.js';
+import { blockedGatesView } from './blocked-gates.js';
+import { activeHeldBack, blockedNote, blockedRunEffects } from './blue-green-effects.js';
 import { firstReleaseMessage, firstReleaseOf, firstReleasePhase, type FirstRelease } from './first-release.js';
 import { toIso } from './machine-context.js';
 import { earliest, pauseCondition, progressingPhase, statePath, type ReplicaTarget, type RolloutView } from './rollout-view.js';
@@ -24,7 +25,7 @@ interface BlueGreenWhere {
 
 export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutView {
   const where = blueGreenWhere(value);
-  const liveSwitch = where.top === 'progressing' && isSwitched(ctx);
+  const liveSwitch = where.top === 'progressing' && isSwitched(ctx) && !activeHeldBack(ctx);
   const view: RolloutView = {
     strategy: 'blueGreen',
     phase: 'Healthy',
@@ -43,6 +44,8 @@ export function blueGreenView(value: unknown, ctx: BlueGreenContext): RolloutVie
     view.attempt = ctx.attempt;
   }
   if (ctx.abort !== null) view.abort = { ...ctx.abort, ...(ctx.at.abortedAt === null ? {} : { at: toIso(ctx.at.abortedAt) }) };
+  if (ctx.blocked !== null) view.blockedGates = blockedGatesView(ctx.blocked, blockedRunEffects(ctx));
+  if (ctx.previous !== null) view.previous = { hash: ctx.previous.hash, scaleDownAt: toIso(ctx.previous.scaleDownAt) };
   view.phase = phaseOf(where, view.pauseConditions);
   view.message = message(where, ctx);
   const wake = nextWakeAt(where, ctx);
@@ -63,12 +66,14 @@ function blueGreenWhere(value: unknown): BlueGreenWhere {
 function phaseOf(where: BlueGreenWhere, pauses: readonly PauseCondition[]): RolloutPhase {
   if (where.top === 'adopting') return firstReleasePhase(where.adopting ?? 'waiting');
   if (where.top === 'healthy') return 'Healthy';
-  return where.top === 'aborted' ? 'Degraded' : progressingPhase(pauses);
+  // A blocked gate is not the release's fault, but nothing moves until someone fixes the configuration.
+  return where.top === 'aborted' || where.hold === 'gateBlocked' ? 'Degraded' : progressingPhase(pauses);
 }
 
 function desiredReplicas(where: BlueGreenWhere, ctx: BlueGreenContext): ReplicaTarget[] {
   const stable = { hash: ctx.stableHash, replicas: ctx.plan.replicas };
-  if (where.top === 'healthy' || where.top === 'adopting') return [stable];
+  const previous = ctx.previous === null ? [] : [{ hash: ctx.previous.hash, replicas: ctx.previous.replicas }];
+  if (where.top === 'healthy' || where.top === 'adopting') return [stable, ...previous];
   const replicas = where.aborted === 'scaledDown' ? 0 : newReplicas(ctx);
   return [stable, { hash: newHashOf(ctx), replicas }];
 }
@@ -84,6 +89,7 @@ function pauseConditions(where: BlueGreenWhere, ctx: BlueGreenContext): PauseCon
 function nextWakeAt(where: BlueGreenWhere, ctx: BlueGreenContext): number | undefined {
   if (where.top === 'aborted') return where.aborted === 'scalingDown' ? abortScaleDownAt(ctx) : undefined;
   if (where.top === 'adopting') return where.adopting === 'waiting' ? progressDeadlineAt(ctx) : undefined;
+  if (where.top === 'healthy') return ctx.previous?.scaleDownAt;
   if (where.top !== 'progressing' || where.hold !== 'running') return undefined;
   switch (where.flow) {
     case 'previewing':
@@ -92,7 +98,8 @@ function nextWakeAt(where: BlueGreenWhere, ctx: BlueGreenContext): number | unde
     case 'awaitingPromotion':
       return earliest([autoPromotionAt(ctx)]);
     case 'scalingDownOld':
-      return earliest([scaleDownOldAt(ctx)]);
+      // Only a snapshot stored by an older controller rests here: its release is due now.
+      return ctx.at.switchedAt ?? undefined;
     default:
       return undefined;
   }
@@ -100,11 +107,12 @@ function nextWakeAt(where: BlueGreenWhere, ctx: BlueGreenContext): number | unde
 
 function message(where: BlueGreenWhere, ctx: BlueGreenContext): string {
   if (where.top === 'adopting') return firstReleaseMessage(where.adopting ?? 'waiting', ctx);
-  if (where.top === 'healthy') return `active ${ctx.stableHash} serves all traffic`;
+  if (where.top === 'healthy') return `active ${ctx.stableHash} serves all traffic${previousNote(ctx)}`;
   if (where.top === 'aborted') {
     const pods = where.aborted === 'scaledDown' ? 'preview scaled down' : 'preview pods kept until the abort scale-down delay';
     return `${ctx.abort?.message ?? 'aborted'}; active Service on stable ${ctx.stableHash}, ${pods}; retry or change the spec`;
   }
+  if (where.hold === 'gateBlocked' && ctx.blocked !== null) return `${ctx.blocked.message}; ${blockedNote(ctx, ctx.blocked)}`;
   const flow = flowMessage(where.flow ?? '', ctx);
   return where.hold === 'userPaused' ? `paused by a user; resume to continue (${flow})` : flow;
 }
@@ -128,8 +136,12 @@ function flowMessage(flow: string, ctx: BlueGreenContext): string {
     case 'postPromotionAnalysis':
       return `active Service on ${hash}: waiting for post-promotion analysis`;
     case 'scalingDownOld':
-      return `active Service on ${hash}: ${ctx.stableHash} scales down after ${ctx.plan.scaleDownDelaySeconds}s`;
+      return `active Service on ${hash}: releasing it as stable`;
     default:
       return `rolling out ${hash}`;
   }
+}
+
+function previousNote(ctx: BlueGreenContext): string {
+  return ctx.previous === null ? '' : `; previous revision ${ctx.previous.hash} scales down at ${toIso(ctx.previous.scaleDownAt)}`;
 }

@@ -1,6 +1,6 @@
 // The canary machine's context and the pure functions that read it: the current step, its clocks and runs.
 import { analysisRunName, BACKGROUND_GATE, stepGate } from './analysis-gate.js';
-import type { AbortRecord, ActiveRun, MachineInput, Stamp } from './machine-context.js';
+import type { AbortRecord, ActiveRun, BlockedGates, MachineInput, Stamp } from './machine-context.js';
 import type { LastAttempts } from './release-attempts.js';
 import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
 
@@ -43,7 +43,13 @@ export interface CanaryContext {
   /** Background runs started for this attempt: 0 before `startingStep`, +1 per restart after an inconclusive run. */
   backgroundRound: number;
   abort: AbortRecord | null;
+  /** Gates that could not start, with the weight in force when the first one blocked (restored when they start). */
+  blocked: CanaryBlockedGates | null;
   at: CanaryClocks;
+}
+
+export interface CanaryBlockedGates extends BlockedGates {
+  weight: number;
 }
 
 export const NO_CLOCKS: CanaryClocks = { stepStartedAt: null, progressAt: null, pausedAt: null, heldAt: null, abortedAt: null };
@@ -68,6 +74,7 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
     runs: [],
     backgroundRound: 0,
     abort: null,
+    blocked: null,
     // A first release waits for its pods from the moment it is adopted (see first-release.ts).
     at: { ...NO_CLOCKS, progressAt: input.now },
   };
@@ -78,7 +85,7 @@ export function initialCanaryContext(input: MachineInput<CanaryPlan>): CanaryCon
  * so a Rollout in flight keeps going across a controller upgrade without a version bump.
  */
 export function withContextDefaults(stored: Record<string, unknown>): Record<string, unknown> {
-  return { ...stored, headerRoutes: stored.headerRoutes ?? [], lastAttempts: stored.lastAttempts ?? {} };
+  return { ...stored, headerRoutes: stored.headerRoutes ?? [], lastAttempts: stored.lastAttempts ?? {}, blocked: stored.blocked ?? null };
 }
 
 /** The active header routes once the current setHeaderRoute step has set or removed its route. */
@@ -119,9 +126,13 @@ export function scalesDownAtOnce(ctx: CanaryContext): boolean {
   return !ctx.plan.hasTrafficRouting || ctx.plan.abortScaleDownDelaySeconds === 0;
 }
 
+/**
+ * The run of the current step's gate: the one already waited on, else the one to create. A run started by an
+ * older controller keeps the name it was created with (step gates were once named from the zero-based index).
+ */
 export function stepRun(ctx: CanaryContext): ActiveRun {
   const gate = stepGate(ctx.stepIndex);
-  return { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt) };
+  return ctx.runs.find((r) => r.gate === gate) ?? { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt) };
 }
 
 export function backgroundRun(ctx: CanaryContext, round: number): ActiveRun {

@@ -1,8 +1,11 @@
 // The effects the canary machine emits at each moment of a rollout, as pure functions of its context.
+import { stepLabel } from '../resources/step-label.js';
+import { BACKGROUND_GATE } from './analysis-gate.js';
+import { blockedAdvice, gatesLabel } from './blocked-gates.js';
 import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import { backgroundRun, canaryHashOf, currentStep, hasRun, stepRun, type CanaryContext } from './canary-context.js';
-import { gitRevertEffects, kubeEvent, terminateRuns, type Effect } from './effects.js';
-import { toIso, type ActiveRun } from './machine-context.js';
+import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
+import { toIso, type ActiveRun, type BlockedGates } from './machine-context.js';
 import type { AnalysisPlan } from './rollout-plan.js';
 
 /** First sight of a Rollout: its template is stable, at full size, with every Service and route on it. */
@@ -201,7 +204,7 @@ export function pauseStepEffects(ctx: CanaryContext): Effect[] {
     kubeEvent(
       { reason: 'RolloutPaused', hash, attempt: ctx.attempt, detail: String(ctx.stepIndex) },
       'Normal',
-      `paused at step ${ctx.stepIndex + 1} of ${ctx.plan.steps.length}: waiting for promote or resume`,
+      `paused at ${stepLabel(ctx.stepIndex, ctx.plan.steps.length)}: waiting for promote or resume`,
     ),
   ];
 }
@@ -214,6 +217,66 @@ export function inconclusiveEffects(ctx: CanaryContext, runName: string, message
       'Warning',
       `analysis ${runName} was inconclusive${message === '' ? '' : `: ${message}`}; promote or resume to continue`,
     ),
+  ];
+}
+
+/**
+ * A gate could not start (see blocked-gates.ts): all traffic to stable now, without a revert. A router's canary keeps
+ * its pods; a replica-ratio canary's pods are its traffic, so they go (stable first back to full size).
+ */
+export function gateBlockedEffects(ctx: CanaryContext): Effect[] {
+  const hash = canaryHashOf(ctx);
+  const effects: Effect[] = [{ type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash }];
+  if (!ctx.plan.hasTrafficRouting) {
+    effects.push({ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas }, { type: 'scaleReplicaSet', hash, replicas: 0 });
+  }
+  return effects;
+}
+
+/** One Warning per gate that could not start, worded as the status message is. */
+export function gateBlockedEvent(ctx: CanaryContext, gate: string, message: string): Effect[] {
+  if (ctx.blocked === null) return [];
+  const hash = canaryHashOf(ctx);
+  return [kubeEvent({ reason: 'AnalysisGateBlocked', hash, attempt: ctx.attempt, detail: gate }, 'Warning', `${message}; ${blockedNote(ctx, ctx.blocked)}`)];
+}
+
+/** What blocked gates mean for traffic and what to do, after the cause in the status message and the Event. */
+export function blockedNote(ctx: CanaryContext, blocked: BlockedGates): string {
+  const pods = ctx.plan.hasTrafficRouting ? 'canary pods kept' : 'canary scaled down';
+  return `traffic is on stable ${ctx.stableHash}, ${pods}; ${blockedAdvice(blocked)}`;
+}
+
+/** The runs the blocked gates still need, as a `gateReady` creates them (a gate the rollout has left needs none). */
+export function blockedRunEffects(ctx: CanaryContext): Array<EffectOf<'createAnalysisRun'>> {
+  const effects: Array<EffectOf<'createAnalysisRun'>> = [];
+  for (const gate of ctx.blocked?.gates ?? []) {
+    if (gate === BACKGROUND_GATE) {
+      const run = backgroundRun(ctx, Math.max(1, ctx.backgroundRound));
+      if (ctx.plan.backgroundAnalysis !== undefined && !hasRun(ctx, run)) effects.push(createRun(ctx, run, ctx.plan.backgroundAnalysis));
+      continue;
+    }
+    const step = currentStep(ctx);
+    const run = stepRun(ctx);
+    if (run.gate === gate && step?.kind === 'analysis' && !hasRun(ctx, run)) effects.push(createRun(ctx, run, step.analysis));
+  }
+  return effects;
+}
+
+/** Traffic as it was before the first gate blocked: the weight back (a replica-ratio canary's pods first). */
+export function gateRestoreEffects(ctx: CanaryContext): Effect[] {
+  const effects = ctx.plan.hasTrafficRouting ? [] : splitEffects(ctx);
+  effects.push(weightEffect(ctx, ctx.blocked?.weight ?? 0));
+  return effects;
+}
+
+/** The blocked gates can start: traffic back first, so that what the runs measure is the canary at its weight. */
+export function gateResumedEffects(ctx: CanaryContext): Effect[] {
+  const hash = canaryHashOf(ctx);
+  const gates = ctx.blocked?.gates ?? [];
+  return [
+    ...gateRestoreEffects(ctx),
+    ...blockedRunEffects(ctx),
+    kubeEvent({ reason: 'AnalysisGateResumed', hash, attempt: ctx.attempt, detail: gates.join(',') }, 'Normal', `${gatesLabel(gates)} can start now; canary weight back to ${ctx.blocked?.weight ?? 0}%`),
   ];
 }
 
@@ -230,7 +293,7 @@ function weightEffect(ctx: CanaryContext, weight: number): Effect {
   return { type: 'setCanaryWeight', weight, canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash };
 }
 
-function createRun(ctx: CanaryContext, run: ActiveRun, analysis: AnalysisPlan): Effect {
+function createRun(ctx: CanaryContext, run: ActiveRun, analysis: AnalysisPlan): EffectOf<'createAnalysisRun'> {
   return {
     type: 'createAnalysisRun',
     gate: run.gate,

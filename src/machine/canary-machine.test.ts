@@ -82,6 +82,15 @@ describe('canary: pause steps', () => {
     expect(s.view.currentStepIndex).toBe(2);
   });
 
+  it('given the pause at index 1 of 6 steps, then its message and its Event both say step 2/6, as people count', () => {
+    const s = RolloutScenario.of(routedCanary);
+    s.at(10).revision('h2');
+    s.ready('h2');
+    expect(s.view.currentStepIndex).toBe(1);
+    expect(s.view.message).toBe('step 2/6: paused until promoted (canary weight 20%)');
+    expect(s.effectsOf('emitEvent').map((e) => e.message)).toEqual(['paused at step 2/6: waiting for promote or resume']);
+  });
+
   it('given an indefinite pause, when resumed, then the next step starts', () => {
     const s = routedAt(1);
     s.command('resume');
@@ -108,13 +117,13 @@ describe('canary: pause steps', () => {
 });
 
 describe('canary: step analysis outcomes', () => {
-  it('given a canary at step 3 waiting for analysis, when analysis succeeds, then the next step starts', () => {
+  it('given a canary at step 4 (index 3) waiting for analysis, when analysis succeeds, then the next step starts', () => {
     const s = routedAt(3);
     expect(s.effectsOf('createAnalysisRun')).toEqual([
       {
         type: 'createAnalysisRun',
         gate: '3',
-        name: 'h2-step-3-1',
+        name: 'h2-step-4-1',
         templates: [{ templateName: 'error-rate' }],
         args: [{ name: 'canary-hash', valueFrom: { podTemplateHashValue: 'Latest' } }],
         canaryHash: 'h2',
@@ -126,7 +135,7 @@ describe('canary: step analysis outcomes', () => {
     expect(s.view.analysisRuns).toEqual([]);
   });
 
-  it('given a canary at step 3, when analysis fails, then traffic is reset and a git revert is requested', () => {
+  it('given a canary at step 4 (index 3), when analysis fails, then traffic is reset and a git revert is requested', () => {
     const s = routedAt(3);
     s.analysis('3', 'Failed', 'error rate 7% > 1%');
     expect(s.effects[0]).toEqual({ type: 'resetTraffic', canaryHash: 'h2', stableHash: 'h1' });
@@ -134,7 +143,7 @@ describe('canary: step analysis outcomes', () => {
       {
         type: 'requestGitRevert',
         reason: 'AnalysisFailed',
-        message: 'step 4 analysis h2-step-3-1 failed: error rate 7% > 1%',
+        message: 'step 4 analysis h2-step-4-1 failed: error rate 7% > 1%',
         failingHash: 'h2',
         stableHash: 'h1',
         attempt: 1,
@@ -144,14 +153,14 @@ describe('canary: step analysis outcomes', () => {
     expect(s.effectsOf('emitEvent')[0]).toMatchObject({ eventType: 'Warning', reason: 'RolloutAborted' });
   });
 
-  it('given a canary at step 3, when analysis errs, then it aborts with reason AnalysisError', () => {
+  it('given a canary at step 4 (index 3), when analysis errs, then it aborts with reason AnalysisError', () => {
     const s = routedAt(3);
     s.analysis('3', 'Error', 'prometheus unreachable');
-    expect(s.view.abort).toMatchObject({ reason: 'AnalysisError', message: 'step 4 analysis h2-step-3-1 errored: prometheus unreachable' });
+    expect(s.view.abort).toMatchObject({ reason: 'AnalysisError', message: 'step 4 analysis h2-step-4-1 errored: prometheus unreachable' });
     expect(s.effectsOf('resetTraffic')).toHaveLength(1);
   });
 
-  it('given a canary at step 3, when analysis is inconclusive, then it pauses for a person and resume continues', () => {
+  it('given a canary at step 4 (index 3), when analysis is inconclusive, then it pauses for a person and resume continues', () => {
     const s = routedAt(3);
     s.analysis('3', 'Inconclusive', 'too few requests');
     expect(s.view.phase).toBe('Paused');
@@ -164,8 +173,24 @@ describe('canary: step analysis outcomes', () => {
   it('given a canary waiting for analysis, when promoted, then the run is terminated and the next step starts', () => {
     const s = routedAt(3);
     s.command('promote');
-    expect(s.effectsOf('terminateAnalysisRun')).toEqual([{ type: 'terminateAnalysisRun', gate: '3', name: 'h2-step-3-1' }]);
+    expect(s.effectsOf('terminateAnalysisRun')).toEqual([{ type: 'terminateAnalysisRun', gate: '3', name: 'h2-step-4-1' }]);
     expect(s.view.currentStepIndex).toBe(4);
+  });
+
+  it('given a run an older controller named from the zero-based index (h2-step-3-1), when its verdict arrives, then the gate takes it', () => {
+    const s = routedAt(3);
+    const context = s.decision.state.snapshot.context as { runs: Array<{ gate: string; name: string }> };
+    context.runs = [{ gate: '3', name: 'h2-step-3-1' }];
+    expect(s.send({ type: 'analysis', gate: '3', runName: 'h2-step-3-1', phase: 'Successful', message: '' }).handled).toBe(true);
+    expect(s.view.currentStepIndex).toBe(4);
+  });
+
+  it('given a run an older controller named from the zero-based index, when promoted, then that run is the one terminated', () => {
+    const s = routedAt(3);
+    const context = s.decision.state.snapshot.context as { runs: Array<{ gate: string; name: string }> };
+    context.runs = [{ gate: '3', name: 'h2-step-3-1' }];
+    s.command('promote');
+    expect(s.effectsOf('terminateAnalysisRun')).toEqual([{ type: 'terminateAnalysisRun', gate: '3', name: 'h2-step-3-1' }]);
   });
 
   it('given a verdict for a run of an earlier attempt, when it arrives, then it is ignored', () => {
@@ -256,12 +281,12 @@ describe('canary: steps of zero canary pods', () => {
 });
 
 describe('canary: background analysis', () => {
-  it('given background analysis from step 1, when step 1 starts, then the background run starts beside it', () => {
+  it('given background analysis from index 1, when step 2 starts, then the background run starts beside it', () => {
     const s = RolloutScenario.of(backgroundCanary);
     s.revision('h2');
     expect(s.effectsOf('createAnalysisRun')).toEqual([]);
     s.ready('h2');
-    expect(s.effectsOf('createAnalysisRun').map((e) => e.name)).toEqual(['h2-background-1', 'h2-step-1-1']);
+    expect(s.effectsOf('createAnalysisRun').map((e) => e.name)).toEqual(['h2-background-1', 'h2-step-2-1']);
   });
 
   it('given background analysis running, when it fails, then the rollout aborts at once with traffic reset', () => {
@@ -271,7 +296,7 @@ describe('canary: background analysis', () => {
     s.analysis('background', 'Failed', 'p99 latency 900ms');
     expect(s.view.aborted).toBe(true);
     expect(s.effects[0]).toMatchObject({ type: 'resetTraffic' });
-    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name)).toEqual(['h2-step-1-1']);
+    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name)).toEqual(['h2-step-2-1']);
   });
 
   it('given background analysis is inconclusive, when a person resumes, then a new background run starts and the rollout may advance', () => {
@@ -320,12 +345,12 @@ describe('canary: commands', () => {
     expect(s.ack?.message).toBe('abort applies only to a progressing or paused rollout; phase is Healthy');
   });
 
-  it('given a canary at step 0, when promote-full arrives, then the remaining steps are skipped and the canary goes to full size', () => {
+  it('given a canary at step 1, when promote-full arrives, then the remaining steps are skipped and the canary goes to full size', () => {
     const s = RolloutScenario.of(backgroundCanary);
     s.revision('h2');
     s.ready('h2');
     s.command('promote-full');
-    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name).sort()).toEqual(['h2-background-1', 'h2-step-1-1']);
+    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name).sort()).toEqual(['h2-background-1', 'h2-step-2-1']);
     expect(s.view.state).toContain('fullyScaling');
     expect(s.view.currentStepIndex).toBe(2);
     s.ready('h2');
@@ -370,7 +395,7 @@ describe('canary: commands', () => {
     expect(s.effectsOf('requestGitRevert')).toEqual([]);
   });
 
-  it('given an aborted canary, when retry arrives, then it restarts from step 0 with a new attempt and new run names', () => {
+  it('given an aborted canary, when retry arrives, then it restarts from step 1 with a new attempt and new run names', () => {
     const s = routedAt(3);
     s.analysis('3', 'Failed');
     s.command('retry');
@@ -378,7 +403,7 @@ describe('canary: commands', () => {
     expect(s.view).toMatchObject({ phase: 'Progressing', currentStepIndex: 0, attempt: 2, canaryHash: 'h2', aborted: false });
     expect(s.effectsOf('emitEvent')[0]).toMatchObject({ reason: 'RolloutRetried', key: 'RolloutRetried/h2/2/' });
     while ((s.view.currentStepIndex ?? 0) < 3) advance(s);
-    expect(s.effectsOf('createAnalysisRun').map((e) => e.name)).toEqual(['h2-step-3-2']);
+    expect(s.effectsOf('createAnalysisRun').map((e) => e.name)).toEqual(['h2-step-4-2']);
   });
 
   it('given a progressing canary, when paused by a user, then ready replicas do not advance it until it is resumed', () => {
@@ -456,11 +481,11 @@ describe('canary: revisions and spec changes', () => {
     expect(s.effects).toEqual([]);
   });
 
-  it('given a canary in flight, when a newer revision appears, then it restarts from step 0 and the old canary is scaled down', () => {
+  it('given a canary in flight, when a newer revision appears, then it restarts from step 1 and the old canary is scaled down', () => {
     const s = routedAt(3);
     s.revision('h3');
     expect(s.effects[0]).toEqual({ type: 'resetTraffic', canaryHash: 'h2', stableHash: 'h1' });
-    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name)).toEqual(['h2-step-3-1']);
+    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name)).toEqual(['h2-step-4-1']);
     expect(s.effectsOf('scaleReplicaSet')).toContainEqual({ type: 'scaleReplicaSet', hash: 'h2', replicas: 0 });
     expect(s.effectsOf('recordRevision').map((e) => [e.hash, e.outcome])).toEqual([
       ['h2', 'Superseded'],
@@ -505,7 +530,7 @@ describe('canary: revisions and spec changes', () => {
     expect(started.every((key) => key.includes('/h2/2/'))).toBe(true);
   });
 
-  it('given an aborted canary, when a fixed revision appears, then it rolls out from step 0', () => {
+  it('given an aborted canary, when a fixed revision appears, then it rolls out from step 1', () => {
     const s = routedAt(3);
     s.analysis('3', 'Failed');
     s.revision('h3');

@@ -4,13 +4,15 @@
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────▶ healthy (promoted)
 //                        ├ flow: step ▶ settingWeight | pausedAtStep | pausedForDuration | analyzing ▶ inconclusive
 //                        │       | settingHeaderRoute ▶ step (at once) … ▶ fullyScaling (after the last step)
-//                        └ hold: running | userPaused | analysisInconclusive (background)
+//                        └ hold: running | userPaused | analysisInconclusive (background) | gateBlocked
 //            progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
 //
 // `flow` is where the rollout is; `hold` is whether automatic advancement is allowed. Advancing transitions
 // (replicas ready, pause expired, analysis passed) are guarded by hold=running; commands that clear a hold
 // (promote, resume) act on both regions in one step. `step` is transient: it reads the step at `stepIndex` and
 // picks the waiting state. Effects are data attached to transitions via the no-op `effects` action.
+// `gateBlocked` holds a rollout whose gate cannot start (a configuration error, docs/adr/0011-…): traffic goes to
+// stable without a revert, and `gateReady` (the reconciler found the run can be built) brings it back and starts it.
 import { and, assign, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
@@ -38,8 +40,13 @@ import {
   backgroundRestartEffects,
   backgroundStartEffects,
   backToStableEffects,
+  blockedRunEffects,
   canaryScaleDownEffects,
   completionEffects,
+  gateBlockedEffects,
+  gateBlockedEvent,
+  gateRestoreEffects,
+  gateResumedEffects,
   headerRouteStepEffects,
   inconclusiveEffects,
   pauseStepEffects,
@@ -54,6 +61,7 @@ import {
   terminateStepRunEffects,
   weightAfterStep,
 } from './canary-effects.js';
+import { blockedWith } from './blocked-gates.js';
 import { noCanaryPodsAt } from './canary-replicas.js';
 import { terminateRuns, type Effect } from './effects.js';
 import { firstReleaseStall, firstReleaseStalledEffects } from './first-release.js';
@@ -105,6 +113,7 @@ const startRevision = (ctx: CanaryContext, hash: string, attempt: number, now: n
   runs: [],
   backgroundRound: 0,
   abort: null,
+  blocked: null,
   at: { ...NO_CLOCKS, stepStartedAt: now, progressAt: now },
 });
 
@@ -117,6 +126,7 @@ const clearRollout = (ctx: CanaryContext): Partial<CanaryContext> => ({
   runs: [],
   backgroundRound: 0,
   abort: null,
+  blocked: null,
   at: NO_CLOCKS,
 });
 
@@ -161,7 +171,18 @@ export const canaryMachine = setup({
       abort: abortRecord(context, event, params.cause),
       runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
     })),
-    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], at: { ...NO_CLOCKS, abortedAt: event.now } })),
+    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], blocked: null, at: { ...NO_CLOCKS, abortedAt: event.now } })),
+    // The run was never created: it leaves the list without a terminate. The weight in force is kept to restore.
+    blockGate: assign(({ context, event }) =>
+      event.type !== 'gateBlocked'
+        ? {}
+        : { blocked: blockedWith(context.blocked, event, { weight: context.weight }), runs: context.runs.filter((r) => r.name !== event.runName), weight: 0 },
+    ),
+    resumeGates: assign(({ context, event }) => ({
+      runs: [...context.runs, ...blockedRunEffects(context).map((e) => ({ gate: e.gate, name: e.name }))],
+      ...gatesCleared(context, event.now),
+    })),
+    skipGates: assign(({ context, event }) => gatesCleared(context, event.now)),
     startFirstAttempt: assign(({ context, event }) => startRevision(context, eventHash(event), firstAttemptOf(context.lastAttempts, eventHash(event)), event.now)),
     // Released, the plan's steps are all done: the step index stays past the last one.
     adoptReleasedPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
@@ -174,6 +195,7 @@ export const canaryMachine = setup({
       event.type === 'spec' && event.plan.strategy === 'canary' && !samePlan(event.plan, context.plan),
     isCommand: ({ event }, params: { actions: CommandAction[] }) =>
       event.type === 'command' && params.actions.includes(event.action),
+    isAwaitedRun: ({ context, event }) => event.type === 'gateBlocked' && context.runs.some((r) => r.gate === event.gate && r.name === event.runName),
     canaryReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.canaryHash,
     stableReady: ({ context, event }) => event.type === 'replicasReady' && event.hash === context.stableHash,
     noPodsToWaitFor: ({ context }) => context.plan.replicas === 0,
@@ -268,7 +290,7 @@ export const canaryMachine = setup({
             target: '#canary.progressing.flow.fullyScaling',
             actions: [
               effects((ctx) => terminateRuns(ctx.runs)),
-              assign(({ context }) => ({ runs: [], stepIndex: context.plan.steps.length, at: { ...context.at, pausedAt: null, heldAt: null } })),
+              assign(({ context }) => ({ runs: [], blocked: null, stepIndex: context.plan.steps.length, at: { ...context.at, pausedAt: null, heldAt: null } })),
             ],
           },
         ],
@@ -424,6 +446,14 @@ export const canaryMachine = setup({
         },
         hold: {
           initial: 'running',
+          on: {
+            // From any hold: a blocked gate overrides a person's pause or an inconclusive background run.
+            gateBlocked: {
+              guard: 'isAwaitedRun',
+              target: '.gateBlocked',
+              actions: [{ type: 'blockGate' }, effects(gateBlockedEffects), effects((ctx, event) => blockedEventOf(ctx, event))],
+            },
+          },
           states: {
             running: {
               on: {
@@ -468,6 +498,14 @@ export const canaryMachine = setup({
                     })),
                   ],
                 },
+              },
+            },
+            // Traffic is on stable; the flow waits where it is. Promote goes on without the blocked runs.
+            gateBlocked: {
+              on: {
+                gateBlocked: { guard: 'isAwaitedRun', actions: [{ type: 'blockGate' }, effects((ctx, event) => blockedEventOf(ctx, event))] },
+                gateReady: { target: 'running', actions: [effects(gateResumedEffects), { type: 'resumeGates' }] },
+                command: { guard: command('promote'), target: 'running', actions: [effects(gateRestoreEffects), { type: 'skipGates' }] },
               },
             },
           },
@@ -520,6 +558,15 @@ export const canaryMachine = setup({
 });
 
 export type CanaryMachine = typeof canaryMachine;
+
+/** The weight back and the clocks of a rollout that resumes after its gates were blocked. */
+function gatesCleared(ctx: CanaryContext, now: number): Partial<CanaryContext> {
+  return { weight: ctx.blocked?.weight ?? ctx.weight, blocked: null, at: { ...ctx.at, progressAt: now } };
+}
+
+function blockedEventOf(ctx: CanaryContext, event: Ev): Effect[] {
+  return event.type === 'gateBlocked' ? gateBlockedEvent(ctx, event.gate, event.message) : [];
+}
 
 function isDue(at: number | undefined, now: number): boolean {
   return at !== undefined && now >= at;

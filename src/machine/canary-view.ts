@@ -1,7 +1,10 @@
 // The RolloutView of a canary machine state: phase, message, desired replicas, pauses and the next timer.
 import type { PauseCondition, RolloutPhase } from '../resources/rollout.js';
+import { stepLabel } from '../resources/step-label.js';
 import { splitAt, splitForCompletion } from './canary-replicas.js';
 import { abortScaleDownAt, canaryHashOf, currentStep, pauseEndsAt, progressDeadlineAt, type CanaryContext } from './canary-context.js';
+import { blockedGatesView } from './blocked-gates.js';
+import { blockedNote, blockedRunEffects } from './canary-effects.js';
 import { firstReleaseMessage, firstReleaseOf, firstReleasePhase, type FirstRelease } from './first-release.js';
 import { toIso } from './machine-context.js';
 import { earliest, pauseCondition, progressingPhase, statePath, type ReplicaTarget, type RolloutView } from './rollout-view.js';
@@ -36,6 +39,7 @@ export function canaryView(value: unknown, ctx: CanaryContext): RolloutView {
     view.attempt = ctx.attempt;
   }
   if (ctx.abort !== null) view.abort = { ...ctx.abort, ...(ctx.at.abortedAt === null ? {} : { at: toIso(ctx.at.abortedAt) }) };
+  if (ctx.blocked !== null) view.blockedGates = blockedGatesView(ctx.blocked, blockedRunEffects(ctx));
   view.phase = phaseOf(where, view.pauseConditions);
   view.message = message(where, ctx);
   const wake = nextWakeAt(where, ctx);
@@ -56,7 +60,8 @@ function canaryWhere(value: unknown): CanaryWhere {
 function phaseOf(where: CanaryWhere, pauses: readonly PauseCondition[]): RolloutPhase {
   if (where.top === 'adopting') return firstReleasePhase(where.adopting ?? 'waiting');
   if (where.top === 'healthy') return 'Healthy';
-  return where.top === 'aborted' ? 'Degraded' : progressingPhase(pauses);
+  // A blocked gate is not the release's fault, but nothing moves until someone fixes the configuration.
+  return where.top === 'aborted' || where.hold === 'gateBlocked' ? 'Degraded' : progressingPhase(pauses);
 }
 
 function desiredReplicas(where: CanaryWhere, ctx: CanaryContext): ReplicaTarget[] {
@@ -65,6 +70,8 @@ function desiredReplicas(where: CanaryWhere, ctx: CanaryContext): ReplicaTarget[
   const hash = canaryHashOf(ctx);
   const split = ctx.stepIndex >= ctx.plan.steps.length ? splitForCompletion(ctx.plan) : splitAt(ctx.plan, ctx.stepIndex);
   if (where.top === 'aborted') return [stable, { hash, replicas: where.aborted === 'scaledDown' ? 0 : split.canary }];
+  // Without a router a blocked gate took the canary's pods away with its traffic (see gateBlockedEffects).
+  if (where.hold === 'gateBlocked' && !ctx.plan.hasTrafficRouting) return [stable, { hash, replicas: 0 }];
   return [
     { hash: ctx.stableHash, replicas: split.stable },
     { hash, replicas: split.canary },
@@ -94,6 +101,7 @@ function message(where: CanaryWhere, ctx: CanaryContext): string {
   if (where.top === 'adopting') return firstReleaseMessage(where.adopting ?? 'waiting', ctx);
   if (where.top === 'healthy') return `stable ${ctx.stableHash} serves all traffic`;
   if (where.top === 'aborted') return abortedMessage(where, ctx);
+  if (where.hold === 'gateBlocked' && ctx.blocked !== null) return `${ctx.blocked.message}; ${blockedNote(ctx, ctx.blocked)}`;
   const flow = flowMessage(where.flow ?? '', ctx);
   if (where.hold === 'userPaused') return `paused by a user; resume to continue (${flow})`;
   if (where.hold === 'analysisInconclusive') return `background analysis was inconclusive; resume to continue (${flow})`;
@@ -103,7 +111,7 @@ function message(where: CanaryWhere, ctx: CanaryContext): string {
 function flowMessage(flow: string, ctx: CanaryContext): string {
   const hash = canaryHashOf(ctx);
   const total = ctx.plan.steps.length;
-  const at = `step ${ctx.stepIndex + 1} of ${total}`;
+  const at = stepLabel(ctx.stepIndex, total);
   switch (flow) {
     case 'settingWeight': {
       const split = splitAt(ctx.plan, ctx.stepIndex);
@@ -121,7 +129,7 @@ function flowMessage(flow: string, ctx: CanaryContext): string {
     case 'inconclusive':
       return `${at}: analysis was inconclusive; promote or resume to continue`;
     case 'fullyScaling':
-      return `all ${total} step(s) done: waiting for ${ctx.plan.replicas} pod(s) of ${hash} before promoting`;
+      return `${stepLabel(total, total)}: waiting for ${ctx.plan.replicas} pod(s) of ${hash} before promoting`;
     default:
       return `rolling out ${hash}`;
   }

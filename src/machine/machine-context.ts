@@ -20,6 +20,21 @@ export interface AbortRecord {
   actor?: string;
 }
 
+/** Why a gate's run could not be created: its AnalysisTemplate is missing, or it cannot be used as it is. */
+export type GateBlockReason = 'ReferenceNotFound' | 'InvalidReference';
+
+/**
+ * Analysis gates whose runs could not be created: a configuration error (a missing AnalysisTemplate or argument, a
+ * condition that does not compile), not a verdict on the release. The rollout waits with traffic on stable.
+ */
+export interface BlockedGates {
+  gates: string[];
+  reason: GateBlockReason;
+  /** What is wrong, one sentence per gate, as the reconciler found it. */
+  message: string;
+  since: number;
+}
+
 /** Epoch ms, or null when that clock is not running. */
 export type Stamp = number | null;
 

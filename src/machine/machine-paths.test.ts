@@ -53,20 +53,29 @@ function walk(model: GraphModel): Walk {
         result.steps += 1;
         result.violations.push(...stepViolations(step));
       });
-      result.violations.push(...pathViolations(path.keys, decisions));
+      result.violations.push(...pathViolations(path.keys, path.labels, decisions));
       for (const d of decisions) for (const leaf of leavesOf(d.state.snapshot.value)) result.visitedLeaves.add(leaf);
     }
   }
   return result;
 }
 
-/** The replay passes through the very states the graph found, and no AnalysisRun name is ever created twice. */
-function pathViolations(keys: readonly string[], decisions: readonly Decision[]): string[] {
+/**
+ * The replay passes through the very states the graph found, and no AnalysisRun name is ever created twice (a run
+ * whose gate was blocked was never created: the reconciler dropped its createAnalysisRun, so it may be asked again).
+ */
+function pathViolations(keys: readonly string[], labels: readonly string[], decisions: readonly Decision[]): string[] {
   const out: string[] = [];
   decisions.forEach((d, i) => {
     if (keyOf(d) !== keys[i]) out.push(`step ${i}: replay reached ${keyOf(d)}, graph had ${keys[i]}`);
   });
-  const names = decisions.flatMap((d) => ofType(d.effects, 'createAnalysisRun').map((e) => e.name));
+  const names: string[] = [];
+  decisions.forEach((d, i) => {
+    const blockedGate = labels[i - 1]?.startsWith('gateBlocked:') ? labels[i - 1]?.slice('gateBlocked:'.length) : undefined;
+    const blockedRun = decisions[i - 1]?.view.analysisRuns.find((r) => r.gate === blockedGate)?.name;
+    if (blockedRun !== undefined && names.includes(blockedRun)) names.splice(names.lastIndexOf(blockedRun), 1);
+    names.push(...ofType(d.effects, 'createAnalysisRun').map((e) => e.name));
+  });
   const repeated = names.filter((n, i) => names.indexOf(n) !== i);
   if (repeated.length > 0) out.push(`AnalysisRun names created twice on one path: ${repeated.join(', ')}`);
   return out;

@@ -1,5 +1,6 @@
 // The events a reconcile pass feeds the rollout machines: observations, commands and the passing of time.
 import type { CommandAction } from '../resources/rollout.js';
+import type { GateBlockReason } from './machine-context.js';
 import type { RolloutPlan } from './rollout-plan.js';
 
 export type AnalysisPhase = 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
@@ -23,7 +24,14 @@ export type RolloutEvent =
   /** A finished AnalysisRun listed in the view's `analysisRuns`. */
   | { type: 'analysis'; gate: string; runName: string; phase: AnalysisPhase; message: string; now: number }
   /** A person's or pipeline's command read from `status.command`, with the reason they gave (abort --reason). */
-  | { type: 'command'; action: CommandAction; id: string; actor: string; reason?: string; now: number };
+  | { type: 'command'; action: CommandAction; id: string; actor: string; reason?: string; now: number }
+  /**
+   * The run `runName` this pass asked for cannot be created (see BlockedGates): sent instead of creating it, in the
+   * pass whose decision asked for it. Never a verdict: it does not abort and reverts nothing.
+   */
+  | { type: 'gateBlocked'; gate: string; runName: string; reason: GateBlockReason; message: string; now: number }
+  /** Every run the view's `blockedGates.runs` lists can be created now. */
+  | { type: 'gateReady'; now: number };
 
 export type RolloutEventType = RolloutEvent['type'];
 

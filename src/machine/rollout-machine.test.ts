@@ -104,4 +104,18 @@ describe('a change of strategy', () => {
     s.revision('h2');
     expect(s.view).toMatchObject({ phase: 'Progressing', previewHash: 'h2' });
   });
+
+  it('given a released blue-green whose previous revision waits for its scale-down, when the spec switches to canary, then the previous revision goes', () => {
+    const s = RolloutScenario.of(manualBlueGreen);
+    s.revision('h2');
+    s.ready('h2');
+    s.analysis('prePromotion', 'Successful');
+    s.command('promote');
+    s.ready('h2');
+    s.analysis('postPromotion', 'Successful');
+    expect(s.view).toMatchObject({ phase: 'Healthy', stableHash: 'h2', previous: { hash: 'h1' } });
+    s.send({ type: 'spec', plan: routedCanary });
+    expect(s.view).toMatchObject({ strategy: 'canary', phase: 'Healthy', stableHash: 'h2' });
+    expect(s.effectsOf('scaleReplicaSet')).toContainEqual({ type: 'scaleReplicaSet', hash: 'h1', replicas: 0 });
+  });
 });

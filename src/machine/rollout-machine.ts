@@ -164,6 +164,7 @@ function switchStrategy(state: PersistedMachineState, plan: RolloutPlan, now: nu
   const removeRoutes = (old.headerRoutes ?? []).map((name): Effect => ({ type: 'removeHeaderRoute', name }));
   const effects: Effect[] = [...next.effects, ...removeRoutes, ...terminateRuns(old.analysisRuns)];
   if (inFlight !== undefined && inFlight !== old.stableHash) effects.push({ type: 'scaleReplicaSet', hash: inFlight, replicas: 0 });
+  if (old.previous !== undefined) effects.push({ type: 'scaleReplicaSet', hash: old.previous.hash, replicas: 0 });
   effects.push(
     kubeEvent(
       { reason: 'StrategyChanged', hash: old.stableHash, attempt: old.attempt ?? 0, detail: `${state.machine}-${plan.strategy}` },

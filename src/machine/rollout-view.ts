@@ -1,7 +1,7 @@
 // What a reconcile pass and the API read from a machine state: phase, hashes, pauses, runs and the next wake-up.
 import type { PauseCondition, PauseReason, RolloutPhase } from '../resources/rollout.js';
-import type { AbortReason } from './effects.js';
-import { toIso, type ActiveRun } from './machine-context.js';
+import type { AbortReason, EffectOf } from './effects.js';
+import { toIso, type ActiveRun, type GateBlockReason } from './machine-context.js';
 import type { RolloutStrategyKind } from './rollout-plan.js';
 
 /** The replica count the machine last asked of the ReplicaSet of `hash`; `replicasReady` is judged against it. */
@@ -28,6 +28,8 @@ export interface RolloutView {
   activeHash?: string;
   /** Blue-green: the revision in flight (or aborted), selected by the preview Service. */
   previewHash?: string;
+  /** Blue-green: the revision the active Service left at the last release, kept until `scaleDownAt` (ISO 8601). */
+  previous?: { hash: string; scaleDownAt: string };
   /** 1 for the first try of the in-flight revision, +1 per retry; undefined when nothing is in flight. */
   attempt?: number;
   desiredReplicas: ReplicaTarget[];
@@ -39,6 +41,11 @@ export interface RolloutView {
   aborted: boolean;
   /** Why the rollout aborted; for a first release past its deadline (Degraded, not aborted), why it stalled. */
   abort?: { reason: AbortReason; message: string; at?: string };
+  /**
+   * Gates that could not start (Degraded, not aborted): why, since when (ISO 8601), and the runs the rollout creates
+   * once every one of them can be built (a `gateReady` event).
+   */
+  blockedGates?: { gates: string[]; reason: GateBlockReason; message: string; since: string; runs: Array<EffectOf<'createAnalysisRun'>> };
   /** Earliest epoch ms at which a `tick` can change something; undefined when nothing is timed. */
   nextWakeAt?: number;
 }

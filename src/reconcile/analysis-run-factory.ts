@@ -5,6 +5,7 @@ import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun, AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
 import { resolveFieldPath } from '../resources/field-reference.js';
 import type { AnalysisRunArgument, Rollout } from '../resources/rollout.js';
+import { gateLabel } from '../resources/step-label.js';
 import { templateProblems } from './analysis-template-checker.js';
 import type { RolloutCache } from './rollout-cache.js';
 
@@ -17,10 +18,10 @@ export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, e
     const template = ref.clusterScope ? cache.clusterAnalysisTemplate(ref.templateName) : cache.analysisTemplate(namespace, ref.templateName);
     if (!template) {
       const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-      throw new TerminalError(`${kind} ${ref.clusterScope ? '' : `${namespace}/`}${ref.templateName} not found (gate ${effect.gate})`, { code: 'NotFound' });
+      throw new TerminalError(`${kind} ${ref.clusterScope ? '' : `${namespace}/`}${ref.templateName} not found (${gateLabel(effect.gate)} analysis)`, { code: 'NotFound' });
     }
     const broken = templateProblems(template);
-    if (broken.length > 0) throw new TerminalError(`${broken.join('; ')} (gate ${effect.gate})`);
+    if (broken.length > 0) throw new TerminalError(`${broken.join('; ')} (${gateLabel(effect.gate)} analysis)`);
     return template;
   });
   return {
@@ -51,7 +52,7 @@ function resolveArgs(templates: AnalysisTemplate[], args: AnalysisRunArgument[],
   for (const arg of args) resolved.set(arg.name, { name: arg.name, value: argValue(arg, effect, rollout) });
   for (const arg of resolved.values()) {
     if (arg.value === undefined && !arg.valueFrom?.secretKeyRef) {
-      throw new TerminalError(`analysis argument "${arg.name}" has no value (gate ${effect.gate}); set it in the Rollout's analysis args`);
+      throw new TerminalError(`analysis argument "${arg.name}" has no value (${gateLabel(effect.gate)} analysis); set it in the Rollout's analysis args`);
     }
   }
   return [...resolved.values()];

@@ -7,7 +7,7 @@ import type { KubeClient } from '../kube/kube-client.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import { objectKey, splitKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
-import { decide, initialState, parsePersistedMachineState, viewOf, type Decision } from '../machine/rollout-machine.js';
+import { initialState, parsePersistedMachineState, viewOf, type Decision } from '../machine/rollout-machine.js';
 import type { Effect } from '../machine/effects.js';
 import { planFromSpec } from '../machine/rollout-plan.js';
 import { sameJson } from '../resources/canonical-json.js';
@@ -22,6 +22,7 @@ import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
 import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
+import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
 import { withGitCondition } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
@@ -87,7 +88,8 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     analysisRuns: deps.cache.analysisRunsOf(rollout),
     now,
   };
-  const { decision, effects } = runMachine(world, (runName) => analysisRunName(rollout, runName));
+  const gateProblem = gateProblemOf((effect) => buildRolloutAnalysisRun(deps.cache, rollout, effect, analysisRunName(rollout, effect.name)));
+  const { decision, effects } = runMachine(world, (runName) => analysisRunName(rollout, runName), gateProblem);
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);
@@ -122,23 +124,28 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   const wake = decision.view.nextWakeAt;
-  return wake === undefined ? {} : { requeueAfterMs: Math.max(0, wake - now) };
+  // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
+  const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
+  const next = wake === undefined ? recheck : Math.min(wake, recheck ?? wake);
+  return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
 }
 
-/** Feeds the pass's observations through the machine, collecting the effects in order. */
-function runMachine(world: ObservedWorld, runName: (name: string) => string): { decision: Decision; effects: Effect[] } {
+/** Feeds the pass's observations through the machine, collecting the effects in order (see gate-check.ts). */
+function runMachine(world: ObservedWorld, runName: (name: string) => string, gateProblem: GateProblem): { decision: Decision; effects: Effect[] } {
   const stored = world.rollout.status?.machine;
   const persisted = stored ? parsePersistedMachineState(stored) : undefined;
   let decision: Decision = persisted ? { state: persisted, effects: [], handled: true, view: viewOf(persisted) } : initialState(world.plan, world.hash, world.now);
   const effects: Effect[] = [...decision.effects];
   const apply = (events: ReturnType<typeof specEvents>): void => {
     for (const event of events) {
-      decision = decide(decision.state, event);
-      effects.push(...decision.effects);
+      const checked = decideChecked(decision.state, event, gateProblem);
+      decision = checked.decision;
+      effects.push(...checked.effects);
     }
   };
   apply(specEvents(world));
   apply(worldEvents(world, decision.view, runName));
+  apply(gateReadyEvents(decision.view, gateProblem, world.now));
   return { decision, effects };
 }
 
@@ -153,7 +160,11 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     const tpl = rs?.spec?.template ?? (hash === world.hash ? template : undefined);
     return tpl ? Object.values(templateImages(tpl)) : [];
   };
-  const conditions = removeCondition(previous.conditions, 'InvalidSpec');
+  // A gate that cannot start is a reference the spec makes but cannot use, as writeInvalid reports one.
+  const gates = view.blockedGates;
+  const conditions = gates
+    ? setCondition(previous.conditions, { type: 'InvalidSpec', status: 'True', reason: gates.reason, message: gates.message }, rollout.metadata.generation, nowIso)
+    : removeCondition(previous.conditions, 'InvalidSpec');
   const status: RolloutStatus = {
     ...previous,
     phase: view.phase,
@@ -178,6 +189,8 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     const headerRoutes = view.headerRoutes ?? [];
     status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight }, ...(headerRoutes.length > 0 ? { headerRoutes } : {}) };
   }
+  if (view.activeHash !== undefined) status.blueGreen = { activeSelector: view.activeHash, ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}) };
+  else delete status.blueGreen;
   const lastAck = outcome.acks.at(-1);
   if (lastAck) status.lastCommand = lastAck;
   const retried = answerRollbackRetry(rollout, now);
@@ -196,6 +209,7 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
 /** The machine-readable reason behind the phase, for kstatus conditions. */
 function conditionReason(view: Decision['view']): string {
   if (view.abort) return view.abort.reason;
+  if (view.blockedGates) return view.blockedGates.reason;
   return view.pauseConditions[0]?.reason ?? (view.phase === 'Healthy' ? 'RolloutHealthy' : 'RolloutProgressing');
 }
 

@@ -105,14 +105,14 @@ describe('Vane CRDs', () => {
     expect(analysisTemplateCrd.spec.versions[0]!.subresources).toBeUndefined();
   });
 
-  it('given the printer columns, then Rollout shows Desired, Ready, Phase, Step, Weight, Age and AnalysisRun Phase, Age', () => {
+  it('given the printer columns, then Rollout shows Desired, Ready, Phase, Step-Index (named for the zero-based field it shows), Weight, Age and AnalysisRun Phase, Age', () => {
     const columns = (crd: CustomResourceDefinition): string[][] =>
       (crd.spec.versions[0]!.additionalPrinterColumns ?? []).map((c) => [c.name, c.type, c.jsonPath]);
     expect(columns(rolloutCrd)).toEqual([
       ['Desired', 'integer', '.spec.replicas'],
       ['Ready', 'integer', '.status.readyReplicas'],
       ['Phase', 'string', '.status.phase'],
-      ['Step', 'integer', '.status.currentStepIndex'],
+      ['Step-Index', 'integer', '.status.currentStepIndex'],
       ['Weight', 'integer', '.status.canary.weights.canary'],
       ['Age', 'date', '.metadata.creationTimestamp'],
     ]);

@@ -110,7 +110,8 @@ export const rolloutCrd: CustomResourceDefinition = crd({
     { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas', description: 'Desired pods' },
     { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas', description: 'Ready pods' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Rollout phase' },
-    { name: 'Step', type: 'integer', jsonPath: '.status.currentStepIndex', description: 'Current canary step' },
+    // A printer column shows a field as it is: the zero-based index (vane list shows the step counted from 1).
+    { name: 'Step-Index', type: 'integer', jsonPath: '.status.currentStepIndex', description: 'Zero-based index of the current canary step; step 1 is index 0' },
     { name: 'Weight', type: 'integer', jsonPath: '.status.canary.weights.canary', description: 'Canary traffic %' },
     AGE,
   ],

@@ -198,7 +198,7 @@ const rolloutStatus = object({
   selector: string({ description: 'Label selector string for the scale subresource (HPA).' }),
   currentPodHash: string(),
   stableRS: string(),
-  currentStepIndex: integer(),
+  currentStepIndex: integer({ description: 'Zero-based index of the current canary step (steps.length once all are done); people read index 3 of 5 as "step 4/5".' }),
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
     headerRoutes: array(string()),

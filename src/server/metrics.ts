@@ -38,7 +38,7 @@ export class VaneMetrics implements ReconcileObserver {
     const registers = [this.registry];
     if (options.defaultMetrics ?? true) this.collectProcessMetrics();
     this.rolloutPhase = new Gauge({ name: 'vane_rollout_phase', help: 'Phase of each Rollout: 1 for the current phase, 0 for the others.', labelNames: ['namespace', 'rollout', 'phase'], registers });
-    this.rolloutStep = new Gauge({ name: 'vane_rollout_step', help: 'Index of the canary step each Rollout is at.', labelNames: ['namespace', 'rollout'], registers });
+    this.rolloutStep = new Gauge({ name: 'vane_rollout_step', help: 'Zero-based index of the canary step each Rollout is at (status.currentStepIndex).', labelNames: ['namespace', 'rollout'], registers });
     this.canaryWeight = new Gauge({ name: 'vane_rollout_canary_weight', help: 'Traffic weight of the canary version, in percent (0-100).', labelNames: ['namespace', 'rollout'], registers });
     this.outcomes = new Counter({ name: 'vane_rollout_outcomes_total', help: 'Rollouts finished, by outcome (promoted, aborted, rolled_back_by_git).', labelNames: ['outcome'], registers });
     this.timeToPromote = new Histogram({

@@ -33,6 +33,11 @@ const canary: Rollout = {
   },
 };
 
+function blueGreen(status: NonNullable<Rollout['status']>): Rollout {
+  const { canary: _canary, ...strategy } = { ...canary.spec.strategy, blueGreen: { activeService: 'web-active', previewService: 'web-preview' } };
+  return { ...canary, spec: { ...canary.spec, strategy }, status };
+}
+
 function rs(hash: string, createdAt: string): ReplicaSetObject {
   return {
     metadata: { name: `web-${hash}`, labels: { [POD_TEMPLATE_HASH_LABEL]: hash }, creationTimestamp: createdAt },
@@ -60,6 +65,35 @@ describe('describeRollout', () => {
       ['web-old', 'stable'],
       ['web-older', 'old'],
     ]);
+  });
+
+  it('given a blue-green released to "new" whose "old" waits for its scale-down, then "new" is active and "old" the previous revision with its time', () => {
+    const released = blueGreen({ phase: 'Healthy', currentPodHash: 'new', stableRS: 'new', blueGreen: { activeSelector: 'new', scaleDownAt: '2024-03-01T00:10:00Z' } });
+    const detail = describeRollout(released, { replicaSets: [rs('old', '2024-01-01T00:00:00Z'), rs('new', '2024-02-01T00:00:00Z')], analysisRuns: [], events: [] });
+    expect(detail.replicaSets.map((r) => [r.name, r.role, r.scaleDownAt])).toEqual([
+      ['web-new', 'active', undefined],
+      ['web-old', 'previous', '2024-03-01T00:10:00Z'],
+    ]);
+  });
+
+  it('given a blue-green switched to "new" under post-promotion analysis, then "new" is active and "old" still the stable rollback target', () => {
+    const switched = blueGreen({ phase: 'Progressing', currentPodHash: 'new', stableRS: 'old', blueGreen: { activeSelector: 'new' } });
+    const detail = describeRollout(switched, { replicaSets: [rs('old', '2024-01-01T00:00:00Z'), rs('new', '2024-02-01T00:00:00Z')], analysisRuns: [], events: [] });
+    expect(detail.replicaSets.map((r) => [r.name, r.role])).toEqual([
+      ['web-new', 'active'],
+      ['web-old', 'stable'],
+    ]);
+  });
+
+  it('given a blue-green previewing "new", then "old" is active and "new" the preview; a status without activeSelector reads active from stableRS', () => {
+    const replicaSets = [rs('old', '2024-01-01T00:00:00Z'), rs('new', '2024-02-01T00:00:00Z')];
+    for (const status of [{ blueGreen: { activeSelector: 'old' } }, {}]) {
+      const previewing = blueGreen({ phase: 'Paused', currentPodHash: 'new', stableRS: 'old', ...status });
+      expect(describeRollout(previewing, { replicaSets, analysisRuns: [], events: [] }).replicaSets.map((r) => [r.name, r.role])).toEqual([
+        ['web-new', 'preview'],
+        ['web-old', 'active'],
+      ]);
+    }
   });
 
   it('shows each analysis run with its gate and the latest measurement of each metric', () => {

@@ -11,6 +11,7 @@ import type {
   Rollout,
   RolloutCommand,
   RolloutPhase,
+  RolloutStatus,
 } from '../resources/rollout.js';
 import type { Condition } from '../resources/meta.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject } from './rollout-read-model.js';
@@ -43,7 +44,11 @@ export interface StepView {
   state: StepState;
 }
 
-export type ReplicaSetRole = 'stable' | 'canary' | 'active' | 'preview' | 'old';
+/**
+ * Blue-green: `active` (the active Service's), `preview`, `stable` (the rollback target while post-promotion
+ * analysis runs on the new active revision) and `previous` (the revision the last release left, until its scale-down).
+ */
+export type ReplicaSetRole = 'stable' | 'canary' | 'active' | 'preview' | 'previous' | 'old';
 
 export interface ReplicaSetView {
   name: string;
@@ -54,6 +59,8 @@ export interface ReplicaSetView {
   available: number;
   images: string[];
   createdAt?: string;
+  /** A `previous` blue-green revision: when it scales to zero (ISO 8601). */
+  scaleDownAt?: string;
 }
 
 export interface MetricView {
@@ -190,10 +197,13 @@ function servicesOf(rollout: Rollout): Record<string, string> {
 
 function replicaSetView(rollout: Rollout, rs: ReplicaSetObject): ReplicaSetView {
   const hash = hashOf(rs);
+  const role = roleOf(rollout, rs, hash);
+  const scaleDownAt = role === 'previous' ? rollout.status?.blueGreen?.scaleDownAt : undefined;
   return {
     name: rs.metadata.name ?? '',
     podTemplateHash: hash,
-    role: roleOf(rollout, rs.metadata.name, hash),
+    role,
+    ...(scaleDownAt !== undefined ? { scaleDownAt } : {}),
     desired: rs.spec?.replicas ?? 0,
     ready: rs.status?.readyReplicas ?? 0,
     available: rs.status?.availableReplicas ?? 0,
@@ -203,13 +213,25 @@ function replicaSetView(rollout: Rollout, rs: ReplicaSetObject): ReplicaSetView 
 }
 
 /** `status.stableRS` may hold the ReplicaSet's hash or its name; accept either. */
-function roleOf(rollout: Rollout, name: string | undefined, hash: string | undefined): ReplicaSetRole {
+function roleOf(rollout: Rollout, rs: ReplicaSetObject, hash: string | undefined): ReplicaSetRole {
   const status = rollout.status ?? {};
-  const blueGreen = rollout.spec?.strategy?.blueGreen !== undefined;
-  const isStable = status.stableRS !== undefined && (status.stableRS === hash || status.stableRS === name);
-  if (isStable) return blueGreen ? 'active' : 'stable';
-  if (hash !== undefined && status.currentPodHash === hash) return blueGreen ? 'preview' : 'canary';
-  return 'old';
+  const isStable = status.stableRS !== undefined && (status.stableRS === hash || status.stableRS === rs.metadata.name);
+  if (rollout.spec?.strategy?.blueGreen !== undefined) return blueGreenRoleOf(status, rs, hash, isStable);
+  if (isStable) return 'stable';
+  return hash !== undefined && status.currentPodHash === hash ? 'canary' : 'old';
+}
+
+/**
+ * Roles follow the Services, not the stable mark: the active Service's revision is `active` (stable, or the new one
+ * under post-promotion analysis), the spec's other revision is `preview`, and the one a release left keeps its pods as
+ * `previous` until `status.blueGreen.scaleDownAt`. A status written before `activeSelector` existed falls back to stable.
+ */
+function blueGreenRoleOf(status: RolloutStatus, rs: ReplicaSetObject, hash: string | undefined, isStable: boolean): ReplicaSetRole {
+  const active = status.blueGreen?.activeSelector;
+  if (active === undefined ? isStable : hash === active) return 'active';
+  if (isStable) return 'stable';
+  if (hash !== undefined && status.currentPodHash === hash) return 'preview';
+  return status.blueGreen?.scaleDownAt !== undefined && (rs.spec?.replicas ?? 0) > 0 ? 'previous' : 'old';
 }
 
 function newestFirst(a: ReplicaSetView, b: ReplicaSetView): number {

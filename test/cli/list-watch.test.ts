@@ -36,11 +36,11 @@ describe.each([
     const name = await pausedRollout('seen');
     const watching = startCli(['list', 'rollouts', '-n', 'watched', '--watch', ...args()], env());
     try {
-      await watching.waitForOutput(new RegExp(`${name}\\s+canary\\s+Paused\\s+1/4\\s+20`));
+      await watching.waitForOutput(new RegExp(`${name}\\s+canary\\s+Paused\\s+2/4\\s+20`));
       expect(watching.output().split('\n')[0]).toMatch(/^NAME\s+STRATEGY\s+PHASE\s+STEP\s+WEIGHT\s+READY$/);
 
       await writeStatus(h.kube, 'Rollout', 'watched', name, { phase: 'Progressing', currentStepIndex: 2, canary: { weights: { canary: 50, stable: 50 } } });
-      await watching.waitForOutput(new RegExp(`${name}\\s+canary\\s+Progressing\\s+2/4\\s+50`));
+      await watching.waitForOutput(new RegExp(`${name}\\s+canary\\s+Progressing\\s+3/4\\s+50`));
       const added = await pausedRollout('new');
       await watching.waitForOutput(new RegExp(`${added}\\s+canary\\s+Paused`));
       await h.kube.delete(Kinds.Rollout, 'watched', added);

@@ -51,8 +51,8 @@ describe('vane get rollout', () => {
     expect(result.stdout).toContain(`Name:       ${name}`);
     expect(result.stdout).toMatch(/Phase:\s+Paused/);
     expect(result.stdout).toContain('Weights:    canary 20%  stable 80%');
-    expect(result.stdout).toMatch(/▶ 1: pause \(until promoted\)\s+◀ current/);
-    expect(result.stdout).toContain('✔ 0: setWeight 20%');
+    expect(result.stdout).toMatch(/▶ step 2\/4: pause \(until promoted\)\s+◀ current/);
+    expect(result.stdout).toContain('✔ step 1/4: setWeight 20%');
     expect(result.stdout).toContain(`${name}-canary1  canary  ready 0/1  registry.example/shop:2.0`);
   });
 
@@ -93,7 +93,7 @@ describe('vane list rollouts', () => {
     const inNamespace = await runCli(['list', 'rollouts', '-n', 'shop', ...viaApi(BOB.token)]);
     expect(inNamespace.code).toBe(0);
     expect(inNamespace.stdout.split('\n')[0]).toMatch(/^NAME\s+STRATEGY\s+PHASE\s+STEP\s+WEIGHT\s+READY$/);
-    expect(inNamespace.stdout).toMatch(new RegExp(`${name}\\s+canary\\s+Paused\\s+1/4\\s+20\\s+0/4`));
+    expect(inNamespace.stdout).toMatch(new RegExp(`${name}\\s+canary\\s+Paused\\s+2/4\\s+20\\s+0/4`));
     const everywhere = await runCli(['list', 'rollouts', '-A'], kubeEnv);
     expect(everywhere.code).toBe(0);
     expect(everywhere.stdout).toMatch(new RegExp(`^shop\\s+${name}\\s+canary`, 'm'));
@@ -240,7 +240,7 @@ describe('vane status', () => {
     const name = await pausedRollout();
     const paused = await runCli(['status', name, '-n', 'shop', ...viaApi()]);
     expect(paused.code).toBe(2);
-    expect(paused.stdout).toContain(`rollout shop/${name}: Paused step 1/4 canary 20%`);
+    expect(paused.stdout).toContain(`rollout shop/${name}: Paused step 2/4 canary 20%`);
     await writeStatus(h.kube, 'Rollout', 'shop', name, { phase: 'Healthy', message: 'promoted' });
     expect((await runCli(['status', name, '-n', 'shop'], kubeEnv)).code).toBe(0);
     await writeStatus(h.kube, 'Rollout', 'shop', name, { phase: 'Degraded', message: 'analysis failed' });

@@ -160,20 +160,47 @@ describe('canary analysis against a real Prometheus', () => {
     expect(aborted.status?.canary?.weights?.canary).toBe(0);
   }, 90_000);
 
-  it('given a template whose condition does not compile, then the template gets a Warning naming the metric, and a Rollout reaching it is Degraded with the cause', async () => {
+  it('given a template whose condition does not compile, then the template gets a Warning naming the metric, and a Rollout reaching it is Degraded with the cause, its route back on stable and nothing reverted', async () => {
     await createTemplate('broken', errorRatioMetric(prometheus.url, { successCondition: 'result[0] <' }));
     await routedCanary('gated', 'broken', 'good');
-    await h.setImage('gated', 'img:2');
+    const hash = await h.setImage('gated', 'img:2');
     const blocked = await h.waitFor('gated', (ro) => ro.status?.conditions?.some((c) => c.type === 'InvalidSpec') ?? false, 'the broken template reported');
     const condition = blocked.status?.conditions?.find((c) => c.type === 'InvalidSpec');
     expect(condition?.message).toContain(`AnalysisTemplate ${NS}/broken metric "error-ratio": successCondition does not compile`);
     expect(blocked.status?.phase).toBe('Degraded');
+    // The weight step before the gate completed; the gate could not start, so the route went back to stable at once.
+    expect(await routeWeight('gated')).toBe(0);
+    expect(blocked.status?.canary?.weights?.canary).toBe(0);
+    expect(blocked.status?.rollback).toBeUndefined();
+    expect(blocked.status?.message).toContain('traffic is on stable');
 
     const { items } = await h.controller.client.list<KubeObject & { reason: string; note: string; regarding?: { kind?: string; name?: string } }>(Kinds.Event, NS);
     const warnings = items.filter((e) => e.regarding?.kind === 'AnalysisTemplate' && e.regarding.name === 'broken');
     expect(warnings.map((e) => e.reason)).toEqual(['InvalidCondition']);
     expect(warnings[0]?.note).toContain('metric "error-ratio": successCondition does not compile');
-  });
+
+    // Fixed, the gate starts by itself: the weight comes back, the analysis passes, and the release completes.
+    await h.controller.client.patch(Kinds.AnalysisTemplate, NS, 'broken', { spec: { metrics: [errorRatioMetric(prometheus.url)] } }, 'merge');
+    await h.waitFor('gated', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash, 'Healthy on img:2 after the fix', 40_000);
+    expect(await weights.settle('gated', 0)).toEqual([0, 10, 0, 10, 50, 100, 0]);
+  }, 60_000);
+
+  it('given a gate whose argument has no value, then the route goes back to stable without a revert, and once the Rollout gives the argument the gate starts and the release completes', async () => {
+    await routedCanary('noarg', 'error-ratio', 'good');
+    const withoutArgs = (h.rollout('noarg')?.spec.strategy.canary?.steps ?? []).map((step) => ('analysis' in step ? { analysis: { templates: step.analysis.templates } } : step));
+    await h.controller.client.patch(Kinds.Rollout, NS, 'noarg', { spec: { strategy: { canary: { steps: withoutArgs } } } }, 'merge');
+    const hash = await h.setImage('noarg', 'img:2');
+    const blocked = await h.waitFor('noarg', (ro) => ro.status?.phase === 'Degraded', 'the gate blocked');
+    expect(blocked.status?.conditions?.find((c) => c.type === 'InvalidSpec')).toMatchObject({ status: 'True', reason: 'InvalidReference' });
+    expect(blocked.status?.message).toMatch(/^analysis argument "app" has no value \(step 2 analysis\)/);
+    expect(await routeWeight('noarg')).toBe(0);
+    expect(blocked.status?.rollback).toBeUndefined();
+
+    const steps = withoutArgs.map((step) => ('analysis' in step ? { analysis: { ...step.analysis, args: [{ name: 'app', value: 'good' }] } } : step));
+    await h.controller.client.patch(Kinds.Rollout, NS, 'noarg', { spec: { strategy: { canary: { steps } } } }, 'merge');
+    await h.waitFor('noarg', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === hash, 'Healthy on img:2 once the argument is given', 40_000);
+    expect(await weights.settle('noarg', 0)).toEqual([0, 10, 0, 10, 50, 100, 0]);
+  }, 60_000);
 
   it('given an inconclusive measurement, then the rollout pauses for a person, and a promote continues it to Healthy', async () => {
     await routedCanary('unsure', 'undecided', 'bad');

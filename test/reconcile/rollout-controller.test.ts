@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { DeploymentObject } from '../../src/reconcile/rollout-cache.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
+import { describeRollout } from '../../src/server/rollout-view.js';
+import { startStubHttpServer } from '../analysis/support/stub-http-server.js';
 import { hashOfImage, openHarness, template, type Harness } from './controller-harness.js';
 
 let h: Harness;
@@ -148,21 +150,30 @@ describe('Rollout housekeeping', () => {
 });
 
 describe('analysis gates', () => {
-  it('given an analysis step naming a missing AnalysisTemplate, then status says which, and creating it lets the gate start its run', async () => {
+  it('given an analysis step naming a missing AnalysisTemplate, then status says which, the canary is taken out of traffic without a revert, and creating the template lets the gate start its run', async () => {
     await h.apply('gated', { strategy: { canary: { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'late' }] } }] } } });
     await h.waitFor('gated', (ro) => ro.status?.phase === 'Healthy', 'adopted');
-    await h.setImage('gated', 'img:2');
+    const next = await h.setImage('gated', 'img:2');
     const blocked = await h.waitFor('gated', (ro) => ro.status?.conditions?.some((c) => c.type === 'InvalidSpec' && c.reason === 'ReferenceNotFound') ?? false, 'the missing template reported');
-    expect(blocked.status?.message).toContain(`AnalysisTemplate ${h.namespace}/late not found`);
+    expect(blocked.status?.message).toContain(`AnalysisTemplate ${h.namespace}/late not found (step 2 analysis)`);
+    expect(blocked.status?.message).toContain('step 2 analysis starts by itself once this is fixed, or promote to go on without it');
+    // No router: the canary's pods are its traffic, so they go; nothing is aborted and nothing is reverted.
+    expect(blocked.status).toMatchObject({ phase: 'Degraded', canary: { weights: { canary: 0, stable: 100 } } });
+    expect(blocked.status?.rollback).toBeUndefined();
+    expect(blocked.status?.history?.at(-1)?.outcome).toBe('Progressing');
+    await h.waitFor('gated', () => h.replicaSets('gated').find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === next)?.spec?.replicas === 0, 'the canary scaled down');
+    expect((await h.events('gated')).map((e) => e.reason)).toContain('AnalysisGateBlocked');
     await h.controller.client.create(Kinds.AnalysisTemplate, {
       apiVersion: 'vane.dev/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: { name: 'late', namespace: h.namespace },
       spec: { metrics: [{ name: 'errors', successCondition: 'result[0] < 0.01', provider: { prometheus: { address: 'http://prometheus:9090', query: 'vector(0)' } } }] },
     });
-    const running = await h.waitFor('gated', (ro) => (ro.status?.analysisRuns?.length ?? 0) > 0 && !ro.status?.conditions?.some((c) => c.type === 'InvalidSpec'), 'the gate to start its run');
+    const running = await h.waitFor('gated', (ro) => (ro.status?.analysisRuns?.length ?? 0) > 0 && !ro.status?.conditions?.some((c) => c.type === 'InvalidSpec'), 'the gate to start its run', 20_000);
     const runName = running.status?.analysisRuns?.[0]?.name ?? '';
     expect(await h.controller.client.get(Kinds.AnalysisRun, h.namespace, runName)).toBeDefined();
+    expect(running.status).toMatchObject({ phase: 'Progressing', currentStepIndex: 1, canary: { weights: { canary: 50, stable: 50 } } });
+    expect(h.replicaSets('gated').find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === next)?.spec?.replicas).toBe(1);
   });
 });
 
@@ -179,5 +190,59 @@ describe('a blue-green Rollout', () => {
     await h.waitFor('bg', healthyOn(next), 'promoted');
     expect(h.controller.informers.service(h.namespace, 'bg-active')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
     await h.waitFor('bg', () => h.replicaSets('bg').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === old)?.spec?.replicas === 0, 'old scaled down');
+  });
+
+  it('given post-promotion analysis naming a missing AnalysisTemplate, then the active Service goes back to stable without a revert, and creating the template releases the new revision', async () => {
+    const metrics = await startStubHttpServer(() => ({ status: 200, body: { errorRate: 0 } }));
+    try {
+      const strategy = { blueGreen: { activeService: 'bgp-active', previewService: 'bgp-preview', autoPromotionEnabled: false, postPromotionAnalysis: { templates: [{ templateName: 'post-late' }] } } };
+      await h.apply('bgp', { replicas: 2, strategy }, ['bgp-active', 'bgp-preview']);
+      const old = hashOfImage('img:1', 'bgp');
+      await h.waitFor('bgp', healthyOn(old), 'adopted');
+      const next = await h.setImage('bgp', 'img:2');
+      await h.waitFor('bgp', (ro) => ro.status?.phase === 'Paused', 'waiting for promotion');
+      await h.command('bgp', 'promote');
+      const blocked = await h.waitFor('bgp', (ro) => ro.status?.phase === 'Degraded', 'the post-promotion gate blocked');
+      const activeSelector = (): string | undefined => h.controller.informers.service(h.namespace, 'bgp-active')?.spec?.selector?.['rollouts-pod-template-hash'];
+      expect(activeSelector()).toBe(old);
+      expect(blocked.status).toMatchObject({ stableRS: old, blueGreen: { activeSelector: old } });
+      expect(blocked.status?.rollback).toBeUndefined();
+      expect(blocked.status?.message).toContain(`AnalysisTemplate ${h.namespace}/post-late not found (post-promotion analysis); active Service back on stable ${old}, ${next} kept`);
+
+      await h.controller.client.create(Kinds.AnalysisTemplate, {
+        apiVersion: 'vane.dev/v1alpha1',
+        kind: 'AnalysisTemplate',
+        metadata: { name: 'post-late', namespace: h.namespace },
+        spec: { metrics: [{ name: 'error-rate', count: 1, successCondition: 'result == 0', provider: { web: { url: `${metrics.url}/stats`, jsonPath: '$.errorRate' } } }] },
+      });
+      await h.waitFor('bgp', healthyOn(next), 'released after the fix', 30_000);
+      expect(activeSelector()).toBe(next);
+    } finally {
+      await metrics.stop();
+    }
+  }, 60_000);
+
+  it('given a long scaleDownDelaySeconds, when the active Service switches, then the new revision is stable and Healthy at once and the old one is the previous revision scaling down at a time', async () => {
+    await h.apply('bgd', { replicas: 2, strategy: { blueGreen: { activeService: 'bgd-active', previewService: 'bgd-preview', autoPromotionEnabled: false, scaleDownDelaySeconds: 600 } } }, ['bgd-active', 'bgd-preview']);
+    const old = hashOfImage('img:1', 'bgd');
+    await h.waitFor('bgd', healthyOn(old), 'adopted');
+    const next = await h.setImage('bgd', 'img:2');
+    await h.waitFor('bgd', (ro) => ro.status?.phase === 'Paused', 'waiting for promotion');
+    const before = Date.now();
+    await h.command('bgd', 'promote');
+    const released = await h.waitFor('bgd', healthyOn(next), 'released right after the switch');
+
+    expect(h.controller.informers.service(h.namespace, 'bgd-active')?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
+    expect(released.status?.blueGreen?.activeSelector).toBe(next);
+    const scaleDownAt = Date.parse(released.status?.blueGreen?.scaleDownAt ?? '');
+    expect(scaleDownAt).toBeGreaterThanOrEqual(before + 600_000);
+    expect(scaleDownAt).toBeLessThan(Date.now() + 600_000);
+    expect(released.status?.message).toBe(`active ${next} serves all traffic; previous revision ${old} scales down at ${released.status?.blueGreen?.scaleDownAt}`);
+    expect(h.replicaSets('bgd').find((r) => r.metadata.labels?.['rollouts-pod-template-hash'] === old)?.spec?.replicas).toBe(2);
+    const roles = describeRollout(released, { replicaSets: h.replicaSets('bgd'), analysisRuns: [], events: [] }).replicaSets;
+    expect(roles.map((r) => [r.podTemplateHash, r.role, r.scaleDownAt]).sort((a, b) => String(a[1]).localeCompare(String(b[1])))).toEqual([
+      [next, 'active', undefined],
+      [old, 'previous', released.status?.blueGreen?.scaleDownAt],
+    ]);
   });
 });
