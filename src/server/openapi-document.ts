@@ -24,7 +24,7 @@ const AUTH_ERRORS: Json = {
 function commandOperation(verb: string, summary: string, body?: Json): Json {
   return {
     post: {
-      operationId: `${verb}Rollout`,
+      operationId: `${verb.replace(/-(\w)/g, (_m, c: string) => c.toUpperCase())}Rollout`,
       summary,
       description:
         'Writes the command into the Rollout\'s status subresource (status.command); the controller applies it and ' +
@@ -64,7 +64,7 @@ const schemas: Json = {
   CommandAccepted: {
     type: 'object',
     required: ['id', 'action'],
-    properties: { id: { type: 'string', format: 'uuid' }, action: { type: 'string', enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume'] } },
+    properties: { id: { type: 'string', format: 'uuid' }, action: { type: 'string', enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume', 'rollback-retry'] } },
   },
   RolloutSummary: {
     type: 'object',
@@ -177,7 +177,7 @@ export function openApiDocument(): Json {
     info: {
       title: 'Vane API',
       version: 'v1',
-      description: 'Read Rollouts and act on them (promote, abort, retry, pause, resume) with Kubernetes authentication, RBAC and an audit trail.',
+      description: 'Read Rollouts and act on them (promote, abort, retry, pause, resume, rollback-retry) with Kubernetes authentication, RBAC and an audit trail.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } }, schemas },
     paths: {
@@ -247,6 +247,7 @@ export function openApiDocument(): Json {
       [`${rolloutPath}/retry`]: commandOperation('retry', 'Retry an aborted rollout from the first step.'),
       [`${rolloutPath}/pause`]: commandOperation('pause', 'Pause where the rollout is.'),
       [`${rolloutPath}/resume`]: commandOperation('resume', 'Resume a paused rollout.'),
+      [`${rolloutPath}/rollback-retry`]: commandOperation('rollback-retry', 'Queue the git rollback of an aborted release again, after it failed (or while it waits to retry).'),
       '/api/v1/watch': {
         get: {
           operationId: 'watchRollouts',

@@ -130,6 +130,21 @@ describe('vane promote / abort / retry / pause / resume', () => {
     expect((await statusOf(name))?.command?.action).toBe(verb);
   });
 
+  it('rollback retry: exit 1 with the reason when there is no failed git rollback; writes rollback-retry when there is', async () => {
+    const name = await pausedRollout();
+    const refused = await runCli(['rollback', 'retry', name, '-n', 'shop'], kubeEnv);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('this rollout has no rollback');
+
+    const failed = { reason: 'AnalysisFailed: x', at: '2026-12-07T10:00:00Z', trafficReset: true, git: { state: 'Failed' as const, reason: 'Forbidden' } };
+    await writeStatus(h.kube, 'Rollout', 'shop', name, { ...pausedAtStep1(), rollback: failed });
+    await until(() => h.readModel.rollout('shop', name)?.status?.rollback !== undefined, `${name}'s rollback cached`);
+    const result = await runCli(['rollback', 'retry', name, '-n', 'shop', ...viaApi()]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`rollback-retry requested for rollout shop/${name}`);
+    expect((await statusOf(name))?.command).toMatchObject({ action: 'rollback-retry', actor: 'alice' });
+  });
+
   it('given a user RBAC does not allow, then exit 1 with the 403 reason and nothing written', async () => {
     const name = await pausedRollout();
     const result = await runCli(['abort', name, '-n', 'shop', ...viaApi(BOB.token)]);

@@ -145,6 +145,23 @@ describe('input and state errors', () => {
     expect(h.auditLines).toContainEqual(expect.objectContaining({ target: `shop/${name}`, action: 'retry', outcome: 'rejected' }));
   });
 
+  it('given a git rollback that failed, when rollback-retry is posted, then 202; given one that committed, then 409 naming its state', async () => {
+    const rollback = (state: 'Failed' | 'Committed'): RolloutStatus['rollback'] => ({
+      reason: 'AnalysisFailed: error rate 7%',
+      at: '2026-12-07T10:00:00Z',
+      trafficReset: true,
+      git: { state, failingPodHash: 'f00d', attempt: 1, ...(state === 'Failed' ? { reason: 'Forbidden', message: 'protected branch' } : { commit: 'abc' }) },
+    });
+    const failed = await pausedRollout({ ...pausedAtStep1(), rollback: rollback('Failed') });
+    expect(await post(failed, 'rollback-retry')).toMatchObject({ status: 202, body: { action: 'rollback-retry' } });
+    expect((await statusOf(failed))?.command).toMatchObject({ action: 'rollback-retry', actor: 'alice' });
+
+    const committed = await pausedRollout({ ...pausedAtStep1(), rollback: rollback('Committed') });
+    const refused = await post(committed, 'rollback-retry');
+    expect(refused).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining('it is Committed') } } });
+    expect((await statusOf(committed))?.command).toBeUndefined();
+  });
+
   it('given a rollout a user already paused, then a second pause is 409', async () => {
     const name = await pausedRollout();
     expect((await post(name, 'pause', {})).status).toBe(202);
