@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('walk a canary to Healthy and abort a broken release, on the embedded sandbox (no cluster needed)')
+    .description('walk a canary to Healthy, abort a broken release, and revert in git a release that fails its analysis gate, on the embedded sandbox (no cluster needed; git for the last part)')
     .action(async () => {
       const { runDemo } = await import('../demo/demo-scenario.js');
       const ok = await runDemo((line) => process.stdout.write(`${line}\n`));

@@ -1,29 +1,31 @@
 // The demo: the sandbox and the controller in one process, a canary walked to Healthy (with a promote command at
-// its indefinite pause), then a broken release whose pods never get ready, aborted by the progress deadline.
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// its indefinite pause), a broken release whose pods never get ready, aborted by the progress deadline, then a release
+// from git that fails its analysis gate and is rolled back by a revert commit (git-revert-release.ts).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { createLogger } from '../logger.js';
-import type { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
-import { Kinds, type ResourceKind } from '../kube/resource-kind.js';
 import { podTemplateHash } from '../resources/pod-template-hash.js';
 import type { Rollout } from '../resources/rollout.js';
 import { startSandbox } from '../sandbox/sandbox.js';
 import { repositoryRoot, vaneCrdFiles } from '../cli/crd-paths.js';
 import { startController } from '../cli/start-controller.js';
+import { NAME, NAMESPACE, applyDocuments, promote, setImage, templateWithImage, waitFor } from './demo-rollout.js';
+import { runGitRevertRelease } from './git-revert-release.js';
 import { Timeline } from './timeline.js';
 
-const NAMESPACE = 'demo';
-const NAME = 'web';
-const KEY = `${NAMESPACE}/${NAME}`;
+const GOOD_IMAGE = 'ghcr.io/vane-demo/web:1.1.0';
 
 export async function runDemo(print: (line: string) => void): Promise<boolean> {
+  const manifests = readFileSync(join(repositoryRoot(), 'examples', 'demo-canary.yaml'), 'utf8');
   const sandbox = await startSandbox({ crdFiles: vaneCrdFiles(), simulator: { readyDelayMs: 300 }, logLevel: 'silent' });
   print(`sandbox API server at ${sandbox.url} (kubeconfig ${sandbox.kubeconfigPath})`);
+  // The controller's clones for rollback by git revert; the demo's repository is a local path, hence allowLocalGitUrls.
+  const gitWorkDir = mkdtempSync(join(tmpdir(), 'vane-demo-clones-'));
   const controller = await startController(
-    { kubeconfig: sandbox.kubeconfigPath, workers: 2, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'demo', logLevel: 'warn', apiPort: -1 },
+    { kubeconfig: sandbox.kubeconfigPath, workers: 2, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'demo', logLevel: 'warn', apiPort: -1, gitWorkDir, allowLocalGitUrls: true },
     { logger: createLogger('warn') },
   );
   const timeline = new Timeline((line) => print(`  ${line}`));
@@ -33,12 +35,12 @@ export async function runDemo(print: (line: string) => void): Promise<boolean> {
     return rollout;
   };
   try {
-    await applyFile(controller.client, join(repositoryRoot(), 'examples', 'demo-canary.yaml'));
+    await applyDocuments(controller.client, manifests);
     print('\n1. A new Rollout adopts its template as stable:');
     const first = await waitFor(observe, (ro) => ro.status?.phase === 'Healthy' && (ro.status.availableReplicas ?? 0) === 4, 'the first revision to be Healthy');
 
-    print('\n2. Rolling out image 1.1.0 through the canary steps (promoting at the indefinite pause, as `vane promote` would):');
-    const good = await setImage(controller.client, 'ghcr.io/vane-demo/web:1.1.0');
+    print(`\n2. Rolling out image ${GOOD_IMAGE.split(':')[1]} through the canary steps (promoting at the indefinite pause, as \`vane promote\` would):`);
+    const good = await setImage(controller.client, GOOD_IMAGE);
     let promoted = false;
     const healthy = await waitFor(
       observe,
@@ -58,59 +60,32 @@ export async function runDemo(print: (line: string) => void): Promise<boolean> {
     await setImage(controller.client, 'ghcr.io/vane-demo/web:2.0.0');
     const aborted = await waitFor(observe, (ro) => ro.status?.phase === 'Degraded', 'the broken release to abort');
     await waitFor(observe, (ro) => (ro.status?.canary?.weights?.canary ?? -1) === 0, 'traffic back on stable');
+    const deadlineOk = aborted.status?.stableRS === good && first.status?.stableRS !== good;
 
-    const ok = aborted.status?.stableRS === good && first.status?.stableRS !== good;
-    print(`\nresult: ${ok ? 'OK' : 'UNEXPECTED'} — stable is ${aborted.status?.stableRS} (image 1.1.0), the 2.0.0 canary was aborted: ${aborted.status?.message ?? ''}`);
+    const gitops = await runGitRevertRelease({
+      client: controller.client,
+      observe,
+      analysisRuns: (rollout) => controller.informers.analysisRunsOf(rollout),
+      print,
+      note: (line) => timeline.note(line),
+      example: exampleRollout(manifests),
+      stableImage: GOOD_IMAGE,
+      stableHash: good,
+    });
+
+    const ok = deadlineOk && gitops.ok;
+    const deadlineReason = (aborted.status?.message ?? '').split(';')[0];
+    print(`\nresult: ${ok ? 'OK' : 'UNEXPECTED'} — stable is ${good} (image 1.1.0); the 2.0.0 canary was aborted: ${deadlineReason}; ${gitops.summary}`);
     return ok;
   } finally {
     await controller.stop();
     await sandbox.stop();
+    rmSync(gitWorkDir, { recursive: true, force: true });
   }
 }
 
-async function applyFile(client: KubeClient, path: string): Promise<void> {
-  for (const doc of yaml.loadAll(readFileSync(path, 'utf8')) as KubeObject[]) {
-    if (!doc) continue;
-    await client.create(kindOf(doc), doc);
-  }
+function exampleRollout(manifests: string): Rollout & KubeObject {
+  const rollout = (yaml.loadAll(manifests) as KubeObject[]).find((doc) => doc?.kind === 'Rollout');
+  if (!rollout) throw new Error('examples/demo-canary.yaml has no Rollout');
+  return rollout as Rollout & KubeObject;
 }
-
-function kindOf(obj: KubeObject): ResourceKind {
-  const kind = Object.values(Kinds).find((k) => k.kind === obj.kind && (k.group ? `${k.group}/${k.version}` : k.version) === obj.apiVersion);
-  if (!kind) throw new Error(`the demo cannot apply ${obj.apiVersion} ${obj.kind}`);
-  return kind;
-}
-
-function templateWithImage(rollout: Rollout, image: string): NonNullable<Rollout['spec']['template']> {
-  const template = structuredClone(rollout.spec.template);
-  if (!template?.spec.containers[0]) throw new Error('demo Rollout has no container');
-  template.spec.containers[0].image = image;
-  return template;
-}
-
-/** Changes the image as a GitOps sync would; returns the new pod-template hash. */
-async function setImage(client: KubeClient, image: string): Promise<string> {
-  const current = await client.get<Rollout & KubeObject>(Kinds.Rollout, NAMESPACE, NAME);
-  if (!current) throw new Error(`Rollout ${KEY} disappeared`);
-  const template = templateWithImage(current, image);
-  const written = await client.patch<Rollout & KubeObject>(Kinds.Rollout, NAMESPACE, NAME, { spec: { template } }, 'merge');
-  return podTemplateHash(written.spec.template ?? template);
-}
-
-/** Writes a promote command to status, exactly as the API and the CLI do. */
-async function promote(client: KubeClient, rollout: Rollout): Promise<void> {
-  const command = { id: randomUUID(), action: 'promote', actor: 'demo', time: new Date().toISOString() };
-  await client.patchStatus(Kinds.Rollout, NAMESPACE, NAME, { metadata: { resourceVersion: rollout.metadata.resourceVersion }, status: { command } }, 'merge').catch(() => undefined);
-}
-
-async function waitFor(observe: () => Rollout | undefined, done: (ro: Rollout) => boolean, what: string, timeoutMs = 60_000): Promise<Rollout> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rollout = observe();
-    if (rollout && done(rollout)) return rollout;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-

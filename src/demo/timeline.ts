@@ -27,6 +27,11 @@ export class Timeline {
     const line = `${(status.phase ?? 'Pending').padEnd(11)} step ${step.padEnd(5)} weight ${weight.padEnd(5)} pods [${pods}]  ${status.message ?? ''}`;
     if (line === this.last) return;
     this.last = line;
-    this.write(`+${((Date.now() - this.started) / 1000).toFixed(1).padStart(5)}s  ${line}`);
+    this.note(line);
+  }
+
+  /** Prints a line at the current time: an observed change, or what happened beside the Rollout (git, analysis). */
+  note(text: string): void {
+    this.write(`+${((Date.now() - this.started) / 1000).toFixed(1).padStart(5)}s  ${text}`);
   }
 }

@@ -159,9 +159,10 @@ describe('the image\'s program with production dependencies only', () => {
     expect(result.stdout.trim()).toBe(`loaded ${modules.length}`);
   }, 120_000);
 
-  it('given the files the runtime stage copies, then `demo` (as in `docker run <image> demo`) runs to its end and exits 0', async () => {
+  it('given the files the runtime stage copies and git (the runtime stage installs it), then `demo` (as in `docker run <image> demo`) runs to its end, reverting its failed release in git, and exits 0', async () => {
     const result = await node(app, ['dist/main.js', 'demo']).done;
     expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/revert commit [0-9a-f]{12} Revert "Bump web to 1\.2\.0"/);
     expect(result.stdout).toContain('result: OK');
     expect(result.code).toBe(0);
   }, 120_000);
