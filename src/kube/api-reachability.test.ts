@@ -15,7 +15,7 @@ function summary(): { reachability: ApiReachability; lines: Line[]; advance(ms: 
   const lines: Line[] = [];
   let now = 1_000_000;
   const logger = pino({ level: 'info', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line) as Line) });
-  const reachability = new ApiReachability({ server: 'https://10.0.0.1:6443', credentials: 'kubeconfig /home/dev/.kube/config', logger, repeatMs: 60_000, now: () => now });
+  const reachability = new ApiReachability({ server: 'https://10.0.0.1:6443', credentials: 'kubeconfig ~/.kube/config', logger, repeatMs: 60_000, now: () => now });
   return { reachability, lines, advance: (ms) => (now += ms) };
 }
 
@@ -53,7 +53,7 @@ describe('ApiReachability', () => {
     reachability.failed(unauthorized);
     reachability.failed(unauthorized);
     expect(lines).toHaveLength(1);
-    expect(lines[0]?.msg).toContain('rejects the credentials from kubeconfig /home/dev/.kube/config (401 Unauthorized');
+    expect(lines[0]?.msg).toContain('rejects the credentials from kubeconfig ~/.kube/config (401 Unauthorized');
   });
 
   it('given failures that are not about reaching the API (403, 404, 409, 500), then nothing is reported', () => {
