@@ -16,6 +16,7 @@ export const REAL_API_SERVER_SUITES = [
   'test/reconcile/traffic-routing.test.ts',
   'test/reconcile/header-route.test.ts',
   'test/reconcile/git-rollback.test.ts',
+  'test/reconcile/git-rollback-queue.test.ts',
   'test/reconcile/leader-election.test.ts',
   'test/reconcile/crash-safety.test.ts',
   'test/reconcile/first-release.test.ts',
