@@ -9,6 +9,7 @@ import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import { startController, type RunningController } from '../../src/cli/start-controller.js';
 import type { RetryPolicy } from '../../src/reconcile/git-rollback-reconciler.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
+import type { AnalysisTemplate } from '../../src/resources/analysis.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { ReplicaSetObject } from '../../src/resources/replica-set.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
@@ -106,4 +107,14 @@ export async function openHarness(namespace = 'test', options: HarnessOptions = 
     },
   };
   return harness;
+}
+
+/** An AnalysisTemplate `name` that passes once the web endpoint `statsUrl` answers `{"errorRate": 0}`. */
+export function passingWebTemplate(namespace: string, statsUrl: string, name = 'passing'): AnalysisTemplate & KubeObject {
+  return {
+    apiVersion: 'vane.dev/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name, namespace },
+    spec: { metrics: [{ name: 'error-rate', count: 1, successCondition: 'result == 0', provider: { web: { url: statsUrl, jsonPath: '$.errorRate' } } }] },
+  };
 }

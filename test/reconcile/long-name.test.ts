@@ -2,11 +2,9 @@
 // have) walks an analysis step to Healthy; every name and label value derived from it stays valid.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labelValueFor } from '../../src/kube/bounded-name.js';
-import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
-import type { AnalysisTemplate } from '../../src/resources/analysis.js';
 import { startStubHttpServer, type StubHttpServer } from '../analysis/support/stub-http-server.js';
-import { hashOfImage, openHarness, template, type Harness } from './controller-harness.js';
+import { hashOfImage, openHarness, passingWebTemplate, template, type Harness } from './controller-harness.js';
 
 const NS = 'long-names';
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -17,12 +15,7 @@ let metrics: StubHttpServer;
 beforeAll(async () => {
   metrics = await startStubHttpServer(() => ({ status: 200, body: { errorRate: 0 } }));
   h = await openHarness(NS);
-  const passing: AnalysisTemplate & KubeObject = {
-    apiVersion: 'vane.dev/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name: 'passing', namespace: NS },
-    spec: { metrics: [{ name: 'error-rate', count: 1, successCondition: 'result == 0', provider: { web: { url: `${metrics.url}/stats`, jsonPath: '$.errorRate' } } }] },
-  };
+  const passing = passingWebTemplate(NS, `${metrics.url}/stats`);
   await h.controller.client.create(Kinds.AnalysisTemplate, passing);
 });
 

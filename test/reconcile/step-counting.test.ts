@@ -4,13 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderRolloutTable, renderRolloutTree } from '../../src/cli/rollout-tree.js';
 import { statusLine } from '../../src/cli/rollout-status.js';
-import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
-import type { AnalysisTemplate } from '../../src/resources/analysis.js';
 import type { EventObject } from '../../src/server/rollout-read-model.js';
 import { describeRollout, summarizeRollout } from '../../src/server/rollout-view.js';
 import { startStubHttpServer, type StubHttpServer } from '../analysis/support/stub-http-server.js';
-import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
+import { openHarness, passingWebTemplate, type Harness, type RolloutObject } from './controller-harness.js';
 
 const NS = 'steps';
 let h: Harness;
@@ -19,12 +17,7 @@ let metrics: StubHttpServer;
 beforeAll(async () => {
   metrics = await startStubHttpServer(() => ({ status: 200, body: { errorRate: 0 } }));
   h = await openHarness(NS);
-  const passing: AnalysisTemplate & KubeObject = {
-    apiVersion: 'vane.dev/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name: 'passing', namespace: NS },
-    spec: { metrics: [{ name: 'error-rate', count: 1, successCondition: 'result == 0', provider: { web: { url: `${metrics.url}/stats`, jsonPath: '$.errorRate' } } }] },
-  };
+  const passing = passingWebTemplate(NS, `${metrics.url}/stats`);
   await h.controller.client.create(Kinds.AnalysisTemplate, passing);
   // One measurement at once, the next a minute later: the run stays Running while the test looks at it.
   const slow = { ...passing, metadata: { name: 'slow', namespace: NS }, spec: { metrics: [{ ...passing.spec.metrics[0]!, count: 2, interval: '60s' }] } };
