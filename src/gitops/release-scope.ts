@@ -2,6 +2,7 @@
 import { posix } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CachedHistory } from './cached-history.js';
+import { helmParameterImage, helmParameterImages, isArgoCDOverrideFile, kustomizeImageOverrides } from './argocd-override-site.js';
 import { helmValuesUsage, type TemplateUse } from './helm-values-usage.js';
 import { parseImage } from './image-reference.js';
 import { documentImages, type BuiltDocument, type KustomizeBuild } from './kustomize-build.js';
@@ -19,6 +20,11 @@ export interface ApplicationRef {
   /** Helm values files, repository-relative. */
   valueFiles: readonly string[];
   rollout: { namespace: string; name: string };
+  /** The Argo CD Application's own path, where its parameter override files live (it may lie above `path`). */
+  argoCDApplication?: { path: string };
+  /** Container name → image of the stable and failing templates: the images an override file may change as ours. */
+  stable?: Readonly<Record<string, string>>;
+  failing?: Readonly<Record<string, string>>;
 }
 
 /** A file holding other workloads' documents too, where the release changed both: only the application's documents are undone. */
@@ -133,6 +139,7 @@ class ApplicationFiles {
     if (!this.deploys(file)) return { kind: 'kept', why: `not part of this application (outside ${this.app.path || 'the repository root'} and its values files)` };
     const shared = await this.sharedWith(file);
     if (shared !== undefined) return { kind: 'kept', why: shared };
+    if (isArgoCDOverrideFile(file)) return this.override(file, commit);
     if (isKustomization(file)) return this.kustomization(file, commit);
     const chartDir = this.layout.chartDir;
     if (chartDir !== undefined && file.startsWith(`${posix.join(chartDir, 'templates')}/`)) return this.chartTemplate(file, chartDir, commit);
@@ -143,7 +150,19 @@ class ApplicationFiles {
   private deploys(file: string): boolean {
     const path = this.app.path;
     const underPath = path === '' || file.startsWith(`${path.replace(/\/+$/, '')}/`);
-    return underPath || this.app.valueFiles.includes(file) || this.closure.has(file);
+    const appOverride = isArgoCDOverrideFile(file) && this.app.argoCDApplication !== undefined && posix.dirname(file) === posix.normalize(this.app.argoCDApplication.path || '.');
+    return underPath || appOverride || this.app.valueFiles.includes(file) || this.closure.has(file);
+  }
+
+  /**
+   * An Argo CD parameter override file applies to every workload of the Application: its change is ours only when
+   * every image it changed is one of this Rollout's (Image Updater bumps several images in one commit).
+   */
+  private async override(file: string, commit: { sha: string; parent: string }): Promise<Verdict> {
+    const [before, after] = await Promise.all([this.repo.fileAt(commit.parent, file), this.repo.fileAt(commit.sha, file)]);
+    const ours = new Set([...Object.values(this.app.stable ?? {}), ...Object.values(this.app.failing ?? {})].map((image) => parseImage(image).name));
+    const others = [...changedOverrideImages(before ?? '', after ?? '')].filter((name) => !ours.has(name));
+    return others.length === 0 ? OURS : { kind: 'kept', why: `it also changes the Argo CD override of ${others.join(', ')}, another workload's image` };
   }
 
   private isValuesFile(file: string): boolean {
@@ -323,4 +342,23 @@ function describeBuilt(documents: BuiltDocument[]): string {
 
 function workloadList(workloads: BuiltDocument[]): string {
   return workloads.length > 0 ? ` (${describeBuilt(workloads)})` : '';
+}
+
+/**
+ * Image names whose override entries differ between two versions: kustomize images, and helm parameter groups that
+ * name their image (a group setting only a tag takes its repository from the values files, whose site the locator
+ * already tied to this Rollout).
+ */
+function changedOverrideImages(before: string, after: string): Set<string> {
+  const names = new Set<string>();
+  const kustomize = (content: string): Map<string, string> => new Map(kustomizeImageOverrides(content).map((entry) => [entry.name, entry.raw]));
+  const [was, is] = [kustomize(before), kustomize(after)];
+  for (const name of new Set([...was.keys(), ...is.keys()])) if (was.get(name) !== is.get(name)) names.add(name);
+  const helm = (content: string): Map<string, string | undefined> => new Map(helmParameterImages(content).map((group) => [group.valuesPath, helmParameterImage(group, undefined)]));
+  const [wasHelm, isHelm] = [helm(before), helm(after)];
+  for (const path of new Set([...wasHelm.keys(), ...isHelm.keys()])) {
+    const [old, now] = [wasHelm.get(path), isHelm.get(path)];
+    if (old !== now) for (const image of [old, now]) if (image !== undefined) names.add(parseImage(image).name);
+  }
+  return names;
 }

@@ -27,7 +27,7 @@ function cacheWith(template: AnalysisTemplate): RolloutCache {
 }
 
 function build(templateArgs: TemplateArgument[], args: AnalysisRunArgument[] = []): TemplateArgument[] | undefined {
-  const effect: EffectOf<'createAnalysisRun'> = { type: 'createAnalysisRun', gate: 'step-1', name: 'run', templates: [{ templateName: 'error-rate' }], args, canaryHash: 'new', stableHash: 'old' };
+  const effect: EffectOf<'createAnalysisRun'> = { type: 'createAnalysisRun', gate: '1', name: 'run', templates: [{ templateName: 'error-rate' }], args, canaryHash: 'new', stableHash: 'old' };
   return buildRolloutAnalysisRun(cacheWith(templateWith(templateArgs)), rollout, effect, 'shop-run').spec.args;
 }
 
@@ -62,10 +62,10 @@ describe('buildRolloutAnalysisRun arguments', () => {
   });
 
   it.each([
-    [[{ name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['owner']" } } }], [], 'analysis argument "team" has no value (gate step-1): fieldRef metadata.labels[\'owner\']: the Rollout has no label "owner"'],
-    [[{ name: 'gen', valueFrom: { fieldRef: { fieldPath: 'metadata.generation' } } }], [], 'analysis argument "gen" has no value (gate step-1): fieldRef metadata.generation: fieldPath "metadata.generation" is not supported'],
-    [[{ name: 'ns' }], [{ name: 'ns', valueFrom: { fieldRef: { fieldPath: 'spec.nothing' } } }], 'analysis argument "ns" has no value (gate step-1): fieldRef spec.nothing: spec.nothing is not set in the Rollout'],
-    [[{ name: 'service-name' }], [], 'analysis argument "service-name" has no value (gate step-1); set it in the Rollout\'s analysis args'],
+    [[{ name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['owner']" } } }], [], 'analysis argument "team" has no value (step 2 analysis): fieldRef metadata.labels[\'owner\']: the Rollout has no label "owner"'],
+    [[{ name: 'gen', valueFrom: { fieldRef: { fieldPath: 'metadata.generation' } } }], [], 'analysis argument "gen" has no value (step 2 analysis): fieldRef metadata.generation: fieldPath "metadata.generation" is not supported'],
+    [[{ name: 'ns' }], [{ name: 'ns', valueFrom: { fieldRef: { fieldPath: 'spec.nothing' } } }], 'analysis argument "ns" has no value (step 2 analysis): fieldRef spec.nothing: spec.nothing is not set in the Rollout'],
+    [[{ name: 'service-name' }], [], 'analysis argument "service-name" has no value (step 2 analysis); set it in the Rollout\'s analysis args'],
   ] as Array<[TemplateArgument[], AnalysisRunArgument[], string]>)('given an argument that cannot be resolved (%j), then a TerminalError names the argument, the gate and the cause', (templateArgs, args, message) => {
     let thrown: unknown;
     try {

@@ -75,6 +75,6 @@ function argValue(arg: AnalysisRunArgument, effect: EffectOf<'createAnalysisRun'
 
 function fieldRefValue(name: string, fieldPath: string, effect: EffectOf<'createAnalysisRun'>, rollout: Rollout): string {
   const resolved = resolveFieldPath(rollout, fieldPath);
-  if ('problem' in resolved) throw new TerminalError(`analysis argument "${name}" has no value (gate ${effect.gate}): fieldRef ${fieldPath}: ${resolved.problem}`);
+  if ('problem' in resolved) throw new TerminalError(`analysis argument "${name}" has no value (${gateLabel(effect.gate)} analysis): fieldRef ${fieldPath}: ${resolved.problem}`);
   return resolved.value;
 }

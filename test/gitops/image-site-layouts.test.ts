@@ -49,17 +49,18 @@ describe('Helm values holding the whole image in one string', () => {
     expect(await new RemoteInspector(bare).file('charts/checkout/values-prod.yaml')).toBe(values);
   });
 
-  it('given image: repo:tag changed with other values, when rolling back, then only the image string is edited', async () => {
+  it('given image: repo:tag changed with other values of this chart, when rolling back, then the whole release commit is reverted', async () => {
     const bare = await sandbox.remote('helm-string', { ...CHART, 'charts/checkout/values.yaml': 'replicaCount: 2\nimage: ghcr.io/acme/checkout:1.4.0\n' });
     const dev = await sandbox.clone(bare, 'dev');
     await dev.replace('charts/checkout/values.yaml', 'checkout:1.4.0', 'checkout:1.5.0');
     await dev.replace('charts/checkout/values.yaml', 'replicaCount: 2', 'replicaCount: 3');
-    await dev.commitAndPush('Scale up and release 1.5.0');
+    const release = await dev.commitAndPush('Scale up and release 1.5.0');
 
     const outcome = await reverterFor(sandbox).revert(checkoutRequest({ repoURL: bare, path: 'charts/checkout' }, ONLY_APP));
 
-    expect(outcome.git.state).toBe('Committed');
-    expect(await new RemoteInspector(bare).file('charts/checkout/values.yaml')).toBe('replicaCount: 3\nimage: ghcr.io/acme/checkout:1.4.0\n');
+    // The release is this application's alone (its chart's one workload is the Rollout): all of it is undone.
+    expect(outcome.git).toMatchObject({ state: 'Committed', revertedCommit: release });
+    expect(await new RemoteInspector(bare).file('charts/checkout/values.yaml')).toBe('replicaCount: 2\nimage: ghcr.io/acme/checkout:1.4.0\n');
   });
 
   it('given image: repo:tag also read by a Deployment template of the chart, when reverting, then it is refused and nothing is pushed', async () => {
@@ -184,7 +185,9 @@ describe('Flux paths whose kustomization reaches an overlay elsewhere in the rep
 
     expect(outcome.git).toMatchObject({
       state: 'Failed',
-      message: expect.stringContaining('images entry ghcr.io/acme/checkout in apps/checkout/base/kustomization.yaml is also built by apps/checkout/staging/kustomization.yaml'),
+      message: expect.stringContaining(
+        'images entry ghcr.io/acme/checkout in apps/checkout/base/kustomization.yaml is shared: it also sets the image of Rollout shop-staging/checkout (through apps/checkout/staging/kustomization.yaml)',
+      ),
     });
     expect(await new RemoteInspector(bare).head()).toBe(release);
   });

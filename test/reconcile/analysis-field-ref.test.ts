@@ -40,7 +40,7 @@ describe('an analysis argument from a fieldRef', () => {
 
     const blocked = await h.waitFor('labelled', (ro) => ro.status?.conditions?.some((c) => c.type === 'InvalidSpec') ?? false, 'the argument reported');
     expect(blocked.status?.phase).toBe('Degraded');
-    expect(blocked.status?.message).toMatch(/^analysis argument "team" has no value \(gate [^)]+\): fieldRef metadata\.labels\['team'\]: the Rollout has no label "team"$/);
+    expect(blocked.status?.message).toMatch(/^analysis argument "team" has no value \(step \d+ analysis\): fieldRef metadata\.labels\['team'\]: the Rollout has no label "team"; traffic is on stable/);
 
     await h.controller.client.patch(Kinds.Rollout, NS, 'labelled', { metadata: { labels: { team: 'payments' } } }, 'merge');
     const uid = blocked.metadata.uid;
