@@ -7,7 +7,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
 import { podTemplateHash } from '../resources/pod-template-hash.js';
 import type { Rollout } from '../resources/rollout.js';
-import { GIT_ROLLED_BACK } from '../reconcile/git-rollback-reconciler.js';
+import { awaitsGitRollback, GIT_ROLLED_BACK } from '../reconcile/git-rollback-reconciler.js';
 import { DemoGitRepository, type DemoCommit } from './demo-git-repository.js';
 import { DemoMetricsServer } from './demo-metrics-server.js';
 import { NAME, NAMESPACE, applyDocuments, waitFor } from './demo-rollout.js';
@@ -19,8 +19,6 @@ const FAILING_IMAGE = 'ghcr.io/vane-demo/web:1.2.0';
 /** What the demo's metrics endpoint reports for the 1.2.0 canary; the gate wants less than 5%. */
 const CANARY_ERROR_RATE = 0.2;
 const SUCCESS_CONDITION = 'result.errorRate < 0.05';
-/** The git rollback queue's terminal states: nothing more happens to the record after one of them. */
-const GIT_DONE = new Set(['Committed', 'AlreadyReverted', 'NotConfigured', 'Failed']);
 
 export interface GitReleaseContext {
   client: KubeClient;
@@ -106,7 +104,7 @@ async function waitForGit(ctx: GitReleaseContext, failing: string): Promise<Roll
         shown = git.state;
         ctx.note(`git rollback: ${git.state}${git.commit ? ` ${short(git.commit)}` : ''}${conditionText(ro)}${git.message && git.state !== 'Committed' ? ` — ${git.message}` : ''}`);
       }
-      return GIT_DONE.has(git.state);
+      return !awaitsGitRollback(ro);
     },
     'the git rollback',
   );
