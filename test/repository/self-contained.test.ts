@@ -11,14 +11,14 @@ const THIS_FILE = 'test/repository/self-contained.test.ts';
 
 /** Files allowed to break the rules, each with the reason. */
 const EXEMPT: Record<string, string> = {
-  // The CI entry point starts the real API server from ../shared/k8s/ when that folder exists, and says so when not.
+  // The CI entry point starts the real API server from the shared folder when it exists, and says so when not.
   '.ci/run': 'may use the real API server kept beside the repository (docs/compatibility.md)',
   [THIS_FILE]: 'spells out the patterns it looks for',
 };
 
 /**
  * Where a path starts: the beginning of a line, or a character that cannot be part of a longer path or name before
- * it (so `https://example.com/work/x`, `$HOME/tmp/x` and `~/work` do not count, `file:///work/x` and `"/work/x"` do).
+ * it (so a path inside a URL, after `$HOME` or `~` does not count; one after `file://` or a quote does).
  */
 const START = String.raw`(?:^|[^A-Za-z0-9_.~$/-]|://)`;
 
@@ -35,16 +35,20 @@ interface Rule {
 
 /**
  * - The shared folder beside the checkout exists only in the workplace: naming it anywhere ties the repository to it.
- * - `/work/` is the workplace root, and `/home/<user>/`, `/Users/<user>/` are someone's home directory: never a
+ * - The workplace root, and `/home/<user>/`, `/Users/<user>/` are someone's home directory: never a
  *   place a clone can count on, in code, docs or configuration alike.
  * - `/root/` is this machine's root home; it is allowed only where it means a path inside the container image.
  * - `/tmp/...` is fine as an example in docs and manifests (the pod's writable emptyDir is `/tmp`) and inside a
  *   payload string, but a code string that *starts* with it uses a fixed scratch location of one machine instead of
  *   `os.tmpdir()` / `mkdtemp`.
  */
+/** Spelt from parts, so that this file, which must name them to find them, does not name them itself. */
+const SHARED_FOLDER = ['..', 'shared'].join('/');
+const WORKPLACE_ROOT = `/${'work'}/`;
+
 const RULES: Rule[] = [
-  { why: 'names the shared folder beside the repository', pattern: /\.\.\/shared(?![\w-])/, appliesTo: () => true },
-  { why: 'names the workplace root', pattern: new RegExp(`${START}/work/`), appliesTo: () => true },
+  { why: 'names the shared folder beside the repository', pattern: new RegExp(`${SHARED_FOLDER.replace(/\./g, '\\.')}(?![\\w-])`), appliesTo: () => true },
+  { why: 'names the workplace root', pattern: new RegExp(`${START}${WORKPLACE_ROOT}`), appliesTo: () => true },
   { why: "names a person's home directory", pattern: new RegExp(`${START}/(?:home|Users)/[^/\\s'"\`]+`), appliesTo: () => true },
   { why: "names root's home directory outside an image definition", pattern: new RegExp(`${START}/root/`), appliesTo: (file) => !IMAGE_FILES.has(file) },
   { why: 'uses a fixed /tmp path instead of os.tmpdir()', pattern: /['"`]\/tmp\//, appliesTo: (file) => CODE_EXTENSIONS.has(extname(file)) },
@@ -79,10 +83,10 @@ function textOf(file: string): string | undefined {
 
 describe('the rules for paths outside the repository', () => {
   it.each([
-    ['README.md', 'see `../shared/DESIGN.md` for the design', 'names the shared folder beside the repository'],
-    ['src/x.ts', "const dir = resolve(here, '../../../../shared/fixtures');", 'names the shared folder beside the repository'],
-    ['test/x.ts', "const CANDIDATES = ['/work/shared/fixtures/crds'];", 'names the workplace root'],
-    ['docs/x.md', 'open file:///work/notes.md', 'names the workplace root'],
+    ['README.md', `see \`${SHARED_FOLDER}/DESIGN.md\` for the design`, 'names the shared folder beside the repository'],
+    ['src/x.ts', `const dir = resolve(here, '../../../${SHARED_FOLDER}/fixtures');`, 'names the shared folder beside the repository'],
+    ['test/x.ts', `const CANDIDATES = ['${WORKPLACE_ROOT}shared/fixtures/crds'];`, 'names the workplace root'],
+    ['docs/x.md', `open file://${WORKPLACE_ROOT}notes.md`, 'names the workplace root'],
     ['docs/x.md', 'kubeconfig at /home/alice/.kube/config', "names a person's home directory"],
     ['deploy/x.yaml', 'mountPath: /root/.ssh', "names root's home directory outside an image definition"],
     ['src/x.ts', "const scratch = '/tmp/vane-work';", 'uses a fixed /tmp path instead of os.tmpdir()'],
