@@ -1,6 +1,7 @@
 // Success and failure conditions: CEL expressions over `result`, compiled once per source and evaluated per measurement.
 import { Environment, EvaluationError, ParseError, TypeError as CelTypeError } from '@marcbachmann/cel-js';
 import { VaneError } from '../errors.js';
+import { registerArgoConditionFunctions } from './argo-condition-functions.js';
 import { installMetering, linearPattern, metered, replaceMatches } from './cel-metering.js';
 import {
   CONDITION_COST_BUDGET,
@@ -54,8 +55,13 @@ export interface CompiledCondition {
 type CelProgram = ReturnType<Environment['parse']>;
 type CelError = ParseError | CelTypeError | EvaluationError;
 
-/** `result` is dyn: a number, a list of numbers (one per Prometheus series) or any JSON value from the web provider. */
-const ENVIRONMENT = new Environment({ limits: { maxAstNodes: MAX_CONDITION_NODES, maxDepth: MAX_CONDITION_DEPTH } }).registerVariable('result', 'dyn');
+/**
+ * `result` is dyn: a number, a list of numbers (one per Prometheus series) or any JSON value from the web provider.
+ * Argo Rollouts' condition functions (`len`, `default`, `isNaN`, ...) are there too, so its idioms compile unchanged.
+ */
+const ENVIRONMENT = registerArgoConditionFunctions(
+  new Environment({ limits: { maxAstNodes: MAX_CONDITION_NODES, maxDepth: MAX_CONDITION_DEPTH } }).registerVariable('result', 'dyn'),
+);
 const METERING_INSTALLED = installMetering(ENVIRONMENT);
 
 /** Conditions come from a handful of templates; the bound only guards against a spec that changes without end. */
