@@ -4,6 +4,7 @@ import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric, MetricResult 
 import { compileMetricConditions, judgeMeasurement, type MeasurementVerdict, type MetricConditions } from './measurement-verdict.js';
 import { retainMeasurements, retentionLimit } from './measurement-retention.js';
 import type { MeasuredValue, MetricProvider, SecretReader } from './metric-provider.js';
+import { SCHEDULE_FIELDS, scheduledMetric, type ScheduledMetric } from './metric-arguments.js';
 import { assessMetric } from './metric-limits.js';
 import { metricSchedule, nextMeasurementAt, scheduleComplete, type MetricSchedule } from './metric-schedule.js';
 import { resolveMetricArgs, type SecretMemo } from './run-arguments.js';
@@ -29,7 +30,7 @@ export interface AnalysisRunStep {
 
 /** What one metric needs for this step; `problem` is set when its spec cannot be measured at all. */
 interface MetricPlan {
-  metric: Metric;
+  metric: ScheduledMetric;
   result: MetricResult;
   schedule?: MetricSchedule;
   conditions?: MetricConditions;
@@ -56,7 +57,7 @@ export async function measureAnalysisRun(run: AnalysisRun, deps: AnalysisRunDeps
   throwIfAborted(run, deps.signal);
   const startedAtMs = startTime(previous, deps.now);
   const ctx: StepContext = { run, deps, startedAtMs, secretMemo: new Map() };
-  const plans = run.spec.metrics.map((metric) => planMetric(metric, previous));
+  const plans = run.spec.metrics.map((metric) => planMetric(metric, run.spec.args, previous));
   const terminated = run.spec.terminate === true;
   if (terminated) plans.forEach(terminateMetric);
   else await Promise.all(plans.map((plan) => stepMetric(plan, ctx)));
@@ -91,18 +92,26 @@ function startStamp(previous: AnalysisRunStatus | undefined, startedAtMs: number
 
 // ---- planning ------------------------------------------------------------------------------------------------
 
-function planMetric(metric: Metric, previous: AnalysisRunStatus | undefined): MetricPlan {
+function planMetric(metric: Metric, args: AnalysisRun['spec']['args'], previous: AnalysisRunStatus | undefined): MetricPlan {
   const old = previous?.metricResults?.find((r) => r.name === metric.name);
   const result: MetricResult = old === undefined ? freshResult(metric) : structuredClone(old);
-  const plan: MetricPlan = { metric, result };
+  const plan: MetricPlan = { metric: withoutSchedule(metric), result };
   if (isTerminalPhase(result.phase)) return plan;
   try {
-    plan.schedule = metricSchedule(metric);
+    plan.metric = scheduledMetric(metric, args);
+    plan.schedule = metricSchedule(plan.metric);
     plan.conditions = compileMetricConditions(metric);
   } catch (err) {
     plan.problem = err instanceof Error ? err.message : String(err);
   }
   return plan;
+}
+
+/** The metric with its schedule fields dropped (defaults apply): what a plan holds until they are resolved. */
+function withoutSchedule(metric: Metric): ScheduledMetric {
+  const rest: Record<string, unknown> = { ...metric };
+  for (const field of SCHEDULE_FIELDS) delete rest[field];
+  return rest as unknown as ScheduledMetric;
 }
 
 function freshResult(metric: Metric): MetricResult {

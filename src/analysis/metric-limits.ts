@@ -1,5 +1,6 @@
 // A metric's phase from its counters: failure, inconclusive and consecutive-error limits, and completion.
-import type { AnalysisPhase, Measurement, Metric, MetricResult } from '../resources/analysis.js';
+import type { AnalysisPhase, Measurement, MetricResult } from '../resources/analysis.js';
+import type { ScheduledMetric } from './metric-arguments.js';
 
 export const DEFAULT_FAILURE_LIMIT = 0;
 export const DEFAULT_INCONCLUSIVE_LIMIT = 0;
@@ -15,7 +16,7 @@ export interface MetricAssessment {
  * inconclusive > inconclusiveLimit; otherwise Successful once `complete`, Running after a first measurement,
  * Pending before. The message of a terminal phase says how many measurements, which limit and the last outcome.
  */
-export function assessMetric(metric: Metric, result: MetricResult, complete: boolean): MetricAssessment {
+export function assessMetric(metric: ScheduledMetric, result: MetricResult, complete: boolean): MetricAssessment {
   const failureLimit = metric.failureLimit ?? DEFAULT_FAILURE_LIMIT;
   const inconclusiveLimit = metric.inconclusiveLimit ?? DEFAULT_INCONCLUSIVE_LIMIT;
   const errorLimit = metric.consecutiveErrorLimit ?? DEFAULT_CONSECUTIVE_ERROR_LIMIT;

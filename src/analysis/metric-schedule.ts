@@ -1,6 +1,7 @@
 // When a metric measures: an initial delay from the run's start, then one measurement per interval, `count` in all.
 import { VaneError } from '../errors.js';
-import type { Metric, MetricResult } from '../resources/analysis.js';
+import type { MetricResult } from '../resources/analysis.js';
+import type { ScheduledMetric } from './metric-arguments.js';
 import { parseDuration } from '../resources/duration.js';
 
 /** After an Error measurement of a metric without an interval, the next attempt waits this long. */
@@ -18,7 +19,7 @@ export interface MetricSchedule {
 }
 
 /** The metric's schedule; throws VaneError('InvalidSpec') naming the field when a duration or count is unusable. */
-export function metricSchedule(metric: Metric): MetricSchedule {
+export function metricSchedule(metric: ScheduledMetric): MetricSchedule {
   const intervalMs = metric.interval === undefined ? undefined : durationField(metric.interval, 'interval');
   if (intervalMs !== undefined && intervalMs <= 0) throw new VaneError('InvalidSpec', 'interval must be greater than zero');
   const initialDelayMs = metric.initialDelay === undefined ? 0 : durationField(metric.initialDelay, 'initialDelay');

@@ -1,9 +1,11 @@
 // Structural schemas of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun, for their CRDs.
-import { array, boolean, duration as boundedDuration, int32, integer, object, string, type JSONSchemaProps } from './json-schema.js';
+import { array, boolean, duration as boundedDuration, int32, integer, intOrString, object, string, type JSONSchemaProps } from './json-schema.js';
+import { INT32_MAX } from './kube-bounds.js';
 import { resourceSchema, secretKeySelectorSchema, timestamp } from './meta-schema.js';
 
 const duration = (description: string): JSONSchemaProps => boundedDuration({ description });
-const limit = (description: string): JSONSchemaProps => int32({ description });
+/** Argo's int-or-string: an integer, or a string spelling one or holding `{{args.x}}`. */
+const limit = (description: string, minimum = 0): JSONSchemaProps => intOrString({ description, minimum, maximum: INT32_MAX });
 
 const templateArgument = object(
   {
@@ -47,8 +49,9 @@ const web = object(
     method: string({ enum: ['GET', 'POST'] }),
     headers: array(header),
     body: string(),
-    jsonPath: string(),
+    jsonPath: string({ description: 'Selector into the JSON answer: `$.data.value`, or `{$.data.value}` as Argo Rollouts writes it.' }),
     timeout: duration('Request timeout.'),
+    insecure: boolean({ description: "Skip verification of the server's TLS certificate." }),
   },
   { required: ['url'] },
 );
@@ -58,7 +61,7 @@ const metric = object(
     name: string({ minLength: 1 }),
     interval: duration('Time between measurements.'),
     initialDelay: duration('Wait before the first measurement.'),
-    count: int32({ minimum: 1 }),
+    count: limit('Measurements to take; an integer or `{{args.x}}`.', 1),
     successCondition: string({ description: 'CEL over `result`, e.g. `result[0] < 0.01`.' }),
     failureCondition: string({ description: 'CEL over `result`.' }),
     failureLimit: limit('Failed measurements tolerated; defaults to 0.'),

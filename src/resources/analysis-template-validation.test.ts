@@ -135,9 +135,9 @@ const templateCases: Case[] = [
     errors: [err(`${WEB}.body`, 'may only be set when method is POST')],
   },
   {
-    name: 'a web jsonPath without "$"',
+    name: 'a web jsonPath without "$" or braces',
     breakIt: (t) => (t.spec.metrics[1].provider.web.jsonPath = 'data.status'),
-    errors: [err(`${WEB}.jsonPath`, 'must start with "$"')],
+    errors: [err(`${WEB}.jsonPath`, 'must be a JSON path such as "$.data.value", or in braces as Argo Rollouts writes it: "{$.data.value}"')],
   },
   {
     name: 'an unknown web method',

@@ -101,19 +101,37 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
   if (metric === undefined) return;
   c.string(metric.name, childPath(path, 'name'), { required: true });
   const intervalPath = childPath(path, 'interval');
-  c.duration(metric.interval, intervalPath, { positive: true });
-  c.duration(metric.initialDelay, childPath(path, 'initialDelay'));
-  const count = c.integer(metric.count, childPath(path, 'count'), { min: 1 });
+  if (!argumentFilled(c, metric.interval, intervalPath, ctx)) c.duration(metric.interval, intervalPath, { positive: true });
+  const delayPath = childPath(path, 'initialDelay');
+  if (!argumentFilled(c, metric.initialDelay, delayPath, ctx)) c.duration(metric.initialDelay, delayPath);
+  const count = scheduleInteger(c, metric.count, childPath(path, 'count'), ctx, 1);
   if (count !== undefined && count > 1 && metric.interval === undefined) {
     c.add(intervalPath, 'is required when count is greater than 1');
   }
   c.string(metric.successCondition, childPath(path, 'successCondition'));
   c.string(metric.failureCondition, childPath(path, 'failureCondition'));
   for (const limit of ['failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit']) {
-    c.integer(metric[limit], childPath(path, limit), { min: 0 });
+    scheduleInteger(c, metric[limit], childPath(path, limit), ctx, 0);
   }
   c.boolean(metric.dryRun, childPath(path, 'dryRun'));
   checkProvider(c, metric.provider, childPath(path, 'provider'), ctx);
+}
+
+/**
+ * A count or limit: an integer, or (Argo's int-or-string) a string spelling one or holding `{{args.x}}`, which is
+ * resolved when the run measures. Returns the integer when it is known now.
+ */
+function scheduleInteger(c: FieldChecker, value: unknown, path: string, ctx: MetricContext, min: number): number | undefined {
+  if (argumentFilled(c, value, path, ctx)) return undefined;
+  const spelled = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  return c.integer(spelled, path, { min });
+}
+
+/** True when `value` is a string with `{{args.x}}` placeholders (each checked to name a declared argument). */
+function argumentFilled(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): boolean {
+  if (typeof value !== 'string' || !HAS_PLACEHOLDER.test(value)) return false;
+  checkTemplated(c, value, path, ctx, false);
+  return true;
 }
 
 function checkProvider(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
@@ -154,7 +172,10 @@ function checkWeb(c: FieldChecker, value: unknown, path: string, ctx: MetricCont
   const body = checkTemplated(c, web.body, childPath(path, 'body'), ctx, false);
   if (body !== undefined && method !== 'POST') c.add(childPath(path, 'body'), 'may only be set when method is POST');
   const jsonPath = c.string(web.jsonPath, childPath(path, 'jsonPath'));
-  if (jsonPath !== undefined && !jsonPath.startsWith('$')) c.add(childPath(path, 'jsonPath'), 'must start with "$"');
+  if (jsonPath !== undefined && !/^\s*(\$|\{\s*[$.[])/.test(jsonPath)) {
+    c.add(childPath(path, 'jsonPath'), 'must be a JSON path such as "$.data.value", or in braces as Argo Rollouts writes it: "{$.data.value}"');
+  }
+  c.boolean(web.insecure, childPath(path, 'insecure'));
   c.duration(web.timeout, childPath(path, 'timeout'), { positive: true });
 }
 

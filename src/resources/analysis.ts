@@ -31,16 +31,17 @@ export interface Metric {
   /** Time between measurements; defaults to one measurement when `count` is absent. */
   interval?: Duration;
   initialDelay?: Duration;
-  count?: number;
+  /** An integer, or a string holding one or an `{{args.x}}` placeholder (Argo's int-or-string); the same for the limits. */
+  count?: number | string;
   /** CEL over `result`, e.g. `result[0] < 0.01`. */
   successCondition?: string;
   failureCondition?: string;
   /** Failed measurements tolerated before the metric fails; defaults to 0. */
-  failureLimit?: number;
+  failureLimit?: number | string;
   /** Inconclusive measurements tolerated; defaults to 0. */
-  inconclusiveLimit?: number;
+  inconclusiveLimit?: number | string;
   /** Consecutive errors tolerated before the metric errs; defaults to 4. */
-  consecutiveErrorLimit?: number;
+  consecutiveErrorLimit?: number | string;
   /** A dry-run metric is measured and reported but never changes the run's verdict. */
   dryRun?: boolean;
   provider: MetricProvider;
@@ -73,9 +74,11 @@ export interface WebMetric {
   method?: 'GET' | 'POST';
   headers?: HeaderSource[];
   body?: string;
-  /** JSONPath-like selector into the response, e.g. `$.data.errorRate`. */
+  /** JSONPath-like selector into the response, e.g. `$.data.errorRate`, or in braces as Argo writes it: `{$.data.errorRate}`. */
   jsonPath?: string;
   timeout?: Duration;
+  /** Skip verification of the server's TLS certificate (Argo Rollouts' `insecure`); the answer is still size-bounded. */
+  insecure?: boolean;
 }
 
 export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';

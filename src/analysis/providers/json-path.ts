@@ -1,4 +1,5 @@
-// A small JSONPath subset for the web provider: `$`, `$.a.b`, `$.a[0]`, `$['a-b']` — enough to pick one value.
+// A small JSONPath subset for the web provider: `$`, `$.a.b`, `$.a[0]`, `$['a-b']` — enough to pick one value —
+// also written in braces as Argo Rollouts' (kubectl's) JSONPath templates are: `{$.a.b}`, `{.a.b}`.
 import { MetricError } from '../metric-provider.js';
 
 export type JsonPathSegment = { kind: 'key'; name: string } | { kind: 'index'; index: number };
@@ -8,8 +9,17 @@ export type JsonPathSelection = { found: true; value: unknown } | { found: false
 const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/y;
 const INDEX = /\[(\d+)\]/y;
 
-/** Parses a path; a path outside the subset is a BadQuery naming the path and the position. */
-export function parseJsonPath(path: string): JsonPathSegment[] {
+/** `{$.a}` and `{.a}` (a kubectl JSONPath template holding one expression) as the plain path `$.a`. */
+export function unbracedJsonPath(written: string): string {
+  const braced = /^\{(.*)\}$/s.exec(written.trim());
+  if (braced === null) return written;
+  const inner = (braced[1] ?? '').trim();
+  return inner.startsWith('.') || inner.startsWith('[') ? `$${inner}` : inner;
+}
+
+/** Parses a path (plain or braced); a path outside the subset is a BadQuery naming the path and the position. */
+export function parseJsonPath(written: string): JsonPathSegment[] {
+  const path = unbracedJsonPath(written);
   if (!path.startsWith('$')) throw invalid(path, 0, 'a path starts with "$"');
   const segments: JsonPathSegment[] = [];
   let position = 1;

@@ -1,4 +1,5 @@
 // The web MetricProvider: one HTTP GET or POST to a JSON endpoint, one value picked by a JSON path.
+import { Agent } from 'undici';
 import type { Metric, WebMetric } from '../../resources/analysis.js';
 import { substituteArgs } from '../arg-substitution.js';
 import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvider } from '../metric-provider.js';
@@ -13,6 +14,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /** As many hops as curl's default is generous for a metrics endpoint; a loop ends as a BadResponse. */
 const MAX_REDIRECTS = 10;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Node's codes for a certificate that does not verify. */
+const CERTIFICATE_ERROR = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
 
 interface WebRequest {
   metricName: string;
@@ -24,6 +27,17 @@ interface WebRequest {
   body?: string;
   jsonPath: string;
   timeoutMs: number;
+  /** Argo's `insecure`: the server's certificate is not verified. */
+  insecure: boolean;
+}
+
+/** One connection pool for every `insecure` request, so skipping verification never leaks into the others. */
+let insecureDispatcher: Agent | undefined;
+
+function dispatcherFor(request: WebRequest): { dispatcher?: Agent } {
+  if (!request.insecure) return {};
+  insecureDispatcher ??= new Agent({ connect: { rejectUnauthorized: false } });
+  return { dispatcher: insecureDispatcher };
 }
 
 /** One hop of a request that may be redirected. */
@@ -68,6 +82,7 @@ async function resolveRequest(metricName: string, spec: WebMetric, context: Meas
     secretHeaders: secretHeaderNames(spec.headers),
     jsonPath: spec.jsonPath ?? '$',
     timeoutMs: positiveDurationMs(metricName, 'web timeout', spec.timeout, DEFAULT_TIMEOUT_MS),
+    insecure: spec.insecure === true,
   };
   if (spec.body !== undefined) {
     if (method === 'GET') throw new MetricError('BadQuery', `metric "${metricName}": a web body needs method POST`);
@@ -107,7 +122,7 @@ async function fetchFollowingRedirects(request: WebRequest, signal: AbortSignal)
   let url = request.url;
   let hop: Hop = { method: request.method, headers: request.headers, body: request.body };
   for (let hops = 0; ; hops += 1) {
-    const response = await fetch(url, { ...hop, signal, redirect: 'manual' });
+    const response = await fetch(url, { ...hop, signal, redirect: 'manual', ...dispatcherFor(request) } as RequestInit);
     const location = response.headers.get('location');
     if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
     await response.body?.cancel().catch(() => undefined);
@@ -161,10 +176,13 @@ function fetchError(request: WebRequest, err: unknown, timeoutSignal: AbortSigna
   if (timeoutSignal.aborted) return new MetricError('Timeout', `${where} did not answer within ${request.timeoutMs}ms`);
   // undici reports "fetch failed" and keeps the reason (ECONNREFUSED, ENOTFOUND, ...) in `cause`.
   const cause = (err as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const reason = [cause?.code, cause?.message, err instanceof Error ? err.message : String(err)].find(
+  const code = typeof cause?.code === 'string' && cause.code !== '' ? cause.code : undefined;
+  const detail = [cause?.message, err instanceof Error ? err.message : String(err)].find(
     (part): part is string => typeof part === 'string' && part !== '',
   );
-  return new MetricError('Unavailable', `${where} is unreachable: ${reason ?? 'network error'}`, { cause: { code: cause?.code } });
+  const reason = code !== undefined && detail !== undefined && !detail.includes(code) ? `${code}: ${detail}` : (code ?? detail);
+  const hint = code !== undefined && CERTIFICATE_ERROR.test(code) ? ' (insecure: true skips certificate verification)' : '';
+  return new MetricError('Unavailable', `${where} is unreachable: ${reason ?? 'network error'}${hint}`, { cause: { code: cause?.code } });
 }
 
 function readAnswer(request: WebRequest, answer: WebAnswer): MeasuredValue {
