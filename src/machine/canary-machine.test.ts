@@ -324,6 +324,35 @@ describe('canary: background analysis', () => {
   });
 });
 
+describe('canary: background analysis from the end of the steps (startingStep = number of steps)', () => {
+  // Argo Rollouts starts a background run once the step index reaches startingStep; at the number of steps that is
+  // after the last step, while the canary scales to full, and the run is cancelled when the rollout is promoted.
+  // @covers spec.strategy.canary.analysis.startingStep
+  const lateBackground: typeof backgroundCanary = { ...backgroundCanary, backgroundAnalysis: { ...backgroundCanary.backgroundAnalysis!, startingStep: 2 } };
+
+  it('given the steps done, when the canary scales to full, then the background run starts and a failure still aborts', () => {
+    const s = RolloutScenario.of(lateBackground);
+    s.revision('h2');
+    s.ready('h2');
+    expect(s.effectsOf('createAnalysisRun').map((e) => e.name)).toEqual(['h2-step-2-1']);
+    s.analysis('1', 'Successful');
+    expect(s.view.state).toContain('fullyScaling');
+    expect(s.effectsOf('createAnalysisRun').map((e) => e.name)).toEqual(['h2-background-1']);
+    s.analysis('background', 'Failed', 'error rate 4%');
+    expect(s.view.aborted).toBe(true);
+  });
+
+  it('given the background run still running, when the canary is fully ready, then the rollout is promoted and the run terminated', () => {
+    const s = RolloutScenario.of(lateBackground);
+    s.revision('h2');
+    s.ready('h2');
+    s.analysis('1', 'Successful');
+    s.ready('h2');
+    expect(s.view.phase).toBe('Healthy');
+    expect(s.effectsOf('terminateAnalysisRun').map((e) => e.name)).toEqual(['h2-background-1']);
+  });
+});
+
 describe('canary: commands', () => {
   it('given a canary waiting for replicas, when promote arrives, then it is rejected with the reason', () => {
     const s = routedAt(0);

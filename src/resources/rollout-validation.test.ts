@@ -167,8 +167,8 @@ const cases: Case[] = [
   {
     name: 'background analysis starting after the last step',
     base: canary,
-    breakIt: (r) => (r.spec.strategy.canary.analysis.startingStep = 6),
-    errors: [err(`${CANARY}.analysis.startingStep`, 'must be less than the number of steps (6)')],
+    breakIt: (r) => (r.spec.strategy.canary.analysis.startingStep = 7),
+    errors: [err(`${CANARY}.analysis.startingStep`, 'must be at most the number of steps (6); at 6 the run starts after the last step')],
   },
   {
     name: 'background analysis with a negative startingStep',

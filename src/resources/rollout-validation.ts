@@ -347,8 +347,9 @@ function checkBackgroundAnalysis(c: FieldChecker, value: unknown, path: string, 
   if (analysis === undefined) return;
   const startPath = childPath(path, 'startingStep');
   const start = c.integer(analysis.startingStep, startPath, { min: 0 });
-  if (start !== undefined && start >= stepCount) {
-    c.add(startPath, `must be less than the number of steps (${stepCount})`);
+  // As in Argo Rollouts, startingStep may equal the number of steps: the run then starts after the last step.
+  if (start !== undefined && start > stepCount) {
+    c.add(startPath, `must be at most the number of steps (${stepCount}); at ${stepCount} the run starts after the last step`);
   }
 }
 
