@@ -44,8 +44,15 @@ const templateCases: Case[] = [
   },
   {
     name: 'an unknown provider',
+    breakIt: (t) => (t.spec.metrics[0].provider = { stackdriver: { query: 'x' } }),
+    errors: [err(`${M0}.provider`, 'unknown provider "stackdriver"')],
+  },
+  {
+    name: 'an Argo Rollouts provider Vane lacks',
     breakIt: (t) => (t.spec.metrics[0].provider = { datadog: { query: 'x' } }),
-    errors: [err(`${M0}.provider`, 'unknown provider "datadog"')],
+    errors: [
+      err(`${M0}.provider.datadog`, 'Argo Rollouts field "datadog" is not supported by Vane; remove it (docs/argo-rollouts.md lists what is supported)'),
+    ],
   },
   { name: 'an interval that is no duration', breakIt: (t) => (t.spec.metrics[0].interval = 'often'), errors: [err(`${M0}.interval`, DURATION_RULE)] },
   { name: 'a zero interval', breakIt: (t) => (t.spec.metrics[0].interval = '0s'), errors: [err(`${M0}.interval`, 'must be greater than zero')] },

@@ -3,6 +3,7 @@ import type { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
 import { checkFieldPath } from './field-reference.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
+import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { checkResourceHeader } from './resource-header.js';
 
 const PROVIDERS = ['prometheus', 'web'] as const;
@@ -45,7 +46,8 @@ function validate(obj: unknown, kinds: readonly string[], mode: Mode): FieldErro
   const c = new FieldChecker();
   const spec = checkResourceHeader(c, obj, kinds);
   if (spec !== undefined) checkSpec(c, spec, 'spec', mode);
-  return c.errors;
+  const kind = isFields(obj) && typeof obj.kind === 'string' ? obj.kind : (kinds[0] ?? '');
+  return withUnsupportedArgoFields(kind, obj, c.errors);
 }
 
 function checkSpec(c: FieldChecker, spec: Fields, path: string, mode: Mode): void {

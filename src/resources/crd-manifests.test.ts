@@ -13,6 +13,8 @@ import {
   vaneCrds,
   type CustomResourceDefinition,
 } from './crd-manifests.js';
+import { ARGO_UNSUPPORTED_FIELDS, type ArgoKind } from './argo-unsupported-fields.js';
+import { UNSUPPORTED_DESCRIPTION } from './argo-field-gaps.js';
 import { DEFAULT_CRD_DIR } from './generate-crds.js';
 import type { JSONSchemaProps } from './json-schema.js';
 
@@ -28,8 +30,10 @@ function structuralProblems(node: JSONSchemaProps, path: string): string[] {
   const say = (m: string): void => void problems.push(`${path || '<root>'}: ${m}`);
   for (const key of Object.keys(node)) if (!ALLOWED_KEYS.has(key)) say(`uses ${key}`);
   const intOrString = node['x-kubernetes-int-or-string'] === true;
+  const preserved = node['x-kubernetes-preserve-unknown-fields'] === true;
   if (intOrString && node.type !== undefined) say('int-or-string must not also have a type');
-  if (!intOrString && node.type === undefined) say('has no type');
+  // A node kept verbatim may go untyped (it takes any value): the Argo fields Vane keeps only to reject them.
+  if (!intOrString && !preserved && node.type === undefined) say('has no type');
   if (node.properties !== undefined && node.additionalProperties !== undefined) say('has properties and additionalProperties');
   if ((node.properties !== undefined || node.additionalProperties !== undefined) && node.type !== 'object') say('properties on a non-object');
   if ((node.items !== undefined) !== (node.type === 'array')) say('items and type array must go together');
@@ -43,7 +47,9 @@ function structuralProblems(node: JSONSchemaProps, path: string): string[] {
   return [...problems, ...children.flatMap(([p, s]) => structuralProblems(s, p))];
 }
 
+/** Where unknown fields are kept, apart from the Argo fields kept only to be rejected (argo-field-gaps.ts). */
 function preservedPaths(node: JSONSchemaProps, path = ''): string[] {
+  if (node.description === UNSUPPORTED_DESCRIPTION) return [];
   const here = node['x-kubernetes-preserve-unknown-fields'] === true ? [path] : [];
   const props = Object.entries(node.properties ?? {}).flatMap(([k, s]) => preservedPaths(s, path === '' ? k : `${path}.${k}`));
   const items = node.items === undefined ? [] : preservedPaths(node.items, `${path}[]`);
@@ -154,6 +160,16 @@ describe('Vane CRDs', () => {
       expect(preservedPaths(schemaOf(crd))).toEqual([]);
     }
   });
+
+  it.each(vaneCrds.map((c) => [c.spec.names.kind, c] as const))(
+    'given the %s CRD, then every Argo Rollouts field Vane lacks is declared, untyped and kept verbatim, so the API server never prunes it',
+    (kind, crd) => {
+      const gaps = ARGO_UNSUPPORTED_FIELDS[kind as ArgoKind] ?? [];
+      for (const path of gaps) {
+        expect(at(schemaOf(crd), path.replaceAll('[]', '.[]'))).toEqual({ description: UNSUPPORTED_DESCRIPTION, 'x-kubernetes-preserve-unknown-fields': true });
+      }
+    },
+  );
 
   it('given the pod template, then labels, annotations and container name/image are typed at the top', () => {
     const template = at(rolloutCrd.spec.versions[0]!.schema.openAPIV3Schema, 'spec.template');

@@ -1,6 +1,7 @@
 // The apiextensions.k8s.io/v1 CustomResourceDefinitions of Vane's kinds, built from the TypeScript schemas.
 import { VaneError } from '../errors.js';
 import { analysisRunSchema, analysisTemplateSchema } from './analysis-schema.js';
+import { withArgoFieldGaps } from './argo-field-gaps.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { GROUP, VERSION } from './meta.js';
 import { rolloutSchema } from './rollout-schema.js';
@@ -68,7 +69,7 @@ function crd(input: CrdInput): CustomResourceDefinition {
     name: VERSION,
     served: true,
     storage: true,
-    schema: { openAPIV3Schema: input.schema },
+    schema: { openAPIV3Schema: withArgoFieldGaps(input.kind, input.schema) },
     ...(input.subresources === undefined ? {} : { subresources: input.subresources }),
     ...(input.printerColumns === undefined ? {} : { additionalPrinterColumns: input.printerColumns }),
   };
@@ -149,6 +150,18 @@ export const vaneCrds: readonly CustomResourceDefinition[] = [
   clusterAnalysisTemplateCrd,
   analysisRunCrd,
 ];
+
+const OWN_SCHEMAS: Record<VaneKind, JSONSchemaProps> = {
+  Rollout: rolloutSchema,
+  AnalysisTemplate: analysisTemplateSchema,
+  ClusterAnalysisTemplate: analysisTemplateSchema,
+  AnalysisRun: analysisRunSchema,
+};
+
+/** Vane's own schema of `kind`: its CRD's without the Argo fields kept only to be rejected (what the TypeScript types describe). */
+export function ownSchemaForKind(kind: VaneKind): JSONSchemaProps {
+  return OWN_SCHEMAS[kind];
+}
 
 /** The openAPIV3Schema that validates objects of `kind`. */
 export function schemaForKind(kind: VaneKind): JSONSchemaProps {

@@ -5,6 +5,7 @@ import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
+import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
@@ -32,7 +33,7 @@ export function validateRollout(obj: unknown): FieldError[] {
   const c = new FieldChecker();
   const spec = checkResourceHeader(c, obj, ['Rollout']);
   if (spec !== undefined) checkSpec(c, spec, 'spec');
-  return c.errors;
+  return withUnsupportedArgoFields('Rollout', obj, c.errors);
 }
 
 /** Throws an InvalidSpecError listing every field error unless `obj` is a valid Rollout. */
