@@ -278,7 +278,8 @@ class CanaryConverter {
     }
     const seconds = durationSeconds(this.interval()) * (this.analysis.iterations ?? 1);
     steps.push({ pause: { duration: `${seconds}s` } });
-    return steps;
+    // Flagger runs the canary Deployment at full size during A/B testing; header routes need pods to send to.
+    return [{ setCanaryScale: { weight: 100 } }, ...steps];
   }
 
   private headerMatches(entry: Record<string, unknown>, path: string): HeaderRoutingMatch[] {
