@@ -6,6 +6,7 @@ import { registerControllerCommand } from './controller-command.js';
 import { registerSandboxCommand } from './sandbox-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerRolloutCommands } from './rollout-commands.js';
+import { registerImportCommand } from './import-command.js';
 import { registerLintCommand } from './lint-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSetCommands } from './set-commands.js';
@@ -32,6 +33,7 @@ export function buildProgram(name: string = programName()): Command {
   registerRolloutCommands(program);
   registerSetCommands(program);
   registerLintCommand(program);
+  registerImportCommand(program);
   registerServeCommand(program);
   hintHelpAfterErrors(program);
   return program;
