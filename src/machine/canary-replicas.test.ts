@@ -22,7 +22,11 @@ const plan = (hasTrafficRouting: boolean, replicas = 10): CanaryPlan => ({
 describe('canary replicas', () => {
   it('given a weight of 5% of 10 pods, then the canary gets one pod (rounded up)', () => {
     expect(splitAt(plan(true), 0)).toEqual({ canary: 1, stable: 10 });
-    expect(splitAt(plan(false), 0)).toEqual({ canary: 1, stable: 9 });
+  });
+
+  it('given no router, a weight of 5% of 10 pods and the default 25% surge, then 1 of 11 pods is closer than 1 of 10 (Argo features/canary maxSurge)', () => {
+    expect(splitAt(plan(false), 0)).toEqual({ canary: 1, stable: 10 });
+    expect(splitAt({ ...plan(false), maxSurge: 0, maxUnavailable: 1 }, 0)).toEqual({ canary: 1, stable: 9 });
   });
 
   it('given a pause after a setWeight, then the weight and split of that setWeight stay', () => {
@@ -40,9 +44,9 @@ describe('canary replicas', () => {
     expect(splitAt(plan(true), 4)).toEqual({ canary: 3, stable: 10 });
   });
 
-  it('given the steps are done, then the canary goes to full size and a ratio canary keeps what stable had left', () => {
+  it('given the steps are done, then the canary goes to full size; a router keeps stable, a ratio canary is at 100% so stable goes', () => {
     expect(splitForCompletion(plan(true))).toEqual({ canary: 10, stable: 10 });
-    expect(splitForCompletion(plan(false))).toEqual({ canary: 10, stable: 7 });
+    expect(splitForCompletion(plan(false))).toEqual({ canary: 10, stable: 0 });
   });
 
   it('given a replica-ratio canary at 100%, then stable is never negative', () => {
