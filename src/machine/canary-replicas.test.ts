@@ -53,4 +53,21 @@ describe('canary replicas', () => {
     const full: CanaryPlan = { ...plan(false, 3), steps: [{ kind: 'setWeight', weight: 100 }] };
     expect(splitAt(full, 0)).toEqual({ canary: 3, stable: 0 });
   });
+
+  it('given minPodsPerReplicaSet 2 with a router, then a canary with any pods has at least 2, a 0% canary stays empty and explicit replicas are kept (Argo specification.md)', () => {
+    const min: CanaryPlan = {
+      ...plan(true),
+      minPodsPerReplicaSet: 2,
+      steps: [{ kind: 'setWeight', weight: 10 }, { kind: 'setWeight', weight: 0 }, { kind: 'setWeight', weight: 50 }, { kind: 'setCanaryScale', replicas: 1, matchTrafficWeight: false }, { kind: 'setCanaryScale', weight: 5, matchTrafficWeight: false }],
+    };
+    expect(splitAt(min, 0)).toEqual({ canary: 2, stable: 10 });
+    expect(splitAt(min, 1)).toEqual({ canary: 0, stable: 10 });
+    expect(splitAt(min, 2)).toEqual({ canary: 5, stable: 10 });
+    expect(splitAt(min, 3)).toEqual({ canary: 1, stable: 10 });
+    expect(splitAt(min, 4)).toEqual({ canary: 2, stable: 10 });
+  });
+
+  it('given minPodsPerReplicaSet above spec.replicas, then it is capped at spec.replicas', () => {
+    expect(splitAt({ ...plan(true, 3), minPodsPerReplicaSet: 5 }, 0)).toEqual({ canary: 3, stable: 3 });
+  });
 });

@@ -24,7 +24,7 @@ export function weightAt(plan: CanaryPlan, stepIndex: number): number {
 export function splitAt(plan: CanaryPlan, stepIndex: number): ReplicaSplit {
   if (!plan.hasTrafficRouting) return basicCanarySplit(plan.replicas, weightAt(plan, stepIndex), surgeBoundsOf(plan).surge);
   const pinned = pinnedScaleAt(plan, stepIndex);
-  const canary = pinned ?? ofReplicas(plan.replicas, weightAt(plan, stepIndex));
+  const canary = pinned ?? withMinPods(plan, ofReplicas(plan.replicas, weightAt(plan, stepIndex)));
   return { canary, stable: plan.replicas };
 }
 
@@ -92,8 +92,17 @@ function pinnedScaleAt(plan: CanaryPlan, stepIndex: number): number | undefined 
 function pinnedBy(plan: CanaryPlan, step: Extract<CanaryStepPlan, { kind: 'setCanaryScale' }>): number | undefined {
   if (step.matchTrafficWeight) return undefined;
   if (step.replicas !== undefined) return step.replicas;
-  if (step.weight !== undefined) return ofReplicas(plan.replicas, step.weight);
+  if (step.weight !== undefined) return withMinPods(plan, ofReplicas(plan.replicas, step.weight));
   return undefined;
+}
+
+/**
+ * Argo docs features/specification.md (minPodsPerReplicaSet): a canary that has pods at all has at least this many,
+ * for availability; never more than spec.replicas. An explicit setCanaryScale.replicas is taken as written.
+ */
+function withMinPods(plan: CanaryPlan, count: number): number {
+  if (count === 0 || plan.minPodsPerReplicaSet === undefined) return count;
+  return Math.max(count, Math.min(plan.minPodsPerReplicaSet, plan.replicas));
 }
 
 function ofReplicas(replicas: number, weight: number): number {

@@ -42,6 +42,8 @@ export interface CanaryPlan {
   /** As written in the spec (absent: the 25% default); they bound how fast a canary without a router moves. */
   maxSurge?: IntOrString;
   maxUnavailable?: IntOrString;
+  /** With a router: the fewest pods of a canary that has any (capped at replicas); absent: no minimum. */
+  minPodsPerReplicaSet?: number;
   progressDeadlineSeconds: number;
   abortScaleDownDelaySeconds: number;
   backgroundAnalysis?: BackgroundAnalysisPlan;
@@ -88,6 +90,7 @@ function canaryPlan(spec: RolloutSpec, canary: CanaryStrategy): CanaryPlan {
   };
   if (canary.maxSurge !== undefined) plan.maxSurge = canary.maxSurge;
   if (canary.maxUnavailable !== undefined) plan.maxUnavailable = canary.maxUnavailable;
+  if (canary.minPodsPerReplicaSet !== undefined) plan.minPodsPerReplicaSet = canary.minPodsPerReplicaSet;
   if (canary.analysis !== undefined) {
     plan.backgroundAnalysis = { ...analysisPlan(canary.analysis), startingStep: canary.analysis.startingStep ?? 0 };
   }
