@@ -22,7 +22,11 @@ const plan = (hasTrafficRouting: boolean, replicas = 10): CanaryPlan => ({
 describe('canary replicas', () => {
   it('given a weight of 5% of 10 pods, then the canary gets one pod (rounded up)', () => {
     expect(splitAt(plan(true), 0)).toEqual({ canary: 1, stable: 10 });
-    expect(splitAt(plan(false), 0)).toEqual({ canary: 1, stable: 9 });
+  });
+
+  it('given no router, a weight of 5% of 10 pods and the default 25% surge, then 1 of 11 pods is closer than 1 of 10 (Argo features/canary maxSurge)', () => {
+    expect(splitAt(plan(false), 0)).toEqual({ canary: 1, stable: 10 });
+    expect(splitAt({ ...plan(false), maxSurge: 0, maxUnavailable: 1 }, 0)).toEqual({ canary: 1, stable: 9 });
   });
 
   it('given a pause after a setWeight, then the weight and split of that setWeight stay', () => {
@@ -40,13 +44,30 @@ describe('canary replicas', () => {
     expect(splitAt(plan(true), 4)).toEqual({ canary: 3, stable: 10 });
   });
 
-  it('given the steps are done, then the canary goes to full size and a ratio canary keeps what stable had left', () => {
+  it('given the steps are done, then the canary goes to full size; a router keeps stable, a ratio canary is at 100% so stable goes', () => {
     expect(splitForCompletion(plan(true))).toEqual({ canary: 10, stable: 10 });
-    expect(splitForCompletion(plan(false))).toEqual({ canary: 10, stable: 7 });
+    expect(splitForCompletion(plan(false))).toEqual({ canary: 10, stable: 0 });
   });
 
   it('given a replica-ratio canary at 100%, then stable is never negative', () => {
     const full: CanaryPlan = { ...plan(false, 3), steps: [{ kind: 'setWeight', weight: 100 }] };
     expect(splitAt(full, 0)).toEqual({ canary: 3, stable: 0 });
+  });
+
+  it('given minPodsPerReplicaSet 2 with a router, then a canary with any pods has at least 2, a 0% canary stays empty and explicit replicas are kept (Argo specification.md)', () => {
+    const min: CanaryPlan = {
+      ...plan(true),
+      minPodsPerReplicaSet: 2,
+      steps: [{ kind: 'setWeight', weight: 10 }, { kind: 'setWeight', weight: 0 }, { kind: 'setWeight', weight: 50 }, { kind: 'setCanaryScale', replicas: 1, matchTrafficWeight: false }, { kind: 'setCanaryScale', weight: 5, matchTrafficWeight: false }],
+    };
+    expect(splitAt(min, 0)).toEqual({ canary: 2, stable: 10 });
+    expect(splitAt(min, 1)).toEqual({ canary: 0, stable: 10 });
+    expect(splitAt(min, 2)).toEqual({ canary: 5, stable: 10 });
+    expect(splitAt(min, 3)).toEqual({ canary: 1, stable: 10 });
+    expect(splitAt(min, 4)).toEqual({ canary: 2, stable: 10 });
+  });
+
+  it('given minPodsPerReplicaSet above spec.replicas, then it is capped at spec.replicas', () => {
+    expect(splitAt({ ...plan(true, 3), minPodsPerReplicaSet: 5 }, 0)).toEqual({ canary: 3, stable: 3 });
   });
 });

@@ -1,5 +1,6 @@
 // How many pods the stable and canary ReplicaSets of a canary should have at a given step.
 import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
+import { resolveSurgeBounds, type SurgeBounds } from './surge-bounds.js';
 
 export interface ReplicaSplit {
   stable: number;
@@ -16,13 +17,52 @@ export function weightAt(plan: CanaryPlan, stepIndex: number): number {
 }
 
 /**
- * Canary pods follow the weight (rounded up, so any weight above 0 gets a pod) unless a setCanaryScale step pinned
- * them; a router keeps stable at full size, a replica-ratio canary takes its pods from stable.
+ * With a router, canary pods follow the weight (rounded up, so any weight above 0 gets a pod) unless a
+ * setCanaryScale step pinned them, and stable stays at full size. Without one, the pods are the traffic: the split
+ * is the one closest to the weight (see `basicCanarySplit`).
  */
 export function splitAt(plan: CanaryPlan, stepIndex: number): ReplicaSplit {
+  if (!plan.hasTrafficRouting) return basicCanarySplit(plan.replicas, weightAt(plan, stepIndex), surgeBoundsOf(plan).surge);
   const pinned = pinnedScaleAt(plan, stepIndex);
-  const canary = pinned ?? ofReplicas(plan.replicas, weightAt(plan, stepIndex));
-  return { canary, stable: stableFor(plan, canary) };
+  const canary = pinned ?? withMinPods(plan, ofReplicas(plan.replicas, weightAt(plan, stepIndex)));
+  return { canary, stable: plan.replicas };
+}
+
+/** The plan's maxSurge / maxUnavailable resolved against its replicas (defaults 25% each). */
+export function surgeBoundsOf(plan: CanaryPlan): SurgeBounds {
+  return resolveSurgeBounds(plan.maxSurge, plan.maxUnavailable, plan.replicas);
+}
+
+/**
+ * Argo docs features/canary/index.md ("maxSurge defines the maximum number of replicas the rollout can create to
+ * move to the correct ratio set by the last setWeight"): of the splits over spec.replicas pods, or one pod more when
+ * surge is allowed, the one whose canary share is closest to the weight; a tie between rounding down and up takes
+ * the larger canary. A weight strictly between 0 and 100 never leaves canary or stable without a pod, unless a
+ * single pod without surge leaves no choice.
+ */
+export function basicCanarySplit(replicas: number, weight: number, surge: number): ReplicaSplit {
+  if (replicas === 0) return { canary: 0, stable: 0 };
+  const exact = (replicas * weight) / 100;
+  const ceil = Math.ceil(exact);
+  const floor = Math.floor(exact);
+  const zeroAllowed = weight === 100 || weight === 0 || (replicas === 1 && surge === 0);
+  const options: Array<{ canary: number; total: number }> = [];
+  if (ceil < replicas || zeroAllowed) options.push({ canary: ceil, total: replicas });
+  if (!isTie(replicas, weight) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas });
+  if (surge > 0) {
+    options.push({ canary: ceil, total: replicas + 1 });
+    if (!isTie(replicas + 1, weight) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas + 1 });
+  }
+  const best = options.reduce((a, b) => (distance(weight, b) < distance(weight, a) ? b : a), options[0] ?? { canary: 0, total: replicas });
+  return { canary: best.canary, stable: best.total - best.canary };
+}
+
+function isTie(total: number, weight: number): boolean {
+  return ((total * weight) % 100) * 2 === 100;
+}
+
+function distance(weight: number, option: { canary: number; total: number }): number {
+  return Math.abs((option.canary * 100) / option.total - weight);
 }
 
 /**
@@ -33,14 +73,12 @@ export function noCanaryPodsAt(plan: CanaryPlan, stepIndex: number): boolean {
   return splitAt(plan, stepIndex).canary === 0;
 }
 
-/** After the last step: the canary at full size, stable unchanged until the promotion scales it to zero. */
+/**
+ * After the last step: the canary at full size. A router's stable stays until the promotion scales it to zero;
+ * without a router the weight is 100%, so stable goes to zero as the canary comes up (Argo's basic canary).
+ */
 export function splitForCompletion(plan: CanaryPlan): ReplicaSplit {
-  const last = splitAt(plan, plan.steps.length - 1);
-  return { canary: plan.replicas, stable: last.stable };
-}
-
-function stableFor(plan: CanaryPlan, canary: number): number {
-  return plan.hasTrafficRouting ? plan.replicas : Math.max(0, plan.replicas - canary);
+  return { canary: plan.replicas, stable: plan.hasTrafficRouting ? plan.replicas : 0 };
 }
 
 function pinnedScaleAt(plan: CanaryPlan, stepIndex: number): number | undefined {
@@ -54,8 +92,17 @@ function pinnedScaleAt(plan: CanaryPlan, stepIndex: number): number | undefined 
 function pinnedBy(plan: CanaryPlan, step: Extract<CanaryStepPlan, { kind: 'setCanaryScale' }>): number | undefined {
   if (step.matchTrafficWeight) return undefined;
   if (step.replicas !== undefined) return step.replicas;
-  if (step.weight !== undefined) return ofReplicas(plan.replicas, step.weight);
+  if (step.weight !== undefined) return withMinPods(plan, ofReplicas(plan.replicas, step.weight));
   return undefined;
+}
+
+/**
+ * Argo docs features/specification.md (minPodsPerReplicaSet): a canary that has pods at all has at least this many,
+ * for availability; never more than spec.replicas. An explicit setCanaryScale.replicas is taken as written.
+ */
+function withMinPods(plan: CanaryPlan, count: number): number {
+  if (count === 0 || plan.minPodsPerReplicaSet === undefined) return count;
+  return Math.max(count, Math.min(plan.minPodsPerReplicaSet, plan.replicas));
 }
 
 function ofReplicas(replicas: number, weight: number): number {

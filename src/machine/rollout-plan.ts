@@ -1,6 +1,7 @@
 // What the rollout state machines need from a Rollout spec, derived by one pure function.
 import { TerminalError } from '../errors.js';
 import { parseDuration } from '../resources/duration.js';
+import type { IntOrString } from '../resources/meta.js';
 import { ROLLOUT_DEFAULTS } from '../resources/rollout-defaults.js';
 import type {
   AnalysisRunArgument,
@@ -38,6 +39,11 @@ export interface CanaryPlan {
   steps: CanaryStepPlan[];
   /** True when a router splits traffic; false for a replica-ratio canary behind one Service. */
   hasTrafficRouting: boolean;
+  /** As written in the spec (absent: the 25% default); they bound how fast a canary without a router moves. */
+  maxSurge?: IntOrString;
+  maxUnavailable?: IntOrString;
+  /** With a router: the fewest pods of a canary that has any (capped at replicas); absent: no minimum. */
+  minPodsPerReplicaSet?: number;
   progressDeadlineSeconds: number;
   abortScaleDownDelaySeconds: number;
   backgroundAnalysis?: BackgroundAnalysisPlan;
@@ -82,6 +88,9 @@ function canaryPlan(spec: RolloutSpec, canary: CanaryStrategy): CanaryPlan {
     abortScaleDownDelaySeconds: canary.abortScaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.abortScaleDownDelaySeconds,
     gitRevert: spec.rollback?.gitRevert ?? ROLLOUT_DEFAULTS.gitRevert,
   };
+  if (canary.maxSurge !== undefined) plan.maxSurge = canary.maxSurge;
+  if (canary.maxUnavailable !== undefined) plan.maxUnavailable = canary.maxUnavailable;
+  if (canary.minPodsPerReplicaSet !== undefined) plan.minPodsPerReplicaSet = canary.minPodsPerReplicaSet;
   if (canary.analysis !== undefined) {
     plan.backgroundAnalysis = { ...analysisPlan(canary.analysis), startingStep: canary.analysis.startingStep ?? 0 };
   }

@@ -2,10 +2,11 @@
 // the machine ignores those that do not apply in its state.
 import { isTerminalPhase } from '../analysis/run-verdict.js';
 import type { RolloutEvent } from '../machine/rollout-event.js';
-import type { RolloutPlan } from '../machine/rollout-plan.js';
+import type { CanaryPlan, RolloutPlan } from '../machine/rollout-plan.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { Rollout } from '../resources/rollout.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { basicCanarySettled } from './basic-canary-scaling.js';
 import { isAvailable } from './replica-sets.js';
 
 export interface ObservedWorld {
@@ -35,8 +36,10 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   const events: RolloutEvent[] = [];
   const byHash = new Map(world.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
   if (countsMoved(world)) events.push({ type: 'progress', now: world.now });
+  // A canary without a router moves stable and older ReplicaSets too: its pods are ready once all are in place.
+  const settled = !isBasicCanary(world.plan) || view.desiredReplicas.length < 2 || basicCanarySettled(view.desiredReplicas, world.replicaSets);
   for (const { hash, replicas } of view.desiredReplicas) {
-    if (replicas > 0 && isAvailable(byHash.get(hash), replicas)) events.push({ type: 'replicasReady', hash, now: world.now });
+    if (replicas > 0 && settled && isAvailable(byHash.get(hash), replicas)) events.push({ type: 'replicasReady', hash, now: world.now });
   }
   for (const awaited of view.analysisRuns) {
     const run = world.analysisRuns.find((r) => r.metadata.name === runName(awaited.name));
@@ -52,6 +55,11 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   }
   events.push({ type: 'tick', now: world.now });
   return events;
+}
+
+/** A canary without a router: its pods are its traffic, so maxSurge and maxUnavailable pace its ReplicaSets. */
+export function isBasicCanary(plan: RolloutPlan): plan is CanaryPlan {
+  return plan.strategy === 'canary' && !plan.hasTrafficRouting;
 }
 
 /** Replica counts differ from what status last recorded: the rollout is making progress. */

@@ -27,8 +27,9 @@ import { withGitCondition } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
+import { boundedScaleEffects } from './basic-canary-scaling.js';
 import type { RolloutCache } from './rollout-cache.js';
-import { replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
+import { isBasicCanary, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate } from './template-source.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
@@ -89,7 +90,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
   };
   const gateProblem = gateProblemOf((effect) => buildRolloutAnalysisRun(deps.cache, rollout, effect, analysisRunName(rollout, effect.name)));
-  const { decision, effects } = runMachine(world, (runName) => analysisRunName(rollout, runName), gateProblem);
+  const ran = runMachine(world, (runName) => analysisRunName(rollout, runName), gateProblem);
+  const { decision } = ran;
+  const effects = isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, decision.view.desiredReplicas, replicaSets) : ran.effects;
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);

@@ -27,7 +27,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.antiAffinity',
     'spec.strategy.canary.canaryMetadata',
     'spec.strategy.canary.dynamicStableScale',
-    'spec.strategy.canary.minPodsPerReplicaSet',
     'spec.strategy.canary.pingPong',
     'spec.strategy.canary.replicaProgressThreshold',
     'spec.strategy.canary.scaleDownDelayRevisionLimit',

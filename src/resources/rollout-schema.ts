@@ -109,6 +109,7 @@ const canaryStrategy = object({
   abortScaleDownDelaySeconds: seconds('Seconds canary pods stay up after an abort; defaults to 30.'),
   maxSurge: intOrString({ maximum: INT32_MAX }),
   maxUnavailable: intOrString({ maximum: INT32_MAX }),
+  minPodsPerReplicaSet: int32({ minimum: 0, description: 'With trafficRouting: the fewest pods of a canary that has any (capped at spec.replicas).' }),
 });
 
 const blueGreenStrategy = object(

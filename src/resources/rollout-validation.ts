@@ -159,6 +159,7 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   checkBackgroundAnalysis(c, canary.analysis, childPath(path, 'analysis'), steps.length);
   if (routing.routed) checkTrafficRouting(c, canary, path);
   c.integer(canary.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
+  c.integer(canary.minPodsPerReplicaSet, childPath(path, 'minPodsPerReplicaSet'), { min: 0 });
   checkSurge(c, canary, path);
 }
 

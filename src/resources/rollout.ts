@@ -48,6 +48,8 @@ export interface CanaryStrategy {
   abortScaleDownDelaySeconds?: number;
   maxSurge?: IntOrString;
   maxUnavailable?: IntOrString;
+  /** With trafficRouting: a canary of any pods has at least this many (capped at spec.replicas). */
+  minPodsPerReplicaSet?: number;
 }
 
 /** One step: exactly one of its fields is set. */
