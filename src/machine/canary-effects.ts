@@ -83,6 +83,8 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
   const effects: Effect[] = ctx.plan.hasTrafficRouting ? [weightEffect(ctx, 100)] : [];
   effects.push(
     ...removeHeaderRoutes(ctx),
+    // Ping-pong (Argo docs): the Service that now carries all traffic becomes stable; no selector moves under load.
+    ...(ctx.plan.pingPong ? [{ type: 'swapPingPong' } as const] : []),
     { type: 'setStableService', hash },
     { type: 'setCanaryService', hash },
     { type: 'resetTraffic', canaryHash: hash, stableHash: hash },

@@ -21,6 +21,8 @@ export type Effect =
   | { type: 'setStableService'; hash: string }
   /** Canary strategy: the canary Service's selector follows `hash` (the stable hash when nothing is in flight). */
   | { type: 'setCanaryService'; hash: string }
+  /** Ping-pong: the Service that carried the canary becomes the stable one (status.canary.stablePingPong flips). */
+  | { type: 'swapPingPong' }
   /** Blue-green: the active Service's selector follows `hash`; this is how blue-green moves (and resets) traffic. */
   | { type: 'switchActiveService'; hash: string }
   /** Blue-green: the preview Service's selector follows `hash`. */

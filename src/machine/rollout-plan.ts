@@ -43,6 +43,8 @@ export interface CanaryPlan {
   backgroundAnalysis?: BackgroundAnalysisPlan;
   /** Whether an abort asks the git layer to revert the offending commit. */
   gitRevert: boolean;
+  /** Set (true) only with ping-pong Services, which swap roles at each promotion; absent otherwise. */
+  pingPong?: true;
 }
 
 export interface BlueGreenPlan {
@@ -82,6 +84,7 @@ function canaryPlan(spec: RolloutSpec, canary: CanaryStrategy): CanaryPlan {
     abortScaleDownDelaySeconds: canary.abortScaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.abortScaleDownDelaySeconds,
     gitRevert: spec.rollback?.gitRevert ?? ROLLOUT_DEFAULTS.gitRevert,
   };
+  if (canary.pingPong !== undefined && canary.stableService === undefined && canary.canaryService === undefined) plan.pingPong = true;
   if (canary.analysis !== undefined) {
     plan.backgroundAnalysis = { ...analysisPlan(canary.analysis), startingStep: canary.analysis.startingStep ?? 0 };
   }

@@ -14,7 +14,8 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import type { CommandAck, GitRollbackRecord, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import type { CommandAck, GitRollbackRecord, PingPongRole, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import { serviceRoles, stablePingPongOf, withSwappedPingPong } from '../traffic/service-roles.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
@@ -30,6 +31,8 @@ export interface EffectContext {
   replicaSets: ReplicaSetObject[];
   service: (name: string) => ServiceObject | undefined;
   router: TrafficRouter | undefined;
+  /** Builds the router again once a ping-pong swap changed which Service is stable. */
+  routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
   writer: ObjectWriter;
   events: EventRecorder;
   createAnalysisRun: AnalysisRunFactory;
@@ -42,6 +45,8 @@ export interface EffectContext {
 /** What executing the effects changed that belongs in status. */
 export interface EffectOutcome {
   canaryWeight?: number;
+  /** The ping-pong Service that is stable after a promotion swapped the roles. */
+  stablePingPong?: PingPongRole;
   acks: CommandAck[];
   rollback?: RollbackRecord;
   revisions: Array<EffectOf<'recordRevision'>>;
@@ -50,7 +55,9 @@ export interface EffectOutcome {
 export async function executeEffects(effects: readonly Effect[], ctx: EffectContext): Promise<EffectOutcome> {
   const outcome: EffectOutcome = { acks: [], revisions: [] };
   const byHash = new Map(ctx.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
-  for (const effect of effects) await executeOne(effect, ctx, byHash, outcome);
+  // A ping-pong swap changes the Rollout this pass acts for (its Services' roles): later effects see the new roles.
+  const live: EffectContext = { ...ctx };
+  for (const effect of effects) await executeOne(effect, live, byHash, outcome);
   return outcome;
 }
 
@@ -60,6 +67,7 @@ export function analysisRunName(rollout: Rollout, effectName: string): string {
 
 async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>, outcome: EffectOutcome): Promise<void> {
   const strategy = ctx.rollout.spec.strategy;
+  const roles = serviceRoles(ctx.rollout);
   switch (effect.type) {
     case 'scaleReplicaSet':
       return scale(effect, ctx, byHash);
@@ -78,9 +86,14 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
       await ctx.router?.removeHeaderRoute?.(effect.name);
       return;
     case 'setStableService':
-      return pin(ctx, strategy.canary?.stableService, effect.hash);
+      return pin(ctx, roles.stable, effect.hash);
     case 'setCanaryService':
-      return pin(ctx, strategy.canary?.canaryService, effect.hash);
+      return pin(ctx, roles.canary, effect.hash);
+    case 'swapPingPong':
+      ctx.rollout = withSwappedPingPong(ctx.rollout);
+      ctx.router = ctx.routerFor ? ctx.routerFor(ctx.rollout) : ctx.router;
+      outcome.stablePingPong = stablePingPongOf(ctx.rollout);
+      return;
     case 'switchActiveService':
       return pin(ctx, strategy.blueGreen?.activeService, effect.hash);
     case 'setPreviewService':

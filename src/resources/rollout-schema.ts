@@ -103,6 +103,7 @@ const trafficRouting = object({
 const canaryStrategy = object({
   stableService: serviceName(),
   canaryService: serviceName(),
+  pingPong: object({ pingService: serviceName(), pongService: serviceName() }, { required: ['pingService', 'pongService'] }),
   steps: array(canaryStep),
   analysis: backgroundAnalysis,
   trafficRouting,
@@ -202,6 +203,7 @@ const rolloutStatus = object({
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
     headerRoutes: array(string()),
+    stablePingPong: string({ enum: ['ping', 'pong'], description: 'Which ping-pong Service selects the stable pods.' }),
   }),
   blueGreen: object({ activeSelector: string(), previewSelector: string(), scaleDownAt: timestamp }),
   pauseConditions: array(

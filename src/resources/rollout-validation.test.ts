@@ -203,8 +203,8 @@ const cases: Case[] = [
       delete r.spec.strategy.canary.canaryService;
     },
     errors: [
-      err(`${CANARY}.stableService`, 'is required when trafficRouting is set'),
-      err(`${CANARY}.canaryService`, 'is required when trafficRouting is set'),
+      err(`${CANARY}.stableService`, 'is required when trafficRouting is set (except with pingPong or istio.destinationRule)'),
+      err(`${CANARY}.canaryService`, 'is required when trafficRouting is set (except with pingPong or istio.destinationRule)'),
     ],
   },
   {

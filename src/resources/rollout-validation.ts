@@ -10,6 +10,8 @@ import type { Rollout } from './rollout.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
+/** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
+const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
 const STRATEGIES = ['canary', 'blueGreen'] as const;
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 const PERCENT = /^\d+%$/;
@@ -150,6 +152,7 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   if (stable !== undefined && stable === canaryService) {
     c.add(childPath(path, 'canaryService'), 'must differ from stableService');
   }
+  checkPingPong(c, canary, path);
   const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting) };
   const stepsPath = childPath(path, 'steps');
   const steps = c.list(canary.steps, stepsPath) ?? [];
@@ -396,13 +399,17 @@ function checkAnalysisArgument(c: FieldChecker, value: unknown, path: string): v
 // ---- traffic routing ---------------------------------------------------------------------------------------
 
 /**
- * Every router splits traffic between two Services, so both are required. SMI's rootService is the apex
- * clients call, not a backend: it may equal stableService (Argo's default) but never the canary.
+ * A router splits traffic between two Services, so both are required, except (Argo validation) with ping-pong,
+ * whose two Services take the roles, and Istio with destinationRule subsets, which split one Service by pod hash.
+ * SMI's rootService is the apex clients call, not a backend: it may equal stableService (Argo's default) but never
+ * the canary.
  */
 function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string): void {
   const path = childPath(canaryPath, 'trafficRouting');
-  for (const service of ['stableService', 'canaryService']) {
-    if (canary[service] === undefined) c.add(childPath(canaryPath, service), 'is required when trafficRouting is set');
+  if (needsStableAndCanaryServices(canary)) {
+    for (const service of ['stableService', 'canaryService']) {
+      if (canary[service] === undefined) c.add(childPath(canaryPath, service), 'is required when trafficRouting is set (except with pingPong or istio.destinationRule)');
+    }
   }
   const routing = c.object(canary.trafficRouting, path, { required: true });
   if (routing === undefined) return;
@@ -413,6 +420,31 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
   if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);
   if (kind === 'nginx') checkNginx(c, routing.nginx, kindPath);
+}
+
+function needsStableAndCanaryServices(canary: Fields): boolean {
+  if (canary.pingPong !== undefined) return false;
+  const routing = canary.trafficRouting;
+  if (!isFields(routing)) return true;
+  const istioSubsets = isFields(routing.istio) && routing.istio.destinationRule !== undefined;
+  return !istioSubsets || ROUTER_KINDS.some((k) => k !== 'istio' && routing[k] !== undefined);
+}
+
+/** Argo docs (ping-pong): two distinct Services, and a router that can take its Service names from them. */
+function checkPingPong(c: FieldChecker, canary: Fields, canaryPath: string): void {
+  const path = childPath(canaryPath, 'pingPong');
+  const pingPong = c.object(canary.pingPong, path);
+  if (pingPong === undefined) return;
+  const ping = c.name(pingPong.pingService, childPath(path, 'pingService'), 'dns1035Label', { required: true });
+  const pong = c.name(pingPong.pongService, childPath(path, 'pongService'), 'dns1035Label', { required: true });
+  if (ping !== undefined && ping === pong) c.add(childPath(path, 'pongService'), 'must differ from pingService');
+  const routing = canary.trafficRouting;
+  if (!isFields(routing)) {
+    c.add(path, 'requires spec.strategy.canary.trafficRouting: ping-pong swaps the Services a traffic router splits between');
+    return;
+  }
+  const unsupported = ROUTER_KINDS.filter((k) => routing[k] !== undefined && !PING_PONG_ROUTERS.includes(k));
+  for (const kind of unsupported) c.add(path, `is not supported with the ${kind} traffic router (ping-pong works with the ALB, Istio and Gateway API routers)`);
 }
 
 function checkGatewayAPI(c: FieldChecker, value: unknown, path: string): void {

@@ -40,6 +40,8 @@ export interface RolloutStrategy {
 export interface CanaryStrategy {
   stableService?: string;
   canaryService?: string;
+  /** Two Services that swap the stable and canary roles at each promotion (Argo docs: ping-pong). */
+  pingPong?: PingPong;
   steps?: CanaryStep[];
   /** Background analysis running alongside the steps from `startingStep`. */
   analysis?: BackgroundAnalysis;
@@ -49,6 +51,14 @@ export interface CanaryStrategy {
   maxSurge?: IntOrString;
   maxUnavailable?: IntOrString;
 }
+
+export interface PingPong {
+  pingService: string;
+  pongService: string;
+}
+
+/** Which ping-pong Service selects the stable pods (Argo's `status.canary.stablePingPong`). */
+export type PingPongRole = 'ping' | 'pong';
 
 /** One step: exactly one of its fields is set. */
 export type CanaryStep =
@@ -284,6 +294,7 @@ export interface RolloutStatus {
     weights?: { canary: number; stable: number };
     /** Names of the header routes sending matching requests to the canary now. */
     headerRoutes?: string[];
+    stablePingPong?: PingPongRole;
   };
   blueGreen?: {
     activeSelector?: string;

@@ -4,7 +4,7 @@ import type { LiveReader } from '../../../src/kube/kube-client.js';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
 import { Kinds, type ResourceKind } from '../../../src/kube/resource-kind.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../../src/resources/pod-template-hash.js';
-import type { TrafficRouting } from '../../../src/resources/rollout.js';
+import type { CanaryStrategy, TrafficRouting } from '../../../src/resources/rollout.js';
 import type { HTTPRouteObject } from '../../../src/traffic/gateway-api-router.js';
 import type { Destination, DestinationRuleObject, VirtualServiceObject } from '../../../src/traffic/istio-router.js';
 import type { IngressObject } from '../../../src/traffic/nginx-router.js';
@@ -41,8 +41,8 @@ function percent(stable: number | undefined, canary: number | undefined): number
   return Math.round(((canary ?? 0) * 100) / ((stable ?? 0) + (canary ?? 0)));
 }
 
-async function withRollout(cluster: TrafficCluster, namespace: string, trafficRouting: TrafficRouting): Promise<TrafficRouter> {
-  const rollout = await createRollout(cluster.client, namespace, { trafficRouting });
+async function withRollout(cluster: TrafficCluster, namespace: string, trafficRouting: TrafficRouting, canary: Partial<CanaryStrategy> = {}): Promise<TrafficRouter> {
+  const rollout = await createRollout(cluster.client, namespace, { trafficRouting, ...canary });
   const router = routerFor(rollout, cluster.deps);
   if (!router) throw new Error('routerFor returned no router for a routed Rollout');
   return router;
@@ -176,9 +176,13 @@ export const istioSubsetFixture: RouterFixture = {
   async setup(cluster, namespace) {
     await cluster.client.create(Kinds.DestinationRule, destinationRule(namespace));
     await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }]));
-    return withRollout(cluster, namespace, {
-      istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary' } },
-    });
+    // Argo validation: subsets split one Service by pod hash, so no stableService/canaryService is needed.
+    return withRollout(
+      cluster,
+      namespace,
+      { istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary' } } },
+      { stableService: undefined, canaryService: undefined },
+    );
   },
   async liveShares(reader, namespace) {
     const dr = await get<DestinationRuleObject>(reader, Kinds.DestinationRule, namespace, 'web');
@@ -194,6 +198,27 @@ export const istioSubsetFixture: RouterFixture = {
       { kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') },
       { kind: Kinds.DestinationRule, object: await get(reader, Kinds.DestinationRule, namespace, 'web') },
     ];
+  },
+};
+
+/** Ping-pong without stableService/canaryService: before any promotion ping is stable and pong the canary. */
+export const istioPingPongFixture: RouterFixture = {
+  name: 'istio (ping-pong)',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web-ping' }, { host: 'web-pong' }]));
+    return withRollout(
+      cluster,
+      namespace,
+      { istio: { virtualService: { name: 'web', routes: ['primary'] } } },
+      { stableService: undefined, canaryService: undefined, pingPong: { pingService: 'web-ping', pongService: 'web-pong' } },
+    );
+  },
+  liveShares: istioShares,
+  headerRouted: istioHeaderRouted,
+  leftovers: istioLeftovers,
+  async written(reader, namespace) {
+    return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
   },
 };
 
@@ -260,5 +285,5 @@ export const nginxFixture: RouterFixture = {
   },
 };
 
-export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, smiFixture, nginxFixture];
+export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, istioPingPongFixture, smiFixture, nginxFixture];
 
