@@ -9,6 +9,7 @@ import type {
   CanaryStep,
   CanaryStrategy,
   HeaderRoutingMatch,
+  RouteMatch,
   RolloutAnalysis,
   RolloutSpec,
 } from '../resources/rollout.js';
@@ -30,7 +31,9 @@ export type CanaryStepPlan =
   | { kind: 'analysis'; analysis: AnalysisPlan }
   | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean }
   /** An empty `match` removes the header route `name`; otherwise it is set (replacing one of the same name). */
-  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] };
+  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] }
+  /** An empty `match` removes the mirror route `name`. */
+  | { kind: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number };
 
 export interface CanaryPlan {
   strategy: 'canary';
@@ -124,6 +127,10 @@ function stepPlan(step: CanaryStep): CanaryStepPlan {
     return duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
   }
   if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
+  if ('setMirrorRoute' in step) {
+    const mirror = step.setMirrorRoute;
+    return { kind: 'setMirrorRoute', name: mirror.name, match: structuredClone(mirror.match ?? []), percentage: mirror.percentage ?? 100 };
+  }
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', name: step.setHeaderRoute.name, match: structuredClone(step.setHeaderRoute.match ?? []) };
   const scale = step.setCanaryScale;
   const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };

@@ -4,6 +4,7 @@
 // state; every effect here is therefore "make it so" (scale to N, weight W, selector → hash) or de-duplicated by a
 // deterministic name (Events, AnalysisRuns, git reverts recorded per release), never "do it again". Nothing here
 // waits on git: an abort's revert is only queued (see git-rollback-reconciler.ts).
+import { TerminalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { boundedName } from '../kube/bounded-name.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
@@ -81,6 +82,10 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
       return;
     case 'setHeaderRoute':
       await ctx.router?.setHeaderRoute?.({ name: effect.name, match: effect.match }, effect);
+      return;
+    case 'setMirrorRoute':
+      if (!ctx.router?.setMirrorRoute) throw new TerminalError(`the ${ctx.router?.provider ?? 'replica-ratio'} traffic router cannot mirror requests (setMirrorRoute "${effect.name}")`);
+      await ctx.router.setMirrorRoute({ name: effect.name, match: effect.match, percentage: effect.percentage }, effect);
       return;
     case 'removeHeaderRoute':
       await ctx.router?.removeHeaderRoute?.(effect.name);

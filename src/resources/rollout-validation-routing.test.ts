@@ -80,3 +80,40 @@ describe('validateRollout: pingPong', () => {
     expect(validateRollout(r).map((e) => e.path)).toEqual([`${CANARY}.pingPong`]);
   });
 });
+
+describe('validateRollout: managedRoutes and setMirrorRoute (Argo validation)', () => {
+  const istioManaged = (managed?: string[]): Loose => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { ...(managed ? { managedRoutes: managed.map((name) => ({ name })) } : {}), ...istioHosts };
+    r.spec.strategy.canary.steps = [{ setWeight: 20 }, { setMirrorRoute: { name: 'm', percentage: 50, match: [{ method: { exact: 'GET' } }] } }];
+    return r;
+  };
+
+  it("given Argo's istio-mirror-host.yaml with only the apiVersion swapped, then it is accepted", () => {
+    expect(validateRollout(argoRollout('test/e2e/mirror-route/istio-mirror-host.yaml'))).toEqual([]);
+  });
+
+  it('given a setMirrorRoute without managedRoutes, then the step is refused asking for them', () => {
+    expect(validateRollout(istioManaged())).toEqual([{ path: `${CANARY}.steps[1].setMirrorRoute`, message: 'requires spec.strategy.canary.trafficRouting.managedRoutes listing its name' }]);
+  });
+
+  it('given a route step whose name managedRoutes does not list, then its name is refused', () => {
+    expect(validateRollout(istioManaged(['other']))).toEqual([{ path: `${CANARY}.steps[1].setMirrorRoute.name`, message: '"m" is not listed in spec.strategy.canary.trafficRouting.managedRoutes' }]);
+  });
+
+  it('given a setMirrorRoute with a router other than Istio, then it is refused (Argo: Istio only)', () => {
+    const r = istioManaged(['m']);
+    r.spec.strategy.canary.trafficRouting = { managedRoutes: [{ name: 'm' }], gatewayAPI: { httpRoutes: [{ name: 'shop' }] } };
+    expect(validateRollout(r)).toEqual([{ path: `${CANARY}.steps[1].setMirrorRoute`, message: 'is supported only with the istio traffic router (Argo docs: traffic mirroring)' }]);
+  });
+
+  it('given a match condition with two string matches or none at all, then each is refused', () => {
+    const r = istioManaged(['m']);
+    r.spec.strategy.canary.steps[1].setMirrorRoute.match = [{ path: { exact: '/', prefix: '/' } }, {}];
+    expect(validateRollout(r).map((e) => e.path)).toEqual([`${CANARY}.steps[1].setMirrorRoute.match[0].path`, `${CANARY}.steps[1].setMirrorRoute.match[1]`]);
+  });
+
+  it('given managedRoutes with a repeated name, then the repeat is refused', () => {
+    expect(validateRollout(istioManaged(['m', 'm'])).map((e) => e.path)).toEqual([`${CANARY}.trafficRouting.managedRoutes[1].name`]);
+  });
+});

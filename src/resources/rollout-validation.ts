@@ -8,7 +8,7 @@ import type { LabelSelector } from './meta.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
 /** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
 const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
@@ -153,7 +153,7 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
     c.add(childPath(path, 'canaryService'), 'must differ from stableService');
   }
   checkPingPong(c, canary, path);
-  const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting) };
+  const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting), ...managedRouteSupport(canary.trafficRouting) };
   const stepsPath = childPath(path, 'steps');
   const steps = c.list(canary.steps, stepsPath) ?? [];
   steps.forEach((step, i) => checkStep(c, step, indexPath(stepsPath, i), routing));
@@ -189,6 +189,10 @@ function checkIntOrPercent(c: FieldChecker, value: unknown, path: string): numbe
 interface StepRouting {
   routed: boolean;
   headerRoutes: HeaderRouteSupport;
+  /** Why setMirrorRoute cannot work here; undefined when it can. */
+  mirrorRefused?: string;
+  /** trafficRouting.managedRoutes names, when the list is given. */
+  managedRoutes?: string[];
 }
 
 function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepRouting): void {
@@ -212,6 +216,10 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
       return;
     case 'setHeaderRoute':
       checkSetHeaderRoute(c, step.setHeaderRoute, kindPath, routing.headerRoutes);
+      checkManagedName(c, step.setHeaderRoute, kindPath, routing, false);
+      return;
+    case 'setMirrorRoute':
+      checkSetMirrorRoute(c, step.setMirrorRoute, kindPath, routing);
   }
 }
 
@@ -233,6 +241,68 @@ function checkSetCanaryScale(c: FieldChecker, value: unknown, path: string, rout
   c.integer(scale.replicas, childPath(path, 'replicas'), { min: 0 });
   c.integer(scale.weight, childPath(path, 'weight'), { min: 0, max: 100 });
   c.boolean(scale.matchTrafficWeight, childPath(path, 'matchTrafficWeight'));
+}
+
+// ---- managed and mirror routes ---------------------------------------------------------------------------
+
+/** Argo validation: setMirrorRoute needs Istio; both route steps name a route of managedRoutes (mirror always). */
+function managedRouteSupport(value: unknown): Pick<StepRouting, 'mirrorRefused' | 'managedRoutes'> {
+  if (!isFields(value)) return { mirrorRefused: 'requires spec.strategy.canary.trafficRouting with istio' };
+  const managed = Array.isArray(value.managedRoutes) ? value.managedRoutes.flatMap((r) => (isFields(r) && typeof r.name === 'string' ? [r.name] : [])) : undefined;
+  const mirrorRefused = value.istio === undefined ? 'is supported only with the istio traffic router (Argo docs: traffic mirroring)' : undefined;
+  return { ...(mirrorRefused ? { mirrorRefused } : {}), ...(managed ? { managedRoutes: managed } : {}) };
+}
+
+function checkManagedName(c: FieldChecker, step: unknown, path: string, routing: StepRouting, required: boolean): void {
+  if (!isFields(step) || typeof step.name !== 'string' || !routing.routed) return;
+  if (routing.managedRoutes === undefined) {
+    if (required) c.add(path, 'requires spec.strategy.canary.trafficRouting.managedRoutes listing its name');
+    return;
+  }
+  if (!routing.managedRoutes.includes(step.name)) c.add(childPath(path, 'name'), `${JSON.stringify(step.name)} is not listed in spec.strategy.canary.trafficRouting.managedRoutes`);
+}
+
+function checkSetMirrorRoute(c: FieldChecker, value: unknown, path: string, routing: StepRouting): void {
+  const step = c.object(value, path, { required: true });
+  if (step === undefined) return;
+  if (routing.mirrorRefused !== undefined) c.add(path, routing.mirrorRefused);
+  c.unknownKeys(step, path, ['name', 'match', 'percentage'], 'field');
+  c.string(step.name, childPath(path, 'name'), { required: true });
+  c.integer(step.percentage, childPath(path, 'percentage'), { min: 0, max: 100 });
+  const matchPath = childPath(path, 'match');
+  const matches = c.list(step.match, matchPath) ?? [];
+  matches.forEach((m, i) => checkRouteMatch(c, m, indexPath(matchPath, i)));
+  checkManagedName(c, step, path, routing, true);
+}
+
+function checkRouteMatch(c: FieldChecker, value: unknown, path: string): void {
+  const match = c.object(value, path, { required: true });
+  if (match === undefined) return;
+  if (c.unknownKeys(match, path, ['method', 'path', 'headers'], 'match condition') > 0) return;
+  if (match.method === undefined && match.path === undefined && match.headers === undefined) c.add(path, 'must set at least one of method, path, headers');
+  for (const key of ['method', 'path']) if (match[key] !== undefined) checkStringMatch(c, match[key], childPath(path, key));
+  const headersPath = childPath(path, 'headers');
+  const headers = c.object(match.headers, headersPath);
+  for (const [name, headerValue] of Object.entries(headers ?? {})) {
+    if (!HEADER_NAME.test(name)) c.add(headersPath, `${JSON.stringify(name)} is not an HTTP header name`);
+    checkStringMatch(c, headerValue, childPath(headersPath, name));
+  }
+}
+
+function checkStringMatch(c: FieldChecker, value: unknown, path: string): void {
+  const match = c.object(value, path, { required: true });
+  if (match === undefined) return;
+  const kind = c.exactlyOne(match, path, STRING_MATCHES);
+  if (kind !== undefined) c.string(match[kind], childPath(path, kind));
+}
+
+function checkManagedRoutes(c: FieldChecker, value: unknown, path: string): void {
+  const routes = c.list(value, path) ?? [];
+  routes.forEach((route, i) => {
+    const fields = c.object(route, indexPath(path, i), { required: true });
+    c.string(fields?.name, childPath(indexPath(path, i), 'name'), { required: true });
+  });
+  c.unique(routes, path, 'name');
 }
 
 // ---- header routes ---------------------------------------------------------------------------------------
@@ -413,7 +483,8 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   }
   const routing = c.object(canary.trafficRouting, path, { required: true });
   if (routing === undefined) return;
-  if (c.unknownKeys(routing, path, ROUTER_KINDS, 'traffic router') > 0) return;
+  if (c.unknownKeys(routing, path, [...ROUTER_KINDS, 'managedRoutes'], 'traffic router') > 0) return;
+  checkManagedRoutes(c, routing.managedRoutes, childPath(path, 'managedRoutes'));
   const kind = c.exactlyOne(routing, path, ROUTER_KINDS);
   const kindPath = childPath(path, kind ?? '');
   if (kind === 'gatewayAPI') checkGatewayAPI(c, routing.gatewayAPI, kindPath);

@@ -66,7 +66,8 @@ export type CanaryStep =
   | { pause: PauseStep }
   | { analysis: RolloutAnalysis }
   | { setCanaryScale: SetCanaryScale }
-  | { setHeaderRoute: SetHeaderRoute };
+  | { setHeaderRoute: SetHeaderRoute }
+  | { setMirrorRoute: SetMirrorRoute };
 
 export interface PauseStep {
   /** Absent: wait for a person. A number of seconds, or a string like "30s", "5m", "1h". */
@@ -87,6 +88,24 @@ export interface SetHeaderRoute {
   /** A DNS label; the route's name on the routing object is derived from it. */
   name: string;
   match?: HeaderRoutingMatch[];
+}
+
+/**
+ * Argo docs (traffic-management, mirroring): requests matching any `match` entry (each entry's conditions all hold)
+ * are copied to the canary, `percentage` of them; responses are ignored. Without `match` the step removes the route.
+ */
+export interface SetMirrorRoute {
+  /** Must be listed in trafficRouting.managedRoutes; the route on the routing object carries this name. */
+  name: string;
+  match?: RouteMatch[];
+  /** Percent of matching requests mirrored; defaults to 100. */
+  percentage?: number;
+}
+
+export interface RouteMatch {
+  method?: StringMatch;
+  path?: StringMatch;
+  headers?: Record<string, StringMatch>;
 }
 
 export interface HeaderRoutingMatch {
@@ -126,6 +145,8 @@ export interface BackgroundAnalysis extends RolloutAnalysis {
 }
 
 export interface TrafficRouting {
+  /** Routes Vane adds (header and mirror routes), by name, highest precedence first; removed when a rollout ends. */
+  managedRoutes?: Array<{ name: string }>;
   gatewayAPI?: GatewayAPITrafficRouting;
   istio?: IstioTrafficRouting;
   smi?: SMITrafficRouting;

@@ -10,16 +10,20 @@ import type { Destination, DestinationRuleObject, VirtualServiceObject } from '.
 import type { IngressObject } from '../../../src/traffic/nginx-router.js';
 import { routerFor } from '../../../src/traffic/router-factory.js';
 import type { TrafficSplitObject } from '../../../src/traffic/smi-router.js';
-import type { HeaderRoute, TrafficRouter, WeightContext } from '../../../src/traffic/traffic-router.js';
+import type { HeaderRoute, MirrorRoute, TrafficRouter, WeightContext } from '../../../src/traffic/traffic-router.js';
 import { createRollout, type TrafficCluster } from './traffic-cluster.js';
 
 export const CONTEXT: WeightContext = { canaryHash: '5b7c9d8f4', stableHash: '6d4f8c7b9' };
+
+export const MIRROR_ROUTE: MirrorRoute = { name: 'mirror', percentage: 35, match: [{ method: { exact: 'GET' }, path: { prefix: '/' } }] };
 
 export const HEADER_ROUTE: HeaderRoute = { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] };
 
 export interface RouterFixture {
   name: string;
   headerRoutes: boolean;
+  /** Offers setMirrorRoute for MIRROR_ROUTE (its Rollout lists it in managedRoutes). */
+  mirrorRoutes?: boolean;
   /** Creates the user's objects and the Rollout in `namespace`; returns the router the factory picks for it. */
   setup(cluster: TrafficCluster, namespace: string): Promise<TrafficRouter>;
   /** The canary percent at every place the weight lives, read straight from the live objects. */
@@ -201,6 +205,26 @@ export const istioSubsetFixture: RouterFixture = {
   },
 };
 
+/** Argo docs (managed routes): header and mirror routes carry their own names, above the split in list order. */
+export const istioManagedFixture: RouterFixture = {
+  name: 'istio (managed routes)',
+  headerRoutes: true,
+  mirrorRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web-stable' }, { host: 'web-canary' }]));
+    return withRollout(cluster, namespace, { managedRoutes: [{ name: 'testers' }, { name: 'mirror' }], istio: { virtualService: { name: 'web', routes: ['primary'] } } });
+  },
+  liveShares: istioShares,
+  headerRouted: istioHeaderRouted,
+  async leftovers(reader, namespace) {
+    const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+    return (vs.spec?.http ?? []).flatMap((r) => (r.name !== 'primary' ? [`http route ${r.name ?? '(unnamed)'}`] : []));
+  },
+  async written(reader, namespace) {
+    return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
+  },
+};
+
 /** Ping-pong without stableService/canaryService: before any promotion ping is stable and pong the canary. */
 export const istioPingPongFixture: RouterFixture = {
   name: 'istio (ping-pong)',
@@ -285,5 +309,5 @@ export const nginxFixture: RouterFixture = {
   },
 };
 
-export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, istioPingPongFixture, smiFixture, nginxFixture];
+export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, istioPingPongFixture, istioManagedFixture, smiFixture, nginxFixture];
 
