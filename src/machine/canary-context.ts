@@ -91,7 +91,7 @@ export function withContextDefaults(stored: Record<string, unknown>): Record<str
 /** The active header routes once the current setHeaderRoute step has set or removed its route. */
 export function headerRoutesAfterStep(ctx: CanaryContext): string[] {
   const step = currentStep(ctx);
-  if (step?.kind !== 'setHeaderRoute') return ctx.headerRoutes;
+  if (step?.kind !== 'setHeaderRoute' && step?.kind !== 'setMirrorRoute') return ctx.headerRoutes;
   if (step.match.length === 0) return ctx.headerRoutes.filter((name) => name !== step.name);
   return ctx.headerRoutes.includes(step.name) ? ctx.headerRoutes : [...ctx.headerRoutes, step.name];
 }

@@ -83,6 +83,8 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
   const effects: Effect[] = ctx.plan.hasTrafficRouting ? [weightEffect(ctx, 100)] : [];
   effects.push(
     ...removeHeaderRoutes(ctx),
+    // Ping-pong (Argo docs): the Service that now carries all traffic becomes stable; no selector moves under load.
+    ...(ctx.plan.pingPong ? [{ type: 'swapPingPong' } as const] : []),
     { type: 'setStableService', hash },
     { type: 'setCanaryService', hash },
     { type: 'resetTraffic', canaryHash: hash, stableHash: hash },
@@ -100,9 +102,11 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
  */
 export function headerRouteStepEffects(ctx: CanaryContext): Effect[] {
   const step = currentStep(ctx);
-  if (step?.kind !== 'setHeaderRoute') return [];
+  if (step?.kind !== 'setHeaderRoute' && step?.kind !== 'setMirrorRoute') return [];
   if (step.match.length === 0) return [{ type: 'removeHeaderRoute', name: step.name }];
-  return [{ type: 'setHeaderRoute', name: step.name, match: step.match, canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash }];
+  const hashes = { canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash };
+  if (step.kind === 'setMirrorRoute') return [{ type: 'setMirrorRoute', name: step.name, match: step.match, percentage: step.percentage, ...hashes }];
+  return [{ type: 'setHeaderRoute', name: step.name, match: step.match, ...hashes }];
 }
 
 /** Every header route the rollout set and has not removed yet; the rollout is ending or starting over. */

@@ -220,7 +220,7 @@ export const canaryMachine = setup({
       return step?.kind === 'pause' && step.durationMs === undefined;
     },
     isTimedPause: ({ context }) => currentStep(context)?.kind === 'pause',
-    isHeaderRouteStep: ({ context }) => currentStep(context)?.kind === 'setHeaderRoute',
+    isHeaderRouteStep: ({ context }) => ['setHeaderRoute', 'setMirrorRoute'].includes(currentStep(context)?.kind ?? ''),
     scalesDownAtOnce: ({ context }) => scalesDownAtOnce(context),
   },
 }).createMachine({

@@ -3,7 +3,7 @@
 // A pass that crashes after executing effects but before writing status is replayed from the same persisted
 // state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
 // point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
-import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord } from '../resources/rollout.js';
+import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord, RouteMatch } from '../resources/rollout.js';
 import type { AbortRecord, ActiveRun } from './machine-context.js';
 
 export type Effect =
@@ -15,12 +15,16 @@ export type Effect =
   | { type: 'resetTraffic'; canaryHash: string; stableHash: string }
   /** Requests matching every header of `match` go to the canary whatever the weight; replaces a route of that name. */
   | { type: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[]; canaryHash: string; stableHash: string }
-  /** The header route `name` is gone (nothing to do when it already is). */
+  /** Copies `percentage`% of requests matching `match` to the canary (Istio mirror); replaces a route of that name. */
+  | { type: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number; canaryHash: string; stableHash: string }
+  /** The header (or mirror) route `name` is gone (nothing to do when it already is). */
   | { type: 'removeHeaderRoute'; name: string }
   /** Canary strategy: the stable Service's selector follows `hash`. */
   | { type: 'setStableService'; hash: string }
   /** Canary strategy: the canary Service's selector follows `hash` (the stable hash when nothing is in flight). */
   | { type: 'setCanaryService'; hash: string }
+  /** Ping-pong: the Service that carried the canary becomes the stable one (status.canary.stablePingPong flips). */
+  | { type: 'swapPingPong' }
   /** Blue-green: the active Service's selector follows `hash`; this is how blue-green moves (and resets) traffic. */
   | { type: 'switchActiveService'; hash: string }
   /** Blue-green: the preview Service's selector follows `hash`. */

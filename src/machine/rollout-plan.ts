@@ -10,6 +10,7 @@ import type {
   CanaryStep,
   CanaryStrategy,
   HeaderRoutingMatch,
+  RouteMatch,
   RolloutAnalysis,
   RolloutSpec,
 } from '../resources/rollout.js';
@@ -31,7 +32,9 @@ export type CanaryStepPlan =
   | { kind: 'analysis'; analysis: AnalysisPlan }
   | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean }
   /** An empty `match` removes the header route `name`; otherwise it is set (replacing one of the same name). */
-  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] };
+  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] }
+  /** An empty `match` removes the mirror route `name`. */
+  | { kind: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number };
 
 export interface CanaryPlan {
   strategy: 'canary';
@@ -49,6 +52,8 @@ export interface CanaryPlan {
   backgroundAnalysis?: BackgroundAnalysisPlan;
   /** Whether an abort asks the git layer to revert the offending commit. */
   gitRevert: boolean;
+  /** Set (true) only with ping-pong Services, which swap roles at each promotion; absent otherwise. */
+  pingPong?: true;
 }
 
 export interface BlueGreenPlan {
@@ -91,6 +96,7 @@ function canaryPlan(spec: RolloutSpec, canary: CanaryStrategy): CanaryPlan {
   if (canary.maxSurge !== undefined) plan.maxSurge = canary.maxSurge;
   if (canary.maxUnavailable !== undefined) plan.maxUnavailable = canary.maxUnavailable;
   if (canary.minPodsPerReplicaSet !== undefined) plan.minPodsPerReplicaSet = canary.minPodsPerReplicaSet;
+  if (canary.pingPong !== undefined && canary.stableService === undefined && canary.canaryService === undefined) plan.pingPong = true;
   if (canary.analysis !== undefined) {
     plan.backgroundAnalysis = { ...analysisPlan(canary.analysis), startingStep: canary.analysis.startingStep ?? 0 };
   }
@@ -130,6 +136,10 @@ function stepPlan(step: CanaryStep): CanaryStepPlan {
     return duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
   }
   if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
+  if ('setMirrorRoute' in step) {
+    const mirror = step.setMirrorRoute;
+    return { kind: 'setMirrorRoute', name: mirror.name, match: structuredClone(mirror.match ?? []), percentage: mirror.percentage ?? 100 };
+  }
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', name: step.setHeaderRoute.name, match: structuredClone(step.setHeaderRoute.match ?? []) };
   const scale = step.setCanaryScale;
   const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };

@@ -4,6 +4,7 @@
 // state; every effect here is therefore "make it so" (scale to N, weight W, selector → hash) or de-duplicated by a
 // deterministic name (Events, AnalysisRuns, git reverts recorded per release), never "do it again". Nothing here
 // waits on git: an abort's revert is only queued (see git-rollback-reconciler.ts).
+import { TerminalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { boundedName } from '../kube/bounded-name.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
@@ -14,7 +15,8 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import type { CommandAck, GitRollbackRecord, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import type { CommandAck, GitRollbackRecord, PingPongRole, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import { serviceRoles, stablePingPongOf, withSwappedPingPong } from '../traffic/service-roles.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
@@ -30,6 +32,8 @@ export interface EffectContext {
   replicaSets: ReplicaSetObject[];
   service: (name: string) => ServiceObject | undefined;
   router: TrafficRouter | undefined;
+  /** Builds the router again once a ping-pong swap changed which Service is stable. */
+  routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
   writer: ObjectWriter;
   events: EventRecorder;
   createAnalysisRun: AnalysisRunFactory;
@@ -42,6 +46,8 @@ export interface EffectContext {
 /** What executing the effects changed that belongs in status. */
 export interface EffectOutcome {
   canaryWeight?: number;
+  /** The ping-pong Service that is stable after a promotion swapped the roles. */
+  stablePingPong?: PingPongRole;
   acks: CommandAck[];
   rollback?: RollbackRecord;
   revisions: Array<EffectOf<'recordRevision'>>;
@@ -50,7 +56,9 @@ export interface EffectOutcome {
 export async function executeEffects(effects: readonly Effect[], ctx: EffectContext): Promise<EffectOutcome> {
   const outcome: EffectOutcome = { acks: [], revisions: [] };
   const byHash = new Map(ctx.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
-  for (const effect of effects) await executeOne(effect, ctx, byHash, outcome);
+  // A ping-pong swap changes the Rollout this pass acts for (its Services' roles): later effects see the new roles.
+  const live: EffectContext = { ...ctx };
+  for (const effect of effects) await executeOne(effect, live, byHash, outcome);
   return outcome;
 }
 
@@ -60,6 +68,7 @@ export function analysisRunName(rollout: Rollout, effectName: string): string {
 
 async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>, outcome: EffectOutcome): Promise<void> {
   const strategy = ctx.rollout.spec.strategy;
+  const roles = serviceRoles(ctx.rollout);
   switch (effect.type) {
     case 'scaleReplicaSet':
       return scale(effect, ctx, byHash);
@@ -74,13 +83,22 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
     case 'setHeaderRoute':
       await ctx.router?.setHeaderRoute?.({ name: effect.name, match: effect.match }, effect);
       return;
+    case 'setMirrorRoute':
+      if (!ctx.router?.setMirrorRoute) throw new TerminalError(`the ${ctx.router?.provider ?? 'replica-ratio'} traffic router cannot mirror requests (setMirrorRoute "${effect.name}")`);
+      await ctx.router.setMirrorRoute({ name: effect.name, match: effect.match, percentage: effect.percentage }, effect);
+      return;
     case 'removeHeaderRoute':
       await ctx.router?.removeHeaderRoute?.(effect.name);
       return;
     case 'setStableService':
-      return pin(ctx, strategy.canary?.stableService, effect.hash);
+      return pin(ctx, roles.stable, effect.hash);
     case 'setCanaryService':
-      return pin(ctx, strategy.canary?.canaryService, effect.hash);
+      return pin(ctx, roles.canary, effect.hash);
+    case 'swapPingPong':
+      ctx.rollout = withSwappedPingPong(ctx.rollout);
+      ctx.router = ctx.routerFor ? ctx.routerFor(ctx.rollout) : ctx.router;
+      outcome.stablePingPong = stablePingPongOf(ctx.rollout);
+      return;
     case 'switchActiveService':
       return pin(ctx, strategy.blueGreen?.activeService, effect.hash);
     case 'setPreviewService':

@@ -18,6 +18,7 @@ import { podTemplateHash, templateImages } from '../resources/pod-template-hash.
 import { withRolloutDefaults } from '../resources/rollout-defaults.js';
 import { validateRollout } from '../resources/rollout-validation.js';
 import type { Rollout, RolloutStatus } from '../resources/rollout.js';
+import { stablePingPongOf } from '../traffic/service-roles.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
@@ -107,6 +108,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     replicaSets,
     service: (svc) => deps.cache.service(namespace ?? 'default', svc),
     router,
+    ...(deps.routerFor ? { routerFor: deps.routerFor } : {}),
     writer: deps.client,
     events: deps.events,
     createAnalysisRun: (ro, effect, runName) => buildRolloutAnalysisRun(deps.cache, ro, effect, runName),
@@ -191,6 +193,7 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
   if (rollout.spec.strategy.canary) {
     const headerRoutes = view.headerRoutes ?? [];
     status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight }, ...(headerRoutes.length > 0 ? { headerRoutes } : {}) };
+    if (world.plan.strategy === 'canary' && world.plan.pingPong) status.canary.stablePingPong = outcome.stablePingPong ?? stablePingPongOf(rollout);
   }
   if (view.activeHash !== undefined) status.blueGreen = { activeSelector: view.activeHash, ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}) };
   else delete status.blueGreen;

@@ -43,6 +43,8 @@ const backgroundAnalysis = object(
   { required: ['templates'] },
 );
 
+const stringMatch = object({ exact: string(), prefix: string(), regex: string() });
+
 /** Every step kind is optional here; "exactly one per step" is a rule of rollout-validation.ts. */
 const canaryStep = object({
   setWeight: weight('Percent of traffic sent to the canary.'),
@@ -71,11 +73,23 @@ const canaryStep = object({
     },
     { required: ['name'] },
   ),
+  setMirrorRoute: object(
+    {
+      name: string({ minLength: 1, description: 'A route named in trafficRouting.managedRoutes.' }),
+      match: array(
+        object({ method: stringMatch, path: stringMatch, headers: { type: 'object', additionalProperties: stringMatch } }),
+        { description: 'Absent: the step removes the mirror route of this name.' },
+      ),
+      percentage: weight('Percent of matching requests mirrored to the canary; defaults to 100.'),
+    },
+    { required: ['name'] },
+  ),
 });
 
 const istioRouteRef = object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] });
 
 const trafficRouting = object({
+  managedRoutes: array(object({ name: string({ minLength: 1 }) }, { required: ['name'] })),
   gatewayAPI: object(
     {
       httpRoutes: array(
@@ -103,6 +117,7 @@ const trafficRouting = object({
 const canaryStrategy = object({
   stableService: serviceName(),
   canaryService: serviceName(),
+  pingPong: object({ pingService: serviceName(), pongService: serviceName() }, { required: ['pingService', 'pongService'] }),
   steps: array(canaryStep),
   analysis: backgroundAnalysis,
   trafficRouting,
@@ -203,6 +218,7 @@ const rolloutStatus = object({
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
     headerRoutes: array(string()),
+    stablePingPong: string({ enum: ['ping', 'pong'], description: 'Which ping-pong Service selects the stable pods.' }),
   }),
   blueGreen: object({ activeSelector: string(), previewSelector: string(), scaleDownAt: timestamp }),
   pauseConditions: array(

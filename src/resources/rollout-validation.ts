@@ -9,8 +9,10 @@ import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
+/** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
+const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
 const STRATEGIES = ['canary', 'blueGreen'] as const;
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 const PERCENT = /^\d+%$/;
@@ -151,7 +153,8 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   if (stable !== undefined && stable === canaryService) {
     c.add(childPath(path, 'canaryService'), 'must differ from stableService');
   }
-  const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting) };
+  checkPingPong(c, canary, path);
+  const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting), ...managedRouteSupport(canary.trafficRouting) };
   const stepsPath = childPath(path, 'steps');
   const steps = c.list(canary.steps, stepsPath) ?? [];
   steps.forEach((step, i) => checkStep(c, step, indexPath(stepsPath, i), routing));
@@ -188,6 +191,10 @@ function checkIntOrPercent(c: FieldChecker, value: unknown, path: string): numbe
 interface StepRouting {
   routed: boolean;
   headerRoutes: HeaderRouteSupport;
+  /** Why setMirrorRoute cannot work here; undefined when it can. */
+  mirrorRefused?: string;
+  /** trafficRouting.managedRoutes names, when the list is given. */
+  managedRoutes?: string[];
 }
 
 function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepRouting): void {
@@ -211,6 +218,10 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
       return;
     case 'setHeaderRoute':
       checkSetHeaderRoute(c, step.setHeaderRoute, kindPath, routing.headerRoutes);
+      checkManagedName(c, step.setHeaderRoute, kindPath, routing, false);
+      return;
+    case 'setMirrorRoute':
+      checkSetMirrorRoute(c, step.setMirrorRoute, kindPath, routing);
   }
 }
 
@@ -232,6 +243,68 @@ function checkSetCanaryScale(c: FieldChecker, value: unknown, path: string, rout
   c.integer(scale.replicas, childPath(path, 'replicas'), { min: 0 });
   c.integer(scale.weight, childPath(path, 'weight'), { min: 0, max: 100 });
   c.boolean(scale.matchTrafficWeight, childPath(path, 'matchTrafficWeight'));
+}
+
+// ---- managed and mirror routes ---------------------------------------------------------------------------
+
+/** Argo validation: setMirrorRoute needs Istio; both route steps name a route of managedRoutes (mirror always). */
+function managedRouteSupport(value: unknown): Pick<StepRouting, 'mirrorRefused' | 'managedRoutes'> {
+  if (!isFields(value)) return { mirrorRefused: 'requires spec.strategy.canary.trafficRouting with istio' };
+  const managed = Array.isArray(value.managedRoutes) ? value.managedRoutes.flatMap((r) => (isFields(r) && typeof r.name === 'string' ? [r.name] : [])) : undefined;
+  const mirrorRefused = value.istio === undefined ? 'is supported only with the istio traffic router (Argo docs: traffic mirroring)' : undefined;
+  return { ...(mirrorRefused ? { mirrorRefused } : {}), ...(managed ? { managedRoutes: managed } : {}) };
+}
+
+function checkManagedName(c: FieldChecker, step: unknown, path: string, routing: StepRouting, required: boolean): void {
+  if (!isFields(step) || typeof step.name !== 'string' || !routing.routed) return;
+  if (routing.managedRoutes === undefined) {
+    if (required) c.add(path, 'requires spec.strategy.canary.trafficRouting.managedRoutes listing its name');
+    return;
+  }
+  if (!routing.managedRoutes.includes(step.name)) c.add(childPath(path, 'name'), `${JSON.stringify(step.name)} is not listed in spec.strategy.canary.trafficRouting.managedRoutes`);
+}
+
+function checkSetMirrorRoute(c: FieldChecker, value: unknown, path: string, routing: StepRouting): void {
+  const step = c.object(value, path, { required: true });
+  if (step === undefined) return;
+  if (routing.mirrorRefused !== undefined) c.add(path, routing.mirrorRefused);
+  c.unknownKeys(step, path, ['name', 'match', 'percentage'], 'field');
+  c.string(step.name, childPath(path, 'name'), { required: true });
+  c.integer(step.percentage, childPath(path, 'percentage'), { min: 0, max: 100 });
+  const matchPath = childPath(path, 'match');
+  const matches = c.list(step.match, matchPath) ?? [];
+  matches.forEach((m, i) => checkRouteMatch(c, m, indexPath(matchPath, i)));
+  checkManagedName(c, step, path, routing, true);
+}
+
+function checkRouteMatch(c: FieldChecker, value: unknown, path: string): void {
+  const match = c.object(value, path, { required: true });
+  if (match === undefined) return;
+  if (c.unknownKeys(match, path, ['method', 'path', 'headers'], 'match condition') > 0) return;
+  if (match.method === undefined && match.path === undefined && match.headers === undefined) c.add(path, 'must set at least one of method, path, headers');
+  for (const key of ['method', 'path']) if (match[key] !== undefined) checkStringMatch(c, match[key], childPath(path, key));
+  const headersPath = childPath(path, 'headers');
+  const headers = c.object(match.headers, headersPath);
+  for (const [name, headerValue] of Object.entries(headers ?? {})) {
+    if (!HEADER_NAME.test(name)) c.add(headersPath, `${JSON.stringify(name)} is not an HTTP header name`);
+    checkStringMatch(c, headerValue, childPath(headersPath, name));
+  }
+}
+
+function checkStringMatch(c: FieldChecker, value: unknown, path: string): void {
+  const match = c.object(value, path, { required: true });
+  if (match === undefined) return;
+  const kind = c.exactlyOne(match, path, STRING_MATCHES);
+  if (kind !== undefined) c.string(match[kind], childPath(path, kind));
+}
+
+function checkManagedRoutes(c: FieldChecker, value: unknown, path: string): void {
+  const routes = c.list(value, path) ?? [];
+  routes.forEach((route, i) => {
+    const fields = c.object(route, indexPath(path, i), { required: true });
+    c.string(fields?.name, childPath(indexPath(path, i), 'name'), { required: true });
+  });
+  c.unique(routes, path, 'name');
 }
 
 // ---- header routes ---------------------------------------------------------------------------------------
@@ -399,23 +472,53 @@ function checkAnalysisArgument(c: FieldChecker, value: unknown, path: string): v
 // ---- traffic routing ---------------------------------------------------------------------------------------
 
 /**
- * Every router splits traffic between two Services, so both are required. SMI's rootService is the apex
- * clients call, not a backend: it may equal stableService (Argo's default) but never the canary.
+ * A router splits traffic between two Services, so both are required, except (Argo validation) with ping-pong,
+ * whose two Services take the roles, and Istio with destinationRule subsets, which split one Service by pod hash.
+ * SMI's rootService is the apex clients call, not a backend: it may equal stableService (Argo's default) but never
+ * the canary.
  */
 function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string): void {
   const path = childPath(canaryPath, 'trafficRouting');
-  for (const service of ['stableService', 'canaryService']) {
-    if (canary[service] === undefined) c.add(childPath(canaryPath, service), 'is required when trafficRouting is set');
+  if (needsStableAndCanaryServices(canary)) {
+    for (const service of ['stableService', 'canaryService']) {
+      if (canary[service] === undefined) c.add(childPath(canaryPath, service), 'is required when trafficRouting is set (except with pingPong or istio.destinationRule)');
+    }
   }
   const routing = c.object(canary.trafficRouting, path, { required: true });
   if (routing === undefined) return;
-  if (c.unknownKeys(routing, path, ROUTER_KINDS, 'traffic router') > 0) return;
+  if (c.unknownKeys(routing, path, [...ROUTER_KINDS, 'managedRoutes'], 'traffic router') > 0) return;
+  checkManagedRoutes(c, routing.managedRoutes, childPath(path, 'managedRoutes'));
   const kind = c.exactlyOne(routing, path, ROUTER_KINDS);
   const kindPath = childPath(path, kind ?? '');
   if (kind === 'gatewayAPI') checkGatewayAPI(c, routing.gatewayAPI, kindPath);
   if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
   if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);
   if (kind === 'nginx') checkNginx(c, routing.nginx, kindPath);
+}
+
+function needsStableAndCanaryServices(canary: Fields): boolean {
+  if (canary.pingPong !== undefined) return false;
+  const routing = canary.trafficRouting;
+  if (!isFields(routing)) return true;
+  const istioSubsets = isFields(routing.istio) && routing.istio.destinationRule !== undefined;
+  return !istioSubsets || ROUTER_KINDS.some((k) => k !== 'istio' && routing[k] !== undefined);
+}
+
+/** Argo docs (ping-pong): two distinct Services, and a router that can take its Service names from them. */
+function checkPingPong(c: FieldChecker, canary: Fields, canaryPath: string): void {
+  const path = childPath(canaryPath, 'pingPong');
+  const pingPong = c.object(canary.pingPong, path);
+  if (pingPong === undefined) return;
+  const ping = c.name(pingPong.pingService, childPath(path, 'pingService'), 'dns1035Label', { required: true });
+  const pong = c.name(pingPong.pongService, childPath(path, 'pongService'), 'dns1035Label', { required: true });
+  if (ping !== undefined && ping === pong) c.add(childPath(path, 'pongService'), 'must differ from pingService');
+  const routing = canary.trafficRouting;
+  if (!isFields(routing)) {
+    c.add(path, 'requires spec.strategy.canary.trafficRouting: ping-pong swaps the Services a traffic router splits between');
+    return;
+  }
+  const unsupported = ROUTER_KINDS.filter((k) => routing[k] !== undefined && !PING_PONG_ROUTERS.includes(k));
+  for (const kind of unsupported) c.add(path, `is not supported with the ${kind} traffic router (ping-pong works with the ALB, Istio and Gateway API routers)`);
 }
 
 function checkGatewayAPI(c: FieldChecker, value: unknown, path: string): void {

@@ -40,6 +40,8 @@ export interface RolloutStrategy {
 export interface CanaryStrategy {
   stableService?: string;
   canaryService?: string;
+  /** Two Services that swap the stable and canary roles at each promotion (Argo docs: ping-pong). */
+  pingPong?: PingPong;
   steps?: CanaryStep[];
   /** Background analysis running alongside the steps from `startingStep`. */
   analysis?: BackgroundAnalysis;
@@ -52,13 +54,22 @@ export interface CanaryStrategy {
   minPodsPerReplicaSet?: number;
 }
 
+export interface PingPong {
+  pingService: string;
+  pongService: string;
+}
+
+/** Which ping-pong Service selects the stable pods (Argo's `status.canary.stablePingPong`). */
+export type PingPongRole = 'ping' | 'pong';
+
 /** One step: exactly one of its fields is set. */
 export type CanaryStep =
   | { setWeight: number }
   | { pause: PauseStep }
   | { analysis: RolloutAnalysis }
   | { setCanaryScale: SetCanaryScale }
-  | { setHeaderRoute: SetHeaderRoute };
+  | { setHeaderRoute: SetHeaderRoute }
+  | { setMirrorRoute: SetMirrorRoute };
 
 export interface PauseStep {
   /** Absent: wait for a person. A number of seconds, or a string like "30s", "5m", "1h". */
@@ -79,6 +90,24 @@ export interface SetHeaderRoute {
   /** A DNS label; the route's name on the routing object is derived from it. */
   name: string;
   match?: HeaderRoutingMatch[];
+}
+
+/**
+ * Argo docs (traffic-management, mirroring): requests matching any `match` entry (each entry's conditions all hold)
+ * are copied to the canary, `percentage` of them; responses are ignored. Without `match` the step removes the route.
+ */
+export interface SetMirrorRoute {
+  /** Must be listed in trafficRouting.managedRoutes; the route on the routing object carries this name. */
+  name: string;
+  match?: RouteMatch[];
+  /** Percent of matching requests mirrored; defaults to 100. */
+  percentage?: number;
+}
+
+export interface RouteMatch {
+  method?: StringMatch;
+  path?: StringMatch;
+  headers?: Record<string, StringMatch>;
 }
 
 export interface HeaderRoutingMatch {
@@ -118,6 +147,8 @@ export interface BackgroundAnalysis extends RolloutAnalysis {
 }
 
 export interface TrafficRouting {
+  /** Routes Vane adds (header and mirror routes), by name, highest precedence first; removed when a rollout ends. */
+  managedRoutes?: Array<{ name: string }>;
   gatewayAPI?: GatewayAPITrafficRouting;
   istio?: IstioTrafficRouting;
   smi?: SMITrafficRouting;
@@ -286,6 +317,7 @@ export interface RolloutStatus {
     weights?: { canary: number; stable: number };
     /** Names of the header routes sending matching requests to the canary now. */
     headerRoutes?: string[];
+    stablePingPong?: PingPongRole;
   };
   blueGreen?: {
     activeSelector?: string;

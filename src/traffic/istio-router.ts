@@ -1,6 +1,7 @@
 // Istio router: canary weights on the stable/canary destinations of named VirtualService http routes — by host
 // (stable/canary Services) or by subset (a DestinationRule whose subsets are pinned to pod-template hashes) — and
-// header routes as http routes Vane prepends (named `vane-<header-route>`).
+// header routes as http routes Vane prepends (named `vane-<header-route>`). With trafficRouting.managedRoutes (Argo
+// docs: managed routes), header and mirror routes carry their own names and sit above all others in that order.
 import { TerminalError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
@@ -17,7 +18,7 @@ import {
   type JsonPatchOp,
   type RouterDeps,
 } from './routing-object.js';
-import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+import type { HeaderRoute, MirrorRoute, TrafficRouter, WeightContext } from './traffic-router.js';
 import { sameJson } from '../resources/canonical-json.js';
 
 export interface Destination {
@@ -91,6 +92,8 @@ export class IstioRouter implements TrafficRouter {
   private readonly namespace: string;
   private readonly owner: string;
   private readonly virtualServices: VirtualServiceConfig[];
+  /** trafficRouting.managedRoutes names, highest precedence first; undefined without the list. */
+  private readonly managed: string[] | undefined;
 
   constructor(
     rollout: Rollout,
@@ -101,6 +104,7 @@ export class IstioRouter implements TrafficRouter {
     this.namespace = rollout.metadata.namespace ?? 'default';
     this.owner = `Rollout ${this.namespace}/${rollout.metadata.name ?? ''}`;
     this.virtualServices = [...(routing.virtualService ? [routing.virtualService] : []), ...(routing.virtualServices ?? [])];
+    this.managed = rollout.spec.strategy.canary?.trafficRouting?.managedRoutes?.map((r) => r.name);
   }
 
   async setWeight(canaryPercent: number, context: WeightContext): Promise<void> {
@@ -130,14 +134,27 @@ export class IstioRouter implements TrafficRouter {
   async setHeaderRoute(headerRoute: HeaderRoute, _context?: WeightContext): Promise<void> {
     if (headerRoute.match.length === 0) throw new TerminalError(`${this.owner}: header route "${headerRoute.name}" has no header to match`);
     const live = await this.readAll();
-    const plans = live.services.map(({ vs, sites }) => ({ vs, ops: headerRouteOps(vs, sites, headerRoute) }));
+    const plans = live.services.map(({ vs, sites }) => {
+      const desired = headerHttpRoute(this.routeName(headerRoute.name), sites, headerRoute);
+      return { vs, ops: this.managed ? orderedRouteOps(vs, desired, this.managed) : headerRouteOps(vs, desired) };
+    });
+    for (const { vs, ops } of plans) await this.patch(vs, ops);
+  }
+
+  /** Argo docs (mirroring): a managed route above the split that keeps its weights and copies requests to the canary. */
+  async setMirrorRoute(mirror: MirrorRoute, _context?: WeightContext): Promise<void> {
+    const managed = this.managed;
+    if (!managed?.includes(mirror.name)) throw new TerminalError(`${this.owner}: mirror route "${mirror.name}" must be listed in trafficRouting.managedRoutes`);
+    if (mirror.match.length === 0) throw new TerminalError(`${this.owner}: mirror route "${mirror.name}" has no match`);
+    const live = await this.readAll();
+    const plans = live.services.map(({ vs, sites }) => ({ vs, ops: orderedRouteOps(vs, mirrorRoute(sites, mirror), managed) }));
     for (const { vs, ops } of plans) await this.patch(vs, ops);
   }
 
   async removeHeaderRoute(name: string): Promise<void> {
     for (const config of this.virtualServices) {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
-      if (vs) await this.patch(vs, removeRouteOps(vs, (routeName) => routeName === `${VANE_ROUTE_PREFIX}${name}`));
+      if (vs) await this.patch(vs, removeRouteOps(vs, (routeName) => routeName === this.routeName(name)));
     }
   }
 
@@ -148,7 +165,7 @@ export class IstioRouter implements TrafficRouter {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
       if (!vs) continue;
       const sites = matcher ? this.tryLocate(vs, config, matcher) : [];
-      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0)), ...removeRouteOps(vs, (name) => name?.startsWith(VANE_ROUTE_PREFIX) === true)]);
+      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0)), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
     }
   }
 
@@ -173,6 +190,15 @@ export class IstioRouter implements TrafficRouter {
     return dr ? this.matcher(dr) : undefined;
   }
 
+  /** The name of the http route for a header or mirror route: its own when managed, else prefixed. */
+  private routeName(name: string): string {
+    return this.managed ? name : `${VANE_ROUTE_PREFIX}${name}`;
+  }
+
+  private isVaneRoute(name: string | undefined): boolean {
+    return name !== undefined && (name.startsWith(VANE_ROUTE_PREFIX) || (this.managed?.includes(name) ?? false));
+  }
+
   private matcher(dr: DestinationRuleObject | undefined): DestinationMatcher {
     const config = this.routing.destinationRule;
     if (!config || !dr) {
@@ -193,9 +219,11 @@ export class IstioRouter implements TrafficRouter {
   private locate(vs: VirtualServiceObject, config: VirtualServiceConfig, matcher: DestinationMatcher): SplitSite[] {
     const what = describeObject(Kinds.VirtualService, this.namespace, config.name);
     const routes = vs.spec?.http ?? [];
-    const chosen = config.routes ? namedRoutes(routes, config.routes, what) : routesWith(routes, matcher.stable);
+    const chosen = config.routes ? namedRoutes(routes, config.routes, what) : routesWith(routes, matcher.stable, (name) => this.isVaneRoute(name));
     if (chosen.length === 0) throw new TerminalError(`${what} has no http route with a destination to the stable ${matcher.stableLabel}`, { code: 'NotFound' });
-    return chosen.map((routeIndex) => site(routes, routeIndex, matcher, what));
+    // Argo: managed mirror routes carry the split too (requests they match still go by weight), so they follow it.
+    const mirrors = routes.flatMap((r, index) => (r.mirror !== undefined && r.name !== undefined && this.managed?.includes(r.name) ? [index] : []));
+    return [...chosen, ...mirrors].map((routeIndex) => site(routes, routeIndex, matcher, what));
   }
 
   private tryLocate(vs: VirtualServiceObject, config: VirtualServiceConfig, matcher: DestinationMatcher): SplitSite[] {
@@ -245,8 +273,8 @@ function namedRoutes(routes: HttpRoute[], names: string[], what: string): number
   });
 }
 
-function routesWith(routes: HttpRoute[], isStable: (d: Destination) => boolean): number[] {
-  return routes.flatMap((r, index) => (!r.name?.startsWith(VANE_ROUTE_PREFIX) && (r.route ?? []).some((d) => isStable(d.destination)) ? [index] : []));
+function routesWith(routes: HttpRoute[], isStable: (d: Destination) => boolean, isVane: (name: string | undefined) => boolean): number[] {
+  return routes.flatMap((r, index) => (!isVane(r.name) && (r.route ?? []).some((d) => isStable(d.destination)) ? [index] : []));
 }
 
 function site(routes: HttpRoute[], routeIndex: number, matcher: DestinationMatcher, what: string): SplitSite {
@@ -275,11 +303,44 @@ function siteWeight(s: SplitSite): number | undefined {
   return percentOf(weight(destinations[s.stableIndex]), weight(destinations[s.canaryIndex]));
 }
 
-function headerRouteOps(vs: VirtualServiceObject, sites: SplitSite[], headerRoute: HeaderRoute): JsonPatchOp[] {
-  const first = sites[0] as SplitSite;
-  const canary = (first.route.route ?? [])[first.canaryIndex] as RouteDestination;
+/** The http route sending requests whose headers all match to the canary destination of the first split. */
+function headerHttpRoute(name: string, sites: SplitSite[], headerRoute: HeaderRoute): HttpRoute {
   const headers = Object.fromEntries(headerRoute.match.map(({ headerName, headerValue }) => [headerName.toLowerCase(), stringMatch(headerRoute.name, headerName, headerValue)]));
-  const desired: HttpRoute = { name: `${VANE_ROUTE_PREFIX}${headerRoute.name}`, match: [{ headers }], route: [{ destination: canary.destination, weight: 100 }] };
+  return { name, match: [{ headers }], route: [{ destination: canaryDestination(sites), weight: 100 }] };
+}
+
+function canaryDestination(sites: SplitSite[]): Destination {
+  const first = sites[0] as SplitSite;
+  return ((first.route.route ?? [])[first.canaryIndex] as RouteDestination).destination;
+}
+
+/** Argo docs (mirroring): the split's destinations and weights as they are, plus a mirror to the canary. */
+function mirrorRoute(sites: SplitSite[], mirror: MirrorRoute): HttpRoute {
+  const first = sites[0] as SplitSite;
+  const match = mirror.match.map((m) => {
+    const istio: Record<string, unknown> = {};
+    if (m.method) istio['method'] = { ...m.method };
+    if (m.path) istio['uri'] = { ...m.path };
+    if (m.headers) istio['headers'] = structuredClone(m.headers);
+    return istio;
+  });
+  return { name: mirror.name, match, route: structuredClone(first.route.route ?? []), mirror: canaryDestination(sites), mirrorPercentage: { value: mirror.percentage } };
+}
+
+/**
+ * Puts `desired` in place of any route of its name and orders the list: managed routes first, in managedRoutes
+ * order, then every other route as it was. The whole list is guarded by a `test` of what was read.
+ */
+function orderedRouteOps(vs: VirtualServiceObject, desired: HttpRoute, managed: readonly string[]): JsonPatchOp[] {
+  const routes = vs.spec?.http ?? [];
+  const all = [...routes.filter((r) => r.name !== desired.name), desired];
+  const isManaged = (r: HttpRoute): boolean => r.name !== undefined && managed.includes(r.name);
+  const ordered = [...managed.flatMap((name) => all.filter((r) => r.name === name)), ...all.filter((r) => !isManaged(r))];
+  if (sameJson(ordered, routes)) return [];
+  return [{ op: 'test', path: '/spec/http', value: routes }, { op: 'replace', path: '/spec/http', value: ordered }];
+}
+
+function headerRouteOps(vs: VirtualServiceObject, desired: HttpRoute): JsonPatchOp[] {
   const routes = vs.spec?.http ?? [];
   const index = routes.findIndex((r) => r.name === desired.name);
   if (index >= 0 && sameJson(routes[index], desired)) return [];

@@ -5,6 +5,7 @@ import { gatewayAPIRouter } from './gateway-api-router.js';
 import { istioRouter } from './istio-router.js';
 import { nginxRouter } from './nginx-router.js';
 import type { RouterDeps } from './routing-object.js';
+import { serviceRoles } from './service-roles.js';
 import { smiRouter } from './smi-router.js';
 import type { TrafficRouter } from './traffic-router.js';
 
@@ -12,20 +13,24 @@ export type { RouterDeps } from './routing-object.js';
 
 /**
  * The router for `rollout`, or undefined without `canary.trafficRouting`: the canary's share of requests is then
- * only approximated by its share of pods. Validation (rollout-validation.ts) guarantees exactly one provider and
- * both Services; a Rollout that skipped it gets a TerminalError here rather than a silent fallback.
+ * only approximated by its share of pods. Validation (rollout-validation.ts) guarantees one provider and the
+ * Services it needs (the named pair or the ping-pong pair, see service-roles.ts; Istio subsets need none); a
+ * Rollout that skipped it gets a TerminalError here rather than a silent fallback.
  */
 export function routerFor(rollout: Rollout, deps: RouterDeps): TrafficRouter | undefined {
   const canary = rollout.spec.strategy.canary;
   const routing = canary?.trafficRouting;
   if (!canary || !routing) return undefined;
-  const { stableService: stable, canaryService } = canary;
   const owner = `Rollout ${rollout.metadata.namespace ?? 'default'}/${rollout.metadata.name ?? ''}`;
-  if (!stable || !canaryService) throw new TerminalError(`${owner}: trafficRouting needs both canary.stableService and canary.canaryService`);
-  const services = { stable, canary: canaryService };
-  if (routing.gatewayAPI) return gatewayAPIRouter(rollout, routing.gatewayAPI, services, deps);
-  if (routing.istio) return istioRouter(rollout, routing.istio, services, deps);
-  if (routing.smi) return smiRouter(rollout, routing.smi, services, deps);
-  if (routing.nginx) return nginxRouter(rollout, routing.nginx, services, deps);
+  const roles = serviceRoles(rollout);
+  const services = (): { stable: string; canary: string } => {
+    if (!roles.stable || !roles.canary) throw new TerminalError(`${owner}: trafficRouting needs both canary.stableService and canary.canaryService (or pingPong)`);
+    return { stable: roles.stable, canary: roles.canary };
+  };
+  const subsetServices = { stable: roles.stable ?? '', canary: roles.canary ?? '' };
+  if (routing.gatewayAPI) return gatewayAPIRouter(rollout, routing.gatewayAPI, services(), deps);
+  if (routing.istio) return istioRouter(rollout, routing.istio, routing.istio.destinationRule ? subsetServices : services(), deps);
+  if (routing.smi) return smiRouter(rollout, routing.smi, services(), deps);
+  if (routing.nginx) return nginxRouter(rollout, routing.nginx, services(), deps);
   throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi or nginx)`);
 }

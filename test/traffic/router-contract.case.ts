@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { validateObject } from '../../src/sandbox/schema/structural-schema.js';
 import { fixtureSchema, SCHEMA_KINDS } from './support/fixture-schemas.js';
-import { CONTEXT, HEADER_ROUTE, type RouterFixture } from './support/router-fixtures.js';
+import { Kinds } from '../../src/kube/resource-kind.js';
+import type { VirtualServiceObject } from '../../src/traffic/istio-router.js';
+import { CONTEXT, HEADER_ROUTE, MIRROR_ROUTE, type RouterFixture } from './support/router-fixtures.js';
 import type { TrafficCluster } from './support/traffic-cluster.js';
 
 export function describeRouterContract(fixture: RouterFixture, cluster: () => TrafficCluster): void {
@@ -64,6 +66,33 @@ export function describeRouterContract(fixture: RouterFixture, cluster: () => Tr
         const { router } = await setUp();
         expect(router.setHeaderRoute).toBeUndefined();
         expect(router.removeHeaderRoute).toBeUndefined();
+      });
+    }
+
+    if (fixture.mirrorRoutes) {
+      it('given a canary at 20 and a header route, when a mirror route is set, then it sits below the header route in managedRoutes order, mirrors to the canary, follows later weights, and goes when removed', async () => {
+        const { router, namespace, c } = await setUp();
+        await router.setWeight(20, CONTEXT);
+        await router.setMirrorRoute?.(MIRROR_ROUTE, CONTEXT);
+        await router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT);
+        const vs = await c.client.get<VirtualServiceObject>(Kinds.VirtualService, namespace, 'web');
+        expect((vs?.spec?.http ?? []).map((r) => r.name)).toEqual(['testers', 'mirror', 'primary']);
+        const mirror = vs?.spec?.http?.[1];
+        expect(mirror?.match).toEqual([{ method: { exact: 'GET' }, uri: { prefix: '/' } }]);
+        expect(mirror?.['mirror']).toMatchObject({ host: 'web-canary' });
+        expect(mirror?.['mirrorPercentage']).toEqual({ value: 35 });
+        expect(mirror?.route?.map((d) => d.weight)).toEqual([80, 20]);
+        expect(await c.writer.countDuring(async () => router.setMirrorRoute?.(MIRROR_ROUTE, CONTEXT))).toBe(0);
+
+        await router.setWeight(40, CONTEXT);
+        const after = await c.client.get<VirtualServiceObject>(Kinds.VirtualService, namespace, 'web');
+        expect(after?.spec?.http?.find((r) => r.name === 'mirror')?.route?.map((d) => d.weight)).toEqual([60, 40]);
+        await router.removeHeaderRoute?.(MIRROR_ROUTE.name);
+        const removed = await c.client.get<VirtualServiceObject>(Kinds.VirtualService, namespace, 'web');
+        expect((removed?.spec?.http ?? []).map((r) => r.name)).toEqual(['testers', 'primary']);
+        await router.setMirrorRoute?.(MIRROR_ROUTE, CONTEXT);
+        await router.finalize();
+        expect(await fixture.leftovers(c.client, namespace)).toEqual([]);
       });
     }
 

@@ -4,22 +4,26 @@ import type { LiveReader } from '../../../src/kube/kube-client.js';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
 import { Kinds, type ResourceKind } from '../../../src/kube/resource-kind.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../../src/resources/pod-template-hash.js';
-import type { TrafficRouting } from '../../../src/resources/rollout.js';
+import type { CanaryStrategy, TrafficRouting } from '../../../src/resources/rollout.js';
 import type { HTTPRouteObject } from '../../../src/traffic/gateway-api-router.js';
 import type { Destination, DestinationRuleObject, VirtualServiceObject } from '../../../src/traffic/istio-router.js';
 import type { IngressObject } from '../../../src/traffic/nginx-router.js';
 import { routerFor } from '../../../src/traffic/router-factory.js';
 import type { TrafficSplitObject } from '../../../src/traffic/smi-router.js';
-import type { HeaderRoute, TrafficRouter, WeightContext } from '../../../src/traffic/traffic-router.js';
+import type { HeaderRoute, MirrorRoute, TrafficRouter, WeightContext } from '../../../src/traffic/traffic-router.js';
 import { createRollout, type TrafficCluster } from './traffic-cluster.js';
 
 export const CONTEXT: WeightContext = { canaryHash: '5b7c9d8f4', stableHash: '6d4f8c7b9' };
+
+export const MIRROR_ROUTE: MirrorRoute = { name: 'mirror', percentage: 35, match: [{ method: { exact: 'GET' }, path: { prefix: '/' } }] };
 
 export const HEADER_ROUTE: HeaderRoute = { name: 'testers', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] };
 
 export interface RouterFixture {
   name: string;
   headerRoutes: boolean;
+  /** Offers setMirrorRoute for MIRROR_ROUTE (its Rollout lists it in managedRoutes). */
+  mirrorRoutes?: boolean;
   /** Creates the user's objects and the Rollout in `namespace`; returns the router the factory picks for it. */
   setup(cluster: TrafficCluster, namespace: string): Promise<TrafficRouter>;
   /** The canary percent at every place the weight lives, read straight from the live objects. */
@@ -41,8 +45,8 @@ function percent(stable: number | undefined, canary: number | undefined): number
   return Math.round(((canary ?? 0) * 100) / ((stable ?? 0) + (canary ?? 0)));
 }
 
-async function withRollout(cluster: TrafficCluster, namespace: string, trafficRouting: TrafficRouting): Promise<TrafficRouter> {
-  const rollout = await createRollout(cluster.client, namespace, { trafficRouting });
+async function withRollout(cluster: TrafficCluster, namespace: string, trafficRouting: TrafficRouting, canary: Partial<CanaryStrategy> = {}): Promise<TrafficRouter> {
+  const rollout = await createRollout(cluster.client, namespace, { trafficRouting, ...canary });
   const router = routerFor(rollout, cluster.deps);
   if (!router) throw new Error('routerFor returned no router for a routed Rollout');
   return router;
@@ -176,9 +180,13 @@ export const istioSubsetFixture: RouterFixture = {
   async setup(cluster, namespace) {
     await cluster.client.create(Kinds.DestinationRule, destinationRule(namespace));
     await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }]));
-    return withRollout(cluster, namespace, {
-      istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary' } },
-    });
+    // Argo validation: subsets split one Service by pod hash, so no stableService/canaryService is needed.
+    return withRollout(
+      cluster,
+      namespace,
+      { istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary' } } },
+      { stableService: undefined, canaryService: undefined },
+    );
   },
   async liveShares(reader, namespace) {
     const dr = await get<DestinationRuleObject>(reader, Kinds.DestinationRule, namespace, 'web');
@@ -194,6 +202,47 @@ export const istioSubsetFixture: RouterFixture = {
       { kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') },
       { kind: Kinds.DestinationRule, object: await get(reader, Kinds.DestinationRule, namespace, 'web') },
     ];
+  },
+};
+
+/** Argo docs (managed routes): header and mirror routes carry their own names, above the split in list order. */
+export const istioManagedFixture: RouterFixture = {
+  name: 'istio (managed routes)',
+  headerRoutes: true,
+  mirrorRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web-stable' }, { host: 'web-canary' }]));
+    return withRollout(cluster, namespace, { managedRoutes: [{ name: 'testers' }, { name: 'mirror' }], istio: { virtualService: { name: 'web', routes: ['primary'] } } });
+  },
+  liveShares: istioShares,
+  headerRouted: istioHeaderRouted,
+  async leftovers(reader, namespace) {
+    const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+    return (vs.spec?.http ?? []).flatMap((r) => (r.name !== 'primary' ? [`http route ${r.name ?? '(unnamed)'}`] : []));
+  },
+  async written(reader, namespace) {
+    return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
+  },
+};
+
+/** Ping-pong without stableService/canaryService: before any promotion ping is stable and pong the canary. */
+export const istioPingPongFixture: RouterFixture = {
+  name: 'istio (ping-pong)',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, virtualService(namespace, [{ host: 'web-ping' }, { host: 'web-pong' }]));
+    return withRollout(
+      cluster,
+      namespace,
+      { istio: { virtualService: { name: 'web', routes: ['primary'] } } },
+      { stableService: undefined, canaryService: undefined, pingPong: { pingService: 'web-ping', pongService: 'web-pong' } },
+    );
+  },
+  liveShares: istioShares,
+  headerRouted: istioHeaderRouted,
+  leftovers: istioLeftovers,
+  async written(reader, namespace) {
+    return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
   },
 };
 
@@ -260,5 +309,5 @@ export const nginxFixture: RouterFixture = {
   },
 };
 
-export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, smiFixture, nginxFixture];
+export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, istioPingPongFixture, istioManagedFixture, smiFixture, nginxFixture];
 

@@ -1,0 +1,119 @@
+// Specification of the traffic routing rules Vane takes from Argo's validation: which routers need the
+// stable/canary Services, ping-pong, and (later sections) managed routes and several routers at once.
+import { describe, expect, it } from 'vitest';
+import { argoRollout } from '../../test/traffic/support/argo-corpus.js';
+import { canaryRollout, loose, type Loose } from './fixtures/rollouts.js';
+import { validateRollout } from './rollout-validation.js';
+
+const CANARY = 'spec.strategy.canary';
+
+function withoutServices(routing: Record<string, unknown>, extra: Record<string, unknown> = {}): Loose {
+  const r = loose(canaryRollout());
+  delete r.spec.strategy.canary.stableService;
+  delete r.spec.strategy.canary.canaryService;
+  r.spec.strategy.canary.trafficRouting = routing;
+  Object.assign(r.spec.strategy.canary, extra);
+  return r;
+}
+
+const istioSubsets = { istio: { virtualService: { name: 'shop' }, destinationRule: { name: 'shop', stableSubsetName: 'stable', canarySubsetName: 'canary' } } };
+const istioHosts = { istio: { virtualService: { name: 'shop' } } };
+const pingPong = { pingPong: { pingService: 'shop-ping', pongService: 'shop-pong' } };
+
+describe('validateRollout: which routers need stableService and canaryService (Argo validation)', () => {
+  it('given Istio with destinationRule subsets and no Services, then it is accepted (Argo istio-subset-split)', () => {
+    expect(validateRollout(withoutServices(istioSubsets))).toEqual([]);
+  });
+
+  it("given Argo's istio-subset-split.yaml with only the apiVersion swapped, then it is accepted", () => {
+    expect(validateRollout(argoRollout('test/e2e/istio/istio-subset-split.yaml'))).toEqual([]);
+  });
+
+  it('given Istio host split without Services and without pingPong, then both Services are required', () => {
+    const paths = validateRollout(withoutServices(istioHosts)).map((e) => e.path);
+    expect(paths).toEqual([`${CANARY}.stableService`, `${CANARY}.canaryService`]);
+  });
+
+  it.each([
+    ['smi', { smi: {} }],
+    ['nginx', { nginx: { stableIngress: 'shop' } }],
+    ['gatewayAPI', { gatewayAPI: { httpRoutes: [{ name: 'shop' }] } }],
+  ])('given %s without Services, then both Services are required', (_name, routing) => {
+    const errors = validateRollout(withoutServices(routing));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.stableService`, `${CANARY}.canaryService`]);
+    expect(errors[0]?.message).toContain('is required when trafficRouting is set');
+  });
+});
+
+describe('validateRollout: pingPong', () => {
+  it('given Istio host split with pingPong and no Services, then it is accepted', () => {
+    expect(validateRollout(withoutServices(istioHosts, pingPong))).toEqual([]);
+  });
+
+  it("given Argo's istio-host-split-ping-pong.yaml with only the apiVersion swapped, then it is accepted", () => {
+    expect(validateRollout(argoRollout('test/e2e/istio/istio-host-split-ping-pong.yaml'))).toEqual([]);
+  });
+
+  it('given the same Service for ping and pong, then pongService is refused', () => {
+    const errors = validateRollout(withoutServices(istioHosts, { pingPong: { pingService: 'a', pongService: 'a' } }));
+    expect(errors).toEqual([{ path: `${CANARY}.pingPong.pongService`, message: 'must differ from pingService' }]);
+  });
+
+  it('given pingPong without pongService, then pongService is required', () => {
+    const errors = validateRollout(withoutServices(istioHosts, { pingPong: { pingService: 'a' } }));
+    expect(errors).toEqual([{ path: `${CANARY}.pingPong.pongService`, message: 'is required' }]);
+  });
+
+  it.each([
+    ['smi', { smi: {} }],
+    ['nginx', { nginx: { stableIngress: 'shop' } }],
+  ])('given pingPong with the %s router, then pingPong is refused naming the router (Argo: ALB, Istio and plugins only)', (name, routing) => {
+    const errors = validateRollout(withoutServices(routing, pingPong)).filter((e) => e.path === `${CANARY}.pingPong`);
+    expect(errors.map((e) => e.message)).toEqual([`is not supported with the ${name} traffic router (ping-pong works with the ALB, Istio and Gateway API routers)`]);
+  });
+
+  it('given pingPong without trafficRouting, then it is refused: nothing would use the swapped Services', () => {
+    const r = withoutServices(istioHosts, pingPong);
+    delete r.spec.strategy.canary.trafficRouting;
+    delete r.spec.strategy.canary.analysis;
+    r.spec.strategy.canary.steps = [{ setWeight: 10 }];
+    expect(validateRollout(r).map((e) => e.path)).toEqual([`${CANARY}.pingPong`]);
+  });
+});
+
+describe('validateRollout: managedRoutes and setMirrorRoute (Argo validation)', () => {
+  const istioManaged = (managed?: string[]): Loose => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { ...(managed ? { managedRoutes: managed.map((name) => ({ name })) } : {}), ...istioHosts };
+    r.spec.strategy.canary.steps = [{ setWeight: 20 }, { setMirrorRoute: { name: 'm', percentage: 50, match: [{ method: { exact: 'GET' } }] } }];
+    return r;
+  };
+
+  it("given Argo's istio-mirror-host.yaml with only the apiVersion swapped, then it is accepted", () => {
+    expect(validateRollout(argoRollout('test/e2e/mirror-route/istio-mirror-host.yaml'))).toEqual([]);
+  });
+
+  it('given a setMirrorRoute without managedRoutes, then the step is refused asking for them', () => {
+    expect(validateRollout(istioManaged())).toEqual([{ path: `${CANARY}.steps[1].setMirrorRoute`, message: 'requires spec.strategy.canary.trafficRouting.managedRoutes listing its name' }]);
+  });
+
+  it('given a route step whose name managedRoutes does not list, then its name is refused', () => {
+    expect(validateRollout(istioManaged(['other']))).toEqual([{ path: `${CANARY}.steps[1].setMirrorRoute.name`, message: '"m" is not listed in spec.strategy.canary.trafficRouting.managedRoutes' }]);
+  });
+
+  it('given a setMirrorRoute with a router other than Istio, then it is refused (Argo: Istio only)', () => {
+    const r = istioManaged(['m']);
+    r.spec.strategy.canary.trafficRouting = { managedRoutes: [{ name: 'm' }], gatewayAPI: { httpRoutes: [{ name: 'shop' }] } };
+    expect(validateRollout(r)).toEqual([{ path: `${CANARY}.steps[1].setMirrorRoute`, message: 'is supported only with the istio traffic router (Argo docs: traffic mirroring)' }]);
+  });
+
+  it('given a match condition with two string matches or none at all, then each is refused', () => {
+    const r = istioManaged(['m']);
+    r.spec.strategy.canary.steps[1].setMirrorRoute.match = [{ path: { exact: '/', prefix: '/' } }, {}];
+    expect(validateRollout(r).map((e) => e.path)).toEqual([`${CANARY}.steps[1].setMirrorRoute.match[0].path`, `${CANARY}.steps[1].setMirrorRoute.match[1]`]);
+  });
+
+  it('given managedRoutes with a repeated name, then the repeat is refused', () => {
+    expect(validateRollout(istioManaged(['m', 'm'])).map((e) => e.path)).toEqual([`${CANARY}.trafficRouting.managedRoutes[1].name`]);
+  });
+});
