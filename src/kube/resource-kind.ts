@@ -33,6 +33,13 @@ export const Kinds = {
   VirtualService: kind('networking.istio.io/v1alpha3', 'VirtualService', 'virtualservices'),
   DestinationRule: kind('networking.istio.io/v1alpha3', 'DestinationRule', 'destinationrules'),
   TrafficSplit: kind('split.smi-spec.io/v1alpha4', 'TrafficSplit', 'trafficsplits'),
+  ApisixRoute: kind('apisix.apache.org/v2', 'ApisixRoute', 'apisixroutes'),
+  AppMeshVirtualService: kind('appmesh.k8s.aws/v1beta2', 'VirtualService', 'virtualservices'),
+  VirtualRouter: kind('appmesh.k8s.aws/v1beta2', 'VirtualRouter', 'virtualrouters'),
+  VirtualNode: kind('appmesh.k8s.aws/v1beta2', 'VirtualNode', 'virtualnodes'),
+  /** Traefik v3's API group; v2 served the same kind as traefik.containo.us (TraefikServiceV2). */
+  TraefikService: kind('traefik.io/v1alpha1', 'TraefikService', 'traefikservices'),
+  TraefikServiceV2: kind('traefik.containo.us/v1alpha1', 'TraefikService', 'traefikservices'),
   TokenReview: kind('authentication.k8s.io/v1', 'TokenReview', 'tokenreviews', false),
   SubjectAccessReview: kind('authorization.k8s.io/v1', 'SubjectAccessReview', 'subjectaccessreviews', false),
   ArgoApplication: kind('argoproj.io/v1alpha1', 'Application', 'applications'),

@@ -38,8 +38,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.steps[].plugin',
     'spec.strategy.canary.trafficRouting.alb',
     'spec.strategy.canary.trafficRouting.ambassador',
-    'spec.strategy.canary.trafficRouting.apisix',
-    'spec.strategy.canary.trafficRouting.appMesh',
     'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames',
     'spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes',
     'spec.strategy.canary.trafficRouting.istio.virtualService.tlsRoutes',
@@ -49,7 +47,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.trafficRouting.nginx.canaryIngressAnnotations',
     'spec.strategy.canary.trafficRouting.nginx.stableIngresses',
     'spec.strategy.canary.trafficRouting.plugins',
-    'spec.strategy.canary.trafficRouting.traefik',
     'spec.workloadRef.scaleDown',
   ],
   AnalysisTemplate: [

@@ -88,6 +88,8 @@ const canaryStep = object({
 
 const istioRouteRef = object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] });
 
+const virtualNodeRef = object({ name: objectName('dns1123Subdomain') }, { required: ['name'] });
+
 const trafficRouting = object({
   managedRoutes: array(object({ name: string({ minLength: 1 }) }, { required: ['name'] })),
   gatewayAPI: object(
@@ -112,6 +114,21 @@ const trafficRouting = object({
     { stableIngress: objectName('dns1123Subdomain'), annotationPrefix: string(), additionalIngressAnnotations: stringMap },
     { required: ['stableIngress'] },
   ),
+  apisix: object(
+    { route: object({ name: objectName('dns1123Subdomain'), rules: array(string()) }, { required: ['name'] }) },
+    { required: ['route'] },
+  ),
+  appMesh: object(
+    {
+      virtualService: object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] }),
+      virtualNodeGroup: object(
+        { canaryVirtualNodeRef: virtualNodeRef, stableVirtualNodeRef: virtualNodeRef },
+        { required: ['canaryVirtualNodeRef', 'stableVirtualNodeRef'] },
+      ),
+    },
+    { required: ['virtualService', 'virtualNodeGroup'] },
+  ),
+  traefik: object({ weightedTraefikServiceName: objectName('dns1123Subdomain') }, { required: ['weightedTraefikServiceName'] }),
 });
 
 const canaryStrategy = object({

@@ -211,13 +211,13 @@ const cases: Case[] = [
     name: 'two traffic routers',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting.nginx = { stableIngress: 'shop' }),
-    errors: [err(`${CANARY}.trafficRouting`, 'must set only one of gatewayAPI, istio, smi, nginx, found gatewayAPI and nginx')],
+    errors: [err(`${CANARY}.trafficRouting`, 'must set only one of gatewayAPI, istio, smi, nginx, apisix, appMesh, traefik, found gatewayAPI and nginx')],
   },
   {
     name: 'an empty trafficRouting',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting = {}),
-    errors: [err(`${CANARY}.trafficRouting`, 'must set one of gatewayAPI, istio, smi, nginx')],
+    errors: [err(`${CANARY}.trafficRouting`, 'must set one of gatewayAPI, istio, smi, nginx, apisix, appMesh, traefik')],
   },
   {
     name: 'an unknown traffic router',
@@ -242,6 +242,33 @@ const cases: Case[] = [
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { smi: { rootService: 'shop-canary' } }),
     errors: [err(`${CANARY}.trafficRouting.smi.rootService`, 'must differ from canaryService')],
+  },
+  {
+    name: 'apisix without route',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { apisix: {} }),
+    errors: [err(`${CANARY}.trafficRouting.apisix.route`, 'is required')],
+  },
+  {
+    name: 'appMesh without virtualNodeGroup',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { appMesh: { virtualService: { name: 'shop' } } }),
+    errors: [err(`${CANARY}.trafficRouting.appMesh.virtualNodeGroup`, 'is required')],
+  },
+  {
+    name: 'appMesh with one VirtualNode for canary and stable',
+    base: canary,
+    breakIt: (r) =>
+      (r.spec.strategy.canary.trafficRouting = {
+        appMesh: { virtualService: { name: 'shop' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'shop' }, stableVirtualNodeRef: { name: 'shop' } } },
+      }),
+    errors: [err(`${CANARY}.trafficRouting.appMesh.virtualNodeGroup.canaryVirtualNodeRef.name`, 'must differ from stableVirtualNodeRef.name')],
+  },
+  {
+    name: 'traefik without weightedTraefikServiceName',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { traefik: {} }),
+    errors: [err(`${CANARY}.trafficRouting.traefik.weightedTraefikServiceName`, 'is required')],
   },
   {
     name: 'istio with both virtualService and virtualServices',
@@ -529,6 +556,16 @@ const headerRouteCases: Array<{ name: string; rollout: () => Loose; errors: Fiel
     name: 'the smi router',
     rollout: () => headerRouted(TESTERS, { smi: { trafficSplitName: 'shop' } }),
     errors: [err(HEADER_STEP, 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers')],
+  },
+  {
+    name: 'the appMesh router',
+    rollout: () => headerRouted(TESTERS, { appMesh: { virtualService: { name: 'shop' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'shop-canary' }, stableVirtualNodeRef: { name: 'shop-stable' } } } }),
+    errors: [err(HEADER_STEP, 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header')],
+  },
+  {
+    name: 'the traefik router',
+    rollout: () => headerRouted(TESTERS, { traefik: { weightedTraefikServiceName: 'shop' } }),
+    errors: [err(HEADER_STEP, 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers')],
   },
   {
     name: 'a name that is not a DNS label',

@@ -10,7 +10,7 @@ import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
-const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
+const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik'] as const;
 /** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
 const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
 const STRATEGIES = ['canary', 'blueGreen'] as const;
@@ -325,6 +325,9 @@ function headerRouteSupport(value: unknown): HeaderRouteSupport {
   if (kinds.length !== 1) return { singleRoute: false };
   if (kinds[0] === 'smi') return { refused: 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers', singleRoute: false };
   if (kinds[0] === 'nginx') return { singleRoute: true };
+  // Argo docs features/traffic-management: header routes are offered by Istio, ALB, APISIX and plugins only.
+  if (kinds[0] === 'appMesh') return { refused: 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header', singleRoute: false };
+  if (kinds[0] === 'traefik') return { refused: 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers', singleRoute: false };
   if (kinds[0] === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(value.gatewayAPI)) {
     return { refused: 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI', singleRoute: false };
   }
@@ -494,6 +497,9 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
   if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);
   if (kind === 'nginx') checkNginx(c, routing.nginx, kindPath);
+  if (kind === 'apisix') checkApisix(c, routing.apisix, kindPath);
+  if (kind === 'appMesh') checkAppMesh(c, routing.appMesh, kindPath);
+  if (kind === 'traefik') checkTraefik(c, routing.traefik, kindPath);
 }
 
 function needsStableAndCanaryServices(canary: Fields): boolean {
@@ -585,6 +591,42 @@ function checkNginx(c: FieldChecker, value: unknown, path: string): void {
   c.name(nginx.stableIngress, childPath(path, 'stableIngress'), 'dns1123Subdomain', { required: true });
   c.string(nginx.annotationPrefix, childPath(path, 'annotationPrefix'));
   c.stringMap(nginx.additionalIngressAnnotations, childPath(path, 'additionalIngressAnnotations'));
+}
+
+function checkApisix(c: FieldChecker, value: unknown, path: string): void {
+  const apisix = c.object(value, path, { required: true });
+  if (apisix === undefined) return;
+  const routePath = childPath(path, 'route');
+  const route = c.object(apisix.route, routePath, { required: true });
+  if (route === undefined) return;
+  c.name(route.name, childPath(routePath, 'name'), 'dns1123Subdomain', { required: true });
+  checkStringList(c, route.rules, childPath(routePath, 'rules'));
+}
+
+function checkAppMesh(c: FieldChecker, value: unknown, path: string): void {
+  const mesh = c.object(value, path, { required: true });
+  if (mesh === undefined) return;
+  const vsPath = childPath(path, 'virtualService');
+  const vs = c.object(mesh.virtualService, vsPath, { required: true });
+  if (vs !== undefined) {
+    c.name(vs.name, childPath(vsPath, 'name'), 'dns1123Subdomain', { required: true });
+    checkStringList(c, vs.routes, childPath(vsPath, 'routes'));
+  }
+  const groupPath = childPath(path, 'virtualNodeGroup');
+  const group = c.object(mesh.virtualNodeGroup, groupPath, { required: true });
+  if (group === undefined) return;
+  const names = ['canaryVirtualNodeRef', 'stableVirtualNodeRef'].map((ref) => {
+    const refPath = childPath(groupPath, ref);
+    const node = c.object(group[ref], refPath, { required: true });
+    return node === undefined ? undefined : c.name(node.name, childPath(refPath, 'name'), 'dns1123Subdomain', { required: true });
+  });
+  if (names[0] !== undefined && names[0] === names[1]) c.add(childPath(groupPath, 'canaryVirtualNodeRef.name'), 'must differ from stableVirtualNodeRef.name');
+}
+
+function checkTraefik(c: FieldChecker, value: unknown, path: string): void {
+  const traefik = c.object(value, path, { required: true });
+  if (traefik === undefined) return;
+  c.name(traefik.weightedTraefikServiceName, childPath(path, 'weightedTraefikServiceName'), 'dns1123Subdomain', { required: true });
 }
 
 function checkStringList(c: FieldChecker, value: unknown, path: string): void {

@@ -153,6 +153,9 @@ export interface TrafficRouting {
   istio?: IstioTrafficRouting;
   smi?: SMITrafficRouting;
   nginx?: NginxTrafficRouting;
+  apisix?: ApisixTrafficRouting;
+  appMesh?: AppMeshTrafficRouting;
+  traefik?: TraefikTrafficRouting;
 }
 
 export interface GatewayAPITrafficRouting {
@@ -180,6 +183,27 @@ export interface NginxTrafficRouting {
   stableIngress: string;
   annotationPrefix?: string;
   additionalIngressAnnotations?: Record<string, string>;
+}
+
+export interface ApisixTrafficRouting {
+  route: {
+    /** The ApisixRoute (apisix.apache.org/v2) whose http rules carry the stable and canary backends. */
+    name: string;
+    /** Names of the http rules to split; absent means the one rule named like the ApisixRoute (as Argo Rollouts does). */
+    rules?: string[];
+  };
+}
+
+export interface AppMeshTrafficRouting {
+  /** The App Mesh VirtualService whose VirtualRouter's routes are split; `routes` names them (absent: all that target the stable node). */
+  virtualService: { name: string; routes?: string[] };
+  /** The VirtualNodes whose podSelector Vane pins to the canary and stable pod-template hashes. */
+  virtualNodeGroup: { canaryVirtualNodeRef: { name: string }; stableVirtualNodeRef: { name: string } };
+}
+
+export interface TraefikTrafficRouting {
+  /** The TraefikService whose weighted services list the stable and canary Services. */
+  weightedTraefikServiceName: string;
 }
 
 export interface BlueGreenStrategy {

@@ -1,12 +1,15 @@
 // Picks the TrafficRouter for a Rollout's trafficRouting; none means the replica-ratio canary (see docs/traffic-routing.md).
 import { TerminalError } from '../errors.js';
 import type { Rollout } from '../resources/rollout.js';
+import { apisixRouter } from './apisix-router.js';
+import { appMeshRouter } from './appmesh-router.js';
 import { gatewayAPIRouter } from './gateway-api-router.js';
 import { istioRouter } from './istio-router.js';
 import { nginxRouter } from './nginx-router.js';
 import type { RouterDeps } from './routing-object.js';
 import { serviceRoles } from './service-roles.js';
 import { smiRouter } from './smi-router.js';
+import { traefikRouter } from './traefik-router.js';
 import type { TrafficRouter } from './traffic-router.js';
 
 export type { RouterDeps } from './routing-object.js';
@@ -32,5 +35,8 @@ export function routerFor(rollout: Rollout, deps: RouterDeps): TrafficRouter | u
   if (routing.istio) return istioRouter(rollout, routing.istio, routing.istio.destinationRule ? subsetServices : services(), deps);
   if (routing.smi) return smiRouter(rollout, routing.smi, services(), deps);
   if (routing.nginx) return nginxRouter(rollout, routing.nginx, services(), deps);
-  throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi or nginx)`);
+  if (routing.apisix) return apisixRouter(rollout, routing.apisix, services(), deps);
+  if (routing.appMesh) return appMeshRouter(rollout, routing.appMesh, deps);
+  if (routing.traefik) return traefikRouter(rollout, routing.traefik, services(), deps);
+  throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi, nginx, apisix, appMesh or traefik)`);
 }

@@ -60,7 +60,16 @@ describe('deploy/argocd/argocd-cm.yaml', () => {
         .map(([key, value]) => [key.slice(prefix.length), (yaml.load(value) as { jqPathExpressions: string[] }).jqPathExpressions]),
     );
     // The TrafficSplit and the NGINX canary Ingress are Vane's own objects, not in git (docs/traffic-routing.md).
-    expect(Object.keys(ignored).sort()).toEqual(['gateway.networking.k8s.io_HTTPRoute', 'networking.istio.io_DestinationRule', 'networking.istio.io_VirtualService']);
+    expect(Object.keys(ignored).sort()).toEqual([
+      'apisix.apache.org_ApisixRoute',
+      'appmesh.k8s.aws_VirtualNode',
+      'appmesh.k8s.aws_VirtualRouter',
+      'gateway.networking.k8s.io_HTTPRoute',
+      'networking.istio.io_DestinationRule',
+      'networking.istio.io_VirtualService',
+      'traefik.containo.us_TraefikService',
+      'traefik.io_TraefikService',
+    ]);
     expect(ignored['gateway.networking.k8s.io_HTTPRoute']).toEqual(expect.arrayContaining([expect.stringMatching(/backendRefs.*weight/), expect.stringMatching(/"vane-"/)]));
     expect(ignored['networking.istio.io_VirtualService']).toEqual(expect.arrayContaining([expect.stringMatching(/route.*weight/), expect.stringMatching(/"vane-"/)]));
     expect(ignored['networking.istio.io_DestinationRule']).toEqual(['.spec.subsets[].labels["rollouts-pod-template-hash"]']);
@@ -91,12 +100,30 @@ describe('deploy/argocd/argocd-cm.yaml', () => {
         },
       },
       'networking.istio.io_DestinationRule': { spec: { host: 'web', subsets: [{ name: 'stable', labels: { app: 'web', 'rollouts-pod-template-hash': 'a1' } }, { name: 'canary', labels: { app: 'web', 'rollouts-pod-template-hash': 'b2' } }] } },
+      'apisix.apache.org_ApisixRoute': { spec: { http: [{ name: 'main', match: { paths: ['/*'] }, backends: [{ serviceName: 'web-stable', weight: 90 }, { serviceName: 'web-canary', weight: 10 }] }, { name: 'up', match: { paths: ['/up'] }, upstreams: [{ name: 'legacy' }] }] } },
+      'appmesh.k8s.aws_VirtualRouter': {
+        spec: {
+          routes: [
+            { name: 'primary', httpRoute: { match: { prefix: '/' }, action: { weightedTargets: [{ virtualNodeRef: { name: 'web-canary' }, weight: 10 }, { virtualNodeRef: { name: 'web-stable' }, weight: 90 }] } } },
+            { name: 'db', priority: 1, tcpRoute: { action: { weightedTargets: [{ virtualNodeRef: { name: 'db' }, weight: 1 }] } } },
+          ],
+        },
+      },
+      'appmesh.k8s.aws_VirtualNode': { spec: { podSelector: { matchLabels: { app: 'web', 'rollouts-pod-template-hash': 'a1' } } } },
+      'traefik.io_TraefikService': { spec: { weighted: { services: [{ name: 'web-stable', port: 80, weight: 90 }, { name: 'web-canary', port: 80, weight: 10 }] } } },
+      'traefik.containo.us_TraefikService': { spec: { weighted: { services: [{ name: 'web-stable', port: 80, weight: 90 }, { name: 'web-canary', port: 80, weight: 10 }] } } },
     };
     const expected: Record<string, string[]> = {
       // jq's path() also names an absent `weight`: inside Vane's own rule that is ignored anyway.
       'gateway.networking.k8s.io_HTTPRoute': ['spec.rules.0.backendRefs.0.weight', 'spec.rules.0.backendRefs.1.weight', 'spec.rules.1', 'spec.rules.1.backendRefs.0.weight'],
       'networking.istio.io_VirtualService': ['spec.http.0.route.0.weight', 'spec.http.0.route.1.weight', 'spec.http.1', 'spec.http.1.route.0.weight'],
       'networking.istio.io_DestinationRule': ['spec.subsets.0.labels.rollouts-pod-template-hash', 'spec.subsets.1.labels.rollouts-pod-template-hash'],
+      'apisix.apache.org_ApisixRoute': ['spec.http.0.backends.0.weight', 'spec.http.0.backends.1.weight'],
+      // Every route kind is split by weight, a TCP route included: all their weights are Vane's or stay as written.
+      'appmesh.k8s.aws_VirtualRouter': ['spec.routes.0.httpRoute.action.weightedTargets.0.weight', 'spec.routes.0.httpRoute.action.weightedTargets.1.weight', 'spec.routes.1.tcpRoute.action.weightedTargets.0.weight'],
+      'appmesh.k8s.aws_VirtualNode': ['spec.podSelector.matchLabels.rollouts-pod-template-hash'],
+      'traefik.io_TraefikService': ['spec.weighted.services.0.weight', 'spec.weighted.services.1.weight'],
+      'traefik.containo.us_TraefikService': ['spec.weighted.services.0.weight', 'spec.weighted.services.1.weight'],
     };
     for (const [kind, object] of Object.entries(live)) {
       const expressions = (yaml.load(cm.data[`${prefix}${kind}`]!) as { jqPathExpressions: string[] }).jqPathExpressions;

@@ -11,7 +11,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import type { TrafficRouting } from '../../src/resources/rollout.js';
-import { destinationRule, httpRoute, stableIngress, virtualService } from '../traffic/support/router-fixtures.js';
+import { APP_MESH_ROUTING, apisixRoute, appMeshObjects, destinationRule, HEADER_ROUTE, httpRoute, stableIngress, traefikService, virtualService } from '../traffic/support/router-fixtures.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { argoHealth } from './support/argocd-health-script.js';
 import { startControllerRun, type ControllerRun, type RolloutObject } from './support/controller-run.js';
@@ -25,6 +25,9 @@ import { allowed, grantedPermissions, grantsFor, permissionKey, wildcards, type 
  */
 const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('get', 'vane.dev', 'rollouts')]: 'the API\'s command writer re-reads a Rollout live when its status patch meets a 409 (server/command-writer); timing decides whether a run shows it',
+  [permissionKey('update', 'apisix.apache.org', 'apisixroutes')]: 'the APISIX router rewrites a header route\'s ApisixRoute when the route it copies changed (traffic/apisix-router setHeaderRoute)',
+  [permissionKey('get', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router reads Traefik v2\'s API group when traefik.io has no such TraefikService (traffic/traefik-router)',
+  [permissionKey('patch', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router patches the weights of a Traefik v2 TraefikService (traffic/traefik-router)',
 };
 
 const GITOPS_TOOL_CRDS = join(import.meta.dirname, 'fixtures', 'gitops-tool-crds.yaml');
@@ -181,14 +184,22 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     await run.admin.create(Kinds.DestinationRule, destinationRule('shop'));
     await run.admin.create(Kinds.VirtualService, virtualService('shop', [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }], 'vs-istio'));
     await run.admin.create(Kinds.Ingress, stableIngress('shop', 'ing-nginx'));
+    await run.admin.create(Kinds.ApisixRoute, apisixRoute('shop', 'route-apisix'));
+    for (const { kind, object } of appMeshObjects('shop')) await run.admin.create(kind, object);
+    await run.admin.create(Kinds.TraefikService, traefikService('shop', Kinds.TraefikService, 'wrr-traefik'));
     const routings: Record<string, TrafficRouting> = {
       'via-gw': { gatewayAPI: { httpRoutes: [{ name: 'route-gw' }] } },
       'via-istio': { istio: { virtualService: { name: 'vs-istio' }, destinationRule: { name: 'web', canarySubsetName: 'canary', stableSubsetName: 'stable' } } },
       'via-smi': { smi: { rootService: 'web' } },
       'via-nginx': { nginx: { stableIngress: 'ing-nginx' } },
+      'via-apisix': { apisix: { route: { name: 'route-apisix', rules: ['main'] } } },
+      'via-appmesh': APP_MESH_ROUTING,
+      'via-traefik': { traefik: { weightedTraefikServiceName: 'wrr-traefik' } },
     };
     for (const [name, trafficRouting] of Object.entries(routings)) {
-      await run.createRollout(name, { strategy: { canary: { stableService: 'web-stable', canaryService: 'web-canary', trafficRouting, steps: [{ setWeight: 20 }, { setWeight: 50 }, { pause: {} }] } } });
+      // APISIX keeps a header route in an ApisixRoute of its own, created and (at deletion) removed by Vane.
+      const headerRoute = name === 'via-apisix' ? [{ setHeaderRoute: { name: HEADER_ROUTE.name, match: HEADER_ROUTE.match } }] : [];
+      await run.createRollout(name, { strategy: { canary: { stableService: 'web-stable', canaryService: 'web-canary', trafficRouting, steps: [{ setWeight: 20 }, ...headerRoute, { setWeight: 50 }, { pause: {} }] } } });
       await run.waitFor(name, (ro) => ro.status?.phase === 'Healthy', `${name} adopted`);
       await run.setImage(name, 'img:2');
       await run.waitFor(name, (ro) => ro.status?.phase === 'Paused', `${name} at 50`);

@@ -103,7 +103,8 @@ describe('applying CRDs', () => {
     expect(applied.stdout).toContain('virtualservice.networking.istio.io/shop created');
     const weights = await cluster.kubectl(['get', 'httproute', 'shop', '-n', ns, '-o', 'jsonpath={.spec.rules[0].backendRefs[*].weight}']);
     expect(weights.stdout).toBe('90 10');
-    const table = await cluster.kubectl(['get', 'virtualservices', '-n', ns]);
+    // Fully qualified: App Mesh (among the fixture CRDs) serves a `virtualservices` resource too.
+    const table = await cluster.kubectl(['get', 'virtualservices.networking.istio.io', '-n', ns]);
     expect(table.stdout).toMatch(/NAME\s+GATEWAYS\s+HOSTS\s+AGE/);
     expect(table.stdout).toContain('shop');
   });

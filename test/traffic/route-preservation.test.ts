@@ -9,7 +9,7 @@ import type { DestinationRuleObject, VirtualServiceObject } from '../../src/traf
 import type { IngressObject } from '../../src/traffic/nginx-router.js';
 import { routerFor } from '../../src/traffic/router-factory.js';
 import type { TrafficRouter } from '../../src/traffic/traffic-router.js';
-import { CONTEXT, HEADER_ROUTE, stableIngress } from './support/router-fixtures.js';
+import { APP_MESH_ROUTING, CONTEXT, HEADER_ROUTE, appMeshObjects, stableIngress } from './support/router-fixtures.js';
 import { createRollout, openTrafficCluster, type TrafficCluster } from './support/traffic-cluster.js';
 
 let cluster: TrafficCluster;
@@ -202,6 +202,132 @@ describe('given routing objects full of fields Vane does not own', () => {
     ]);
     const vs = (await cluster.client.get<VirtualServiceObject>(Kinds.VirtualService, namespace, 'web')) as VirtualServiceObject;
     expect(JSON.stringify(vs.spec)).toBe(JSON.stringify(before.get('webVirtualService')?.['spec']));
+  });
+
+  it('when an APISIX canary walks 10 → 50 → 100 → reset → finalize, then every other field of the ApisixRoute is unchanged', async () => {
+    const namespace = await cluster.namespace('keep-apisix');
+    await cluster.client.create(Kinds.ApisixRoute, {
+      apiVersion: 'apisix.apache.org/v2',
+      kind: 'ApisixRoute',
+      metadata: { name: 'web', namespace, annotations: { team: 'web' } },
+      spec: {
+        ingressClassName: 'apisix',
+        http: [
+          { name: 'api', match: { paths: ['/api/*'] }, backends: [{ serviceName: 'api', servicePort: 8080 }], timeout: { read: '5s' } },
+          {
+            name: 'main',
+            priority: 2,
+            match: { paths: ['/*'], hosts: ['web.example.com'], exprs: [{ subject: { scope: 'Header', name: 'x-region' }, op: 'Equal', value: 'eu' }] },
+            plugins: [{ name: 'proxy-rewrite', enable: true, config: { headers: { 'x-served-by': 'web' } } }],
+            backends: [{ serviceName: 'web-stable', servicePort: 80, resolveGranularity: 'service' }, { serviceName: 'web-legacy', servicePort: 80, weight: 0 }, { serviceName: 'web-canary', servicePort: 80 }],
+            websocket: true,
+          },
+        ],
+      },
+    } as KubeObject);
+    const router = await routerIn(namespace, { apisix: { route: { name: 'web', rules: ['main'] } } });
+    const strip = (route: Json): void => {
+      for (const b of route.spec.http.find((r: Json) => r.name === 'main').backends) if (b.serviceName !== 'web-legacy') delete b.weight;
+    };
+    await walk(router, namespace, [{ kind: Kinds.ApisixRoute, name: 'web', strip }]);
+  });
+
+  it('when an APISIX header route is set, then its ApisixRoute keeps the rule\'s other matches and plugins, narrows by the header and outranks the weighted rule', async () => {
+    const namespace = await cluster.namespace('keep-apisix-header');
+    await cluster.client.create(Kinds.ApisixRoute, {
+      apiVersion: 'apisix.apache.org/v2',
+      kind: 'ApisixRoute',
+      metadata: { name: 'web', namespace, annotations: { 'kubernetes.io/ingress.class': 'apisix', team: 'web' } },
+      spec: {
+        http: [
+          { name: 'api', match: { paths: ['/api/*'] }, backends: [{ serviceName: 'api', servicePort: 8080 }] },
+          {
+            name: 'main',
+            priority: 2,
+            match: { paths: ['/*'], exprs: [{ subject: { scope: 'Header', name: 'x-region' }, op: 'Equal', value: 'eu' }, { subject: { scope: 'Header', name: 'X-Canary' }, op: 'Equal', value: 'old' }] },
+            plugins: [{ name: 'proxy-rewrite', enable: true, config: { headers: { 'x-served-by': 'web' } } }],
+            backends: [{ serviceName: 'web-stable', servicePort: 80 }, { serviceName: 'web-canary', servicePort: 80 }],
+            upstreams: [{ name: 'legacy', weight: 1 }],
+          },
+        ],
+      },
+    } as KubeObject);
+    const router = await routerIn(namespace, { apisix: { route: { name: 'web', rules: ['main'] } } });
+    await router.setHeaderRoute?.({ name: 'testers', match: [{ headerName: 'x-canary', headerValue: { prefix: 'team.' } }] }, CONTEXT);
+    const header = (await cluster.client.get<KubeObject & { spec: Json }>(Kinds.ApisixRoute, namespace, 'testers')) as KubeObject & { spec: Json };
+    expect(header.metadata.annotations).toEqual({ 'kubernetes.io/ingress.class': 'apisix' });
+    expect(header.spec).toEqual({
+      http: [
+        {
+          name: 'main',
+          priority: 3,
+          match: {
+            paths: ['/*'],
+            exprs: [{ subject: { scope: 'Header', name: 'x-region' }, op: 'Equal', value: 'eu' }, { subject: { scope: 'Header', name: 'x-canary' }, op: 'RegexMatch', value: '^team\\..*' }],
+          },
+          plugins: [{ name: 'proxy-rewrite', enable: true, config: { headers: { 'x-served-by': 'web' } } }],
+          backends: [{ serviceName: 'web-canary', servicePort: 80, weight: 100 }],
+        },
+      ],
+    });
+  });
+
+  it('when an App Mesh canary walks 10 → 50 → 100 → reset → finalize, then the VirtualRouter and VirtualNodes keep every other field', async () => {
+    const namespace = await cluster.namespace('keep-mesh');
+    const objects = appMeshObjects(namespace, ['api', 'primary']);
+    const router = objects.find((o) => o.kind === Kinds.VirtualRouter)?.object as KubeObject & { spec: Json };
+    router.spec.routes[0].httpRoute.action.weightedTargets = [{ virtualNodeRef: { name: 'api' }, weight: 1 }];
+    router.spec.routes[1].priority = 5;
+    router.spec.routes[1].httpRoute.retryPolicy = { maxRetries: 2, perRetryTimeout: { unit: 'ms', value: 200 }, httpRetryEvents: ['server-error'] };
+    router.spec.routes[1].httpRoute.action.weightedTargets.push({ virtualNodeRef: { name: 'web-vn-legacy' }, weight: 0 });
+    router.spec.routes.push({ name: 'tcp', tcpRoute: { action: { weightedTargets: [{ virtualNodeRef: { name: 'db' }, weight: 1 }] } } });
+    for (const { kind, object } of objects) await cluster.client.create(kind, object);
+    const meshRouter = await routerIn(namespace, APP_MESH_ROUTING);
+    const stripRouter = (vr: Json): void => {
+      for (const t of vr.spec.routes[1].httpRoute.action.weightedTargets) if (t.virtualNodeRef.name !== 'web-vn-legacy') delete t.weight;
+    };
+    const stripNode = (vn: Json): void => void delete vn.spec.podSelector.matchLabels[POD_TEMPLATE_HASH_LABEL];
+    await walk(meshRouter, namespace, [
+      { kind: Kinds.VirtualRouter, name: 'web-router', strip: stripRouter },
+      { kind: Kinds.VirtualNode, name: 'web-vn-stable', strip: stripNode },
+      { kind: Kinds.VirtualNode, name: 'web-vn-canary', strip: stripNode },
+    ]);
+    expect(await meshRouter.getWeight()).toBe(0);
+  });
+
+  // @covers spec.strategy.canary.trafficRouting.appMesh.virtualService.routes
+  it('when App Mesh routes are named, then only those routes are split though others target the stable VirtualNode too', async () => {
+    const namespace = await cluster.namespace('keep-mesh-named');
+    for (const { kind, object } of appMeshObjects(namespace, ['primary', 'secondary'])) await cluster.client.create(kind, object);
+    const router = await routerIn(namespace, { appMesh: { ...APP_MESH_ROUTING.appMesh!, virtualService: { name: 'web', routes: ['secondary'] } } });
+    await router.setWeight(40, CONTEXT);
+    const live = (await cluster.client.get<KubeObject & { spec: Json }>(Kinds.VirtualRouter, namespace, 'web-router')) as KubeObject & { spec: Json };
+    const weights = live.spec.routes.map((r: Json) => [r.name, r.httpRoute.action.weightedTargets.map((t: Json) => t.weight)]);
+    expect(weights).toEqual([['primary', [0, 100]], ['secondary', [40, 60]]]);
+  });
+
+  it('when a Traefik canary walks 10 → 50 → 100 → reset → finalize, then the TraefikService keeps every other field', async () => {
+    const namespace = await cluster.namespace('keep-traefik');
+    await cluster.client.create(Kinds.TraefikService, {
+      apiVersion: 'traefik.io/v1alpha1',
+      kind: 'TraefikService',
+      metadata: { name: 'web-wrr', namespace, labels: { app: 'web' } },
+      spec: {
+        weighted: {
+          sticky: { cookie: { name: 'lvl1', secure: true } },
+          services: [
+            { name: 'web-canary', port: 80, passHostHeader: true },
+            { name: 'web-mirror', kind: 'TraefikService', weight: 0 },
+            { name: 'web-stable', port: 'http', responseForwarding: { flushInterval: '1ms' } },
+          ],
+        },
+      },
+    } as KubeObject);
+    const router = await routerIn(namespace, { traefik: { weightedTraefikServiceName: 'web-wrr' } });
+    const strip = (ts: Json): void => {
+      for (const svc of ts.spec.weighted.services) if (svc.name !== 'web-mirror') delete svc.weight;
+    };
+    await walk(router, namespace, [{ kind: Kinds.TraefikService, name: 'web-wrr', strip }]);
   });
 
   it('when an NGINX canary walks 10 → 50 → 100 → reset → finalize, then the stable Ingress is never written', async () => {

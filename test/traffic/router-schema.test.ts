@@ -5,7 +5,7 @@ import { Kinds } from '../../src/kube/resource-kind.js';
 import type { Rollout, TrafficRouting } from '../../src/resources/rollout.js';
 import { routerFor } from '../../src/traffic/router-factory.js';
 import type { HeaderRoute, TrafficRouter } from '../../src/traffic/traffic-router.js';
-import { CONTEXT, HEADER_ROUTE, destinationRule, httpRoute, stableIngress, virtualService } from './support/router-fixtures.js';
+import { APP_MESH_ROUTING, CONTEXT, HEADER_ROUTE, apisixRoute, appMeshObjects, destinationRule, httpRoute, stableIngress, traefikService, virtualService } from './support/router-fixtures.js';
 import { SchemaCheckingCluster } from './support/schema-checking-cluster.js';
 
 const NS = 'shop';
@@ -51,6 +51,20 @@ const CASES: Case[] = [
   },
   { name: 'smi', routing: { smi: {} }, seed: () => undefined },
   { name: 'nginx', routing: { nginx: { stableIngress: 'web', annotationPrefix: 'custom.nginx.org' } }, seed: (c) => c.seed(Kinds.Ingress, stableIngress(NS)) },
+  { name: 'apisix', routing: { apisix: { route: { name: 'web', rules: ['main'] } } }, seed: (c) => c.seed(Kinds.ApisixRoute, apisixRoute(NS)) },
+  {
+    name: 'appMesh',
+    routing: APP_MESH_ROUTING,
+    seed: (c) => {
+      for (const { kind, object } of appMeshObjects(NS)) {
+        // A VirtualNode without a podSelector selects no pod; Vane then writes the whole selector.
+        if (object.metadata.name === 'web-vn-canary') delete (object as { spec?: { podSelector?: unknown } }).spec?.podSelector;
+        c.seed(kind, object);
+      }
+    },
+  },
+  { name: 'traefik', routing: { traefik: { weightedTraefikServiceName: 'web-wrr' } }, seed: (c) => c.seed(Kinds.TraefikService, traefikService(NS)) },
+  { name: 'traefik (v2 API group)', routing: { traefik: { weightedTraefikServiceName: 'web-wrr' } }, seed: (c) => c.seed(Kinds.TraefikServiceV2, traefikService(NS, Kinds.TraefikServiceV2)) },
 ];
 
 /** Every operation of the port, header routes of each match kind included where the provider has them. */

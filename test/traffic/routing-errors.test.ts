@@ -9,7 +9,7 @@ import type { HTTPRouteObject } from '../../src/traffic/gateway-api-router.js';
 import type { VirtualServiceObject } from '../../src/traffic/istio-router.js';
 import { routerFor } from '../../src/traffic/router-factory.js';
 import type { TrafficRouter } from '../../src/traffic/traffic-router.js';
-import { CONTEXT, HEADER_ROUTE, destinationRule, httpRoute, stableIngress, virtualService } from './support/router-fixtures.js';
+import { APP_MESH_ROUTING, CONTEXT, HEADER_ROUTE, apisixRoute, appMeshObjects, destinationRule, httpRoute, stableIngress, traefikService, virtualService } from './support/router-fixtures.js';
 import { createRollout, openTrafficCluster, type TrafficCluster } from './support/traffic-cluster.js';
 
 let cluster: TrafficCluster;
@@ -176,6 +176,95 @@ describe('given an NGINX Rollout', () => {
   });
 });
 
+describe('given an APISIX Rollout', () => {
+  it('when its ApisixRoute does not exist, then setWeight says which route is missing', async () => {
+    const ns = await cluster.namespace('apisix-missing');
+    const router = await routerIn(ns, { apisix: { route: { name: 'web', rules: ['main'] } } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`ApisixRoute ${ns}/web not found`, `Rollout ${ns}/web`], ns, []);
+  });
+
+  it('when rules are not given and no http rule is named like the ApisixRoute, then the error says which rule Vane looked for and why', async () => {
+    const ns = await cluster.namespace('apisix-default-rule');
+    await cluster.client.create(Kinds.ApisixRoute, apisixRoute(ns));
+    const router = await routerIn(ns, { apisix: { route: { name: 'web' } } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`ApisixRoute ${ns}/web has no http rule named "web"`, 'the rule named like the ApisixRoute'], ns, [[Kinds.ApisixRoute, 'web']]);
+  });
+
+  it('when the second named rule lacks the canary backend, then nothing is written to the first either', async () => {
+    const ns = await cluster.namespace('apisix-backend');
+    const route = apisixRoute(ns);
+    const main = route.spec?.http?.[0];
+    if (main) route.spec?.http?.push({ ...main, name: 'api', backends: main.backends?.filter((b) => b.serviceName !== 'web-canary') ?? [] });
+    await cluster.client.create(Kinds.ApisixRoute, route);
+    const router = await routerIn(ns, { apisix: { route: { name: 'web', rules: ['main', 'api'] } } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`ApisixRoute ${ns}/web http rule "api" has no backend to the canary Service "web-canary"`], ns, [[Kinds.ApisixRoute, 'web']]);
+    await expectRefused(async () => router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT), 'NotFound', [`http rule "api"`], ns, [[Kinds.ApisixRoute, 'web'], [Kinds.ApisixRoute, HEADER_ROUTE.name]]);
+  });
+});
+
+describe('given an App Mesh Rollout', () => {
+  async function seed(ns: string, change: (objects: ReturnType<typeof appMeshObjects>) => void = () => undefined): Promise<void> {
+    const objects = appMeshObjects(ns);
+    change(objects);
+    for (const { kind, object } of objects) await cluster.client.create(kind, object);
+  }
+  const meshObjects: Array<[ResourceKind, string]> = [[Kinds.VirtualRouter, 'web-router'], [Kinds.VirtualNode, 'web-vn-stable'], [Kinds.VirtualNode, 'web-vn-canary']];
+
+  it('when the App Mesh VirtualService does not exist, then the error names it as App Mesh\'s', async () => {
+    const ns = await cluster.namespace('mesh-missing');
+    const router = await routerIn(ns, APP_MESH_ROUTING);
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`App Mesh VirtualService ${ns}/web not found`], ns, []);
+  });
+
+  it('when the VirtualService is provided by a VirtualNode, not a VirtualRouter, then the error says a VirtualRouter is needed', async () => {
+    const ns = await cluster.namespace('mesh-provider');
+    await seed(ns, (objects) => {
+      const vs = objects.find((o) => o.kind === Kinds.AppMeshVirtualService)?.object as KubeObject & { spec: unknown };
+      vs.spec = { provider: { virtualNode: { virtualNodeRef: { name: 'web-vn-stable' } } } };
+    });
+    const router = await routerIn(ns, APP_MESH_ROUTING);
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`App Mesh VirtualService ${ns}/web is not provided by a VirtualRouter`], ns, meshObjects);
+  });
+
+  it('when a named route is absent, then the error names the VirtualRouter and the route, and no VirtualNode is pinned', async () => {
+    const ns = await cluster.namespace('mesh-route');
+    await seed(ns);
+    const router = await routerIn(ns, { appMesh: { ...APP_MESH_ROUTING.appMesh!, virtualService: { name: 'web', routes: ['primary', 'secondary'] } } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`App Mesh VirtualRouter ${ns}/web-router has no route named "secondary"`], ns, meshObjects);
+  });
+
+  it('when the canary VirtualNode does not exist, then the error names it and the router keeps its weights', async () => {
+    const ns = await cluster.namespace('mesh-node');
+    await seed(ns, (objects) => objects.splice(objects.findIndex((o) => o.object.metadata.name === 'web-vn-canary'), 1));
+    const router = await routerIn(ns, APP_MESH_ROUTING);
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`App Mesh VirtualNode ${ns}/web-vn-canary not found`], ns, [[Kinds.VirtualRouter, 'web-router'], [Kinds.VirtualNode, 'web-vn-stable']]);
+  });
+});
+
+describe('given a Traefik Rollout', () => {
+  it('when the TraefikService exists under neither API group, then the error names both', async () => {
+    const ns = await cluster.namespace('traefik-missing');
+    const router = await routerIn(ns, { traefik: { weightedTraefikServiceName: 'web-wrr' } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`TraefikService ${ns}/web-wrr not found as traefik.io/v1alpha1 or traefik.containo.us/v1alpha1`], ns, []);
+  });
+
+  it('when the TraefikService is not a weighted round robin, then the error says so', async () => {
+    const ns = await cluster.namespace('traefik-kind');
+    await cluster.client.create(Kinds.TraefikService, { ...traefikService(ns), spec: { mirroring: { name: 'web-stable', port: 80, mirrors: [{ name: 'web-canary', port: 80, percent: 10 }] } } });
+    const router = await routerIn(ns, { traefik: { weightedTraefikServiceName: 'web-wrr' } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`TraefikService ${ns}/web-wrr has no spec.weighted.services`], ns, [[Kinds.TraefikService, 'web-wrr']]);
+  });
+
+  it('when the canary Service is not among the weighted services, then the error names it', async () => {
+    const ns = await cluster.namespace('traefik-canary');
+    const wrr = traefikService(ns);
+    wrr.spec = { weighted: { services: [{ name: 'web-stable', port: 80 }] } };
+    await cluster.client.create(Kinds.TraefikService, wrr);
+    const router = await routerIn(ns, { traefik: { weightedTraefikServiceName: 'web-wrr' } });
+    await expectRefused(() => router.setWeight(10, CONTEXT), 'NotFound', [`TraefikService ${ns}/web-wrr has no weighted service for the canary Service "web-canary"`], ns, [[Kinds.TraefikService, 'web-wrr']]);
+  });
+});
+
 describe('given an object of the same name that Vane does not own', () => {
   it('when an SMI Rollout would create its TrafficSplit, then it refuses to take it over', async () => {
     const ns = await cluster.namespace('smi-taken');
@@ -185,6 +274,16 @@ describe('given an object of the same name that Vane does not own', () => {
     await expectRefused(() => router.setWeight(10, CONTEXT), 'InvalidSpec', [`TrafficSplit ${ns}/web exists and is not owned by Rollout ${ns}/web`], ns, [[Kinds.TrafficSplit, 'web']]);
     await router.finalize();
     expect(await cluster.client.get(Kinds.TrafficSplit, ns, 'web')).toBeDefined();
+  });
+
+  it('when an APISIX header route would take the name of an ApisixRoute Vane did not create, then it refuses to take it over', async () => {
+    const ns = await cluster.namespace('apisix-taken');
+    await cluster.client.create(Kinds.ApisixRoute, apisixRoute(ns));
+    await cluster.client.create(Kinds.ApisixRoute, apisixRoute(ns, HEADER_ROUTE.name));
+    const router = await routerIn(ns, { apisix: { route: { name: 'web', rules: ['main'] } } });
+    await expectRefused(async () => router.setHeaderRoute?.(HEADER_ROUTE, CONTEXT), 'InvalidSpec', [`ApisixRoute ${ns}/${HEADER_ROUTE.name} exists and is not owned by Rollout ${ns}/web`], ns, [[Kinds.ApisixRoute, HEADER_ROUTE.name]]);
+    await router.removeHeaderRoute?.(HEADER_ROUTE.name).catch(() => undefined);
+    expect(await cluster.client.get(Kinds.ApisixRoute, ns, HEADER_ROUTE.name)).toBeDefined();
   });
 
   it('when an NGINX Rollout finds a canary Ingress it did not create, then it refuses to take it over', async () => {

@@ -12,16 +12,23 @@ interface CrdDocument {
   spec?: { group?: string; names?: { kind?: string }; versions?: Array<{ name: string; served?: boolean; schema?: { openAPIV3Schema?: JSONSchemaProps } }> };
 }
 
+/** By API group and kind: Istio and App Mesh both have a VirtualService. */
 const FILES: Record<string, string> = {
-  HTTPRoute: 'gateway.networking.k8s.io_httproutes.yaml',
-  VirtualService: 'istio.yaml',
-  DestinationRule: 'istio.yaml',
-  TrafficSplit: 'smi-trafficsplit.yaml',
+  'gateway.networking.k8s.io/HTTPRoute': 'gateway.networking.k8s.io_httproutes.yaml',
+  'networking.istio.io/VirtualService': 'istio.yaml',
+  'networking.istio.io/DestinationRule': 'istio.yaml',
+  'split.smi-spec.io/TrafficSplit': 'smi-trafficsplit.yaml',
+  'apisix.apache.org/ApisixRoute': 'apisix.yaml',
+  'appmesh.k8s.aws/VirtualService': 'appmesh.yaml',
+  'appmesh.k8s.aws/VirtualRouter': 'appmesh.yaml',
+  'appmesh.k8s.aws/VirtualNode': 'appmesh.yaml',
+  'traefik.io/TraefikService': 'traefik.io_traefikservices.yaml',
+  'traefik.containo.us/TraefikService': 'traefik.containo.us_traefikservices.yaml',
 };
 
 /** The served schema of `kind` at the version Vane uses; throws when the fixture does not serve that version. */
 export function fixtureSchema(kind: ResourceKind): JSONSchemaProps {
-  const file = FILES[kind.kind];
+  const file = FILES[`${kind.group}/${kind.kind}`];
   if (!file) throw new Error(`no fixture CRD for ${kind.kind}`);
   const docs = yaml.loadAll(readFileSync(join(FIXTURE_CRD_DIR, file), 'utf8')) as CrdDocument[];
   const crd = docs.find((d) => d?.kind === 'CustomResourceDefinition' && d.spec?.group === kind.group && d.spec.names?.kind === kind.kind);
@@ -32,4 +39,19 @@ export function fixtureSchema(kind: ResourceKind): JSONSchemaProps {
 }
 
 /** The kinds whose objects Vane creates or patches and that have a CRD schema to check against (Ingress is built in). */
-export const SCHEMA_KINDS = [Kinds.HTTPRoute, Kinds.VirtualService, Kinds.DestinationRule, Kinds.TrafficSplit] as const;
+export const SCHEMA_KINDS = [
+  Kinds.HTTPRoute,
+  Kinds.VirtualService,
+  Kinds.DestinationRule,
+  Kinds.TrafficSplit,
+  Kinds.ApisixRoute,
+  Kinds.VirtualRouter,
+  Kinds.VirtualNode,
+  Kinds.TraefikService,
+  Kinds.TraefikServiceV2,
+] as const;
+
+/** Whether `kind` is one of SCHEMA_KINDS (the same kind name may be served by two groups). */
+export function hasFixtureSchema(kind: ResourceKind): boolean {
+  return SCHEMA_KINDS.some((k) => k.kind === kind.kind && k.group === kind.group);
+}

@@ -4,12 +4,15 @@ import type { LiveReader } from '../../../src/kube/kube-client.js';
 import type { KubeObject } from '../../../src/kube/kube-object.js';
 import { Kinds, type ResourceKind } from '../../../src/kube/resource-kind.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../../src/resources/pod-template-hash.js';
-import type { CanaryStrategy, TrafficRouting } from '../../../src/resources/rollout.js';
+import type { CanaryStep, CanaryStrategy, TrafficRouting } from '../../../src/resources/rollout.js';
+import type { ApisixRouteObject } from '../../../src/traffic/apisix-router.js';
+import type { MeshVirtualServiceObject, VirtualNodeObject, VirtualRouterObject } from '../../../src/traffic/appmesh-router.js';
 import type { HTTPRouteObject } from '../../../src/traffic/gateway-api-router.js';
 import type { Destination, DestinationRuleObject, VirtualServiceObject } from '../../../src/traffic/istio-router.js';
 import type { IngressObject } from '../../../src/traffic/nginx-router.js';
 import { routerFor } from '../../../src/traffic/router-factory.js';
 import type { TrafficSplitObject } from '../../../src/traffic/smi-router.js';
+import type { TraefikServiceObject } from '../../../src/traffic/traefik-router.js';
 import type { HeaderRoute, MirrorRoute, TrafficRouter, WeightContext } from '../../../src/traffic/traffic-router.js';
 import { createRollout, type TrafficCluster } from './traffic-cluster.js';
 
@@ -309,5 +312,191 @@ export const nginxFixture: RouterFixture = {
   },
 };
 
-export const ROUTER_FIXTURES: readonly RouterFixture[] = [gatewayAPIFixture, istioHostFixture, istioSubsetFixture, istioPingPongFixture, istioManagedFixture, smiFixture, nginxFixture];
+export function apisixRoute(namespace: string, name = 'web'): ApisixRouteObject {
+  return {
+    apiVersion: 'apisix.apache.org/v2',
+    kind: 'ApisixRoute',
+    metadata: { name, namespace },
+    spec: {
+      http: [
+        {
+          name: 'main',
+          match: { paths: ['/*'], hosts: ['web.example.com'], methods: ['GET', 'POST'] },
+          backends: [
+            { serviceName: 'web-stable', servicePort: 80 },
+            { serviceName: 'web-canary', servicePort: 80 },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/** The Rollout's steps name its header routes: the APISIX router deletes their ApisixRoutes when finalized. */
+const HEADER_ROUTE_STEPS: CanaryStep[] = [{ setHeaderRoute: { name: HEADER_ROUTE.name, match: HEADER_ROUTE.match } }, { setHeaderRoute: { name: HEADER_ROUTE.name } }];
+
+export const apisixFixture: RouterFixture = {
+  name: 'apisix',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.ApisixRoute, apisixRoute(namespace));
+    return withRollout(cluster, namespace, { apisix: { route: { name: 'web', rules: ['main'] } } }, { steps: HEADER_ROUTE_STEPS });
+  },
+  async liveShares(reader, namespace) {
+    const route = await get<ApisixRouteObject>(reader, Kinds.ApisixRoute, namespace, 'web');
+    const backends = route.spec?.http?.find((r) => r.name === 'main')?.backends ?? [];
+    const weight = (svc: string): number | undefined => backends.find((b) => b.serviceName === svc)?.weight;
+    return [percent(weight('web-stable'), weight('web-canary'))];
+  },
+  async headerRouted(reader, namespace) {
+    const route = await reader.get<ApisixRouteObject>(Kinds.ApisixRoute, namespace, HEADER_ROUTE.name);
+    const rule = route?.spec?.http?.[0];
+    const exprs = rule?.match?.exprs ?? [];
+    const onlyCanary = rule?.backends?.length === 1 && rule.backends[0]?.serviceName === 'web-canary';
+    return onlyCanary && exprs.some((e) => e.subject.scope === 'Header' && e.subject.name === 'x-canary' && e.op === 'Equal' && e.value === 'yes');
+  },
+  async leftovers(reader, namespace) {
+    return (await reader.get(Kinds.ApisixRoute, namespace, HEADER_ROUTE.name)) ? [`ApisixRoute ${HEADER_ROUTE.name}`] : [];
+  },
+  async written(reader, namespace) {
+    const header = await reader.get(Kinds.ApisixRoute, namespace, HEADER_ROUTE.name);
+    return [{ kind: Kinds.ApisixRoute, object: await get(reader, Kinds.ApisixRoute, namespace, 'web') }, ...(header ? [{ kind: Kinds.ApisixRoute, object: header }] : [])];
+  },
+};
+
+/** The App Mesh objects of Argo's examples/appmesh/canary-service.yaml, in `namespace`, routed by `routes`. */
+export function appMeshObjects(namespace: string, routes = ['primary']): Array<{ kind: ResourceKind; object: KubeObject }> {
+  const node = (name: string, hash: string): VirtualNodeObject => ({
+    apiVersion: 'appmesh.k8s.aws/v1beta2',
+    kind: 'VirtualNode',
+    metadata: { name, namespace },
+    spec: {
+      podSelector: { matchLabels: { app: 'web', [POD_TEMPLATE_HASH_LABEL]: hash } },
+      listeners: [{ portMapping: { port: 80, protocol: 'http' } }],
+      serviceDiscovery: { dns: { hostname: `${name}.${namespace}.svc.cluster.local` } },
+    },
+  });
+  const router: VirtualRouterObject = {
+    apiVersion: 'appmesh.k8s.aws/v1beta2',
+    kind: 'VirtualRouter',
+    metadata: { name: 'web-router', namespace },
+    spec: {
+      listeners: [{ portMapping: { port: 80, protocol: 'http' } }],
+      routes: routes.map((name) => ({
+        name,
+        httpRoute: {
+          match: { prefix: '/' },
+          action: { weightedTargets: [{ virtualNodeRef: { name: 'web-vn-canary' }, weight: 0 }, { virtualNodeRef: { name: 'web-vn-stable' }, weight: 100 }] },
+        },
+      })),
+    },
+  };
+  const service: MeshVirtualServiceObject = {
+    apiVersion: 'appmesh.k8s.aws/v1beta2',
+    kind: 'VirtualService',
+    metadata: { name: 'web', namespace },
+    spec: { provider: { virtualRouter: { virtualRouterRef: { name: 'web-router' } } } },
+  };
+  return [
+    { kind: Kinds.VirtualNode, object: node('web-vn-canary', 'canary-tbd') },
+    { kind: Kinds.VirtualNode, object: node('web-vn-stable', 'stable-tbd') },
+    { kind: Kinds.VirtualRouter, object: router },
+    { kind: Kinds.AppMeshVirtualService, object: service },
+  ];
+}
+
+export const APP_MESH_ROUTING: TrafficRouting = {
+  appMesh: { virtualService: { name: 'web' }, virtualNodeGroup: { canaryVirtualNodeRef: { name: 'web-vn-canary' }, stableVirtualNodeRef: { name: 'web-vn-stable' } } },
+};
+
+async function appMeshCanaryWeights(reader: LiveReader, namespace: string): Promise<Array<[string, number | undefined, number | undefined]>> {
+  const router = await get<VirtualRouterObject>(reader, Kinds.VirtualRouter, namespace, 'web-router');
+  return (router.spec?.routes ?? []).map((route) => {
+    const targets = route.httpRoute?.action?.weightedTargets ?? [];
+    const weight = (node: string): number | undefined => targets.find((t) => t.virtualNodeRef?.name === node)?.weight;
+    return [route.name, weight('web-vn-stable'), weight('web-vn-canary')];
+  });
+}
+
+export const appMeshFixture: RouterFixture = {
+  name: 'appMesh',
+  headerRoutes: false,
+  async setup(cluster, namespace) {
+    for (const { kind, object } of appMeshObjects(namespace)) await cluster.client.create(kind, object);
+    return withRollout(cluster, namespace, APP_MESH_ROUTING);
+  },
+  async liveShares(reader, namespace) {
+    const pinned = async (node: string): Promise<string | undefined> => (await get<VirtualNodeObject>(reader, Kinds.VirtualNode, namespace, node)).spec?.podSelector?.matchLabels?.[POD_TEMPLATE_HASH_LABEL];
+    // A weight only means something once the VirtualNodes select the right pods.
+    if ((await pinned('web-vn-stable')) !== CONTEXT.stableHash || (await pinned('web-vn-canary')) !== CONTEXT.canaryHash) return [Number.NaN];
+    return (await appMeshCanaryWeights(reader, namespace)).map(([, stable, canary]) => percent(stable, canary));
+  },
+  headerRouted: () => Promise.resolve(false),
+  async leftovers(reader, namespace) {
+    return (await appMeshCanaryWeights(reader, namespace)).flatMap(([route, , canary]) => (canary ? [`canary weight ${canary} on route ${route}`] : []));
+  },
+  async written(reader, namespace) {
+    return [
+      { kind: Kinds.VirtualRouter, object: await get(reader, Kinds.VirtualRouter, namespace, 'web-router') },
+      { kind: Kinds.VirtualNode, object: await get(reader, Kinds.VirtualNode, namespace, 'web-vn-canary') },
+      { kind: Kinds.VirtualNode, object: await get(reader, Kinds.VirtualNode, namespace, 'web-vn-stable') },
+    ];
+  },
+};
+
+/** A weighted TraefikService as Argo docs traefik.md write it (no weights until the Rollout sets them). */
+export function traefikService(namespace: string, kind: ResourceKind = Kinds.TraefikService, name = 'web-wrr'): TraefikServiceObject {
+  return {
+    apiVersion: `${kind.group}/${kind.version}`,
+    kind: 'TraefikService',
+    metadata: { name, namespace },
+    spec: { weighted: { services: [{ name: 'web-stable', port: 80 }, { name: 'web-canary', port: 80 }] } },
+  };
+}
+
+function traefikFixture(name: string, kind: ResourceKind): RouterFixture {
+  const shares = async (reader: LiveReader, namespace: string): Promise<[number | undefined, number | undefined]> => {
+    const services = (await get<TraefikServiceObject>(reader, kind, namespace, 'web-wrr')).spec?.weighted?.services ?? [];
+    const weight = (svc: string): number | undefined => services.find((s) => s.name === svc)?.weight;
+    return [weight('web-stable'), weight('web-canary')];
+  };
+  return {
+    name,
+    headerRoutes: false,
+    async setup(cluster, namespace) {
+      await cluster.client.create(kind, traefikService(namespace, kind));
+      return withRollout(cluster, namespace, { traefik: { weightedTraefikServiceName: 'web-wrr' } });
+    },
+    async liveShares(reader, namespace) {
+      const [stable, canary] = await shares(reader, namespace);
+      return [percent(stable, canary)];
+    },
+    headerRouted: () => Promise.resolve(false),
+    async leftovers(reader, namespace) {
+      const [, canary] = await shares(reader, namespace);
+      return canary ? [`canary weight ${canary}`] : [];
+    },
+    async written(reader, namespace) {
+      return [{ kind, object: await get(reader, kind, namespace, 'web-wrr') }];
+    },
+  };
+}
+
+export const traefikV3Fixture = traefikFixture('traefik', Kinds.TraefikService);
+export const traefikV2Fixture = traefikFixture('traefik (v2 API group)', Kinds.TraefikServiceV2);
+
+export const ROUTER_FIXTURES: readonly RouterFixture[] = [
+  gatewayAPIFixture,
+  istioHostFixture,
+  istioSubsetFixture,
+  istioPingPongFixture,
+  istioManagedFixture,
+  smiFixture,
+  nginxFixture,
+  apisixFixture,
+  appMeshFixture,
+  traefikV3Fixture,
+  traefikV2Fixture,
+];
+
 

@@ -9,7 +9,7 @@ import type { ResourceKind } from '../../../src/kube/resource-kind.js';
 import { applyJsonPatch } from '../../../src/sandbox/patch/json-patch.js';
 import { applyMergePatch } from '../../../src/sandbox/patch/json-merge-patch.js';
 import { pruneUnknownFields, validateObject } from '../../../src/sandbox/schema/structural-schema.js';
-import { fixtureSchema, SCHEMA_KINDS } from './fixture-schemas.js';
+import { fixtureSchema, hasFixtureSchema } from './fixture-schemas.js';
 
 export interface SchemaViolation {
   object: string;
@@ -72,7 +72,7 @@ export class SchemaCheckingCluster implements LiveReader, ObjectWriter {
   }
 
   private check(kind: ResourceKind, obj: KubeObject): void {
-    if (!SCHEMA_KINDS.some((k) => k.kind === kind.kind)) return;
+    if (!hasFixtureSchema(kind)) return;
     const schema = fixtureSchema(kind);
     const object = `${kind.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
     this.checked += 1;
@@ -83,5 +83,5 @@ export class SchemaCheckingCluster implements LiveReader, ObjectWriter {
 }
 
 function key(kind: ResourceKind, namespace: string | undefined, name: string): string {
-  return `${kind.kind}/${namespace ?? ''}/${name}`;
+  return `${kind.group}/${kind.kind}/${namespace ?? ''}/${name}`;
 }
