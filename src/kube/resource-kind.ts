@@ -33,6 +33,8 @@ export const Kinds = {
   VirtualService: kind('networking.istio.io/v1alpha3', 'VirtualService', 'virtualservices'),
   DestinationRule: kind('networking.istio.io/v1alpha3', 'DestinationRule', 'destinationrules'),
   TrafficSplit: kind('split.smi-spec.io/v1alpha4', 'TrafficSplit', 'trafficsplits'),
+  /** getambassador.io/v2, the version Argo Rollouts drives by default (its --ambassador-api-version). */
+  AmbassadorMapping: kind('getambassador.io/v2', 'Mapping', 'mappings'),
   TokenReview: kind('authentication.k8s.io/v1', 'TokenReview', 'tokenreviews', false),
   SubjectAccessReview: kind('authorization.k8s.io/v1', 'SubjectAccessReview', 'subjectaccessreviews', false),
   ArgoApplication: kind('argoproj.io/v1alpha1', 'Application', 'applications'),

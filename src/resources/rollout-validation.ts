@@ -9,7 +9,7 @@ import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute'] as const;
-const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
+const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'alb', 'ambassador'] as const;
 const STRATEGIES = ['canary', 'blueGreen'] as const;
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
 const PERCENT = /^\d+%$/;
@@ -241,6 +241,8 @@ function checkSetCanaryScale(c: FieldChecker, value: unknown, path: string, rout
 interface HeaderRouteSupport {
   refused?: string;
   singleRoute: boolean;
+  /** ALB conditions hold literal header values only (Argo docs features/traffic-management/alb.md, validation: "ALB supports 'exact' value only"). */
+  exactOnly?: boolean;
 }
 
 function headerRouteSupport(value: unknown): HeaderRouteSupport {
@@ -250,6 +252,8 @@ function headerRouteSupport(value: unknown): HeaderRouteSupport {
   if (kinds.length !== 1) return { singleRoute: false };
   if (kinds[0] === 'smi') return { refused: 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers', singleRoute: false };
   if (kinds[0] === 'nginx') return { singleRoute: true };
+  if (kinds[0] === 'alb') return { singleRoute: false, exactOnly: true };
+  if (kinds[0] === 'ambassador') return { refused: 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only', singleRoute: false };
   if (kinds[0] === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(value.gatewayAPI)) {
     return { refused: 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI', singleRoute: false };
   }
@@ -274,12 +278,12 @@ function checkSetHeaderRoute(c: FieldChecker, value: unknown, path: string, supp
   }
   const matchPath = childPath(path, 'match');
   const matches = c.list(step.match, matchPath) ?? [];
-  matches.forEach((m, i) => checkHeaderMatch(c, m, indexPath(matchPath, i)));
+  matches.forEach((m, i) => checkHeaderMatch(c, m, indexPath(matchPath, i), support.exactOnly === true));
   if (support.singleRoute && matches.length > 1) c.add(matchPath, `must have at most one entry with the nginx traffic router, which matches a single header (found ${matches.length})`);
   uniqueHeaderNames(c, matches, matchPath);
 }
 
-function checkHeaderMatch(c: FieldChecker, value: unknown, path: string): void {
+function checkHeaderMatch(c: FieldChecker, value: unknown, path: string, exactOnly: boolean): void {
   const match = c.object(value, path, { required: true });
   if (match === undefined) return;
   const namePath = childPath(path, 'headerName');
@@ -290,6 +294,7 @@ function checkHeaderMatch(c: FieldChecker, value: unknown, path: string): void {
   if (headerValue === undefined) return;
   const kind = c.exactlyOne(headerValue, valuePath, STRING_MATCHES);
   if (kind !== undefined) c.string(headerValue[kind], childPath(valuePath, kind));
+  if (exactOnly && kind !== undefined && kind !== 'exact') c.add(childPath(valuePath, kind), 'is not supported by the alb traffic router, whose conditions match exact header values only (use exact; ALB treats * and ? in it as wildcards)');
 }
 
 /** Header names are case-insensitive: two entries for one header would contradict each other. */
@@ -413,6 +418,8 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
   if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);
   if (kind === 'nginx') checkNginx(c, routing.nginx, kindPath);
+  if (kind === 'alb') checkAlb(c, routing.alb, kindPath, canary.canaryService);
+  if (kind === 'ambassador') checkAmbassador(c, routing.ambassador, kindPath);
 }
 
 function checkGatewayAPI(c: FieldChecker, value: unknown, path: string): void {
@@ -479,6 +486,53 @@ function checkNginx(c: FieldChecker, value: unknown, path: string): void {
   c.name(nginx.stableIngress, childPath(path, 'stableIngress'), 'dns1123Subdomain', { required: true });
   c.string(nginx.annotationPrefix, childPath(path, 'annotationPrefix'));
   c.stringMap(nginx.additionalIngressAnnotations, childPath(path, 'additionalIngressAnnotations'));
+}
+
+/** Argo docs features/traffic-management/alb.md: one Ingress (`ingress`) or several (`ingresses`), never both. */
+function checkAlb(c: FieldChecker, value: unknown, path: string, canaryService: unknown): void {
+  const alb = c.object(value, path, { required: true });
+  if (alb === undefined) return;
+  const which = c.exactlyOne(alb, path, ['ingress', 'ingresses']);
+  if (which === 'ingress') c.name(alb.ingress, childPath(path, 'ingress'), 'dns1123Subdomain', { required: true });
+  if (which === 'ingresses') {
+    const listPath = childPath(path, 'ingresses');
+    const list = c.list(alb.ingresses, listPath, { required: true, nonEmpty: true }) ?? [];
+    list.forEach((name, i) => c.name(name, indexPath(listPath, i), 'dns1123Subdomain', { required: true }));
+    uniqueStrings(c, list, listPath);
+  }
+  c.integer(alb.servicePort, childPath(path, 'servicePort'), { min: 1, max: 65535, required: true });
+  const root = c.name(alb.rootService, childPath(path, 'rootService'), 'dns1035Label');
+  if (root !== undefined && root === canaryService) c.add(childPath(path, 'rootService'), 'must differ from canaryService');
+  c.string(alb.annotationPrefix, childPath(path, 'annotationPrefix'));
+  checkStickiness(c, alb.stickinessConfig, childPath(path, 'stickinessConfig'));
+}
+
+/** The range AWS accepts for a target group stickiness duration (TargetGroupStickinessConfig: 1 s to 7 days). */
+function checkStickiness(c: FieldChecker, value: unknown, path: string): void {
+  const stickiness = c.object(value, path);
+  if (stickiness === undefined) return;
+  const enabled = c.boolean(stickiness.enabled, childPath(path, 'enabled'), { required: true });
+  const seconds = c.integer(stickiness.durationSeconds, childPath(path, 'durationSeconds'), { required: true });
+  if (enabled === true && seconds !== undefined && (seconds < 1 || seconds > 604800)) {
+    c.add(childPath(path, 'durationSeconds'), `must be between 1 and 604800 seconds (7 days) when stickiness is enabled, got ${seconds}`);
+  }
+}
+
+function checkAmbassador(c: FieldChecker, value: unknown, path: string): void {
+  const ambassador = c.object(value, path, { required: true });
+  if (ambassador === undefined) return;
+  const listPath = childPath(path, 'mappings');
+  const list = c.list(ambassador.mappings, listPath, { required: true, nonEmpty: true }) ?? [];
+  list.forEach((name, i) => c.name(name, indexPath(listPath, i), 'dns1123Subdomain', { required: true }));
+  uniqueStrings(c, list, listPath);
+}
+
+function uniqueStrings(c: FieldChecker, list: readonly unknown[], path: string): void {
+  const seen = new Set<unknown>();
+  list.forEach((item, i) => {
+    if (typeof item === 'string' && seen.has(item)) c.add(indexPath(path, i), `duplicate ${JSON.stringify(item)}`);
+    seen.add(item);
+  });
 }
 
 function checkStringList(c: FieldChecker, value: unknown, path: string): void {

@@ -1,6 +1,8 @@
 // Picks the TrafficRouter for a Rollout's trafficRouting; none means the replica-ratio canary (see docs/traffic-routing.md).
 import { TerminalError } from '../errors.js';
 import type { Rollout } from '../resources/rollout.js';
+import { albRouter } from './alb-router.js';
+import { ambassadorRouter } from './ambassador-router.js';
 import { gatewayAPIRouter } from './gateway-api-router.js';
 import { istioRouter } from './istio-router.js';
 import { nginxRouter } from './nginx-router.js';
@@ -27,5 +29,7 @@ export function routerFor(rollout: Rollout, deps: RouterDeps): TrafficRouter | u
   if (routing.istio) return istioRouter(rollout, routing.istio, services, deps);
   if (routing.smi) return smiRouter(rollout, routing.smi, services, deps);
   if (routing.nginx) return nginxRouter(rollout, routing.nginx, services, deps);
-  throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi or nginx)`);
+  if (routing.alb) return albRouter(rollout, routing.alb, services, deps);
+  if (routing.ambassador) return ambassadorRouter(rollout, routing.ambassador, services, deps);
+  throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi, nginx, alb or ambassador)`);
 }

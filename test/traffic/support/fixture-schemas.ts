@@ -17,6 +17,7 @@ const FILES: Record<string, string> = {
   VirtualService: 'istio.yaml',
   DestinationRule: 'istio.yaml',
   TrafficSplit: 'smi-trafficsplit.yaml',
+  Mapping: 'getambassador.io_mappings.yaml',
 };
 
 /** The served schema of `kind` at the version Vane uses; throws when the fixture does not serve that version. */
@@ -32,4 +33,4 @@ export function fixtureSchema(kind: ResourceKind): JSONSchemaProps {
 }
 
 /** The kinds whose objects Vane creates or patches and that have a CRD schema to check against (Ingress is built in). */
-export const SCHEMA_KINDS = [Kinds.HTTPRoute, Kinds.VirtualService, Kinds.DestinationRule, Kinds.TrafficSplit] as const;
+export const SCHEMA_KINDS = [Kinds.HTTPRoute, Kinds.VirtualService, Kinds.DestinationRule, Kinds.TrafficSplit, Kinds.AmbassadorMapping] as const;

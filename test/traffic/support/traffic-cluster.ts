@@ -12,7 +12,7 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { RouterDeps } from '../../../src/traffic/routing-object.js';
 import { FIXTURE_CRD_DIR } from '../../fixtures/fixture-files.js';
 
-export const ROUTING_CRD_FILES = ['gateway.networking.k8s.io_httproutes.yaml', 'istio.yaml', 'smi-trafficsplit.yaml'].map((f) => join(FIXTURE_CRD_DIR, f));
+export const ROUTING_CRD_FILES = ['gateway.networking.k8s.io_httproutes.yaml', 'istio.yaml', 'smi-trafficsplit.yaml', 'getambassador.io_mappings.yaml'].map((f) => join(FIXTURE_CRD_DIR, f));
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
