@@ -11,7 +11,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import type { TrafficRouting } from '../../src/resources/rollout.js';
-import { destinationRule, httpRoute, stableIngress, virtualService } from '../traffic/support/router-fixtures.js';
+import { albIngress, baseMapping, destinationRule, httpRoute, stableIngress, virtualService } from '../traffic/support/router-fixtures.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { argoHealth } from './support/argocd-health-script.js';
 import { startControllerRun, type ControllerRun, type RolloutObject } from './support/controller-run.js';
@@ -181,11 +181,15 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     await run.admin.create(Kinds.DestinationRule, destinationRule('shop'));
     await run.admin.create(Kinds.VirtualService, virtualService('shop', [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }], 'vs-istio'));
     await run.admin.create(Kinds.Ingress, stableIngress('shop', 'ing-nginx'));
+    await run.admin.create(Kinds.Ingress, albIngress('shop', 'ing-alb', 'web-stable'));
+    await run.admin.create(Kinds.AmbassadorMapping, baseMapping('shop', 'map-web', '/web/'));
     const routings: Record<string, TrafficRouting> = {
       'via-gw': { gatewayAPI: { httpRoutes: [{ name: 'route-gw' }] } },
       'via-istio': { istio: { virtualService: { name: 'vs-istio' }, destinationRule: { name: 'web', canarySubsetName: 'canary', stableSubsetName: 'stable' } } },
       'via-smi': { smi: { rootService: 'web' } },
       'via-nginx': { nginx: { stableIngress: 'ing-nginx' } },
+      'via-alb': { alb: { ingress: 'ing-alb', servicePort: 80 } },
+      'via-ambassador': { ambassador: { mappings: ['map-web'] } },
     };
     for (const [name, trafficRouting] of Object.entries(routings)) {
       await run.createRollout(name, { strategy: { canary: { stableService: 'web-stable', canaryService: 'web-canary', trafficRouting, steps: [{ setWeight: 20 }, { setWeight: 50 }, { pause: {} }] } } });
