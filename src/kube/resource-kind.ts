@@ -40,6 +40,8 @@ export const Kinds = {
   /** Traefik v3's API group; v2 served the same kind as traefik.containo.us (TraefikServiceV2). */
   TraefikService: kind('traefik.io/v1alpha1', 'TraefikService', 'traefikservices'),
   TraefikServiceV2: kind('traefik.containo.us/v1alpha1', 'TraefikService', 'traefikservices'),
+  /** getambassador.io/v2, the version Argo Rollouts drives by default (its --ambassador-api-version). */
+  AmbassadorMapping: kind('getambassador.io/v2', 'Mapping', 'mappings'),
   TokenReview: kind('authentication.k8s.io/v1', 'TokenReview', 'tokenreviews', false),
   SubjectAccessReview: kind('authorization.k8s.io/v1', 'SubjectAccessReview', 'subjectaccessreviews', false),
   ArgoApplication: kind('argoproj.io/v1alpha1', 'Application', 'applications'),

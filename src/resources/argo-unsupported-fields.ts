@@ -36,8 +36,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.steps[].analysis.measurementRetention',
     'spec.strategy.canary.steps[].experiment',
     'spec.strategy.canary.steps[].plugin',
-    'spec.strategy.canary.trafficRouting.alb',
-    'spec.strategy.canary.trafficRouting.ambassador',
     'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames',
     'spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes',
     'spec.strategy.canary.trafficRouting.istio.virtualService.tlsRoutes',

@@ -129,6 +129,18 @@ const trafficRouting = object({
     { required: ['virtualService', 'virtualNodeGroup'] },
   ),
   traefik: object({ weightedTraefikServiceName: objectName('dns1123Subdomain') }, { required: ['weightedTraefikServiceName'] }),
+  alb: object(
+    {
+      ingress: objectName('dns1123Subdomain'),
+      ingresses: array(objectName('dns1123Subdomain'), { minItems: 1 }),
+      servicePort: int32({ minimum: 1, maximum: 65535 }),
+      rootService: serviceName(),
+      annotationPrefix: string(),
+      stickinessConfig: object({ enabled: boolean(), durationSeconds: integer({ format: 'int64' }) }, { required: ['enabled', 'durationSeconds'] }),
+    },
+    { required: ['servicePort'] },
+  ),
+  ambassador: object({ mappings: array(objectName('dns1123Subdomain'), { minItems: 1 }) }, { required: ['mappings'] }),
 });
 
 const canaryStrategy = object({

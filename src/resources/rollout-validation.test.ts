@@ -211,13 +211,13 @@ const cases: Case[] = [
     name: 'two traffic routers',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting.nginx = { stableIngress: 'shop' }),
-    errors: [err(`${CANARY}.trafficRouting`, 'must set only one of gatewayAPI, istio, smi, nginx, apisix, appMesh, traefik, found gatewayAPI and nginx')],
+    errors: [err(`${CANARY}.trafficRouting`, 'must set only one of gatewayAPI, istio, smi, nginx, alb, ambassador, apisix, appMesh, traefik, found gatewayAPI and nginx')],
   },
   {
     name: 'an empty trafficRouting',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting = {}),
-    errors: [err(`${CANARY}.trafficRouting`, 'must set one of gatewayAPI, istio, smi, nginx, apisix, appMesh, traefik')],
+    errors: [err(`${CANARY}.trafficRouting`, 'must set one of gatewayAPI, istio, smi, nginx, alb, ambassador, apisix, appMesh, traefik')],
   },
   {
     name: 'an unknown traffic router',
@@ -301,6 +301,36 @@ const cases: Case[] = [
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { nginx: {} }),
     errors: [err(`${CANARY}.trafficRouting.nginx.stableIngress`, 'is required')],
+  },
+  {
+    name: 'alb with both ingress and ingresses',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { alb: { ingress: 'a', ingresses: ['b'], servicePort: 80 } }),
+    errors: [err(`${CANARY}.trafficRouting.alb`, 'must set only one of ingress, ingresses, found ingress and ingresses')],
+  },
+  {
+    name: 'alb without servicePort',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { alb: { ingress: 'shop' } }),
+    errors: [err(`${CANARY}.trafficRouting.alb.servicePort`, 'is required')],
+  },
+  {
+    name: 'alb ingresses naming one Ingress twice',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { alb: { ingresses: ['a', 'a'], servicePort: 80 } }),
+    errors: [err(`${CANARY}.trafficRouting.alb.ingresses[1]`, 'duplicate "a"')],
+  },
+  {
+    name: 'alb stickiness enabled for more than 7 days',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { alb: { ingress: 'shop', servicePort: 80, stickinessConfig: { enabled: true, durationSeconds: 604801 } } }),
+    errors: [err(`${CANARY}.trafficRouting.alb.stickinessConfig.durationSeconds`, 'must be between 1 and 604800 seconds (7 days) when stickiness is enabled, got 604801')],
+  },
+  {
+    name: 'ambassador without mappings',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { ambassador: { mappings: [] } }),
+    errors: [err(`${CANARY}.trafficRouting.ambassador.mappings`, 'must not be empty')],
   },
   // blue-green
   {
@@ -566,6 +596,16 @@ const headerRouteCases: Array<{ name: string; rollout: () => Loose; errors: Fiel
     name: 'the traefik router',
     rollout: () => headerRouted(TESTERS, { traefik: { weightedTraefikServiceName: 'shop' } }),
     errors: [err(HEADER_STEP, 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers')],
+  },
+  {
+    name: 'the ambassador router',
+    rollout: () => headerRouted(TESTERS, { ambassador: { mappings: ['shop'] } }),
+    errors: [err(HEADER_STEP, 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only')],
+  },
+  {
+    name: 'a prefix match with the alb router',
+    rollout: () => headerRouted({ name: 'testers', match: [{ headerName: 'x-team', headerValue: { prefix: 'qa' } }] }, { alb: { ingress: 'shop', servicePort: 80 } }),
+    errors: [err(`${HEADER_STEP}.match[0].headerValue.prefix`, 'is not supported by the alb traffic router, whose conditions match exact header values only (use exact; ALB treats * and ? in it as wildcards)')],
   },
   {
     name: 'a name that is not a DNS label',

@@ -10,7 +10,7 @@ import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
-const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik'] as const;
+const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'alb', 'ambassador', 'apisix', 'appMesh', 'traefik'] as const;
 /** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
 const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
 const STRATEGIES = ['canary', 'blueGreen'] as const;
@@ -316,6 +316,8 @@ function checkManagedRoutes(c: FieldChecker, value: unknown, path: string): void
 interface HeaderRouteSupport {
   refused?: string;
   singleRoute: boolean;
+  /** ALB conditions hold literal header values only (Argo docs features/traffic-management/alb.md, validation: "ALB supports 'exact' value only"). */
+  exactOnly?: boolean;
 }
 
 function headerRouteSupport(value: unknown): HeaderRouteSupport {
@@ -328,6 +330,8 @@ function headerRouteSupport(value: unknown): HeaderRouteSupport {
   // Argo docs features/traffic-management: header routes are offered by Istio, ALB, APISIX and plugins only.
   if (kinds[0] === 'appMesh') return { refused: 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header', singleRoute: false };
   if (kinds[0] === 'traefik') return { refused: 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers', singleRoute: false };
+  if (kinds[0] === 'alb') return { singleRoute: false, exactOnly: true };
+  if (kinds[0] === 'ambassador') return { refused: 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only', singleRoute: false };
   if (kinds[0] === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(value.gatewayAPI)) {
     return { refused: 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI', singleRoute: false };
   }
@@ -352,12 +356,12 @@ function checkSetHeaderRoute(c: FieldChecker, value: unknown, path: string, supp
   }
   const matchPath = childPath(path, 'match');
   const matches = c.list(step.match, matchPath) ?? [];
-  matches.forEach((m, i) => checkHeaderMatch(c, m, indexPath(matchPath, i)));
+  matches.forEach((m, i) => checkHeaderMatch(c, m, indexPath(matchPath, i), support.exactOnly === true));
   if (support.singleRoute && matches.length > 1) c.add(matchPath, `must have at most one entry with the nginx traffic router, which matches a single header (found ${matches.length})`);
   uniqueHeaderNames(c, matches, matchPath);
 }
 
-function checkHeaderMatch(c: FieldChecker, value: unknown, path: string): void {
+function checkHeaderMatch(c: FieldChecker, value: unknown, path: string, exactOnly: boolean): void {
   const match = c.object(value, path, { required: true });
   if (match === undefined) return;
   const namePath = childPath(path, 'headerName');
@@ -368,6 +372,7 @@ function checkHeaderMatch(c: FieldChecker, value: unknown, path: string): void {
   if (headerValue === undefined) return;
   const kind = c.exactlyOne(headerValue, valuePath, STRING_MATCHES);
   if (kind !== undefined) c.string(headerValue[kind], childPath(valuePath, kind));
+  if (exactOnly && kind !== undefined && kind !== 'exact') c.add(childPath(valuePath, kind), 'is not supported by the alb traffic router, whose conditions match exact header values only (use exact; ALB treats * and ? in it as wildcards)');
 }
 
 /** Header names are case-insensitive: two entries for one header would contradict each other. */
@@ -500,6 +505,8 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   if (kind === 'apisix') checkApisix(c, routing.apisix, kindPath);
   if (kind === 'appMesh') checkAppMesh(c, routing.appMesh, kindPath);
   if (kind === 'traefik') checkTraefik(c, routing.traefik, kindPath);
+  if (kind === 'alb') checkAlb(c, routing.alb, kindPath, canary.canaryService);
+  if (kind === 'ambassador') checkAmbassador(c, routing.ambassador, kindPath);
 }
 
 function needsStableAndCanaryServices(canary: Fields): boolean {
@@ -627,6 +634,53 @@ function checkTraefik(c: FieldChecker, value: unknown, path: string): void {
   const traefik = c.object(value, path, { required: true });
   if (traefik === undefined) return;
   c.name(traefik.weightedTraefikServiceName, childPath(path, 'weightedTraefikServiceName'), 'dns1123Subdomain', { required: true });
+}
+
+/** Argo docs features/traffic-management/alb.md: one Ingress (`ingress`) or several (`ingresses`), never both. */
+function checkAlb(c: FieldChecker, value: unknown, path: string, canaryService: unknown): void {
+  const alb = c.object(value, path, { required: true });
+  if (alb === undefined) return;
+  const which = c.exactlyOne(alb, path, ['ingress', 'ingresses']);
+  if (which === 'ingress') c.name(alb.ingress, childPath(path, 'ingress'), 'dns1123Subdomain', { required: true });
+  if (which === 'ingresses') {
+    const listPath = childPath(path, 'ingresses');
+    const list = c.list(alb.ingresses, listPath, { required: true, nonEmpty: true }) ?? [];
+    list.forEach((name, i) => c.name(name, indexPath(listPath, i), 'dns1123Subdomain', { required: true }));
+    uniqueStrings(c, list, listPath);
+  }
+  c.integer(alb.servicePort, childPath(path, 'servicePort'), { min: 1, max: 65535, required: true });
+  const root = c.name(alb.rootService, childPath(path, 'rootService'), 'dns1035Label');
+  if (root !== undefined && root === canaryService) c.add(childPath(path, 'rootService'), 'must differ from canaryService');
+  c.string(alb.annotationPrefix, childPath(path, 'annotationPrefix'));
+  checkStickiness(c, alb.stickinessConfig, childPath(path, 'stickinessConfig'));
+}
+
+/** The range AWS accepts for a target group stickiness duration (TargetGroupStickinessConfig: 1 s to 7 days). */
+function checkStickiness(c: FieldChecker, value: unknown, path: string): void {
+  const stickiness = c.object(value, path);
+  if (stickiness === undefined) return;
+  const enabled = c.boolean(stickiness.enabled, childPath(path, 'enabled'), { required: true });
+  const seconds = c.integer(stickiness.durationSeconds, childPath(path, 'durationSeconds'), { required: true });
+  if (enabled === true && seconds !== undefined && (seconds < 1 || seconds > 604800)) {
+    c.add(childPath(path, 'durationSeconds'), `must be between 1 and 604800 seconds (7 days) when stickiness is enabled, got ${seconds}`);
+  }
+}
+
+function checkAmbassador(c: FieldChecker, value: unknown, path: string): void {
+  const ambassador = c.object(value, path, { required: true });
+  if (ambassador === undefined) return;
+  const listPath = childPath(path, 'mappings');
+  const list = c.list(ambassador.mappings, listPath, { required: true, nonEmpty: true }) ?? [];
+  list.forEach((name, i) => c.name(name, indexPath(listPath, i), 'dns1123Subdomain', { required: true }));
+  uniqueStrings(c, list, listPath);
+}
+
+function uniqueStrings(c: FieldChecker, list: readonly unknown[], path: string): void {
+  const seen = new Set<unknown>();
+  list.forEach((item, i) => {
+    if (typeof item === 'string' && seen.has(item)) c.add(indexPath(path, i), `duplicate ${JSON.stringify(item)}`);
+    seen.add(item);
+  });
 }
 
 function checkStringList(c: FieldChecker, value: unknown, path: string): void {

@@ -156,6 +156,8 @@ export interface TrafficRouting {
   apisix?: ApisixTrafficRouting;
   appMesh?: AppMeshTrafficRouting;
   traefik?: TraefikTrafficRouting;
+  alb?: ALBTrafficRouting;
+  ambassador?: AmbassadorTrafficRouting;
 }
 
 export interface GatewayAPITrafficRouting {
@@ -204,6 +206,24 @@ export interface AppMeshTrafficRouting {
 export interface TraefikTrafficRouting {
   /** The TraefikService whose weighted services list the stable and canary Services. */
   weightedTraefikServiceName: string;
+}
+
+/** AWS Load Balancer Controller: a weighted forward action in the Ingress's `<prefix>/actions.<rootService>` annotation. */
+export interface ALBTrafficRouting {
+  /** Exactly one of ingress and ingresses. */
+  ingress?: string;
+  ingresses?: string[];
+  servicePort: number;
+  /** The action (and backend Service) name in the Ingress rules; defaults to stableService. */
+  rootService?: string;
+  /** Defaults to alb.ingress.kubernetes.io. */
+  annotationPrefix?: string;
+  stickinessConfig?: { enabled: boolean; durationSeconds: number };
+}
+
+/** Ambassador / Emissary: a `<mapping>-canary` Mapping per base Mapping, carrying the canary weight. */
+export interface AmbassadorTrafficRouting {
+  mappings: string[];
 }
 
 export interface BlueGreenStrategy {

@@ -1,6 +1,8 @@
 // Picks the TrafficRouter for a Rollout's trafficRouting; none means the replica-ratio canary (see docs/traffic-routing.md).
 import { TerminalError } from '../errors.js';
 import type { Rollout } from '../resources/rollout.js';
+import { albRouter } from './alb-router.js';
+import { ambassadorRouter } from './ambassador-router.js';
 import { apisixRouter } from './apisix-router.js';
 import { appMeshRouter } from './appmesh-router.js';
 import { gatewayAPIRouter } from './gateway-api-router.js';
@@ -38,5 +40,7 @@ export function routerFor(rollout: Rollout, deps: RouterDeps): TrafficRouter | u
   if (routing.apisix) return apisixRouter(rollout, routing.apisix, services(), deps);
   if (routing.appMesh) return appMeshRouter(rollout, routing.appMesh, deps);
   if (routing.traefik) return traefikRouter(rollout, routing.traefik, services(), deps);
-  throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi, nginx, apisix, appMesh or traefik)`);
+  if (routing.alb) return albRouter(rollout, routing.alb, services(), deps);
+  if (routing.ambassador) return ambassadorRouter(rollout, routing.ambassador, services(), deps);
+  throw new TerminalError(`${owner}: trafficRouting names no provider (gatewayAPI, istio, smi, nginx, alb, ambassador, apisix, appMesh or traefik)`);
 }

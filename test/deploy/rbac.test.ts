@@ -11,7 +11,19 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import type { TrafficRouting } from '../../src/resources/rollout.js';
-import { APP_MESH_ROUTING, apisixRoute, appMeshObjects, destinationRule, HEADER_ROUTE, httpRoute, stableIngress, traefikService, virtualService } from '../traffic/support/router-fixtures.js';
+import {
+  APP_MESH_ROUTING,
+  albIngress,
+  apisixRoute,
+  appMeshObjects,
+  baseMapping,
+  destinationRule,
+  HEADER_ROUTE,
+  httpRoute,
+  stableIngress,
+  traefikService,
+  virtualService,
+} from '../traffic/support/router-fixtures.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { argoHealth } from './support/argocd-health-script.js';
 import { startControllerRun, type ControllerRun, type RolloutObject } from './support/controller-run.js';
@@ -187,6 +199,8 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     await run.admin.create(Kinds.ApisixRoute, apisixRoute('shop', 'route-apisix'));
     for (const { kind, object } of appMeshObjects('shop')) await run.admin.create(kind, object);
     await run.admin.create(Kinds.TraefikService, traefikService('shop', Kinds.TraefikService, 'wrr-traefik'));
+    await run.admin.create(Kinds.Ingress, albIngress('shop', 'ing-alb', 'web-stable'));
+    await run.admin.create(Kinds.AmbassadorMapping, baseMapping('shop', 'map-web', '/web/'));
     const routings: Record<string, TrafficRouting> = {
       'via-gw': { gatewayAPI: { httpRoutes: [{ name: 'route-gw' }] } },
       'via-istio': { istio: { virtualService: { name: 'vs-istio' }, destinationRule: { name: 'web', canarySubsetName: 'canary', stableSubsetName: 'stable' } } },
@@ -195,6 +209,8 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
       'via-apisix': { apisix: { route: { name: 'route-apisix', rules: ['main'] } } },
       'via-appmesh': APP_MESH_ROUTING,
       'via-traefik': { traefik: { weightedTraefikServiceName: 'wrr-traefik' } },
+      'via-alb': { alb: { ingress: 'ing-alb', servicePort: 80 } },
+      'via-ambassador': { ambassador: { mappings: ['map-web'] } },
     };
     for (const [name, trafficRouting] of Object.entries(routings)) {
       // APISIX keeps a header route in an ApisixRoute of its own, created and (at deletion) removed by Vane.

@@ -24,6 +24,7 @@ const FILES: Record<string, string> = {
   'appmesh.k8s.aws/VirtualNode': 'appmesh.yaml',
   'traefik.io/TraefikService': 'traefik.io_traefikservices.yaml',
   'traefik.containo.us/TraefikService': 'traefik.containo.us_traefikservices.yaml',
+  'getambassador.io/Mapping': 'getambassador.io_mappings.yaml',
 };
 
 /** The served schema of `kind` at the version Vane uses; throws when the fixture does not serve that version. */
@@ -49,6 +50,7 @@ export const SCHEMA_KINDS = [
   Kinds.VirtualNode,
   Kinds.TraefikService,
   Kinds.TraefikServiceV2,
+  Kinds.AmbassadorMapping,
 ] as const;
 
 /** Whether `kind` is one of SCHEMA_KINDS (the same kind name may be served by two groups). */

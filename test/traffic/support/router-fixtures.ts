@@ -7,6 +7,8 @@ import { POD_TEMPLATE_HASH_LABEL } from '../../../src/resources/pod-template-has
 import type { CanaryStep, CanaryStrategy, TrafficRouting } from '../../../src/resources/rollout.js';
 import type { ApisixRouteObject } from '../../../src/traffic/apisix-router.js';
 import type { MeshVirtualServiceObject, VirtualNodeObject, VirtualRouterObject } from '../../../src/traffic/appmesh-router.js';
+import { MANAGED_ALB_ANNOTATIONS, type ALBAction } from '../../../src/traffic/alb-router.js';
+import type { MappingObject } from '../../../src/traffic/ambassador-router.js';
 import type { HTTPRouteObject } from '../../../src/traffic/gateway-api-router.js';
 import type { Destination, DestinationRuleObject, VirtualServiceObject } from '../../../src/traffic/istio-router.js';
 import type { IngressObject } from '../../../src/traffic/nginx-router.js';
@@ -485,6 +487,119 @@ function traefikFixture(name: string, kind: ResourceKind): RouterFixture {
 export const traefikV3Fixture = traefikFixture('traefik', Kinds.TraefikService);
 export const traefikV2Fixture = traefikFixture('traefik (v2 API group)', Kinds.TraefikServiceV2);
 
+
+/** An Ingress for the AWS Load Balancer Controller, its one path reading the action annotation of `action`. */
+export function albIngress(namespace: string, name = 'web', action = 'web'): IngressObject {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace, annotations: { 'kubernetes.io/ingress.class': 'alb', 'alb.ingress.kubernetes.io/scheme': 'internet-facing' } },
+    spec: { rules: [{ host: 'web.example.com', http: { paths: [{ path: '/*', pathType: 'ImplementationSpecific', backend: { service: { name: action, port: { name: 'use-annotation' } } } }] } }] },
+  };
+}
+
+/** The forward action in an ALB Ingress annotation, parsed (undefined when absent). */
+export function albAction(ingress: IngressObject | undefined, action: string): ALBAction | undefined {
+  const raw = ingress?.metadata.annotations?.[`alb.ingress.kubernetes.io/actions.${action}`];
+  return raw === undefined ? undefined : (JSON.parse(raw) as ALBAction);
+}
+
+const ALB_INGRESSES = ['web-public', 'web-internal'];
+
+export const albFixture: RouterFixture = {
+  name: 'alb',
+  headerRoutes: true,
+  async setup(cluster, namespace) {
+    for (const name of ALB_INGRESSES) await cluster.client.create(Kinds.Ingress, albIngress(namespace, name, 'web'));
+    return withRollout(cluster, namespace, { alb: { ingresses: ALB_INGRESSES, rootService: 'web', servicePort: 80 } });
+  },
+  async liveShares(reader, namespace) {
+    const shares: number[] = [];
+    for (const name of ALB_INGRESSES) {
+      const groups = albAction(await get<IngressObject>(reader, Kinds.Ingress, namespace, name), 'web')?.ForwardConfig.TargetGroups ?? [];
+      const weight = (svc: string): number | undefined => groups.find((g) => g.ServiceName === svc && g.ServicePort === '80')?.Weight;
+      shares.push(percent(weight('web-stable'), weight('web-canary')));
+    }
+    return [...new Set(shares)];
+  },
+  async headerRouted(reader, namespace) {
+    const routed: boolean[] = [];
+    for (const name of ALB_INGRESSES) {
+      const ingress = await get<IngressObject>(reader, Kinds.Ingress, namespace, name);
+      const conditions = ingress.metadata.annotations?.['alb.ingress.kubernetes.io/conditions.testers'];
+      const toCanary = albAction(ingress, 'testers')?.ForwardConfig.TargetGroups;
+      const firstPath = ingress.spec?.rules?.[0]?.http?.paths[0]?.backend.service;
+      routed.push(
+        conditions === '[{"field":"http-header","httpHeaderConfig":{"httpHeaderName":"x-canary","values":["yes"]}}]' &&
+          toCanary?.length === 1 && toCanary[0]?.ServiceName === 'web-canary' && toCanary[0].Weight === 100 &&
+          firstPath?.name === 'testers' && firstPath.port?.name === 'use-annotation',
+      );
+    }
+    return routed.every(Boolean);
+  },
+  async leftovers(reader, namespace) {
+    const found: string[] = [];
+    for (const name of ALB_INGRESSES) {
+      const ingress = await get<IngressObject>(reader, Kinds.Ingress, namespace, name);
+      const keys = Object.keys(ingress.metadata.annotations ?? {}).filter((k) => k.includes('.testers') || (k === MANAGED_ALB_ANNOTATIONS && ingress.metadata.annotations?.[k]?.includes('testers') === true));
+      const paths = (ingress.spec?.rules ?? []).flatMap((r) => r.http?.paths ?? []).filter((p) => p.backend.service?.name === 'testers');
+      found.push(...keys.map((k) => `${name} annotation ${k}`), ...paths.map(() => `${name} path to testers`));
+    }
+    return found;
+  },
+  async written(reader, namespace) {
+    return Promise.all(ALB_INGRESSES.map(async (name) => ({ kind: Kinds.Ingress, object: await get(reader, Kinds.Ingress, namespace, name) })));
+  },
+};
+
+/** A base Mapping as in Argo's examples/ambassador/echo-mapping.yaml, in v2 form. */
+export function baseMapping(namespace: string, name: string, prefix: string): MappingObject {
+  return {
+    apiVersion: 'getambassador.io/v2',
+    kind: 'Mapping',
+    metadata: { name, namespace },
+    spec: { prefix, rewrite: prefix, resolver: 'endpoint', service: `web-stable.${namespace}:80` },
+  };
+}
+
+const MAPPINGS = ['web-api', 'web-ui'];
+
+export const ambassadorFixture: RouterFixture = {
+  name: 'ambassador',
+  headerRoutes: false,
+  async setup(cluster, namespace) {
+    for (const name of MAPPINGS) await cluster.client.create(Kinds.AmbassadorMapping, baseMapping(namespace, name, `/${name}/`));
+    return withRollout(cluster, namespace, { ambassador: { mappings: MAPPINGS } });
+  },
+  async liveShares(reader, namespace) {
+    const shares: number[] = [];
+    for (const name of MAPPINGS) {
+      const canary = await reader.get<MappingObject>(Kinds.AmbassadorMapping, namespace, `${name}-canary`);
+      if (!canary) {
+        shares.push(0);
+        continue;
+      }
+      const sameRoute = canary.spec?.prefix === `/${name}/` && canary.spec.service === `web-canary.${namespace}:80`;
+      shares.push(sameRoute ? (canary.spec?.weight ?? Number.NaN) : Number.NaN);
+    }
+    return [...new Set(shares)];
+  },
+  headerRouted: () => Promise.resolve(false),
+  async leftovers(reader, namespace) {
+    const found: string[] = [];
+    for (const name of MAPPINGS) if (await reader.get(Kinds.AmbassadorMapping, namespace, `${name}-canary`)) found.push(`Mapping ${name}-canary`);
+    return found;
+  },
+  async written(reader, namespace) {
+    const written: Array<{ kind: ResourceKind; object: KubeObject }> = [];
+    for (const name of MAPPINGS) {
+      const canary = await reader.get(Kinds.AmbassadorMapping, namespace, `${name}-canary`);
+      if (canary) written.push({ kind: Kinds.AmbassadorMapping, object: canary });
+    }
+    return written;
+  },
+};
+
 export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   gatewayAPIFixture,
   istioHostFixture,
@@ -497,6 +612,6 @@ export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   appMeshFixture,
   traefikV3Fixture,
   traefikV2Fixture,
+  albFixture,
+  ambassadorFixture,
 ];
-
-

@@ -20,6 +20,7 @@ export const ROUTING_CRD_FILES = [
   'appmesh.yaml',
   'traefik.io_traefikservices.yaml',
   'traefik.containo.us_traefikservices.yaml',
+  'getambassador.io_mappings.yaml',
 ].map((f) => join(FIXTURE_CRD_DIR, f));
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
