@@ -1,6 +1,7 @@
 // The apiextensions.k8s.io/v1 CustomResourceDefinitions of Vane's kinds, built from the TypeScript schemas.
 import { VaneError } from '../errors.js';
 import { analysisRunSchema, analysisTemplateSchema } from './analysis-schema.js';
+import { experimentSchema } from './experiment-schema.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { GROUP, VERSION } from './meta.js';
 import { rolloutSchema } from './rollout-schema.js';
@@ -49,7 +50,7 @@ export interface CustomResourceDefinition {
   };
 }
 
-export type VaneKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate' | 'AnalysisRun';
+export type VaneKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate' | 'AnalysisRun' | 'Experiment';
 
 interface CrdInput {
   kind: VaneKind;
@@ -143,11 +144,26 @@ export const analysisRunCrd: CustomResourceDefinition = crd({
   printerColumns: [{ name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Run phase' }, AGE],
 });
 
+export const experimentCrd: CustomResourceDefinition = crd({
+  kind: 'Experiment',
+  plural: 'experiments',
+  shortName: 'exp',
+  scope: 'Namespaced',
+  schema: experimentSchema,
+  subresources: { status: {} },
+  printerColumns: [
+    { name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'Experiment phase' },
+    { name: 'Message', type: 'string', jsonPath: '.status.message', priority: 1 },
+    AGE,
+  ],
+});
+
 export const vaneCrds: readonly CustomResourceDefinition[] = [
   rolloutCrd,
   analysisTemplateCrd,
   clusterAnalysisTemplateCrd,
   analysisRunCrd,
+  experimentCrd,
 ];
 
 /** The openAPIV3Schema that validates objects of `kind`. */

@@ -57,7 +57,7 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
 
 // ---- selector and workload -------------------------------------------------------------------------------
 
-function checkSelector(c: FieldChecker, value: unknown, path: string): LabelSelector | undefined {
+export function checkSelector(c: FieldChecker, value: unknown, path: string): LabelSelector | undefined {
   const mark = c.mark();
   const sel = c.object(value, path, { required: true });
   if (sel === undefined) return undefined;
@@ -107,7 +107,7 @@ function checkWorkloadRef(c: FieldChecker, value: unknown, path: string): void {
 }
 
 /** Checks the parts of the pod template Vane relies on; returns its labels when they are well formed. */
-function checkPodTemplate(c: FieldChecker, value: unknown, path: string): Record<string, string> | undefined {
+export function checkPodTemplate(c: FieldChecker, value: unknown, path: string): Record<string, string> | undefined {
   const template = c.object(value, path, { required: true });
   if (template === undefined) return undefined;
   const metadataPath = childPath(path, 'metadata');
