@@ -10,6 +10,7 @@ import type {
   CanaryStrategy,
   HeaderRoutingMatch,
   RolloutAnalysis,
+  RolloutExperimentStep,
   RolloutSpec,
 } from '../resources/rollout.js';
 
@@ -30,7 +31,9 @@ export type CanaryStepPlan =
   | { kind: 'analysis'; analysis: AnalysisPlan }
   | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean }
   /** An empty `match` removes the header route `name`; otherwise it is set (replacing one of the same name). */
-  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] };
+  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] }
+  /** Runs an Experiment and waits for its verdict, like an analysis step (canary pods and weight unchanged). */
+  | { kind: 'experiment'; experiment: RolloutExperimentStep };
 
 export interface CanaryPlan {
   strategy: 'canary';
@@ -121,6 +124,7 @@ function stepPlan(step: CanaryStep): CanaryStepPlan {
     return duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
   }
   if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
+  if ('experiment' in step) return { kind: 'experiment', experiment: structuredClone(step.experiment) };
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', name: step.setHeaderRoute.name, match: structuredClone(step.setHeaderRoute.match ?? []) };
   const scale = step.setCanaryScale;
   const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };

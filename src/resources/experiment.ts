@@ -1,6 +1,5 @@
 // The Experiment resource: ReplicaSets run side by side for a while, judged by AnalysisRuns (Argo docs features/experiment.md).
-import type { TemplateArgument } from './analysis.js';
-import type { Condition, IntOrString, LabelSelector, ObjectMeta, PodTemplateSpec } from './meta.js';
+import type { Condition, IntOrString, LabelSelector, ObjectMeta, PodTemplateSpec, SecretKeySelector } from './meta.js';
 
 export interface Experiment {
   apiVersion: 'vane.dev/v1alpha1';
@@ -40,9 +39,16 @@ export interface ExperimentAnalysis {
   templateName: string;
   clusterScope?: boolean;
   /** Values may name a template's hash: `{{templates.<name>.podTemplateHash}}`. */
-  args?: TemplateArgument[];
+  args?: ExperimentArgument[];
   /** The experiment does not end before this analysis has finished. */
   requiredForCompletion?: boolean;
+}
+
+/** A value, or a Secret's key read when measured. */
+export interface ExperimentArgument {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: SecretKeySelector };
 }
 
 export type ExperimentPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';

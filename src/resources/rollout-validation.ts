@@ -5,10 +5,11 @@ import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
+import { checkExperimentStep } from './experiment-step-validation.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'experiment'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx'] as const;
 const STRATEGIES = ['canary', 'blueGreen'] as const;
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'] as const;
@@ -209,6 +210,9 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
       return;
     case 'setHeaderRoute':
       checkSetHeaderRoute(c, step.setHeaderRoute, kindPath, routing.headerRoutes);
+      return;
+    case 'experiment':
+      checkExperimentStep(c, step.experiment, kindPath, checkAnalysisArgument);
   }
 }
 
