@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLintReport, lintSources, type LintReport } from './lint-command.js';
 
@@ -112,8 +114,8 @@ describe('lintSources', () => {
   it('given a vane.dev document of an unknown kind or version, then it is an error rather than skipped', () => {
     const report = lint('apiVersion: vane.dev/v1alpha1\nkind: Rollot\nmetadata: {name: x}\n---\napiVersion: vane.dev/v1\nkind: Rollout\nmetadata: {name: y}\n');
     expect(lines(report)).toEqual([
-      'f0.yaml#1 Rollot/x: vane.dev/v1alpha1 Rollot is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun',
-      'f0.yaml#2 Rollout/y: vane.dev/v1 Rollout is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun',
+      'f0.yaml#1 Rollot/x: vane.dev/v1alpha1 Rollot is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment',
+      'f0.yaml#2 Rollout/y: vane.dev/v1 Rollout is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment',
       '2 of 2 resource(s) invalid',
     ]);
   });
@@ -156,5 +158,24 @@ describe('lintSources: analysis arguments', () => {
     const background = gatedRollout('[{name: service-name, value: x}]').replace('      steps:', '      analysis: {templates: [{templateName: error-rate}]}\n      steps:');
     expect(lint(blueGreen, validTemplate).findings[0]?.errors.map((e) => e.path)).toEqual(['spec.strategy.blueGreen.prePromotionAnalysis']);
     expect(lint(background, validTemplate).findings[0]?.errors.map((e) => e.path)).toEqual(['spec.strategy.canary.analysis']);
+  });
+});
+
+describe('lintSources: Experiments', () => {
+  const corpus = (file: string): string =>
+    readFileSync(resolve(import.meta.dirname, '../../test/fixtures/argo-rollouts', file), 'utf8').replaceAll('argoproj.io/v1alpha1', 'vane.dev/v1alpha1');
+
+  it.each(['test/e2e/functional/experiment-basic.yaml', 'test/e2e/functional/experiment-same-template.yaml', 'test/e2e/expectedfailures/experiment-degrade.yaml', 'examples/rollout-experiment-step.yaml'])(
+    'given Argo\'s %s with only its apiVersion changed, then it is valid',
+    (file) => {
+      expect(lint(corpus(file)).findings).toEqual([]);
+    },
+  );
+
+  it('given an Argo Experiment whose template asks for a Service, then the field is named as unknown (not supported)', () => {
+    expect(lines(lint(corpus('test/e2e/functional/experiment-with-service.yaml')))).toEqual([
+      'f0.yaml#1 Experiment/experiment-with-service: spec.templates[0].service: unknown field "service"',
+      '1 of 1 resource(s) invalid',
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { CONDITION_FIELDS, conditionProblem } from '../analysis/template-conditi
 import type { Metric } from '../resources/analysis.js';
 import { validateAnalysisRun, validateAnalysisTemplate, validateClusterAnalysisTemplate } from '../resources/analysis-template-validation.js';
 import { schemaForKind, type VaneKind } from '../resources/crd-manifests.js';
+import { validateExperiment } from '../resources/experiment-validation.js';
 import type { FieldError } from '../resources/field-error.js';
 import { API_VERSION, GROUP } from '../resources/meta.js';
 import { validateRollout } from '../resources/rollout-validation.js';
@@ -20,6 +21,7 @@ const VALIDATORS: Record<VaneKind, (obj: unknown) => FieldError[]> = {
   AnalysisTemplate: withConditions(validateAnalysisTemplate),
   ClusterAnalysisTemplate: withConditions(validateClusterAnalysisTemplate),
   AnalysisRun: withConditions(validateAnalysisRun),
+  Experiment: validateExperiment,
 };
 const KINDS = Object.keys(VALIDATORS) as VaneKind[];
 

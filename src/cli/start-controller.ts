@@ -15,6 +15,7 @@ import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitRollback } from '../reconcile/git-rollback.js';
 import { createGitRollbackReconciler, type RetryPolicy } from '../reconcile/git-rollback-reconciler.js';
 import { createAnalysisRunReconciler } from '../reconcile/analysis-run-reconciler.js';
+import { createExperimentReconciler } from '../reconcile/experiment-reconciler.js';
 import { reportTemplateProblems, type AnalysisTemplateObject } from '../reconcile/analysis-template-checker.js';
 import { providerFor } from '../analysis/providers/provider-factory.js';
 import { routerFor } from '../traffic/router-factory.js';
@@ -80,12 +81,14 @@ export async function startController(config: ControllerConfig, overrides: Start
     }),
     ...(revert ? { reconcileGitRollback: createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) }) } : {}),
     reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor, clock, logger, writes: new WriteTracker() }),
+    reconcileExperiment: createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() }),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
   });
   controller.wire();
   let elector: LeaderElector | undefined;
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
+  if (controller.experiments) metrics.watchQueueDepth('experiments', () => controller.experiments?.queue.depth ?? 0);
   if (controller.gitRollbacks) metrics.watchQueueDepth('gitrollbacks', () => controller.gitRollbacks?.queue.depth ?? 0);
   let api: Awaited<ReturnType<typeof serveApi>> | undefined;
   try {

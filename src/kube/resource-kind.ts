@@ -18,6 +18,7 @@ export const Kinds = {
   AnalysisRun: kind('vane.dev/v1alpha1', 'AnalysisRun', 'analysisruns'),
   AnalysisTemplate: kind('vane.dev/v1alpha1', 'AnalysisTemplate', 'analysistemplates'),
   ClusterAnalysisTemplate: kind('vane.dev/v1alpha1', 'ClusterAnalysisTemplate', 'clusteranalysistemplates', false),
+  Experiment: kind('vane.dev/v1alpha1', 'Experiment', 'experiments'),
   ReplicaSet: kind('apps/v1', 'ReplicaSet', 'replicasets'),
   Deployment: kind('apps/v1', 'Deployment', 'deployments'),
   Pod: kind('v1', 'Pod', 'pods'),

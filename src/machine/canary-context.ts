@@ -132,7 +132,8 @@ export function scalesDownAtOnce(ctx: CanaryContext): boolean {
  */
 export function stepRun(ctx: CanaryContext): ActiveRun {
   const gate = stepGate(ctx.stepIndex);
-  return ctx.runs.find((r) => r.gate === gate) ?? { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt) };
+  const kind = currentStep(ctx)?.kind === 'experiment' ? { kind: 'experiment' as const } : {};
+  return ctx.runs.find((r) => r.gate === gate) ?? { gate, name: analysisRunName(canaryHashOf(ctx), gate, ctx.attempt), ...kind };
 }
 
 export function backgroundRun(ctx: CanaryContext, round: number): ActiveRun {

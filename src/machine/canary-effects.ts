@@ -130,7 +130,11 @@ export function backgroundRestartEffects(ctx: CanaryContext): Effect[] {
 export function stepRunEffects(ctx: CanaryContext): Effect[] {
   const step = currentStep(ctx);
   const run = stepRun(ctx);
-  if (step?.kind !== 'analysis' || hasRun(ctx, run)) return [];
+  if (hasRun(ctx, run)) return [];
+  if (step?.kind === 'experiment') {
+    return [{ type: 'createExperiment', gate: run.gate, name: run.name, step: step.experiment, canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash }];
+  }
+  if (step?.kind !== 'analysis') return [];
   return [createRun(ctx, run, step.analysis)];
 }
 

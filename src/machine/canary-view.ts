@@ -125,7 +125,7 @@ function flowMessage(flow: string, ctx: CanaryContext): string {
       return `${at}: paused for ${Math.round(ms / 1000)}s (canary weight ${ctx.weight}%${headerRoutesNote(ctx)})`;
     }
     case 'analyzing':
-      return `${at}: waiting for analysis of ${hash}`;
+      return currentStep(ctx)?.kind === 'experiment' ? `${at}: waiting for the experiment of ${hash}` : `${at}: waiting for analysis of ${hash}`;
     case 'inconclusive':
       return `${at}: analysis was inconclusive; promote or resume to continue`;
     case 'fullyScaling':

@@ -3,7 +3,7 @@
 // A pass that crashes after executing effects but before writing status is replayed from the same persisted
 // state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
 // point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
-import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord, RouteMatch } from '../resources/rollout.js';
+import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord, RolloutExperimentStep, RouteMatch } from '../resources/rollout.js';
 import type { AbortRecord, ActiveRun } from './machine-context.js';
 
 export type Effect =
@@ -44,6 +44,13 @@ export type Effect =
     }
   | { type: 'terminateAnalysisRun'; gate: string; name: string }
   /**
+   * An experiment step's Experiment, named like a run (the executor prefixes the Rollout's name); its templates'
+   * specRef resolve to the pod templates of `stableHash` and `canaryHash`.
+   */
+  | { type: 'createExperiment'; gate: string; name: string; step: RolloutExperimentStep; canaryHash: string; stableHash: string }
+  /** The Experiment is no longer needed: it ends and scales its pods down after its delay. */
+  | { type: 'terminateExperiment'; gate: string; name: string }
+  /**
    * Queue the revert of the commit that introduced `failingHash`: recorded in status as Pending by the pass, carried
    * out by the git rollback queue afterwards. (failingHash, attempt) is the release; it is reverted at most once.
    */
@@ -72,7 +79,7 @@ export function kubeEvent(
 }
 
 export function terminateRuns(runs: readonly ActiveRun[]): Effect[] {
-  return runs.map((run) => ({ type: 'terminateAnalysisRun', gate: run.gate, name: run.name }));
+  return runs.map((run) => ({ type: run.kind === 'experiment' ? 'terminateExperiment' : 'terminateAnalysisRun', gate: run.gate, name: run.name }));
 }
 
 /** The git revert an abort asks for, when the plan reverts git and the abort has a recorded cause. */

@@ -12,6 +12,8 @@ export interface MachineInput<P> {
 export interface ActiveRun {
   gate: string;
   name: string;
+  /** An experiment step's Experiment (absent: an AnalysisRun); its verdict arrives as an `analysis` event too. */
+  kind?: 'experiment';
 }
 
 export interface AbortRecord {

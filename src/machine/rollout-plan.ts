@@ -12,6 +12,7 @@ import type {
   HeaderRoutingMatch,
   RouteMatch,
   RolloutAnalysis,
+  RolloutExperimentStep,
   RolloutSpec,
 } from '../resources/rollout.js';
 
@@ -34,7 +35,9 @@ export type CanaryStepPlan =
   /** An empty `match` removes the header route `name`; otherwise it is set (replacing one of the same name). */
   | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] }
   /** An empty `match` removes the mirror route `name`. */
-  | { kind: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number };
+  | { kind: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number }
+  /** Runs an Experiment and waits for its verdict, like an analysis step (canary pods and weight unchanged). */
+  | { kind: 'experiment'; experiment: RolloutExperimentStep };
 
 export interface CanaryPlan {
   strategy: 'canary';
@@ -140,6 +143,7 @@ function stepPlan(step: CanaryStep): CanaryStepPlan {
     const mirror = step.setMirrorRoute;
     return { kind: 'setMirrorRoute', name: mirror.name, match: structuredClone(mirror.match ?? []), percentage: mirror.percentage ?? 100 };
   }
+  if ('experiment' in step) return { kind: 'experiment', experiment: structuredClone(step.experiment) };
   if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', name: step.setHeaderRoute.name, match: structuredClone(step.setHeaderRoute.match ?? []) };
   const scale = step.setCanaryScale;
   const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };

@@ -4,26 +4,20 @@ import { labelValueFor } from '../kube/bounded-name.js';
 import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun, AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
 import { resolveFieldPath } from '../resources/field-reference.js';
-import type { AnalysisRunArgument, Rollout } from '../resources/rollout.js';
+import type { AnalysisRunArgument, AnalysisTemplateRef, Rollout } from '../resources/rollout.js';
 import { gateLabel } from '../resources/step-label.js';
 import { templateProblems } from './analysis-template-checker.js';
 import type { RolloutCache } from './rollout-cache.js';
+
+/** Where templates are read from: the controller's cache. */
+export type TemplateCache = Pick<RolloutCache, 'analysisTemplate' | 'clusterAnalysisTemplate'>;
 
 /** Names the Rollout an AnalysisRun is for; select by it with `labelValueFor(rolloutName)`. */
 export const ROLLOUT_LABEL = 'vane.dev/rollout';
 
 export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, name: string): AnalysisRun {
   const namespace = rollout.metadata.namespace ?? 'default';
-  const templates = effect.templates.map((ref) => {
-    const template = ref.clusterScope ? cache.clusterAnalysisTemplate(ref.templateName) : cache.analysisTemplate(namespace, ref.templateName);
-    if (!template) {
-      const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-      throw new TerminalError(`${kind} ${ref.clusterScope ? '' : `${namespace}/`}${ref.templateName} not found (${gateLabel(effect.gate)} analysis)`, { code: 'NotFound' });
-    }
-    const broken = templateProblems(template);
-    if (broken.length > 0) throw new TerminalError(`${broken.join('; ')} (${gateLabel(effect.gate)} analysis)`);
-    return template;
-  });
+  const templates = effect.templates.map((ref) => usableTemplate(cache, namespace, ref, `${gateLabel(effect.gate)} analysis`));
   return {
     apiVersion: 'vane.dev/v1alpha1',
     kind: 'AnalysisRun',
@@ -39,6 +33,21 @@ export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, e
       ...(templates.some((t) => t.spec.measurementRetention) ? { measurementRetention: templates.flatMap((t) => t.spec.measurementRetention ?? []) } : {}),
     },
   };
+}
+
+/**
+ * The template `ref` names, checked as a run would use it; a TerminalError (NotFound when missing) says what is wrong
+ * and, in parentheses, `where` it is referenced from.
+ */
+export function usableTemplate(cache: TemplateCache, namespace: string, ref: AnalysisTemplateRef, where: string): AnalysisTemplate {
+  const template = ref.clusterScope ? cache.clusterAnalysisTemplate(ref.templateName) : cache.analysisTemplate(namespace, ref.templateName);
+  if (!template) {
+    const kind = ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
+    throw new TerminalError(`${kind} ${ref.clusterScope ? '' : `${namespace}/`}${ref.templateName} not found (${where})`, { code: 'NotFound' });
+  }
+  const broken = templateProblems(template);
+  if (broken.length > 0) throw new TerminalError(`${broken.join('; ')} (${where})`);
+  return template;
 }
 
 /**

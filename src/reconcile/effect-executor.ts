@@ -21,6 +21,7 @@ import { pinServiceToHash, type ServiceObject } from '../traffic/service-selecto
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { ensureReplicaSet } from './replica-sets.js';
+import { buildStepExperiment } from './step-experiment.js';
 
 /** Builds the AnalysisRun object for a createAnalysisRun effect (templates and args resolved from the cache). */
 export type AnalysisRunFactory = (rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, runName: string) => AnalysisRun;
@@ -107,6 +108,10 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
       return createRun(effect, ctx);
     case 'terminateAnalysisRun':
       return terminateRun(analysisRunName(ctx.rollout, effect.name), ctx);
+    case 'createExperiment':
+      return createExperiment(effect, ctx, byHash);
+    case 'terminateExperiment':
+      return terminate(Kinds.Experiment, analysisRunName(ctx.rollout, effect.name), ctx);
     case 'requestGitRevert':
       outcome.rollback = rollback(effect, ctx);
       return;
@@ -148,9 +153,24 @@ async function createRun(effect: EffectOf<'createAnalysisRun'>, ctx: EffectConte
   }
 }
 
-async function terminateRun(name: string, ctx: EffectContext): Promise<void> {
+async function createExperiment(effect: EffectOf<'createExperiment'>, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>): Promise<void> {
+  const templateOf = (hash: string): PodTemplateSpec | undefined => (hash === ctx.templateHash ? ctx.template : byHash.get(hash)?.spec?.template);
+  const experiment = buildStepExperiment(ctx.rollout, effect, analysisRunName(ctx.rollout, effect.name), templateOf);
   try {
-    await ctx.writer.patch(Kinds.AnalysisRun, ctx.rollout.metadata.namespace, name, { spec: { terminate: true } }, 'merge');
+    await ctx.writer.create(Kinds.Experiment, experiment as unknown as KubeObject);
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+}
+
+async function terminateRun(name: string, ctx: EffectContext): Promise<void> {
+  return terminate(Kinds.AnalysisRun, name, ctx);
+}
+
+/** `spec.terminate: true` on an AnalysisRun or Experiment; one already gone needs nothing. */
+async function terminate(kind: typeof Kinds.AnalysisRun | typeof Kinds.Experiment, name: string, ctx: EffectContext): Promise<void> {
+  try {
+    await ctx.writer.patch(kind, ctx.rollout.metadata.namespace, name, { spec: { terminate: true } }, 'merge');
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }

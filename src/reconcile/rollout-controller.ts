@@ -13,6 +13,8 @@ export interface RolloutControllerOptions {
   reconcileRollout: Reconcile;
   /** Absent: AnalysisRuns are not measured by this process (no analysis providers configured). */
   reconcileAnalysisRun?: Reconcile;
+  /** Absent: Experiments are not run by this process. */
+  reconcileExperiment?: Reconcile;
   /** Absent: no git rollback configured. Its own queue, so a slow remote never holds up a Rollout's passes. */
   reconcileGitRollback?: Reconcile;
   /** Checks a created or changed AnalysisTemplate (reports conditions that do not compile); leader only. */
@@ -26,6 +28,7 @@ export class RolloutController {
   readonly rollouts: ControllerRunner;
   readonly analysisRuns: ControllerRunner | undefined;
   readonly gitRollbacks: ControllerRunner | undefined;
+  readonly experiments: ControllerRunner | undefined;
   private readonly informers: RolloutInformers;
   private readonly options: RolloutControllerOptions;
   private wired = false;
@@ -46,6 +49,12 @@ export class RolloutController {
       logger: options.logger,
       observer: options.observer,
     });
+    this.experiments = options.reconcileExperiment && new ControllerRunner(options.reconcileExperiment, {
+      name: 'experiments',
+      workers: Math.max(1, Math.ceil(options.workers / 2)),
+      logger: options.logger,
+      observer: options.observer,
+    });
     this.gitRollbacks = options.reconcileGitRollback && new ControllerRunner(options.reconcileGitRollback, {
       name: 'gitrollbacks',
       workers: Math.max(1, Math.ceil(options.workers / 2)),
@@ -62,7 +71,10 @@ export class RolloutController {
       this.rollouts.enqueue(e.key);
       if (e.type !== 'delete') this.wakeGitRollback(e.key, e.object as Rollout);
     });
-    informers.replicaSets.addHandler((e) => this.wake(e, 'ReplicaSet'));
+    informers.replicaSets.addHandler((e) => {
+      this.wake(e, 'ReplicaSet');
+      this.wakeExperiment(e);
+    });
     informers.services.addHandler((e) => this.wake(e, 'Service'));
     informers.deployments.addHandler((e) => this.wake(e, 'Deployment'));
     // A template appearing or changing can unblock an analysis gate: wake the Rollouts that may reference it.
@@ -77,6 +89,12 @@ export class RolloutController {
     informers.analysisRuns.addHandler((e) => {
       this.analysisRuns?.enqueue(e.key);
       this.wake(e, 'AnalysisRun');
+      this.wakeExperiment(e);
+    });
+    // An experiment step waits on its Experiment: a change of phase wakes the Rollout that owns it.
+    informers.experiments.addHandler((e) => {
+      this.experiments?.enqueue(e.key);
+      this.wake(e, 'Experiment');
     });
   }
 
@@ -89,15 +107,17 @@ export class RolloutController {
     }
     this.rollouts.start();
     this.analysisRuns?.start();
+    this.experiments?.start();
     this.gitRollbacks?.start();
     for (const key of this.informers.rollouts.keys()) this.rollouts.enqueue(key);
     for (const rollout of this.informers.rollouts.list()) this.wakeGitRollback(`${rollout.metadata.namespace}/${rollout.metadata.name}`, rollout);
     for (const key of this.informers.analysisRuns.keys()) this.analysisRuns?.enqueue(key);
+    for (const key of this.informers.experiments.keys()) this.experiments?.enqueue(key);
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop(), this.gitRollbacks?.stop()]);
+    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop(), this.experiments?.stop(), this.gitRollbacks?.stop()]);
   }
 
   private wakeGitRollback(key: string, rollout: Rollout): void {
@@ -114,7 +134,13 @@ export class RolloutController {
     for (const rollout of this.informers.rollouts.list(namespace)) this.rollouts.enqueue(`${rollout.metadata.namespace}/${rollout.metadata.name}`);
   }
 
-  private wake(event: InformerEvent<KubeObject>, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment'): void {
+  private wakeExperiment(event: InformerEvent<KubeObject>): void {
+    if (event.type === 'resync') return;
+    const key = this.informers.experimentKeyFor(event.object);
+    if (key !== undefined) this.experiments?.enqueue(key);
+  }
+
+  private wake(event: InformerEvent<KubeObject>, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment' | 'Experiment'): void {
     if (event.type === 'resync') return;
     for (const key of this.informers.rolloutKeysFor(event.object, kind)) this.rollouts.enqueue(key);
   }

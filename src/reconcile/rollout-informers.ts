@@ -5,6 +5,7 @@ import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer, type InformerOptions } from '../kube/supervised-informer.js';
 import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
+import type { Experiment } from '../resources/experiment.js';
 import type { Rollout } from '../resources/rollout.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import type { ReplicaSetObject } from '../resources/replica-set.js';
@@ -14,6 +15,7 @@ import type { DeploymentObject, RolloutCache } from './rollout-cache.js';
 const BY_OWNER = 'owner';
 const BY_SERVICE = 'service';
 const BY_DEPLOYMENT = 'deployment';
+const BY_EXPERIMENT = 'experiment';
 
 export interface RolloutInformerOptions {
   namespace?: string;
@@ -30,6 +32,7 @@ export class RolloutInformers implements RolloutCache {
   readonly analysisTemplates: SupervisedInformer<AnalysisTemplate & KubeObject>;
   readonly clusterAnalysisTemplates: SupervisedInformer<AnalysisTemplate & KubeObject>;
   readonly deployments: SupervisedInformer<DeploymentObject>;
+  readonly experiments: SupervisedInformer<Experiment & KubeObject>;
 
   constructor(client: KubeClient, options: RolloutInformerOptions) {
     const base: InformerOptions = {
@@ -46,9 +49,14 @@ export class RolloutInformers implements RolloutCache {
     this.analysisTemplates = new SupervisedInformer(client, Kinds.AnalysisTemplate, { ...base, resyncMs: 0 });
     this.clusterAnalysisTemplates = new SupervisedInformer(client, Kinds.ClusterAnalysisTemplate, { ...base, namespace: undefined, resyncMs: 0 });
     this.deployments = new SupervisedInformer(client, Kinds.Deployment, { ...base, resyncMs: 0 });
+    this.experiments = new SupervisedInformer(client, Kinds.Experiment, base);
 
     this.replicaSets.addIndex(BY_OWNER, ownerKeys);
     this.analysisRuns.addIndex(BY_OWNER, ownerKeys);
+    this.experiments.addIndex(BY_OWNER, ownerKeys);
+    // What an Experiment owns: its templates' ReplicaSets and its AnalysisRuns.
+    this.replicaSets.addIndex(BY_EXPERIMENT, experimentOwnerKeys);
+    this.analysisRuns.addIndex(BY_EXPERIMENT, experimentOwnerKeys);
     this.rollouts.addIndex(BY_SERVICE, (ro) => serviceNames(ro).map((svc) => `${ro.metadata.namespace}/${svc}`));
     this.rollouts.addIndex(BY_DEPLOYMENT, (ro) => (ro.spec?.workloadRef ? [`${ro.metadata.namespace}/${ro.spec.workloadRef.name}`] : []));
   }
@@ -62,6 +70,7 @@ export class RolloutInformers implements RolloutCache {
       this.analysisTemplates,
       this.clusterAnalysisTemplates,
       this.deployments,
+      this.experiments,
     ] as unknown as Array<SupervisedInformer<KubeObject>>;
   }
 
@@ -82,8 +91,8 @@ export class RolloutInformers implements RolloutCache {
   }
 
   /** The Rollout keys an object's change should wake. */
-  rolloutKeysFor(obj: KubeObject, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment'): string[] {
-    if (kind === 'ReplicaSet' || kind === 'AnalysisRun') {
+  rolloutKeysFor(obj: KubeObject, kind: 'ReplicaSet' | 'AnalysisRun' | 'Service' | 'Deployment' | 'Experiment'): string[] {
+    if (kind === 'ReplicaSet' || kind === 'AnalysisRun' || kind === 'Experiment') {
       const owner = obj.metadata.ownerReferences?.find((ref) => ref.kind === 'Rollout' && ref.controller);
       return owner ? [`${obj.metadata.namespace}/${owner.name}`] : [];
     }
@@ -107,6 +116,28 @@ export class RolloutInformers implements RolloutCache {
     return this.analysisRuns.byIndex(BY_OWNER, rollout.metadata.uid ?? '');
   }
 
+  /** The key of the Experiment that controls `obj` (a ReplicaSet or AnalysisRun), if one does. */
+  experimentKeyFor(obj: KubeObject): string | undefined {
+    const owner = obj.metadata.ownerReferences?.find((ref) => ref.kind === 'Experiment' && ref.controller);
+    return owner ? `${obj.metadata.namespace}/${owner.name}` : undefined;
+  }
+
+  experiment(namespace: string, name: string): Experiment | undefined {
+    return this.experiments.get(`${namespace}/${name}`);
+  }
+
+  experimentsOf(rollout: Rollout): Experiment[] {
+    return this.experiments.byIndex(BY_OWNER, rollout.metadata.uid ?? '');
+  }
+
+  replicaSetsOfExperiment(experiment: Experiment): ReplicaSetObject[] {
+    return this.replicaSets.byIndex(BY_EXPERIMENT, experiment.metadata.uid ?? '');
+  }
+
+  analysisRunsOfExperiment(experiment: Experiment): AnalysisRun[] {
+    return this.analysisRuns.byIndex(BY_EXPERIMENT, experiment.metadata.uid ?? '');
+  }
+
   deployment(namespace: string, name: string): DeploymentObject | undefined {
     return this.deployments.get(`${namespace}/${name}`);
   }
@@ -122,6 +153,10 @@ export class RolloutInformers implements RolloutCache {
 
 function ownerKeys(obj: KubeObject): string[] {
   return (obj.metadata.ownerReferences ?? []).filter((ref) => ref.kind === 'Rollout').map((ref) => ref.uid);
+}
+
+function experimentOwnerKeys(obj: KubeObject): string[] {
+  return (obj.metadata.ownerReferences ?? []).filter((ref) => ref.kind === 'Experiment').map((ref) => ref.uid);
 }
 
 function serviceNames(rollout: Rollout): string[] {

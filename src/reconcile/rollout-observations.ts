@@ -4,6 +4,7 @@ import { isTerminalPhase } from '../analysis/run-verdict.js';
 import type { RolloutEvent } from '../machine/rollout-event.js';
 import type { CanaryPlan, RolloutPlan } from '../machine/rollout-plan.js';
 import type { AnalysisRun } from '../resources/analysis.js';
+import type { Experiment } from '../resources/experiment.js';
 import type { Rollout } from '../resources/rollout.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { basicCanarySettled } from './basic-canary-scaling.js';
@@ -15,12 +16,14 @@ export interface ObservedWorld {
   plan: RolloutPlan;
   replicaSets: ReplicaSetObject[];
   analysisRuns: AnalysisRun[];
+  /** Experiments this Rollout's experiment steps created. */
+  experiments?: Experiment[];
   now: number;
 }
 
 export interface MachineView {
   desiredReplicas: Array<{ hash: string; replicas: number }>;
-  analysisRuns: Array<{ gate: string; name: string }>;
+  analysisRuns: Array<{ gate: string; name: string; kind?: 'experiment' }>;
 }
 
 /** Observations that do not depend on the machine's state: the revision and the plan. */
@@ -42,6 +45,11 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
     if (replicas > 0 && settled && isAvailable(byHash.get(hash), replicas)) events.push({ type: 'replicasReady', hash, now: world.now });
   }
   for (const awaited of view.analysisRuns) {
+    if (awaited.kind === 'experiment') {
+      const verdict = experimentVerdict(world, runName(awaited.name));
+      if (verdict) events.push({ type: 'analysis', gate: awaited.gate, runName: awaited.name, ...verdict, now: world.now });
+      continue;
+    }
     const run = world.analysisRuns.find((r) => r.metadata.name === runName(awaited.name));
     const phase = run?.status?.phase;
     if (run && phase && isTerminalPhase(phase)) {
@@ -60,6 +68,15 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
 /** A canary without a router: its pods are its traffic, so maxSurge and maxUnavailable pace its ReplicaSets. */
 export function isBasicCanary(plan: RolloutPlan): plan is CanaryPlan {
   return plan.strategy === 'canary' && !plan.hasTrafficRouting;
+}
+
+/** A finished Experiment's phase, as the verdict of its step (Argo docs features/experiment.md). */
+function experimentVerdict(world: ObservedWorld, name: string): { phase: 'Successful' | 'Failed' | 'Error' | 'Inconclusive'; message: string } | undefined {
+  const experiment = world.experiments?.find((e) => e.metadata.name === name);
+  const phase = experiment?.status?.phase;
+  if (phase === undefined || phase === 'Pending' || phase === 'Running') return undefined;
+  const detail = experiment?.status?.message ? `: ${experiment.status.message}` : '';
+  return { phase, message: `Experiment ${name} ${phase}${detail}` };
 }
 
 /** Replica counts differ from what status last recorded: the rollout is making progress. */

@@ -88,6 +88,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     plan: planFromSpec(spec),
     replicaSets,
     analysisRuns: deps.cache.analysisRunsOf(rollout),
+    experiments: deps.cache.experimentsOf?.(rollout) ?? [],
     now,
   };
   const gateProblem = gateProblemOf((effect) => buildRolloutAnalysisRun(deps.cache, rollout, effect, analysisRunName(rollout, effect.name)));
@@ -183,7 +184,7 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     currentStepIndex: view.currentStepIndex,
     pauseConditions: view.pauseConditions,
     machine: decision.state as unknown as Record<string, unknown>,
-    analysisRuns: view.analysisRuns.map((run) => ({
+    analysisRuns: view.analysisRuns.filter((run) => run.kind !== 'experiment').map((run) => ({
       gate: run.gate,
       name: analysisRunName(rollout, run.name),
       phase: world.analysisRuns.find((r) => r.metadata.name === analysisRunName(rollout, run.name))?.status?.phase ?? 'Pending',
@@ -192,7 +193,12 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
   };
   if (rollout.spec.strategy.canary) {
     const headerRoutes = view.headerRoutes ?? [];
-    status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight }, ...(headerRoutes.length > 0 ? { headerRoutes } : {}) };
+    const experiment = view.analysisRuns.find((run) => run.kind === 'experiment');
+    status.canary = {
+      weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight },
+      ...(experiment ? { currentExperiment: analysisRunName(rollout, experiment.name) } : {}),
+      ...(headerRoutes.length > 0 ? { headerRoutes } : {}),
+    };
     if (world.plan.strategy === 'canary' && world.plan.pingPong) status.canary.stablePingPong = outcome.stablePingPong ?? stablePingPongOf(rollout);
   }
   if (view.activeHash !== undefined) status.blueGreen = { activeSelector: view.activeHash, ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}) };

@@ -4,6 +4,7 @@ import {
   analysisRunCrd,
   analysisTemplateCrd,
   clusterAnalysisTemplateCrd,
+  experimentCrd,
   rolloutCrd,
   type CustomResourceDefinition,
 } from './crd-manifests.js';
@@ -28,5 +29,6 @@ export function crdFiles(): CrdFile[] {
     { name: 'analysistemplate.yaml', content: renderCrd(analysisTemplateCrd) },
     { name: 'clusteranalysistemplate.yaml', content: renderCrd(clusterAnalysisTemplateCrd) },
     { name: 'analysisrun.yaml', content: renderCrd(analysisRunCrd) },
+    { name: 'experiment.yaml', content: renderCrd(experimentCrd) },
   ];
 }

@@ -8,6 +8,7 @@ import {
   analysisRunCrd,
   analysisTemplateCrd,
   clusterAnalysisTemplateCrd,
+  experimentCrd,
   rolloutCrd,
   schemaForKind,
   vaneCrds,
@@ -92,6 +93,7 @@ describe('Vane CRDs', () => {
     [analysisTemplateCrd, 'analysistemplates.vane.dev', 'at', 'Namespaced'],
     [clusterAnalysisTemplateCrd, 'clusteranalysistemplates.vane.dev', 'cat', 'Cluster'],
     [analysisRunCrd, 'analysisruns.vane.dev', 'ar', 'Namespaced'],
+    [experimentCrd, 'experiments.vane.dev', 'exp', 'Namespaced'],
   ] as const)('given %#, then name, short name, categories, scope and v1alpha1 served+storage are set', (crd, name, short, scope) => {
     expect(crd.metadata.name).toBe(name);
     expect(crd.spec.group).toBe('vane.dev');
@@ -170,6 +172,14 @@ describe('Vane CRDs', () => {
       }
     },
   );
+  it('given the Experiment schema, then unknown fields are preserved only below its templates\' pod specs and in status.machine', () => {
+    expect(preservedPaths(schemaOf(experimentCrd))).toEqual([
+      'spec.templates[].template.spec',
+      'spec.templates[].template.spec.containers[]',
+      'status.machine',
+    ]);
+    expect(experimentCrd.spec.versions[0]!.subresources).toEqual({ status: {} });
+  });
 
   it('given the pod template, then labels, annotations and container name/image are typed at the top', () => {
     const template = at(rolloutCrd.spec.versions[0]!.schema.openAPIV3Schema, 'spec.template');

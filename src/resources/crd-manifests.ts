@@ -2,6 +2,7 @@
 import { VaneError } from '../errors.js';
 import { analysisRunSchema, analysisTemplateSchema } from './analysis-schema.js';
 import { withArgoFieldGaps } from './argo-field-gaps.js';
+import { experimentSchema } from './experiment-schema.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { GROUP, VERSION } from './meta.js';
 import { rolloutSchema } from './rollout-schema.js';
@@ -50,7 +51,7 @@ export interface CustomResourceDefinition {
   };
 }
 
-export type VaneKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate' | 'AnalysisRun';
+export type VaneKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate' | 'AnalysisRun' | 'Experiment';
 
 interface CrdInput {
   kind: VaneKind;
@@ -144,11 +145,26 @@ export const analysisRunCrd: CustomResourceDefinition = crd({
   printerColumns: [{ name: 'Phase', type: 'string', jsonPath: '.status.phase', description: 'Run phase' }, AGE],
 });
 
+export const experimentCrd: CustomResourceDefinition = crd({
+  kind: 'Experiment',
+  plural: 'experiments',
+  shortName: 'exp',
+  scope: 'Namespaced',
+  schema: experimentSchema,
+  subresources: { status: {} },
+  printerColumns: [
+    { name: 'Status', type: 'string', jsonPath: '.status.phase', description: 'Experiment phase' },
+    { name: 'Message', type: 'string', jsonPath: '.status.message', priority: 1 },
+    AGE,
+  ],
+});
+
 export const vaneCrds: readonly CustomResourceDefinition[] = [
   rolloutCrd,
   analysisTemplateCrd,
   clusterAnalysisTemplateCrd,
   analysisRunCrd,
+  experimentCrd,
 ];
 
 const OWN_SCHEMAS: Record<VaneKind, JSONSchemaProps> = {
@@ -156,6 +172,7 @@ const OWN_SCHEMAS: Record<VaneKind, JSONSchemaProps> = {
   AnalysisTemplate: analysisTemplateSchema,
   ClusterAnalysisTemplate: analysisTemplateSchema,
   AnalysisRun: analysisRunSchema,
+  Experiment: experimentSchema,
 };
 
 /** Vane's own schema of `kind`: its CRD's without the Argo fields kept only to be rejected (what the TypeScript types describe). */

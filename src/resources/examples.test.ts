@@ -8,6 +8,7 @@ import { validateAnalysisRun, validateAnalysisTemplate } from './analysis-templa
 import { schemaForKind, type VaneKind } from './crd-manifests.js';
 import type { FieldError } from './field-error.js';
 import type { JSONSchemaProps } from './json-schema.js';
+import { validateExperiment } from './experiment-validation.js';
 import { validateRollout } from './rollout-validation.js';
 import { FIXTURE_CRD_DIR } from '../../test/fixtures/fixture-files.js';
 
@@ -42,6 +43,7 @@ const semanticRules: Record<VaneKind, (obj: unknown) => FieldError[]> = {
   AnalysisTemplate: validateAnalysisTemplate,
   ClusterAnalysisTemplate: validateAnalysisTemplate,
   AnalysisRun: validateAnalysisRun,
+  Experiment: validateExperiment,
 };
 
 function servedSchema(crdFile: string, version: string): JSONSchemaProps {

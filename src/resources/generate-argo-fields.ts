@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { analysisRunSchema, analysisTemplateSchema } from './analysis-schema.js';
 import { nodeAt } from './argo-field-gaps.js';
+import { experimentSchema } from './experiment-schema.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { rolloutSchema } from './rollout-schema.js';
 import { schemaPaths } from './schema-paths.js';
@@ -20,6 +21,7 @@ export const ARGO_KINDS: ReadonlyArray<{ kind: string; argoCrd: string; schema: 
   { kind: 'AnalysisTemplate', argoCrd: 'analysis-template-crd.yaml', schema: analysisTemplateSchema },
   { kind: 'ClusterAnalysisTemplate', argoCrd: 'cluster-analysis-template-crd.yaml', schema: analysisTemplateSchema },
   { kind: 'AnalysisRun', argoCrd: 'analysis-run-crd.yaml', schema: analysisRunSchema },
+  { kind: 'Experiment', argoCrd: 'experiment-crd.yaml', schema: experimentSchema },
 ];
 
 /** The openAPIV3Schema of Argo's CRD file. */

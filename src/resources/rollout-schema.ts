@@ -44,6 +44,39 @@ const backgroundAnalysis = object(
 );
 
 const stringMatch = object({ exact: string(), prefix: string(), regex: string() });
+const experimentStep = object(
+  {
+    duration: duration({ description: 'How long the experiment runs once its pods are available; absent: until its required analyses finish.' }),
+    templates: array(
+      object(
+        {
+          name: objectName('dns1123Label'),
+          specRef: string({ enum: ['stable', 'canary'] }),
+          replicas: int32({ description: 'Pods of this template; defaults to 1.' }),
+          metadata: object({ labels: stringMap, annotations: stringMap }),
+          selector: labelSelectorSchema,
+        },
+        { required: ['name', 'specRef'] },
+      ),
+      { minItems: 1 },
+    ),
+    analyses: array(
+      object(
+        {
+          name: objectName('dns1123Label'),
+          templateName: objectName('dns1123Subdomain'),
+          clusterScope: boolean(),
+          args: array(analysisArgument),
+          requiredForCompletion: boolean(),
+        },
+        { required: ['name', 'templateName'] },
+      ),
+    ),
+    scaleDownDelaySeconds: seconds('Seconds the experiment\'s pods stay up after it ends; defaults to 30.'),
+    dryRun: array(object({ metricName: string() }, { required: ['metricName'] })),
+  },
+  { required: ['templates'] },
+);
 
 /** Every step kind is optional here; "exactly one per step" is a rule of rollout-validation.ts. */
 const canaryStep = object({
@@ -84,6 +117,7 @@ const canaryStep = object({
     },
     { required: ['name'] },
   ),
+  experiment: experimentStep,
 });
 
 const istioRouteRef = object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] });
@@ -246,6 +280,7 @@ const rolloutStatus = object({
   currentStepIndex: integer({ description: 'Zero-based index of the current canary step (steps.length once all are done); people read index 3 of 5 as "step 4/5".' }),
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
+    currentExperiment: string({ description: 'The Experiment the current experiment step waits on.' }),
     headerRoutes: array(string()),
     stablePingPong: string({ enum: ['ping', 'pong'], description: 'Which ping-pong Service selects the stable pods.' }),
   }),

@@ -69,14 +69,14 @@ const cases: Case[] = [
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.steps[0] = { setWeight: 10, pause: {} }),
     errors: [
-      err(`${STEPS}[0]`, 'must set only one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute, setMirrorRoute, found setWeight and pause'),
+      err(`${STEPS}[0]`, 'must set only one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute, setMirrorRoute, experiment, found setWeight and pause'),
     ],
   },
   {
     name: 'an empty step',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.steps[0] = {}),
-    errors: [err(`${STEPS}[0]`, 'must set one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute, setMirrorRoute')],
+    errors: [err(`${STEPS}[0]`, 'must set one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute, setMirrorRoute, experiment')],
   },
   {
     name: 'an analysis step without templates',

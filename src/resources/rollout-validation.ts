@@ -6,10 +6,11 @@ import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
+import { checkExperimentStep } from './experiment-step-validation.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
-const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'] as const;
+const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'experiment'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'alb', 'ambassador', 'apisix', 'appMesh', 'traefik'] as const;
 /** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
 const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
@@ -60,7 +61,7 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
 
 // ---- selector and workload -------------------------------------------------------------------------------
 
-function checkSelector(c: FieldChecker, value: unknown, path: string): LabelSelector | undefined {
+export function checkSelector(c: FieldChecker, value: unknown, path: string): LabelSelector | undefined {
   const mark = c.mark();
   const sel = c.object(value, path, { required: true });
   if (sel === undefined) return undefined;
@@ -110,7 +111,7 @@ function checkWorkloadRef(c: FieldChecker, value: unknown, path: string): void {
 }
 
 /** Checks the parts of the pod template Vane relies on; returns its labels when they are well formed. */
-function checkPodTemplate(c: FieldChecker, value: unknown, path: string): Record<string, string> | undefined {
+export function checkPodTemplate(c: FieldChecker, value: unknown, path: string): Record<string, string> | undefined {
   const template = c.object(value, path, { required: true });
   if (template === undefined) return undefined;
   const metadataPath = childPath(path, 'metadata');
@@ -222,6 +223,9 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
       return;
     case 'setMirrorRoute':
       checkSetMirrorRoute(c, step.setMirrorRoute, kindPath, routing);
+      return;
+    case 'experiment':
+      checkExperimentStep(c, step.experiment, kindPath, checkAnalysisArgument);
   }
 }
 

@@ -69,7 +69,41 @@ export type CanaryStep =
   | { analysis: RolloutAnalysis }
   | { setCanaryScale: SetCanaryScale }
   | { setHeaderRoute: SetHeaderRoute }
-  | { setMirrorRoute: SetMirrorRoute };
+  | { setMirrorRoute: SetMirrorRoute }
+  | { experiment: RolloutExperimentStep };
+
+/**
+ * Runs an Experiment for the step (Argo docs features/experiment.md "Integration With Rollouts"): the step passes
+ * when it is Successful and aborts the rollout when it is Failed or Error.
+ */
+export interface RolloutExperimentStep {
+  duration?: IntOrString;
+  templates: RolloutExperimentTemplate[];
+  analyses?: RolloutExperimentAnalysis[];
+  /** Seconds the experiment's pods stay up after it ends; defaults to 30. */
+  scaleDownDelaySeconds?: number;
+  dryRun?: Array<{ metricName: string }>;
+}
+
+export interface RolloutExperimentTemplate {
+  name: string;
+  /** Which of the Rollout's pod templates the experiment runs. */
+  specRef: 'stable' | 'canary';
+  /** Defaults to 1. */
+  replicas?: number;
+  /** Added to the pod template's labels (and the selector) and annotations. */
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** Defaults to the Rollout's selector. */
+  selector?: LabelSelector;
+}
+
+export interface RolloutExperimentAnalysis {
+  name: string;
+  templateName: string;
+  clusterScope?: boolean;
+  args?: AnalysisRunArgument[];
+  requiredForCompletion?: boolean;
+}
 
 export interface PauseStep {
   /** Absent: wait for a person. A number of seconds, or a string like "30s", "5m", "1h". */
@@ -359,6 +393,8 @@ export interface RolloutStatus {
   currentStepIndex?: number;
   canary?: {
     weights?: { canary: number; stable: number };
+    /** The Experiment the current experiment step waits on. */
+    currentExperiment?: string;
     /** Names of the header routes sending matching requests to the canary now. */
     headerRoutes?: string[];
     stablePingPong?: PingPongRole;

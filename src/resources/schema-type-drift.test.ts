@@ -7,6 +7,7 @@ import {
   maximalAnalysisRun,
   maximalAnalysisTemplate,
   maximalClusterAnalysisTemplate,
+  maximalExperiment,
   maximalRollout,
 } from './fixtures/maximal-resources.js';
 import { typeCheck } from './fixtures/type-check.js';
@@ -22,6 +23,7 @@ const maximal: Array<[VaneKind, unknown]> = [
   ['AnalysisTemplate', maximalAnalysisTemplate],
   ['ClusterAnalysisTemplate', maximalClusterAnalysisTemplate],
   ['AnalysisRun', maximalAnalysisRun],
+  ['Experiment', maximalExperiment],
 ];
 
 const uncovered = (schema: JSONSchemaProps, value: unknown): string[] => {

@@ -162,6 +162,19 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     const aborted = await run.waitFor('gated', (ro) => ro.status?.phase === 'Degraded' && ro.status.canary?.weights?.canary === 0, 'gated aborted');
     seen.push({ what: 'a canary aborted by a person', object: aborted, expect: 'Degraded' });
 
+    // An experiment step: its Experiment created and run (its own reconciler writes its status), then terminated by a
+    // promote that skips the step.
+    await run.createRollout('exp', { strategy: { canary: { steps: [{ experiment: { templates: [{ name: 'canary', specRef: 'canary' }] } }, { pause: {} }] } } });
+    await run.waitFor('exp', (ro) => ro.status?.phase === 'Healthy', 'exp adopted');
+    await run.setImage('exp', 'img:2');
+    const atExperiment = await run.waitFor('exp', (ro) => ro.status?.canary?.currentExperiment !== undefined, 'exp at its experiment step');
+    const experimentName = atExperiment.status?.canary?.currentExperiment ?? '';
+    for (let i = 0; i < 400 && (await run.admin.get<KubeObject & { status?: { phase?: string } }>(Kinds.Experiment, 'shop', experimentName))?.status?.phase !== 'Running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await run.command('exp', 'promote')).toBe(202);
+    await run.waitFor('exp', (ro) => ro.status?.currentStepIndex === 1 && ro.status.phase === 'Paused', 'exp past its experiment step');
+
     // A release that never becomes ready: the progress deadline aborts it and rolls back without git.
     await run.createRollout('stuck', { progressDeadlineSeconds: 1, strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } });
     await run.waitFor('stuck', (ro) => ro.status?.phase === 'Healthy', 'stuck adopted');

@@ -1,0 +1,59 @@
+// Checks of a canary `experiment` step (Argo docs features/canary.md, features/experiment.md): its templates point at
+// the Rollout's stable or canary pod template, its analyses name templates and arguments the Experiment can resolve.
+import { childPath, indexPath, type FieldChecker, type Fields } from './field-checker.js';
+import { TEMPLATE_REFERENCE } from './experiment-validation.js';
+import { checkSelector } from './rollout-validation.js';
+
+type ArgumentCheck = (c: FieldChecker, value: unknown, path: string) => void;
+
+export function checkExperimentStep(c: FieldChecker, value: unknown, path: string, checkArgument: ArgumentCheck): void {
+  const step = c.object(value, path, { required: true });
+  if (step === undefined) return;
+  c.duration(step.duration, childPath(path, 'duration'), { positive: true });
+  c.integer(step.scaleDownDelaySeconds, childPath(path, 'scaleDownDelaySeconds'), { min: 0 });
+  const templatesPath = childPath(path, 'templates');
+  const templates = c.list(step.templates, templatesPath, { required: true, nonEmpty: true }) ?? [];
+  templates.forEach((t, i) => checkTemplate(c, t, indexPath(templatesPath, i)));
+  c.unique(templates, templatesPath, 'name');
+  const names = new Set(templates.map((t) => (t as Fields | null)?.name).filter((n): n is string => typeof n === 'string'));
+  const analysesPath = childPath(path, 'analyses');
+  const analyses = c.list(step.analyses, analysesPath) ?? [];
+  analyses.forEach((a, i) => checkAnalysis(c, a, indexPath(analysesPath, i), names, checkArgument));
+  c.unique(analyses, analysesPath, 'name');
+  const dryRunPath = childPath(path, 'dryRun');
+  const dryRun = c.list(step.dryRun, dryRunPath) ?? [];
+  dryRun.forEach((d, i) => c.string(c.object(d, indexPath(dryRunPath, i), { required: true })?.metricName, childPath(indexPath(dryRunPath, i), 'metricName'), { required: true }));
+}
+
+function checkTemplate(c: FieldChecker, value: unknown, path: string): void {
+  const template = c.object(value, path, { required: true });
+  if (template === undefined) return;
+  c.name(template.name, childPath(path, 'name'), 'dns1123Label', { required: true });
+  c.oneOf(template.specRef, childPath(path, 'specRef'), ['stable', 'canary'], { required: true });
+  c.integer(template.replicas, childPath(path, 'replicas'), { min: 0 });
+  const metadata = c.object(template.metadata, childPath(path, 'metadata'));
+  c.stringMap(metadata?.labels, childPath(path, 'metadata.labels'));
+  c.stringMap(metadata?.annotations, childPath(path, 'metadata.annotations'));
+  if (template.selector !== undefined) checkSelector(c, template.selector, childPath(path, 'selector'));
+}
+
+function checkAnalysis(c: FieldChecker, value: unknown, path: string, templates: ReadonlySet<string>, checkArgument: ArgumentCheck): void {
+  const analysis = c.object(value, path, { required: true });
+  if (analysis === undefined) return;
+  c.name(analysis.name, childPath(path, 'name'), 'dns1123Label', { required: true });
+  c.name(analysis.templateName, childPath(path, 'templateName'), 'dns1123Subdomain', { required: true });
+  c.boolean(analysis.clusterScope, childPath(path, 'clusterScope'));
+  c.boolean(analysis.requiredForCompletion, childPath(path, 'requiredForCompletion'));
+  const argsPath = childPath(path, 'args');
+  const args = c.list(analysis.args, argsPath) ?? [];
+  args.forEach((a, i) => {
+    checkArgument(c, a, indexPath(argsPath, i));
+    const text = (a as Fields | null)?.value;
+    if (typeof text !== 'string') return;
+    for (const match of text.matchAll(TEMPLATE_REFERENCE)) {
+      const name = match[1] ?? '';
+      if (!templates.has(name)) c.add(childPath(indexPath(argsPath, i), 'value'), `names template ${JSON.stringify(name)}, which the step's templates do not have`);
+    }
+  });
+  c.unique(args, argsPath, 'name');
+}

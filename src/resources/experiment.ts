@@ -1,0 +1,87 @@
+// The Experiment resource: ReplicaSets run side by side for a while, judged by AnalysisRuns (Argo docs features/experiment.md).
+import type { Condition, IntOrString, LabelSelector, ObjectMeta, PodTemplateSpec, SecretKeySelector } from './meta.js';
+
+export interface Experiment {
+  apiVersion: 'vane.dev/v1alpha1';
+  kind: 'Experiment';
+  metadata: ObjectMeta;
+  spec: ExperimentSpec;
+  status?: ExperimentStatus;
+}
+
+export interface ExperimentSpec {
+  templates: ExperimentTemplate[];
+  /** Counted from the moment every template is available. Absent: runs until required analyses finish (or terminate). */
+  duration?: IntOrString;
+  analyses?: ExperimentAnalysis[];
+  /** Seconds a template may take to become available; defaults to 600. */
+  progressDeadlineSeconds?: number;
+  /** Seconds the ReplicaSets stay up once the experiment has ended; defaults to 30. */
+  scaleDownDelaySeconds?: number;
+  /** Metrics measured but never deciding a run's verdict. */
+  dryRun?: Array<{ metricName: string }>;
+  measurementRetention?: Array<{ metricName: string; limit: number }>;
+  /** Set to end the experiment now (Successful unless something already failed). */
+  terminate?: boolean;
+}
+
+export interface ExperimentTemplate {
+  /** A DNS label: it becomes part of the ReplicaSet's name. */
+  name: string;
+  /** Defaults to 1. */
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+}
+
+export interface ExperimentAnalysis {
+  name: string;
+  templateName: string;
+  clusterScope?: boolean;
+  /** Values may name a template's hash: `{{templates.<name>.podTemplateHash}}`. */
+  args?: ExperimentArgument[];
+  /** The experiment does not end before this analysis has finished. */
+  requiredForCompletion?: boolean;
+}
+
+/** A value, or a Secret's key read when measured. */
+export interface ExperimentArgument {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef: SecretKeySelector };
+}
+
+export type ExperimentPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
+
+export type TemplateStatusCode = 'Progressing' | 'Running' | 'Successful' | 'Failed' | 'Error';
+
+export interface TemplateStatus {
+  name: string;
+  podTemplateHash?: string;
+  replicas: number;
+  updatedReplicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  status: TemplateStatusCode;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface ExperimentAnalysisRunStatus {
+  name: string;
+  analysisRun?: string;
+  phase: ExperimentPhase;
+  message?: string;
+}
+
+export interface ExperimentStatus {
+  phase?: ExperimentPhase;
+  message?: string;
+  /** When every template first became available: the duration counts from here. */
+  availableAt?: string;
+  templateStatuses?: TemplateStatus[];
+  analysisRuns?: ExperimentAnalysisRunStatus[];
+  conditions?: Condition[];
+  /** The experiment machine's persisted snapshot (see experiment-machine.ts). */
+  machine?: Record<string, unknown>;
+}
