@@ -172,9 +172,9 @@ describe('lintSources: Experiments', () => {
     },
   );
 
-  it('given an Argo Experiment whose template asks for a Service, then the field is named as unknown (not supported)', () => {
+  it('given an Argo Experiment whose template asks for a Service, then the field is named as an unsupported Argo field', () => {
     expect(lines(lint(corpus('test/e2e/functional/experiment-with-service.yaml')))).toEqual([
-      'f0.yaml#1 Experiment/experiment-with-service: spec.templates[0].service: unknown field "service"',
+      'f0.yaml#1 Experiment/experiment-with-service: spec.templates[0].service: Argo Rollouts field "service" is not supported by Vane; remove it (docs/argo-rollouts.md lists what is supported)',
       '1 of 1 resource(s) invalid',
     ]);
   });
