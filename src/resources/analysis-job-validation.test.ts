@@ -84,6 +84,12 @@ describe('job provider validation', () => {
     expect(errors[0]?.message).toContain("a job metric's name is part of the names of its Jobs");
   });
 
+  it('given a job metric with a successCondition, then it is refused rather than ignored', () => {
+    expect(errorsAfter((t) => (t.spec.metrics[0].successCondition = 'result == 1'))).toEqual([
+      { path: 'spec.metrics[0].successCondition', message: "is not used by the job provider: the Job's Complete or Failed condition is the measurement" },
+    ]);
+  });
+
   it('given a negative backoffLimit, then it is rejected', () => {
     expect(errorsAfter((t) => (t.spec.metrics[0].provider.job.spec.backoffLimit = -1))).toEqual([
       { path: `${JOB}.spec.backoffLimit`, message: 'must be greater than or equal to 0' },

@@ -118,7 +118,12 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
   }
   c.boolean(metric.dryRun, childPath(path, 'dryRun'));
   const kind = checkProvider(c, metric.provider, childPath(path, 'provider'), ctx);
-  if (kind === 'job' && typeof metric.name === 'string') checkJobMetricName(c, metric.name, childPath(path, 'name'));
+  if (kind !== 'job') return;
+  if (typeof metric.name === 'string') checkJobMetricName(c, metric.name, childPath(path, 'name'));
+  // Argo docs analysis/job.md: the Job's outcome is the measurement; a condition would be ignored, so it is refused.
+  for (const field of ['successCondition', 'failureCondition']) {
+    if (metric[field] !== undefined) c.add(childPath(path, field), "is not used by the job provider: the Job's Complete or Failed condition is the measurement");
+  }
 }
 
 function checkProvider(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): string | undefined {
