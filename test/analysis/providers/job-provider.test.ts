@@ -8,6 +8,7 @@
 // @covers spec.metrics[].provider.job.spec.template
 // @covers spec.metrics[].provider.job.spec.template.metadata
 // @covers spec.metrics[].provider.job.spec.template.metadata.labels
+// @covers spec.metrics[].provider.job.spec.template.metadata.annotations
 // @covers spec.metrics[].provider.job.spec.template.spec
 // @covers spec.metrics[].provider.job.spec.template.spec.containers[]
 import { describe, expect, it } from 'vitest';
@@ -63,6 +64,7 @@ describe('job provider', () => {
   it('given Argo\'s "pass" metric, when the run starts, then one Job is created in the run\'s namespace, controlled by the run, and the measurement is Running', async () => {
     const metric = passMetric();
     metric.provider.job!.metadata = { labels: { team: 'web' }, annotations: { 'example.com/reason': 'smoke' } };
+    metric.provider.job!.spec.template.metadata = { labels: { app: 'smoke' }, annotations: { 'linkerd.io/inject': 'enabled' } };
     const d = new Driver(runOf([metric]));
 
     const step = await d.step(T0);
@@ -74,7 +76,7 @@ describe('job provider', () => {
     expect(job.metadata.labels).toEqual({ team: 'web', [RUN_UID_LABEL]: UID });
     expect(job.metadata.annotations).toMatchObject({ 'example.com/reason': 'smoke', 'analysisrun.vane.dev/metric-name': 'pass', 'analysisrun.vane.dev/name': 'web-6b64-2-1' });
     expect(job.spec.backoffLimit).toBe(0);
-    expect(job.spec.template.metadata.labels).toEqual({ [RUN_UID_LABEL]: UID });
+    expect(job.spec.template.metadata).toEqual({ labels: { app: 'smoke', [RUN_UID_LABEL]: UID }, annotations: { 'linkerd.io/inject': 'enabled' } });
     expect(job.spec.template.spec).toEqual({ containers: [{ name: 'sleep', image: 'alpine:3.8', command: ['sh', '-c'], args: ['exit 0'] }], restartPolicy: 'Never' });
     const result = step.status.metricResults![0]!;
     expect(result).toMatchObject({ phase: 'Running', count: 0 });
