@@ -3,8 +3,8 @@ import { VaneError } from '../errors.js';
 import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric, MetricResult } from '../resources/analysis.js';
 import { compileMetricConditions, judgeMeasurement, type MeasurementVerdict, type MetricConditions } from './measurement-verdict.js';
 import { retainMeasurements, retentionLimit } from './measurement-retention.js';
-import type { MeasuredValue, MetricProvider, SecretReader } from './metric-provider.js';
 import { SCHEDULE_FIELDS, scheduledMetric, type ScheduledMetric } from './metric-arguments.js';
+import { isResumable, type AnyMetricProvider, type MeasuredValue, type ResumableMetricProvider, type ResumeContext, type SecretReader } from './metric-provider.js';
 import { assessMetric } from './metric-limits.js';
 import { metricSchedule, nextMeasurementAt, scheduleComplete, type MetricSchedule } from './metric-schedule.js';
 import { resolveMetricArgs, type SecretMemo } from './run-arguments.js';
@@ -14,7 +14,7 @@ export interface AnalysisRunDeps {
   /** The current time (epoch ms). Every schedule decision is taken against it; nothing here reads the clock. */
   now: number;
   /** The provider that measures `metric`; may throw for a metric no provider serves (its measurements then err). */
-  providerFor(metric: Metric): MetricProvider;
+  providerFor(metric: Metric): AnyMetricProvider;
   /** Reads `valueFrom.secretKeyRef` arguments when they are measured. */
   secrets: SecretReader;
   /** Aborting it makes the step throw instead of returning a status with measurements cut short. */
@@ -35,6 +35,8 @@ interface MetricPlan {
   schedule?: MetricSchedule;
   conditions?: MetricConditions;
   problem?: string;
+  /** Finished measurements status stopped keeping; what they left behind (a Job) is released after the step. */
+  dropped: Measurement[];
 }
 
 interface StepContext {
@@ -59,11 +61,18 @@ export async function measureAnalysisRun(run: AnalysisRun, deps: AnalysisRunDeps
   const ctx: StepContext = { run, deps, startedAtMs, secretMemo: new Map() };
   const plans = run.spec.metrics.map((metric) => planMetric(metric, run.spec.args, previous));
   const terminated = run.spec.terminate === true;
-  if (terminated) plans.forEach(terminateMetric);
-  else await Promise.all(plans.map((plan) => stepMetric(plan, ctx)));
+  if (terminated) {
+    await Promise.all(plans.map((plan) => stopInFlight(plan, ctx)));
+    plans.forEach(terminateMetric);
+  } else {
+    await Promise.all(plans.map((plan) => stepMetric(plan, ctx)));
+  }
   throwIfAborted(run, deps.signal);
   const results = plans.map((plan) => plan.result);
   const verdict = assessRun(results, terminated);
+  // A run that ended stops what its unfinished metrics still run (Argo: terminating runs terminate in-flight Jobs).
+  if (isTerminalPhase(verdict.phase)) await Promise.all(plans.map((plan) => stopInFlight(plan, ctx)));
+  await releaseDropped(plans, ctx);
   const status: AnalysisRunStatus = {
     phase: verdict.phase,
     ...(verdict.message === undefined ? {} : { message: verdict.message }),
@@ -95,7 +104,7 @@ function startStamp(previous: AnalysisRunStatus | undefined, startedAtMs: number
 function planMetric(metric: Metric, args: AnalysisRun['spec']['args'], previous: AnalysisRunStatus | undefined): MetricPlan {
   const old = previous?.metricResults?.find((r) => r.name === metric.name);
   const result: MetricResult = old === undefined ? freshResult(metric) : structuredClone(old);
-  const plan: MetricPlan = { metric: withoutSchedule(metric), result };
+  const plan: MetricPlan = { metric: withoutSchedule(metric), result, dropped: [] };
   if (isTerminalPhase(result.phase)) return plan;
   try {
     plan.metric = scheduledMetric(metric, args);
@@ -140,23 +149,41 @@ async function stepMetric(plan: MetricPlan, ctx: StepContext): Promise<void> {
     result.message = `cannot be measured: ${plan.problem ?? 'no schedule'}`;
     return;
   }
+  const inFlight = inFlightMeasurement(result);
+  if (inFlight !== undefined) {
+    if (resumeAtMs(inFlight) <= ctx.deps.now) await resumeMeasurement(plan, inFlight, ctx);
+    return;
+  }
   if (nextMeasurementAt(plan.schedule, result, ctx.startedAtMs) > ctx.deps.now) return;
-  const measurement = await takeMeasurement(plan.metric, plan.conditions, ctx);
-  record(result, measurement, retentionLimit(ctx.run.spec, plan.metric.name));
-  const assessment = assessMetric(plan.metric, result, scheduleComplete(plan.schedule, result));
+  const measurement = await takeMeasurement(plan.metric, plan.conditions, ctx, result.count + 1);
+  if (measurement.phase === 'Running') {
+    plan.dropped.push(...append(result, measurement, retentionLimit(ctx.run.spec, plan.metric.name)));
+    result.phase = 'Running';
+    return;
+  }
+  finish(plan, measurement, ctx, false);
+  assess(plan);
+}
+
+function assess(plan: MetricPlan): void {
+  const { result, schedule } = plan;
+  if (schedule === undefined) return;
+  const assessment = assessMetric(plan.metric, result, scheduleComplete(schedule, result));
   result.phase = assessment.phase;
   if (assessment.message === undefined) delete result.message;
   else result.message = assessment.message;
 }
 
-async function takeMeasurement(metric: Metric, conditions: MetricConditions, ctx: StepContext): Promise<Measurement> {
+/** `index` numbers the measurement within the metric (a resumable provider names what it starts after it). */
+async function takeMeasurement(metric: Metric, conditions: MetricConditions, ctx: StepContext, index: number): Promise<Measurement> {
   const at = new Date(ctx.deps.now).toISOString();
-  let measured: MeasuredValue;
+  let measured: MeasuredValue | Measurement;
   try {
-    measured = await measure(metric, ctx);
+    measured = await measure(metric, ctx, index);
   } catch (err) {
-    return { phase: 'Error', startedAt: at, finishedAt: at, message: bounded(err instanceof Error ? err.message : String(err)) };
+    return { phase: 'Error', startedAt: at, finishedAt: at, message: bounded(errorText(err)) };
   }
+  if ('phase' in measured) return measured;
   const verdict: MeasurementVerdict = judgeMeasurement(conditions, measured.result);
   return {
     phase: verdict.phase,
@@ -167,12 +194,97 @@ async function takeMeasurement(metric: Metric, conditions: MetricConditions, ctx
   };
 }
 
-async function measure(metric: Metric, ctx: StepContext): Promise<MeasuredValue> {
+/** A query's value, or for a resumable provider the Running measurement it started. */
+async function measure(metric: Metric, ctx: StepContext, index: number): Promise<MeasuredValue | Measurement> {
   const { run, deps } = ctx;
   const namespace = run.metadata.namespace ?? 'default';
   const args = await resolveMetricArgs(run.spec.args, metric, namespace, deps.secrets, ctx.secretMemo);
   const provider = deps.providerFor(metric);
-  return provider.measure(metric, { namespace, args, secrets: deps.secrets, ...(deps.signal ? { signal: deps.signal } : {}) });
+  if (!isResumable(provider)) {
+    return provider.measure(metric, { namespace, args, secrets: deps.secrets, ...(deps.signal ? { signal: deps.signal } : {}) });
+  }
+  const metadata = await provider.start(metric, resumeContext(ctx, args), index);
+  const at = new Date(deps.now).toISOString();
+  return { phase: 'Running', startedAt: at, metadata, resumeAt: new Date(deps.now + FIRST_RESUME_MS).toISOString() };
+}
+
+// ---- resumable measurements (the job provider) ---------------------------------------------------------------
+
+/** A started measurement is first looked at this long after it started; the provider says when after that. */
+const FIRST_RESUME_MS = 1_000;
+
+function resumeContext(ctx: StepContext, args: Readonly<Record<string, string>> = {}): ResumeContext {
+  const { run, deps } = ctx;
+  const namespace = run.metadata.namespace ?? 'default';
+  const identity = { name: run.metadata.name ?? '', namespace, uid: run.metadata.uid ?? run.metadata.name ?? '' };
+  return { namespace, args, secrets: deps.secrets, run: identity, now: deps.now, ...(deps.signal ? { signal: deps.signal } : {}) };
+}
+
+/** The measurement still running: the last one, when its phase is Running. */
+function inFlightMeasurement(result: MetricResult): Measurement | undefined {
+  const last = result.measurements.at(-1);
+  return last?.phase === 'Running' ? last : undefined;
+}
+
+/** When to look at a running measurement again; an unreadable or missing time makes it due now. */
+function resumeAtMs(measurement: Measurement): number {
+  const at = measurement.resumeAt === undefined ? Number.NaN : Date.parse(measurement.resumeAt);
+  return Number.isFinite(at) ? at : Number.NEGATIVE_INFINITY;
+}
+
+function resumableFor(metric: Metric, ctx: StepContext): ResumableMetricProvider {
+  const provider = ctx.deps.providerFor(metric);
+  if (!isResumable(provider)) throw new VaneError('InvalidSpec', `metric "${metric.name}" has a running measurement but its provider (${provider.type}) takes none`);
+  return provider;
+}
+
+async function resumeMeasurement(plan: MetricPlan, measurement: Measurement, ctx: StepContext): Promise<void> {
+  const at = new Date(ctx.deps.now).toISOString();
+  let provider: ResumableMetricProvider | undefined;
+  try {
+    provider = resumableFor(plan.metric, ctx);
+    const progress = await provider.resume(measurement.metadata ?? {}, resumeContext(ctx), Date.parse(measurement.startedAt));
+    if (progress.phase === 'Running') {
+      const { message: _previous, ...rest } = measurement;
+      replaceLast(plan.result, { ...rest, resumeAt: new Date(ctx.deps.now + progress.resumeAfterMs).toISOString() });
+      return;
+    }
+    const message = progress.message === undefined ? {} : { message: bounded(progress.message) };
+    finish(plan, { ...measurement, phase: progress.phase, finishedAt: at, ...message }, ctx, true);
+  } catch (err) {
+    // The measurement is given up: stop what it started (best effort), then the metric's error limits decide.
+    await provider?.terminate(measurement.metadata ?? {}, resumeContext(ctx)).catch(() => undefined);
+    finish(plan, { ...measurement, phase: 'Error', finishedAt: at, message: bounded(errorText(err)) }, ctx, true);
+  }
+  assess(plan);
+}
+
+/** Argo: a measurement still running when its run stops is terminated (its Job deleted) and ends Inconclusive. */
+async function stopInFlight(plan: MetricPlan, ctx: StepContext): Promise<void> {
+  const measurement = inFlightMeasurement(plan.result);
+  if (measurement === undefined) return;
+  const at = new Date(ctx.deps.now).toISOString();
+  try {
+    await resumableFor(plan.metric, ctx).terminate(measurement.metadata ?? {}, resumeContext(ctx));
+    finish(plan, { ...measurement, phase: 'Inconclusive', finishedAt: at, message: 'Metric Terminated' }, ctx, true);
+  } catch (err) {
+    finish(plan, { ...measurement, phase: 'Error', finishedAt: at, message: bounded(`could not terminate: ${errorText(err)}`) }, ctx, true);
+  }
+}
+
+/** Leftovers of measurements status no longer keeps are removed; a failure leaves them to the run's garbage collection. */
+async function releaseDropped(plans: readonly MetricPlan[], ctx: StepContext): Promise<void> {
+  const releases = plans.flatMap((plan) =>
+    plan.dropped.filter((m) => m.metadata !== undefined).map(async (m) => {
+      const provider = ctx.deps.providerFor(plan.metric);
+      if (isResumable(provider)) await provider.release(m.metadata ?? {}, resumeContext(ctx));
+    }),
+  );
+  await Promise.all(releases.map((release) => release.catch(() => undefined)));
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Status is kept in etcd and shown by kubectl: a web response or an error message is cut to a readable size. */
@@ -182,8 +294,31 @@ function bounded(text: string): string {
   return text.length <= MAX_MEASUREMENT_TEXT ? text : `${text.slice(0, MAX_MEASUREMENT_TEXT - 1)}…`;
 }
 
+/**
+ * Records a finished measurement: replacing the running one it ends (`replacesLast`) or appended. Status keeps the
+ * newest `retention`; the ones it stops keeping are noted for release.
+ */
+function finish(plan: MetricPlan, measurement: Measurement, ctx: StepContext, replacesLast: boolean): void {
+  const { resumeAt: _resumeAt, ...finished } = measurement;
+  count(plan.result, finished);
+  if (replacesLast) replaceLast(plan.result, finished);
+  else plan.dropped.push(...append(plan.result, finished, retentionLimit(ctx.run.spec, plan.metric.name)));
+}
+
+function replaceLast(result: MetricResult, measurement: Measurement): void {
+  result.measurements = [...result.measurements.slice(0, -1), measurement];
+}
+
+/** Appends the measurement; returns the ones retention drops. */
+function append(result: MetricResult, measurement: Measurement, retention: number): Measurement[] {
+  const all = [...result.measurements, measurement];
+  const kept = retainMeasurements(all, retention);
+  result.measurements = kept;
+  return all.slice(0, all.length - kept.length);
+}
+
 /** Counts the measurement; any outcome other than Error ends a run of consecutive errors. */
-function record(result: MetricResult, measurement: Measurement, retention: number): void {
+function count(result: MetricResult, measurement: Measurement): void {
   result.count += 1;
   if (measurement.phase === 'Error') {
     result.error += 1;
@@ -194,7 +329,6 @@ function record(result: MetricResult, measurement: Measurement, retention: numbe
     if (measurement.phase === 'Failed') result.failed += 1;
     if (measurement.phase === 'Inconclusive') result.inconclusive += 1;
   }
-  result.measurements = retainMeasurements([...result.measurements, measurement], retention);
 }
 
 function terminateMetric(plan: MetricPlan): void {
@@ -217,7 +351,8 @@ function requeueAfter(plans: readonly MetricPlan[], ctx: StepContext): number | 
   let earliest: number | undefined;
   for (const { result, schedule } of plans) {
     if (isTerminalPhase(result.phase) || schedule === undefined) continue;
-    const due = nextMeasurementAt(schedule, result, ctx.startedAtMs);
+    const inFlight = inFlightMeasurement(result);
+    const due = inFlight === undefined ? nextMeasurementAt(schedule, result, ctx.startedAtMs) : resumeAtMs(inFlight);
     earliest = earliest === undefined ? due : Math.min(earliest, due);
   }
   return earliest === undefined ? undefined : Math.max(0, earliest - ctx.deps.now);

@@ -1,4 +1,4 @@
-// The MetricProvider port: one measurement of one metric against a metrics backend. One file per provider.
+// The metric provider ports: a query (one measurement is one request) or a resumable workload (a Job). One file per provider.
 import type { Metric } from '../resources/analysis.js';
 import { VaneError, type VaneErrorCode } from '../errors.js';
 
@@ -53,8 +53,50 @@ export class MetricError extends VaneError {
   }
 }
 
+/** A query provider: a measurement is one request and its answer, taken within one pass. */
 export interface MetricProvider {
   readonly type: 'prometheus' | 'web';
   /** Takes one measurement. Throws MetricError for anything that is not a value. */
   measure(metric: Metric, context: MeasureContext): Promise<MeasuredValue>;
+}
+
+/** The run a resumable measurement belongs to: what it is owned by and named after. */
+export interface RunIdentity {
+  name: string;
+  namespace: string;
+  uid: string;
+}
+
+export interface ResumeContext extends MeasureContext {
+  run: RunIdentity;
+  /** The current time (epoch ms); providers never read the clock. */
+  now: number;
+}
+
+/** What a look at a running measurement found: still running (look again later), or ended with a verdict. */
+export type MeasurementProgress =
+  | { phase: 'Running'; resumeAfterMs: number }
+  | { phase: 'Successful' | 'Failed' | 'Inconclusive'; message?: string };
+
+/**
+ * A provider whose measurement outlives a pass (Argo's Run / Resume / Terminate / GarbageCollect): it is started
+ * once, looked at on later passes until it ends, and stopped when the run no longer needs it. What the provider needs
+ * to find it again is kept in the measurement's `metadata` in status, so a restarted controller resumes it.
+ */
+export interface ResumableMetricProvider {
+  readonly type: 'job';
+  /** Starts measurement number `index` (1-based, unique within the metric); returns the metadata to keep. */
+  start(metric: Metric, context: ResumeContext, index: number): Promise<Record<string, string>>;
+  /** Looks at a started measurement. Throws MetricError('NotFound') when what it started is gone. */
+  resume(metadata: Readonly<Record<string, string>>, context: ResumeContext, startedAtMs: number): Promise<MeasurementProgress>;
+  /** Stops a measurement still running; idempotent. */
+  terminate(metadata: Readonly<Record<string, string>>, context: ResumeContext): Promise<void>;
+  /** Removes what a finished measurement left behind, once status no longer keeps that measurement; idempotent. */
+  release(metadata: Readonly<Record<string, string>>, context: ResumeContext): Promise<void>;
+}
+
+export type AnyMetricProvider = MetricProvider | ResumableMetricProvider;
+
+export function isResumable(provider: AnyMetricProvider): provider is ResumableMetricProvider {
+  return provider.type === 'job';
 }

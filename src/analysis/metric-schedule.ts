@@ -53,13 +53,14 @@ export function scheduleComplete(schedule: MetricSchedule, result: MetricResult)
 
 /**
  * When the next measurement is due (epoch ms): the run's start plus the initial delay for the first one, then the
- * last measurement's start plus the interval. Measurements missed while the controller was away are not caught up:
- * one measurement is taken and the next is an interval after it.
+ * last measurement's end plus the interval (a query ends as it starts; a Job when it finishes, as Argo counts it).
+ * Measurements missed while the controller was away are not caught up: one measurement is taken and the next is an
+ * interval after it.
  */
 export function nextMeasurementAt(schedule: MetricSchedule, result: MetricResult, runStartedAtMs: number): number {
   const last = result.measurements.at(-1);
   if (result.count === 0 || last === undefined) return runStartedAtMs + schedule.initialDelayMs;
-  const lastAt = Date.parse(last.startedAt);
+  const lastAt = Date.parse(last.finishedAt ?? last.startedAt);
   // An unreadable timestamp (edited status) makes the metric due now; the new measurement brings a good one.
   if (!Number.isFinite(lastAt)) return Number.NEGATIVE_INFINITY;
   const wait = last.phase === 'Error' ? (schedule.intervalMs ?? ERROR_RETRY_MS) : (schedule.intervalMs ?? 0);

@@ -17,7 +17,7 @@ import { createGitRollbackReconciler, type RetryPolicy } from '../reconcile/git-
 import { createAnalysisRunReconciler } from '../reconcile/analysis-run-reconciler.js';
 import { createExperimentReconciler } from '../reconcile/experiment-reconciler.js';
 import { reportTemplateProblems, type AnalysisTemplateObject } from '../reconcile/analysis-template-checker.js';
-import { providerFor } from '../analysis/providers/provider-factory.js';
+import { createProviderFor } from '../analysis/providers/provider-factory.js';
 import { routerFor } from '../traffic/router-factory.js';
 import type { ListeningApi } from '../server/api-server.js';
 import { createVaneApi } from './start-api-server.js';
@@ -80,7 +80,7 @@ export async function startController(config: ControllerConfig, overrides: Start
       gitRollback: revert !== undefined,
     }),
     ...(revert ? { reconcileGitRollback: createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) }) } : {}),
-    reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor, clock, logger, writes: new WriteTracker() }),
+    reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor: createProviderFor(client), clock, logger, writes: new WriteTracker() }),
     reconcileExperiment: createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() }),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
   });

@@ -21,6 +21,7 @@ export const Kinds = {
   Experiment: kind('vane.dev/v1alpha1', 'Experiment', 'experiments'),
   ReplicaSet: kind('apps/v1', 'ReplicaSet', 'replicasets'),
   Deployment: kind('apps/v1', 'Deployment', 'deployments'),
+  Job: kind('batch/v1', 'Job', 'jobs'),
   Pod: kind('v1', 'Pod', 'pods'),
   Service: kind('v1', 'Service', 'services'),
   Secret: kind('v1', 'Secret', 'secrets'),

@@ -3,7 +3,7 @@
 // The analysis layer decides (which measurements are due, what they mean); this pass only reads the run from the
 // cache, hands it Secrets and providers, and writes the result with the resourceVersion it read.
 import { measureAnalysisRun } from '../analysis/analysis-run-lifecycle.js';
-import { MetricError, type MetricProvider, type SecretReader } from '../analysis/metric-provider.js';
+import { MetricError, type AnyMetricProvider, type SecretReader } from '../analysis/metric-provider.js';
 import { isTerminalPhase } from '../analysis/run-verdict.js';
 import { checkTemplateConditions } from '../analysis/template-conditions.js';
 import type { Logger } from '../logger.js';
@@ -24,7 +24,7 @@ export interface AnalysisRunReconcilerDeps {
   runs: { get(key: string): AnalysisRunObject | undefined };
   client: KubeClient;
   events: EventRecorder;
-  providerFor: (metric: Metric) => MetricProvider;
+  providerFor: (metric: Metric) => AnyMetricProvider;
   clock: () => number;
   logger: Logger;
   writes?: WriteTracker;

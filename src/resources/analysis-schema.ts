@@ -1,7 +1,7 @@
 // Structural schemas of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun, for their CRDs.
 import { array, boolean, duration as boundedDuration, int32, integer, intOrString, object, string, type JSONSchemaProps } from './json-schema.js';
 import { INT32_MAX } from './kube-bounds.js';
-import { resourceSchema, secretKeySelectorSchema, timestamp } from './meta-schema.js';
+import { podTemplateSchema, resourceSchema, secretKeySelectorSchema, stringMap, timestamp } from './meta-schema.js';
 
 const duration = (description: string): JSONSchemaProps => boundedDuration({ description });
 /** Argo's int-or-string: an integer, or a string spelling one or holding `{{args.x}}`. */
@@ -56,6 +56,18 @@ const web = object(
   { required: ['url'] },
 );
 
+/** Argo docs analysis/job.md: the JobSpec is kept verbatim beyond its pod template; Kubernetes validates the rest. */
+const job = object(
+  {
+    metadata: object({ labels: stringMap, annotations: stringMap }, { description: 'Copied onto each Job.' }),
+    spec: object(
+      { template: podTemplateSchema },
+      { required: ['template'], 'x-kubernetes-preserve-unknown-fields': true, description: 'A batch/v1 JobSpec.' },
+    ),
+  },
+  { required: ['spec'] },
+);
+
 const metric = object(
   {
     name: string({ minLength: 1 }),
@@ -68,7 +80,7 @@ const metric = object(
     inconclusiveLimit: limit('Inconclusive measurements tolerated; defaults to 0.'),
     consecutiveErrorLimit: limit('Consecutive errors tolerated; defaults to 4.'),
     dryRun: boolean(),
-    provider: object({ prometheus, web }),
+    provider: object({ prometheus, web, job }),
   },
   { required: ['name', 'provider'] },
 );
@@ -90,6 +102,8 @@ const measurement = object(
     finishedAt: timestamp,
     value: string(),
     message: string(),
+    metadata: stringMap,
+    resumeAt: timestamp,
   },
   { required: ['phase', 'startedAt'] },
 );

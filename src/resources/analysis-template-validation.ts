@@ -4,9 +4,13 @@ import { FieldChecker, childPath, indexPath, isFields, type Fields } from './fie
 import { checkFieldPath } from './field-reference.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
+import { nameProblem } from './kube-bounds.js';
+import { quantityProblem } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
 
-const PROVIDERS = ['prometheus', 'web'] as const;
+const PROVIDERS = ['prometheus', 'web', 'job'] as const;
+/** Kubernetes rejects any other restartPolicy in a Job's pod template. */
+const JOB_RESTART_POLICIES = ['Never', 'OnFailure'] as const;
 /** `{{args.name}}` placeholders, substituted by the analysis layer when a run measures. */
 const ARG_PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+)\s*\}\}/g;
 const HAS_PLACEHOLDER = /\{\{\s*args\./;
@@ -116,7 +120,13 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
     scheduleInteger(c, metric[limit], childPath(path, limit), ctx, 0);
   }
   c.boolean(metric.dryRun, childPath(path, 'dryRun'));
-  checkProvider(c, metric.provider, childPath(path, 'provider'), ctx);
+  const kind = checkProvider(c, metric.provider, childPath(path, 'provider'), ctx);
+  if (kind !== 'job') return;
+  if (typeof metric.name === 'string') checkJobMetricName(c, metric.name, childPath(path, 'name'));
+  // Argo docs analysis/job.md: the Job's outcome is the measurement; a condition would be ignored, so it is refused.
+  for (const field of ['successCondition', 'failureCondition']) {
+    if (metric[field] !== undefined) c.add(childPath(path, field), "is not used by the job provider: the Job's Complete or Failed condition is the measurement");
+  }
 }
 
 /**
@@ -136,13 +146,15 @@ function argumentFilled(c: FieldChecker, value: unknown, path: string, ctx: Metr
   return true;
 }
 
-function checkProvider(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+function checkProvider(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): string | undefined {
   const provider = c.object(value, path, { required: true });
-  if (provider === undefined) return;
-  if (c.unknownKeys(provider, path, PROVIDERS, 'provider') > 0) return;
+  if (provider === undefined) return undefined;
+  if (c.unknownKeys(provider, path, PROVIDERS, 'provider') > 0) return undefined;
   const kind = c.exactlyOne(provider, path, PROVIDERS);
   if (kind === 'prometheus') checkPrometheus(c, provider.prometheus, childPath(path, kind), ctx);
   if (kind === 'web') checkWeb(c, provider.web, childPath(path, kind), ctx);
+  if (kind === 'job') checkJob(c, provider.job, childPath(path, kind), ctx);
+  return kind;
 }
 
 function checkPrometheus(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
@@ -179,6 +191,89 @@ function checkWeb(c: FieldChecker, value: unknown, path: string, ctx: MetricCont
   }
   c.boolean(web.insecure, childPath(path, 'insecure'));
   c.duration(web.timeout, childPath(path, 'timeout'), { positive: true });
+}
+
+// ---- job provider (Argo docs analysis/job.md) ------------------------------------------------------------------
+
+/** The metric's name is part of each Job's name (`<run uid>.<metric>.<n>`), so it must fit one. */
+function checkJobMetricName(c: FieldChecker, name: string, path: string): void {
+  const problem = nameProblem(name, 'dns1123Subdomain');
+  if (problem !== undefined) c.add(path, `${problem}: a job metric's name is part of the names of its Jobs`);
+}
+
+function checkJob(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const job = c.object(value, path, { required: true });
+  if (job === undefined) return;
+  checkPlaceholders(c, job, path, ctx);
+  const metadataPath = childPath(path, 'metadata');
+  const metadata = c.object(job.metadata, metadataPath);
+  c.stringMap(metadata?.labels, childPath(metadataPath, 'labels'));
+  c.stringMap(metadata?.annotations, childPath(metadataPath, 'annotations'));
+  const specPath = childPath(path, 'spec');
+  const spec = c.object(job.spec, specPath, { required: true });
+  if (spec === undefined) return;
+  for (const field of ['backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished', 'parallelism', 'completions']) {
+    c.integer(spec[field], childPath(specPath, field), { min: field === 'activeDeadlineSeconds' ? 1 : 0 });
+  }
+  checkJobTemplate(c, spec.template, childPath(specPath, 'template'));
+}
+
+/** What Kubernetes would reject when the Job is created, found when the template is applied instead. */
+function checkJobTemplate(c: FieldChecker, value: unknown, path: string): void {
+  const template = c.object(value, path, { required: true });
+  if (template === undefined) return;
+  const metadataPath = childPath(path, 'metadata');
+  const metadata = c.object(template.metadata, metadataPath);
+  c.stringMap(metadata?.labels, childPath(metadataPath, 'labels'));
+  c.stringMap(metadata?.annotations, childPath(metadataPath, 'annotations'));
+  const specPath = childPath(path, 'spec');
+  const spec = c.object(template.spec, specPath, { required: true });
+  if (spec === undefined) return;
+  const restartPath = childPath(specPath, 'restartPolicy');
+  if (spec.restartPolicy === undefined) c.add(restartPath, `is required for a Job: one of ${JOB_RESTART_POLICIES.join(', ')}`);
+  else c.oneOf(spec.restartPolicy, restartPath, JOB_RESTART_POLICIES);
+  const containersPath = childPath(specPath, 'containers');
+  const containers = c.list(spec.containers, containersPath, { required: true, nonEmpty: true }) ?? [];
+  containers.forEach((item, i) => checkJobContainer(c, item, indexPath(containersPath, i)));
+  const initPath = childPath(specPath, 'initContainers');
+  const inits = c.list(spec.initContainers, initPath) ?? [];
+  inits.forEach((item, i) => checkJobContainer(c, item, indexPath(initPath, i)));
+  c.unique([...containers, ...inits], containersPath, 'name');
+}
+
+function checkJobContainer(c: FieldChecker, value: unknown, path: string): void {
+  const container = c.object(value, path, { required: true });
+  if (container === undefined) return;
+  if (isPlaceholder(container.name)) c.string(container.name, childPath(path, 'name'));
+  else c.name(container.name, childPath(path, 'name'), 'dns1123Label', { required: true });
+  c.string(container.image, childPath(path, 'image'), { required: true });
+  const resourcesPath = childPath(path, 'resources');
+  const resources = c.object(container.resources, resourcesPath);
+  for (const kind of ['requests', 'limits']) {
+    const listPath = childPath(resourcesPath, kind);
+    const list = c.object(resources?.[kind], listPath);
+    for (const [resource, quantity] of Object.entries(list ?? {})) {
+      const problem = isPlaceholder(quantity) ? undefined : quantityProblem(quantity);
+      if (problem !== undefined) c.add(childPath(listPath, resource), problem);
+    }
+  }
+}
+
+/** Every `{{args.x}}` anywhere in the provider must name a declared argument (Argo substitutes the whole provider). */
+function checkPlaceholders(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  if (typeof value === 'string') {
+    for (const match of value.matchAll(ARG_PLACEHOLDER)) {
+      const name = match[1] ?? '';
+      if (!ctx.argNames.has(name)) c.add(path, `refers to undeclared argument ${JSON.stringify(name)}`);
+    }
+    return;
+  }
+  if (Array.isArray(value)) value.forEach((item, i) => checkPlaceholders(c, item, indexPath(path, i), ctx));
+  else if (isFields(value)) for (const [key, item] of Object.entries(value)) checkPlaceholders(c, item, childPath(path, key), ctx);
+}
+
+function isPlaceholder(value: unknown): boolean {
+  return typeof value === 'string' && HAS_PLACEHOLDER.test(value);
 }
 
 function checkHeaders(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {

@@ -1,5 +1,5 @@
 // AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun: metrics, their providers and verdicts.
-import type { ObjectMeta, SecretKeySelector } from './meta.js';
+import type { ObjectMeta, PodTemplateSpec, SecretKeySelector } from './meta.js';
 
 export interface AnalysisTemplate {
   apiVersion: 'vane.dev/v1alpha1';
@@ -50,6 +50,7 @@ export interface Metric {
 export interface MetricProvider {
   prometheus?: PrometheusMetric;
   web?: WebMetric;
+  job?: JobMetric;
 }
 
 export interface HeaderSource {
@@ -81,6 +82,20 @@ export interface WebMetric {
   insecure?: boolean;
 }
 
+/** A Kubernetes Job per measurement: Complete is Successful, Failed is Failed (Argo docs analysis/job.md). */
+export interface JobMetric {
+  /** Labels and annotations copied onto each Job the metric creates. */
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  /** A batch/v1 JobSpec, created as written once `{{args.x}}` placeholders are substituted. */
+  spec: JobSpec;
+}
+
+/** The fields of a batch/v1 JobSpec Vane checks; every other JobSpec field is passed to Kubernetes as written. */
+export interface JobSpec {
+  template: PodTemplateSpec;
+  [field: string]: unknown;
+}
+
 export type AnalysisPhase = 'Pending' | 'Running' | 'Successful' | 'Failed' | 'Error' | 'Inconclusive';
 
 export interface Measurement {
@@ -90,6 +105,10 @@ export interface Measurement {
   /** The measured value as text (JSON for vectors), as Argo Rollouts keeps it. */
   value?: string;
   message?: string;
+  /** What a provider keeps to resume the measurement; the job provider's `job-name` and `job-namespace`. */
+  metadata?: Record<string, string>;
+  /** When a Running measurement is next looked at. */
+  resumeAt?: string;
 }
 
 export interface MetricResult {

@@ -152,14 +152,19 @@ describe('Vane CRDs', () => {
     ]);
   });
 
-  it('given the Rollout schema, then unknown fields are preserved only below the pod spec and in status.machine', () => {
+  it('given the Rollout schema, then unknown fields are preserved only below the pod spec and in status.machine; in the analysis schemas only below a job metric\'s JobSpec', () => {
     expect(preservedPaths(schemaOf(rolloutCrd))).toEqual([
       'spec.template.spec',
       'spec.template.spec.containers[]',
       'status.machine',
     ]);
     for (const crd of [analysisTemplateCrd, clusterAnalysisTemplateCrd, analysisRunCrd]) {
-      expect(preservedPaths(schemaOf(crd))).toEqual([]);
+      // The rest of a batch/v1 JobSpec goes to Kubernetes as written, which validates it when the Job is created.
+      expect(preservedPaths(schemaOf(crd))).toEqual([
+        'spec.metrics[].provider.job.spec',
+        'spec.metrics[].provider.job.spec.template.spec',
+        'spec.metrics[].provider.job.spec.template.spec.containers[]',
+      ]);
     }
   });
 

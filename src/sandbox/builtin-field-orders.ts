@@ -175,6 +175,35 @@ export const REPLICA_SET: StructOrder = topLevel(['spec', 'status'], {
   },
 });
 
+/** batch/v1 Job (served for the job metric provider). */
+export const JOB: StructOrder = topLevel(['spec', 'status'], {
+  spec: {
+    fields: [
+      'parallelism',
+      'completions',
+      'activeDeadlineSeconds',
+      'podFailurePolicy',
+      'successPolicy',
+      'backoffLimit',
+      'backoffLimitPerIndex',
+      'maxFailedIndexes',
+      'selector',
+      'manualSelector',
+      'template',
+      'ttlSecondsAfterFinished',
+      'completionMode',
+      'suspend',
+      'podReplacementPolicy',
+      'managedBy',
+    ],
+    nested: { selector: LABEL_SELECTOR, template: POD_TEMPLATE_SPEC },
+  },
+  status: {
+    fields: ['conditions', 'startTime', 'completionTime', 'active', 'succeeded', 'failed', 'terminating', 'completedIndexes', 'failedIndexes', 'uncountedTerminatedPods', 'ready'],
+    nested: { conditions: { fields: ['type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message'] } },
+  },
+});
+
 export const SERVICE: StructOrder = topLevel(['spec', 'status'], {
   spec: {
     fields: [

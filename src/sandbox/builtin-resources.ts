@@ -18,6 +18,7 @@ import {
   EVENT,
   EVENTS_V1_EVENT,
   INGRESS,
+  JOB,
   LEASE,
   NAMESPACE,
   POD,
@@ -28,6 +29,7 @@ import {
 } from './builtin-field-orders.js';
 import { crdStrategy } from './custom-resource-definition-strategy.js';
 import { eventsV1Codec } from './event-conversion.js';
+import { jobStrategy } from './job-strategy.js';
 import { storageKeyOf } from './resource-registry.js';
 import { ALL_VERBS, IDENTITY_CODEC, type MicroTimeField, type ResourceType, type Verb } from './resource-type.js';
 import { accessReviewHandler, tokenReviewHandler } from './review-resources.js';
@@ -174,6 +176,16 @@ export function builtinResources(auth: SandboxAuth): ResourceType[] {
       tracksGeneration: true,
       strategy: replicaSetStrategy,
       keyOrder: REPLICA_SET,
+    }),
+    builtin({
+      group: 'batch',
+      version: 'v1',
+      resource: 'jobs',
+      kind: 'Job',
+      categories: ['all'],
+      statusSubresource: true,
+      strategy: jobStrategy,
+      keyOrder: JOB,
     }),
     builtin({
       group: 'events.k8s.io',

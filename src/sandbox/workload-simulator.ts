@@ -1,8 +1,10 @@
 // A tiny ReplicaSet controller and kubelet: keeps each ReplicaSet's Pods at spec.replicas, marks Pods Ready after
 // a delay (never, for pod-template hashes a test has failed), and reports the counts in ReplicaSet status.
 //
-// Deployments are stored and served but not reconciled: Vane only reads their pod template.
+// Deployments are stored and served but not reconciled: Vane only reads their pod template. Jobs are run by the
+// JobSimulator (for the job metric provider).
 import { DeferredKeyQueue } from './deferred-key-queue.js';
+import { JobSimulator } from './job-simulator.js';
 import { objectKey, timestampNow, type KubeObject } from './kube-object.js';
 import type { ObjectStore, StoreEvent } from './object-store.js';
 import type { ResourceOperations } from './resource-operations.js';
@@ -60,6 +62,7 @@ export class WorkloadSimulator {
   private readyDelayMs: number;
   private podIpCounter = 2;
   private readonly enabled: boolean;
+  private readonly jobs: JobSimulator | undefined;
 
   constructor(
     private readonly store: ObjectStore,
@@ -72,6 +75,7 @@ export class WorkloadSimulator {
     this.readyDelayMs = options.readyDelayMs ?? 100;
     this.queue = new DeferredKeyQueue((key) => this.reconcile(key), onError);
     this.unsubscribe = store.subscribe((event) => this.observe(event));
+    this.jobs = this.enabled ? new JobSimulator(store, registry, operations, () => this.readyDelayMs, onError) : undefined;
   }
 
   /** Pods whose `rollouts-pod-template-hash` label is `hash` stop being (or never become) Ready. */
@@ -91,6 +95,7 @@ export class WorkloadSimulator {
   }
 
   stop(): void {
+    this.jobs?.stop();
     this.unsubscribe();
     this.queue.stop();
     for (const timer of this.readyTimers.values()) clearTimeout(timer);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
+import type { Metric } from '../../src/resources/analysis.js';
 import type { TrafficRouting } from '../../src/resources/rollout.js';
 import {
   APP_MESH_ROUTING,
@@ -40,6 +41,7 @@ const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('update', 'apisix.apache.org', 'apisixroutes')]: 'the APISIX router rewrites a header route\'s ApisixRoute when the route it copies changed (traffic/apisix-router setHeaderRoute)',
   [permissionKey('get', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router reads Traefik v2\'s API group when traefik.io has no such TraefikService (traffic/traefik-router)',
   [permissionKey('patch', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router patches the weights of a Traefik v2 TraefikService (traffic/traefik-router)',
+  [permissionKey('update', 'vane.dev', 'analysisruns/finalizers')]: 'a Job of the job metric provider names its AnalysisRun with blockOwnerDeletion (analysis/providers/job-provider); clusters with the OwnerReferencesPermissionEnforcement admission plugin check it, the sandbox does not',
 };
 
 const GITOPS_TOOL_CRDS = join(import.meta.dirname, 'fixtures', 'gitops-tool-crds.yaml');
@@ -147,17 +149,34 @@ describe('RBAC of the cluster-wide install (deploy/kustomize/base)', () => {
     expect(await run.command('bg', 'promote')).toBe(202);
     await run.waitFor('bg', isHealthyOn(bgNext), 'bg promoted');
 
-    // An abort through the API, mid-canary, behind an analysis gate: traffic back to stable, the run terminated.
+    // A gate measured by a Job that succeeds: the Job is created and read back until it completes.
+    const jobMetric = (name: string, script: string): Metric => ({
+      name,
+      provider: { job: { spec: { backoffLimit: 0, template: { spec: { containers: [{ name: 'check', image: 'alpine:3.8', command: ['sh', '-c'], args: [script] }], restartPolicy: 'Never' } } } } },
+    });
+    await run.admin.create(Kinds.AnalysisTemplate, { apiVersion: 'vane.dev/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'smoke', namespace: run.namespace }, spec: { metrics: [jobMetric('smoke', 'exit 0')] } });
+    await run.createRollout('smoked', { strategy: { canary: { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'smoke' }] } }] } } });
+    await run.waitFor('smoked', (ro) => ro.status?.phase === 'Healthy', 'smoked adopted');
+    const { hash: smoked } = await run.setImage('smoked', 'img:2');
+    await run.waitFor('smoked', isHealthyOn(smoked), 'smoked past its Job gate');
+
+    // An abort through the API, mid-canary, behind an analysis gate: traffic back to stable, the run terminated and
+    // the Job it still runs deleted.
     await run.admin.create(Kinds.AnalysisTemplate, {
       apiVersion: 'vane.dev/v1alpha1',
       kind: 'AnalysisTemplate',
       metadata: { name: 'error-rate', namespace: run.namespace },
-      spec: { metrics: [{ name: 'errors', interval: '1h', successCondition: 'result[0] < 0.01', provider: { prometheus: { address: 'http://127.0.0.1:9', query: 'vector(0)' } } }] },
+      spec: { metrics: [{ name: 'errors', interval: '1h', successCondition: 'result[0] < 0.01', provider: { prometheus: { address: 'http://127.0.0.1:9', query: 'vector(0)' } } }, jobMetric('soak', 'sleep infinity')] },
     });
     await run.createRollout('gated', { strategy: { canary: { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'error-rate' }] } }, { pause: {} }] } } });
     await run.waitFor('gated', (ro) => ro.status?.phase === 'Healthy', 'gated adopted');
     await run.setImage('gated', 'img:2');
     await run.waitFor('gated', (ro) => (ro.status?.analysisRuns ?? []).length > 0, 'the analysis run');
+    for (const deadline = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 50))) {
+      const { items } = await run.admin.list(Kinds.Job, 'shop');
+      if (items.some((job) => job.metadata.annotations?.['analysisrun.vane.dev/metric-name'] === 'soak')) break;
+      if (Date.now() > deadline) throw new Error('the soak Job was never created');
+    }
     expect(await run.command('gated', 'abort')).toBe(202);
     const aborted = await run.waitFor('gated', (ro) => ro.status?.phase === 'Degraded' && ro.status.canary?.weights?.canary === 0, 'gated aborted');
     seen.push({ what: 'a canary aborted by a person', object: aborted, expect: 'Degraded' });

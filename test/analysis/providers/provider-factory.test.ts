@@ -1,22 +1,26 @@
-// Specification of providerFor: the one provider a metric names, shared, and a TerminalError otherwise.
+// Specification of createProviderFor: the one provider a metric names, shared, and a TerminalError otherwise.
 import { describe, expect, it } from 'vitest';
-import { providerFor } from '../../../src/analysis/providers/provider-factory.js';
+import { createProviderFor } from '../../../src/analysis/providers/provider-factory.js';
 import { TerminalError } from '../../../src/errors.js';
 import type { Metric } from '../../../src/resources/analysis.js';
+import { FakeJobClient } from '../support/fake-job-client.js';
 
 const prometheus: Metric = { name: 'errors', provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } };
 const web: Metric = { name: 'stats', provider: { web: { url: 'http://stats/api' } } };
+const job: Metric = { name: 'smoke', provider: { job: { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } } } };
+const providerFor = createProviderFor(new FakeJobClient());
 
-describe('providerFor', () => {
-  it('given prometheus and web metrics, when asked twice, then each gets its provider type, the same instance each time', () => {
+describe('createProviderFor', () => {
+  it('given prometheus, web and job metrics, when asked twice, then each gets its provider type, the same instance each time', () => {
     expect(providerFor(prometheus).type).toBe('prometheus');
     expect(providerFor(web).type).toBe('web');
+    expect(providerFor(job).type).toBe('job');
     expect(providerFor({ ...prometheus, name: 'other' })).toBe(providerFor(prometheus));
   });
 
   it.each([
     { provider: {}, message: 'metric "broken" has no provider' },
-    { provider: { job: { spec: {} } }, message: 'metric "broken" has an unknown provider "job"' },
+    { provider: { datadog: { query: 'x' } }, message: 'metric "broken" has an unknown provider "datadog"' },
     { provider: { prometheus: prometheus.provider.prometheus, web: web.provider.web }, message: 'metric "broken" sets several providers (prometheus, web)' },
   ])('given provider $provider, when picking, then a TerminalError: $message', ({ provider, message }) => {
     const metric = { name: 'broken', provider } as Metric;
