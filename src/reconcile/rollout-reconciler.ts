@@ -12,7 +12,6 @@ import type { Effect } from '../machine/effects.js';
 import { planFromSpec } from '../machine/rollout-plan.js';
 import { sameJson } from '../resources/canonical-json.js';
 import { formatFieldErrors } from '../resources/field-error.js';
-import { selectorToString } from '../resources/label-selector.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import { podTemplateHash, templateImages } from '../resources/pod-template-hash.js';
 import { withRolloutDefaults } from '../resources/rollout-defaults.js';
@@ -20,6 +19,8 @@ import { validateRollout } from '../resources/rollout-validation.js';
 import type { Rollout, RolloutStatus } from '../resources/rollout.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
+import { argoConditions, type ConditionFacts } from './argo-conditions.js';
+import { argoStatusFields, blueGreenRunStatuses, canaryRunStatuses, previewSelector, type ArgoStatusInput } from './argo-status.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
 import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
 import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
@@ -119,7 +120,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
-  const status = nextStatus(rollout, world, template, decision, outcome, now);
+  const ref = rollout.spec.template ? undefined : rollout.spec.workloadRef;
+  const workloadGeneration = ref ? deps.cache.deployment(namespace ?? 'default', ref.name)?.metadata.generation : undefined;
+  const status = nextStatus(rollout, world, template, decision, outcome, now, workloadGeneration);
   if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
@@ -149,7 +152,7 @@ function runMachine(world: ObservedWorld, runName: (name: string) => string, gat
   return { decision, effects };
 }
 
-function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplateSpec, decision: Decision, outcome: EffectOutcome, now: number): RolloutStatus {
+function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplateSpec, decision: Decision, outcome: EffectOutcome, now: number, workloadGeneration?: number): RolloutStatus {
   const previous = rollout.status ?? {};
   const { view } = decision;
   const nowIso = new Date(now).toISOString();
@@ -172,7 +175,6 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     observedGeneration: rollout.metadata.generation,
     ...totals,
     updatedReplicas: current?.status?.replicas ?? 0,
-    selector: selectorToString(rollout.spec.selector),
     currentPodHash: world.hash,
     stableRS: view.stableHash,
     currentStepIndex: view.currentStepIndex,
@@ -185,12 +187,33 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     })),
     conditions: healthConditions(conditions, view.phase, conditionReason(view), view.message, rollout.metadata.generation, nowIso),
   };
+  const argo: ArgoStatusInput = {
+    rollout,
+    view,
+    replicaSets: world.replicaSets,
+    analysisRuns: world.analysisRuns,
+    runName: (runName) => analysisRunName(rollout, runName),
+    ...(workloadGeneration === undefined ? {} : { workloadGeneration }),
+  };
+  assignDefined(status, argoStatusFields(argo, previous));
   if (rollout.spec.strategy.canary) {
     const headerRoutes = view.headerRoutes ?? [];
-    status.canary = { weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight }, ...(headerRoutes.length > 0 ? { headerRoutes } : {}) };
+    status.canary = {
+      weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight },
+      ...(headerRoutes.length > 0 ? { headerRoutes } : {}),
+      ...canaryRunStatuses(argo, previous),
+    };
   }
-  if (view.activeHash !== undefined) status.blueGreen = { activeSelector: view.activeHash, ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}) };
-  else delete status.blueGreen;
+  if (view.activeHash !== undefined) {
+    const preview = previewSelector(rollout, view);
+    status.blueGreen = {
+      activeSelector: view.activeHash,
+      ...(preview === undefined ? {} : { previewSelector: preview }),
+      ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}),
+      ...blueGreenRunStatuses(argo, previous),
+    };
+  } else delete status.blueGreen;
+  status.conditions = argoConditions(status.conditions, conditionFacts(rollout, world, view, status), rollout.metadata.generation, nowIso);
   const lastAck = outcome.acks.at(-1);
   if (lastAck) status.lastCommand = lastAck;
   const retried = answerRollbackRetry(rollout, now);
@@ -204,6 +227,38 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
   }
   if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
   return status;
+}
+
+/** What Argo's conditions are computed from, read off the status this pass built. */
+function conditionFacts(rollout: Rollout, world: ObservedWorld, view: Decision['view'], status: RolloutStatus): ConditionFacts {
+  const replicas = world.plan.replicas;
+  const current = world.replicaSets.find((rs) => hashOf(rs) === world.hash);
+  const active = view.activeHash === undefined ? undefined : world.replicaSets.find((rs) => hashOf(rs) === view.activeHash);
+  const blueGreen = rollout.spec.strategy.blueGreen !== undefined;
+  const activeAvailable = active?.status?.availableReplicas ?? 0;
+  return {
+    replicas,
+    strategyComplete: view.phase === 'Healthy',
+    paused: view.pauseConditions.length > 0,
+    aborted: view.aborted,
+    ...(view.abort ? { abortMessage: view.abort.message } : {}),
+    deadlineExceeded: !view.aborted && view.abort?.reason === 'ProgressDeadlineExceeded',
+    updatedReplicas: status.updatedReplicas ?? 0,
+    totalReplicas: status.replicas ?? 0,
+    availableReplicas: blueGreen ? activeAvailable : (status.availableReplicas ?? 0),
+    ...(blueGreen ? { activeSaturated: active !== undefined && (active.spec?.replicas ?? 0) === replicas && activeAvailable >= replicas } : {}),
+    currentPodHash: world.hash,
+    stableRS: view.stableHash,
+    currentReplicaSetName: current?.metadata.name ?? `${rollout.metadata.name}-${world.hash}`,
+  };
+}
+
+/** Copies `fields` over `target`; an undefined field removes the key (the status is compared by meaning). */
+function assignDefined<T extends object>(target: T, fields: Partial<T>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) delete (target as Record<string, unknown>)[key];
+    else (target as Record<string, unknown>)[key] = value;
+  }
 }
 
 /** The machine-readable reason behind the phase, for kstatus conditions. */

@@ -187,6 +187,9 @@ const rollbackRecord = object(
   { required: ['reason', 'at', 'trafficReset'] },
 );
 
+/** Argo's RolloutAnalysisRunStatus: the run a gate waits on, its phase and message. */
+const analysisRunStatus = object({ name: string(), status: string(), message: string() }, { required: ['name', 'status'] });
+
 const rolloutStatus = object({
   phase: string({ enum: ['Progressing', 'Paused', 'Healthy', 'Degraded'] }),
   message: string(),
@@ -195,15 +198,29 @@ const rolloutStatus = object({
   updatedReplicas: integer(),
   readyReplicas: integer(),
   availableReplicas: integer(),
+  HPAReplicas: integer({ description: 'Pods the scale subresource reports: all of a canary, the active ReplicaSet of a blue-green.' }),
   selector: string({ description: 'Label selector string for the scale subresource (HPA).' }),
   currentPodHash: string(),
+  currentStepHash: string({ description: 'Hash of the canary steps.' }),
   stableRS: string(),
   currentStepIndex: integer({ description: 'Zero-based index of the current canary step (steps.length once all are done); people read index 3 of 5 as "step 4/5".' }),
+  abort: boolean({ description: 'True while the rollout is aborted.' }),
+  abortedAt: timestamp,
+  controllerPause: boolean({ description: 'True when the controller paused the rollout (a pause step, an inconclusive analysis).' }),
+  workloadObservedGeneration: string({ description: "The referenced Deployment's generation last read." }),
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
     headerRoutes: array(string()),
+    currentStepAnalysisRunStatus: analysisRunStatus,
+    currentBackgroundAnalysisRunStatus: analysisRunStatus,
   }),
-  blueGreen: object({ activeSelector: string(), previewSelector: string(), scaleDownAt: timestamp }),
+  blueGreen: object({
+    activeSelector: string(),
+    previewSelector: string(),
+    scaleDownAt: timestamp,
+    prePromotionAnalysisRunStatus: analysisRunStatus,
+    postPromotionAnalysisRunStatus: analysisRunStatus,
+  }),
   pauseConditions: array(
     object(
       {

@@ -267,6 +267,13 @@ export interface RevisionRecord {
   finishedAt?: string;
 }
 
+/** Argo Rollouts' summary of one AnalysisRun a rollout waits on (its RolloutAnalysisRunStatus). */
+export interface RolloutAnalysisRunStatus {
+  name: string;
+  status: string;
+  message?: string;
+}
+
 export interface RolloutStatus {
   phase?: RolloutPhase;
   message?: string;
@@ -275,20 +282,35 @@ export interface RolloutStatus {
   updatedReplicas?: number;
   readyReplicas?: number;
   availableReplicas?: number;
+  /** Pods the scale subresource reports (Argo's HPAReplicas): all of a canary's, the active ReplicaSet's for blue-green. */
+  HPAReplicas?: number;
   /** Label selector string, for the scale subresource (HPA). */
   selector?: string;
   currentPodHash?: string;
+  /** Hash of the canary steps, so tooling sees when the steps changed (Argo's currentStepHash). */
+  currentStepHash?: string;
   stableRS?: string;
   currentStepIndex?: number;
+  /** True while the rollout is aborted (Argo's status.abort), with the time it was. */
+  abort?: boolean;
+  abortedAt?: string;
+  /** True when the controller itself paused the rollout (a pause step, an inconclusive analysis). */
+  controllerPause?: boolean;
+  /** The referenced Deployment's metadata.generation last read (workloadRef), as Argo writes it: a string. */
+  workloadObservedGeneration?: string;
   canary?: {
     weights?: { canary: number; stable: number };
     /** Names of the header routes sending matching requests to the canary now. */
     headerRoutes?: string[];
+    currentStepAnalysisRunStatus?: RolloutAnalysisRunStatus;
+    currentBackgroundAnalysisRunStatus?: RolloutAnalysisRunStatus;
   };
   blueGreen?: {
     activeSelector?: string;
     previewSelector?: string;
     scaleDownAt?: string;
+    prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
+    postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
   };
   pauseConditions?: PauseCondition[];
   /** The state machine's persisted snapshot: JSON that `resolveState` turns back into a snapshot. */
