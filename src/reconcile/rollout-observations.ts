@@ -50,8 +50,26 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   if (command && command.id !== world.rollout.status?.lastCommand?.id && command.action !== 'rollback-retry') {
     events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, ...(command.reason ? { reason: command.reason } : {}), now: world.now });
   }
+  const full = promoteFullCommand(world);
+  if (full) events.push(full);
   events.push({ type: 'tick', now: world.now });
   return events;
+}
+
+/** The id under which a `status.promoteFull` request for the current revision is acknowledged in lastCommand. */
+export function promoteFullId(hash: string): string {
+  return `promoteFull-${hash}`;
+}
+
+/**
+ * Argo's `status.promoteFull` (what `kubectl argo rollouts promote --full` writes) read as a promote-full command, once
+ * per revision: its acknowledgement in lastCommand says it was seen.
+ */
+function promoteFullCommand(world: ObservedWorld): RolloutEvent | undefined {
+  const status = world.rollout.status;
+  const id = promoteFullId(world.hash);
+  if (status?.promoteFull !== true || status.lastCommand?.id === id) return undefined;
+  return { type: 'command', action: 'promote-full', id, actor: 'status.promoteFull', now: world.now };
 }
 
 /** Replica counts differ from what status last recorded: the rollout is making progress. */

@@ -29,7 +29,7 @@ import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
-import { replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
+import { promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate } from './template-source.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
@@ -225,6 +225,7 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
   if (status.rollback?.git && !sameJson(status.rollback, previous.rollback)) {
     status.conditions = withGitCondition({ ...rollout, status: { ...status } }, status.rollback.git, now);
   }
+  if (status.promoteFull && promoteFullDone(status, view, world.hash)) delete status.promoteFull;
   if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
   return status;
 }
@@ -251,6 +252,12 @@ function conditionFacts(rollout: Rollout, world: ObservedWorld, view: Decision['
     stableRS: view.stableHash,
     currentReplicaSetName: current?.metadata.name ?? `${rollout.metadata.name}-${world.hash}`,
   };
+}
+
+/** Argo clears status.promoteFull once the rollout is done with it: Healthy, aborted, or the request refused. */
+function promoteFullDone(status: RolloutStatus, view: Decision['view'], hash: string): boolean {
+  const refused = status.lastCommand?.id === promoteFullId(hash) && status.lastCommand.result === 'Rejected';
+  return view.phase === 'Healthy' || view.aborted || refused;
 }
 
 /** Copies `fields` over `target`; an undefined field removes the key (the status is compared by meaning). */

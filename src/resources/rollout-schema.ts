@@ -206,6 +206,7 @@ const rolloutStatus = object({
   currentStepIndex: integer({ description: 'Zero-based index of the current canary step (steps.length once all are done); people read index 3 of 5 as "step 4/5".' }),
   abort: boolean({ description: 'True while the rollout is aborted.' }),
   abortedAt: timestamp,
+  promoteFull: boolean({ description: 'Set (as Argo\'s promote --full does) to skip the remaining steps and analysis; cleared once done.' }),
   controllerPause: boolean({ description: 'True when the controller paused the rollout (a pause step, an inconclusive analysis).' }),
   workloadObservedGeneration: string({ description: "The referenced Deployment's generation last read." }),
   canary: object({

@@ -296,6 +296,11 @@ export interface RolloutStatus {
   abortedAt?: string;
   /** True when the controller itself paused the rollout (a pause step, an inconclusive analysis). */
   controllerPause?: boolean;
+  /**
+   * Argo's `kubectl argo rollouts promote --full` sets this: the rollout skips its remaining steps and analysis as a
+   * promote-full command does; the controller clears it once the rollout is Healthy, aborted, or the request is refused.
+   */
+  promoteFull?: boolean;
   /** The referenced Deployment's metadata.generation last read (workloadRef), as Argo writes it: a string. */
   workloadObservedGeneration?: string;
   canary?: {

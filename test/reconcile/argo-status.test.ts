@@ -120,3 +120,29 @@ describe('the scale subresource', () => {
     expect(scale.stdout).toBe(`2 app=bg,rollouts-pod-template-hash=${stable}`);
   });
 });
+
+describe("Argo's status.promoteFull", () => {
+  it('given a canary paused at its first step, when status.promoteFull is patched in as `kubectl argo rollouts promote --full` does, then the remaining steps are skipped and the flag is cleared once Healthy', async () => {
+    await h.apply('full', { strategy: { canary: { steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] } } });
+    await h.waitFor('full', conditionIs('Healthy', 'True'), 'first release healthy');
+    const next = await h.setImage('full', 'img:2');
+    await h.waitFor('full', (ro) => ro.status?.phase === 'Paused' && ro.status.currentStepIndex === 1, 'the first pause');
+    const patched = await kubectl(['patch', 'rollout', 'full', '--subresource=status', '--type=merge', '-p', '{"status":{"promoteFull":true}}']);
+    expect(patched.code, patched.stderr).toBe(0);
+    const weights = new Set<number>();
+    const done = await h.waitFor('full', (ro) => {
+      weights.add(ro.status?.canary?.weights?.canary ?? -1);
+      return ro.status?.stableRS === next && ro.status.phase === 'Healthy' && ro.status.promoteFull === undefined;
+    }, 'full promotion');
+    expect(done.status?.lastCommand).toMatchObject({ action: 'promote-full', result: 'Accepted', id: `promoteFull-${next}` });
+    expect(weights.has(50)).toBe(false);
+  });
+
+  it('given a healthy rollout, when status.promoteFull is set, then the request is refused and the flag cleared', async () => {
+    await h.apply('idle', {});
+    await h.waitFor('idle', conditionIs('Healthy', 'True'), 'first release healthy');
+    await kubectl(['patch', 'rollout', 'idle', '--subresource=status', '--type=merge', '-p', '{"status":{"promoteFull":true}}']);
+    const cleared = await h.waitFor('idle', (ro) => ro.status?.lastCommand?.action === 'promote-full' && ro.status.promoteFull === undefined, 'the refusal');
+    expect(cleared.status?.lastCommand?.result).toBe('Rejected');
+  });
+});
