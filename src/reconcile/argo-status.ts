@@ -8,6 +8,7 @@ import { selectorToString } from '../resources/label-selector.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { POD_TEMPLATE_HASH_LABEL, stableTextHash } from '../resources/pod-template-hash.js';
 import type { Rollout, RolloutAnalysisRunStatus, RolloutStatus } from '../resources/rollout.js';
+import { selectorOf } from './template-source.js';
 
 export interface ArgoStatusInput {
   rollout: Rollout;
@@ -23,7 +24,7 @@ export interface ArgoStatusInput {
 /** The scale subresource's view: what an HPA counts and which pods it measures (Argo: the active ones for blue-green). */
 export function scaleStatus(rollout: Rollout, view: RolloutView, replicaSets: ReplicaSetObject[]): { HPAReplicas: number; selector: string } {
   const all = replicaSets.reduce((sum, rs) => sum + (rs.status?.replicas ?? 0), 0);
-  const selector = selectorToString(rollout.spec.selector);
+  const selector = selectorToString(selectorOf(rollout));
   if (!rollout.spec.strategy.blueGreen || view.activeHash === undefined) return { HPAReplicas: all, selector };
   const active = replicaSets.find((rs) => hashOf(rs) === view.activeHash);
   if (!active) return { HPAReplicas: all, selector };

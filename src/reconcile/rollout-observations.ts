@@ -20,6 +20,8 @@ export interface ObservedWorld {
 export interface MachineView {
   desiredReplicas: Array<{ hash: string; replicas: number }>;
   analysisRuns: Array<{ gate: string; name: string }>;
+  /** The machine state as a path ("progressing.flow.x+hold.running"). */
+  state: string;
 }
 
 /** Observations that do not depend on the machine's state: the revision and the plan. */
@@ -52,8 +54,32 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   }
   const full = promoteFullCommand(world);
   if (full) events.push(full);
+  const paused = specPauseCommand(world, view);
+  if (paused) events.push(paused);
   events.push({ type: 'tick', now: world.now });
   return events;
+}
+
+/** Commands that stand for `spec.paused` carry this actor, so that only a pause it made is resumed by clearing it. */
+export const SPEC_PAUSED_ACTOR = 'spec.paused';
+
+/**
+ * Argo's `spec.paused` (what `kubectl argo rollouts pause` sets) held as a person's pause while it is true: a pause
+ * command when the rollout runs, a resume of that same pause once it is false. A pause by command stays a command's.
+ */
+function specPauseCommand(world: ObservedWorld, view: MachineView): RolloutEvent | undefined {
+  const { rollout } = world;
+  const last = rollout.status?.lastCommand;
+  const generation = rollout.metadata.generation ?? 0;
+  if (rollout.spec.paused === true && view.state.includes('hold.running')) {
+    const id = `spec-paused-${generation}`;
+    return last?.id === id ? undefined : { type: 'command', action: 'pause', id, actor: SPEC_PAUSED_ACTOR, now: world.now };
+  }
+  const pausedBySpec = last?.action === 'pause' && last.result === 'Accepted' && last.id.startsWith('spec-paused-');
+  if (rollout.spec.paused !== true && pausedBySpec && view.state.includes('hold.userPaused')) {
+    return { type: 'command', action: 'resume', id: `spec-resumed-${generation}`, actor: SPEC_PAUSED_ACTOR, now: world.now };
+  }
+  return undefined;
 }
 
 /** The id under which a `status.promoteFull` request for the current revision is acknowledged in lastCommand. */

@@ -30,7 +30,8 @@ import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
-import { resolveTemplate } from './template-source.js';
+import { resolveTemplate, withResolvedSelector } from './template-source.js';
+import { scaleDownWorkload } from './workload-scale-down.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
 /** How soon a Rollout blocked on a missing or unusable referenced object is looked at again. */
@@ -72,17 +73,21 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const invalid = validateRollout(rollout);
   if (invalid.length > 0) return writeInvalid(rollout, 'InvalidSpec', formatFieldErrors(invalid), deps, now);
   let template: PodTemplateSpec;
+  // The Rollout with the selector it works with (the Deployment's, for a workloadRef without one); status is
+  // written over the object as read.
+  let subject: Rollout;
   try {
     template = resolveTemplate(rollout, deps.cache);
+    subject = withResolvedSelector(rollout, deps.cache);
   } catch (err) {
-    if (err instanceof TerminalError) return writeInvalid(rollout, 'WorkloadNotFound', err.message, deps, now);
+    if (err instanceof TerminalError) return writeInvalid(rollout, err.code === 'InvalidSpec' ? 'InvalidSpec' : 'WorkloadNotFound', err.message, deps, now);
     throw err;
   }
 
   const spec = withRolloutDefaults(rollout.spec);
   const replicaSets = deps.cache.replicaSetsOf(rollout);
   const world: ObservedWorld = {
-    rollout,
+    rollout: subject,
     hash: podTemplateHash(template),
     plan: planFromSpec(spec),
     replicaSets,
@@ -99,7 +104,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     throw err;
   }
   const outcome = await executeEffects(effects, {
-    rollout,
+    rollout: subject,
     template,
     templateHash: world.hash,
     replicaSets,
@@ -121,8 +126,10 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const ref = rollout.spec.template ? undefined : rollout.spec.workloadRef;
-  const workloadGeneration = ref ? deps.cache.deployment(namespace ?? 'default', ref.name)?.metadata.generation : undefined;
-  const status = nextStatus(rollout, world, template, decision, outcome, now, workloadGeneration);
+  const deployment = ref ? deps.cache.deployment(namespace ?? 'default', ref.name) : undefined;
+  const status = nextStatus(subject, world, template, decision, outcome, now, deployment?.metadata.generation);
+  const migration = { phase: status.phase ?? 'Progressing', replicas: world.plan.replicas, readyReplicas: status.readyReplicas ?? 0, revisions: replicaSets.length };
+  await scaleDownWorkload(subject, deployment, migration, deps.client);
   if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
@@ -240,7 +247,8 @@ function conditionFacts(rollout: Rollout, world: ObservedWorld, view: Decision['
   return {
     replicas,
     strategyComplete: view.phase === 'Healthy',
-    paused: view.pauseConditions.length > 0,
+    // Argo: spec.paused holds a rollout even when healthy (and keeps it from reading Healthy).
+    paused: view.pauseConditions.length > 0 || rollout.spec.paused === true,
     aborted: view.aborted,
     ...(view.abort ? { abortMessage: view.abort.message } : {}),
     deadlineExceeded: !view.aborted && view.abort?.reason === 'ProgressDeadlineExceeded',

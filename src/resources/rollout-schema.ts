@@ -145,16 +145,22 @@ const rolloutSpec = object(
     selector: labelSelectorSchema,
     template: podTemplateSchema,
     workloadRef: object(
-      { apiVersion: string({ enum: ['apps/v1'] }), kind: string({ enum: ['Deployment'] }), name: objectName('dns1123Subdomain') },
+      {
+        apiVersion: string({ enum: ['apps/v1'] }),
+        kind: string({ enum: ['Deployment'] }),
+        name: objectName('dns1123Subdomain'),
+        scaleDown: string({ enum: ['never', 'onsuccess', 'progressively'], description: 'How the Deployment is scaled down on the first revision; defaults to never.' }),
+      },
       { required: ['apiVersion', 'kind', 'name'] },
     ),
     minReadySeconds: int32(),
     revisionHistoryLimit: int32(),
     progressDeadlineSeconds: int32({ minimum: 1 }),
+    paused: boolean({ description: 'Holds the rollout where it is until set back to false.' }),
     strategy: object({ canary: canaryStrategy, blueGreen: blueGreenStrategy }),
     rollback: rollbackSpec,
   },
-  { required: ['selector', 'strategy'] },
+  { required: ['strategy'] },
 );
 
 const commandAction = string({ enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume', 'rollback-retry'] });

@@ -12,7 +12,8 @@ export interface Rollout {
 export interface RolloutSpec {
   /** Desired pods of the stable version; defaults to 1. Driven by the scale subresource. */
   replicas?: number;
-  selector: LabelSelector;
+  /** Required with `template`; with `workloadRef` it defaults to the referenced Deployment's selector (as in Argo). */
+  selector?: LabelSelector;
   /** Exactly one of `template` and `workloadRef`. */
   template?: PodTemplateSpec;
   workloadRef?: WorkloadRef;
@@ -21,6 +22,8 @@ export interface RolloutSpec {
   revisionHistoryLimit?: number;
   /** Seconds without progress before the rollout aborts; defaults to 600. */
   progressDeadlineSeconds?: number;
+  /** Holds the rollout where it is, as a pause command does, until set back to false (Argo's spec.paused). */
+  paused?: boolean;
   strategy: RolloutStrategy;
   rollback?: RollbackSpec;
 }
@@ -29,6 +32,8 @@ export interface WorkloadRef {
   apiVersion: 'apps/v1';
   kind: 'Deployment';
   name: string;
+  /** What happens to the Deployment on the Rollout's first revision (a migration); defaults to never. */
+  scaleDown?: 'never' | 'onsuccess' | 'progressively';
 }
 
 /** Exactly one of `canary` and `blueGreen`. */

@@ -24,6 +24,7 @@ import { allowed, grantedPermissions, grantsFor, permissionKey, wildcards, type 
  * the test: it would be more than Vane uses.
  */
 const NEEDED_ELSEWHERE: Record<string, string> = {
+  [permissionKey('patch', 'apps', 'deployments')]: 'workloadRef.scaleDown scales the referenced Deployment down (reconcile/workload-scale-down); test/reconcile/argo-spec-fields shows it',
   [permissionKey('get', 'vane.dev', 'rollouts')]: 'the API\'s command writer re-reads a Rollout live when its status patch meets a 409 (server/command-writer); timing decides whether a run shows it',
 };
 
