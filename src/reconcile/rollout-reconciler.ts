@@ -32,6 +32,7 @@ import type { RolloutCache } from './rollout-cache.js';
 import { promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
 import { scaleDownWorkload } from './workload-scale-down.js';
+import { restartPods } from './pod-restart.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
 /** How soon a Rollout blocked on a missing or unusable referenced object is looked at again. */
@@ -130,14 +131,22 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const status = nextStatus(subject, world, template, decision, outcome, now, deployment?.metadata.generation);
   const migration = { phase: status.phase ?? 'Progressing', replicas: world.plan.replicas, readyReplicas: status.readyReplicas ?? 0, revisions: replicaSets.length };
   await scaleDownWorkload(subject, deployment, migration, deps.client);
+  const restart = await restartPods({ rollout, replicaSets, stableHash: decision.view.stableHash, currentHash: world.hash, client: deps.client, now });
+  if (restart.restartedAt !== undefined) status.restartedAt = restart.restartedAt;
   if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   const wake = decision.view.nextWakeAt;
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
-  const next = wake === undefined ? recheck : Math.min(wake, recheck ?? wake);
+  const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
+  const next = earliestOf([wake, recheck, restartWake]);
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
+}
+
+function earliestOf(times: Array<number | undefined>): number | undefined {
+  const set = times.filter((t): t is number => t !== undefined);
+  return set.length === 0 ? undefined : Math.min(...set);
 }
 
 /** Feeds the pass's observations through the machine, collecting the effects in order (see gate-check.ts). */

@@ -157,6 +157,7 @@ const rolloutSpec = object(
     revisionHistoryLimit: int32(),
     progressDeadlineSeconds: int32({ minimum: 1 }),
     paused: boolean({ description: 'Holds the rollout where it is until set back to false.' }),
+    restartAt: string({ format: 'date-time', description: 'Pods created before this time are recreated, without a new revision.' }),
     strategy: object({ canary: canaryStrategy, blueGreen: blueGreenStrategy }),
     rollback: rollbackSpec,
   },
@@ -213,6 +214,7 @@ const rolloutStatus = object({
   abort: boolean({ description: 'True while the rollout is aborted.' }),
   abortedAt: timestamp,
   promoteFull: boolean({ description: 'Set (as Argo\'s promote --full does) to skip the remaining steps and analysis; cleared once done.' }),
+  restartedAt: timestamp,
   controllerPause: boolean({ description: 'True when the controller paused the rollout (a pause step, an inconclusive analysis).' }),
   workloadObservedGeneration: string({ description: "The referenced Deployment's generation last read." }),
   canary: object({

@@ -24,6 +24,8 @@ export interface RolloutSpec {
   progressDeadlineSeconds?: number;
   /** Holds the rollout where it is, as a pause command does, until set back to false (Argo's spec.paused). */
   paused?: boolean;
+  /** Pods created before this time (RFC 3339) are recreated, without a new revision (Argo's spec.restartAt). */
+  restartAt?: string;
   strategy: RolloutStrategy;
   rollback?: RollbackSpec;
 }
@@ -306,6 +308,8 @@ export interface RolloutStatus {
    * promote-full command does; the controller clears it once the rollout is Healthy, aborted, or the request is refused.
    */
   promoteFull?: boolean;
+  /** The spec.restartAt every pod has been recreated after. */
+  restartedAt?: string;
   /** The referenced Deployment's metadata.generation last read (workloadRef), as Argo writes it: a string. */
   workloadObservedGeneration?: string;
   canary?: {

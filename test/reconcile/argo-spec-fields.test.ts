@@ -1,10 +1,11 @@
 // Specification of Argo Rollouts spec fields Vane honours, end to end on the sandbox with the real controller and
-// kubectl: workloadRef without a selector (Argo's own examples, apiVersion swapped only), workloadRef.scaleDown, and
-// spec.paused.
+// kubectl: workloadRef without a selector (Argo's own examples, apiVersion swapped only), workloadRef.scaleDown,
+// spec.paused and spec.restartAt.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { DeploymentObject } from '../../src/reconcile/rollout-cache.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
@@ -158,5 +159,46 @@ describe('spec.paused', () => {
     const ro = await h.waitFor('idle', (r) => r.status?.phase === 'Healthy' && r.status.conditions?.some((c) => c.type === 'Paused' && c.status === 'True') === true, 'Paused');
     expect(ro.status?.availableReplicas).toBe(2);
     expect(healthyCondition(ro)).toBe(false);
+  });
+});
+
+describe('spec.restartAt', () => {
+  async function podsOf(app: string): Promise<KubeObject[]> {
+    const { items } = await h.controller.client.list<KubeObject>(Kinds.Pod, h.namespace, { labelSelector: `app=${app}` });
+    return items.filter((p) => !p.metadata.deletionTimestamp);
+  }
+
+  // @covers spec.restartAt
+  it('given a healthy canary of 4 pods, when spec.restartAt is set to now, then every pod is recreated without a new revision, never more than maxUnavailable at a time, and status.restartedAt records it', async () => {
+    await h.apply('restart', { replicas: 4, strategy: { canary: { maxUnavailable: 1, steps: [{ setWeight: 50 }] } } });
+    await h.waitFor('restart', (ro) => healthyCondition(ro) && ro.status?.availableReplicas === 4, 'healthy with four pods');
+    const before = new Set((await podsOf('restart')).map((p) => p.metadata.uid));
+    // Pods carry second-precision creation times: the restart time must be after their second.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const restartAt = `${new Date().toISOString().slice(0, 19)}Z`;
+    let fewestAvailable = 4;
+    const patched = await kubectl(['patch', 'rollout', 'restart', '--type=merge', '-p', JSON.stringify({ spec: { restartAt } })]);
+    expect(patched.code, patched.stderr).toBe(0);
+    const done = await h.waitFor('restart', (ro) => {
+      const rs = h.replicaSets('restart')[0];
+      fewestAvailable = Math.min(fewestAvailable, rs?.status?.availableReplicas ?? 4);
+      return ro.status?.restartedAt === restartAt;
+    }, 'status.restartedAt', 30_000);
+    const after = await podsOf('restart');
+    expect(after).toHaveLength(4);
+    expect(after.filter((p) => before.has(p.metadata.uid))).toEqual([]);
+    expect(h.replicaSets('restart')).toHaveLength(1);
+    expect(done.status?.stableRS).toBe(hashOfImage('img:1', 'restart'));
+    expect(fewestAvailable).toBeGreaterThanOrEqual(3);
+  });
+
+  it('given spec.restartAt in the future, then no pod is touched before that time', async () => {
+    await h.apply('later', { replicas: 2 });
+    await h.waitFor('later', (ro) => healthyCondition(ro), 'healthy');
+    const before = (await podsOf('later')).map((p) => p.metadata.uid).sort();
+    await h.controller.client.patch(Kinds.Rollout, h.namespace, 'later', { spec: { restartAt: '2999-01-01T00:00:00Z' } }, 'merge');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await podsOf('later')).map((p) => p.metadata.uid).sort()).toEqual(before);
+    expect(h.rollout('later')?.status?.restartedAt).toBeUndefined();
   });
 });
