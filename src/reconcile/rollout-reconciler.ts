@@ -29,7 +29,7 @@ import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
-import { promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
+import { isAutoCommandId, promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
 import { scaleDownWorkload } from './workload-scale-down.js';
 import { restartPods } from './pod-restart.js';
@@ -230,8 +230,11 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     };
   } else delete status.blueGreen;
   status.conditions = argoConditions(status.conditions, conditionFacts(rollout, world, view, status), rollout.metadata.generation, nowIso);
-  const lastAck = outcome.acks.at(-1);
+  // A person's command is answered in lastCommand (its id there marks it done); the controller's own, in lastAutoCommand.
+  const lastAck = outcome.acks.filter((ack) => !isAutoCommandId(ack.id)).at(-1);
   if (lastAck) status.lastCommand = lastAck;
+  const lastAutoAck = outcome.acks.filter((ack) => isAutoCommandId(ack.id)).at(-1);
+  if (lastAutoAck) status.lastAutoCommand = lastAutoAck;
   const retried = answerRollbackRetry(rollout, now);
   if (retried) {
     status.lastCommand = retried.ack;
@@ -273,7 +276,7 @@ function conditionFacts(rollout: Rollout, world: ObservedWorld, view: Decision['
 
 /** Argo clears status.promoteFull once the rollout is done with it: Healthy, aborted, or the request refused. */
 function promoteFullDone(status: RolloutStatus, view: Decision['view'], hash: string): boolean {
-  const refused = status.lastCommand?.id === promoteFullId(hash) && status.lastCommand.result === 'Rejected';
+  const refused = status.lastAutoCommand?.id === promoteFullId(hash) && status.lastAutoCommand.result === 'Rejected';
   return view.phase === 'Healthy' || view.aborted || refused;
 }
 

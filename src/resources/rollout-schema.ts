@@ -158,6 +158,7 @@ const rolloutSpec = object(
     progressDeadlineSeconds: int32({ minimum: 1 }),
     paused: boolean({ description: 'Holds the rollout where it is until set back to false.' }),
     restartAt: string({ format: 'date-time', description: 'Pods created before this time are recreated, without a new revision.' }),
+    rollbackWindow: object({ revisions: int32({ description: 'Going back to one of the last N revisions skips steps and analysis.' }) }),
     strategy: object({ canary: canaryStrategy, blueGreen: blueGreenStrategy }),
     rollback: rollbackSpec,
   },
@@ -192,6 +193,17 @@ const rollbackRecord = object(
     ),
   },
   { required: ['reason', 'at', 'trafficReset'] },
+);
+
+const commandAck = object(
+  {
+    id: string(),
+    action: commandAction,
+    result: string({ enum: ['Accepted', 'Rejected'] }),
+    message: string(),
+    time: timestamp,
+  },
+  { required: ['id', 'action', 'result', 'time'] },
 );
 
 /** Argo's RolloutAnalysisRunStatus: the run a gate waits on, its phase and message. */
@@ -245,16 +257,8 @@ const rolloutStatus = object({
     { id: string(), action: commandAction, actor: string(), time: timestamp, reason: string({ maxLength: COMMAND_REASON_MAX_LENGTH }) },
     { required: ['id', 'action', 'actor', 'time'] },
   ),
-  lastCommand: object(
-    {
-      id: string(),
-      action: commandAction,
-      result: string({ enum: ['Accepted', 'Rejected'] }),
-      message: string(),
-      time: timestamp,
-    },
-    { required: ['id', 'action', 'result', 'time'] },
-  ),
+  lastCommand: commandAck,
+  lastAutoCommand: commandAck,
   rollback: rollbackRecord,
   history: array(
     object(

@@ -48,6 +48,8 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   const minReady = c.integer(spec.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
   c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
   c.boolean(spec.paused, childPath(path, 'paused'));
+  const window = c.object(spec.rollbackWindow, childPath(path, 'rollbackWindow'));
+  if (window !== undefined) c.integer(window.revisions, childPath(childPath(path, 'rollbackWindow'), 'revisions'), { min: 0 });
   const restartAt = c.string(spec.restartAt, childPath(path, 'restartAt'));
   if (restartAt !== undefined && Number.isNaN(Date.parse(restartAt))) c.add(childPath(path, 'restartAt'), 'must be an RFC 3339 time, e.g. 2024-05-01T10:00:00Z');
   const deadlinePath = childPath(path, 'progressDeadlineSeconds');

@@ -26,6 +26,8 @@ export interface RolloutSpec {
   paused?: boolean;
   /** Pods created before this time (RFC 3339) are recreated, without a new revision (Argo's spec.restartAt). */
   restartAt?: string;
+  /** Going back to one of the last `revisions` revisions (the current one counted) skips every step and analysis. */
+  rollbackWindow?: { revisions?: number };
   strategy: RolloutStrategy;
   rollback?: RollbackSpec;
 }
@@ -332,6 +334,8 @@ export interface RolloutStatus {
   analysisRuns?: AnalysisRunRef[];
   command?: RolloutCommand;
   lastCommand?: CommandAck;
+  /** The answer to the last command the controller made itself from spec.paused, status.promoteFull or rollbackWindow. */
+  lastAutoCommand?: CommandAck;
   rollback?: RollbackRecord;
   history?: RevisionRecord[];
   conditions?: Condition[];

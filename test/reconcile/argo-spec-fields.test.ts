@@ -202,3 +202,35 @@ describe('spec.restartAt', () => {
     expect(h.rollout('later')?.status?.restartedAt).toBeUndefined();
   });
 });
+
+describe('spec.rollbackWindow', () => {
+  async function release(name: string, image: string): Promise<string> {
+    const hash = await h.setImage(name, image);
+    await h.waitFor(name, (ro) => ro.status?.phase === 'Paused' && ro.status.canary?.weights?.canary === 50, `${image} at its pause`);
+    await h.command(name, 'promote');
+    await h.waitFor(name, (ro) => ro.status?.stableRS === hash && ro.status.phase === 'Healthy', `${image} promoted`);
+    return hash;
+  }
+
+  // @covers spec.rollbackWindow.revisions
+  it('given rollbackWindow.revisions 2, when the template goes back to the previous revision, then it is promoted without its steps; when it goes back further than the window, the steps run again', async () => {
+    await h.apply('window', { rollbackWindow: { revisions: 2 }, strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } } });
+    await h.waitFor('window', healthyCondition, 'v1 healthy');
+    const v1 = hashOfImage('img:1', 'window');
+    await release('window', 'img:2');
+    await release('window', 'img:3');
+
+    const phases = new Set<string>();
+    const v2 = await h.setImage('window', 'img:2');
+    const back = await h.waitFor('window', (ro) => {
+      phases.add(ro.status?.phase ?? '');
+      return ro.status?.stableRS === v2 && healthyCondition(ro);
+    }, 'fast-tracked rollback to img:2');
+    expect(phases.has('Paused')).toBe(false);
+    expect(back.status?.lastAutoCommand).toMatchObject({ action: 'promote-full', id: expect.stringMatching(/^rollbackWindow-/), result: 'Accepted' });
+
+    await h.setImage('window', 'img:1');
+    const slow = await h.waitFor('window', (ro) => ro.status?.phase === 'Paused' && ro.status.currentPodHash === v1, 'img:1, outside the window, walking its steps');
+    expect(slow.status?.stableRS).toBe(v2);
+  });
+});

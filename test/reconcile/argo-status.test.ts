@@ -134,7 +134,7 @@ describe("Argo's status.promoteFull", () => {
       weights.add(ro.status?.canary?.weights?.canary ?? -1);
       return ro.status?.stableRS === next && ro.status.phase === 'Healthy' && ro.status.promoteFull === undefined;
     }, 'full promotion');
-    expect(done.status?.lastCommand).toMatchObject({ action: 'promote-full', result: 'Accepted', id: `promoteFull-${next}` });
+    expect(done.status?.lastAutoCommand).toMatchObject({ action: 'promote-full', result: 'Accepted', id: `promoteFull-${next}` });
     expect(weights.has(50)).toBe(false);
   });
 
@@ -142,7 +142,7 @@ describe("Argo's status.promoteFull", () => {
     await h.apply('idle', {});
     await h.waitFor('idle', conditionIs('Healthy', 'True'), 'first release healthy');
     await kubectl(['patch', 'rollout', 'idle', '--subresource=status', '--type=merge', '-p', '{"status":{"promoteFull":true}}']);
-    const cleared = await h.waitFor('idle', (ro) => ro.status?.lastCommand?.action === 'promote-full' && ro.status.promoteFull === undefined, 'the refusal');
-    expect(cleared.status?.lastCommand?.result).toBe('Rejected');
+    const cleared = await h.waitFor('idle', (ro) => ro.status?.lastAutoCommand?.action === 'promote-full' && ro.status.promoteFull === undefined, 'the refusal');
+    expect(cleared.status?.lastAutoCommand?.result).toBe('Rejected');
   });
 });
