@@ -6,6 +6,7 @@ import type { LabelSelector, PodTemplateSpec } from '../resources/meta.js';
 import type { Rollout } from '../resources/rollout.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { selectorOf } from './template-source.js';
 
 export function replicaSetName(rollout: Rollout, hash: string): string {
   return boundedName(`${rollout.metadata.name}-${hash}`);
@@ -21,9 +22,10 @@ export function isAvailable(rs: ReplicaSetObject | undefined, desired: number): 
 
 export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, hash: string, replicas: number): ReplicaSetObject {
   const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
+  const own = selectorOf(rollout);
   const selector: LabelSelector = {
-    ...rollout.spec.selector,
-    matchLabels: { ...(rollout.spec.selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
+    ...own,
+    matchLabels: { ...(own.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
   };
   return {
     apiVersion: 'apps/v1',

@@ -2,13 +2,13 @@
 import type { KubeObject } from '../kube/kube-object.js';
 import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
 import type { Experiment } from '../resources/experiment.js';
-import type { PodTemplateSpec } from '../resources/meta.js';
+import type { LabelSelector, PodTemplateSpec } from '../resources/meta.js';
 import type { Rollout } from '../resources/rollout.js';
 import type { ServiceObject } from '../traffic/service-selector.js';
 import type { ReplicaSetObject } from '../resources/replica-set.js';
 
 export interface DeploymentObject extends KubeObject {
-  spec?: { template?: PodTemplateSpec; replicas?: number };
+  spec?: { template?: PodTemplateSpec; replicas?: number; selector?: LabelSelector };
 }
 
 export interface RolloutCache {

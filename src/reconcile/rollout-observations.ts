@@ -5,7 +5,7 @@ import type { RolloutEvent } from '../machine/rollout-event.js';
 import type { CanaryPlan, RolloutPlan } from '../machine/rollout-plan.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { Experiment } from '../resources/experiment.js';
-import type { Rollout } from '../resources/rollout.js';
+import type { RevisionRecord, Rollout } from '../resources/rollout.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { basicCanarySettled } from './basic-canary-scaling.js';
 import { isAvailable } from './replica-sets.js';
@@ -24,6 +24,11 @@ export interface ObservedWorld {
 export interface MachineView {
   desiredReplicas: Array<{ hash: string; replicas: number }>;
   analysisRuns: Array<{ gate: string; name: string; kind?: 'experiment' }>;
+  /** The machine state as a path ("progressing.flow.x+hold.running"). */
+  state: string;
+  stableHash: string;
+  canaryHash?: string;
+  previewHash?: string;
 }
 
 /** Observations that do not depend on the machine's state: the revision and the plan. */
@@ -61,6 +66,12 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   if (command && command.id !== world.rollout.status?.lastCommand?.id && command.action !== 'rollback-retry') {
     events.push({ type: 'command', action: command.action, id: command.id, actor: command.actor, ...(command.reason ? { reason: command.reason } : {}), now: world.now });
   }
+  const full = promoteFullCommand(world);
+  if (full) events.push(full);
+  const paused = specPauseCommand(world, view);
+  if (paused) events.push(paused);
+  const rollback = rollbackWindowCommand(world, view);
+  if (rollback) events.push(rollback);
   events.push({ type: 'tick', now: world.now });
   return events;
 }
@@ -77,6 +88,101 @@ function experimentVerdict(world: ObservedWorld, name: string): { phase: 'Succes
   if (phase === undefined || phase === 'Pending' || phase === 'Running') return undefined;
   const detail = experiment?.status?.message ? `: ${experiment.status.message}` : '';
   return { phase, message: `Experiment ${name} ${phase}${detail}` };
+}
+
+/**
+ * The revisions a Rollout has run, oldest first: each at the last time it started a release (status.history), the
+ * first one (adopted, never released) at its ReplicaSet's creation. Only revisions whose ReplicaSet still exists; the
+ * release of `inFlight` under way now does not count (it is the move being judged).
+ */
+export function revisionOrder(replicaSets: ReplicaSetObject[], history: RevisionRecord[], inFlight: string): string[] {
+  const started = new Map<string, number>();
+  for (const rs of replicaSets) {
+    const hash = hashOf(rs);
+    if (hash !== undefined) started.set(hash, Date.parse(rs.metadata.creationTimestamp ?? '') || 0);
+  }
+  for (const record of history) {
+    const hash = record.podTemplateHash;
+    if (!started.has(hash) || (hash === inFlight && record.outcome === 'Progressing')) continue;
+    started.set(hash, Math.max(started.get(hash) ?? 0, Date.parse(record.startedAt) || 0));
+  }
+  return [...started.entries()].sort((a, b) => a[1] - b[1]).map(([hash]) => hash);
+}
+
+/**
+ * Argo docs features/rollback.md (rollback windows): going back to one of the last `revisions` revisions (the current
+ * one counted) skips every step and analysis, as a promote-full does; once per move back.
+ */
+function rollbackWindowCommand(world: ObservedWorld, view: MachineView): RolloutEvent | undefined {
+  const window = world.rollout.spec.rollbackWindow?.revisions ?? 0;
+  const inFlight = view.canaryHash ?? view.previewHash;
+  if (window <= 0 || inFlight !== world.hash || world.hash === view.stableHash || !view.state.startsWith('progressing')) return undefined;
+  const history = world.rollout.status?.history ?? [];
+  if (!ranBefore(world.replicaSets, history, world.hash)) return undefined;
+  const recent = revisionOrder(world.replicaSets, history, world.hash).slice(-window);
+  if (!recent.includes(world.hash)) return undefined;
+  const id = `rollbackWindow-${world.hash}-${world.rollout.metadata.generation ?? 0}`;
+  if (world.rollout.status?.lastAutoCommand?.id === id) return undefined;
+  return { type: 'command', action: 'promote-full', id, actor: 'spec.rollbackWindow', now: world.now };
+}
+
+/**
+ * Whether `hash` is a revision the Rollout ran before this release (a rollback), not a new one: it finished a release
+ * once, or it is the adopted first revision, whose ReplicaSet is older than another (a new one is always the newest).
+ */
+function ranBefore(replicaSets: ReplicaSetObject[], history: RevisionRecord[], hash: string): boolean {
+  if (history.some((record) => record.podTemplateHash === hash && record.outcome !== 'Progressing')) return true;
+  const created = (rs: ReplicaSetObject | undefined): number => Date.parse(rs?.metadata.creationTimestamp ?? '') || 0;
+  const own = created(replicaSets.find((rs) => hashOf(rs) === hash));
+  return own > 0 && replicaSets.some((rs) => created(rs) > own);
+}
+
+/** Commands that stand for `spec.paused` carry this actor, so that only a pause it made is resumed by clearing it. */
+export const SPEC_PAUSED_ACTOR = 'spec.paused';
+
+/**
+ * Argo's `spec.paused` (what `kubectl argo rollouts pause` sets) held as a person's pause while it is true: a pause
+ * command when the rollout runs, a resume of that same pause once it is false. A pause by command stays a command's.
+ */
+function specPauseCommand(world: ObservedWorld, view: MachineView): RolloutEvent | undefined {
+  const { rollout } = world;
+  const auto = rollout.status?.lastAutoCommand;
+  const generation = rollout.metadata.generation ?? 0;
+  if (rollout.spec.paused === true && view.state.includes('hold.running')) {
+    const id = `spec-paused-${generation}`;
+    return auto?.id === id ? undefined : { type: 'command', action: 'pause', id, actor: SPEC_PAUSED_ACTOR, now: world.now };
+  }
+  // The hold is spec.paused's when its pause was the last one accepted; a person's later pause stays theirs.
+  const person = rollout.status?.lastCommand;
+  const personPaused = person?.action === 'pause' && person.result === 'Accepted' && person.time > (auto?.time ?? '');
+  const pausedBySpec = auto?.action === 'pause' && auto.result === 'Accepted' && !personPaused;
+  if (rollout.spec.paused !== true && pausedBySpec && view.state.includes('hold.userPaused')) {
+    return { type: 'command', action: 'resume', id: `spec-resumed-${generation}`, actor: SPEC_PAUSED_ACTOR, now: world.now };
+  }
+  return undefined;
+}
+
+/** Commands the controller makes from spec and status fields (spec.paused, promoteFull, rollbackWindow), by id. */
+export function isAutoCommandId(id: string): boolean {
+  return AUTO_COMMAND_PREFIXES.some((prefix) => id.startsWith(prefix));
+}
+
+const AUTO_COMMAND_PREFIXES = ['spec-paused-', 'spec-resumed-', 'promoteFull-', 'rollbackWindow-'];
+
+/** The id under which a `status.promoteFull` request for the current revision is acknowledged in lastAutoCommand. */
+export function promoteFullId(hash: string): string {
+  return `promoteFull-${hash}`;
+}
+
+/**
+ * Argo's `status.promoteFull` (what `kubectl argo rollouts promote --full` writes) read as a promote-full command, once
+ * per revision: its acknowledgement in lastAutoCommand says it was seen.
+ */
+function promoteFullCommand(world: ObservedWorld): RolloutEvent | undefined {
+  const status = world.rollout.status;
+  const id = promoteFullId(world.hash);
+  if (status?.promoteFull !== true || status.lastAutoCommand?.id === id) return undefined;
+  return { type: 'command', action: 'promote-full', id, actor: 'status.promoteFull', now: world.now };
 }
 
 /** Replica counts differ from what status last recorded: the rollout is making progress. */

@@ -12,7 +12,6 @@ import type { Effect } from '../machine/effects.js';
 import { planFromSpec } from '../machine/rollout-plan.js';
 import { sameJson } from '../resources/canonical-json.js';
 import { formatFieldErrors } from '../resources/field-error.js';
-import { selectorToString } from '../resources/label-selector.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import { podTemplateHash, templateImages } from '../resources/pod-template-hash.js';
 import { withRolloutDefaults } from '../resources/rollout-defaults.js';
@@ -21,6 +20,8 @@ import type { Rollout, RolloutStatus } from '../resources/rollout.js';
 import { stablePingPongOf } from '../traffic/service-roles.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
+import { argoConditions, type ConditionFacts } from './argo-conditions.js';
+import { argoStatusFields, blueGreenRunStatuses, canaryRunStatuses, previewSelector, type ArgoStatusInput } from './argo-status.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
 import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
 import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
@@ -30,8 +31,10 @@ import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import { boundedScaleEffects } from './basic-canary-scaling.js';
 import type { RolloutCache } from './rollout-cache.js';
-import { isBasicCanary, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
-import { resolveTemplate } from './template-source.js';
+import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
+import { resolveTemplate, withResolvedSelector } from './template-source.js';
+import { scaleDownWorkload } from './workload-scale-down.js';
+import { restartPods } from './pod-restart.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
 /** How soon a Rollout blocked on a missing or unusable referenced object is looked at again. */
@@ -73,17 +76,21 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const invalid = validateRollout(rollout);
   if (invalid.length > 0) return writeInvalid(rollout, 'InvalidSpec', formatFieldErrors(invalid), deps, now);
   let template: PodTemplateSpec;
+  // The Rollout with the selector it works with (the Deployment's, for a workloadRef without one); status is
+  // written over the object as read.
+  let subject: Rollout;
   try {
     template = resolveTemplate(rollout, deps.cache);
+    subject = withResolvedSelector(rollout, deps.cache);
   } catch (err) {
-    if (err instanceof TerminalError) return writeInvalid(rollout, 'WorkloadNotFound', err.message, deps, now);
+    if (err instanceof TerminalError) return writeInvalid(rollout, err.code === 'InvalidSpec' ? 'InvalidSpec' : 'WorkloadNotFound', err.message, deps, now);
     throw err;
   }
 
   const spec = withRolloutDefaults(rollout.spec);
   const replicaSets = deps.cache.replicaSetsOf(rollout);
   const world: ObservedWorld = {
-    rollout,
+    rollout: subject,
     hash: podTemplateHash(template),
     plan: planFromSpec(spec),
     replicaSets,
@@ -103,7 +110,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     throw err;
   }
   const outcome = await executeEffects(effects, {
-    rollout,
+    rollout: subject,
     template,
     templateHash: world.hash,
     replicaSets,
@@ -125,15 +132,27 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
-  const status = nextStatus(rollout, world, template, decision, outcome, now);
+  const ref = rollout.spec.template ? undefined : rollout.spec.workloadRef;
+  const deployment = ref ? deps.cache.deployment(namespace ?? 'default', ref.name) : undefined;
+  const status = nextStatus(subject, world, template, decision, outcome, now, deployment?.metadata.generation);
+  const migration = { phase: status.phase ?? 'Progressing', replicas: world.plan.replicas, readyReplicas: status.readyReplicas ?? 0, revisions: replicaSets.length };
+  await scaleDownWorkload(subject, deployment, migration, deps.client);
+  const restart = await restartPods({ rollout, replicaSets, stableHash: decision.view.stableHash, currentHash: world.hash, client: deps.client, now });
+  if (restart.restartedAt !== undefined) status.restartedAt = restart.restartedAt;
   if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   const wake = decision.view.nextWakeAt;
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
-  const next = wake === undefined ? recheck : Math.min(wake, recheck ?? wake);
+  const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
+  const next = earliestOf([wake, recheck, restartWake]);
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
+}
+
+function earliestOf(times: Array<number | undefined>): number | undefined {
+  const set = times.filter((t): t is number => t !== undefined);
+  return set.length === 0 ? undefined : Math.min(...set);
 }
 
 /** Feeds the pass's observations through the machine, collecting the effects in order (see gate-check.ts). */
@@ -155,7 +174,7 @@ function runMachine(world: ObservedWorld, runName: (name: string) => string, gat
   return { decision, effects };
 }
 
-function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplateSpec, decision: Decision, outcome: EffectOutcome, now: number): RolloutStatus {
+function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplateSpec, decision: Decision, outcome: EffectOutcome, now: number, workloadGeneration?: number): RolloutStatus {
   const previous = rollout.status ?? {};
   const { view } = decision;
   const nowIso = new Date(now).toISOString();
@@ -178,7 +197,6 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     observedGeneration: rollout.metadata.generation,
     ...totals,
     updatedReplicas: current?.status?.replicas ?? 0,
-    selector: selectorToString(rollout.spec.selector),
     currentPodHash: world.hash,
     stableRS: view.stableHash,
     currentStepIndex: view.currentStepIndex,
@@ -191,6 +209,15 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     })),
     conditions: healthConditions(conditions, view.phase, conditionReason(view), view.message, rollout.metadata.generation, nowIso),
   };
+  const argo: ArgoStatusInput = {
+    rollout,
+    view,
+    replicaSets: world.replicaSets,
+    analysisRuns: world.analysisRuns,
+    runName: (runName) => analysisRunName(rollout, runName),
+    ...(workloadGeneration === undefined ? {} : { workloadGeneration }),
+  };
+  assignDefined(status, argoStatusFields(argo, previous));
   if (rollout.spec.strategy.canary) {
     const headerRoutes = view.headerRoutes ?? [];
     const experiment = view.analysisRuns.find((run) => run.kind === 'experiment');
@@ -198,13 +225,25 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
       weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight },
       ...(experiment ? { currentExperiment: analysisRunName(rollout, experiment.name) } : {}),
       ...(headerRoutes.length > 0 ? { headerRoutes } : {}),
+      ...canaryRunStatuses(argo, previous),
     };
     if (world.plan.strategy === 'canary' && world.plan.pingPong) status.canary.stablePingPong = outcome.stablePingPong ?? stablePingPongOf(rollout);
   }
-  if (view.activeHash !== undefined) status.blueGreen = { activeSelector: view.activeHash, ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}) };
-  else delete status.blueGreen;
-  const lastAck = outcome.acks.at(-1);
+  if (view.activeHash !== undefined) {
+    const preview = previewSelector(rollout, view);
+    status.blueGreen = {
+      activeSelector: view.activeHash,
+      ...(preview === undefined ? {} : { previewSelector: preview }),
+      ...(view.previous ? { scaleDownAt: view.previous.scaleDownAt } : {}),
+      ...blueGreenRunStatuses(argo, previous),
+    };
+  } else delete status.blueGreen;
+  status.conditions = argoConditions(status.conditions, conditionFacts(rollout, world, view, status), rollout.metadata.generation, nowIso);
+  // A person's command is answered in lastCommand (its id there marks it done); the controller's own, in lastAutoCommand.
+  const lastAck = outcome.acks.filter((ack) => !isAutoCommandId(ack.id)).at(-1);
   if (lastAck) status.lastCommand = lastAck;
+  const lastAutoAck = outcome.acks.filter((ack) => isAutoCommandId(ack.id)).at(-1);
+  if (lastAutoAck) status.lastAutoCommand = lastAutoAck;
   const retried = answerRollbackRetry(rollout, now);
   if (retried) {
     status.lastCommand = retried.ack;
@@ -214,8 +253,48 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
   if (status.rollback?.git && !sameJson(status.rollback, previous.rollback)) {
     status.conditions = withGitCondition({ ...rollout, status: { ...status } }, status.rollback.git, now);
   }
+  if (status.promoteFull && promoteFullDone(status, view, world.hash)) delete status.promoteFull;
   if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
   return status;
+}
+
+/** What Argo's conditions are computed from, read off the status this pass built. */
+function conditionFacts(rollout: Rollout, world: ObservedWorld, view: Decision['view'], status: RolloutStatus): ConditionFacts {
+  const replicas = world.plan.replicas;
+  const current = world.replicaSets.find((rs) => hashOf(rs) === world.hash);
+  const active = view.activeHash === undefined ? undefined : world.replicaSets.find((rs) => hashOf(rs) === view.activeHash);
+  const blueGreen = rollout.spec.strategy.blueGreen !== undefined;
+  const activeAvailable = active?.status?.availableReplicas ?? 0;
+  return {
+    replicas,
+    strategyComplete: view.phase === 'Healthy',
+    // Argo: spec.paused holds a rollout even when healthy (and keeps it from reading Healthy).
+    paused: view.pauseConditions.length > 0 || rollout.spec.paused === true,
+    aborted: view.aborted,
+    ...(view.abort ? { abortMessage: view.abort.message } : {}),
+    deadlineExceeded: !view.aborted && view.abort?.reason === 'ProgressDeadlineExceeded',
+    updatedReplicas: status.updatedReplicas ?? 0,
+    totalReplicas: status.replicas ?? 0,
+    availableReplicas: blueGreen ? activeAvailable : (status.availableReplicas ?? 0),
+    ...(blueGreen ? { activeSaturated: active !== undefined && (active.spec?.replicas ?? 0) === replicas && activeAvailable >= replicas } : {}),
+    currentPodHash: world.hash,
+    stableRS: view.stableHash,
+    currentReplicaSetName: current?.metadata.name ?? `${rollout.metadata.name}-${world.hash}`,
+  };
+}
+
+/** Argo clears status.promoteFull once the rollout is done with it: Healthy, aborted, or the request refused. */
+function promoteFullDone(status: RolloutStatus, view: Decision['view'], hash: string): boolean {
+  const refused = status.lastAutoCommand?.id === promoteFullId(hash) && status.lastAutoCommand.result === 'Rejected';
+  return view.phase === 'Healthy' || view.aborted || refused;
+}
+
+/** Copies `fields` over `target`; an undefined field removes the key (the status is compared by meaning). */
+function assignDefined<T extends object>(target: T, fields: Partial<T>): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) delete (target as Record<string, unknown>)[key];
+    else (target as Record<string, unknown>)[key] = value;
+  }
 }
 
 /** The machine-readable reason behind the phase, for kstatus conditions. */

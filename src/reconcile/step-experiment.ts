@@ -1,6 +1,7 @@
 // Builds the Experiment a canary `experiment` step asks for, as Argo's rollout/experiment.go does: each template's
 // specRef becomes the Rollout's stable or canary pod template, the step's analysis arguments are resolved against the
 // Rollout, and the Rollout owns the Experiment.
+import { selectorOf } from './template-source.js';
 import { TerminalError } from '../errors.js';
 import { labelValueFor } from '../kube/bounded-name.js';
 import type { EffectOf } from '../machine/effects.js';
@@ -56,7 +57,7 @@ function experimentTemplate(rollout: Rollout, t: RolloutExperimentTemplate, effe
   const { [POD_TEMPLATE_HASH_LABEL]: _revision, ...podLabels } = pod.metadata?.labels ?? {};
   const labels = { ...podLabels, ...(t.metadata?.labels ?? {}) };
   const annotations = { ...(pod.metadata?.annotations ?? {}), ...(t.metadata?.annotations ?? {}) };
-  const selector = structuredClone(t.selector ?? rollout.spec.selector);
+  const selector = structuredClone(t.selector ?? selectorOf(rollout));
   // Argo adds the step's metadata labels to the selector too, so that the experiment's pods are told apart by them.
   if (t.metadata?.labels !== undefined) selector.matchLabels = { ...(selector.matchLabels ?? {}), ...t.metadata.labels };
   return {

@@ -6,10 +6,7 @@ export type ArgoKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate
 export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
   Rollout: [
     'spec.analysis',
-    'spec.paused',
     'spec.progressDeadlineAbort',
-    'spec.restartAt',
-    'spec.rollbackWindow',
     'spec.strategy.blueGreen.activeMetadata',
     'spec.strategy.blueGreen.antiAffinity',
     'spec.strategy.blueGreen.maxUnavailable',
@@ -47,7 +44,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.trafficRouting.nginx.canaryIngressAnnotations',
     'spec.strategy.canary.trafficRouting.nginx.stableIngresses',
     'spec.strategy.canary.trafficRouting.plugins',
-    'spec.workloadRef.scaleDown',
   ],
   AnalysisTemplate: [
     'spec.dryRun',

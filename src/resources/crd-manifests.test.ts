@@ -104,10 +104,10 @@ describe('Vane CRDs', () => {
     expect(crd.spec.versions.map((v) => [v.name, v.served, v.storage])).toEqual([['v1alpha1', true, true]]);
   });
 
-  it('given the Rollout CRD, then it has status and scale subresources wired to replicas and the selector', () => {
+  it("given the Rollout CRD, then it has status and scale subresources wired as Argo's: spec.replicas, status.HPAReplicas and the selector", () => {
     expect(rolloutCrd.spec.versions[0]!.subresources).toEqual({
       status: {},
-      scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+      scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.HPAReplicas', labelSelectorPath: '.status.selector' },
     });
     expect(analysisRunCrd.spec.versions[0]!.subresources).toEqual({ status: {} });
     expect(analysisTemplateCrd.spec.versions[0]!.subresources).toBeUndefined();

@@ -103,8 +103,9 @@ export const rolloutCrd: CustomResourceDefinition = crd({
   subresources: {
     status: {},
     scale: {
+      // Argo's paths: an HPA counts the pods that serve (all of a canary, the active ones of a blue-green).
       specReplicasPath: '.spec.replicas',
-      statusReplicasPath: '.status.replicas',
+      statusReplicasPath: '.status.HPAReplicas',
       labelSelectorPath: '.status.selector',
     },
   },

@@ -22,6 +22,11 @@ export function podTemplateHash(template: PodTemplateSpec): string {
   return safeEncode(String(hash));
 }
 
+/** The same short hash for any text (Argo's currentStepHash is one of the canary steps' JSON). */
+export function stableTextHash(text: string): string {
+  return safeEncode(String(fnv1a32(new TextEncoder().encode(text))));
+}
+
 /** Container name → image, for init containers and containers alike (names are unique within a pod). */
 export function templateImages(template: PodTemplateSpec): Record<string, string> {
   const images: Record<string, string> = {};

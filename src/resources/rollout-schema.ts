@@ -224,16 +224,24 @@ const rolloutSpec = object(
     selector: labelSelectorSchema,
     template: podTemplateSchema,
     workloadRef: object(
-      { apiVersion: string({ enum: ['apps/v1'] }), kind: string({ enum: ['Deployment'] }), name: objectName('dns1123Subdomain') },
+      {
+        apiVersion: string({ enum: ['apps/v1'] }),
+        kind: string({ enum: ['Deployment'] }),
+        name: objectName('dns1123Subdomain'),
+        scaleDown: string({ enum: ['never', 'onsuccess', 'progressively'], description: 'How the Deployment is scaled down on the first revision; defaults to never.' }),
+      },
       { required: ['apiVersion', 'kind', 'name'] },
     ),
     minReadySeconds: int32(),
     revisionHistoryLimit: int32(),
     progressDeadlineSeconds: int32({ minimum: 1 }),
+    paused: boolean({ description: 'Holds the rollout where it is until set back to false.' }),
+    restartAt: string({ format: 'date-time', description: 'Pods created before this time are recreated, without a new revision.' }),
+    rollbackWindow: object({ revisions: int32({ description: 'Going back to one of the last N revisions skips steps and analysis.' }) }),
     strategy: object({ canary: canaryStrategy, blueGreen: blueGreenStrategy }),
     rollback: rollbackSpec,
   },
-  { required: ['selector', 'strategy'] },
+  { required: ['strategy'] },
 );
 
 const commandAction = string({ enum: ['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume', 'rollback-retry'] });
@@ -266,6 +274,20 @@ const rollbackRecord = object(
   { required: ['reason', 'at', 'trafficReset'] },
 );
 
+const commandAck = object(
+  {
+    id: string(),
+    action: commandAction,
+    result: string({ enum: ['Accepted', 'Rejected'] }),
+    message: string(),
+    time: timestamp,
+  },
+  { required: ['id', 'action', 'result', 'time'] },
+);
+
+/** Argo's RolloutAnalysisRunStatus: the run a gate waits on, its phase and message. */
+const analysisRunStatus = object({ name: string(), status: string(), message: string() }, { required: ['name', 'status'] });
+
 const rolloutStatus = object({
   phase: string({ enum: ['Progressing', 'Paused', 'Healthy', 'Degraded'] }),
   message: string(),
@@ -274,17 +296,33 @@ const rolloutStatus = object({
   updatedReplicas: integer(),
   readyReplicas: integer(),
   availableReplicas: integer(),
+  HPAReplicas: integer({ description: 'Pods the scale subresource reports: all of a canary, the active ReplicaSet of a blue-green.' }),
   selector: string({ description: 'Label selector string for the scale subresource (HPA).' }),
   currentPodHash: string(),
+  currentStepHash: string({ description: 'Hash of the canary steps.' }),
   stableRS: string(),
   currentStepIndex: integer({ description: 'Zero-based index of the current canary step (steps.length once all are done); people read index 3 of 5 as "step 4/5".' }),
+  abort: boolean({ description: 'True while the rollout is aborted.' }),
+  abortedAt: timestamp,
+  promoteFull: boolean({ description: 'Set (as Argo\'s promote --full does) to skip the remaining steps and analysis; cleared once done.' }),
+  restartedAt: timestamp,
+  controllerPause: boolean({ description: 'True when the controller paused the rollout (a pause step, an inconclusive analysis).' }),
+  workloadObservedGeneration: string({ description: "The referenced Deployment's generation last read." }),
   canary: object({
     weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
     currentExperiment: string({ description: 'The Experiment the current experiment step waits on.' }),
     headerRoutes: array(string()),
     stablePingPong: string({ enum: ['ping', 'pong'], description: 'Which ping-pong Service selects the stable pods.' }),
+    currentStepAnalysisRunStatus: analysisRunStatus,
+    currentBackgroundAnalysisRunStatus: analysisRunStatus,
   }),
-  blueGreen: object({ activeSelector: string(), previewSelector: string(), scaleDownAt: timestamp }),
+  blueGreen: object({
+    activeSelector: string(),
+    previewSelector: string(),
+    scaleDownAt: timestamp,
+    prePromotionAnalysisRunStatus: analysisRunStatus,
+    postPromotionAnalysisRunStatus: analysisRunStatus,
+  }),
   pauseConditions: array(
     object(
       {
@@ -300,16 +338,8 @@ const rolloutStatus = object({
     { id: string(), action: commandAction, actor: string(), time: timestamp, reason: string({ maxLength: COMMAND_REASON_MAX_LENGTH }) },
     { required: ['id', 'action', 'actor', 'time'] },
   ),
-  lastCommand: object(
-    {
-      id: string(),
-      action: commandAction,
-      result: string({ enum: ['Accepted', 'Rejected'] }),
-      message: string(),
-      time: timestamp,
-    },
-    { required: ['id', 'action', 'result', 'time'] },
-  ),
+  lastCommand: commandAck,
+  lastAutoCommand: commandAck,
   rollback: rollbackRecord,
   history: array(
     object(

@@ -46,10 +46,16 @@ export function assertValidRollout(obj: unknown): asserts obj is Rollout {
 
 function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   c.integer(spec.replicas, childPath(path, 'replicas'), { min: 0 });
-  const selector = checkSelector(c, spec.selector, childPath(path, 'selector'));
+  // Argo docs features/workload-references.md: with workloadRef the selector may be left out (the Deployment's is used).
+  const selector = spec.selector === undefined && spec.workloadRef !== undefined ? undefined : checkSelector(c, spec.selector, childPath(path, 'selector'));
   checkWorkload(c, spec, path, selector);
   const minReady = c.integer(spec.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
   c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
+  c.boolean(spec.paused, childPath(path, 'paused'));
+  const window = c.object(spec.rollbackWindow, childPath(path, 'rollbackWindow'));
+  if (window !== undefined) c.integer(window.revisions, childPath(childPath(path, 'rollbackWindow'), 'revisions'), { min: 0 });
+  const restartAt = c.string(spec.restartAt, childPath(path, 'restartAt'));
+  if (restartAt !== undefined && Number.isNaN(Date.parse(restartAt))) c.add(childPath(path, 'restartAt'), 'must be an RFC 3339 time, e.g. 2024-05-01T10:00:00Z');
   const deadlinePath = childPath(path, 'progressDeadlineSeconds');
   const deadline = c.integer(spec.progressDeadlineSeconds, deadlinePath, { min: 1 });
   if (deadline !== undefined && minReady !== undefined && deadline <= minReady) {
@@ -108,6 +114,7 @@ function checkWorkloadRef(c: FieldChecker, value: unknown, path: string): void {
   c.oneOf(ref.apiVersion, childPath(path, 'apiVersion'), ['apps/v1'], { required: true });
   c.oneOf(ref.kind, childPath(path, 'kind'), ['Deployment'], { required: true });
   c.name(ref.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
+  c.oneOf(ref.scaleDown, childPath(path, 'scaleDown'), ['never', 'onsuccess', 'progressively']);
 }
 
 /** Checks the parts of the pod template Vane relies on; returns its labels when they are well formed. */

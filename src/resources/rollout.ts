@@ -12,7 +12,8 @@ export interface Rollout {
 export interface RolloutSpec {
   /** Desired pods of the stable version; defaults to 1. Driven by the scale subresource. */
   replicas?: number;
-  selector: LabelSelector;
+  /** Required with `template`; with `workloadRef` it defaults to the referenced Deployment's selector (as in Argo). */
+  selector?: LabelSelector;
   /** Exactly one of `template` and `workloadRef`. */
   template?: PodTemplateSpec;
   workloadRef?: WorkloadRef;
@@ -21,6 +22,12 @@ export interface RolloutSpec {
   revisionHistoryLimit?: number;
   /** Seconds without progress before the rollout aborts; defaults to 600. */
   progressDeadlineSeconds?: number;
+  /** Holds the rollout where it is, as a pause command does, until set back to false (Argo's spec.paused). */
+  paused?: boolean;
+  /** Pods created before this time (RFC 3339) are recreated, without a new revision (Argo's spec.restartAt). */
+  restartAt?: string;
+  /** Going back to one of the last `revisions` revisions (the current one counted) skips every step and analysis. */
+  rollbackWindow?: { revisions?: number };
   strategy: RolloutStrategy;
   rollback?: RollbackSpec;
 }
@@ -29,6 +36,8 @@ export interface WorkloadRef {
   apiVersion: 'apps/v1';
   kind: 'Deployment';
   name: string;
+  /** What happens to the Deployment on the Rollout's first revision (a migration); defaults to never. */
+  scaleDown?: 'never' | 'onsuccess' | 'progressively';
 }
 
 /** Exactly one of `canary` and `blueGreen`. */
@@ -378,6 +387,13 @@ export interface RevisionRecord {
   finishedAt?: string;
 }
 
+/** Argo Rollouts' summary of one AnalysisRun a rollout waits on (its RolloutAnalysisRunStatus). */
+export interface RolloutAnalysisRunStatus {
+  name: string;
+  status: string;
+  message?: string;
+}
+
 export interface RolloutStatus {
   phase?: RolloutPhase;
   message?: string;
@@ -386,11 +402,29 @@ export interface RolloutStatus {
   updatedReplicas?: number;
   readyReplicas?: number;
   availableReplicas?: number;
+  /** Pods the scale subresource reports (Argo's HPAReplicas): all of a canary's, the active ReplicaSet's for blue-green. */
+  HPAReplicas?: number;
   /** Label selector string, for the scale subresource (HPA). */
   selector?: string;
   currentPodHash?: string;
+  /** Hash of the canary steps, so tooling sees when the steps changed (Argo's currentStepHash). */
+  currentStepHash?: string;
   stableRS?: string;
   currentStepIndex?: number;
+  /** True while the rollout is aborted (Argo's status.abort), with the time it was. */
+  abort?: boolean;
+  abortedAt?: string;
+  /** True when the controller itself paused the rollout (a pause step, an inconclusive analysis). */
+  controllerPause?: boolean;
+  /**
+   * Argo's `kubectl argo rollouts promote --full` sets this: the rollout skips its remaining steps and analysis as a
+   * promote-full command does; the controller clears it once the rollout is Healthy, aborted, or the request is refused.
+   */
+  promoteFull?: boolean;
+  /** The spec.restartAt every pod has been recreated after. */
+  restartedAt?: string;
+  /** The referenced Deployment's metadata.generation last read (workloadRef), as Argo writes it: a string. */
+  workloadObservedGeneration?: string;
   canary?: {
     weights?: { canary: number; stable: number };
     /** The Experiment the current experiment step waits on. */
@@ -398,11 +432,15 @@ export interface RolloutStatus {
     /** Names of the header routes sending matching requests to the canary now. */
     headerRoutes?: string[];
     stablePingPong?: PingPongRole;
+    currentStepAnalysisRunStatus?: RolloutAnalysisRunStatus;
+    currentBackgroundAnalysisRunStatus?: RolloutAnalysisRunStatus;
   };
   blueGreen?: {
     activeSelector?: string;
     previewSelector?: string;
     scaleDownAt?: string;
+    prePromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
+    postPromotionAnalysisRunStatus?: RolloutAnalysisRunStatus;
   };
   pauseConditions?: PauseCondition[];
   /** The state machine's persisted snapshot: JSON that `resolveState` turns back into a snapshot. */
@@ -410,6 +448,8 @@ export interface RolloutStatus {
   analysisRuns?: AnalysisRunRef[];
   command?: RolloutCommand;
   lastCommand?: CommandAck;
+  /** The answer to the last command the controller made itself from spec.paused, status.promoteFull or rollbackWindow. */
+  lastAutoCommand?: CommandAck;
   rollback?: RollbackRecord;
   history?: RevisionRecord[];
   conditions?: Condition[];
