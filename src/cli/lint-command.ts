@@ -179,12 +179,18 @@ function splitDocuments(text: string): Array<{ text: string; firstLine: number }
   const chunks: Array<{ text: string; firstLine: number }> = [];
   let start = 0;
   let hasContent = false;
+  let markerSeen = false;
   lines.forEach((line, i) => {
-    if (/^---(\s|$)/.test(line) && hasContent) {
+    const marker = /^---(\s|$)/.test(line);
+    if (marker && hasContent) {
       chunks.push({ text: lines.slice(start, i).join('\n'), firstLine: start + 1 });
       start = i;
       hasContent = false;
+    } else if (marker && markerSeen) {
+      // `---` right after `---`: the document between them is empty; the next one starts here.
+      start = i;
     }
+    if (marker) markerSeen = true;
     if (!/^\s*(#.*)?$/.test(line) && !/^%/.test(line) && !/^---\s*(#.*)?$/.test(line)) hasContent = true;
   });
   chunks.push({ text: lines.slice(start).join('\n'), firstLine: start + 1 });

@@ -62,7 +62,6 @@ describe('buildRolloutAnalysisRun arguments', () => {
   });
 
   it.each([
-    [[{ name: 'team', valueFrom: { fieldRef: { fieldPath: "metadata.labels['owner']" } } }], [], 'analysis argument "team" has no value (step 2 analysis): fieldRef metadata.labels[\'owner\']: the Rollout has no label "owner"'],
     [[{ name: 'gen', valueFrom: { fieldRef: { fieldPath: 'metadata.generation' } } }], [], 'analysis argument "gen" has no value (step 2 analysis): fieldRef metadata.generation: fieldPath "metadata.generation" is not supported'],
     [[{ name: 'ns' }], [{ name: 'ns', valueFrom: { fieldRef: { fieldPath: 'spec.nothing' } } }], 'analysis argument "ns" has no value (step 2 analysis): fieldRef spec.nothing: spec.nothing is not set in the Rollout'],
     [[{ name: 'service-name' }], [], 'analysis argument "service-name" has no value (step 2 analysis); set it in the Rollout\'s analysis args'],

@@ -5,7 +5,7 @@ import { checkFieldPath } from './field-reference.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { nameProblem } from './kube-bounds.js';
-import { quantityProblem } from './quantity.js';
+import { checkContainerResources } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
 
 const PROVIDERS = ['prometheus', 'web', 'job'] as const;
@@ -247,16 +247,7 @@ function checkJobContainer(c: FieldChecker, value: unknown, path: string): void 
   if (isPlaceholder(container.name)) c.string(container.name, childPath(path, 'name'));
   else c.name(container.name, childPath(path, 'name'), 'dns1123Label', { required: true });
   c.string(container.image, childPath(path, 'image'), { required: true });
-  const resourcesPath = childPath(path, 'resources');
-  const resources = c.object(container.resources, resourcesPath);
-  for (const kind of ['requests', 'limits']) {
-    const listPath = childPath(resourcesPath, kind);
-    const list = c.object(resources?.[kind], listPath);
-    for (const [resource, quantity] of Object.entries(list ?? {})) {
-      const problem = isPlaceholder(quantity) ? undefined : quantityProblem(quantity);
-      if (problem !== undefined) c.add(childPath(listPath, resource), problem);
-    }
-  }
+  checkContainerResources(c, container, path, isPlaceholder);
 }
 
 /** Every `{{args.x}}` anywhere in the provider must name a declared argument (Argo substitutes the whole provider). */

@@ -21,8 +21,13 @@ describe('resolveFieldPath', () => {
   });
 
   it.each([
-    ["metadata.labels['missing']", 'the Rollout has no label "missing"'],
-    ["metadata.annotations['missing']", 'the Rollout has no annotation "missing"'],
+    ["metadata.labels['missing']"],
+    ["metadata.annotations['missing']"],
+  ])('given %s, a label or annotation the Rollout lacks, then it resolves to an empty string as kubectl and Argo Rollouts read it', (path) => {
+    expect(resolveFieldPath(rollout, path)).toEqual({ value: '' });
+  });
+
+  it.each([
     ['spec.strategy.canary', 'spec.strategy.canary is not set in the Rollout'],
     ['spec.template.spec.containers[3].image', 'spec.template.spec.containers[3].image is not set in the Rollout'],
     ['spec.template', 'spec.template is an object; the path must end at a string, number or boolean'],

@@ -54,7 +54,8 @@ export function fieldReferenceValue(obj: unknown, reference: FieldReference): { 
     case 'annotation': {
       const map = metadataOf(obj)[reference.kind === 'label' ? 'labels' : 'annotations'];
       const value = isRecord(map) ? map[reference.key] : undefined;
-      return typeof value === 'string' ? { value } : { problem: `the Rollout has no ${reference.kind} "${reference.key}"` };
+      // As kubectl's and Argo Rollouts' field paths: a label or annotation the Rollout lacks reads as empty.
+      return { value: typeof value === 'string' ? value : '' };
     }
     case 'field':
       return fieldValue(obj, reference.path, reference.segments);

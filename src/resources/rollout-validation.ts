@@ -7,6 +7,7 @@ import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { checkExperimentStep } from './experiment-step-validation.js';
+import { checkContainerResources } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
@@ -138,8 +139,14 @@ function checkPodSpec(c: FieldChecker, value: unknown, path: string): void {
     const fields = c.object(container, itemPath, { required: true });
     c.name(fields?.name, childPath(itemPath, 'name'), 'dns1123Label', { required: true });
     c.string(fields?.image, childPath(itemPath, 'image'), { required: true });
+    if (fields !== undefined) checkContainerResources(c, fields, itemPath);
   });
   c.unique(containers, containersPath, 'name');
+  const initPath = childPath(path, 'initContainers');
+  (c.list(spec.initContainers, initPath) ?? []).forEach((container, i) => {
+    const fields = c.object(container, indexPath(initPath, i), { required: true });
+    if (fields !== undefined) checkContainerResources(c, fields, indexPath(initPath, i));
+  });
 }
 
 // ---- strategy ----------------------------------------------------------------------------------------------
