@@ -1,5 +1,6 @@
-// Writes argo-unsupported-fields.ts: the Argo Rollouts spec fields Vane's schemas lack, from Argo's CRDs vendored in
-// test/fixtures/argo-rollouts/manifests/crds. Run after a schema change: `npx tsx src/resources/generate-argo-fields.ts`.
+// Writes argo-unsupported-fields.ts (and the list in docs/argo-rollouts.md): the Argo Rollouts spec fields Vane's schemas
+// lack, from Argo's CRDs vendored in test/fixtures/argo-rollouts/manifests/crds. Run after a schema change:
+// `npx tsx src/resources/generate-argo-fields.ts`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,9 @@ import { schemaPaths } from './schema-paths.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ARGO_CRDS = join(ROOT, 'test/fixtures/argo-rollouts/manifests/crds');
 export const GENERATED_FILE = join(ROOT, 'src/resources/argo-unsupported-fields.ts');
+export const PARITY_DOC = join(ROOT, 'docs/argo-rollouts.md');
+const DOC_START = '<!-- unsupported-fields:start -->';
+const DOC_END = '<!-- unsupported-fields:end -->';
 
 /** Each Argo kind Vane accepts, with Argo's CRD file and Vane's own schema (before the gaps are added). */
 export const ARGO_KINDS: ReadonlyArray<{ kind: string; argoCrd: string; schema: JSONSchemaProps }> = [
@@ -68,7 +72,25 @@ export function generatedSource(): string {
   ].join('\n');
 }
 
+/** The list of docs/argo-rollouts.md's "Not supported yet" section: one line per kind and field. */
+export function unsupportedFieldList(): string {
+  const lines = ARGO_KINDS.flatMap(({ kind, argoCrd, schema }) => {
+    const gaps = fieldGaps(argoSchema(argoCrd), schema);
+    return gaps.length === 0 ? [] : [`- **${kind}**: ${gaps.map((g) => `\`${g}\``).join(', ')}`];
+  });
+  return lines.join('\n');
+}
+
+/** `doc` with its generated section replaced by `list`. */
+export function withUnsupportedList(doc: string, list: string): string {
+  const start = doc.indexOf(DOC_START);
+  const end = doc.indexOf(DOC_END);
+  if (start < 0 || end < start) throw new Error(`${PARITY_DOC} lacks the ${DOC_START} … ${DOC_END} markers`);
+  return `${doc.slice(0, start + DOC_START.length)}\n${list}\n${doc.slice(end)}`;
+}
+
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   writeFileSync(GENERATED_FILE, generatedSource());
-  console.log(`wrote ${GENERATED_FILE}`);
+  writeFileSync(PARITY_DOC, withUnsupportedList(readFileSync(PARITY_DOC, 'utf8'), unsupportedFieldList()));
+  console.log(`wrote ${GENERATED_FILE} and the list in ${PARITY_DOC}`);
 }
