@@ -76,3 +76,13 @@ describe('buildRolloutAnalysisRun arguments', () => {
     expect((thrown as Error).message.startsWith(message)).toBe(true);
   });
 });
+
+describe('buildRolloutAnalysisRun templates', () => {
+  it('given a template reference with clusterScope, then the ClusterAnalysisTemplate is used, not the namespaced one of the same name', () => {
+    const cluster: AnalysisTemplate = { ...templateWith([]), kind: 'ClusterAnalysisTemplate', metadata: { name: 'error-rate' }, spec: { metrics: [{ name: 'cluster-wide', provider: { prometheus: { address: 'http://p:9090', query: 'vector(1)' } } }] } };
+    const cache = { ...cacheWith(templateWith([])), clusterAnalysisTemplate: (name: string) => (name === 'error-rate' ? cluster : undefined) } as unknown as RolloutCache;
+    const effect = (clusterScope: boolean): EffectOf<'createAnalysisRun'> => ({ type: 'createAnalysisRun', gate: '1', name: 'run', templates: [{ templateName: 'error-rate', clusterScope }], args: [], canaryHash: 'new', stableHash: 'old' });
+    expect(buildRolloutAnalysisRun(cache, rollout, effect(true), 'r').spec.metrics.map((m) => m.name)).toEqual(['cluster-wide']);
+    expect(buildRolloutAnalysisRun(cache, rollout, effect(false), 'r').spec.metrics.map((m) => m.name)).toEqual(['m']);
+  });
+});
