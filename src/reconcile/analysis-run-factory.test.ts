@@ -1,3 +1,34 @@
+// @covers spec.strategy.canary.steps[].analysis.templates[].clusterScope
+// @covers spec.strategy.canary.analysis.templates[].clusterScope
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.templates[].clusterScope
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.templates[].clusterScope
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.strategy.canary.analysis.args
+// @covers spec.strategy.canary.analysis.args[].name
+// @covers spec.strategy.canary.analysis.args[].value
+// @covers spec.strategy.canary.analysis.args[].valueFrom
+// @covers spec.strategy.canary.analysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.canary.analysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.canary.analysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].name
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].value
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].name
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].value
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.args[].valueFrom.fieldRef
+// @covers spec.args[].valueFrom.fieldRef.fieldPath
 import { describe, expect, it } from 'vitest';
 import { TerminalError } from '../errors.js';
 import type { EffectOf } from '../machine/effects.js';
