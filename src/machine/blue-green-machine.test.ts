@@ -1,4 +1,9 @@
 // Scenarios for the blue-green strategy: preview, analysis, promotion, switch, scale-down, aborts and commands.
+// @covers spec.strategy.blueGreen.previewReplicaCount
+// @covers spec.strategy.blueGreen.autoPromotionEnabled
+// @covers spec.strategy.blueGreen.autoPromotionSeconds
+// @covers spec.strategy.blueGreen.scaleDownDelaySeconds
+// @covers spec.strategy.blueGreen.abortScaleDownDelaySeconds
 import { describe, expect, it } from 'vitest';
 import { instantBlueGreen, manualBlueGreen, T0, timedBlueGreen } from './fixtures/plans.js';
 import { RolloutScenario } from './fixtures/rollout-scenario.js';

@@ -1,4 +1,8 @@
 // Scenarios for the canary strategy: steps, analysis outcomes, commands, deadlines and revisions, through `decide`.
+// @covers spec.progressDeadlineSeconds
+// @covers spec.strategy.canary.steps[].setCanaryScale
+// @covers spec.strategy.canary.steps[].setCanaryScale.replicas
+// @covers spec.rollback.gitRevert
 import { describe, expect, it } from 'vitest';
 import { backgroundCanary, ratioCanary, routedCanary } from './fixtures/plans.js';
 import { RolloutScenario } from './fixtures/rollout-scenario.js';

@@ -1,4 +1,6 @@
 // Replica arithmetic of a canary: weights round up, routers keep stable full, setCanaryScale pins the canary.
+// @covers spec.strategy.canary.steps[].setCanaryScale.weight
+// @covers spec.strategy.canary.steps[].setCanaryScale.matchTrafficWeight
 import { describe, expect, it } from 'vitest';
 import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import type { CanaryPlan } from './rollout-plan.js';

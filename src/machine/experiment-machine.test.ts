@@ -1,3 +1,10 @@
+// @covers spec.templates
+// @covers spec.templates[].name
+// @covers spec.templates[].replicas
+// @covers spec.duration
+// @covers spec.analyses[].requiredForCompletion
+// @covers spec.progressDeadlineSeconds
+// @covers spec.scaleDownDelaySeconds
 import { describe, expect, it } from 'vitest';
 import { decideExperiment, initialExperimentState, type ExperimentDecision, type ExperimentEvent } from './experiment-machine.js';
 import { experimentPlan } from './experiment-plan.js';

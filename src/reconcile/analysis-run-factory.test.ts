@@ -1,3 +1,34 @@
+// @covers spec.strategy.canary.steps[].analysis.templates[].clusterScope
+// @covers spec.strategy.canary.analysis.templates[].clusterScope
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.templates[].clusterScope
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.templates[].clusterScope
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.canary.steps[].analysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.strategy.canary.analysis.args
+// @covers spec.strategy.canary.analysis.args[].name
+// @covers spec.strategy.canary.analysis.args[].value
+// @covers spec.strategy.canary.analysis.args[].valueFrom
+// @covers spec.strategy.canary.analysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.canary.analysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.canary.analysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].name
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].value
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].name
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].value
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom.podTemplateHashValue
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom.fieldRef
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.args[].valueFrom.fieldRef.fieldPath
+// @covers spec.args[].valueFrom.fieldRef
+// @covers spec.args[].valueFrom.fieldRef.fieldPath
 import { describe, expect, it } from 'vitest';
 import { TerminalError } from '../errors.js';
 import type { EffectOf } from '../machine/effects.js';
@@ -74,5 +105,15 @@ describe('buildRolloutAnalysisRun arguments', () => {
     }
     expect(thrown).toBeInstanceOf(TerminalError);
     expect((thrown as Error).message.startsWith(message)).toBe(true);
+  });
+});
+
+describe('buildRolloutAnalysisRun templates', () => {
+  it('given a template reference with clusterScope, then the ClusterAnalysisTemplate is used, not the namespaced one of the same name', () => {
+    const cluster: AnalysisTemplate = { ...templateWith([]), kind: 'ClusterAnalysisTemplate', metadata: { name: 'error-rate' }, spec: { metrics: [{ name: 'cluster-wide', provider: { prometheus: { address: 'http://p:9090', query: 'vector(1)' } } }] } };
+    const cache = { ...cacheWith(templateWith([])), clusterAnalysisTemplate: (name: string) => (name === 'error-rate' ? cluster : undefined) } as unknown as RolloutCache;
+    const effect = (clusterScope: boolean): EffectOf<'createAnalysisRun'> => ({ type: 'createAnalysisRun', gate: '1', name: 'run', templates: [{ templateName: 'error-rate', clusterScope }], args: [], canaryHash: 'new', stableHash: 'old' });
+    expect(buildRolloutAnalysisRun(cache, rollout, effect(true), 'r').spec.metrics.map((m) => m.name)).toEqual(['cluster-wide']);
+    expect(buildRolloutAnalysisRun(cache, rollout, effect(false), 'r').spec.metrics.map((m) => m.name)).toEqual(['m']);
   });
 });

@@ -1,4 +1,6 @@
 // Specification of authenticating for real: HTTPS basic auth against git http-backend, SSH keys through GIT_SSH_COMMAND.
+// @covers spec.rollback.git.secretRef
+// @covers spec.rollback.git.secretRef.name
 import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';

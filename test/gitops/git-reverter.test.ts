@@ -1,4 +1,5 @@
 // Specification of the git rollback façade on real repositories: what lands on the remote, and that it lands once.
+// @covers spec.rollback.git.push
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rollbackBranchName } from '../../src/gitops/git-reverter.js';
 import { GitSandbox, RemoteInspector } from './support/git-sandbox.js';

@@ -1,5 +1,17 @@
 // Specification: canary analysis gates end to end — the controller on the sandbox, a real Prometheus with fixed
 // history, and a Gateway API HTTPRoute carrying the canary weight.
+// @covers spec.strategy.canary.steps[].analysis
+// @covers spec.strategy.canary.steps[].analysis.templates
+// @covers spec.strategy.canary.steps[].analysis.templates[].templateName
+// @covers spec.strategy.canary.steps[].analysis.args
+// @covers spec.strategy.canary.steps[].analysis.args[].name
+// @covers spec.strategy.canary.steps[].analysis.args[].value
+// @covers spec.strategy.canary.analysis
+// @covers spec.strategy.canary.analysis.templates
+// @covers spec.strategy.canary.analysis.templates[].templateName
+// @covers spec.strategy.blueGreen.prePromotionAnalysis
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.templates
+// @covers spec.strategy.blueGreen.prePromotionAnalysis.templates[].templateName
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';

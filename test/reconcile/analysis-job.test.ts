@@ -7,6 +7,7 @@
 // @covers spec.metrics[].provider.job.spec.template.spec.containers[]
 // @covers spec.metrics[].provider.job.spec.template.spec.containers[].name
 // @covers spec.metrics[].provider.job.spec.template.spec.containers[].image
+// @covers spec.metrics[].provider.job.spec.template.spec.containers
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAME_KEY } from '../../src/analysis/providers/job-provider.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';

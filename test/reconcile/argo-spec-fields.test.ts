@@ -1,6 +1,8 @@
 // Specification of Argo Rollouts spec fields Vane honours, end to end on the sandbox with the real controller and
 // kubectl: workloadRef without a selector (Argo's own examples, apiVersion swapped only), workloadRef.scaleDown,
 // spec.paused and spec.restartAt.
+// @covers spec.workloadRef
+// @covers spec.rollbackWindow
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

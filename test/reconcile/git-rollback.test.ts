@@ -1,5 +1,10 @@
 // Specification: an aborted canary is rolled back in git too, whatever aborted it. The test plays the GitOps tool:
 // it applies the Rollout manifest from the remote, and applies it again after Vane's revert commit.
+// @covers spec.rollback
+// @covers spec.rollback.git
+// @covers spec.rollback.git.repoURL
+// @covers spec.rollback.git.branch
+// @covers spec.rollback.git.path
 import { afterEach, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';

@@ -1,5 +1,12 @@
 // Specification: setHeaderRoute steps of a canary over a Gateway API HTTPRoute, end to end on the sandbox — the
 // header rule Vane adds appears at its step, and is gone after a removal step, an abort and a completed rollout.
+// @covers spec.strategy.canary.steps[].setHeaderRoute
+// @covers spec.strategy.canary.steps[].setHeaderRoute.name
+// @covers spec.strategy.canary.steps[].setHeaderRoute.match
+// @covers spec.strategy.canary.steps[].setHeaderRoute.match[].headerName
+// @covers spec.strategy.canary.steps[].setHeaderRoute.match[].headerValue
+// @covers spec.strategy.canary.steps[].setHeaderRoute.match[].headerValue.exact
+// @covers spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes[].useHeaderRoutes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';

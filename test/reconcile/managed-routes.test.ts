@@ -1,5 +1,7 @@
 // Specification: Argo's istio-mirror-host.yaml, only the apiVersion swapped, end to end on the sandbox — setMirrorRoute
 // steps add mirror routes above the split in managedRoutes order, and an abort removes every managed route.
+// @covers spec.strategy.canary.steps[].setMirrorRoute.match[].method.exact
+// @covers spec.strategy.canary.steps[].setMirrorRoute.match[].path.prefix
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiVersionOf, Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import type { VirtualServiceObject } from '../../src/traffic/istio-router.js';

@@ -1,4 +1,15 @@
 // Specification of the controller end to end: a sandbox API server, the real controller, Rollouts walked through.
+// @covers spec.strategy
+// @covers spec.strategy.canary
+// @covers spec.strategy.canary.stableService
+// @covers spec.strategy.canary.steps
+// @covers spec.strategy.canary.steps[].setWeight
+// @covers spec.strategy.canary.steps[].pause
+// @covers spec.strategy.blueGreen
+// @covers spec.strategy.blueGreen.activeService
+// @covers spec.strategy.blueGreen.postPromotionAnalysis
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.templates
+// @covers spec.strategy.blueGreen.postPromotionAnalysis.templates[].templateName
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { DeploymentObject } from '../../src/reconcile/rollout-cache.js';

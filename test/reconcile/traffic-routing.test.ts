@@ -1,5 +1,10 @@
 // Specification: a canary over a Gateway API HTTPRoute, end to end on the sandbox — weights follow the steps, an
 // abort puts all traffic on stable in the pass that decides it, and deleting the Rollout undoes Vane's changes.
+// @covers spec.strategy.canary.canaryService
+// @covers spec.strategy.canary.trafficRouting
+// @covers spec.strategy.canary.trafficRouting.gatewayAPI
+// @covers spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes
+// @covers spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes[].name
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';

@@ -1,4 +1,16 @@
 // Runs the TrafficRouter contract against every provider on one sandbox serving the real routing CRDs.
+// @covers spec.strategy.canary.trafficRouting.istio
+// @covers spec.strategy.canary.trafficRouting.istio.virtualService
+// @covers spec.strategy.canary.trafficRouting.istio.virtualService.name
+// @covers spec.strategy.canary.trafficRouting.istio.virtualService.routes
+// @covers spec.strategy.canary.trafficRouting.istio.destinationRule
+// @covers spec.strategy.canary.trafficRouting.istio.destinationRule.name
+// @covers spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName
+// @covers spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName
+// @covers spec.strategy.canary.trafficRouting.smi
+// @covers spec.strategy.canary.trafficRouting.smi.trafficSplitName
+// @covers spec.strategy.canary.trafficRouting.nginx
+// @covers spec.strategy.canary.trafficRouting.nginx.stableIngress
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routerFor } from '../../src/traffic/router-factory.js';
 import { describeRouterContract } from './router-contract.case.js';

@@ -1,5 +1,6 @@
 // Specification: every object state a router writes is valid for the real CRD schema of its kind, and nothing it
 // writes is a field the schema would prune (checked directly against the fixture CRDs, no API server between).
+// @covers spec.strategy.canary.trafficRouting.smi.rootService
 import { describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { Rollout, TrafficRouting } from '../../src/resources/rollout.js';

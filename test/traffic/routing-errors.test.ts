@@ -1,5 +1,9 @@
 // Specification: a Rollout naming routing objects that are missing or incomplete gets an error naming the object
 // and what is missing, and nothing is written — not even to the valid objects named before the bad one.
+// @covers spec.strategy.canary.trafficRouting.istio.virtualServices
+// @covers spec.strategy.canary.trafficRouting.istio.virtualServices[].name
+// @covers spec.strategy.canary.trafficRouting.istio.virtualServices[].routes
+// @covers spec.strategy.canary.trafficRouting.gatewayAPI.httpRoutes[].rules
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerminalError } from '../../src/errors.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';

@@ -1,4 +1,14 @@
 // Specification of what a run measures with: arguments and Secrets, retention of measurements, and odd results.
+// @covers spec.args
+// @covers spec.args[].name
+// @covers spec.args[].value
+// @covers spec.args[].valueFrom
+// @covers spec.args[].valueFrom.secretKeyRef
+// @covers spec.args[].valueFrom.secretKeyRef.name
+// @covers spec.args[].valueFrom.secretKeyRef.key
+// @covers spec.measurementRetention
+// @covers spec.measurementRetention[].metricName
+// @covers spec.measurementRetention[].limit
 import { describe, expect, it } from 'vitest';
 import { MAX_MEASUREMENT_TEXT, measureAnalysisRun } from '../../../src/analysis/analysis-run-lifecycle.js';
 import { VaneError } from '../../../src/errors.js';

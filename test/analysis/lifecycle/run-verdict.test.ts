@@ -1,4 +1,8 @@
 // Specification of an AnalysisRun's phase and message: worst metric wins, dry-run metrics, termination.
+// @covers spec.metrics
+// @covers spec.metrics[].name
+// @covers spec.metrics[].dryRun
+// @covers spec.terminate
 import { describe, expect, it } from 'vitest';
 import { assessRun, worsePhase } from '../../../src/analysis/run-verdict.js';
 import type { AnalysisPhase, MetricResult } from '../../../src/resources/analysis.js';

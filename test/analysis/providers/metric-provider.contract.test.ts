@@ -1,4 +1,19 @@
 // The MetricProvider contract every HTTP provider keeps: headers and Secrets, args, timeouts, cancellation, error codes.
+// @covers spec.metrics[].provider.prometheus.headers
+// @covers spec.metrics[].provider.prometheus.headers[].key
+// @covers spec.metrics[].provider.prometheus.headers[].value
+// @covers spec.metrics[].provider.prometheus.headers[].valueFrom
+// @covers spec.metrics[].provider.prometheus.headers[].valueFrom.secretKeyRef
+// @covers spec.metrics[].provider.prometheus.headers[].valueFrom.secretKeyRef.name
+// @covers spec.metrics[].provider.prometheus.headers[].valueFrom.secretKeyRef.key
+// @covers spec.metrics[].provider.web.headers
+// @covers spec.metrics[].provider.web.headers[].key
+// @covers spec.metrics[].provider.web.headers[].value
+// @covers spec.metrics[].provider.web.headers[].valueFrom
+// @covers spec.metrics[].provider.web.headers[].valueFrom.secretKeyRef
+// @covers spec.metrics[].provider.web.headers[].valueFrom.secretKeyRef.name
+// @covers spec.metrics[].provider.web.headers[].valueFrom.secretKeyRef.key
+// @covers spec.metrics[].provider.web.timeout
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricProvider } from '../../../src/analysis/metric-provider.js';
 import { PrometheusProvider } from '../../../src/analysis/providers/prometheus-provider.js';

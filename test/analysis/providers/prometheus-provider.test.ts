@@ -1,4 +1,16 @@
 // Specification of the Prometheus provider against a real Prometheus holding deterministic history loaded by promtool.
+// @covers spec.metrics[].provider
+// @covers spec.metrics[].provider.prometheus
+// @covers spec.metrics[].provider.prometheus.address
+// @covers spec.metrics[].provider.prometheus.query
+// @covers spec.metrics[].provider.prometheus.timeout
+// @covers spec.metrics[].provider.prometheus.range
+// @covers spec.metrics[].provider.prometheus.range.lookback
+// @covers spec.metrics[].provider.prometheus.range.step
+// @covers spec.metrics[].provider.prometheus.authentication
+// @covers spec.metrics[].provider.prometheus.authentication.bearerTokenSecretRef
+// @covers spec.metrics[].provider.prometheus.authentication.bearerTokenSecretRef.name
+// @covers spec.metrics[].provider.prometheus.authentication.bearerTokenSecretRef.key
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusProvider } from '../../../src/analysis/providers/prometheus-provider.js';
 import type { Metric, PrometheusMetric } from '../../../src/resources/analysis.js';

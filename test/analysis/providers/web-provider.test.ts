@@ -1,4 +1,8 @@
 // Specification of the web provider against a local HTTP server: methods, bodies, JSON paths and readable failures.
+// @covers spec.metrics[].provider.web
+// @covers spec.metrics[].provider.web.url
+// @covers spec.metrics[].provider.web.method
+// @covers spec.metrics[].provider.web.body
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_ANSWER_BYTES, WebProvider } from '../../../src/analysis/providers/web-provider.js';
 import type { Metric, WebMetric } from '../../../src/resources/analysis.js';
