@@ -9,7 +9,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.progressDeadlineAbort',
     'spec.strategy.blueGreen.activeMetadata',
     'spec.strategy.blueGreen.antiAffinity',
-    'spec.strategy.blueGreen.maxUnavailable',
     'spec.strategy.blueGreen.postPromotionAnalysis.analysisRunMetadata',
     'spec.strategy.blueGreen.postPromotionAnalysis.dryRun',
     'spec.strategy.blueGreen.postPromotionAnalysis.measurementRetention',

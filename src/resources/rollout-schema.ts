@@ -203,6 +203,7 @@ const blueGreenStrategy = object(
     postPromotionAnalysis: rolloutAnalysis,
     scaleDownDelaySeconds: seconds('Seconds the old version stays up after the switch; defaults to 30.'),
     scaleDownDelayRevisionLimit: int32({ minimum: 0, description: 'How many old revisions may wait out their scale-down delay at once; absent: no limit.' }),
+    maxUnavailable: intOrString({ maximum: INT32_MAX }),
     abortScaleDownDelaySeconds: seconds('Seconds the new version stays up after an abort; defaults to 30.'),
   },
   { required: ['activeService'] },

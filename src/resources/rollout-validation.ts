@@ -731,6 +731,7 @@ function checkBlueGreen(c: FieldChecker, value: unknown, path: string, revisionH
   checkAnalysis(c, bg.postPromotionAnalysis, childPath(path, 'postPromotionAnalysis'));
   c.integer(bg.scaleDownDelaySeconds, childPath(path, 'scaleDownDelaySeconds'), { min: 0 });
   checkRevisionLimit(c, bg.scaleDownDelayRevisionLimit, childPath(path, 'scaleDownDelayRevisionLimit'), revisionHistoryLimit);
+  checkIntOrPercent(c, bg.maxUnavailable, childPath(path, 'maxUnavailable'));
   c.integer(bg.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
 }
 

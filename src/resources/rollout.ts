@@ -288,6 +288,8 @@ export interface BlueGreenStrategy {
   scaleDownDelaySeconds?: number;
   /** How many old revisions may wait out their scale-down delay at once; absent: no limit. */
   scaleDownDelayRevisionLimit?: number;
+  /** Pods a spec.restartAt restart may take down at once (Argo uses it for nothing else); defaults to 25%. */
+  maxUnavailable?: IntOrString;
   /** Seconds the new version stays up after an abort; defaults to 30. */
   abortScaleDownDelaySeconds?: number;
 }
