@@ -115,7 +115,9 @@ export function autoPromotionAt(ctx: BlueGreenContext): number | undefined {
 
 /** When the revision the active Service left scales down: scaleDownDelaySeconds after the switch. */
 export function scaleDownOldAt(ctx: BlueGreenContext): number | undefined {
-  return ctx.at.switchedAt === null ? undefined : ctx.at.switchedAt + ctx.plan.scaleDownDelaySeconds * 1000;
+  // Argo docs features/specification.md (scaleDownDelayRevisionLimit): a limit of 0 lets no old revision wait.
+  const delaySeconds = ctx.plan.scaleDownDelayRevisionLimit === 0 ? 0 : ctx.plan.scaleDownDelaySeconds;
+  return ctx.at.switchedAt === null ? undefined : ctx.at.switchedAt + delaySeconds * 1000;
 }
 
 export function abortScaleDownAt(ctx: BlueGreenContext): number | undefined {

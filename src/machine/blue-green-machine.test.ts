@@ -176,6 +176,31 @@ describe('blue-green: the way to promotion', () => {
   });
 });
 
+describe('blue-green: scaleDownDelayRevisionLimit', () => {
+  // @covers spec.strategy.blueGreen.scaleDownDelayRevisionLimit
+  it('given scaleDownDelayRevisionLimit 0 and a delay of 600s, when the active Service switches, then no old revision waits: it goes in the same decision (Argo docs specification.md)', () => {
+    const s = RolloutScenario.of({ ...manualBlueGreen, postPromotionAnalysis: undefined, scaleDownDelayRevisionLimit: 0 });
+    s.at(10).revision('h2');
+    s.at(20).ready('h2');
+    s.at(30).analysis('prePromotion', 'Successful');
+    s.at(40).command('promote');
+    s.at(50).ready('h2');
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([{ type: 'scaleReplicaSet', hash: 'h1', replicas: 0 }]);
+    expect(s.view.previous).toBeUndefined();
+  });
+
+  it('given scaleDownDelayRevisionLimit 1, when the active Service switches, then the old revision still waits out the delay', () => {
+    const s = RolloutScenario.of({ ...manualBlueGreen, postPromotionAnalysis: undefined, scaleDownDelayRevisionLimit: 1 });
+    s.at(10).revision('h2');
+    s.at(20).ready('h2');
+    s.at(30).analysis('prePromotion', 'Successful');
+    s.at(40).command('promote');
+    s.at(50).ready('h2');
+    expect(s.effectsOf('scaleReplicaSet')).toEqual([]);
+    expect(s.view.previous?.hash).toBe('h1');
+  });
+});
+
 describe('blue-green: analysis outcomes and aborts', () => {
   it('given pre-promotion analysis fails, then the active Service stays on stable and the preview scales down after the delay', () => {
     const s = RolloutScenario.of(manualBlueGreen);

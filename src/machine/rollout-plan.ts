@@ -69,6 +69,8 @@ export interface BlueGreenPlan {
   prePromotionAnalysis?: AnalysisPlan;
   postPromotionAnalysis?: AnalysisPlan;
   scaleDownDelaySeconds: number;
+  /** How many old revisions may wait out scaleDownDelaySeconds; absent: no limit (Vane keeps at most one). */
+  scaleDownDelayRevisionLimit?: number;
   abortScaleDownDelaySeconds: number;
   progressDeadlineSeconds: number;
   gitRevert: boolean;
@@ -119,6 +121,7 @@ function blueGreenPlan(spec: RolloutSpec, bg: BlueGreenStrategy): BlueGreenPlan 
     progressDeadlineSeconds: spec.progressDeadlineSeconds ?? ROLLOUT_DEFAULTS.progressDeadlineSeconds,
     gitRevert: spec.rollback?.gitRevert ?? ROLLOUT_DEFAULTS.gitRevert,
   };
+  if (bg.scaleDownDelayRevisionLimit !== undefined) plan.scaleDownDelayRevisionLimit = bg.scaleDownDelayRevisionLimit;
   if (bg.prePromotionAnalysis !== undefined) plan.prePromotionAnalysis = analysisPlan(bg.prePromotionAnalysis);
   if (bg.postPromotionAnalysis !== undefined) plan.postPromotionAnalysis = analysisPlan(bg.postPromotionAnalysis);
   return plan;

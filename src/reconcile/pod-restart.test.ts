@@ -19,9 +19,16 @@ describe('restartBudget', () => {
     expect(restartBudget(rollout({ canary: {} }), 8)).toBe(2);
   });
 
-  it('given maxUnavailable 0 or a blue-green, then still one pod at a time', () => {
+  it('given maxUnavailable 0, then still one pod at a time', () => {
     expect(restartBudget(rollout({ canary: { maxUnavailable: 0 } }), 8)).toBe(1);
-    expect(restartBudget(rollout({ blueGreen: { activeService: 'a' } }), 8)).toBe(1);
+    expect(restartBudget(rollout({ blueGreen: { activeService: 'a', maxUnavailable: 0 } }), 8)).toBe(1);
+  });
+
+  it("given a blue-green's maxUnavailable as a number or a percent (rounded down), then that many pods at a time (25% by default, as Argo)", () => {
+    expect(restartBudget(rollout({ blueGreen: { activeService: 'a', maxUnavailable: 3 } }), 8)).toBe(3);
+    expect(restartBudget(rollout({ blueGreen: { activeService: 'a', maxUnavailable: '40%' } }), 8)).toBe(3);
+    expect(restartBudget(rollout({ blueGreen: { activeService: 'a' } }), 8)).toBe(2);
+    expect(restartBudget(rollout({ blueGreen: { activeService: 'a', maxUnavailable: 20 } }), 8)).toBe(8);
   });
 });
 

@@ -4,6 +4,7 @@
 import type { LiveReader, ObjectWriter } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { DEFAULT_UNAVAILABLE, resolveSurgeBounds, scaledValue } from '../machine/surge-bounds.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import type { Rollout } from '../resources/rollout.js';
@@ -26,10 +27,16 @@ export interface RestartContext {
   now: number;
 }
 
-/** Pods that may be unavailable at once during a restart: Argo's maxUnavailable, and at least one (restart.md). */
+/**
+ * Pods that may be unavailable at once during a restart: Argo's maxUnavailable, and at least one (restart.md). A
+ * canary's is resolved with its maxSurge as its updates do; a blue-green's (used for nothing else) is a count or a
+ * percentage rounded down, 25% when absent, as Argo defaults both.
+ */
 export function restartBudget(rollout: Rollout, replicas: number): number {
-  const value = rollout.spec.strategy.canary?.maxUnavailable ?? (rollout.spec.strategy.canary ? '25%' : 0);
-  const count = typeof value === 'number' ? value : Math.floor((Number.parseFloat(value) / 100) * replicas);
+  const { canary, blueGreen } = rollout.spec.strategy;
+  const count = canary
+    ? resolveSurgeBounds(canary.maxSurge, canary.maxUnavailable, replicas).unavailable
+    : Math.min(replicas, scaledValue(blueGreen?.maxUnavailable ?? DEFAULT_UNAVAILABLE, replicas, false));
   return Math.max(1, Number.isFinite(count) ? count : 1);
 }
 

@@ -30,6 +30,7 @@ import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import { boundedScaleEffects } from './basic-canary-scaling.js';
+import { oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
@@ -101,7 +102,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const gateProblem = gateProblemOf((effect) => buildRolloutAnalysisRun(deps.cache, rollout, effect, analysisRunName(rollout, effect.name)));
   const ran = runMachine(world, (runName) => analysisRunName(rollout, runName), gateProblem);
   const { decision } = ran;
-  const effects = isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, decision.view.desiredReplicas, replicaSets) : ran.effects;
+  const policy = oldReplicaSetPolicy(world.plan, spec);
+  const old = policy === undefined ? undefined : oldReplicaSetPass(ran.effects, policy, decision.view, replicaSets, now);
+  const effects = isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, decision.view.desiredReplicas, replicaSets) : (old?.effects ?? ran.effects);
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);
@@ -130,6 +133,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     throw err;
   });
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
+  if (old !== undefined) await writeScaleDownDeadlines(deps.client, replicaSets, old.deadlines);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const ref = rollout.spec.template ? undefined : rollout.spec.workloadRef;
@@ -146,7 +150,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
   const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
-  const next = earliestOf([wake, recheck, restartWake]);
+  const next = earliestOf([wake, recheck, restartWake, old?.wakeAt]);
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
 }
 

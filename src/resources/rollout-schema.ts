@@ -188,6 +188,8 @@ const canaryStrategy = object({
   maxSurge: intOrString({ maximum: INT32_MAX }),
   maxUnavailable: intOrString({ maximum: INT32_MAX }),
   minPodsPerReplicaSet: int32({ minimum: 0, description: 'With trafficRouting: the fewest pods of a canary that has any (capped at spec.replicas).' }),
+  scaleDownDelaySeconds: seconds('With trafficRouting: seconds the old stable keeps its pods after a promotion; defaults to 30.'),
+  scaleDownDelayRevisionLimit: int32({ minimum: 0, description: 'How many old ReplicaSets may wait out their scale-down delay at once; absent: no limit.' }),
 });
 
 const blueGreenStrategy = object(
@@ -200,6 +202,8 @@ const blueGreenStrategy = object(
     prePromotionAnalysis: rolloutAnalysis,
     postPromotionAnalysis: rolloutAnalysis,
     scaleDownDelaySeconds: seconds('Seconds the old version stays up after the switch; defaults to 30.'),
+    scaleDownDelayRevisionLimit: int32({ minimum: 0, description: 'How many old revisions may wait out their scale-down delay at once; absent: no limit.' }),
+    maxUnavailable: intOrString({ maximum: INT32_MAX }),
     abortScaleDownDelaySeconds: seconds('Seconds the new version stays up after an abort; defaults to 30.'),
   },
   { required: ['activeService'] },

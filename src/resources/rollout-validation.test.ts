@@ -183,6 +183,31 @@ const cases: Case[] = [
     errors: [err(`${CANARY}.maxUnavailable`, 'must not be 0 when maxSurge is 0')],
   },
   {
+    name: 'scaleDownDelaySeconds without trafficRouting (Argo: "can only be used with traffic routing")',
+    base: canary,
+    breakIt: (r) => {
+      delete r.spec.strategy.canary.trafficRouting;
+      r.spec.strategy.canary.steps = [{ setWeight: 20 }];
+      r.spec.strategy.canary.scaleDownDelaySeconds = 10;
+    },
+    errors: [err(`${CANARY}.scaleDownDelaySeconds`, 'can only be used with trafficRouting (without a router the old pods go as the canary comes up)')],
+  },
+  {
+    name: 'a negative canary scaleDownDelayRevisionLimit',
+    base: canary,
+    breakIt: (r) => (r.spec.strategy.canary.scaleDownDelayRevisionLimit = -1),
+    errors: [err(`${CANARY}.scaleDownDelayRevisionLimit`, 'must be greater than or equal to 0')],
+  },
+  {
+    name: 'a blue-green scaleDownDelayRevisionLimit above revisionHistoryLimit (Argo rejects it too)',
+    base: blueGreen,
+    breakIt: (r) => {
+      r.spec.revisionHistoryLimit = 2;
+      r.spec.strategy.blueGreen.scaleDownDelayRevisionLimit = 3;
+    },
+    errors: [err(`${BG}.scaleDownDelayRevisionLimit`, 'must not exceed revisionHistoryLimit (2)')],
+  },
+  {
     name: 'a maxSurge that is neither a count nor a percentage',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.maxSurge = 'lots'),

@@ -10,6 +10,7 @@ import { checkExperimentStep } from './experiment-step-validation.js';
 import { checkContainerResources } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
+import { ROLLOUT_DEFAULTS } from './rollout-defaults.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'experiment'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'alb', 'ambassador', 'apisix', 'appMesh', 'traefik'] as const;
@@ -51,7 +52,7 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   const selector = spec.selector === undefined && spec.workloadRef !== undefined ? undefined : checkSelector(c, spec.selector, childPath(path, 'selector'));
   checkWorkload(c, spec, path, selector);
   const minReady = c.integer(spec.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
-  c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
+  const historyLimit = c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
   c.boolean(spec.paused, childPath(path, 'paused'));
   const window = c.object(spec.rollbackWindow, childPath(path, 'rollbackWindow'));
   if (window !== undefined) c.integer(window.revisions, childPath(childPath(path, 'rollbackWindow'), 'revisions'), { min: 0 });
@@ -62,7 +63,7 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   if (deadline !== undefined && minReady !== undefined && deadline <= minReady) {
     c.add(deadlinePath, 'must be greater than minReadySeconds');
   }
-  checkStrategy(c, spec.strategy, childPath(path, 'strategy'));
+  checkStrategy(c, spec.strategy, childPath(path, 'strategy'), historyLimit ?? ROLLOUT_DEFAULTS.revisionHistoryLimit);
   checkRollback(c, spec.rollback, childPath(path, 'rollback'));
 }
 
@@ -151,13 +152,13 @@ function checkPodSpec(c: FieldChecker, value: unknown, path: string): void {
 
 // ---- strategy ----------------------------------------------------------------------------------------------
 
-function checkStrategy(c: FieldChecker, value: unknown, path: string): void {
+function checkStrategy(c: FieldChecker, value: unknown, path: string, revisionHistoryLimit: number): void {
   const strategy = c.object(value, path, { required: true });
   if (strategy === undefined) return;
   if (c.unknownKeys(strategy, path, STRATEGIES, 'strategy') > 0) return;
   const kind = c.exactlyOne(strategy, path, STRATEGIES);
   if (kind === 'canary') checkCanary(c, strategy.canary, childPath(path, 'canary'));
-  if (kind === 'blueGreen') checkBlueGreen(c, strategy.blueGreen, childPath(path, 'blueGreen'));
+  if (kind === 'blueGreen') checkBlueGreen(c, strategy.blueGreen, childPath(path, 'blueGreen'), revisionHistoryLimit);
 }
 
 function checkCanary(c: FieldChecker, value: unknown, path: string): void {
@@ -179,6 +180,18 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   c.integer(canary.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
   c.integer(canary.minPodsPerReplicaSet, childPath(path, 'minPodsPerReplicaSet'), { min: 0 });
   checkSurge(c, canary, path);
+  checkScaleDownDelay(c, canary, path, routing.routed);
+}
+
+/**
+ * Argo docs features/specification.md: the old stable waits out scaleDownDelaySeconds only where a router moves
+ * traffic off it; without one its pods are the traffic and go as the canary comes up, so Argo refuses the field.
+ */
+function checkScaleDownDelay(c: FieldChecker, canary: Fields, path: string, routed: boolean): void {
+  const delayPath = childPath(path, 'scaleDownDelaySeconds');
+  const delay = c.integer(canary.scaleDownDelaySeconds, delayPath, { min: 0 });
+  if (delay !== undefined && !routed) c.add(delayPath, 'can only be used with trafficRouting (without a router the old pods go as the canary comes up)');
+  c.integer(canary.scaleDownDelayRevisionLimit, childPath(path, 'scaleDownDelayRevisionLimit'), { min: 0 });
 }
 
 function checkSurge(c: FieldChecker, canary: Fields, path: string): void {
@@ -708,7 +721,7 @@ function checkStringList(c: FieldChecker, value: unknown, path: string): void {
 
 // ---- blue-green ----------------------------------------------------------------------------------------------
 
-function checkBlueGreen(c: FieldChecker, value: unknown, path: string): void {
+function checkBlueGreen(c: FieldChecker, value: unknown, path: string, revisionHistoryLimit: number): void {
   const bg = c.object(value, path, { required: true });
   if (bg === undefined) return;
   const active = c.name(bg.activeService, childPath(path, 'activeService'), 'dns1035Label', { required: true });
@@ -724,7 +737,15 @@ function checkBlueGreen(c: FieldChecker, value: unknown, path: string): void {
   checkAnalysis(c, bg.prePromotionAnalysis, childPath(path, 'prePromotionAnalysis'));
   checkAnalysis(c, bg.postPromotionAnalysis, childPath(path, 'postPromotionAnalysis'));
   c.integer(bg.scaleDownDelaySeconds, childPath(path, 'scaleDownDelaySeconds'), { min: 0 });
+  checkRevisionLimit(c, bg.scaleDownDelayRevisionLimit, childPath(path, 'scaleDownDelayRevisionLimit'), revisionHistoryLimit);
+  checkIntOrPercent(c, bg.maxUnavailable, childPath(path, 'maxUnavailable'));
   c.integer(bg.abortScaleDownDelaySeconds, childPath(path, 'abortScaleDownDelaySeconds'), { min: 0 });
+}
+
+/** Argo validation: a blue-green revision waiting for its scale-down is history too, so no more may wait than are kept. */
+function checkRevisionLimit(c: FieldChecker, value: unknown, path: string, revisionHistoryLimit: number): void {
+  const limit = c.integer(value, path, { min: 0 });
+  if (limit !== undefined && limit > revisionHistoryLimit) c.add(path, `must not exceed revisionHistoryLimit (${revisionHistoryLimit})`);
 }
 
 // ---- rollback ------------------------------------------------------------------------------------------------

@@ -61,6 +61,10 @@ export interface CanaryStrategy {
   maxUnavailable?: IntOrString;
   /** With trafficRouting: a canary of any pods has at least this many (capped at spec.replicas). */
   minPodsPerReplicaSet?: number;
+  /** With trafficRouting: seconds the old stable keeps its pods after a promotion; defaults to 30. */
+  scaleDownDelaySeconds?: number;
+  /** How many old ReplicaSets may wait out their scale-down delay at once; absent: no limit. */
+  scaleDownDelayRevisionLimit?: number;
 }
 
 export interface PingPong {
@@ -282,6 +286,10 @@ export interface BlueGreenStrategy {
   postPromotionAnalysis?: RolloutAnalysis;
   /** Seconds the old version stays up after the switch; defaults to 30. */
   scaleDownDelaySeconds?: number;
+  /** How many old revisions may wait out their scale-down delay at once; absent: no limit. */
+  scaleDownDelayRevisionLimit?: number;
+  /** Pods a spec.restartAt restart may take down at once (Argo uses it for nothing else); defaults to 25%. */
+  maxUnavailable?: IntOrString;
   /** Seconds the new version stays up after an abort; defaults to 30. */
   abortScaleDownDelaySeconds?: number;
 }
