@@ -85,12 +85,22 @@ const metric = object(
   { required: ['name', 'provider'] },
 );
 
+/** Argo docs features/analysis.md: `metricName` is a regular expression; a retention limit of 0 keeps the default. */
+export const dryRunRules = array(
+  object({ metricName: string({ description: 'A regular expression (RE2) matched anywhere in a metric name.' }) }, { required: ['metricName'] }),
+);
+export const measurementRetentionRules = array(
+  object(
+    { metricName: string({ description: 'A regular expression (RE2) matched anywhere in a metric name.' }), limit: int32({ minimum: 0, description: 'Measurements kept; 0 keeps the default of 10.' }) },
+    { required: ['metricName', 'limit'] },
+  ),
+);
+
 const templateSpecProperties: Record<string, JSONSchemaProps> = {
   args: array(templateArgument),
   metrics: array(metric, { minItems: 1 }),
-  measurementRetention: array(
-    object({ metricName: string(), limit: int32({ minimum: 1 }) }, { required: ['metricName', 'limit'] }),
-  ),
+  dryRun: dryRunRules,
+  measurementRetention: measurementRetentionRules,
 };
 
 const phase = string({ enum: ['Pending', 'Running', 'Successful', 'Failed', 'Error', 'Inconclusive'] });

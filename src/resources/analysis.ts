@@ -11,7 +11,20 @@ export interface AnalysisTemplate {
 export interface AnalysisTemplateSpec {
   args?: TemplateArgument[];
   metrics: Metric[];
-  measurementRetention?: Array<{ metricName: string; limit: number }>;
+  /** Metrics whose name a rule's pattern matches run in dry-run mode (Argo docs features/analysis.md). */
+  dryRun?: DryRunRule[];
+  measurementRetention?: MeasurementRetentionRule[];
+}
+
+/** `metricName` is an RE2 pattern matched anywhere in a metric's name (`.*`: every metric). */
+export interface DryRunRule {
+  metricName: string;
+}
+
+/** Status keeps the newest `limit` measurements of the metrics `metricName` matches; 0 keeps the default of 10. */
+export interface MeasurementRetentionRule {
+  metricName: string;
+  limit: number;
 }
 
 export interface TemplateArgument {
@@ -137,7 +150,8 @@ export interface AnalysisRunSpec {
   /** Arguments resolved to plain values (secrets stay references until measured). */
   args?: TemplateArgument[];
   metrics: Metric[];
-  measurementRetention?: Array<{ metricName: string; limit: number }>;
+  dryRun?: DryRunRule[];
+  measurementRetention?: MeasurementRetentionRule[];
   /** Set by the controller when the Rollout no longer needs the run. */
   terminate?: boolean;
 }
