@@ -240,6 +240,10 @@ const rolloutSpec = object(
     minReadySeconds: int32(),
     revisionHistoryLimit: int32(),
     progressDeadlineSeconds: int32({ minimum: 1 }),
+    analysis: object({
+      successfulRunHistoryLimit: int32({ minimum: 0, description: 'Successful AnalysisRuns kept; defaults to 5.' }),
+      unsuccessfulRunHistoryLimit: int32({ minimum: 0, description: 'Failed, Error and Inconclusive AnalysisRuns kept; defaults to 5.' }),
+    }),
     paused: boolean({ description: 'Holds the rollout where it is until set back to false.' }),
     restartAt: string({ format: 'date-time', description: 'Pods created before this time are recreated, without a new revision.' }),
     rollbackWindow: object({ revisions: int32({ description: 'Going back to one of the last N revisions skips steps and analysis.' }) }),

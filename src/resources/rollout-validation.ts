@@ -51,6 +51,9 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   checkWorkload(c, spec, path, selector);
   const minReady = c.integer(spec.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
   c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
+  const history = c.object(spec.analysis, childPath(path, 'analysis'));
+  c.integer(history?.successfulRunHistoryLimit, childPath(path, 'analysis.successfulRunHistoryLimit'), { min: 0 });
+  c.integer(history?.unsuccessfulRunHistoryLimit, childPath(path, 'analysis.unsuccessfulRunHistoryLimit'), { min: 0 });
   c.boolean(spec.paused, childPath(path, 'paused'));
   const window = c.object(spec.rollbackWindow, childPath(path, 'rollbackWindow'));
   if (window !== undefined) c.integer(window.revisions, childPath(childPath(path, 'rollbackWindow'), 'revisions'), { min: 0 });

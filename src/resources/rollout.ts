@@ -23,6 +23,8 @@ export interface RolloutSpec {
   revisionHistoryLimit?: number;
   /** Seconds without progress before the rollout aborts; defaults to 600. */
   progressDeadlineSeconds?: number;
+  /** How many finished AnalysisRuns of the Rollout are kept (Argo default: 5 successful, 5 unsuccessful). */
+  analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number };
   /** Holds the rollout where it is, as a pause command does, until set back to false (Argo's spec.paused). */
   paused?: boolean;
   /** Pods created before this time (RFC 3339) are recreated, without a new revision (Argo's spec.restartAt). */

@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisRun, AnalysisTemplate } from '../../src/resources/analysis.js';
+import type { CanaryStep } from '../../src/resources/rollout.js';
+import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { startStubHttpServer, type StubHttpServer } from '../analysis/support/stub-http-server.js';
 import { openHarness, type Harness } from './controller-harness.js';
 
@@ -36,6 +38,13 @@ beforeAll(async () => {
     },
   };
   await h.controller.client.create(Kinds.AnalysisTemplate, template);
+  const verdict: AnalysisTemplate & KubeObject = {
+    apiVersion: 'vane.dev/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: 'verdict', namespace: NS },
+    spec: { args: [{ name: 'verdict' }], metrics: [{ name: 'error-rate', count: 1, successCondition: 'result == 0', provider: { web: { url: `${stats.url}/{{args.verdict}}`, jsonPath: '$.errorRate' } } }] },
+  };
+  await h.controller.client.create(Kinds.AnalysisTemplate, verdict);
 }, 60_000);
 
 afterAll(async () => {
@@ -95,3 +104,43 @@ describe('an analysis step with dryRun, measurementRetention and analysisRunMeta
     expect(await runsOwnedBy(blocked.metadata.uid)).toEqual([]);
   });
 });
+
+describe('spec.analysis run history limits (Argo docs features/specification.md)', () => {
+  // @covers spec.analysis.successfulRunHistoryLimit
+  // @covers spec.analysis.unsuccessfulRunHistoryLimit
+  it('given limits of 1 and 1, when two revisions pass and two fail, then only the newest successful and the newest failed run are left', async () => {
+    const steps = (verdict: string): CanaryStep[] => [
+      { setWeight: 50 },
+      { analysis: { templates: [{ templateName: 'verdict' }], args: [{ name: 'verdict', value: verdict }] } },
+      // Runs of consecutive revisions are created at least a second apart: creationTimestamp has second resolution.
+      { pause: { duration: 1 } },
+    ];
+    await h.apply('history', { analysis: { successfulRunHistoryLimit: 1, unsuccessfulRunHistoryLimit: 1 }, strategy: { canary: { steps: steps('good') } } });
+    const first = await h.waitFor('history', (ro) => ro.status?.phase === 'Healthy', 'the first revision Healthy');
+    const release = async (image: string, verdict: string): Promise<void> => {
+      const tpl = { metadata: { labels: { app: 'history' } }, spec: { containers: [{ name: 'app', image }] } };
+      await h.controller.client.patch(Kinds.Rollout, NS, 'history', { spec: { template: tpl, strategy: { canary: { steps: steps(verdict) } } } }, 'merge');
+    };
+    const phases = async (): Promise<string[]> => (await runsOwnedBy(first.metadata.uid)).map((r) => `${r.spec.args?.[0]?.value}:${r.status?.phase}`).sort();
+
+    for (const image of ['img:2', 'img:3']) {
+      await release(image, 'good');
+      await h.waitFor('history', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === hashOf(image), `Healthy on ${image}`, 30_000);
+    }
+    for (const image of ['img:4', 'img:5']) {
+      // A failing run ends at once, so the next one would otherwise be created within the same second.
+      await new Promise((r) => setTimeout(r, 1_100));
+      await release(image, 'bad');
+      await h.waitFor('history', (ro) => ro.status?.abort === true && ro.status.currentPodHash === hashOf(image), `${image} aborted`, 30_000);
+    }
+    const deadline = Date.now() + 10_000;
+    while ((await phases()).length > 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await phases()).toEqual(['bad:Failed', 'good:Successful']);
+    const left = await runsOwnedBy(first.metadata.uid);
+    expect(left.map((r) => r.metadata.labels?.['rollouts-pod-template-hash']).sort()).toEqual([hashOf('img:3'), hashOf('img:5')].sort());
+  }, 120_000);
+});
+
+function hashOf(image: string): string {
+  return podTemplateHash({ metadata: { labels: { app: 'history' } }, spec: { containers: [{ name: 'app', image }] } });
+}
