@@ -318,6 +318,7 @@ function bounded(text: string): string {
 function finish(plan: MetricPlan, measurement: Measurement, ctx: StepContext, replacesLast: boolean): void {
   const { resumeAt: _resumeAt, ...finished } = measurement;
   count(plan.result, finished);
+  if (plan.metric.consecutiveSuccessLimit !== undefined) countSuccessStreak(plan.result, finished);
   if (replacesLast) replaceLast(plan.result, finished);
   else plan.dropped.push(...append(plan.result, finished, retentionLimit(ctx.run.spec, plan.metric.name)));
 }
@@ -346,6 +347,11 @@ function count(result: MetricResult, measurement: Measurement): void {
     if (measurement.phase === 'Failed') result.failed += 1;
     if (measurement.phase === 'Inconclusive') result.inconclusive += 1;
   }
+}
+
+/** Kept only for a metric with consecutiveSuccessLimit, so other metrics' status stays as it was. */
+function countSuccessStreak(result: MetricResult, measurement: Measurement): void {
+  result.consecutiveSuccess = measurement.phase === 'Successful' ? (result.consecutiveSuccess ?? 0) + 1 : 0;
 }
 
 function terminateMetric(plan: MetricPlan): void {

@@ -69,10 +69,11 @@ const templateCases: Case[] = [
   },
   {
     name: 'negative limits',
-    breakIt: (t) => Object.assign(t.spec.metrics[0], { failureLimit: -1, inconclusiveLimit: -1, consecutiveErrorLimit: -1 }),
-    errors: ['failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit'].map((l) =>
-      err(`${M0}.${l}`, 'must be greater than or equal to 0'),
-    ),
+    breakIt: (t) => Object.assign(t.spec.metrics[0], { failureLimit: -2, inconclusiveLimit: -1, consecutiveErrorLimit: -1, consecutiveSuccessLimit: -1 }),
+    errors: [
+      err(`${M0}.failureLimit`, 'must be greater than or equal to -1'),
+      ...['consecutiveSuccessLimit', 'inconclusiveLimit', 'consecutiveErrorLimit'].map((l) => err(`${M0}.${l}`, 'must be greater than or equal to 0')),
+    ],
   },
   {
     name: 'two args with one name',

@@ -117,7 +117,14 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
   }
   c.string(metric.successCondition, childPath(path, 'successCondition'));
   c.string(metric.failureCondition, childPath(path, 'failureCondition'));
-  for (const limit of ['failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit']) {
+  // Argo docs features/analysis.md: failureLimit -1 disables it, and then consecutiveSuccessLimit must decide.
+  const failureLimit = scheduleInteger(c, metric.failureLimit, childPath(path, 'failureLimit'), ctx, -1);
+  const successLimit = scheduleInteger(c, metric.consecutiveSuccessLimit, childPath(path, 'consecutiveSuccessLimit'), ctx, 0);
+  const successFromArgument = typeof metric.consecutiveSuccessLimit === 'string' && HAS_PLACEHOLDER.test(metric.consecutiveSuccessLimit);
+  if (failureLimit === -1 && (successLimit ?? 0) === 0 && !successFromArgument) {
+    c.add(childPath(path, 'failureLimit'), 'is -1 (disabled), so consecutiveSuccessLimit must be above 0: one of them has to decide the metric');
+  }
+  for (const limit of ['inconclusiveLimit', 'consecutiveErrorLimit']) {
     scheduleInteger(c, metric[limit], childPath(path, limit), ctx, 0);
   }
   c.boolean(metric.dryRun, childPath(path, 'dryRun'));
@@ -136,7 +143,7 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
  */
 function scheduleInteger(c: FieldChecker, value: unknown, path: string, ctx: MetricContext, min: number): number | undefined {
   if (argumentFilled(c, value, path, ctx)) return undefined;
-  const spelled = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  const spelled = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
   return c.integer(spelled, path, { min });
 }
 

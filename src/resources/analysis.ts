@@ -49,8 +49,10 @@ export interface Metric {
   /** CEL over `result`, e.g. `result[0] < 0.01`. */
   successCondition?: string;
   failureCondition?: string;
-  /** Failed measurements tolerated before the metric fails; defaults to 0. */
+  /** Failed measurements tolerated before the metric fails; defaults to 0; -1 disables it (with consecutiveSuccessLimit). */
   failureLimit?: number | string;
+  /** Argo ≥ 1.8: the metric succeeds after this many consecutive Successful measurements; 0 (the default) disables it. */
+  consecutiveSuccessLimit?: number | string;
   /** Inconclusive measurements tolerated; defaults to 0. */
   inconclusiveLimit?: number | string;
   /** Consecutive errors tolerated before the metric errs; defaults to 4. */
@@ -133,6 +135,8 @@ export interface MetricResult {
   inconclusive: number;
   error: number;
   consecutiveError: number;
+  /** Successful measurements in a row, ended by any other outcome (Argo's consecutiveSuccess). */
+  consecutiveSuccess?: number;
   dryRun?: boolean;
   message?: string;
   measurements: Measurement[];

@@ -32,7 +32,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.trafficRouting.plugins',
   ],
   AnalysisTemplate: [
-    'spec.metrics[].consecutiveSuccessLimit',
     'spec.metrics[].provider.cloudWatch',
     'spec.metrics[].provider.datadog',
     'spec.metrics[].provider.graphite',
@@ -53,7 +52,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.templates',
   ],
   ClusterAnalysisTemplate: [
-    'spec.metrics[].consecutiveSuccessLimit',
     'spec.metrics[].provider.cloudWatch',
     'spec.metrics[].provider.datadog',
     'spec.metrics[].provider.graphite',
@@ -74,7 +72,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.templates',
   ],
   AnalysisRun: [
-    'spec.metrics[].consecutiveSuccessLimit',
     'spec.metrics[].provider.cloudWatch',
     'spec.metrics[].provider.datadog',
     'spec.metrics[].provider.graphite',
