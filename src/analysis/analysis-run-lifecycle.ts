@@ -6,6 +6,7 @@ import { retainMeasurements, retentionLimit } from './measurement-retention.js';
 import { SCHEDULE_FIELDS, scheduledMetric, type ScheduledMetric } from './metric-arguments.js';
 import { isResumable, type AnyMetricProvider, type MeasuredValue, type ResumableMetricProvider, type ResumeContext, type SecretReader } from './metric-provider.js';
 import { assessMetric } from './metric-limits.js';
+import { isDryRunMetric, metricNameRuleProblems } from './metric-name-rules.js';
 import { metricSchedule, nextMeasurementAt, scheduleComplete, type MetricSchedule } from './metric-schedule.js';
 import { resolveMetricArgs, type SecretMemo } from './run-arguments.js';
 import { assessRun, isTerminalPhase } from './run-verdict.js';
@@ -58,8 +59,14 @@ export async function measureAnalysisRun(run: AnalysisRun, deps: AnalysisRunDeps
   if (previous !== undefined && isTerminalPhase(previous.phase)) return { status: previous };
   throwIfAborted(run, deps.signal);
   const startedAtMs = startTime(previous, deps.now);
+  const invalid = ruleProblems(run);
+  if (invalid.length > 0) {
+    // Argo: a rule that names no metric makes the run Error ("Analysis spec invalid") before anything is measured.
+    const message = `Analysis spec invalid: ${invalid.join('; ')}`;
+    return { status: { phase: 'Error', message, startedAt: startStamp(previous, startedAtMs), metricResults: previous?.metricResults ?? [] } };
+  }
   const ctx: StepContext = { run, deps, startedAtMs, secretMemo: new Map() };
-  const plans = run.spec.metrics.map((metric) => planMetric(metric, run.spec.args, previous));
+  const plans = run.spec.metrics.map((metric) => planMetric(metric, run.spec, previous));
   const terminated = run.spec.terminate === true;
   if (terminated) {
     await Promise.all(plans.map((plan) => stopInFlight(plan, ctx)));
@@ -101,13 +108,23 @@ function startStamp(previous: AnalysisRunStatus | undefined, startedAtMs: number
 
 // ---- planning ------------------------------------------------------------------------------------------------
 
-function planMetric(metric: Metric, args: AnalysisRun['spec']['args'], previous: AnalysisRunStatus | undefined): MetricPlan {
+/** The spec's dryRun and measurementRetention rules that cannot be applied to its metrics. */
+function ruleProblems(run: AnalysisRun): string[] {
+  const names = run.spec.metrics.map((m) => m.name);
+  return [
+    ...metricNameRuleProblems('dryRun', run.spec.dryRun, names),
+    ...metricNameRuleProblems('measurementRetention', run.spec.measurementRetention, names),
+  ];
+}
+
+function planMetric(metric: Metric, spec: AnalysisRun['spec'], previous: AnalysisRunStatus | undefined): MetricPlan {
   const old = previous?.metricResults?.find((r) => r.name === metric.name);
-  const result: MetricResult = old === undefined ? freshResult(metric) : structuredClone(old);
+  const dryRun = metric.dryRun === true || isDryRunMetric(spec.dryRun, metric.name);
+  const result: MetricResult = old === undefined ? freshResult(metric.name, dryRun) : structuredClone(old);
   const plan: MetricPlan = { metric: withoutSchedule(metric), result, dropped: [] };
   if (isTerminalPhase(result.phase)) return plan;
   try {
-    plan.metric = scheduledMetric(metric, args);
+    plan.metric = scheduledMetric(metric, spec.args);
     plan.schedule = metricSchedule(plan.metric);
     plan.conditions = compileMetricConditions(metric);
   } catch (err) {
@@ -123,9 +140,9 @@ function withoutSchedule(metric: Metric): ScheduledMetric {
   return rest as unknown as ScheduledMetric;
 }
 
-function freshResult(metric: Metric): MetricResult {
+function freshResult(name: string, dryRun: boolean): MetricResult {
   return {
-    name: metric.name,
+    name,
     phase: 'Pending',
     count: 0,
     successful: 0,
@@ -133,7 +150,7 @@ function freshResult(metric: Metric): MetricResult {
     inconclusive: 0,
     error: 0,
     consecutiveError: 0,
-    ...(metric.dryRun === true ? { dryRun: true } : {}),
+    ...(dryRun ? { dryRun: true } : {}),
     measurements: [],
   };
 }
@@ -301,6 +318,7 @@ function bounded(text: string): string {
 function finish(plan: MetricPlan, measurement: Measurement, ctx: StepContext, replacesLast: boolean): void {
   const { resumeAt: _resumeAt, ...finished } = measurement;
   count(plan.result, finished);
+  if (plan.metric.consecutiveSuccessLimit !== undefined) countSuccessStreak(plan.result, finished);
   if (replacesLast) replaceLast(plan.result, finished);
   else plan.dropped.push(...append(plan.result, finished, retentionLimit(ctx.run.spec, plan.metric.name)));
 }
@@ -329,6 +347,11 @@ function count(result: MetricResult, measurement: Measurement): void {
     if (measurement.phase === 'Failed') result.failed += 1;
     if (measurement.phase === 'Inconclusive') result.inconclusive += 1;
   }
+}
+
+/** Kept only for a metric with consecutiveSuccessLimit, so other metrics' status stays as it was. */
+function countSuccessStreak(result: MetricResult, measurement: Measurement): void {
+  result.consecutiveSuccess = measurement.phase === 'Successful' ? (result.consecutiveSuccess ?? 0) + 1 : 0;
 }
 
 function terminateMetric(plan: MetricPlan): void {

@@ -5,13 +5,14 @@ import type { Duration, Metric, TemplateArgument } from '../resources/analysis.j
 import { placeholderNames, substituteArgs } from './arg-substitution.js';
 
 /** The fields Argo Rollouts lets an argument fill besides the provider's strings. */
-export const SCHEDULE_FIELDS = ['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'interval', 'initialDelay'] as const;
-const INTEGER_FIELDS = new Set<string>(['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit']);
+export const SCHEDULE_FIELDS = ['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'consecutiveSuccessLimit', 'interval', 'initialDelay'] as const;
+const INTEGER_FIELDS = new Set<string>(['count', 'failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit', 'consecutiveSuccessLimit']);
 
 /** A metric whose schedule fields hold values: counts and limits are integers, durations carry no placeholder. */
-export interface ScheduledMetric extends Omit<Metric, 'count' | 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit'> {
+export interface ScheduledMetric extends Omit<Metric, 'count' | 'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit'> {
   count?: number;
   failureLimit?: number;
+  consecutiveSuccessLimit?: number;
   inconclusiveLimit?: number;
   consecutiveErrorLimit?: number;
   interval?: Duration;
@@ -49,7 +50,8 @@ function substituted(field: string, value: string, values: Readonly<Record<strin
 
 function integerOf(field: string, written: string, text: string): number {
   const trimmed = text.trim();
-  const n = /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+  // Argo docs features/analysis.md: failureLimit -1 disables the failure limit.
+  const n = /^\d+$/.test(trimmed) || (field === 'failureLimit' && trimmed === '-1') ? Number(trimmed) : Number.NaN;
   if (Number.isSafeInteger(n)) return n;
   const from = written === text ? '' : ` (from ${written})`;
   throw new VaneError('InvalidSpec', `${field}: ${JSON.stringify(text)}${from} is not a non-negative integer`);

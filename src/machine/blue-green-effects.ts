@@ -70,6 +70,7 @@ export function promotionRunEffects(ctx: BlueGreenContext, gate: PromotionGate):
       args: analysis.args,
       canaryHash: newHashOf(ctx),
       stableHash: ctx.stableHash,
+      ...(analysis.runOptions === undefined ? {} : { options: analysis.runOptions }),
     },
   ];
 }

@@ -310,5 +310,6 @@ function createRun(ctx: CanaryContext, run: ActiveRun, analysis: AnalysisPlan): 
     args: analysis.args,
     canaryHash: canaryHashOf(ctx),
     stableHash: ctx.stableHash,
+    ...(analysis.runOptions === undefined ? {} : { options: analysis.runOptions }),
   };
 }

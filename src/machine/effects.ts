@@ -3,7 +3,7 @@
 // A pass that crashes after executing effects but before writing status is replayed from the same persisted
 // state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
 // point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
-import type { AnalysisRunArgument, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord, RolloutExperimentStep, RouteMatch } from '../resources/rollout.js';
+import type { AnalysisRunArgument, AnalysisRunOptions, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord, RolloutExperimentStep, RouteMatch } from '../resources/rollout.js';
 import type { AbortRecord, ActiveRun } from './machine-context.js';
 
 export type Effect =
@@ -41,6 +41,8 @@ export type Effect =
       args: AnalysisRunArgument[];
       canaryHash: string;
       stableHash: string;
+      /** The reference's dryRun, measurementRetention and analysisRunMetadata; absent when it sets none. */
+      options?: AnalysisRunOptions;
     }
   | { type: 'terminateAnalysisRun'; gate: string; name: string }
   /**

@@ -5,6 +5,7 @@ import type { IntOrString } from '../resources/meta.js';
 import { ROLLOUT_DEFAULTS } from '../resources/rollout-defaults.js';
 import type {
   AnalysisRunArgument,
+  AnalysisRunOptions,
   AnalysisTemplateRef,
   BlueGreenStrategy,
   CanaryStep,
@@ -19,6 +20,8 @@ import type {
 export interface AnalysisPlan {
   templates: AnalysisTemplateRef[];
   args: AnalysisRunArgument[];
+  /** What the run is built with beyond templates and args; absent when the spec sets none of it. */
+  runOptions?: AnalysisRunOptions;
 }
 
 export interface BackgroundAnalysisPlan extends AnalysisPlan {
@@ -132,7 +135,15 @@ function replicasOf(spec: RolloutSpec): number {
 }
 
 function analysisPlan(analysis: RolloutAnalysis): AnalysisPlan {
-  return { templates: structuredClone(analysis.templates), args: structuredClone(analysis.args ?? []) };
+  const plan: AnalysisPlan = { templates: structuredClone(analysis.templates), args: structuredClone(analysis.args ?? []) };
+  const { dryRun, measurementRetention, analysisRunMetadata } = analysis;
+  if (dryRun === undefined && measurementRetention === undefined && analysisRunMetadata === undefined) return plan;
+  plan.runOptions = structuredClone({
+    ...(dryRun === undefined ? {} : { dryRun }),
+    ...(measurementRetention === undefined ? {} : { measurementRetention }),
+    ...(analysisRunMetadata === undefined ? {} : { analysisRunMetadata }),
+  });
+  return plan;
 }
 
 function stepPlan(step: CanaryStep): CanaryStepPlan {

@@ -117,3 +117,41 @@ describe('buildRolloutAnalysisRun templates', () => {
     expect(buildRolloutAnalysisRun(cache, rollout, effect(false), 'r').spec.metrics.map((m) => m.name)).toEqual(['m']);
   });
 });
+
+describe('buildRolloutAnalysisRun with dryRun, measurementRetention and analysisRunMetadata (Argo docs features/analysis.md)', () => {
+  const template: AnalysisTemplate = {
+    ...templateWith([{ name: 'namespace', value: 'x' }]),
+    spec: {
+      ...templateWith([{ name: 'namespace', value: 'x' }]).spec,
+      dryRun: [{ metricName: 'm' }],
+      measurementRetention: [{ metricName: 'm', limit: 5 }],
+    },
+  };
+  const effect = (options: EffectOf<'createAnalysisRun'>['options']): EffectOf<'createAnalysisRun'> => ({
+    type: 'createAnalysisRun', gate: '1', name: 'run', templates: [{ templateName: 'error-rate' }], args: [], canaryHash: 'new', stableHash: 'old', options,
+  });
+
+  it("given the reference's rules and the template's, then the run holds the reference's first, then the template's", () => {
+    const run = buildRolloutAnalysisRun(cacheWith(template), rollout, effect({ dryRun: [{ metricName: '.*' }], measurementRetention: [{ metricName: '^m$', limit: 20 }] }), 'shop-run');
+    expect(run.spec.dryRun).toEqual([{ metricName: '.*' }, { metricName: 'm' }]);
+    expect(run.spec.measurementRetention).toEqual([{ metricName: '^m$', limit: 20 }, { metricName: 'm', limit: 5 }]);
+  });
+
+  it("given analysisRunMetadata, then its labels and annotations are on the run and Vane's own labels win a clash", () => {
+    const run = buildRolloutAnalysisRun(
+      cacheWith(template),
+      rollout,
+      effect({ analysisRunMetadata: { labels: { team: 'payments', 'vane.dev/gate': 'mine' }, annotations: { 'example.com/owner': 'sre' } } }),
+      'shop-run',
+    );
+    expect(run.metadata.labels).toEqual({ team: 'payments', 'vane.dev/rollout': 'shop', 'vane.dev/gate': '1', 'rollouts-pod-template-hash': 'new' });
+    expect(run.metadata.annotations).toEqual({ 'example.com/owner': 'sre' });
+  });
+
+  it.each([
+    [{ dryRun: [{ metricName: 'm' }] }, 'dryRun[1]: two rules have the same metricName "m" (step 2 analysis)'],
+    [{ measurementRetention: [{ metricName: 'latency', limit: 3 }] }, 'measurementRetention[0]: metricName "latency" matches no metric ("m") (step 2 analysis)'],
+  ] as Array<[EffectOf<'createAnalysisRun'>['options'], string]>)('given rules %j that cannot be used, then a TerminalError names the rule and the gate', (options, message) => {
+    expect(() => buildRolloutAnalysisRun(cacheWith(template), rollout, effect(options), 'shop-run')).toThrow(new TerminalError(message));
+  });
+});

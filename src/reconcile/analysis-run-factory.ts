@@ -1,4 +1,5 @@
 // Builds the AnalysisRun a Rollout's analysis gate asks for: templates from the cache, arguments resolved.
+import { metricNameRuleProblems } from '../analysis/metric-name-rules.js';
 import { TerminalError } from '../errors.js';
 import { labelValueFor } from '../kube/bounded-name.js';
 import type { EffectOf } from '../machine/effects.js';
@@ -15,22 +16,40 @@ export type TemplateCache = Pick<RolloutCache, 'analysisTemplate' | 'clusterAnal
 /** Names the Rollout an AnalysisRun is for; select by it with `labelValueFor(rolloutName)`. */
 export const ROLLOUT_LABEL = 'vane.dev/rollout';
 
+/**
+ * The run: the templates' metrics, args resolved, and (Argo docs features/analysis.md) the reference's dryRun and
+ * measurementRetention rules followed by the templates' own. `analysisRunMetadata` labels and annotations go on the
+ * run under Vane's own labels, which select it. A rule that repeats another's metricName, or matches no metric, is a
+ * TerminalError naming it, said in the Rollout's status before any run is created.
+ */
 export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, effect: EffectOf<'createAnalysisRun'>, name: string): AnalysisRun {
   const namespace = rollout.metadata.namespace ?? 'default';
-  const templates = effect.templates.map((ref) => usableTemplate(cache, namespace, ref, `${gateLabel(effect.gate)} analysis`));
+  const where = `${gateLabel(effect.gate)} analysis`;
+  const templates = effect.templates.map((ref) => usableTemplate(cache, namespace, ref, where));
+  const metrics = templates.flatMap((t) => t.spec.metrics);
+  const { options } = effect;
+  const dryRun = [...(options?.dryRun ?? []), ...templates.flatMap((t) => t.spec.dryRun ?? [])];
+  const measurementRetention = [...(options?.measurementRetention ?? []), ...templates.flatMap((t) => t.spec.measurementRetention ?? [])];
+  const names = metrics.map((m) => m.name);
+  const problems = [...metricNameRuleProblems('dryRun', dryRun, names), ...metricNameRuleProblems('measurementRetention', measurementRetention, names)];
+  if (problems.length > 0) throw new TerminalError(`${problems.join('; ')} (${where})`);
+  const ownLabels = { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), 'vane.dev/gate': effect.gate.toLowerCase(), 'rollouts-pod-template-hash': effect.canaryHash };
+  const annotations = options?.analysisRunMetadata?.annotations;
   return {
     apiVersion: 'vane.dev/v1alpha1',
     kind: 'AnalysisRun',
     metadata: {
       name,
       namespace,
-      labels: { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), 'vane.dev/gate': effect.gate.toLowerCase(), 'rollouts-pod-template-hash': effect.canaryHash },
+      labels: { ...options?.analysisRunMetadata?.labels, ...ownLabels },
+      ...(annotations === undefined ? {} : { annotations: { ...annotations } }),
       ownerReferences: [{ apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', name: rollout.metadata.name ?? '', uid: rollout.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
     },
     spec: {
       args: resolveArgs(templates, effect.args, effect, rollout),
-      metrics: templates.flatMap((t) => t.spec.metrics),
-      ...(templates.some((t) => t.spec.measurementRetention) ? { measurementRetention: templates.flatMap((t) => t.spec.measurementRetention ?? []) } : {}),
+      metrics,
+      ...(dryRun.length > 0 ? { dryRun } : {}),
+      ...(measurementRetention.length > 0 ? { measurementRetention } : {}),
     },
   };
 }

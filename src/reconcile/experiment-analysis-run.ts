@@ -23,13 +23,15 @@ export function buildExperimentAnalysisRun(cache: TemplateCache, experiment: Exp
   const dryRun = new Set((experiment.spec.dryRun ?? []).map((d) => d.metricName));
   const retention = new Map((template.spec.measurementRetention ?? []).map((r) => [r.metricName, r]));
   for (const r of experiment.spec.measurementRetention ?? []) retention.set(r.metricName, r);
+  const runMetadata = experiment.spec.analysisRunMetadata;
   return {
     apiVersion: 'vane.dev/v1alpha1',
     kind: 'AnalysisRun',
     metadata: {
       name: experimentRunName(experiment, analysis.name),
       namespace,
-      labels: { [EXPERIMENT_LABEL]: labelValueFor(experiment.metadata.name ?? ''), 'vane.dev/experiment-analysis': analysis.name },
+      labels: { ...runMetadata?.labels, [EXPERIMENT_LABEL]: labelValueFor(experiment.metadata.name ?? ''), 'vane.dev/experiment-analysis': analysis.name },
+      ...(runMetadata?.annotations === undefined ? {} : { annotations: { ...runMetadata.annotations } }),
       ownerReferences: [{ apiVersion: 'vane.dev/v1alpha1', kind: 'Experiment', name: experiment.metadata.name ?? '', uid: experiment.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
     },
     spec: {

@@ -12,6 +12,7 @@ import type { Effect } from '../machine/effects.js';
 import { planFromSpec } from '../machine/rollout-plan.js';
 import { sameJson } from '../resources/canonical-json.js';
 import { formatFieldErrors } from '../resources/field-error.js';
+import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import { podTemplateHash, templateImages } from '../resources/pod-template-hash.js';
 import { withRolloutDefaults } from '../resources/rollout-defaults.js';
@@ -20,6 +21,7 @@ import type { Rollout, RolloutStatus } from '../resources/rollout.js';
 import { stablePingPongOf } from '../traffic/service-roles.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
+import { analysisRunsToDelete, runHistoryLimits } from './analysis-run-history.js';
 import { argoConditions, type ConditionFacts } from './argo-conditions.js';
 import { argoStatusFields, blueGreenRunStatuses, canaryRunStatuses, previewSelector, type ArgoStatusInput } from './argo-status.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
@@ -146,6 +148,8 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
+  // After the status write: the machine state that no longer refers to a finished run is persisted before it goes.
+  await pruneAnalysisRuns(rollout, world.analysisRuns, decision, deps, log);
   const wake = decision.view.nextWakeAt;
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
@@ -313,6 +317,18 @@ async function pruneHistory(replicaSets: ReplicaSetObject[], decision: Decision,
   const keep = new Set(decision.view.desiredReplicas.map((target) => target.hash));
   for (const rs of replicaSetsToPrune(replicaSets, keep, limit)) {
     await deps.client.delete(Kinds.ReplicaSet, rs.metadata.namespace, rs.metadata.name ?? '');
+  }
+}
+
+/** Deletes finished AnalysisRuns beyond spec.analysis' history limits; a failed delete is retried by a later pass. */
+async function pruneAnalysisRuns(rollout: Rollout, runs: AnalysisRun[], decision: Decision, deps: RolloutReconcilerDeps, log: Logger): Promise<void> {
+  const current = new Set(decision.view.analysisRuns.map((run) => analysisRunName(rollout, run.name)));
+  for (const run of analysisRunsToDelete(runs, current, runHistoryLimits(rollout.spec))) {
+    try {
+      await deps.client.delete(Kinds.AnalysisRun, run.metadata.namespace, run.metadata.name ?? '');
+    } catch (err) {
+      log.warn({ err, analysisRun: run.metadata.name }, 'could not delete an AnalysisRun beyond the history limit');
+    }
   }
 }
 

@@ -46,6 +46,7 @@ export function buildStepExperiment(rollout: Rollout, effect: EffectOf<'createEx
       ...(rollout.spec.progressDeadlineSeconds === undefined ? {} : { progressDeadlineSeconds: rollout.spec.progressDeadlineSeconds }),
       ...(step.scaleDownDelaySeconds === undefined ? {} : { scaleDownDelaySeconds: step.scaleDownDelaySeconds }),
       ...(step.dryRun === undefined ? {} : { dryRun: step.dryRun }),
+      ...(step.analysisRunMetadata === undefined ? {} : { analysisRunMetadata: structuredClone(step.analysisRunMetadata) }),
     },
   };
 }

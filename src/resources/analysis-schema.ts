@@ -76,7 +76,8 @@ const metric = object(
     count: limit('Measurements to take; an integer or `{{args.x}}`.', 1),
     successCondition: string({ description: 'CEL over `result`, e.g. `result[0] < 0.01`.' }),
     failureCondition: string({ description: 'CEL over `result`.' }),
-    failureLimit: limit('Failed measurements tolerated; defaults to 0.'),
+    failureLimit: limit('Failed measurements tolerated; defaults to 0; -1 disables it.', -1),
+    consecutiveSuccessLimit: limit('Consecutive successful measurements after which the metric succeeds; 0 (default) disables it.'),
     inconclusiveLimit: limit('Inconclusive measurements tolerated; defaults to 0.'),
     consecutiveErrorLimit: limit('Consecutive errors tolerated; defaults to 4.'),
     dryRun: boolean(),
@@ -85,12 +86,22 @@ const metric = object(
   { required: ['name', 'provider'] },
 );
 
+/** Argo docs features/analysis.md: `metricName` is a regular expression; a retention limit of 0 keeps the default. */
+export const dryRunRules = array(
+  object({ metricName: string({ description: 'A regular expression (RE2) matched anywhere in a metric name.' }) }, { required: ['metricName'] }),
+);
+export const measurementRetentionRules = array(
+  object(
+    { metricName: string({ description: 'A regular expression (RE2) matched anywhere in a metric name.' }), limit: int32({ minimum: 0, description: 'Measurements kept; 0 keeps the default of 10.' }) },
+    { required: ['metricName', 'limit'] },
+  ),
+);
+
 const templateSpecProperties: Record<string, JSONSchemaProps> = {
   args: array(templateArgument),
   metrics: array(metric, { minItems: 1 }),
-  measurementRetention: array(
-    object({ metricName: string(), limit: int32({ minimum: 1 }) }, { required: ['metricName', 'limit'] }),
-  ),
+  dryRun: dryRunRules,
+  measurementRetention: measurementRetentionRules,
 };
 
 const phase = string({ enum: ['Pending', 'Running', 'Successful', 'Failed', 'Error', 'Inconclusive'] });
@@ -116,6 +127,7 @@ const metricResult = object(
     phase,
     ...Object.fromEntries(counters.map((c) => [c, integer({ minimum: 0 })])),
     consecutiveError: integer({ minimum: 0 }),
+    consecutiveSuccess: integer({ minimum: 0 }),
     dryRun: boolean(),
     message: string(),
     measurements: array(measurement),

@@ -69,10 +69,11 @@ const templateCases: Case[] = [
   },
   {
     name: 'negative limits',
-    breakIt: (t) => Object.assign(t.spec.metrics[0], { failureLimit: -1, inconclusiveLimit: -1, consecutiveErrorLimit: -1 }),
-    errors: ['failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit'].map((l) =>
-      err(`${M0}.${l}`, 'must be greater than or equal to 0'),
-    ),
+    breakIt: (t) => Object.assign(t.spec.metrics[0], { failureLimit: -2, inconclusiveLimit: -1, consecutiveErrorLimit: -1, consecutiveSuccessLimit: -1 }),
+    errors: [
+      err(`${M0}.failureLimit`, 'must be greater than or equal to -1'),
+      ...['consecutiveSuccessLimit', 'inconclusiveLimit', 'consecutiveErrorLimit'].map((l) => err(`${M0}.${l}`, 'must be greater than or equal to 0')),
+    ],
   },
   {
     name: 'two args with one name',
@@ -106,14 +107,19 @@ const templateCases: Case[] = [
     errors: [err('spec.args[0].valueFrom.secretKeyRef.key', 'is required')],
   },
   {
-    name: 'measurementRetention for a metric that does not exist',
-    breakIt: (t) => (t.spec.measurementRetention[0].metricName = 'latency'),
-    errors: [err('spec.measurementRetention[0].metricName', 'does not name a metric of this spec: "latency"')],
+    name: 'a negative measurementRetention limit (0 keeps the default, as in Argo)',
+    breakIt: (t) => (t.spec.measurementRetention[0].limit = -1),
+    errors: [err('spec.measurementRetention[0].limit', 'must be greater than or equal to 0')],
   },
   {
-    name: 'a measurementRetention limit of 0',
-    breakIt: (t) => (t.spec.measurementRetention[0].limit = 0),
-    errors: [err('spec.measurementRetention[0].limit', 'must be greater than or equal to 1')],
+    name: 'two dryRun rules with one metricName',
+    breakIt: (t) => (t.spec.dryRun = [{ metricName: 'error.*' }, { metricName: 'error.*' }]),
+    errors: [err('spec.dryRun[1].metricName', 'duplicate metricName "error.*"')],
+  },
+  {
+    name: 'a dryRun rule without metricName',
+    breakIt: (t) => (t.spec.dryRun = [{}]),
+    errors: [err('spec.dryRun[0].metricName', 'is required')],
   },
   { name: 'an empty query', breakIt: (t) => (t.spec.metrics[0].provider.prometheus.query = ' '), errors: [err(`${PROM}.query`, 'must not be empty')] },
   {

@@ -64,7 +64,8 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string, mode: Mode): voi
   const metrics = c.list(spec.metrics, metricsPath, { required: true, nonEmpty: true }) ?? [];
   metrics.forEach((m, i) => checkMetric(c, m, indexPath(metricsPath, i), { mode, argNames }));
   c.unique(metrics, metricsPath, 'name');
-  checkRetention(c, spec.measurementRetention, childPath(path, 'measurementRetention'), metrics);
+  checkMetricNameRules(c, spec.dryRun, childPath(path, 'dryRun'), false);
+  checkMetricNameRules(c, spec.measurementRetention, childPath(path, 'measurementRetention'), true);
   if (mode === 'run') c.boolean(spec.terminate, childPath(path, 'terminate'));
 }
 
@@ -116,7 +117,14 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
   }
   c.string(metric.successCondition, childPath(path, 'successCondition'));
   c.string(metric.failureCondition, childPath(path, 'failureCondition'));
-  for (const limit of ['failureLimit', 'inconclusiveLimit', 'consecutiveErrorLimit']) {
+  // Argo docs features/analysis.md: failureLimit -1 disables it, and then consecutiveSuccessLimit must decide.
+  const failureLimit = scheduleInteger(c, metric.failureLimit, childPath(path, 'failureLimit'), ctx, -1);
+  const successLimit = scheduleInteger(c, metric.consecutiveSuccessLimit, childPath(path, 'consecutiveSuccessLimit'), ctx, 0);
+  const successFromArgument = typeof metric.consecutiveSuccessLimit === 'string' && HAS_PLACEHOLDER.test(metric.consecutiveSuccessLimit);
+  if (failureLimit === -1 && (successLimit ?? 0) === 0 && !successFromArgument) {
+    c.add(childPath(path, 'failureLimit'), 'is -1 (disabled), so consecutiveSuccessLimit must be above 0: one of them has to decide the metric');
+  }
+  for (const limit of ['inconclusiveLimit', 'consecutiveErrorLimit']) {
     scheduleInteger(c, metric[limit], childPath(path, limit), ctx, 0);
   }
   c.boolean(metric.dryRun, childPath(path, 'dryRun'));
@@ -135,7 +143,7 @@ function checkMetric(c: FieldChecker, value: unknown, path: string, ctx: MetricC
  */
 function scheduleInteger(c: FieldChecker, value: unknown, path: string, ctx: MetricContext, min: number): number | undefined {
   if (argumentFilled(c, value, path, ctx)) return undefined;
-  const spelled = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  const spelled = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
   return c.integer(spelled, path, { min });
 }
 
@@ -306,20 +314,20 @@ function checkTemplated(
   return text;
 }
 
-// ---- retention (names are checked only against a non-empty metrics list) ------------------------------------
+// ---- dryRun and retention rules ---------------------------------------------------------------------------------
 
-function checkRetention(c: FieldChecker, value: unknown, path: string, metrics: readonly unknown[]): void {
+/**
+ * Argo docs features/analysis.md: `metricName` is a regular expression, so whether it matches a metric is decided
+ * when the run measures (a rule matching none makes the run Error); here only the shape is checked.
+ */
+function checkMetricNameRules(c: FieldChecker, value: unknown, path: string, withLimit: boolean): void {
   const entries = c.list(value, path) ?? [];
-  const names = new Set(metrics.flatMap((m) => (isFields(m) && typeof m.name === 'string' ? [m.name] : [])));
   entries.forEach((e, i) => {
     const entryPath = indexPath(path, i);
     const entry = c.object(e, entryPath, { required: true });
     if (entry === undefined) return;
-    const name = c.string(entry.metricName, childPath(entryPath, 'metricName'), { required: true });
-    if (name !== undefined && names.size > 0 && !names.has(name)) {
-      c.add(childPath(entryPath, 'metricName'), `does not name a metric of this spec: ${JSON.stringify(name)}`);
-    }
-    c.integer(entry.limit, childPath(entryPath, 'limit'), { required: true, min: 1 });
+    c.string(entry.metricName, childPath(entryPath, 'metricName'), { required: true });
+    if (withLimit) c.integer(entry.limit, childPath(entryPath, 'limit'), { required: true, min: 0 });
   });
   c.unique(entries, path, 'metricName');
 }

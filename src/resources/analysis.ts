@@ -11,7 +11,20 @@ export interface AnalysisTemplate {
 export interface AnalysisTemplateSpec {
   args?: TemplateArgument[];
   metrics: Metric[];
-  measurementRetention?: Array<{ metricName: string; limit: number }>;
+  /** Metrics whose name a rule's pattern matches run in dry-run mode (Argo docs features/analysis.md). */
+  dryRun?: DryRunRule[];
+  measurementRetention?: MeasurementRetentionRule[];
+}
+
+/** `metricName` is an RE2 pattern matched anywhere in a metric's name (`.*`: every metric). */
+export interface DryRunRule {
+  metricName: string;
+}
+
+/** Status keeps the newest `limit` measurements of the metrics `metricName` matches; 0 keeps the default of 10. */
+export interface MeasurementRetentionRule {
+  metricName: string;
+  limit: number;
 }
 
 export interface TemplateArgument {
@@ -36,8 +49,10 @@ export interface Metric {
   /** CEL over `result`, e.g. `result[0] < 0.01`. */
   successCondition?: string;
   failureCondition?: string;
-  /** Failed measurements tolerated before the metric fails; defaults to 0. */
+  /** Failed measurements tolerated before the metric fails; defaults to 0; -1 disables it (with consecutiveSuccessLimit). */
   failureLimit?: number | string;
+  /** Argo ≥ 1.8: the metric succeeds after this many consecutive Successful measurements; 0 (the default) disables it. */
+  consecutiveSuccessLimit?: number | string;
   /** Inconclusive measurements tolerated; defaults to 0. */
   inconclusiveLimit?: number | string;
   /** Consecutive errors tolerated before the metric errs; defaults to 4. */
@@ -120,6 +135,8 @@ export interface MetricResult {
   inconclusive: number;
   error: number;
   consecutiveError: number;
+  /** Successful measurements in a row, ended by any other outcome (Argo's consecutiveSuccess). */
+  consecutiveSuccess?: number;
   dryRun?: boolean;
   message?: string;
   measurements: Measurement[];
@@ -137,7 +154,8 @@ export interface AnalysisRunSpec {
   /** Arguments resolved to plain values (secrets stay references until measured). */
   args?: TemplateArgument[];
   metrics: Metric[];
-  measurementRetention?: Array<{ metricName: string; limit: number }>;
+  dryRun?: DryRunRule[];
+  measurementRetention?: MeasurementRetentionRule[];
   /** Set by the controller when the Rollout no longer needs the run. */
   terminate?: boolean;
 }

@@ -1,6 +1,6 @@
 // The Experiment's OpenAPI v3 structural schema: the one source of truth for crds/experiment.yaml.
 import { array, boolean, duration, int32, integer, object, objectName, opaqueObject, string, type JSONSchemaProps } from './json-schema.js';
-import { conditionSchema, labelSelectorSchema, podTemplateSchema, resourceSchema, secretKeySelectorSchema, timestamp } from './meta-schema.js';
+import { conditionSchema, labelSelectorSchema, podTemplateSchema, resourceSchema, secretKeySelectorSchema, stringMap, timestamp } from './meta-schema.js';
 
 const phase = string({ enum: ['Pending', 'Running', 'Successful', 'Failed', 'Error', 'Inconclusive'] });
 
@@ -43,6 +43,7 @@ const experimentSpec = object(
     scaleDownDelaySeconds: int32({ description: 'Seconds the ReplicaSets stay up after the experiment ends; defaults to 30.' }),
     dryRun: array(object({ metricName: string() }, { required: ['metricName'] })),
     measurementRetention: array(object({ metricName: string(), limit: int32({ minimum: 1 }) }, { required: ['metricName', 'limit'] })),
+    analysisRunMetadata: object({ labels: stringMap, annotations: stringMap }, { description: 'Labels and annotations put on its AnalysisRuns.' }),
     terminate: boolean({ description: 'Ends the experiment now.' }),
   },
   { required: ['templates'] },

@@ -1,7 +1,7 @@
 // Checks of a canary `experiment` step (Argo docs features/canary.md, features/experiment.md): its templates point at
 // the Rollout's stable or canary pod template, its analyses name templates and arguments the Experiment can resolve.
 import { childPath, indexPath, type FieldChecker, type Fields } from './field-checker.js';
-import { TEMPLATE_REFERENCE } from './experiment-validation.js';
+import { checkRunMetadata, TEMPLATE_REFERENCE } from './experiment-validation.js';
 import { checkSelector } from './rollout-validation.js';
 
 type ArgumentCheck = (c: FieldChecker, value: unknown, path: string) => void;
@@ -23,6 +23,7 @@ export function checkExperimentStep(c: FieldChecker, value: unknown, path: strin
   const dryRunPath = childPath(path, 'dryRun');
   const dryRun = c.list(step.dryRun, dryRunPath) ?? [];
   dryRun.forEach((d, i) => c.string(c.object(d, indexPath(dryRunPath, i), { required: true })?.metricName, childPath(indexPath(dryRunPath, i), 'metricName'), { required: true }));
+  checkRunMetadata(c, step.analysisRunMetadata, childPath(path, 'analysisRunMetadata'));
 }
 
 function checkTemplate(c: FieldChecker, value: unknown, path: string): void {

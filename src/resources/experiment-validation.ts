@@ -39,6 +39,14 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   c.unique(analyses, analysesPath, 'name');
   checkMetricNames(c, spec.dryRun, childPath(path, 'dryRun'), false);
   checkMetricNames(c, spec.measurementRetention, childPath(path, 'measurementRetention'), true);
+  checkRunMetadata(c, spec.analysisRunMetadata, childPath(path, 'analysisRunMetadata'));
+}
+
+/** `analysisRunMetadata`: labels and annotations for the experiment's AnalysisRuns. */
+export function checkRunMetadata(c: FieldChecker, value: unknown, path: string): void {
+  const metadata = c.object(value, path);
+  c.stringMap(metadata?.labels, childPath(path, 'labels'));
+  c.stringMap(metadata?.annotations, childPath(path, 'annotations'));
 }
 
 function checkTemplate(c: FieldChecker, value: unknown, path: string): void {

@@ -21,6 +21,8 @@ export interface ExperimentSpec {
   /** Metrics measured but never deciding a run's verdict. */
   dryRun?: Array<{ metricName: string }>;
   measurementRetention?: Array<{ metricName: string; limit: number }>;
+  /** Labels and annotations put on every AnalysisRun the experiment creates (Vane's own labels win on a clash). */
+  analysisRunMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   /** Set to end the experiment now (Successful unless something already failed). */
   terminate?: boolean;
 }

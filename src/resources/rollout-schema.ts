@@ -1,5 +1,6 @@
 // The Rollout's OpenAPI v3 structural schema: the one source of truth for crds/rollout.yaml.
 import { array, boolean, duration, int32, integer, intOrString, object, objectName, opaqueObject, string, type JSONSchemaProps } from './json-schema.js';
+import { dryRunRules, measurementRetentionRules } from './analysis-schema.js';
 import { INT32_MAX } from './kube-bounds.js';
 import { COMMAND_REASON_MAX_LENGTH } from './rollout.js';
 import {
@@ -34,6 +35,9 @@ const analysisProperties: Record<string, JSONSchemaProps> = {
     { minItems: 1 },
   ),
   args: array(analysisArgument),
+  dryRun: dryRunRules,
+  measurementRetention: measurementRetentionRules,
+  analysisRunMetadata: object({ labels: stringMap, annotations: stringMap }, { description: 'Labels and annotations put on the AnalysisRun.' }),
 };
 
 const rolloutAnalysis = object(analysisProperties, { required: ['templates'] });
@@ -74,6 +78,7 @@ const experimentStep = object(
     ),
     scaleDownDelaySeconds: seconds('Seconds the experiment\'s pods stay up after it ends; defaults to 30.'),
     dryRun: array(object({ metricName: string() }, { required: ['metricName'] })),
+    analysisRunMetadata: object({ labels: stringMap, annotations: stringMap }, { description: "Labels and annotations put on the experiment's AnalysisRuns." }),
   },
   { required: ['templates'] },
 );
@@ -239,6 +244,10 @@ const rolloutSpec = object(
     minReadySeconds: int32(),
     revisionHistoryLimit: int32(),
     progressDeadlineSeconds: int32({ minimum: 1 }),
+    analysis: object({
+      successfulRunHistoryLimit: int32({ minimum: 0, description: 'Successful AnalysisRuns kept; defaults to 5.' }),
+      unsuccessfulRunHistoryLimit: int32({ minimum: 0, description: 'Failed, Error and Inconclusive AnalysisRuns kept; defaults to 5.' }),
+    }),
     paused: boolean({ description: 'Holds the rollout where it is until set back to false.' }),
     restartAt: string({ format: 'date-time', description: 'Pods created before this time are recreated, without a new revision.' }),
     rollbackWindow: object({ revisions: int32({ description: 'Going back to one of the last N revisions skips steps and analysis.' }) }),

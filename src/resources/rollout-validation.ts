@@ -53,6 +53,9 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   checkWorkload(c, spec, path, selector);
   const minReady = c.integer(spec.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
   const historyLimit = c.integer(spec.revisionHistoryLimit, childPath(path, 'revisionHistoryLimit'), { min: 0 });
+  const history = c.object(spec.analysis, childPath(path, 'analysis'));
+  c.integer(history?.successfulRunHistoryLimit, childPath(path, 'analysis.successfulRunHistoryLimit'), { min: 0 });
+  c.integer(history?.unsuccessfulRunHistoryLimit, childPath(path, 'analysis.unsuccessfulRunHistoryLimit'), { min: 0 });
   c.boolean(spec.paused, childPath(path, 'paused'));
   const window = c.object(spec.rollbackWindow, childPath(path, 'rollbackWindow'));
   if (window !== undefined) c.integer(window.revisions, childPath(childPath(path, 'rollbackWindow'), 'revisions'), { min: 0 });
@@ -478,7 +481,24 @@ function checkAnalysis(c: FieldChecker, value: unknown, path: string): Fields | 
   const args = c.list(analysis.args, argsPath) ?? [];
   args.forEach((a, i) => checkAnalysisArgument(c, a, indexPath(argsPath, i)));
   c.unique(args, argsPath, 'name');
+  checkMetricNameRules(c, analysis.dryRun, childPath(path, 'dryRun'), false);
+  checkMetricNameRules(c, analysis.measurementRetention, childPath(path, 'measurementRetention'), true);
+  const metadata = c.object(analysis.analysisRunMetadata, childPath(path, 'analysisRunMetadata'));
+  c.stringMap(metadata?.labels, childPath(path, 'analysisRunMetadata.labels'));
+  c.stringMap(metadata?.annotations, childPath(path, 'analysisRunMetadata.annotations'));
   return analysis;
+}
+
+/** dryRun / measurementRetention rules; whether a pattern matches a metric is known only once the run is built. */
+function checkMetricNameRules(c: FieldChecker, value: unknown, path: string, withLimit: boolean): void {
+  const rules = c.list(value, path) ?? [];
+  rules.forEach((item, i) => {
+    const rule = c.object(item, indexPath(path, i), { required: true });
+    if (rule === undefined) return;
+    c.string(rule.metricName, childPath(indexPath(path, i), 'metricName'), { required: true });
+    if (withLimit) c.integer(rule.limit, childPath(indexPath(path, i), 'limit'), { required: true, min: 0 });
+  });
+  c.unique(rules, path, 'metricName');
 }
 
 function checkTemplateRef(c: FieldChecker, value: unknown, path: string): void {

@@ -1,4 +1,5 @@
 // The Rollout resource: spec (what to roll out and how) and status (the controller's whole memory).
+import type { DryRunRule, MeasurementRetentionRule } from './analysis.js';
 import type { Condition, IntOrString, LabelSelector, ObjectMeta, PodTemplateSpec } from './meta.js';
 
 export interface Rollout {
@@ -22,6 +23,8 @@ export interface RolloutSpec {
   revisionHistoryLimit?: number;
   /** Seconds without progress before the rollout aborts; defaults to 600. */
   progressDeadlineSeconds?: number;
+  /** How many finished AnalysisRuns of the Rollout are kept (Argo default: 5 successful, 5 unsuccessful). */
+  analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number };
   /** Holds the rollout where it is, as a pause command does, until set back to false (Argo's spec.paused). */
   paused?: boolean;
   /** Pods created before this time (RFC 3339) are recreated, without a new revision (Argo's spec.restartAt). */
@@ -96,6 +99,8 @@ export interface RolloutExperimentStep {
   /** Seconds the experiment's pods stay up after it ends; defaults to 30. */
   scaleDownDelaySeconds?: number;
   dryRun?: Array<{ metricName: string }>;
+  /** Labels and annotations put on the experiment's AnalysisRuns. */
+  analysisRunMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
 export interface RolloutExperimentTemplate {
@@ -183,9 +188,19 @@ export interface AnalysisRunArgument {
   };
 }
 
-export interface RolloutAnalysis {
+export interface RolloutAnalysis extends AnalysisRunOptions {
   templates: AnalysisTemplateRef[];
   args?: AnalysisRunArgument[];
+}
+
+/** What a Rollout's analysis reference adds to the AnalysisRun beyond its templates and arguments. */
+export interface AnalysisRunOptions {
+  /** Added to the templates' own rules: metrics they match are measured and reported but never decide the run. */
+  dryRun?: DryRunRule[];
+  /** Added to the templates' own rules: how many measurements of the metrics they match the run keeps. */
+  measurementRetention?: MeasurementRetentionRule[];
+  /** Labels and annotations put on the AnalysisRun (Vane's own labels win on a clash). */
+  analysisRunMetadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
 export interface BackgroundAnalysis extends RolloutAnalysis {

@@ -44,6 +44,7 @@ const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('update', 'apisix.apache.org', 'apisixroutes')]: 'the APISIX router rewrites a header route\'s ApisixRoute when the route it copies changed (traffic/apisix-router setHeaderRoute)',
   [permissionKey('get', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router reads Traefik v2\'s API group when traefik.io has no such TraefikService (traffic/traefik-router)',
   [permissionKey('patch', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router patches the weights of a Traefik v2 TraefikService (traffic/traefik-router)',
+  [permissionKey('delete', 'vane.dev', 'analysisruns')]: 'finished AnalysisRuns beyond spec.analysis history limits are deleted (reconcile/analysis-run-history); test/reconcile/analysis-run-options shows it',
   [permissionKey('update', 'vane.dev', 'analysisruns/finalizers')]: 'a Job of the job metric provider names its AnalysisRun with blockOwnerDeletion (analysis/providers/job-provider); clusters with the OwnerReferencesPermissionEnforcement admission plugin check it, the sandbox does not',
 };
 
