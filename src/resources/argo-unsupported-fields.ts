@@ -32,8 +32,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.steps[].analysis.dryRun',
     'spec.strategy.canary.steps[].analysis.measurementRetention',
     'spec.strategy.canary.steps[].experiment.analysisRunMetadata',
-    'spec.strategy.canary.steps[].experiment.templates[].service',
-    'spec.strategy.canary.steps[].experiment.templates[].weight',
     'spec.strategy.canary.steps[].plugin',
     'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames',
     'spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes',
@@ -114,7 +112,5 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
   Experiment: [
     'spec.analyses[].args[].valueFrom.fieldRef',
     'spec.analysisRunMetadata',
-    'spec.templates[].minReadySeconds',
-    'spec.templates[].service',
   ],
 };
