@@ -1,5 +1,6 @@
 // The Services an Experiment owns: one per template with `service`, selecting that template's pods while they run
 // (Argo docs features/experiment.md "Experiment Service Creation without Weight" and "Weighted Experiment Step").
+import { boundedName, MAX_LABEL_VALUE_LENGTH } from '../kube/bounded-name.js';
 import type { ObjectWriter } from '../kube/kube-client.js';
 import { isAlreadyExists } from '../kube/kube-api-error.js';
 import type { KubeObject } from '../kube/kube-object.js';
@@ -38,9 +39,12 @@ export interface TemplateServiceDeps {
   service: (namespace: string, name: string) => ServiceObject | undefined;
 }
 
-/** The Service's name: the one given, else the template's ReplicaSet's (Argo docs: "the name of the ReplicaSet"). */
+/**
+ * The Service's name: the one given, else the template's ReplicaSet's (Argo docs: "the name of the ReplicaSet"),
+ * shortened with a hash when longer than the 63 characters a Service name may have.
+ */
 export function templateServiceName(template: ExperimentTemplate, replicaSet: ReplicaSetObject): string {
-  return template.service?.name ?? replicaSet.metadata.name ?? '';
+  return template.service?.name ?? boundedName(replicaSet.metadata.name ?? '', MAX_LABEL_VALUE_LENGTH);
 }
 
 /** Argo's port copy: each container port becomes a Service port of the same number, name and protocol. */
