@@ -170,7 +170,8 @@ export class IstioRouter implements TrafficRouter {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
       if (!vs) continue;
       const sites = matcher ? this.tryLocate(vs, config, matcher) : [];
-      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0)), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
+      // splitOps also drops destinations an experiment step left.
+      await this.patch(vs, [...sites.flatMap((s) => this.splitOps(s, 0, [])), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
     }
   }
 
