@@ -170,17 +170,14 @@ describe('lintSources: Experiments', () => {
   const corpus = (file: string): string =>
     readFileSync(resolve(import.meta.dirname, '../../test/fixtures/argo-rollouts', file), 'utf8').replaceAll('argoproj.io/v1alpha1', 'vane.dev/v1alpha1');
 
-  it.each(['test/e2e/functional/experiment-basic.yaml', 'test/e2e/functional/experiment-same-template.yaml', 'test/e2e/expectedfailures/experiment-degrade.yaml', 'examples/rollout-experiment-step.yaml'])(
+  it.each(['test/e2e/functional/experiment-basic.yaml', 'test/e2e/functional/experiment-same-template.yaml', 'test/e2e/expectedfailures/experiment-degrade.yaml', 'examples/rollout-experiment-step.yaml',
+    'test/e2e/functional/experiment-with-service.yaml', 'examples/traffic-routing-experiment-step/istio-host-split-experiment-step.yaml',
+    'examples/traffic-routing-experiment-step/rollout-smi-experiment-step.yaml', 'examples/traffic-routing-experiment-step/rollout-alb-experiment-step.yaml',
+    'test/e2e/istio/istio-subset-split-experiment-step.yaml', 'test/e2e/smi/rollout-smi-experiment.yaml', 'test/e2e/alb/rollout-alb-experiment.yaml'])(
     'given Argo\'s %s with only its apiVersion changed, then it is valid',
     (file) => {
       expect(lint(corpus(file)).findings).toEqual([]);
     },
   );
 
-  it('given an Argo Experiment whose template asks for a Service, then the field is named as an unsupported Argo field', () => {
-    expect(lines(lint(corpus('test/e2e/functional/experiment-with-service.yaml')))).toEqual([
-      'f0.yaml#1 Experiment/experiment-with-service: spec.templates[0].service: Argo Rollouts field "service" is not supported by Vane; remove it (docs/argo-rollouts.md lists what is supported)',
-      '1 of 1 resource(s) invalid',
-    ]);
-  });
 });

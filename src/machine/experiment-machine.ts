@@ -39,6 +39,8 @@ export type ExperimentEvent =
   | { type: 'analysis'; name: string; phase: AnalysisPhase; message: string; now: number }
   /** The run of `name` cannot be created (its template is missing or unusable): the experiment errs, like Argo's. */
   | { type: 'analysisBlocked'; name: string; message: string; now: number }
+  /** The template `name` cannot run as asked (its Service's name is taken, it has no port to expose): Error. */
+  | { type: 'templateBlocked'; name: string; message: string; now: number }
   /** spec.terminate is set. */
   | { type: 'terminate'; now: number }
   | { type: 'tick'; now: number };
@@ -133,7 +135,7 @@ function endOf(cause: EndCause, ctx: Ctx, event: Ev): { phase: ExperimentPhase; 
     case 'deadline':
       return { phase: 'Failed', message: `templates were not available within progressDeadlineSeconds (${ctx.plan.progressDeadlineSeconds})` };
     case 'blocked':
-      return { phase: 'Error', message: event.type === 'analysisBlocked' ? event.message : 'an analysis could not start' };
+      return { phase: 'Error', message: event.type === 'analysisBlocked' || event.type === 'templateBlocked' ? event.message : 'an analysis could not start' };
     case 'verdict': {
       const bad = badVerdict(ctx);
       return bad === undefined ? { phase: 'Failed', message: '' } : { phase: bad.phase, message: verdictMessage(bad.name, bad.phase, bad.message) };
@@ -209,6 +211,7 @@ export const experimentMachine = setup({
           actions: endActions('deadline', false),
         },
         analysisBlocked: { target: 'ended', actions: endActions('blocked', false) },
+        templateBlocked: { target: 'ended', actions: endActions('blocked', false) },
         terminate: { target: 'ended', actions: endActions('terminatedEarly', false) },
       },
     },
@@ -230,6 +233,7 @@ export const experimentMachine = setup({
           actions: endActions('duration', true),
         },
         analysisBlocked: { target: 'ended', actions: endActions('blocked', true) },
+        templateBlocked: { target: 'ended', actions: endActions('blocked', true) },
         terminate: { target: 'ended', actions: endActions('terminated', true) },
       },
     },

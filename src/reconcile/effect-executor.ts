@@ -18,7 +18,7 @@ import type { PodTemplateSpec } from '../resources/meta.js';
 import type { CommandAck, GitRollbackRecord, PingPongRole, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
 import { serviceRoles, stablePingPongOf, withSwappedPingPong } from '../traffic/service-roles.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
-import type { TrafficRouter } from '../traffic/traffic-router.js';
+import type { TrafficRouter, WeightDestination } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { ensureReplicaSet } from './replica-sets.js';
 import { buildStepExperiment } from './step-experiment.js';
@@ -52,6 +52,8 @@ export interface EffectOutcome {
   acks: CommandAck[];
   rollback?: RollbackRecord;
   revisions: Array<EffectOf<'recordRevision'>>;
+  /** Traffic to an experiment step's Services now in place (set after the effects, see experiment-traffic.ts). */
+  experimentWeights?: WeightDestination[];
 }
 
 export async function executeEffects(effects: readonly Effect[], ctx: EffectContext): Promise<EffectOutcome> {

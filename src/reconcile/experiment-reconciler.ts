@@ -31,6 +31,7 @@ import { formatFieldErrors } from '../resources/field-error.js';
 import type { ReplicaSetObject } from '../resources/replica-set.js';
 import { buildExperimentAnalysisRun, experimentRunName } from './experiment-analysis-run.js';
 import { ensureTemplateReplicaSet, experimentTemplateHash, templateReplicaSet } from './experiment-replica-sets.js';
+import { syncTemplateService, type TemplateServiceOutcome } from './experiment-services.js';
 import { isAvailable } from './replica-sets.js';
 import type { ExperimentCache } from './rollout-cache.js';
 
@@ -86,7 +87,15 @@ async function reconcileExperiment(key: string, deps: ExperimentReconcilerDeps):
     apply({ type: 'analysisBlocked', name: blocked.analysis, message: blocked.message, now });
     blocked = await executeEffects(effects.slice(before), seen, deps);
   }
-  await writeStatus(experiment, nextStatus(seen, decision), deps, key);
+  const services = await syncServices(seen, decision, deps);
+  // A template whose Service cannot exist ends the experiment as Error (Argo: template status Error), at once.
+  const refused = services.find((s) => s.problem !== undefined);
+  if (refused !== undefined && ['pending', 'running'].includes(decision.view.state)) {
+    const before = effects.length;
+    apply({ type: 'templateBlocked', name: refused.template, message: refused.problem ?? '', now });
+    await executeEffects(effects.slice(before), seen, deps);
+  }
+  await writeStatus(experiment, nextStatus(seen, decision, services), deps, key);
   const wake = decision.view.nextWakeAt;
   return wake === undefined ? {} : { requeueAfterMs: Math.max(0, wake - now) };
 }
@@ -165,13 +174,29 @@ async function ignoreExists(write: Promise<unknown>): Promise<void> {
   }
 }
 
-function nextStatus(seen: Observed, decision: ExperimentDecision): ExperimentStatus {
+/** Each template's Service (for those with `service`) exists while its pods are wanted and goes when they are not. */
+async function syncServices(seen: Observed, decision: ExperimentDecision, deps: ExperimentReconcilerDeps): Promise<TemplateServiceOutcome[]> {
+  const { experiment } = seen;
+  const running = decision.view.state !== 'ended.done';
+  const serviceDeps = { writer: deps.client, service: (namespace: string, name: string) => deps.cache.service(namespace, name) };
+  const outcomes: TemplateServiceOutcome[] = [];
+  for (const template of experiment.spec.templates) {
+    outcomes.push(await syncTemplateService(serviceDeps, experiment, template, templateReplicaSet(experiment, template, seen.replicaSets), running));
+  }
+  return outcomes;
+}
+
+function nextStatus(seen: Observed, decision: ExperimentDecision, services: readonly TemplateServiceOutcome[]): ExperimentStatus {
   const { experiment } = seen;
   const { view } = decision;
   const status: ExperimentStatus = {
     phase: view.phase,
     message: view.message,
-    templateStatuses: templateStatuses(seen, view.phase),
+    templateStatuses: templateStatuses(seen, view.phase).map((t) => {
+      const service = services.find((s) => s.template === t.name);
+      if (service?.problem !== undefined) return { ...t, status: 'Error' as const, message: service.problem };
+      return service?.serviceName === undefined ? t : { ...t, serviceName: service.serviceName };
+    }),
     analysisRuns: (experiment.spec.analyses ?? []).map((a) => {
       const runName = experimentRunName(experiment, a.name);
       const run = seen.runs.find((r) => r.metadata.name === runName);

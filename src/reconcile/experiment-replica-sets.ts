@@ -47,6 +47,7 @@ export function buildExperimentReplicaSet(experiment: Experiment, template: Expe
     },
     spec: {
       replicas,
+      ...(template.minReadySeconds === undefined ? {} : { minReadySeconds: template.minReadySeconds }),
       selector: { ...template.selector, matchLabels: { ...(template.selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } },
       template: { ...template.template, metadata: { ...(template.template.metadata ?? {}), labels } },
     },

@@ -28,6 +28,8 @@ export interface ExperimentCache {
   experiment(namespace: string, name: string): Experiment | undefined;
   replicaSetsOfExperiment(experiment: Experiment): ReplicaSetObject[];
   analysisRunsOfExperiment(experiment: Experiment): AnalysisRun[];
+  /** A Service by name: the ones an Experiment's templates ask for. */
+  service(namespace: string, name: string): ServiceObject | undefined;
   analysisTemplate(namespace: string, name: string): AnalysisTemplate | undefined;
   clusterAnalysisTemplate(name: string): AnalysisTemplate | undefined;
 }

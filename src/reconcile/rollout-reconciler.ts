@@ -19,7 +19,8 @@ import { withRolloutDefaults } from '../resources/rollout-defaults.js';
 import { validateRollout } from '../resources/rollout-validation.js';
 import type { Rollout, RolloutStatus } from '../resources/rollout.js';
 import { stablePingPongOf } from '../traffic/service-roles.js';
-import type { TrafficRouter } from '../traffic/traffic-router.js';
+import { stableShare, type TrafficRouter, type WeightDestination } from '../traffic/traffic-router.js';
+import { experimentDestinations, syncExperimentTraffic } from './experiment-traffic.js';
 import { buildRolloutAnalysisRun } from './analysis-run-factory.js';
 import { analysisRunsToDelete, runHistoryLimits } from './analysis-run-history.js';
 import { argoConditions, type ConditionFacts } from './argo-conditions.js';
@@ -128,12 +129,18 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     gitRollback: deps.gitRollback === true,
     now,
     log,
-  }).catch((err: unknown) => {
-    // A reference the spec makes but the cluster lacks (an AnalysisTemplate, a route object), or one that cannot
-    // be used as it is: say so in status; the pass is replayed from the same machine state once it is fixed.
-    if (err instanceof TerminalError) return err;
-    throw err;
-  });
+  })
+    .then(async (done) => {
+      const wanted = experimentDestinations(subject, decision.view, world.experiments ?? [], (runName) => analysisRunName(rollout, runName));
+      done.experimentWeights = await syncExperimentTraffic(router, decision.view, wanted, rollout.status?.canary?.weights?.additional ?? []);
+      return done;
+    })
+    .catch((err: unknown) => {
+      // A reference the spec makes but the cluster lacks (an AnalysisTemplate, a route object), or one that cannot
+      // be used as it is: say so in status; the pass is replayed from the same machine state once it is fixed.
+      if (err instanceof TerminalError) return err;
+      throw err;
+    });
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
   if (old !== undefined) await writeScaleDownDeadlines(deps.client, replicaSets, old.deadlines);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
@@ -156,6 +163,11 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
   const next = earliestOf([wake, recheck, restartWake, old?.wakeAt]);
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
+}
+
+/** Argo's status.canary.weights: stable is what the canary and an experiment step's Services leave. */
+function experimentWeightsStatus(canary: number, additional: readonly WeightDestination[]): NonNullable<NonNullable<RolloutStatus['canary']>['weights']> {
+  return { canary, stable: stableShare(canary, additional), ...(additional.length > 0 ? { additional: additional.map((d) => ({ ...d })) } : {}) };
 }
 
 function earliestOf(times: Array<number | undefined>): number | undefined {
@@ -230,7 +242,7 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     const headerRoutes = view.headerRoutes ?? [];
     const experiment = view.analysisRuns.find((run) => run.kind === 'experiment');
     status.canary = {
-      weights: { canary: view.canaryWeight, stable: 100 - view.canaryWeight },
+      weights: experimentWeightsStatus(view.canaryWeight, outcome.experimentWeights ?? []),
       ...(experiment ? { currentExperiment: analysisRunName(rollout, experiment.name) } : {}),
       ...(headerRoutes.length > 0 ? { headerRoutes } : {}),
       ...canaryRunStatuses(argo, previous),

@@ -61,9 +61,12 @@ function experimentTemplate(rollout: Rollout, t: RolloutExperimentTemplate, effe
   const selector = structuredClone(t.selector ?? selectorOf(rollout));
   // Argo adds the step's metadata labels to the selector too, so that the experiment's pods are told apart by them.
   if (t.metadata?.labels !== undefined) selector.matchLabels = { ...(selector.matchLabels ?? {}), ...t.metadata.labels };
+  // Argo docs features/experiment.md: a weighted template always gets a Service, the router's way to its pods.
+  const service = t.weight !== undefined || t.service !== undefined ? { ...(t.service?.name === undefined ? {} : { name: t.service.name }) } : undefined;
   return {
     name: t.name,
     ...(t.replicas === undefined ? {} : { replicas: t.replicas }),
+    ...(service === undefined ? {} : { service }),
     selector,
     template: { ...pod, metadata: { ...(pod.metadata ?? {}), labels, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } },
   };

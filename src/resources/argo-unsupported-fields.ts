@@ -14,8 +14,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.dynamicStableScale',
     'spec.strategy.canary.replicaProgressThreshold',
     'spec.strategy.canary.stableMetadata',
-    'spec.strategy.canary.steps[].experiment.templates[].service',
-    'spec.strategy.canary.steps[].experiment.templates[].weight',
     'spec.strategy.canary.steps[].plugin',
     'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames',
     'spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes',
@@ -89,7 +87,5 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
   ],
   Experiment: [
     'spec.analyses[].args[].valueFrom.fieldRef',
-    'spec.templates[].minReadySeconds',
-    'spec.templates[].service',
   ],
 };

@@ -10,6 +10,8 @@ const template = object(
     replicas: int32({ description: 'Pods of this template; defaults to 1.' }),
     selector: labelSelectorSchema,
     template: podTemplateSchema,
+    minReadySeconds: int32({ minimum: 0, description: "The ReplicaSet's minReadySeconds." }),
+    service: object({ name: objectName('dns1035Label', { description: "Defaults to the ReplicaSet's name." }) }, { description: "A Service selecting the template's pods while they run." }),
   },
   { required: ['name', 'selector', 'template'] },
 );
@@ -65,6 +67,7 @@ const experimentStatus = object({
         status: string({ enum: ['Progressing', 'Running', 'Successful', 'Failed', 'Error'] }),
         message: string(),
         lastTransitionTime: timestamp,
+        serviceName: string(),
       },
       { required: ['name', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'status'] },
     ),

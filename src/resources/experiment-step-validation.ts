@@ -1,19 +1,20 @@
 // Checks of a canary `experiment` step (Argo docs features/canary.md, features/experiment.md): its templates point at
 // the Rollout's stable or canary pod template, its analyses name templates and arguments the Experiment can resolve.
 import { childPath, indexPath, type FieldChecker, type Fields } from './field-checker.js';
-import { checkRunMetadata, TEMPLATE_REFERENCE } from './experiment-validation.js';
+import { checkRunMetadata, checkTemplateService, TEMPLATE_REFERENCE } from './experiment-validation.js';
 import { checkSelector } from './rollout-validation.js';
 
 type ArgumentCheck = (c: FieldChecker, value: unknown, path: string) => void;
 
-export function checkExperimentStep(c: FieldChecker, value: unknown, path: string, checkArgument: ArgumentCheck): void {
+/** `weightRefused`: why the Rollout's traffic routing cannot carry a template's `weight` (undefined: it can). */
+export function checkExperimentStep(c: FieldChecker, value: unknown, path: string, checkArgument: ArgumentCheck, weightRefused?: string): void {
   const step = c.object(value, path, { required: true });
   if (step === undefined) return;
   c.duration(step.duration, childPath(path, 'duration'), { positive: true });
   c.integer(step.scaleDownDelaySeconds, childPath(path, 'scaleDownDelaySeconds'), { min: 0 });
   const templatesPath = childPath(path, 'templates');
   const templates = c.list(step.templates, templatesPath, { required: true, nonEmpty: true }) ?? [];
-  templates.forEach((t, i) => checkTemplate(c, t, indexPath(templatesPath, i)));
+  templates.forEach((t, i) => checkTemplate(c, t, indexPath(templatesPath, i), weightRefused));
   c.unique(templates, templatesPath, 'name');
   const names = new Set(templates.map((t) => (t as Fields | null)?.name).filter((n): n is string => typeof n === 'string'));
   const analysesPath = childPath(path, 'analyses');
@@ -26,9 +27,12 @@ export function checkExperimentStep(c: FieldChecker, value: unknown, path: strin
   checkRunMetadata(c, step.analysisRunMetadata, childPath(path, 'analysisRunMetadata'));
 }
 
-function checkTemplate(c: FieldChecker, value: unknown, path: string): void {
+function checkTemplate(c: FieldChecker, value: unknown, path: string, weightRefused: string | undefined): void {
   const template = c.object(value, path, { required: true });
   if (template === undefined) return;
+  const weight = c.integer(template.weight, childPath(path, 'weight'), { min: 0, max: 100 });
+  if (weight !== undefined && weightRefused !== undefined) c.add(childPath(path, 'weight'), weightRefused);
+  checkTemplateService(c, template.service, childPath(path, 'service'));
   c.name(template.name, childPath(path, 'name'), 'dns1123Label', { required: true });
   c.oneOf(template.specRef, childPath(path, 'specRef'), ['stable', 'canary'], { required: true });
   c.integer(template.replicas, childPath(path, 'replicas'), { min: 0 });

@@ -54,11 +54,19 @@ function checkTemplate(c: FieldChecker, value: unknown, path: string): void {
   if (template === undefined) return;
   c.name(template.name, childPath(path, 'name'), 'dns1123Label', { required: true });
   c.integer(template.replicas, childPath(path, 'replicas'), { min: 0 });
+  c.integer(template.minReadySeconds, childPath(path, 'minReadySeconds'), { min: 0 });
+  checkTemplateService(c, template.service, childPath(path, 'service'));
   const selector = checkSelector(c, template.selector, childPath(path, 'selector'));
   const labels = checkPodTemplate(c, template.template, childPath(path, 'template'));
   if (selector !== undefined && labels !== undefined && !selectorMatches(selector, labels)) {
     c.add(childPath(path, 'selector'), `does not match ${childPath(path, 'template.metadata.labels')}`);
   }
+}
+
+/** `service: {}` or `service: {name}`; the name is a Service's (DNS-1035 label). Shared with the experiment step. */
+export function checkTemplateService(c: FieldChecker, value: unknown, path: string): void {
+  const service = c.object(value, path);
+  if (service !== undefined) c.name(service.name, childPath(path, 'name'), 'dns1035Label');
 }
 
 function checkAnalysis(c: FieldChecker, value: unknown, path: string, templates: ReadonlySet<string>): void {

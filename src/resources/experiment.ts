@@ -34,6 +34,14 @@ export interface ExperimentTemplate {
   replicas?: number;
   selector: LabelSelector;
   template: PodTemplateSpec;
+  /** The ReplicaSet's minReadySeconds: a pod counts as available once ready this long. */
+  minReadySeconds?: number;
+  /** A Service selecting this template's pods, created while they run (name: the ReplicaSet's, unless given). */
+  service?: TemplateService;
+}
+
+export interface TemplateService {
+  name?: string;
 }
 
 export interface ExperimentAnalysis {
@@ -66,6 +74,8 @@ export interface TemplateStatus {
   availableReplicas: number;
   status: TemplateStatusCode;
   message?: string;
+  /** The template's Service, while it exists. */
+  serviceName?: string;
   lastTransitionTime?: string;
 }
 

@@ -59,6 +59,8 @@ const experimentStep = object(
           replicas: int32({ description: 'Pods of this template; defaults to 1.' }),
           metadata: object({ labels: stringMap, annotations: stringMap }),
           selector: labelSelectorSchema,
+          weight: int32({ minimum: 0, maximum: 100, description: "Percent of traffic to this template's Service while the experiment runs; needs trafficRouting." }),
+          service: object({ name: objectName('dns1035Label', { description: "Defaults to the ReplicaSet's name." }) }),
         },
         { required: ['name', 'specRef'] },
       ),
@@ -322,7 +324,14 @@ const rolloutStatus = object({
   controllerPause: boolean({ description: 'True when the controller paused the rollout (a pause step, an inconclusive analysis).' }),
   workloadObservedGeneration: string({ description: "The referenced Deployment's generation last read." }),
   canary: object({
-    weights: object({ canary: integer(), stable: integer() }, { required: ['canary', 'stable'] }),
+    weights: object(
+      {
+        canary: integer(),
+        stable: integer(),
+        additional: array(object({ serviceName: string(), podTemplateHash: string(), weight: integer() }, { required: ['serviceName', 'podTemplateHash', 'weight'] })),
+      },
+      { required: ['canary', 'stable'] },
+    ),
     currentExperiment: string({ description: 'The Experiment the current experiment step waits on.' }),
     headerRoutes: array(string()),
     stablePingPong: string({ enum: ['ping', 'pong'], description: 'Which ping-pong Service selects the stable pods.' }),

@@ -117,3 +117,44 @@ describe('validateRollout: managedRoutes and setMirrorRoute (Argo validation)', 
     expect(validateRollout(istioManaged(['m', 'm'])).map((e) => e.path)).toEqual([`${CANARY}.trafficRouting.managedRoutes[1].name`]);
   });
 });
+
+describe("validateRollout: an experiment template's weight (Argo validation, docs features/experiment.md)", () => {
+  const weighted = (routing: Record<string, unknown> | undefined): Loose => {
+    const r = loose(argoRollout('examples/traffic-routing-experiment-step/istio-host-split-experiment-step.yaml'));
+    if (routing === undefined) delete r.spec.strategy.canary.trafficRouting;
+    else r.spec.strategy.canary.trafficRouting = routing;
+    return r;
+  };
+  const weightPath = `${CANARY}.steps[1].experiment.templates[0].weight`;
+
+  it.each([
+    'examples/traffic-routing-experiment-step/istio-host-split-experiment-step.yaml',
+    'examples/traffic-routing-experiment-step/rollout-smi-experiment-step.yaml',
+    'examples/traffic-routing-experiment-step/rollout-alb-experiment-step.yaml',
+    'test/e2e/istio/istio-subset-split-experiment-step.yaml',
+  ])("given Argo's %s with only the apiVersion swapped, then it is accepted", (file) => {
+    expect(validateRollout(argoRollout(file))).toEqual([]);
+  });
+
+  it('given a weighted template and no trafficRouting, then the weight is refused as Argo refuses it', () => {
+    expect(validateRollout(weighted(undefined))).toEqual([
+      { path: weightPath, message: 'cannot be set unless spec.strategy.canary.trafficRouting is set (Argo docs features/experiment.md)' },
+    ]);
+  });
+
+  it.each([
+    ['nginx', { nginx: { stableIngress: 'shop' } }],
+    ['traefik', { traefik: { weightedTraefikServiceName: 'shop' } }],
+    ['gatewayAPI', { gatewayAPI: { httpRoutes: [{ name: 'shop' }] } }],
+  ])('given the %s router, then the weight is refused naming the router', (router, routing) => {
+    const errors = validateRollout(weighted(routing)).filter((e) => e.path === weightPath);
+    expect(errors.map((e) => e.message)).toEqual([`is not supported by the ${router} traffic router: it cannot send traffic to an experiment's Services (supported: istio, alb, smi)`]);
+  });
+
+  it('given a weight above 100 or a Service name that is not a DNS-1035 label, then each is named', () => {
+    const r = weighted(undefined);
+    r.spec.strategy.canary.trafficRouting = { smi: {} };
+    r.spec.strategy.canary.steps[1].experiment.templates[0] = { name: 'exp', specRef: 'canary', weight: 101, service: { name: '9bad' } };
+    expect(validateRollout(r).map((e) => e.path)).toEqual([weightPath, `${CANARY}.steps[1].experiment.templates[0].service.name`]);
+  });
+});

@@ -173,7 +173,12 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
     c.add(childPath(path, 'canaryService'), 'must differ from stableService');
   }
   checkPingPong(c, canary, path);
-  const routing: StepRouting = { routed: canary.trafficRouting !== undefined, headerRoutes: headerRouteSupport(canary.trafficRouting), ...managedRouteSupport(canary.trafficRouting) };
+  const routing: StepRouting = {
+    routed: canary.trafficRouting !== undefined,
+    headerRoutes: headerRouteSupport(canary.trafficRouting),
+    ...managedRouteSupport(canary.trafficRouting),
+    ...experimentWeightSupport(canary.trafficRouting),
+  };
   const stepsPath = childPath(path, 'steps');
   const steps = c.list(canary.steps, stepsPath) ?? [];
   steps.forEach((step, i) => checkStep(c, step, indexPath(stepsPath, i), routing));
@@ -226,6 +231,20 @@ interface StepRouting {
   mirrorRefused?: string;
   /** trafficRouting.managedRoutes names, when the list is given. */
   managedRoutes?: string[];
+  /** Why an experiment template's `weight` cannot work here; undefined when it can. */
+  experimentWeightRefused?: string;
+}
+
+/** Routers that carry traffic to an experiment's Services besides stable and canary (Argo: SMI, ALB, Istio). */
+const EXPERIMENT_WEIGHT_ROUTERS: readonly string[] = ['istio', 'alb', 'smi'];
+
+/** Argo validation: an experiment template's weight needs trafficRouting, with a router that can add destinations. */
+function experimentWeightSupport(value: unknown): Pick<StepRouting, 'experimentWeightRefused'> {
+  if (value === undefined || value === null) return { experimentWeightRefused: 'cannot be set unless spec.strategy.canary.trafficRouting is set (Argo docs features/experiment.md)' };
+  if (!isFields(value)) return {};
+  const refused = ROUTER_KINDS.find((k) => value[k] !== undefined && !EXPERIMENT_WEIGHT_ROUTERS.includes(k));
+  if (refused === undefined) return {};
+  return { experimentWeightRefused: `is not supported by the ${refused} traffic router: it cannot send traffic to an experiment's Services (supported: istio, alb, smi)` };
 }
 
 function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepRouting): void {
@@ -255,7 +274,7 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
       checkSetMirrorRoute(c, step.setMirrorRoute, kindPath, routing);
       return;
     case 'experiment':
-      checkExperimentStep(c, step.experiment, kindPath, checkAnalysisArgument);
+      checkExperimentStep(c, step.experiment, kindPath, checkAnalysisArgument, routing.experimentWeightRefused);
   }
 }
 

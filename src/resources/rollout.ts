@@ -113,6 +113,17 @@ export interface RolloutExperimentTemplate {
   metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   /** Defaults to the Rollout's selector. */
   selector?: LabelSelector;
+  /** Percent of traffic the Rollout's router sends to this template's Service while the experiment runs. */
+  weight?: number;
+  /** A Service for this template's pods (always made when `weight` is set); name defaults to the ReplicaSet's. */
+  service?: { name?: string };
+}
+
+/** Traffic an experiment step sends to one of its templates' Services (Argo: status.canary.weights.additional). */
+export interface WeightDestinationStatus {
+  serviceName: string;
+  podTemplateHash: string;
+  weight: number;
 }
 
 export interface RolloutExperimentAnalysis {
@@ -449,7 +460,7 @@ export interface RolloutStatus {
   /** The referenced Deployment's metadata.generation last read (workloadRef), as Argo writes it: a string. */
   workloadObservedGeneration?: string;
   canary?: {
-    weights?: { canary: number; stable: number };
+    weights?: { canary: number; stable: number; additional?: WeightDestinationStatus[] };
     /** The Experiment the current experiment step waits on. */
     currentExperiment?: string;
     /** Names of the header routes sending matching requests to the canary now. */

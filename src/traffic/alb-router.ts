@@ -8,7 +8,7 @@ import { sameJson } from '../resources/canonical-json.js';
 import type { ALBTrafficRouting, Rollout } from '../resources/rollout.js';
 import type { IngressObject } from './nginx-router.js';
 import { agreed, applyGuardedPatch, checkPercent, describeObject, percentOf, readRequired, type JsonPatchOp, type RouterDeps } from './routing-object.js';
-import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+import { stableShare, type HeaderRoute, type TrafficRouter, type WeightContext, type WeightDestination } from './traffic-router.js';
 
 export const DEFAULT_ALB_ANNOTATION_PREFIX = 'alb.ingress.kubernetes.io';
 /**
@@ -48,6 +48,7 @@ type IngressPaths = NonNullable<NonNullable<NonNullable<IngressObject['spec']>['
 
 export class ALBRouter implements TrafficRouter {
   readonly provider = 'alb';
+  readonly additionalDestinations = true;
   private readonly namespace: string;
   private readonly rolloutName: string;
   private readonly owner: string;
@@ -73,12 +74,16 @@ export class ALBRouter implements TrafficRouter {
     this.port = String(routing.servicePort);
   }
 
-  /** Argo docs alb.md: TargetGroups [canary, stable] with weights summing to 100, on every Ingress. */
-  async setWeight(canaryPercent: number, _context?: WeightContext): Promise<void> {
+  /**
+   * Argo docs alb.md: TargetGroups [canary, stable] with weights summing to 100, on every Ingress; each additional
+   * destination (an experiment template's Service) is one more target group on the same port.
+   */
+  async setWeight(canaryPercent: number, _context?: WeightContext, additional: readonly WeightDestination[] = []): Promise<void> {
     const weight = checkPercent(canaryPercent, this.owner);
     const action = this.forwardAction([
       { ServiceName: this.services.canary, ServicePort: this.port, Weight: weight },
-      { ServiceName: this.services.stable, ServicePort: this.port, Weight: 100 - weight },
+      { ServiceName: this.services.stable, ServicePort: this.port, Weight: stableShare(weight, additional) },
+      ...additional.map((d) => ({ ServiceName: d.serviceName, ServicePort: this.port, Weight: d.weight })),
     ]);
     const key = this.actionKey(this.actionService);
     for (const name of this.ingresses) {
@@ -158,7 +163,9 @@ export class ALBRouter implements TrafficRouter {
     const action = parseAction(ingress.metadata.annotations?.[this.actionKey(this.actionService)]);
     if (!action) return undefined;
     const weightOf = (service: string): number => action.ForwardConfig.TargetGroups.find((g) => g.ServiceName === service)?.Weight ?? 0;
-    return percentOf(weightOf(this.services.stable), weightOf(this.services.canary));
+    const total = action.ForwardConfig.TargetGroups.reduce((sum, g) => sum + g.Weight, 0);
+    // The canary's share of all target groups: experiment target groups take part of what stable would have.
+    return percentOf(total - weightOf(this.services.canary), weightOf(this.services.canary));
   }
 
   private forwardAction(targetGroups: ALBTargetGroup[]): ALBAction {

@@ -18,7 +18,7 @@ import {
   type JsonPatchOp,
   type RouterDeps,
 } from './routing-object.js';
-import type { HeaderRoute, MirrorRoute, TrafficRouter, WeightContext } from './traffic-router.js';
+import { stableShare, type HeaderRoute, type MirrorRoute, type TrafficRouter, type WeightContext, type WeightDestination } from './traffic-router.js';
 import { sameJson } from '../resources/canonical-json.js';
 
 export interface Destination {
@@ -89,6 +89,7 @@ export const VANE_ROUTE_PREFIX = 'vane-';
 
 export class IstioRouter implements TrafficRouter {
   readonly provider = 'istio';
+  readonly additionalDestinations = true;
   private readonly namespace: string;
   private readonly owner: string;
   private readonly virtualServices: VirtualServiceConfig[];
@@ -107,12 +108,16 @@ export class IstioRouter implements TrafficRouter {
     this.managed = rollout.spec.strategy.canary?.trafficRouting?.managedRoutes?.map((r) => r.name);
   }
 
-  async setWeight(canaryPercent: number, context: WeightContext): Promise<void> {
+  /**
+   * Additional destinations (experiment Services) are destinations to their Service host in each split route, by
+   * host split and subset split alike: the Service selects exactly the experiment's pods.
+   */
+  async setWeight(canaryPercent: number, context: WeightContext, additional: readonly WeightDestination[] = []): Promise<void> {
     const weight = checkPercent(canaryPercent, this.owner);
     const live = await this.readAll();
     // Subsets first: a canary weight must never reach a subset still selecting other pods.
     if (live.destinationRule) await this.pinSubsets(live.destinationRule, context);
-    for (const { vs, sites } of live.services) await this.patch(vs, sites.flatMap((s) => weightOps(s, weight)));
+    for (const { vs, sites } of live.services) await this.patch(vs, sites.flatMap((s) => this.splitOps(s, weight, additional)));
   }
 
   async getWeight(): Promise<number | undefined> {
@@ -165,7 +170,8 @@ export class IstioRouter implements TrafficRouter {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
       if (!vs) continue;
       const sites = matcher ? this.tryLocate(vs, config, matcher) : [];
-      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0)), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
+      // splitOps also drops destinations an experiment step left.
+      await this.patch(vs, [...sites.flatMap((s) => this.splitOps(s, 0, [])), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
     }
   }
 
@@ -253,6 +259,33 @@ export class IstioRouter implements TrafficRouter {
     await applyGuardedPatch(this.deps.writer, Kinds.DestinationRule, this.namespace, config.name, ops);
   }
 
+  /**
+   * The weights of one split route. Without additional destinations (and none left over) only the pair's weights
+   * change. Otherwise the route's destination list is rewritten as a whole, guarded by a test of the list read:
+   * additional destinations get their weight (appended when missing), and other weighted destinations — ones a
+   * finished experiment left — go, as Argo removes them; stable keeps the rest.
+   */
+  private splitOps(s: SplitSite, canaryPercent: number, additional: readonly WeightDestination[]): JsonPatchOp[] {
+    const destinations = s.route.route ?? [];
+    const isPair = (i: number): boolean => i === s.stableIndex || i === s.canaryIndex;
+    const leftover = destinations.some((d, i) => !isPair(i) && (d.weight ?? 0) > 0);
+    if (additional.length === 0 && !leftover) return weightOps(s, canaryPercent);
+    const wanted = (d: Destination): WeightDestination | undefined => (d.subset === undefined ? additional.find((a) => isHost(d.host, a.serviceName, this.namespace)) : undefined);
+    const desired: RouteDestination[] = [];
+    destinations.forEach((d, i) => {
+      if (i === s.stableIndex) desired.push({ ...d, weight: stableShare(canaryPercent, additional) });
+      else if (i === s.canaryIndex) desired.push({ ...d, weight: canaryPercent });
+      else if (wanted(d.destination) !== undefined) desired.push({ ...d, weight: wanted(d.destination)?.weight ?? 0 });
+      else if ((d.weight ?? 0) === 0) desired.push(d);
+    });
+    for (const a of additional) {
+      if (!destinations.some((d) => wanted(d.destination) === a)) desired.push({ destination: { host: a.serviceName }, weight: a.weight });
+    }
+    if (sameJson(desired, destinations)) return [];
+    const path = `/spec/http/${s.routeIndex}/route`;
+    return [{ op: 'test', path, value: destinations }, { op: 'replace', path, value: desired }];
+  }
+
   private async patch(vs: VirtualServiceObject, ops: JsonPatchOp[]): Promise<void> {
     await applyGuardedPatch(this.deps.writer, Kinds.VirtualService, this.namespace, vs.metadata.name ?? '', ops);
   }
@@ -300,7 +333,9 @@ function siteWeight(s: SplitSite): number | undefined {
   const destinations = s.route.route ?? [];
   // Istio sends everything to a lone destination without a weight; with several, a missing weight is 0.
   const weight = (d: RouteDestination | undefined): number => d?.weight ?? (destinations.length === 1 ? 100 : 0);
-  return percentOf(weight(destinations[s.stableIndex]), weight(destinations[s.canaryIndex]));
+  // The canary's share of the whole route: experiment destinations take part of what stable would have.
+  const others = destinations.reduce((sum, d, i) => sum + (i === s.stableIndex || i === s.canaryIndex ? 0 : weight(d)), 0);
+  return percentOf(weight(destinations[s.stableIndex]) + others, weight(destinations[s.canaryIndex]));
 }
 
 /** The http route sending requests whose headers all match to the canary destination of the first split. */

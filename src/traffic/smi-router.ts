@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { apiVersionOf, Kinds } from '../kube/resource-kind.js';
 import type { Rollout, SMITrafficRouting } from '../resources/rollout.js';
 import { checkPercent, describeObject, isOwnedBy, percentOf, rolloutOwnerReference, type RouterDeps } from './routing-object.js';
-import type { TrafficRouter, WeightContext } from './traffic-router.js';
+import { stableShare, type TrafficRouter, type WeightContext, type WeightDestination } from './traffic-router.js';
 import { sameJson } from '../resources/canonical-json.js';
 
 export interface TrafficSplitBackend {
@@ -21,6 +21,7 @@ export interface TrafficSplitObject extends KubeObject {
 
 export class SMIRouter implements TrafficRouter {
   readonly provider = 'smi';
+  readonly additionalDestinations = true;
   private readonly namespace: string;
   private readonly name: string;
   private readonly rootService: string;
@@ -36,10 +37,11 @@ export class SMIRouter implements TrafficRouter {
     this.rootService = routing.rootService ?? services.stable;
   }
 
-  async setWeight(canaryPercent: number, _context?: WeightContext): Promise<void> {
+  /** Argo's SMI router: each additional destination is one more backend of the TrafficSplit. */
+  async setWeight(canaryPercent: number, _context?: WeightContext, additional: readonly WeightDestination[] = []): Promise<void> {
     const weight = checkPercent(canaryPercent, `Rollout ${this.namespace}/${this.rollout.metadata.name ?? ''}`);
     const live = await this.readOwned();
-    const desired = this.desiredSpec(weight);
+    const desired = this.desiredSpec(weight, additional);
     if (!live) {
       await this.deps.writer.create<TrafficSplitObject>(Kinds.TrafficSplit, this.build(desired));
       return;
@@ -55,7 +57,10 @@ export class SMIRouter implements TrafficRouter {
     const weightOf = (service: string): number | undefined => live?.spec.backends.find((b) => b.service === service)?.weight;
     const stable = weightOf(this.services.stable);
     const canary = weightOf(this.services.canary);
-    return stable === undefined || canary === undefined ? undefined : percentOf(stable, canary);
+    if (stable === undefined || canary === undefined) return undefined;
+    // The canary's share of all backends: experiment backends take part of what stable would have.
+    const total = (live?.spec.backends ?? []).reduce((sum, b) => sum + b.weight, 0);
+    return percentOf(total - canary, canary);
   }
 
   reset(context?: WeightContext): Promise<void> {
@@ -78,12 +83,13 @@ export class SMIRouter implements TrafficRouter {
     return live;
   }
 
-  private desiredSpec(canaryPercent: number): TrafficSplitObject['spec'] {
+  private desiredSpec(canaryPercent: number, additional: readonly WeightDestination[]): TrafficSplitObject['spec'] {
     return {
       service: this.rootService,
       backends: [
-        { service: this.services.stable, weight: 100 - canaryPercent },
+        { service: this.services.stable, weight: stableShare(canaryPercent, additional) },
         { service: this.services.canary, weight: canaryPercent },
+        ...additional.map((d) => ({ service: d.serviceName, weight: d.weight })),
       ],
     };
   }

@@ -37,6 +37,8 @@ import { allowed, grantedPermissions, grantsFor, permissionKey, wildcards, type 
  * the test: it would be more than Vane uses.
  */
 const NEEDED_ELSEWHERE: Record<string, string> = {
+  [permissionKey('create', '', 'services')]: 'an Experiment template with `service` (or an experiment step template with `weight`) gets a Service (reconcile/experiment-services); test/experiments/experiment-service shows it',
+  [permissionKey('delete', '', 'services')]: 'an Experiment\'s template Service is deleted when its pods are scaled down (reconcile/experiment-services); test/experiments/experiment-service shows it',
   [permissionKey('patch', 'apps', 'deployments')]: 'workloadRef.scaleDown scales the referenced Deployment down (reconcile/workload-scale-down); test/reconcile/argo-spec-fields shows it',
   [permissionKey('list', '', 'pods')]: 'spec.restartAt lists the pods of a Rollout to recreate the old ones (reconcile/pod-restart); test/reconcile/argo-spec-fields shows it',
   [permissionKey('delete', '', 'pods')]: 'spec.restartAt deletes pods older than that time (reconcile/pod-restart); test/reconcile/argo-spec-fields shows it',

@@ -46,6 +46,42 @@ export function describeRouterContract(fixture: RouterFixture, cluster: () => Tr
       expect(await c.writer.countDuring(() => router.reset(CONTEXT))).toBe(0);
     });
 
+    if (fixture.liveDestinations) {
+      const live = fixture.liveDestinations.bind(fixture);
+      // Argo docs features/experiment.md "Weighted Experiment Step with Traffic Routing": experiment Services get
+      // their weight, the canary keeps its own and stable the rest; once the step is over the split is two again.
+      it('given a canary at 10, when two experiment Services get 20 and 5, then stable has 65; when they are dropped, stable has 90 again', async () => {
+        const { router, namespace, c } = await setUp();
+        expect(router.additionalDestinations).toBe(true);
+        await router.setWeight(10, CONTEXT);
+        const experiment = [
+          { serviceName: 'web-exp-baseline', podTemplateHash: '7f8e9d6c5', weight: 20 },
+          { serviceName: 'web-exp-canary', podTemplateHash: '4c5d6e7f8', weight: 5 },
+        ];
+        await router.setWeight(10, CONTEXT, experiment);
+        expect(await live(c.client, namespace)).toEqual({ stable: 65, canary: 10, 'web-exp-baseline': 20, 'web-exp-canary': 5 });
+        expect(await router.getWeight()).toBe(10);
+        expect(await c.serverWritesDuring(() => router.setWeight(10, CONTEXT, experiment))).toBe(0);
+        await router.setWeight(10, CONTEXT, experiment.slice(1));
+        expect(await live(c.client, namespace)).toEqual({ stable: 85, canary: 10, 'web-exp-canary': 5 });
+        await router.setWeight(10, CONTEXT);
+        expect(await live(c.client, namespace)).toEqual({ stable: 90, canary: 10 });
+        expect(await fixture.liveShares(c.client, namespace)).toEqual([10]);
+      });
+
+      it('given experiment Services carrying traffic, when reset, then everything is on stable and they are gone', async () => {
+        const { router, namespace, c } = await setUp();
+        await router.setWeight(30, CONTEXT, [{ serviceName: 'web-exp', podTemplateHash: '7f8e9d6c5', weight: 10 }]);
+        await router.reset(CONTEXT);
+        expect(await live(c.client, namespace)).toEqual({ stable: 100, canary: 0 });
+      });
+    } else {
+      it('then it does not offer additional destinations (experiment weights are refused for it)', async () => {
+        const { router } = await setUp();
+        expect(router.additionalDestinations).not.toBe(true);
+      });
+    }
+
     if (fixture.headerRoutes) {
       it('given a canary at 20, when a header route is set and removed, then header traffic goes to the canary only meanwhile and the weight stays', async () => {
         const { router, namespace, c } = await setUp();

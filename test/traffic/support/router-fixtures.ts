@@ -12,6 +12,7 @@ import type { MappingObject } from '../../../src/traffic/ambassador-router.js';
 import type { HTTPRouteObject } from '../../../src/traffic/gateway-api-router.js';
 import type { Destination, DestinationRuleObject, VirtualServiceObject } from '../../../src/traffic/istio-router.js';
 import type { IngressObject } from '../../../src/traffic/nginx-router.js';
+import { sameJson } from '../../../src/resources/canonical-json.js';
 import { routerFor } from '../../../src/traffic/router-factory.js';
 import type { TrafficSplitObject } from '../../../src/traffic/smi-router.js';
 import type { TraefikServiceObject } from '../../../src/traffic/traefik-router.js';
@@ -38,6 +39,24 @@ export interface RouterFixture {
   leftovers(reader: LiveReader, namespace: string): Promise<string[]>;
   /** The live objects Vane wrote, by kind. */
   written(reader: LiveReader, namespace: string): Promise<Array<{ kind: ResourceKind; object: KubeObject }>>;
+  /**
+   * For routers that carry additional destinations: every weighted destination of the split as `stable`,
+   * `canary` or the Service it names, with its weight (several places must agree, else an error).
+   */
+  liveDestinations?(reader: LiveReader, namespace: string): Promise<Record<string, number>>;
+}
+
+/** One reading from each place the split lives; they must all be the same. */
+function agreedReading(readings: Array<Record<string, number>>): Record<string, number> {
+  const first = readings[0] ?? {};
+  if (readings.some((r) => !sameJson(r, first))) throw new Error(`places disagree: ${JSON.stringify(readings)}`);
+  return first;
+}
+
+async function istioDestinations(reader: LiveReader, namespace: string, role: (d: Destination) => string): Promise<Record<string, number>> {
+  const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+  const route = vs.spec?.http?.find((r) => r.name === 'primary')?.route ?? [];
+  return Object.fromEntries(route.map((d) => [role(d.destination), d.weight ?? 0]));
 }
 
 async function get<T extends KubeObject>(reader: LiveReader, kind: ResourceKind, namespace: string, name: string): Promise<T> {
@@ -177,6 +196,7 @@ export const istioHostFixture: RouterFixture = {
   async written(reader, namespace) {
     return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
   },
+  liveDestinations: (reader, namespace) => istioDestinations(reader, namespace, (d) => ({ 'web-stable': 'stable', 'web-canary': 'canary' })[d.host] ?? d.host),
 };
 
 export const istioSubsetFixture: RouterFixture = {
@@ -208,6 +228,7 @@ export const istioSubsetFixture: RouterFixture = {
       { kind: Kinds.DestinationRule, object: await get(reader, Kinds.DestinationRule, namespace, 'web') },
     ];
   },
+  liveDestinations: (reader, namespace) => istioDestinations(reader, namespace, (d) => (d.host === 'web' && d.subset !== undefined ? d.subset : d.host)),
 };
 
 /** Argo docs (managed routes): header and mirror routes carry their own names, above the split in list order. */
@@ -227,7 +248,7 @@ export const istioManagedFixture: RouterFixture = {
   },
   async written(reader, namespace) {
     return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
-  },
+  },  liveDestinations: (reader, namespace) => istioDestinations(reader, namespace, (d) => ({ 'web-stable': 'stable', 'web-canary': 'canary' })[d.host] ?? d.host),
 };
 
 /** Ping-pong without stableService/canaryService: before any promotion ping is stable and pong the canary. */
@@ -249,6 +270,7 @@ export const istioPingPongFixture: RouterFixture = {
   async written(reader, namespace) {
     return [{ kind: Kinds.VirtualService, object: await get(reader, Kinds.VirtualService, namespace, 'web') }];
   },
+  liveDestinations: (reader, namespace) => istioDestinations(reader, namespace, (d) => ({ 'web-ping': 'stable', 'web-pong': 'canary' })[d.host] ?? d.host),
 };
 
 export const smiFixture: RouterFixture = {
@@ -268,6 +290,10 @@ export const smiFixture: RouterFixture = {
   },
   async written(reader, namespace) {
     return [{ kind: Kinds.TrafficSplit, object: await get(reader, Kinds.TrafficSplit, namespace, 'web-split') }];
+  },
+  async liveDestinations(reader, namespace) {
+    const split = await get<TrafficSplitObject>(reader, Kinds.TrafficSplit, namespace, 'web-split');
+    return Object.fromEntries(split.spec.backends.map((b) => [({ 'web-stable': 'stable', 'web-canary': 'canary' })[b.service] ?? b.service, b.weight]));
   },
 };
 
@@ -549,6 +575,14 @@ export const albFixture: RouterFixture = {
   },
   async written(reader, namespace) {
     return Promise.all(ALB_INGRESSES.map(async (name) => ({ kind: Kinds.Ingress, object: await get(reader, Kinds.Ingress, namespace, name) })));
+  },
+  async liveDestinations(reader, namespace) {
+    const readings: Array<Record<string, number>> = [];
+    for (const name of ALB_INGRESSES) {
+      const groups = albAction(await get<IngressObject>(reader, Kinds.Ingress, namespace, name), 'web')?.ForwardConfig.TargetGroups ?? [];
+      readings.push(Object.fromEntries(groups.map((g) => [({ 'web-stable': 'stable', 'web-canary': 'canary' })[g.ServiceName] ?? g.ServiceName, g.Weight])));
+    }
+    return agreedReading(readings);
   },
 };
 
