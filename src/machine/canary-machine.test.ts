@@ -479,6 +479,8 @@ describe('canary: commands', () => {
 });
 
 describe('canary: progress deadline', () => {
+  // Vane always aborts past the deadline, which is Argo's `progressDeadlineAbort: true` (false is refused by validation).
+  // @covers spec.progressDeadlineAbort
   it('given a canary waiting for replicas, when no progress comes within progressDeadlineSeconds, then it aborts with ProgressDeadlineExceeded', () => {
     const s = routedAt(0);
     expect(s.view.nextWakeAt).toBe(s.now + 600_000);

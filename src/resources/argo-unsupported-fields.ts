@@ -5,7 +5,6 @@ export type ArgoKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate
 
 export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
   Rollout: [
-    'spec.progressDeadlineAbort',
     'spec.strategy.blueGreen.activeMetadata',
     'spec.strategy.blueGreen.antiAffinity',
     'spec.strategy.blueGreen.previewMetadata',

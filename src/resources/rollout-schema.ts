@@ -246,6 +246,7 @@ const rolloutSpec = object(
     minReadySeconds: int32(),
     revisionHistoryLimit: int32(),
     progressDeadlineSeconds: int32({ minimum: 1 }),
+    progressDeadlineAbort: boolean({ description: 'Abort a rollout past its progress deadline. Vane always does; false is refused.' }),
     analysis: object({
       successfulRunHistoryLimit: int32({ minimum: 0, description: 'Successful AnalysisRuns kept; defaults to 5.' }),
       unsuccessfulRunHistoryLimit: int32({ minimum: 0, description: 'Failed, Error and Inconclusive AnalysisRuns kept; defaults to 5.' }),

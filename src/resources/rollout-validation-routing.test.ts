@@ -158,3 +158,24 @@ describe("validateRollout: an experiment template's weight (Argo validation, doc
     expect(validateRollout(r).map((e) => e.path)).toEqual([weightPath, `${CANARY}.steps[1].experiment.templates[0].service.name`]);
   });
 });
+
+describe('progressDeadlineAbort', () => {
+  const withAbort = (value: unknown): unknown => {
+    const rollout = loose(canaryRollout());
+    rollout.spec['progressDeadlineAbort'] = value;
+    return rollout;
+  };
+
+  it('given true (what Vane always does), then it is accepted', () => {
+    expect(validateRollout(withAbort(true))).toEqual([]);
+  });
+
+  it("given false (Argo's default: mark Degraded, keep the canary), then it is refused naming the field and what Vane does", () => {
+    expect(validateRollout(withAbort(false))).toEqual([
+      {
+        path: 'spec.progressDeadlineAbort',
+        message: 'false is not supported: Vane always aborts a rollout that passes its progress deadline (traffic back to stable); remove the field or set it true',
+      },
+    ]);
+  });
+});

@@ -66,6 +66,11 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
   if (deadline !== undefined && minReady !== undefined && deadline <= minReady) {
     c.add(deadlinePath, 'must be greater than minReadySeconds');
   }
+  // Vane always aborts past the deadline (Argo's progressDeadlineAbort: true); Argo's default only marks it Degraded.
+  const abortPath = childPath(path, 'progressDeadlineAbort');
+  if (c.boolean(spec.progressDeadlineAbort, abortPath) === false) {
+    c.add(abortPath, 'false is not supported: Vane always aborts a rollout that passes its progress deadline (traffic back to stable); remove the field or set it true');
+  }
   checkStrategy(c, spec.strategy, childPath(path, 'strategy'), historyLimit ?? ROLLOUT_DEFAULTS.revisionHistoryLimit);
   checkRollback(c, spec.rollback, childPath(path, 'rollback'));
 }

@@ -23,6 +23,8 @@ export interface RolloutSpec {
   revisionHistoryLimit?: number;
   /** Seconds without progress before the rollout aborts; defaults to 600. */
   progressDeadlineSeconds?: number;
+  /** Argo's switch for aborting past the deadline; Vane always does, so only `true` is accepted. */
+  progressDeadlineAbort?: boolean;
   /** How many finished AnalysisRuns of the Rollout are kept (Argo default: 5 successful, 5 unsuccessful). */
   analysis?: { successfulRunHistoryLimit?: number; unsuccessfulRunHistoryLimit?: number };
   /** Holds the rollout where it is, as a pause command does, until set back to false (Argo's spec.paused). */
