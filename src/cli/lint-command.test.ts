@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { argoCorpusText } from '../../test/fixtures/argo-corpus.js';
 import { formatLintReport, lintSources, type LintReport } from './lint-command.js';
 
 const validTemplate = `apiVersion: vane.dev/v1alpha1
@@ -167,8 +166,7 @@ describe('lintSources: analysis arguments', () => {
 });
 
 describe('lintSources: Experiments', () => {
-  const corpus = (file: string): string =>
-    readFileSync(resolve(import.meta.dirname, '../../test/fixtures/argo-rollouts', file), 'utf8').replaceAll('argoproj.io/v1alpha1', 'vane.dev/v1alpha1');
+  const corpus = argoCorpusText;
 
   it.each(['test/e2e/functional/experiment-basic.yaml', 'test/e2e/functional/experiment-same-template.yaml', 'test/e2e/expectedfailures/experiment-degrade.yaml', 'examples/rollout-experiment-step.yaml',
     'test/e2e/functional/experiment-with-service.yaml', 'examples/traffic-routing-experiment-step/istio-host-split-experiment-step.yaml',

@@ -1,7 +1,7 @@
 // Specification of the job provider's validation: what Kubernetes would reject in a Job is rejected when the template
 // is applied, naming the field (Argo docs analysis/job.md; Argo's e2e expectedfailures/malformed-analysistemplate.yaml).
 import { describe, expect, it } from 'vitest';
-import { argoManifest } from '../../test/analysis/support/argo-manifests.js';
+import { argoManifest } from '../../test/fixtures/argo-corpus.js';
 import { validateAnalysisRun, validateAnalysisTemplate, validateClusterAnalysisTemplate } from './analysis-template-validation.js';
 import type { FieldError } from './field-error.js';
 import type { Loose } from './fixtures/rollouts.js';

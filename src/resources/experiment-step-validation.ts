@@ -1,7 +1,7 @@
 // Checks of a canary `experiment` step (Argo docs features/canary.md, features/experiment.md): its templates point at
 // the Rollout's stable or canary pod template, its analyses name templates and arguments the Experiment can resolve.
 import { childPath, indexPath, type FieldChecker, type Fields } from './field-checker.js';
-import { checkRunMetadata, checkTemplateService, TEMPLATE_REFERENCE } from './experiment-validation.js';
+import { checkAnalysisReference, checkRunMetadata, checkTemplateService, TEMPLATE_REFERENCE } from './experiment-validation.js';
 import { checkSelector } from './rollout-validation.js';
 
 type ArgumentCheck = (c: FieldChecker, value: unknown, path: string) => void;
@@ -43,22 +43,15 @@ function checkTemplate(c: FieldChecker, value: unknown, path: string, weightRefu
 }
 
 function checkAnalysis(c: FieldChecker, value: unknown, path: string, templates: ReadonlySet<string>, checkArgument: ArgumentCheck): void {
-  const analysis = c.object(value, path, { required: true });
-  if (analysis === undefined) return;
-  c.name(analysis.name, childPath(path, 'name'), 'dns1123Label', { required: true });
-  c.name(analysis.templateName, childPath(path, 'templateName'), 'dns1123Subdomain', { required: true });
-  c.boolean(analysis.clusterScope, childPath(path, 'clusterScope'));
-  c.boolean(analysis.requiredForCompletion, childPath(path, 'requiredForCompletion'));
-  const argsPath = childPath(path, 'args');
-  const args = c.list(analysis.args, argsPath) ?? [];
-  args.forEach((a, i) => {
-    checkArgument(c, a, indexPath(argsPath, i));
+  const reference = checkAnalysisReference(c, value, path);
+  reference?.args.forEach((a, i) => {
+    const argPath = indexPath(reference.argsPath, i);
+    checkArgument(c, a, argPath);
     const text = (a as Fields | null)?.value;
     if (typeof text !== 'string') return;
     for (const match of text.matchAll(TEMPLATE_REFERENCE)) {
       const name = match[1] ?? '';
-      if (!templates.has(name)) c.add(childPath(indexPath(argsPath, i), 'value'), `names template ${JSON.stringify(name)}, which the step's templates do not have`);
+      if (!templates.has(name)) c.add(childPath(argPath, 'value'), `names template ${JSON.stringify(name)}, which the step's templates do not have`);
     }
   });
-  c.unique(args, argsPath, 'name');
 }

@@ -69,17 +69,23 @@ export function checkTemplateService(c: FieldChecker, value: unknown, path: stri
   if (service !== undefined) c.name(service.name, childPath(path, 'name'), 'dns1035Label');
 }
 
-function checkAnalysis(c: FieldChecker, value: unknown, path: string, templates: ReadonlySet<string>): void {
+/** An experiment analysis's own fields; returns it with its argument list, whose items the caller checks. Shared with the step. */
+export function checkAnalysisReference(c: FieldChecker, value: unknown, path: string): { args: unknown[]; argsPath: string } | undefined {
   const analysis = c.object(value, path, { required: true });
-  if (analysis === undefined) return;
+  if (analysis === undefined) return undefined;
   c.name(analysis.name, childPath(path, 'name'), 'dns1123Label', { required: true });
   c.name(analysis.templateName, childPath(path, 'templateName'), 'dns1123Subdomain', { required: true });
   c.boolean(analysis.clusterScope, childPath(path, 'clusterScope'));
   c.boolean(analysis.requiredForCompletion, childPath(path, 'requiredForCompletion'));
   const argsPath = childPath(path, 'args');
   const args = c.list(analysis.args, argsPath) ?? [];
-  args.forEach((a, i) => checkArgument(c, a, indexPath(argsPath, i), templates));
   c.unique(args, argsPath, 'name');
+  return { args, argsPath };
+}
+
+function checkAnalysis(c: FieldChecker, value: unknown, path: string, templates: ReadonlySet<string>): void {
+  const reference = checkAnalysisReference(c, value, path);
+  reference?.args.forEach((a, i) => checkArgument(c, a, indexPath(reference.argsPath, i), templates));
 }
 
 function checkArgument(c: FieldChecker, value: unknown, path: string, templates: ReadonlySet<string>): void {

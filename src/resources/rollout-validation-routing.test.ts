@@ -1,7 +1,7 @@
 // Specification of the traffic routing rules Vane takes from Argo's validation: which routers need the
 // stable/canary Services, ping-pong, and (later sections) managed routes and several routers at once.
 import { describe, expect, it } from 'vitest';
-import { argoRollout } from '../../test/traffic/support/argo-corpus.js';
+import { argoRollout } from '../../test/fixtures/argo-corpus.js';
 import { canaryRollout, loose, type Loose } from './fixtures/rollouts.js';
 import { validateRollout } from './rollout-validation.js';
 

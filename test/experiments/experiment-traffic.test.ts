@@ -12,7 +12,7 @@ import type { VirtualServiceObject } from '../../src/traffic/istio-router.js';
 import type { ServiceObject } from '../../src/traffic/service-selector.js';
 import type { TrafficSplitObject } from '../../src/traffic/smi-router.js';
 import { openHarness, type Harness, type RolloutObject } from '../reconcile/controller-harness.js';
-import { argoDocuments } from '../traffic/support/argo-corpus.js';
+import { argoDocuments } from '../fixtures/argo-corpus.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 
 const NS = 'experiment-traffic';

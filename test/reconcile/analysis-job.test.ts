@@ -14,7 +14,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisRun } from '../../src/resources/analysis.js';
 import type { Loose } from '../../src/resources/fixtures/rollouts.js';
-import { argoManifest } from '../analysis/support/argo-manifests.js';
+import { argoManifest } from '../fixtures/argo-corpus.js';
 import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
 
 const NS = 'jobs';

@@ -4,12 +4,10 @@
 // controller writes is watched, and each must keep both bounds; each step ends at the counts Argo computes.
 // @covers spec.strategy.canary.maxSurge
 // @covers spec.strategy.canary.maxUnavailable
-import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { hashOf, type ReplicaSetObject } from '../../src/resources/replica-set.js';
-import type { RolloutSpec } from '../../src/resources/rollout.js';
+import { argoRollout } from '../fixtures/argo-corpus.js';
 import { openHarness, type Harness } from './controller-harness.js';
 
 const NS = 'surge';
@@ -103,9 +101,8 @@ describe('maxSurge and maxUnavailable of a canary without traffic routing', () =
   }, 90_000);
 
   it("given Argo's rolling-update example (5 replicas, maxSurge 1, maxUnavailable 1, no steps), then a new image rolls out within 6 pods and 4 available", async () => {
-    const text = readFileSync(new URL('../fixtures/argo-rollouts/examples/rollout-rolling-update.yaml', import.meta.url), 'utf8').replace('argoproj.io/v1alpha1', 'vane.dev/v1alpha1');
-    const manifest = load(text) as { metadata: { name: string }; spec: RolloutSpec };
-    const name = manifest.metadata.name;
+    const manifest = argoRollout('examples/rollout-rolling-update.yaml');
+    const name = manifest.metadata.name ?? 'rollout-rolling-update';
     await h.controller.client.create(Kinds.Rollout, { ...manifest, metadata: { name, namespace: NS } } as never);
     const first = await h.waitFor(name, (ro) => ro.status?.phase === 'Healthy' && ro.status.availableReplicas === 5, 'the first release, all 5 pods available');
     const stable = first.status?.stableRS ?? '';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiVersionOf, Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import type { VirtualServiceObject } from '../../src/traffic/istio-router.js';
-import { argoDocuments } from '../traffic/support/argo-corpus.js';
+import { argoDocuments } from '../fixtures/argo-corpus.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
 

@@ -7,7 +7,7 @@ import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../src/resources/pod-template-hash.js';
 import type { DestinationRuleObject, VirtualServiceObject } from '../../src/traffic/istio-router.js';
 import type { ServiceObject } from '../../src/traffic/service-selector.js';
-import { argoDocuments } from '../traffic/support/argo-corpus.js';
+import { argoDocuments } from '../fixtures/argo-corpus.js';
 import { ROUTING_CRD_FILES } from '../traffic/support/traffic-cluster.js';
 import { openHarness, type Harness, type RolloutObject } from './controller-harness.js';
 

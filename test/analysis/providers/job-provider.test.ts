@@ -17,7 +17,7 @@ import { JOB_NAME_KEY, jobName, nextLookAfterMs, RUN_UID_LABEL } from '../../../
 import { createProviderFor } from '../../../src/analysis/providers/provider-factory.js';
 import { KubeApiError } from '../../../src/kube/kube-api-error.js';
 import type { AnalysisRun, Metric } from '../../../src/resources/analysis.js';
-import { argoManifest } from '../support/argo-manifests.js';
+import { argoManifest } from '../../fixtures/argo-corpus.js';
 import { FakeJobClient } from '../support/fake-job-client.js';
 import type { Loose } from '../../../src/resources/fixtures/rollouts.js';
 

@@ -10,18 +10,9 @@ import { Kinds, type ResourceKind } from '../../../src/kube/resource-kind.js';
 import type { CanaryStrategy, Rollout } from '../../../src/resources/rollout.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/sandbox.js';
 import type { RouterDeps } from '../../../src/traffic/routing-object.js';
-import { FIXTURE_CRD_DIR } from '../../fixtures/fixture-files.js';
+import { CRD_FILES, FIXTURE_CRD_DIR } from '../../fixtures/fixture-files.js';
 
-export const ROUTING_CRD_FILES = [
-  'gateway.networking.k8s.io_httproutes.yaml',
-  'istio.yaml',
-  'smi-trafficsplit.yaml',
-  'apisix.yaml',
-  'appmesh.yaml',
-  'traefik.io_traefikservices.yaml',
-  'traefik.containo.us_traefikservices.yaml',
-  'getambassador.io_mappings.yaml',
-].map((f) => join(FIXTURE_CRD_DIR, f));
+export const ROUTING_CRD_FILES = CRD_FILES.map((f) => join(FIXTURE_CRD_DIR, f));
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 
