@@ -117,3 +117,47 @@ describe('validateRollout: managedRoutes and setMirrorRoute (Argo validation)', 
     expect(validateRollout(istioManaged(['m', 'm'])).map((e) => e.path)).toEqual([`${CANARY}.trafficRouting.managedRoutes[1].name`]);
   });
 });
+
+describe('validateRollout: steps that set several fields (Argo validation hasMultipleStepsType)', () => {
+  const trace = [{ headerName: 'trace', headerValue: { exact: 'debug' } }];
+  function withSteps(steps: unknown[]): Loose {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { managedRoutes: [{ name: 'set-header' }, { name: 'mirror' }], istio: istioHosts.istio };
+    r.spec.strategy.canary.steps = steps;
+    return r;
+  }
+
+  it.each([
+    ['test/e2e/apisix/rollout-apisix-canary-set-header.yaml'],
+    ['examples/apisix/rollout.yaml'],
+  ])("given Argo's %s (setCanaryScale with setHeaderRoute in one step), with only the apiVersion swapped, then it is accepted", (file) => {
+    expect(validateRollout(argoRollout(file))).toEqual([]);
+  });
+
+  it('given setCanaryScale, setHeaderRoute and setMirrorRoute beside setWeight, pause or analysis, then each step is accepted', () => {
+    const analysis = { templates: [{ templateName: 'error-rate' }] };
+    const routes = { setHeaderRoute: { name: 'set-header', match: trace }, setMirrorRoute: { name: 'mirror', match: [{ method: { exact: 'GET' } }] } };
+    expect(validateRollout(withSteps([{ setWeight: 10, setCanaryScale: { replicas: 1 }, ...routes }, { pause: {}, setCanaryScale: { weight: 20 } }, { analysis, ...routes }]))).toEqual([]);
+  });
+
+  it('given two of setWeight, pause, experiment and analysis in one step, then the step is refused naming both', () => {
+    const errors = validateRollout(withSteps([{ setWeight: 10, pause: {}, setHeaderRoute: { name: 'set-header', match: trace } }]));
+    expect(errors).toEqual([
+      {
+        path: `${CANARY}.steps[0]`,
+        message: 'must set only one of setWeight, pause, experiment, analysis, found setWeight and pause (setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them)',
+      },
+    ]);
+  });
+
+  it('given setCanaryScale beside an analysis, then Vane refuses the step: Argo would not wait for that analysis', () => {
+    const errors = validateRollout(withSteps([{ analysis: { templates: [{ templateName: 'error-rate' }] }, setCanaryScale: { replicas: 1 } }]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[0]`]);
+    expect(errors[0]?.message).toContain('setCanaryScale beside analysis is not supported by Vane');
+  });
+
+  it('given an invalid field beside another, then that field is still checked', () => {
+    const errors = validateRollout(withSteps([{ setWeight: 10, setCanaryScale: { replicas: -1 } }]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[0].setCanaryScale.replicas`]);
+  });
+});

@@ -69,7 +69,10 @@ const cases: Case[] = [
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.steps[0] = { setWeight: 10, pause: {} }),
     errors: [
-      err(`${STEPS}[0]`, 'must set only one of setWeight, pause, analysis, setCanaryScale, setHeaderRoute, setMirrorRoute, experiment, found setWeight and pause'),
+      err(
+        `${STEPS}[0]`,
+        'must set only one of setWeight, pause, experiment, analysis, found setWeight and pause (setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them)',
+      ),
     ],
   },
   {

@@ -11,6 +11,7 @@ import { checkResourceHeader } from './resource-header.js';
 import type { Rollout } from './rollout.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'experiment'] as const;
+const EXCLUSIVE_STEP_KINDS = ['setWeight', 'pause', 'experiment', 'analysis'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'alb', 'ambassador', 'apisix', 'appMesh', 'traefik'] as const;
 /** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
 const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
@@ -209,8 +210,30 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
   const step = c.object(value, path, { required: true });
   if (step === undefined) return;
   if (c.unknownKeys(step, path, STEP_KINDS, 'step kind') > 0) return;
-  const kind = c.exactlyOne(step, path, STEP_KINDS);
-  const kindPath = childPath(path, kind ?? '');
+  const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (kinds.length === 0) c.add(path, `must set one of ${STEP_KINDS.join(', ')}`);
+  checkStepCombination(c, step, path);
+  for (const kind of kinds) checkStepField(c, step, kind, path, routing);
+}
+
+/**
+ * Argo validation (hasMultipleStepsType) forbids only two of setWeight, pause, experiment and analysis in one step;
+ * setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them.
+ */
+function checkStepCombination(c: FieldChecker, step: Fields, path: string): void {
+  const exclusive = EXCLUSIVE_STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (exclusive.length > 1) {
+    c.add(path, `must set only one of ${EXCLUSIVE_STEP_KINDS.join(', ')}, found ${exclusive.join(' and ')} (setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them)`);
+  }
+  // Argo accepts it but waits for the scale alone and cancels the run once the step moves on: a gate that never gates.
+  const gate = ['analysis', 'experiment'].find((k) => step[k] !== undefined);
+  if (step.setCanaryScale !== undefined && gate !== undefined) {
+    c.add(path, `setCanaryScale beside ${gate} is not supported by Vane (Argo waits for the scale only and cancels the ${gate} when the step ends); put them in separate steps`);
+  }
+}
+
+function checkStepField(c: FieldChecker, step: Fields, kind: (typeof STEP_KINDS)[number], path: string, routing: StepRouting): void {
+  const kindPath = childPath(path, kind);
   switch (kind) {
     case 'setWeight':
       c.integer(step.setWeight, kindPath, { required: true, min: 0, max: 100 });

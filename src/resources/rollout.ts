@@ -71,8 +71,13 @@ export interface PingPong {
 /** Which ping-pong Service selects the stable pods (Argo's `status.canary.stablePingPong`). */
 export type PingPongRole = 'ping' | 'pong';
 
-/** One step: exactly one of its fields is set. */
-export type CanaryStep =
+/**
+ * One step. Argo's validation forbids only two of setWeight, pause, experiment and analysis together, so
+ * setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside another field (see `combinedFieldsOf`).
+ */
+export type CanaryStep = SingleFieldStep | (SingleFieldStep & CombinableStepFields);
+
+type SingleFieldStep =
   | { setWeight: number }
   | { pause: PauseStep }
   | { analysis: RolloutAnalysis }
@@ -80,6 +85,22 @@ export type CanaryStep =
   | { setHeaderRoute: SetHeaderRoute }
   | { setMirrorRoute: SetMirrorRoute }
   | { experiment: RolloutExperimentStep };
+
+/** The step fields that may accompany another one (Argo docs features/canary.md; examples/apisix/rollout.yaml). */
+export interface CombinableStepFields {
+  setCanaryScale?: SetCanaryScale;
+  setHeaderRoute?: SetHeaderRoute;
+  setMirrorRoute?: SetMirrorRoute;
+}
+
+/** The setCanaryScale, setHeaderRoute and setMirrorRoute a step sets, whichever field leads it. */
+export function combinedFieldsOf(step: CanaryStep): CombinableStepFields {
+  const fields: CombinableStepFields = {};
+  if ('setCanaryScale' in step && step.setCanaryScale !== undefined) fields.setCanaryScale = step.setCanaryScale;
+  if ('setHeaderRoute' in step && step.setHeaderRoute !== undefined) fields.setHeaderRoute = step.setHeaderRoute;
+  if ('setMirrorRoute' in step && step.setMirrorRoute !== undefined) fields.setMirrorRoute = step.setMirrorRoute;
+  return fields;
+}
 
 /**
  * Runs an Experiment for the step (Argo docs features/experiment.md "Integration With Rollouts"): the step passes
