@@ -57,7 +57,7 @@ async function command(namespace: string, action: 'promote' | 'abort'): Promise<
 
 async function replicasOf(namespace: string, hash: string | undefined): Promise<number | undefined> {
   const { items } = await h.controller.client.list<ReplicaSetObject>(Kinds.ReplicaSet, namespace);
-  return items.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash)?.spec.replicas;
+  return items.find((rs) => rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash)?.spec?.replicas;
 }
 
 async function weights(namespace: string): Promise<Array<number | undefined>> {
