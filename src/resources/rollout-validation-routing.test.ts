@@ -161,3 +161,33 @@ describe('validateRollout: steps that set several fields (Argo validation hasMul
     expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[0].setCanaryScale.replicas`]);
   });
 });
+
+describe('validateRollout: several traffic routers at once (Argo drives each one trafficRouting names)', () => {
+  const header = { setHeaderRoute: { name: 'set-header', match: [{ headerName: 'trace', headerValue: { prefix: 'de' } }] } };
+  function withRouting(trafficRouting: Record<string, unknown>, steps: unknown[] = [{ setWeight: 10 }]): Loose {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { managedRoutes: [{ name: 'set-header' }], ...trafficRouting };
+    r.spec.strategy.canary.steps = steps;
+    return r;
+  }
+
+  it("given Argo's smi_ingress/rollout-smi-ingress-canary.yaml (SMI with NGINX), with only the apiVersion swapped, then it is accepted", () => {
+    expect(validateRollout(argoRollout('test/e2e/smi_ingress/rollout-smi-ingress-canary.yaml'))).toEqual([]);
+  });
+
+  it('given SMI with Istio and a header route step, then it is accepted: the route goes to Istio', () => {
+    expect(validateRollout(withRouting({ smi: {}, istio: istioHosts.istio }, [{ setWeight: 10 }, header]))).toEqual([]);
+  });
+
+  it('given SMI with Traefik and a header route step, then the step is refused naming why each router cannot route by header', () => {
+    const errors = validateRollout(withRouting({ smi: {}, traefik: { weightedTraefikServiceName: 'shop' } }, [{ setWeight: 10 }, header]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[1].setHeaderRoute`]);
+    expect(errors[0]?.message).toMatch(/^is not supported by any of the traffic routers: .*smi traffic router.*; .*traefik traffic router/);
+  });
+
+  it('given ALB with Istio, then header values must be exact, as Argo requires whenever ALB is among the routers', () => {
+    const alb = { alb: { ingress: 'shop', servicePort: 80 } };
+    const errors = validateRollout(withRouting({ ...alb, istio: istioHosts.istio }, [{ setWeight: 10 }, header]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[1].setHeaderRoute.match[0].headerValue.prefix`]);
+  });
+});

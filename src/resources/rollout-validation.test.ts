@@ -211,10 +211,10 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'two traffic routers',
+    name: 'a second traffic router that is malformed (each of several routers is checked)',
     base: canary,
-    breakIt: (r) => (r.spec.strategy.canary.trafficRouting.nginx = { stableIngress: 'shop' }),
-    errors: [err(`${CANARY}.trafficRouting`, 'must set only one of gatewayAPI, istio, smi, nginx, alb, ambassador, apisix, appMesh, traefik, found gatewayAPI and nginx')],
+    breakIt: (r) => (r.spec.strategy.canary.trafficRouting.nginx = {}),
+    errors: [err(`${CANARY}.trafficRouting.nginx.stableIngress`, 'is required')],
   },
   {
     name: 'an empty trafficRouting',

@@ -358,18 +358,26 @@ function headerRouteSupport(value: unknown): HeaderRouteSupport {
   if (value === undefined || value === null) return { refused: 'requires spec.strategy.canary.trafficRouting', singleRoute: false };
   if (!isFields(value)) return { singleRoute: false };
   const kinds = ROUTER_KINDS.filter((k) => value[k] !== undefined);
-  if (kinds.length !== 1) return { singleRoute: false };
-  if (kinds[0] === 'smi') return { refused: 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers', singleRoute: false };
-  if (kinds[0] === 'nginx') return { singleRoute: true };
-  // Argo docs features/traffic-management: header routes are offered by Istio, ALB, APISIX and plugins only.
-  if (kinds[0] === 'appMesh') return { refused: 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header', singleRoute: false };
-  if (kinds[0] === 'traefik') return { refused: 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers', singleRoute: false };
-  if (kinds[0] === 'alb') return { singleRoute: false, exactOnly: true };
-  if (kinds[0] === 'ambassador') return { refused: 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only', singleRoute: false };
-  if (kinds[0] === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(value.gatewayAPI)) {
-    return { refused: 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI', singleRoute: false };
+  if (kinds.length === 0) return { singleRoute: false };
+  // With several routers the route goes to those that can match headers (Argo: Istio, ALB, APISIX or a plugin among them).
+  const refusals = kinds.map((k) => headerRouteRefusal(k, value));
+  const supported = kinds.filter((_k, i) => refusals[i] === undefined);
+  const support: HeaderRouteSupport = { singleRoute: supported.includes('nginx') };
+  if (supported.includes('alb')) support.exactOnly = true;
+  if (supported.length === 0) support.refused = kinds.length === 1 ? (refusals[0] ?? '') : `is not supported by any of the traffic routers: ${refusals.join('; ')}`;
+  return support;
+}
+
+/** Why router `kind` cannot route by header; undefined when it can (Argo docs features/traffic-management). */
+function headerRouteRefusal(kind: (typeof ROUTER_KINDS)[number], routing: Fields): string | undefined {
+  if (kind === 'smi') return 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers';
+  if (kind === 'appMesh') return 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header';
+  if (kind === 'traefik') return 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers';
+  if (kind === 'ambassador') return 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only';
+  if (kind === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(routing.gatewayAPI)) {
+    return 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI';
   }
-  return { singleRoute: false };
+  return undefined;
 }
 
 function hasHeaderRoutedHTTPRoute(gateway: unknown): boolean {
@@ -530,8 +538,13 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   if (routing === undefined) return;
   if (c.unknownKeys(routing, path, [...ROUTER_KINDS, 'managedRoutes'], 'traffic router') > 0) return;
   checkManagedRoutes(c, routing.managedRoutes, childPath(path, 'managedRoutes'));
-  const kind = c.exactlyOne(routing, path, ROUTER_KINDS);
-  const kindPath = childPath(path, kind ?? '');
+  // Argo drives every provider trafficRouting names (e.g. SMI with NGINX, Istio with ALB), so several are accepted.
+  const kinds = ROUTER_KINDS.filter((k) => routing[k] !== undefined);
+  if (kinds.length === 0) c.add(path, `must set one of ${ROUTER_KINDS.join(', ')}`);
+  for (const kind of kinds) checkRouter(c, canary, routing, kind, childPath(path, kind));
+}
+
+function checkRouter(c: FieldChecker, canary: Fields, routing: Fields, kind: (typeof ROUTER_KINDS)[number], kindPath: string): void {
   if (kind === 'gatewayAPI') checkGatewayAPI(c, routing.gatewayAPI, kindPath);
   if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
   if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);

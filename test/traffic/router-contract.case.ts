@@ -57,7 +57,7 @@ export function describeRouterContract(fixture: RouterFixture, cluster: () => Tr
         expect(await router.getWeight()).toBe(20);
         await router.removeHeaderRoute?.(HEADER_ROUTE.name);
         expect(await fixture.headerRouted(c.client, namespace)).toBe(false);
-        expect(await fixture.leftovers(c.client, namespace)).toEqual(fixture.name === 'nginx' ? ['Ingress web-web-canary'] : []);
+        expect(await fixture.leftovers(c.client, namespace)).toEqual(fixture.weightLeftovers ?? []);
         expect(await c.writer.countDuring(async () => router.removeHeaderRoute?.(HEADER_ROUTE.name))).toBe(0);
         expect(await fixture.liveShares(c.client, namespace)).toEqual([20]);
       });

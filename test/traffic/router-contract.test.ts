@@ -27,6 +27,6 @@ describe('routerFor', () => {
   it('given each provider, then the router is that provider', async () => {
     const providers: string[] = [];
     for (const fixture of ROUTER_FIXTURES) providers.push((await fixture.setup(cluster, await cluster.namespace('factory'))).provider);
-    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador']);
+    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx']);
   });
 });

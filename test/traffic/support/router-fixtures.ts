@@ -29,6 +29,8 @@ export interface RouterFixture {
   headerRoutes: boolean;
   /** Offers setMirrorRoute for MIRROR_ROUTE (its Rollout lists it in managedRoutes). */
   mirrorRoutes?: boolean;
+  /** What a weight alone leaves of Vane's objects (so, still there once a header route is removed); none if absent. */
+  weightLeftovers?: string[];
   /** Creates the user's objects and the Rollout in `namespace`; returns the router the factory picks for it. */
   setup(cluster: TrafficCluster, namespace: string): Promise<TrafficRouter>;
   /** The canary percent at every place the weight lives, read straight from the live objects. */
@@ -288,6 +290,7 @@ const CANARY_INGRESS = 'web-web-canary';
 export const nginxFixture: RouterFixture = {
   name: 'nginx',
   headerRoutes: true,
+  weightLeftovers: [`Ingress ${CANARY_INGRESS}`],
   async setup(cluster, namespace) {
     await cluster.client.create(Kinds.Ingress, stableIngress(namespace));
     return withRollout(cluster, namespace, { nginx: { stableIngress: 'web', additionalIngressAnnotations: { 'canary-by-cookie': 'canary' } } });
@@ -600,6 +603,30 @@ export const ambassadorFixture: RouterFixture = {
   },
 };
 
+/**
+ * SMI and NGINX at once, as Argo's test/e2e/smi_ingress does: every weight goes to both, the header route to NGINX
+ * alone (SMI cannot match headers). Shares are the distinct percents of both places, so a disagreement shows as two.
+ */
+export const smiNginxFixture: RouterFixture = {
+  name: 'smi with nginx',
+  headerRoutes: true,
+  weightLeftovers: ['TrafficSplit web-split', `Ingress ${CANARY_INGRESS}`],
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.Ingress, stableIngress(namespace));
+    return withRollout(cluster, namespace, { smi: { rootService: 'web', trafficSplitName: 'web-split' }, nginx: { stableIngress: 'web' } });
+  },
+  async liveShares(reader, namespace) {
+    return [...new Set([...(await smiFixture.liveShares(reader, namespace)), ...(await nginxFixture.liveShares(reader, namespace))])];
+  },
+  headerRouted: (reader, namespace) => nginxFixture.headerRouted(reader, namespace),
+  async leftovers(reader, namespace) {
+    return [...(await smiFixture.leftovers(reader, namespace)), ...(await nginxFixture.leftovers(reader, namespace))];
+  },
+  async written(reader, namespace) {
+    return [...(await smiFixture.written(reader, namespace)), ...(await nginxFixture.written(reader, namespace))];
+  },
+};
+
 export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   gatewayAPIFixture,
   istioHostFixture,
@@ -614,4 +641,5 @@ export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   traefikV2Fixture,
   albFixture,
   ambassadorFixture,
+  smiNginxFixture,
 ];
