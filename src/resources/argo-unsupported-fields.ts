@@ -41,8 +41,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.trafficRouting.istio.virtualServices[].tcpRoutes',
     'spec.strategy.canary.trafficRouting.istio.virtualServices[].tlsRoutes',
     'spec.strategy.canary.trafficRouting.maxTrafficWeight',
-    'spec.strategy.canary.trafficRouting.nginx.canaryIngressAnnotations',
-    'spec.strategy.canary.trafficRouting.nginx.stableIngresses',
     'spec.strategy.canary.trafficRouting.plugins',
   ],
   AnalysisTemplate: [

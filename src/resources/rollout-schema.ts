@@ -145,8 +145,13 @@ const trafficRouting = object({
   }),
   smi: object({ rootService: serviceName(), trafficSplitName: objectName('dns1123Subdomain') }),
   nginx: object(
-    { stableIngress: objectName('dns1123Subdomain'), annotationPrefix: string(), additionalIngressAnnotations: stringMap },
-    { required: ['stableIngress'] },
+    {
+      stableIngress: objectName('dns1123Subdomain'),
+      stableIngresses: array(objectName('dns1123Subdomain')),
+      annotationPrefix: string(),
+      additionalIngressAnnotations: stringMap,
+      canaryIngressAnnotations: stringMap,
+    },
   ),
   apisix: object(
     { route: object({ name: objectName('dns1123Subdomain'), rules: array(string()) }, { required: ['name'] }) },

@@ -191,3 +191,26 @@ describe('validateRollout: several traffic routers at once (Argo drives each one
     expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[1].setHeaderRoute.match[0].headerValue.prefix`]);
   });
 });
+
+describe('validateRollout: NGINX stableIngresses (Argo docs nginx.md)', () => {
+  function withNginx(nginx: Record<string, unknown>): Loose {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { nginx };
+    return r;
+  }
+
+  it('given stableIngresses and canaryIngressAnnotations, then it is accepted', () => {
+    expect(validateRollout(withNginx({ stableIngresses: ['shop', 'shop-internal'], canaryIngressAnnotations: { 'example.com/team': 'shop' } }))).toEqual([]);
+  });
+
+  it('given both stableIngress and stableIngresses, or neither, then nginx is refused: Argo asks for exactly one', () => {
+    expect(validateRollout(withNginx({ stableIngress: 'shop', stableIngresses: ['shop'] }))).toEqual([
+      { path: `${CANARY}.trafficRouting.nginx`, message: 'must set only one of stableIngress, stableIngresses, found stableIngress and stableIngresses' },
+    ]);
+    expect(validateRollout(withNginx({}))).toEqual([{ path: `${CANARY}.trafficRouting.nginx`, message: 'must set one of stableIngress, stableIngresses' }]);
+  });
+
+  it('given stableIngresses naming one Ingress twice, then the list is refused', () => {
+    expect(validateRollout(withNginx({ stableIngresses: ['shop', 'shop'] }))).toEqual([{ path: `${CANARY}.trafficRouting.nginx.stableIngresses`, message: 'must not name an Ingress twice' }]);
+  });
+});

@@ -214,7 +214,7 @@ const cases: Case[] = [
     name: 'a second traffic router that is malformed (each of several routers is checked)',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting.nginx = {}),
-    errors: [err(`${CANARY}.trafficRouting.nginx.stableIngress`, 'is required')],
+    errors: [err(`${CANARY}.trafficRouting.nginx`, 'must set one of stableIngress, stableIngresses')],
   },
   {
     name: 'an empty trafficRouting',
@@ -303,7 +303,7 @@ const cases: Case[] = [
     name: 'nginx without stableIngress',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.trafficRouting = { nginx: {} }),
-    errors: [err(`${CANARY}.trafficRouting.nginx.stableIngress`, 'is required')],
+    errors: [err(`${CANARY}.trafficRouting.nginx`, 'must set one of stableIngress, stableIngresses')],
   },
   {
     name: 'alb with both ingress and ingresses',

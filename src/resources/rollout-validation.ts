@@ -642,9 +642,18 @@ function checkSmi(c: FieldChecker, value: unknown, path: string, canaryService: 
 function checkNginx(c: FieldChecker, value: unknown, path: string): void {
   const nginx = c.object(value, path, { required: true });
   if (nginx === undefined) return;
-  c.name(nginx.stableIngress, childPath(path, 'stableIngress'), 'dns1123Subdomain', { required: true });
+  // Argo docs nginx.md: "Either stableIngress or stableIngresses must be configured, but not both."
+  const kind = c.exactlyOne(nginx, path, ['stableIngress', 'stableIngresses']);
+  if (kind === 'stableIngress') c.name(nginx.stableIngress, childPath(path, kind), 'dns1123Subdomain', { required: true });
+  if (kind === 'stableIngresses') {
+    const listPath = childPath(path, kind);
+    const list = c.list(nginx.stableIngresses, listPath, { required: true, nonEmpty: true }) ?? [];
+    list.forEach((name, i) => c.name(name, indexPath(listPath, i), 'dns1123Subdomain', { required: true }));
+    if (new Set(list).size < list.length) c.add(listPath, 'must not name an Ingress twice');
+  }
   c.string(nginx.annotationPrefix, childPath(path, 'annotationPrefix'));
   c.stringMap(nginx.additionalIngressAnnotations, childPath(path, 'additionalIngressAnnotations'));
+  c.stringMap(nginx.canaryIngressAnnotations, childPath(path, 'canaryIngressAnnotations'));
 }
 
 function checkApisix(c: FieldChecker, value: unknown, path: string): void {

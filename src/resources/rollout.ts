@@ -245,10 +245,16 @@ export interface SMITrafficRouting {
   trafficSplitName?: string;
 }
 
+/** Exactly one of `stableIngress` and `stableIngresses` (Argo docs nginx.md). */
 export interface NginxTrafficRouting {
-  stableIngress: string;
+  stableIngress?: string;
+  /** Several stable Ingresses (e.g. internal and external controllers): each gets its own canary Ingress. */
+  stableIngresses?: string[];
   annotationPrefix?: string;
+  /** Added to the canary Ingress under `annotationPrefix`. */
   additionalIngressAnnotations?: Record<string, string>;
+  /** Added to the canary Ingress as written (no prefix); they win over additionalIngressAnnotations. */
+  canaryIngressAnnotations?: Record<string, string>;
 }
 
 export interface ApisixTrafficRouting {

@@ -7,12 +7,12 @@ import type { HeaderRoute, MirrorRoute, TrafficRouter, WeightContext } from './t
  * offer them (validation makes sure at least one does). Each router is asked even when an earlier one failed, so an
  * abort puts as much traffic on stable as it can; the failures are then thrown together, each naming its provider.
  */
-export function compositeRouter(routers: readonly TrafficRouter[]): TrafficRouter {
+export function compositeRouter(routers: readonly TrafficRouter[], provider = routers.map((r) => r.provider).join('+')): TrafficRouter {
   const headerRouters = routers.filter((r) => r.setHeaderRoute !== undefined);
   const removers = routers.filter((r) => r.removeHeaderRoute !== undefined);
   const mirrorRouters = routers.filter((r) => r.setMirrorRoute !== undefined);
   const composite: TrafficRouter = {
-    provider: routers.map((r) => r.provider).join('+'),
+    provider,
     setWeight: (canaryPercent: number, context: WeightContext) => onEach(routers, (r) => r.setWeight(canaryPercent, context)),
     async getWeight(): Promise<number | undefined> {
       const weights = await Promise.all(routers.map((r) => r.getWeight()));

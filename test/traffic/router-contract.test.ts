@@ -5,6 +5,10 @@ import { describeRouterContract } from './router-contract.case.js';
 import { ROUTER_FIXTURES } from './support/router-fixtures.js';
 import { createRollout, openTrafficCluster, type TrafficCluster } from './support/traffic-cluster.js';
 
+// The stableIngresses fixture's shares read NaN unless every canary Ingress carries its canaryIngressAnnotations.
+// @covers spec.strategy.canary.trafficRouting.nginx.stableIngresses
+// @covers spec.strategy.canary.trafficRouting.nginx.canaryIngressAnnotations
+
 let cluster: TrafficCluster;
 
 beforeAll(async () => {
@@ -27,6 +31,6 @@ describe('routerFor', () => {
   it('given each provider, then the router is that provider', async () => {
     const providers: string[] = [];
     for (const fixture of ROUTER_FIXTURES) providers.push((await fixture.setup(cluster, await cluster.namespace('factory'))).provider);
-    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx']);
+    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx', 'nginx']);
   });
 });

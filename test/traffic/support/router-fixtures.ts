@@ -603,6 +603,52 @@ export const ambassadorFixture: RouterFixture = {
   },
 };
 
+const NGINX_STABLES = ['web', 'web-internal'];
+
+/** NGINX with two stable Ingresses (Argo docs nginx.md, stableIngresses): a canary Ingress for each, kept in step. */
+export const nginxStableIngressesFixture: RouterFixture = {
+  name: 'nginx (stableIngresses)',
+  headerRoutes: true,
+  weightLeftovers: NGINX_STABLES.map((stable) => `Ingress ${stable}-web-canary`),
+  async setup(cluster, namespace) {
+    for (const stable of NGINX_STABLES) await cluster.client.create(Kinds.Ingress, stableIngress(namespace, stable));
+    return withRollout(cluster, namespace, { nginx: { stableIngresses: NGINX_STABLES, canaryIngressAnnotations: { 'example.com/team': 'web' } } });
+  },
+  async liveShares(reader, namespace) {
+    const shares: number[] = [];
+    for (const stable of NGINX_STABLES) {
+      const canary = await reader.get<IngressObject>(Kinds.Ingress, namespace, `${stable}-web-canary`);
+      const annotations = canary?.metadata.annotations ?? {};
+      const team = annotations['example.com/team'];
+      if (canary && (annotations['nginx.ingress.kubernetes.io/canary'] !== 'true' || team !== 'web')) shares.push(Number.NaN);
+      else shares.push(Number(annotations['nginx.ingress.kubernetes.io/canary-weight'] ?? '0'));
+    }
+    return [...new Set(shares)];
+  },
+  async headerRouted(reader, namespace) {
+    const routed: boolean[] = [];
+    for (const stable of NGINX_STABLES) {
+      const annotations = (await reader.get<IngressObject>(Kinds.Ingress, namespace, `${stable}-web-canary`))?.metadata.annotations ?? {};
+      routed.push(annotations['nginx.ingress.kubernetes.io/canary-by-header'] === 'x-canary');
+    }
+    if (routed[0] !== routed[1]) throw new Error('the canary Ingresses disagree on the header route');
+    return routed[0] === true;
+  },
+  async leftovers(reader, namespace) {
+    const found: string[] = [];
+    for (const stable of NGINX_STABLES) if (await reader.get(Kinds.Ingress, namespace, `${stable}-web-canary`)) found.push(`Ingress ${stable}-web-canary`);
+    return found;
+  },
+  async written(reader, namespace) {
+    const written: Array<{ kind: ResourceKind; object: KubeObject }> = [];
+    for (const stable of NGINX_STABLES) {
+      const canary = await reader.get(Kinds.Ingress, namespace, `${stable}-web-canary`);
+      if (canary) written.push({ kind: Kinds.Ingress, object: canary });
+    }
+    return written;
+  },
+};
+
 /**
  * SMI and NGINX at once, as Argo's test/e2e/smi_ingress does: every weight goes to both, the header route to NGINX
  * alone (SMI cannot match headers). Shares are the distinct percents of both places, so a disagreement shows as two.
@@ -642,4 +688,5 @@ export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   albFixture,
   ambassadorFixture,
   smiNginxFixture,
+  nginxStableIngressesFixture,
 ];
