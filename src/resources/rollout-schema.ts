@@ -120,7 +120,15 @@ const canaryStep = object({
   experiment: experimentStep,
 });
 
-const istioRouteRef = object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] });
+const istioRouteRef = object(
+  {
+    name: objectName('dns1123Subdomain'),
+    routes: array(string()),
+    tlsRoutes: array(object({ port: integer(), sniHosts: array(string()) })),
+    tcpRoutes: array(object({ port: integer() })),
+  },
+  { required: ['name'] },
+);
 
 const virtualNodeRef = object({ name: objectName('dns1123Subdomain') }, { required: ['name'] });
 

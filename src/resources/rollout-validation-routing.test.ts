@@ -214,3 +214,18 @@ describe('validateRollout: NGINX stableIngresses (Argo docs nginx.md)', () => {
     expect(validateRollout(withNginx({ stableIngresses: ['shop', 'shop'] }))).toEqual([{ path: `${CANARY}.trafficRouting.nginx.stableIngresses`, message: 'must not name an Ingress twice' }]);
   });
 });
+
+describe('validateRollout: Istio tlsRoutes and tcpRoutes (Argo docs istio.md)', () => {
+  it.each([['test/e2e/istio/istio-host-http-tls-split.yaml'], ['test/e2e/istio/istio-host-only-tls-split.yaml']])("given Argo's %s with only the apiVersion swapped, then it is accepted", (file) => {
+    expect(validateRollout(argoRollout(file))).toEqual([]);
+  });
+
+  it('given a tls route selector with a port beyond 65535 and a misspelt field, then each is refused', () => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { istio: { virtualService: { name: 'shop', tlsRoutes: [{ port: 70000, sniHost: ['shop'] }], tcpRoutes: [{ port: 5432 }] } } };
+    expect(validateRollout(r).map((e) => e.path)).toEqual([
+      `${CANARY}.trafficRouting.istio.virtualService.tlsRoutes[0]`,
+      `${CANARY}.trafficRouting.istio.virtualService.tlsRoutes[0].port`,
+    ]);
+  });
+});

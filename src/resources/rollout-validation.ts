@@ -616,6 +616,17 @@ function checkVirtualService(c: FieldChecker, value: unknown, path: string): voi
   if (vs === undefined) return;
   c.name(vs.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
   checkStringList(c, vs.routes, childPath(path, 'routes'));
+  for (const kind of ['tlsRoutes', 'tcpRoutes'] as const) {
+    const listPath = childPath(path, kind);
+    (c.list(vs[kind], listPath) ?? []).forEach((route, i) => {
+      const routePath = indexPath(listPath, i);
+      const fields = c.object(route, routePath, { required: true });
+      if (fields === undefined) return;
+      c.unknownKeys(fields, routePath, kind === 'tlsRoutes' ? ['port', 'sniHosts'] : ['port'], 'field');
+      c.integer(fields.port, childPath(routePath, 'port'), { min: 0, max: 65535 });
+      if (kind === 'tlsRoutes') checkStringList(c, fields.sniHosts, childPath(routePath, 'sniHosts'));
+    });
+  }
 }
 
 function checkDestinationRule(c: FieldChecker, value: unknown, path: string): void {

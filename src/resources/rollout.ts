@@ -235,9 +235,19 @@ export interface GatewayAPITrafficRouting {
 }
 
 export interface IstioTrafficRouting {
-  virtualService?: { name: string; routes?: string[] };
-  virtualServices?: Array<{ name: string; routes?: string[] }>;
+  virtualService?: IstioVirtualServiceRef;
+  virtualServices?: IstioVirtualServiceRef[];
   destinationRule?: { name: string; canarySubsetName: string; stableSubsetName: string };
+}
+
+export interface IstioVirtualServiceRef {
+  name: string;
+  /** http routes to split, by name. */
+  routes?: string[];
+  /** Argo docs istio.md "TLS routes": the tls routes whose matches all use this port and exactly these SNI hosts. */
+  tlsRoutes?: Array<{ port?: number; sniHosts?: string[] }>;
+  /** Argo docs istio.md "TCP routes": the tcp routes whose matches all use this port. */
+  tcpRoutes?: Array<{ port?: number }>;
 }
 
 export interface SMITrafficRouting {

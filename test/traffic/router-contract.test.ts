@@ -8,6 +8,9 @@ import { createRollout, openTrafficCluster, type TrafficCluster } from './suppor
 // The stableIngresses fixture's shares read NaN unless every canary Ingress carries its canaryIngressAnnotations.
 // @covers spec.strategy.canary.trafficRouting.nginx.stableIngresses
 // @covers spec.strategy.canary.trafficRouting.nginx.canaryIngressAnnotations
+// The Istio tls/tcp fixture's shares read every selected route and NaN if an unselected tls route was touched.
+// @covers spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes
+// @covers spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes[].port
 
 let cluster: TrafficCluster;
 
@@ -31,6 +34,6 @@ describe('routerFor', () => {
   it('given each provider, then the router is that provider', async () => {
     const providers: string[] = [];
     for (const fixture of ROUTER_FIXTURES) providers.push((await fixture.setup(cluster, await cluster.namespace('factory'))).provider);
-    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx', 'nginx']);
+    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx', 'nginx', 'istio']);
   });
 });

@@ -673,6 +673,36 @@ export const smiNginxFixture: RouterFixture = {
   },
 };
 
+/** Argo docs istio.md (TLS and TCP routes): the http route plus a tls and a tcp route, selected by port (and SNI). */
+export const istioL4Fixture: RouterFixture = {
+  ...istioHostFixture,
+  name: 'istio (tls and tcp routes)',
+  async setup(cluster, namespace) {
+    const vs = virtualService(namespace, [{ host: 'web-stable' }, { host: 'web-canary' }]);
+    const destinations = [
+      { destination: { host: 'web-stable', port: { number: 443 } }, weight: 100 },
+      { destination: { host: 'web-canary', port: { number: 443 } }, weight: 0 },
+    ];
+    vs.spec = {
+      ...vs.spec,
+      tls: [{ match: [{ port: 443, sniHosts: ['web.example.com'] }], route: structuredClone(destinations) }, { match: [{ port: 443, sniHosts: ['other.example.com'] }], route: [{ destination: { host: 'other' } }] }],
+      tcp: [{ match: [{ port: 5432 }], route: structuredClone(destinations) }],
+    };
+    await cluster.client.create(Kinds.VirtualService, vs);
+    return withRollout(cluster, namespace, {
+      istio: { virtualService: { name: 'web', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['web.example.com'] }], tcpRoutes: [{ port: 5432 }] } },
+    });
+  },
+  async liveShares(reader, namespace) {
+    const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+    const share = (route: Array<{ weight?: number }> | undefined): number => percent(route?.[0]?.weight, route?.[1]?.weight);
+    // The tls route for other.example.com is not selected: it must keep its lone destination untouched.
+    if (vs.spec?.tls?.[1]?.route?.[0]?.weight !== undefined) return [Number.NaN];
+    const http = vs.spec?.http?.find((r) => r.name === 'primary')?.route;
+    return [...new Set([share(http), share(vs.spec?.tls?.[0]?.route), share(vs.spec?.tcp?.[0]?.route)])];
+  },
+};
+
 export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   gatewayAPIFixture,
   istioHostFixture,
@@ -689,4 +719,5 @@ export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   ambassadorFixture,
   smiNginxFixture,
   nginxStableIngressesFixture,
+  istioL4Fixture,
 ];
