@@ -35,7 +35,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.steps[].experiment.templates[].service',
     'spec.strategy.canary.steps[].experiment.templates[].weight',
     'spec.strategy.canary.steps[].plugin',
-    'spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames',
     'spec.strategy.canary.trafficRouting.maxTrafficWeight',
     'spec.strategy.canary.trafficRouting.plugins',
   ],

@@ -147,7 +147,7 @@ const trafficRouting = object({
     virtualService: istioRouteRef,
     virtualServices: array(istioRouteRef),
     destinationRule: object(
-      { name: objectName('dns1123Subdomain'), canarySubsetName: string(), stableSubsetName: string() },
+      { name: objectName('dns1123Subdomain'), canarySubsetName: string(), stableSubsetName: string(), additionalSubsetNames: array(string()) },
       { required: ['name', 'canarySubsetName', 'stableSubsetName'] },
     ),
   }),

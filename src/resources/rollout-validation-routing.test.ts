@@ -229,3 +229,14 @@ describe('validateRollout: Istio tlsRoutes and tcpRoutes (Argo docs istio.md)', 
     ]);
   });
 });
+
+describe('validateRollout: Istio destinationRule.additionalSubsetNames', () => {
+  it('given additional subsets beside stable and canary, then it is accepted; naming the stable subset among them is refused', () => {
+    const withAdditional = (names: string[]): Loose =>
+      withoutServices({ istio: { ...istioSubsets.istio, destinationRule: { ...istioSubsets.istio.destinationRule, additionalSubsetNames: names } } });
+    expect(validateRollout(withAdditional(['experiment']))).toEqual([]);
+    expect(validateRollout(withAdditional(['experiment', 'stable']))).toEqual([
+      { path: `${CANARY}.trafficRouting.istio.destinationRule.additionalSubsetNames`, message: 'must not name "stable": Vane sets the weights of the stable and canary subsets' },
+    ]);
+  });
+});

@@ -638,6 +638,12 @@ function checkDestinationRule(c: FieldChecker, value: unknown, path: string): vo
   if (canary !== undefined && canary === stable) {
     c.add(childPath(path, 'canarySubsetName'), 'must differ from stableSubsetName');
   }
+  const additionalPath = childPath(path, 'additionalSubsetNames');
+  checkStringList(c, rule.additionalSubsetNames, additionalPath);
+  const additional = Array.isArray(rule.additionalSubsetNames) ? rule.additionalSubsetNames : [];
+  for (const managed of [stable, canary]) {
+    if (managed !== undefined && additional.includes(managed)) c.add(additionalPath, `must not name ${JSON.stringify(managed)}: Vane sets the weights of the stable and canary subsets`);
+  }
 }
 
 function checkSmi(c: FieldChecker, value: unknown, path: string, canaryService: unknown): void {

@@ -237,7 +237,13 @@ export interface GatewayAPITrafficRouting {
 export interface IstioTrafficRouting {
   virtualService?: IstioVirtualServiceRef;
   virtualServices?: IstioVirtualServiceRef[];
-  destinationRule?: { name: string; canarySubsetName: string; stableSubsetName: string };
+  destinationRule?: {
+    name: string;
+    canarySubsetName: string;
+    stableSubsetName: string;
+    /** Argo docs istio.md: subsets Vane does not manage; their weights are kept and taken from stable's share. */
+    additionalSubsetNames?: string[];
+  };
 }
 
 export interface IstioVirtualServiceRef {

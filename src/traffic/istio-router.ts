@@ -122,7 +122,8 @@ export class IstioRouter implements TrafficRouter {
     const live = await this.readAll();
     // Subsets first: a canary weight must never reach a subset still selecting other pods.
     if (live.destinationRule) await this.pinSubsets(live.destinationRule, context);
-    for (const { vs, sites } of live.services) await this.patch(vs, sites.flatMap((s) => weightOps(s, weight)));
+    const additional = this.routing.destinationRule?.additionalSubsetNames ?? [];
+    for (const { vs, sites } of live.services) await this.patch(vs, sites.flatMap((s) => weightOps(s, weight, additional, this.owner)));
   }
 
   async getWeight(): Promise<number | undefined> {
@@ -132,7 +133,7 @@ export class IstioRouter implements TrafficRouter {
     for (const config of this.virtualServices) {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
       if (!vs) return undefined;
-      for (const site of this.locate(vs, config, matcher)) readings.push(siteWeight(site));
+      for (const site of this.locate(vs, config, matcher)) readings.push(siteWeight(site, this.routing.destinationRule?.additionalSubsetNames ?? []));
     }
     return agreed(readings);
   }
@@ -175,7 +176,8 @@ export class IstioRouter implements TrafficRouter {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
       if (!vs) continue;
       const sites = matcher ? this.tryLocate(vs, config, matcher) : [];
-      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0)), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
+      const additional = this.routing.destinationRule?.additionalSubsetNames ?? [];
+      await this.patch(vs, [...sites.flatMap((s) => weightOps(s, 0, additional, this.owner)), ...removeRouteOps(vs, (name) => this.isVaneRoute(name))]);
     }
   }
 
@@ -331,15 +333,36 @@ function site(routes: Array<HttpRoute | L4Route>, section: RouteSection, routeIn
   return { section, routeIndex, route, stableIndex: find('stable', matcher.stableLabel, matcher.stable), canaryIndex: find('canary', matcher.canaryLabel, matcher.canary) };
 }
 
-function weightOps(s: SplitSite, canaryPercent: number): JsonPatchOp[] {
+function weightOps(s: SplitSite, canaryPercent: number, additionalSubsets: readonly string[], owner: string): JsonPatchOp[] {
   const base = `/spec/${s.section}/${s.routeIndex}/route`;
   const destinations = s.route.route ?? [];
   const guard = (index: number): JsonPatchOp => ({ op: 'test', path: `${base}/${index}/destination`, value: (destinations[index] as RouteDestination).destination });
-  return pairWeightOps(base, destinations.map((d) => d.weight), s, canaryPercent, guard);
+  const reserved = reservedWeight(destinations, additionalSubsets);
+  // Their weights are guarded too: a change to them changes stable's share, so a patch computed from old ones fails.
+  const reservedGuards = destinations.flatMap((d, i) => (isAdditional(d, additionalSubsets) ? [{ op: 'test' as const, path: `${base}/${i}/weight`, value: d.weight }] : []));
+  if (reserved > 100) throw new TerminalError(`${owner}: the additionalSubsetNames destinations of a ${s.section} route hold ${reserved}%, more than 100`);
+  // The canary can have at most what the additional subsets leave: 100 (a promotion) means all of it, stable none.
+  const canary = Math.min(canaryPercent, 100 - reserved);
+  return [...reservedGuards, ...pairWeightOps(base, destinations.map((d) => d.weight), s, canary, guard, reserved)];
 }
 
-function siteWeight(s: SplitSite): number | undefined {
+/** Argo docs istio.md: destinations to an additional subset keep their weight, which comes out of stable's share. */
+function reservedWeight(destinations: readonly RouteDestination[], additionalSubsets: readonly string[]): number {
+  return destinations.filter((d) => isAdditional(d, additionalSubsets)).reduce((sum, d) => sum + (d.weight ?? 0), 0);
+}
+
+function isAdditional(d: RouteDestination, additionalSubsets: readonly string[]): boolean {
+  return d.destination.subset !== undefined && additionalSubsets.includes(d.destination.subset);
+}
+
+function siteWeight(s: SplitSite, additionalSubsets: readonly string[]): number | undefined {
   const destinations = s.route.route ?? [];
+  // Beside additional subsets the canary's weight is its percent as written; with nothing left on stable it has all
+  // the traffic Vane routes, which is 100 to the machine.
+  if (reservedWeight(destinations, additionalSubsets) > 0) {
+    const canary = destinations[s.canaryIndex]?.weight ?? 0;
+    return (destinations[s.stableIndex]?.weight ?? 0) === 0 && canary > 0 ? 100 : canary;
+  }
   // Istio sends everything to a lone destination without a weight; with several, a missing weight is 0.
   const weight = (d: RouteDestination | undefined): number => d?.weight ?? (destinations.length === 1 ? 100 : 0);
   return percentOf(weight(destinations[s.stableIndex]), weight(destinations[s.canaryIndex]));

@@ -11,6 +11,8 @@ import { createRollout, openTrafficCluster, type TrafficCluster } from './suppor
 // The Istio tls/tcp fixture's shares read every selected route and NaN if an unselected tls route was touched.
 // @covers spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes
 // @covers spec.strategy.canary.trafficRouting.istio.virtualService.tcpRoutes[].port
+// The additional-subsets fixture reads NaN if the experiment subset's weight moved or the weights miss 100.
+// @covers spec.strategy.canary.trafficRouting.istio.destinationRule.additionalSubsetNames
 
 let cluster: TrafficCluster;
 
@@ -34,6 +36,6 @@ describe('routerFor', () => {
   it('given each provider, then the router is that provider', async () => {
     const providers: string[] = [];
     for (const fixture of ROUTER_FIXTURES) providers.push((await fixture.setup(cluster, await cluster.namespace('factory'))).provider);
-    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx', 'nginx', 'istio']);
+    expect(providers).toEqual(['gatewayAPI', 'istio', 'istio', 'istio', 'istio', 'smi', 'nginx', 'apisix', 'appMesh', 'traefik', 'traefik', 'alb', 'ambassador', 'smi+nginx', 'nginx', 'istio', 'istio']);
   });
 });

@@ -703,6 +703,40 @@ export const istioL4Fixture: RouterFixture = {
   },
 };
 
+/**
+ * Argo docs istio.md (additionalSubsetNames): an `experiment` subset holding 20% that Vane leaves alone; stable gets
+ * what the canary and it leave. Shares read the canary's percent (100 once stable has none), NaN if the experiment's
+ * weight moved or the three do not add up to 100.
+ */
+export const istioAdditionalSubsetFixture: RouterFixture = {
+  ...istioSubsetFixture,
+  name: 'istio (additional subsets)',
+  async setup(cluster, namespace) {
+    const dr = destinationRule(namespace);
+    dr.spec?.subsets?.push({ name: 'experiment', labels: { app: 'web-experiment' } });
+    await cluster.client.create(Kinds.DestinationRule, dr);
+    const vs = virtualService(namespace, [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }]);
+    const primary = vs.spec?.http?.[0];
+    if (!primary?.route?.[0]) throw new Error('the fixture VirtualService has no primary route');
+    primary.route[0].weight = 80;
+    primary.route.push({ destination: { host: 'web', subset: 'experiment', port: { number: 80 } }, weight: 20 });
+    await cluster.client.create(Kinds.VirtualService, vs);
+    return withRollout(
+      cluster,
+      namespace,
+      { istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary', additionalSubsetNames: ['experiment'] } } },
+      { stableService: undefined, canaryService: undefined },
+    );
+  },
+  async liveShares(reader, namespace) {
+    const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+    const [stable, canary, experiment] = (vs.spec?.http?.find((r) => r.name === 'primary')?.route ?? []).map((d) => d.weight ?? 0);
+    if (experiment !== 20 || (stable ?? 0) + (canary ?? 0) + experiment !== 100) return [Number.NaN];
+    // Weight 100 (a promotion) gives the canary all that the experiment leaves.
+    return [stable === 0 ? 100 : (canary ?? 0)];
+  },
+};
+
 export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   gatewayAPIFixture,
   istioHostFixture,
@@ -720,4 +754,5 @@ export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   smiNginxFixture,
   nginxStableIngressesFixture,
   istioL4Fixture,
+  istioAdditionalSubsetFixture,
 ];
