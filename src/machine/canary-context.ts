@@ -2,7 +2,7 @@
 import { analysisRunName, BACKGROUND_GATE, stepGate } from './analysis-gate.js';
 import type { AbortRecord, ActiveRun, BlockedGates, MachineInput, Stamp } from './machine-context.js';
 import type { LastAttempts } from './release-attempts.js';
-import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
+import { routeChangesOf, type CanaryPlan, type CanaryStepPlan } from './rollout-plan.js';
 
 /** Clocks (epoch ms), grouped so that a state's identity without time is easy to take (graph tests do). */
 export interface CanaryClocks {
@@ -88,12 +88,16 @@ export function withContextDefaults(stored: Record<string, unknown>): Record<str
   return { ...stored, headerRoutes: stored.headerRoutes ?? [], lastAttempts: stored.lastAttempts ?? {}, blocked: stored.blocked ?? null };
 }
 
-/** The active header routes once the current setHeaderRoute step has set or removed its route. */
+/** The active header and mirror routes once the current step has set or removed its routes. */
 export function headerRoutesAfterStep(ctx: CanaryContext): string[] {
   const step = currentStep(ctx);
-  if (step?.kind !== 'setHeaderRoute' && step?.kind !== 'setMirrorRoute') return ctx.headerRoutes;
-  if (step.match.length === 0) return ctx.headerRoutes.filter((name) => name !== step.name);
-  return ctx.headerRoutes.includes(step.name) ? ctx.headerRoutes : [...ctx.headerRoutes, step.name];
+  if (step === undefined) return ctx.headerRoutes;
+  let routes = ctx.headerRoutes;
+  for (const change of routeChangesOf(step)) {
+    if (change.match.length === 0) routes = routes.filter((name) => name !== change.name);
+    else if (!routes.includes(change.name)) routes = [...routes, change.name];
+  }
+  return routes;
 }
 
 export function currentStep(ctx: CanaryContext): CanaryStepPlan | undefined {

@@ -6,7 +6,7 @@ import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import { backgroundRun, canaryHashOf, currentStep, hasRun, stepRun, type CanaryContext } from './canary-context.js';
 import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
 import { toIso, type ActiveRun, type BlockedGates } from './machine-context.js';
-import type { AnalysisPlan } from './rollout-plan.js';
+import { canaryScaleOf, routeChangesOf, weightSetBy, type AnalysisPlan } from './rollout-plan.js';
 
 /** First sight of a Rollout: its template is stable, at full size, with every Service and route on it. */
 export function adoptionEffects(ctx: CanaryContext): Effect[] {
@@ -50,8 +50,9 @@ export function stepEntryEffects(ctx: CanaryContext): Effect[] {
 /** The canary pods of a step are ready: a router now sends them their share. */
 export function stepReadyEffects(ctx: CanaryContext): Effect[] {
   const step = currentStep(ctx);
-  if (!ctx.plan.hasTrafficRouting || step?.kind !== 'setWeight') return [];
-  return [weightEffect(ctx, step.weight)];
+  const weight = step === undefined ? undefined : weightSetBy(step);
+  if (!ctx.plan.hasTrafficRouting || weight === undefined) return [];
+  return [weightEffect(ctx, weight)];
 }
 
 /** The weight in force after the current step's effects; pauses and analysis keep the previous one. */
@@ -62,8 +63,14 @@ export function weightAfterStep(ctx: CanaryContext): number {
 /** A changed plan: pauses and analysis do not scale on entry, so their replica counts are re-emitted here. */
 export function rescaleEffects(ctx: CanaryContext): Effect[] {
   const step = currentStep(ctx);
-  if (step === undefined || step.kind === 'setWeight' || step.kind === 'setCanaryScale') return [];
+  if (step === undefined || step.kind === 'setWeight' || canaryScaleOf(step) !== undefined) return [];
   return splitEffects(ctx);
+}
+
+/** A pause with a setCanaryScale beside it scales the canary as it is entered (the pause does not wait for it). */
+export function pauseScaleEffects(ctx: CanaryContext): Effect[] {
+  const step = currentStep(ctx);
+  return step?.kind === 'pause' && step.canaryScale !== undefined ? splitEffects(ctx) : [];
 }
 
 export function completionEffects(ctx: CanaryContext): Effect[] {
@@ -97,16 +104,18 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
 }
 
 /**
- * A setHeaderRoute step: set the route (or remove it when the step has no match). Re-sending it is harmless, so a
- * replayed pass or a plan change that lands on this step again only rewrites what is already there.
+ * Entering a step: the header and mirror routes it names are set (or removed when a route has no match). Re-sending
+ * them is harmless, so a replayed pass or a plan change that lands on this step again only rewrites what is there.
  */
-export function headerRouteStepEffects(ctx: CanaryContext): Effect[] {
+export function stepRouteEffects(ctx: CanaryContext): Effect[] {
   const step = currentStep(ctx);
-  if (step?.kind !== 'setHeaderRoute' && step?.kind !== 'setMirrorRoute') return [];
-  if (step.match.length === 0) return [{ type: 'removeHeaderRoute', name: step.name }];
+  if (step === undefined) return [];
   const hashes = { canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash };
-  if (step.kind === 'setMirrorRoute') return [{ type: 'setMirrorRoute', name: step.name, match: step.match, percentage: step.percentage, ...hashes }];
-  return [{ type: 'setHeaderRoute', name: step.name, match: step.match, ...hashes }];
+  return routeChangesOf(step).map((change): Effect => {
+    if (change.match.length === 0) return { type: 'removeHeaderRoute', name: change.name };
+    if (change.kind === 'setMirrorRoute') return { type: 'setMirrorRoute', name: change.name, match: change.match, percentage: change.percentage, ...hashes };
+    return { type: 'setHeaderRoute', name: change.name, match: change.match, ...hashes };
+  });
 }
 
 /** Every header route the rollout set and has not removed yet; the rollout is ending or starting over. */

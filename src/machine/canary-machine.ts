@@ -4,6 +4,7 @@
 // healthy ──revision──▶ progressing ─────────────────────────────────────────────▶ healthy (promoted)
 //                        ├ flow: step ▶ settingWeight | pausedAtStep | pausedForDuration | analyzing ▶ inconclusive
 //                        │       | settingHeaderRoute ▶ step (at once) … ▶ fullyScaling (after the last step)
+//                        │       (a step's header and mirror routes are set as `step` is entered, whatever it waits for)
 //                        └ hold: running | userPaused | analysisInconclusive (background) | gateBlocked
 //            progressing ──abort / failed analysis / deadline──▶ aborted (scalingDown ▶ scaledDown)
 //
@@ -47,8 +48,8 @@ import {
   gateBlockedEvent,
   gateRestoreEffects,
   gateResumedEffects,
-  headerRouteStepEffects,
   inconclusiveEffects,
+  pauseScaleEffects,
   pauseStepEffects,
   promotionEffects,
   rescaleEffects,
@@ -56,6 +57,7 @@ import {
   stableScalingEffects,
   stepEntryEffects,
   stepReadyEffects,
+  stepRouteEffects,
   stepRunEffects,
   supersededEffects,
   terminateStepRunEffects,
@@ -307,7 +309,10 @@ export const canaryMachine = setup({
           },
           states: {
             step: {
+              // Routes first, as Argo sets a step's header and mirror routes whatever else the step does or waits for.
               entry: [
+                effects(stepRouteEffects),
+                assign(({ context }) => ({ headerRoutes: headerRoutesAfterStep(context) })),
                 effects((ctx) => (backgroundDue(ctx) ? backgroundStartEffects(ctx) : [])),
                 assign(({ context }) =>
                   backgroundDue(context) ? { backgroundRound: 1, runs: [...context.runs, backgroundRun(context, 1)] } : {},
@@ -322,10 +327,10 @@ export const canaryMachine = setup({
                 { target: 'analyzing' },
               ],
             },
-            // Waits for nothing, so it never rests here: the route is set (or removed) and the next step starts in
-            // the same decision. Like entering a step, it is not held by a pause; a hold stops the waits that follow.
+            // Waits for nothing, so it never rests here: the route was set (or removed) on entering the step and the
+            // next step starts in the same decision. Like entering a step, it is not held by a pause; a hold stops
+            // the waits that follow.
             settingHeaderRoute: {
-              entry: [effects(headerRouteStepEffects), assign(({ context }) => ({ headerRoutes: headerRoutesAfterStep(context) }))],
               always: { target: 'step', actions: assign(({ context }) => advance(context)) },
             },
             settingWeight: {
@@ -354,7 +359,11 @@ export const canaryMachine = setup({
               },
             },
             pausedAtStep: {
-              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })), effects(pauseStepEffects)],
+              entry: [
+                assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })),
+                effects(pauseScaleEffects),
+                effects(pauseStepEffects),
+              ],
               on: {
                 command: [
                   { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
@@ -363,7 +372,7 @@ export const canaryMachine = setup({
               },
             },
             pausedForDuration: {
-              entry: assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })),
+              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })), effects(pauseScaleEffects)],
               on: {
                 tick: { guard: and([NOT_HELD, 'pauseOver']), target: 'step', actions: assign(({ context }) => advance(context)) },
                 command: { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },

@@ -1,5 +1,5 @@
 // How many pods the stable and canary ReplicaSets of a canary should have at a given step.
-import type { CanaryPlan, CanaryStepPlan } from './rollout-plan.js';
+import { canaryScaleOf, weightSetBy, type CanaryPlan, type CanaryScalePlan } from './rollout-plan.js';
 import { resolveSurgeBounds, type SurgeBounds } from './surge-bounds.js';
 
 export interface ReplicaSplit {
@@ -7,12 +7,10 @@ export interface ReplicaSplit {
   canary: number;
 }
 
-/** The traffic weight in force at `stepIndex`: that of the last setWeight step at or before it, else 0. */
+/** The traffic weight in force at `stepIndex`: that of the last step at or before it that sets one, else 0. */
 export function weightAt(plan: CanaryPlan, stepIndex: number): number {
   let weight = 0;
-  for (const step of plan.steps.slice(0, stepIndex + 1)) {
-    if (step.kind === 'setWeight') weight = step.weight;
-  }
+  for (const step of plan.steps.slice(0, stepIndex + 1)) weight = weightSetBy(step) ?? weight;
   return weight;
 }
 
@@ -84,12 +82,13 @@ export function splitForCompletion(plan: CanaryPlan): ReplicaSplit {
 function pinnedScaleAt(plan: CanaryPlan, stepIndex: number): number | undefined {
   let pinned: number | undefined;
   for (const step of plan.steps.slice(0, stepIndex + 1)) {
-    if (step.kind === 'setCanaryScale') pinned = pinnedBy(plan, step);
+    const scale = canaryScaleOf(step);
+    if (scale !== undefined) pinned = pinnedBy(plan, scale);
   }
   return pinned;
 }
 
-function pinnedBy(plan: CanaryPlan, step: Extract<CanaryStepPlan, { kind: 'setCanaryScale' }>): number | undefined {
+function pinnedBy(plan: CanaryPlan, step: CanaryScalePlan): number | undefined {
   if (step.matchTrafficWeight) return undefined;
   if (step.replicas !== undefined) return step.replicas;
   if (step.weight !== undefined) return withMinPods(plan, ofReplicas(plan.replicas, step.weight));

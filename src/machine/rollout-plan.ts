@@ -10,12 +10,17 @@ import type {
   BlueGreenStrategy,
   CanaryStep,
   CanaryStrategy,
+  CombinableStepFields,
   HeaderRoutingMatch,
   RouteMatch,
   RolloutAnalysis,
   RolloutExperimentStep,
   RolloutSpec,
+  SetCanaryScale,
+  SetHeaderRoute,
+  SetMirrorRoute,
 } from '../resources/rollout.js';
+import { combinedFieldsOf } from '../resources/rollout.js';
 
 export interface AnalysisPlan {
   templates: AnalysisTemplateRef[];
@@ -29,18 +34,38 @@ export interface BackgroundAnalysisPlan extends AnalysisPlan {
   startingStep: number;
 }
 
-export type CanaryStepPlan =
+/** A header or mirror route a step sets as it is entered; an empty `match` removes the route `name` instead. */
+export type RouteChangePlan =
+  /** Set (replacing one of the same name) or, with an empty `match`, removed. */
+  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] }
+  | { kind: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number };
+
+/** How many canary pods a setCanaryScale asks for (see canary-replicas.ts). */
+export interface CanaryScalePlan {
+  replicas?: number;
+  weight?: number;
+  matchTrafficWeight: boolean;
+}
+
+/**
+ * One plan step per spec step. `kind` is what the step waits for, chosen as Argo does from the fields it sets, in the
+ * order pause, setCanaryScale, setWeight, experiment, analysis, setHeaderRoute, setMirrorRoute; the fields beside it
+ * are attached (`canaryScale` to a pause, `setWeight` to a setCanaryScale, `routes` to any) and take effect as the
+ * step is entered.
+ */
+export type CanaryStepPlan = (
   | { kind: 'setWeight'; weight: number }
   /** Without `durationMs` the step waits for a person (promote or resume). */
-  | { kind: 'pause'; durationMs?: number }
+  | { kind: 'pause'; durationMs?: number; canaryScale?: CanaryScalePlan }
   | { kind: 'analysis'; analysis: AnalysisPlan }
-  | { kind: 'setCanaryScale'; replicas?: number; weight?: number; matchTrafficWeight: boolean }
-  /** An empty `match` removes the header route `name`; otherwise it is set (replacing one of the same name). */
-  | { kind: 'setHeaderRoute'; name: string; match: HeaderRoutingMatch[] }
-  /** An empty `match` removes the mirror route `name`. */
-  | { kind: 'setMirrorRoute'; name: string; match: RouteMatch[]; percentage: number }
+  | ({ kind: 'setCanaryScale'; setWeight?: number } & CanaryScalePlan)
+  | RouteChangePlan
   /** Runs an Experiment and waits for its verdict, like an analysis step (canary pods and weight unchanged). */
-  | { kind: 'experiment'; experiment: RolloutExperimentStep };
+  | { kind: 'experiment'; experiment: RolloutExperimentStep }
+) & {
+  /** Routes set or removed on entering the step, after the step's own route when it is a route step. */
+  routes?: RouteChangePlan[];
+};
 
 export interface CanaryPlan {
   strategy: 'canary';
@@ -146,22 +171,67 @@ function analysisPlan(analysis: RolloutAnalysis): AnalysisPlan {
   return plan;
 }
 
+/** The traffic weight a step sets, if it sets one (a setWeight, or a setWeight beside a setCanaryScale). */
+export function weightSetBy(step: CanaryStepPlan): number | undefined {
+  if (step.kind === 'setWeight') return step.weight;
+  return step.kind === 'setCanaryScale' ? step.setWeight : undefined;
+}
+
+/** The canary scale a step pins, if it sets one (a setCanaryScale, or one beside a pause). */
+export function canaryScaleOf(step: CanaryStepPlan): CanaryScalePlan | undefined {
+  if (step.kind === 'setCanaryScale') return step;
+  return step.kind === 'pause' ? step.canaryScale : undefined;
+}
+
+/** Every route the step sets or removes as it is entered, its own first. */
+export function routeChangesOf(step: CanaryStepPlan): RouteChangePlan[] {
+  const own: RouteChangePlan[] = [];
+  if (step.kind === 'setHeaderRoute') own.push({ kind: step.kind, name: step.name, match: step.match });
+  if (step.kind === 'setMirrorRoute') own.push({ kind: step.kind, name: step.name, match: step.match, percentage: step.percentage });
+  return [...own, ...(step.routes ?? [])];
+}
+
 function stepPlan(step: CanaryStep): CanaryStepPlan {
-  if ('setWeight' in step) return { kind: 'setWeight', weight: step.setWeight };
+  const combined = combinedFieldsOf(step);
+  const plan = leadingStepPlan(step, combined);
+  const routes: RouteChangePlan[] = [];
+  if (combined.setHeaderRoute !== undefined && plan.kind !== 'setHeaderRoute') routes.push(headerRoutePlan(combined.setHeaderRoute));
+  if (combined.setMirrorRoute !== undefined && plan.kind !== 'setMirrorRoute') routes.push(mirrorRoutePlan(combined.setMirrorRoute));
+  return routes.length > 0 ? { ...plan, routes } : plan;
+}
+
+/** Argo's order (rollout/canary.go completedCurrentCanaryStep): the first field set decides what the step waits for. */
+function leadingStepPlan(step: CanaryStep, combined: CombinableStepFields): CanaryStepPlan {
   if ('pause' in step) {
     const duration = step.pause.duration;
-    return duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
+    const pause: CanaryStepPlan = duration === undefined ? { kind: 'pause' } : { kind: 'pause', durationMs: parseDuration(duration) };
+    if (combined.setCanaryScale !== undefined) pause.canaryScale = canaryScalePlan(combined.setCanaryScale);
+    return pause;
   }
-  if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
-  if ('setMirrorRoute' in step) {
-    const mirror = step.setMirrorRoute;
-    return { kind: 'setMirrorRoute', name: mirror.name, match: structuredClone(mirror.match ?? []), percentage: mirror.percentage ?? 100 };
+  if (combined.setCanaryScale !== undefined) {
+    const scale: CanaryStepPlan = { kind: 'setCanaryScale', ...canaryScalePlan(combined.setCanaryScale) };
+    if ('setWeight' in step) scale.setWeight = step.setWeight;
+    return scale;
   }
+  if ('setWeight' in step) return { kind: 'setWeight', weight: step.setWeight };
   if ('experiment' in step) return { kind: 'experiment', experiment: structuredClone(step.experiment) };
-  if ('setHeaderRoute' in step) return { kind: 'setHeaderRoute', name: step.setHeaderRoute.name, match: structuredClone(step.setHeaderRoute.match ?? []) };
-  const scale = step.setCanaryScale;
-  const plan: CanaryStepPlan = { kind: 'setCanaryScale', matchTrafficWeight: scale.matchTrafficWeight === true };
+  if ('analysis' in step) return { kind: 'analysis', analysis: analysisPlan(step.analysis) };
+  if (combined.setHeaderRoute !== undefined) return headerRoutePlan(combined.setHeaderRoute);
+  if (combined.setMirrorRoute !== undefined) return mirrorRoutePlan(combined.setMirrorRoute);
+  throw new TerminalError('a canary step needs one of setWeight, pause, analysis, experiment, setCanaryScale, setHeaderRoute and setMirrorRoute');
+}
+
+function canaryScalePlan(scale: SetCanaryScale): CanaryScalePlan {
+  const plan: CanaryScalePlan = { matchTrafficWeight: scale.matchTrafficWeight === true };
   if (scale.replicas !== undefined) plan.replicas = scale.replicas;
   if (scale.weight !== undefined) plan.weight = scale.weight;
   return plan;
+}
+
+function headerRoutePlan(route: SetHeaderRoute): RouteChangePlan {
+  return { kind: 'setHeaderRoute', name: route.name, match: structuredClone(route.match ?? []) };
+}
+
+function mirrorRoutePlan(mirror: SetMirrorRoute): RouteChangePlan {
+  return { kind: 'setMirrorRoute', name: mirror.name, match: structuredClone(mirror.match ?? []), percentage: mirror.percentage ?? 100 };
 }

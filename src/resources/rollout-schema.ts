@@ -127,7 +127,15 @@ const canaryStep = object({
   experiment: experimentStep,
 });
 
-const istioRouteRef = object({ name: objectName('dns1123Subdomain'), routes: array(string()) }, { required: ['name'] });
+const istioRouteRef = object(
+  {
+    name: objectName('dns1123Subdomain'),
+    routes: array(string()),
+    tlsRoutes: array(object({ port: integer(), sniHosts: array(string()) })),
+    tcpRoutes: array(object({ port: integer() })),
+  },
+  { required: ['name'] },
+);
 
 const virtualNodeRef = object({ name: objectName('dns1123Subdomain') }, { required: ['name'] });
 
@@ -146,14 +154,19 @@ const trafficRouting = object({
     virtualService: istioRouteRef,
     virtualServices: array(istioRouteRef),
     destinationRule: object(
-      { name: objectName('dns1123Subdomain'), canarySubsetName: string(), stableSubsetName: string() },
+      { name: objectName('dns1123Subdomain'), canarySubsetName: string(), stableSubsetName: string(), additionalSubsetNames: array(string()) },
       { required: ['name', 'canarySubsetName', 'stableSubsetName'] },
     ),
   }),
   smi: object({ rootService: serviceName(), trafficSplitName: objectName('dns1123Subdomain') }),
   nginx: object(
-    { stableIngress: objectName('dns1123Subdomain'), annotationPrefix: string(), additionalIngressAnnotations: stringMap },
-    { required: ['stableIngress'] },
+    {
+      stableIngress: objectName('dns1123Subdomain'),
+      stableIngresses: array(objectName('dns1123Subdomain')),
+      annotationPrefix: string(),
+      additionalIngressAnnotations: stringMap,
+      canaryIngressAnnotations: stringMap,
+    },
   ),
   apisix: object(
     { route: object({ name: objectName('dns1123Subdomain'), rules: array(string()) }, { required: ['name'] }) },

@@ -179,3 +179,126 @@ describe('progressDeadlineAbort', () => {
     ]);
   });
 });
+
+describe('validateRollout: steps that set several fields (Argo validation hasMultipleStepsType)', () => {
+  const trace = [{ headerName: 'trace', headerValue: { exact: 'debug' } }];
+  function withSteps(steps: unknown[]): Loose {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { managedRoutes: [{ name: 'set-header' }, { name: 'mirror' }], istio: istioHosts.istio };
+    r.spec.strategy.canary.steps = steps;
+    return r;
+  }
+
+  it.each([
+    ['test/e2e/apisix/rollout-apisix-canary-set-header.yaml'],
+    ['examples/apisix/rollout.yaml'],
+  ])("given Argo's %s (setCanaryScale with setHeaderRoute in one step), with only the apiVersion swapped, then it is accepted", (file) => {
+    expect(validateRollout(argoRollout(file))).toEqual([]);
+  });
+
+  it('given setCanaryScale, setHeaderRoute and setMirrorRoute beside setWeight, pause or analysis, then each step is accepted', () => {
+    const analysis = { templates: [{ templateName: 'error-rate' }] };
+    const routes = { setHeaderRoute: { name: 'set-header', match: trace }, setMirrorRoute: { name: 'mirror', match: [{ method: { exact: 'GET' } }] } };
+    expect(validateRollout(withSteps([{ setWeight: 10, setCanaryScale: { replicas: 1 }, ...routes }, { pause: {}, setCanaryScale: { weight: 20 } }, { analysis, ...routes }]))).toEqual([]);
+  });
+
+  it('given two of setWeight, pause, experiment and analysis in one step, then the step is refused naming both', () => {
+    const errors = validateRollout(withSteps([{ setWeight: 10, pause: {}, setHeaderRoute: { name: 'set-header', match: trace } }]));
+    expect(errors).toEqual([
+      {
+        path: `${CANARY}.steps[0]`,
+        message: 'must set only one of setWeight, pause, experiment, analysis, found setWeight and pause (setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them)',
+      },
+    ]);
+  });
+
+  it('given setCanaryScale beside an analysis, then Vane refuses the step: Argo would not wait for that analysis', () => {
+    const errors = validateRollout(withSteps([{ analysis: { templates: [{ templateName: 'error-rate' }] }, setCanaryScale: { replicas: 1 } }]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[0]`]);
+    expect(errors[0]?.message).toContain('setCanaryScale beside analysis is not supported by Vane');
+  });
+
+  it('given an invalid field beside another, then that field is still checked', () => {
+    const errors = validateRollout(withSteps([{ setWeight: 10, setCanaryScale: { replicas: -1 } }]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[0].setCanaryScale.replicas`]);
+  });
+});
+
+describe('validateRollout: several traffic routers at once (Argo drives each one trafficRouting names)', () => {
+  const header = { setHeaderRoute: { name: 'set-header', match: [{ headerName: 'trace', headerValue: { prefix: 'de' } }] } };
+  function withRouting(trafficRouting: Record<string, unknown>, steps: unknown[] = [{ setWeight: 10 }]): Loose {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { managedRoutes: [{ name: 'set-header' }], ...trafficRouting };
+    r.spec.strategy.canary.steps = steps;
+    return r;
+  }
+
+  it("given Argo's smi_ingress/rollout-smi-ingress-canary.yaml (SMI with NGINX), with only the apiVersion swapped, then it is accepted", () => {
+    expect(validateRollout(argoRollout('test/e2e/smi_ingress/rollout-smi-ingress-canary.yaml'))).toEqual([]);
+  });
+
+  it('given SMI with Istio and a header route step, then it is accepted: the route goes to Istio', () => {
+    expect(validateRollout(withRouting({ smi: {}, istio: istioHosts.istio }, [{ setWeight: 10 }, header]))).toEqual([]);
+  });
+
+  it('given SMI with Traefik and a header route step, then the step is refused naming why each router cannot route by header', () => {
+    const errors = validateRollout(withRouting({ smi: {}, traefik: { weightedTraefikServiceName: 'shop' } }, [{ setWeight: 10 }, header]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[1].setHeaderRoute`]);
+    expect(errors[0]?.message).toMatch(/^is not supported by any of the traffic routers: .*smi traffic router.*; .*traefik traffic router/);
+  });
+
+  it('given ALB with Istio, then header values must be exact, as Argo requires whenever ALB is among the routers', () => {
+    const alb = { alb: { ingress: 'shop', servicePort: 80 } };
+    const errors = validateRollout(withRouting({ ...alb, istio: istioHosts.istio }, [{ setWeight: 10 }, header]));
+    expect(errors.map((e) => e.path)).toEqual([`${CANARY}.steps[1].setHeaderRoute.match[0].headerValue.prefix`]);
+  });
+});
+
+describe('validateRollout: NGINX stableIngresses (Argo docs nginx.md)', () => {
+  function withNginx(nginx: Record<string, unknown>): Loose {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { nginx };
+    return r;
+  }
+
+  it('given stableIngresses and canaryIngressAnnotations, then it is accepted', () => {
+    expect(validateRollout(withNginx({ stableIngresses: ['shop', 'shop-internal'], canaryIngressAnnotations: { 'example.com/team': 'shop' } }))).toEqual([]);
+  });
+
+  it('given both stableIngress and stableIngresses, or neither, then nginx is refused: Argo asks for exactly one', () => {
+    expect(validateRollout(withNginx({ stableIngress: 'shop', stableIngresses: ['shop'] }))).toEqual([
+      { path: `${CANARY}.trafficRouting.nginx`, message: 'must set only one of stableIngress, stableIngresses, found stableIngress and stableIngresses' },
+    ]);
+    expect(validateRollout(withNginx({}))).toEqual([{ path: `${CANARY}.trafficRouting.nginx`, message: 'must set one of stableIngress, stableIngresses' }]);
+  });
+
+  it('given stableIngresses naming one Ingress twice, then the list is refused', () => {
+    expect(validateRollout(withNginx({ stableIngresses: ['shop', 'shop'] }))).toEqual([{ path: `${CANARY}.trafficRouting.nginx.stableIngresses`, message: 'must not name an Ingress twice' }]);
+  });
+});
+
+describe('validateRollout: Istio tlsRoutes and tcpRoutes (Argo docs istio.md)', () => {
+  it.each([['test/e2e/istio/istio-host-http-tls-split.yaml'], ['test/e2e/istio/istio-host-only-tls-split.yaml']])("given Argo's %s with only the apiVersion swapped, then it is accepted", (file) => {
+    expect(validateRollout(argoRollout(file))).toEqual([]);
+  });
+
+  it('given a tls route selector with a port beyond 65535 and a misspelt field, then each is refused', () => {
+    const r = loose(canaryRollout());
+    r.spec.strategy.canary.trafficRouting = { istio: { virtualService: { name: 'shop', tlsRoutes: [{ port: 70000, sniHost: ['shop'] }], tcpRoutes: [{ port: 5432 }] } } };
+    expect(validateRollout(r).map((e) => e.path)).toEqual([
+      `${CANARY}.trafficRouting.istio.virtualService.tlsRoutes[0]`,
+      `${CANARY}.trafficRouting.istio.virtualService.tlsRoutes[0].port`,
+    ]);
+  });
+});
+
+describe('validateRollout: Istio destinationRule.additionalSubsetNames', () => {
+  it('given additional subsets beside stable and canary, then it is accepted; naming the stable subset among them is refused', () => {
+    const withAdditional = (names: string[]): Loose =>
+      withoutServices({ istio: { ...istioSubsets.istio, destinationRule: { ...istioSubsets.istio.destinationRule, additionalSubsetNames: names } } });
+    expect(validateRollout(withAdditional(['experiment']))).toEqual([]);
+    expect(validateRollout(withAdditional(['experiment', 'stable']))).toEqual([
+      { path: `${CANARY}.trafficRouting.istio.destinationRule.additionalSubsetNames`, message: 'must not name "stable": Vane sets the weights of the stable and canary subsets' },
+    ]);
+  });
+});

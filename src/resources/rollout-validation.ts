@@ -13,6 +13,7 @@ import type { Rollout } from './rollout.js';
 import { ROLLOUT_DEFAULTS } from './rollout-defaults.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute', 'experiment'] as const;
+const EXCLUSIVE_STEP_KINDS = ['setWeight', 'pause', 'experiment', 'analysis'] as const;
 const ROUTER_KINDS = ['gatewayAPI', 'istio', 'smi', 'nginx', 'alb', 'ambassador', 'apisix', 'appMesh', 'traefik'] as const;
 /** Argo validation: ping-pong works with the ALB, Istio and plugin routers (Gateway API is a plugin in Argo). */
 const PING_PONG_ROUTERS: readonly string[] = ['alb', 'istio', 'gatewayAPI'];
@@ -256,8 +257,30 @@ function checkStep(c: FieldChecker, value: unknown, path: string, routing: StepR
   const step = c.object(value, path, { required: true });
   if (step === undefined) return;
   if (c.unknownKeys(step, path, STEP_KINDS, 'step kind') > 0) return;
-  const kind = c.exactlyOne(step, path, STEP_KINDS);
-  const kindPath = childPath(path, kind ?? '');
+  const kinds = STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (kinds.length === 0) c.add(path, `must set one of ${STEP_KINDS.join(', ')}`);
+  checkStepCombination(c, step, path);
+  for (const kind of kinds) checkStepField(c, step, kind, path, routing);
+}
+
+/**
+ * Argo validation (hasMultipleStepsType) forbids only two of setWeight, pause, experiment and analysis in one step;
+ * setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them.
+ */
+function checkStepCombination(c: FieldChecker, step: Fields, path: string): void {
+  const exclusive = EXCLUSIVE_STEP_KINDS.filter((k) => step[k] !== undefined);
+  if (exclusive.length > 1) {
+    c.add(path, `must set only one of ${EXCLUSIVE_STEP_KINDS.join(', ')}, found ${exclusive.join(' and ')} (setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside one of them)`);
+  }
+  // Argo accepts it but waits for the scale alone and cancels the run once the step moves on: a gate that never gates.
+  const gate = ['analysis', 'experiment'].find((k) => step[k] !== undefined);
+  if (step.setCanaryScale !== undefined && gate !== undefined) {
+    c.add(path, `setCanaryScale beside ${gate} is not supported by Vane (Argo waits for the scale only and cancels the ${gate} when the step ends); put them in separate steps`);
+  }
+}
+
+function checkStepField(c: FieldChecker, step: Fields, kind: (typeof STEP_KINDS)[number], path: string, routing: StepRouting): void {
+  const kindPath = childPath(path, kind);
   switch (kind) {
     case 'setWeight':
       c.integer(step.setWeight, kindPath, { required: true, min: 0, max: 100 });
@@ -382,18 +405,26 @@ function headerRouteSupport(value: unknown): HeaderRouteSupport {
   if (value === undefined || value === null) return { refused: 'requires spec.strategy.canary.trafficRouting', singleRoute: false };
   if (!isFields(value)) return { singleRoute: false };
   const kinds = ROUTER_KINDS.filter((k) => value[k] !== undefined);
-  if (kinds.length !== 1) return { singleRoute: false };
-  if (kinds[0] === 'smi') return { refused: 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers', singleRoute: false };
-  if (kinds[0] === 'nginx') return { singleRoute: true };
-  // Argo docs features/traffic-management: header routes are offered by Istio, ALB, APISIX and plugins only.
-  if (kinds[0] === 'appMesh') return { refused: 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header', singleRoute: false };
-  if (kinds[0] === 'traefik') return { refused: 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers', singleRoute: false };
-  if (kinds[0] === 'alb') return { singleRoute: false, exactOnly: true };
-  if (kinds[0] === 'ambassador') return { refused: 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only', singleRoute: false };
-  if (kinds[0] === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(value.gatewayAPI)) {
-    return { refused: 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI', singleRoute: false };
+  if (kinds.length === 0) return { singleRoute: false };
+  // With several routers the route goes to those that can match headers (Argo: Istio, ALB, APISIX or a plugin among them).
+  const refusals = kinds.map((k) => headerRouteRefusal(k, value));
+  const supported = kinds.filter((_k, i) => refusals[i] === undefined);
+  const support: HeaderRouteSupport = { singleRoute: supported.includes('nginx') };
+  if (supported.includes('alb')) support.exactOnly = true;
+  if (supported.length === 0) support.refused = kinds.length === 1 ? (refusals[0] ?? '') : `is not supported by any of the traffic routers: ${refusals.join('; ')}`;
+  return support;
+}
+
+/** Why router `kind` cannot route by header; undefined when it can (Argo docs features/traffic-management). */
+function headerRouteRefusal(kind: (typeof ROUTER_KINDS)[number], routing: Fields): string | undefined {
+  if (kind === 'smi') return 'is not supported by the smi traffic router: an SMI TrafficSplit cannot match headers';
+  if (kind === 'appMesh') return 'is not supported by the appMesh traffic router: App Mesh routes are only weighted here, not matched by header';
+  if (kind === 'traefik') return 'is not supported by the traefik traffic router: a weighted TraefikService cannot match headers';
+  if (kind === 'ambassador') return 'is not supported by the ambassador traffic router: a canary Mapping splits by weight only';
+  if (kind === 'gatewayAPI' && !hasHeaderRoutedHTTPRoute(routing.gatewayAPI)) {
+    return 'requires an httpRoute with useHeaderRoutes: true in spec.strategy.canary.trafficRouting.gatewayAPI';
   }
-  return { singleRoute: false };
+  return undefined;
 }
 
 function hasHeaderRoutedHTTPRoute(gateway: unknown): boolean {
@@ -571,8 +602,13 @@ function checkTrafficRouting(c: FieldChecker, canary: Fields, canaryPath: string
   if (routing === undefined) return;
   if (c.unknownKeys(routing, path, [...ROUTER_KINDS, 'managedRoutes'], 'traffic router') > 0) return;
   checkManagedRoutes(c, routing.managedRoutes, childPath(path, 'managedRoutes'));
-  const kind = c.exactlyOne(routing, path, ROUTER_KINDS);
-  const kindPath = childPath(path, kind ?? '');
+  // Argo drives every provider trafficRouting names (e.g. SMI with NGINX, Istio with ALB), so several are accepted.
+  const kinds = ROUTER_KINDS.filter((k) => routing[k] !== undefined);
+  if (kinds.length === 0) c.add(path, `must set one of ${ROUTER_KINDS.join(', ')}`);
+  for (const kind of kinds) checkRouter(c, canary, routing, kind, childPath(path, kind));
+}
+
+function checkRouter(c: FieldChecker, canary: Fields, routing: Fields, kind: (typeof ROUTER_KINDS)[number], kindPath: string): void {
   if (kind === 'gatewayAPI') checkGatewayAPI(c, routing.gatewayAPI, kindPath);
   if (kind === 'istio') checkIstio(c, routing.istio, kindPath);
   if (kind === 'smi') checkSmi(c, routing.smi, kindPath, canary.canaryService);
@@ -644,6 +680,17 @@ function checkVirtualService(c: FieldChecker, value: unknown, path: string): voi
   if (vs === undefined) return;
   c.name(vs.name, childPath(path, 'name'), 'dns1123Subdomain', { required: true });
   checkStringList(c, vs.routes, childPath(path, 'routes'));
+  for (const kind of ['tlsRoutes', 'tcpRoutes'] as const) {
+    const listPath = childPath(path, kind);
+    (c.list(vs[kind], listPath) ?? []).forEach((route, i) => {
+      const routePath = indexPath(listPath, i);
+      const fields = c.object(route, routePath, { required: true });
+      if (fields === undefined) return;
+      c.unknownKeys(fields, routePath, kind === 'tlsRoutes' ? ['port', 'sniHosts'] : ['port'], 'field');
+      c.integer(fields.port, childPath(routePath, 'port'), { min: 0, max: 65535 });
+      if (kind === 'tlsRoutes') checkStringList(c, fields.sniHosts, childPath(routePath, 'sniHosts'));
+    });
+  }
 }
 
 function checkDestinationRule(c: FieldChecker, value: unknown, path: string): void {
@@ -654,6 +701,12 @@ function checkDestinationRule(c: FieldChecker, value: unknown, path: string): vo
   const stable = c.string(rule.stableSubsetName, childPath(path, 'stableSubsetName'), { required: true });
   if (canary !== undefined && canary === stable) {
     c.add(childPath(path, 'canarySubsetName'), 'must differ from stableSubsetName');
+  }
+  const additionalPath = childPath(path, 'additionalSubsetNames');
+  checkStringList(c, rule.additionalSubsetNames, additionalPath);
+  const additional = Array.isArray(rule.additionalSubsetNames) ? rule.additionalSubsetNames : [];
+  for (const managed of [stable, canary]) {
+    if (managed !== undefined && additional.includes(managed)) c.add(additionalPath, `must not name ${JSON.stringify(managed)}: Vane sets the weights of the stable and canary subsets`);
   }
 }
 
@@ -670,9 +723,18 @@ function checkSmi(c: FieldChecker, value: unknown, path: string, canaryService: 
 function checkNginx(c: FieldChecker, value: unknown, path: string): void {
   const nginx = c.object(value, path, { required: true });
   if (nginx === undefined) return;
-  c.name(nginx.stableIngress, childPath(path, 'stableIngress'), 'dns1123Subdomain', { required: true });
+  // Argo docs nginx.md: "Either stableIngress or stableIngresses must be configured, but not both."
+  const kind = c.exactlyOne(nginx, path, ['stableIngress', 'stableIngresses']);
+  if (kind === 'stableIngress') c.name(nginx.stableIngress, childPath(path, kind), 'dns1123Subdomain', { required: true });
+  if (kind === 'stableIngresses') {
+    const listPath = childPath(path, kind);
+    const list = c.list(nginx.stableIngresses, listPath, { required: true, nonEmpty: true }) ?? [];
+    list.forEach((name, i) => c.name(name, indexPath(listPath, i), 'dns1123Subdomain', { required: true }));
+    if (new Set(list).size < list.length) c.add(listPath, 'must not name an Ingress twice');
+  }
   c.string(nginx.annotationPrefix, childPath(path, 'annotationPrefix'));
   c.stringMap(nginx.additionalIngressAnnotations, childPath(path, 'additionalIngressAnnotations'));
+  c.stringMap(nginx.canaryIngressAnnotations, childPath(path, 'canaryIngressAnnotations'));
 }
 
 function checkApisix(c: FieldChecker, value: unknown, path: string): void {

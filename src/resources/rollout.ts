@@ -80,8 +80,13 @@ export interface PingPong {
 /** Which ping-pong Service selects the stable pods (Argo's `status.canary.stablePingPong`). */
 export type PingPongRole = 'ping' | 'pong';
 
-/** One step: exactly one of its fields is set. */
-export type CanaryStep =
+/**
+ * One step. Argo's validation forbids only two of setWeight, pause, experiment and analysis together, so
+ * setCanaryScale, setHeaderRoute and setMirrorRoute may sit beside another field (see `combinedFieldsOf`).
+ */
+export type CanaryStep = SingleFieldStep | (SingleFieldStep & CombinableStepFields);
+
+type SingleFieldStep =
   | { setWeight: number }
   | { pause: PauseStep }
   | { analysis: RolloutAnalysis }
@@ -89,6 +94,22 @@ export type CanaryStep =
   | { setHeaderRoute: SetHeaderRoute }
   | { setMirrorRoute: SetMirrorRoute }
   | { experiment: RolloutExperimentStep };
+
+/** The step fields that may accompany another one (Argo docs features/canary.md; examples/apisix/rollout.yaml). */
+export interface CombinableStepFields {
+  setCanaryScale?: SetCanaryScale;
+  setHeaderRoute?: SetHeaderRoute;
+  setMirrorRoute?: SetMirrorRoute;
+}
+
+/** The setCanaryScale, setHeaderRoute and setMirrorRoute a step sets, whichever field leads it. */
+export function combinedFieldsOf(step: CanaryStep): CombinableStepFields {
+  const fields: CombinableStepFields = {};
+  if ('setCanaryScale' in step && step.setCanaryScale !== undefined) fields.setCanaryScale = step.setCanaryScale;
+  if ('setHeaderRoute' in step && step.setHeaderRoute !== undefined) fields.setHeaderRoute = step.setHeaderRoute;
+  if ('setMirrorRoute' in step && step.setMirrorRoute !== undefined) fields.setMirrorRoute = step.setMirrorRoute;
+  return fields;
+}
 
 /**
  * Runs an Experiment for the step (Argo docs features/experiment.md "Integration With Rollouts"): the step passes
@@ -246,9 +267,25 @@ export interface GatewayAPITrafficRouting {
 }
 
 export interface IstioTrafficRouting {
-  virtualService?: { name: string; routes?: string[] };
-  virtualServices?: Array<{ name: string; routes?: string[] }>;
-  destinationRule?: { name: string; canarySubsetName: string; stableSubsetName: string };
+  virtualService?: IstioVirtualServiceRef;
+  virtualServices?: IstioVirtualServiceRef[];
+  destinationRule?: {
+    name: string;
+    canarySubsetName: string;
+    stableSubsetName: string;
+    /** Argo docs istio.md: subsets Vane does not manage; their weights are kept and taken from stable's share. */
+    additionalSubsetNames?: string[];
+  };
+}
+
+export interface IstioVirtualServiceRef {
+  name: string;
+  /** http routes to split, by name. */
+  routes?: string[];
+  /** Argo docs istio.md "TLS routes": the tls routes whose matches all use this port and exactly these SNI hosts. */
+  tlsRoutes?: Array<{ port?: number; sniHosts?: string[] }>;
+  /** Argo docs istio.md "TCP routes": the tcp routes whose matches all use this port. */
+  tcpRoutes?: Array<{ port?: number }>;
 }
 
 export interface SMITrafficRouting {
@@ -256,10 +293,16 @@ export interface SMITrafficRouting {
   trafficSplitName?: string;
 }
 
+/** Exactly one of `stableIngress` and `stableIngresses` (Argo docs nginx.md). */
 export interface NginxTrafficRouting {
-  stableIngress: string;
+  stableIngress?: string;
+  /** Several stable Ingresses (e.g. internal and external controllers): each gets its own canary Ingress. */
+  stableIngresses?: string[];
   annotationPrefix?: string;
+  /** Added to the canary Ingress under `annotationPrefix`. */
   additionalIngressAnnotations?: Record<string, string>;
+  /** Added to the canary Ingress as written (no prefix); they win over additionalIngressAnnotations. */
+  canaryIngressAnnotations?: Record<string, string>;
 }
 
 export interface ApisixTrafficRouting {

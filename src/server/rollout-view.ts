@@ -165,7 +165,7 @@ export function describeStep(step: CanaryStep): Pick<StepView, 'type' | 'descrip
     return { type: 'pause', description: duration === undefined ? 'pause (until promoted)' : `pause ${typeof duration === 'number' ? `${duration}s` : duration}` };
   }
   if ('analysis' in step) return { type: 'analysis', description: `analysis ${step.analysis.templates.map((t) => t.templateName).join(', ')}` };
-  if ('setCanaryScale' in step) {
+  if ('setCanaryScale' in step && step.setCanaryScale !== undefined) {
     const scale = step.setCanaryScale;
     const how = scale.matchTrafficWeight ? 'matchTrafficWeight' : scale.replicas !== undefined ? `replicas=${scale.replicas}` : `weight=${scale.weight ?? 0}%`;
     return { type: 'setCanaryScale', description: `setCanaryScale ${how}` };

@@ -6,6 +6,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { apiVersionOf, Kinds } from '../kube/resource-kind.js';
 import { sameJson } from '../resources/canonical-json.js';
 import type { ApisixTrafficRouting, Rollout } from '../resources/rollout.js';
+import { combinedFieldsOf } from '../resources/rollout.js';
 import {
   agreed,
   applyGuardedPatch,
@@ -215,7 +216,7 @@ export class ApisixRouter implements TrafficRouter {
 
   private headerRouteNames(): string[] {
     const steps = this.rollout.spec.strategy.canary?.steps ?? [];
-    return [...new Set(steps.flatMap((step) => ('setHeaderRoute' in step ? [step.setHeaderRoute.name] : [])))];
+    return [...new Set(steps.flatMap((step) => combinedFieldsOf(step).setHeaderRoute?.name ?? []))];
   }
 
   private async patchMain(ops: JsonPatchOp[]): Promise<void> {

@@ -1,12 +1,12 @@
-// Istio router: canary weights on the stable/canary destinations of named VirtualService http routes — by host
-// (stable/canary Services) or by subset (a DestinationRule whose subsets are pinned to pod-template hashes) — and
-// header routes as http routes Vane prepends (named `vane-<header-route>`). With trafficRouting.managedRoutes (Argo
+// Istio router: canary weights on the stable/canary destinations of named VirtualService http routes (and of the
+// tls and tcp routes tlsRoutes / tcpRoutes select) — by host (stable/canary Services) or by subset (a DestinationRule
+// whose subsets are pinned to pod-template hashes) — and header routes as http routes Vane prepends (named `vane-<header-route>`). With trafficRouting.managedRoutes (Argo
 // docs: managed routes), header and mirror routes carry their own names and sit above all others in that order.
 import { TerminalError } from '../errors.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
-import type { IstioTrafficRouting, Rollout } from '../resources/rollout.js';
+import type { IstioTrafficRouting, IstioVirtualServiceRef, Rollout } from '../resources/rollout.js';
 import {
   agreed,
   applyGuardedPatch,
@@ -41,8 +41,15 @@ export interface HttpRoute {
   [field: string]: unknown;
 }
 
+/** A tls or tcp route: matched by port (and SNI host for tls), weighted like an http route. */
+export interface L4Route {
+  match?: Array<{ port?: number; sniHosts?: string[]; [field: string]: unknown }>;
+  route?: RouteDestination[];
+  [field: string]: unknown;
+}
+
 export interface VirtualServiceObject extends KubeObject {
-  spec?: { hosts?: string[]; http?: HttpRoute[]; [field: string]: unknown };
+  spec?: { hosts?: string[]; http?: HttpRoute[]; tls?: L4Route[]; tcp?: L4Route[]; [field: string]: unknown };
 }
 
 export interface Subset {
@@ -55,7 +62,9 @@ export interface DestinationRuleObject extends KubeObject {
   spec?: { host?: string; subsets?: Subset[]; [field: string]: unknown };
 }
 
-type VirtualServiceConfig = { name: string; routes?: string[] };
+type VirtualServiceConfig = IstioVirtualServiceRef;
+/** Where a split lives in a VirtualService: `spec.http`, `spec.tls` or `spec.tcp`. */
+type RouteSection = 'http' | 'tls' | 'tcp';
 type DestinationRuleConfig = NonNullable<IstioTrafficRouting['destinationRule']>;
 
 /** Which destinations are stable and canary: by Service host, or by subset of the DestinationRule's host. */
@@ -67,8 +76,9 @@ interface DestinationMatcher {
 }
 
 interface SplitSite {
+  section: RouteSection;
   routeIndex: number;
-  route: HttpRoute;
+  route: HttpRoute | L4Route;
   stableIndex: number;
   canaryIndex: number;
 }
@@ -127,7 +137,7 @@ export class IstioRouter implements TrafficRouter {
     for (const config of this.virtualServices) {
       const vs = await this.deps.reader.get<VirtualServiceObject>(Kinds.VirtualService, this.namespace, config.name);
       if (!vs) return undefined;
-      for (const site of this.locate(vs, config, matcher)) readings.push(siteWeight(site));
+      for (const site of this.locate(vs, config, matcher)) readings.push(siteWeight(site, this.routing.destinationRule?.additionalSubsetNames ?? []));
     }
     return agreed(readings);
   }
@@ -225,11 +235,20 @@ export class IstioRouter implements TrafficRouter {
   private locate(vs: VirtualServiceObject, config: VirtualServiceConfig, matcher: DestinationMatcher): SplitSite[] {
     const what = describeObject(Kinds.VirtualService, this.namespace, config.name);
     const routes = vs.spec?.http ?? [];
-    const chosen = config.routes ? namedRoutes(routes, config.routes, what) : routesWith(routes, matcher.stable, (name) => this.isVaneRoute(name));
-    if (chosen.length === 0) throw new TerminalError(`${what} has no http route with a destination to the stable ${matcher.stableLabel}`, { code: 'NotFound' });
+    // Argo (e2e istio-host-only-tls-split): a VirtualService without http routes splits only its tls or tcp routes,
+    // even when `routes` names some.
+    const l4Only = routes.length === 0 && (config.tlsRoutes !== undefined || config.tcpRoutes !== undefined);
+    const chosen = l4Only ? [] : config.routes ? namedRoutes(routes, config.routes, what) : routesWith(routes, matcher.stable, (name) => this.isVaneRoute(name));
+    if (chosen.length === 0 && !l4Only) throw new TerminalError(`${what} has no http route with a destination to the stable ${matcher.stableLabel}`, { code: 'NotFound' });
     // Argo: managed mirror routes carry the split too (requests they match still go by weight), so they follow it.
     const mirrors = routes.flatMap((r, index) => (r.mirror !== undefined && r.name !== undefined && this.managed?.includes(r.name) ? [index] : []));
-    return [...chosen, ...mirrors].map((routeIndex) => site(routes, routeIndex, matcher, what));
+    const tls = (config.tlsRoutes ?? []).flatMap((selector) => l4Routes(vs.spec?.tls ?? [], 'tls', selector.port, selector.sniHosts, what));
+    const tcp = (config.tcpRoutes ?? []).flatMap((selector) => l4Routes(vs.spec?.tcp ?? [], 'tcp', selector.port, undefined, what));
+    return [
+      ...[...chosen, ...mirrors].map((routeIndex) => site(routes, 'http', routeIndex, matcher, what)),
+      ...unique(tls).map((routeIndex) => site(vs.spec?.tls ?? [], 'tls', routeIndex, matcher, what)),
+      ...unique(tcp).map((routeIndex) => site(vs.spec?.tcp ?? [], 'tcp', routeIndex, matcher, what)),
+    ];
   }
 
   private tryLocate(vs: VirtualServiceObject, config: VirtualServiceConfig, matcher: DestinationMatcher): SplitSite[] {
@@ -265,16 +284,23 @@ export class IstioRouter implements TrafficRouter {
    * additional destinations get their weight (appended when missing), and other weighted destinations — ones a
    * finished experiment left — go, as Argo removes them; stable keeps the rest.
    */
+  /**
+   * The patch for one split: the pair's weights, an experiment's destinations (added, changed, or dropped when it ends)
+   * and, untouched, the destinations of `additionalSubsetNames`, whose weights come out of stable's share.
+   */
   private splitOps(s: SplitSite, canaryPercent: number, additional: readonly WeightDestination[]): JsonPatchOp[] {
+    const reservedSubsets = this.routing.destinationRule?.additionalSubsetNames ?? [];
     const destinations = s.route.route ?? [];
     const isPair = (i: number): boolean => i === s.stableIndex || i === s.canaryIndex;
-    const leftover = destinations.some((d, i) => !isPair(i) && (d.weight ?? 0) > 0);
-    if (additional.length === 0 && !leftover) return weightOps(s, canaryPercent);
+    const leftover = destinations.some((d, i) => !isPair(i) && !isAdditional(d, reservedSubsets) && (d.weight ?? 0) > 0);
+    if (additional.length === 0 && !leftover) return weightOps(s, canaryPercent, reservedSubsets, this.owner);
+    const reserved = reservedWeight(destinations, reservedSubsets);
     const wanted = (d: Destination): WeightDestination | undefined => (d.subset === undefined ? additional.find((a) => isHost(d.host, a.serviceName, this.namespace)) : undefined);
     const desired: RouteDestination[] = [];
     destinations.forEach((d, i) => {
-      if (i === s.stableIndex) desired.push({ ...d, weight: stableShare(canaryPercent, additional) });
+      if (i === s.stableIndex) desired.push({ ...d, weight: Math.max(0, stableShare(canaryPercent, additional) - reserved) });
       else if (i === s.canaryIndex) desired.push({ ...d, weight: canaryPercent });
+      else if (isAdditional(d, reservedSubsets)) desired.push(d);
       else if (wanted(d.destination) !== undefined) desired.push({ ...d, weight: wanted(d.destination)?.weight ?? 0 });
       else if ((d.weight ?? 0) === 0) desired.push(d);
     });
@@ -282,9 +308,10 @@ export class IstioRouter implements TrafficRouter {
       if (!destinations.some((d) => wanted(d.destination) === a)) desired.push({ destination: { host: a.serviceName }, weight: a.weight });
     }
     if (sameJson(desired, destinations)) return [];
-    const path = `/spec/http/${s.routeIndex}/route`;
+    const path = `/spec/${s.section}/${s.routeIndex}/route`;
     return [{ op: 'test', path, value: destinations }, { op: 'replace', path, value: desired }];
   }
+
 
   private async patch(vs: VirtualServiceObject, ops: JsonPatchOp[]): Promise<void> {
     await applyGuardedPatch(this.deps.writer, Kinds.VirtualService, this.namespace, vs.metadata.name ?? '', ops);
@@ -310,27 +337,71 @@ function routesWith(routes: HttpRoute[], isStable: (d: Destination) => boolean, 
   return routes.flatMap((r, index) => (!isVane(r.name) && (r.route ?? []).some((d) => isStable(d.destination)) ? [index] : []));
 }
 
-function site(routes: HttpRoute[], routeIndex: number, matcher: DestinationMatcher, what: string): SplitSite {
-  const route = routes[routeIndex] as HttpRoute;
+/**
+ * Argo docs istio.md (TLS and TCP routes): the routes whose matches all name one port, equal to `port` (absent: 0),
+ * and for tls exactly the SNI hosts `sniHosts`; a selector that matches none is an error.
+ */
+function l4Routes(routes: L4Route[], section: 'tls' | 'tcp', port: number | undefined, sniHosts: string[] | undefined, what: string): number[] {
+  const wantedHosts = [...new Set(sniHosts ?? [])].sort();
+  const found = routes.flatMap((route, index) => {
+    const ports = new Set((route.match ?? []).map((m) => m.port ?? 0));
+    if (ports.size > 1 || ([...ports][0] ?? 0) !== (port ?? 0)) return [];
+    const hosts = [...new Set((route.match ?? []).flatMap((m) => m.sniHosts ?? []))].sort();
+    return section === 'tcp' || sameJson(hosts, wantedHosts) ? [index] : [];
+  });
+  if (found.length === 0) {
+    const hosts = section === 'tls' ? ` and SNI hosts [${wantedHosts.join(', ')}]` : '';
+    throw new TerminalError(`${what} has no ${section} route matching port ${port ?? 0}${hosts}`, { code: 'NotFound' });
+  }
+  return found;
+}
+
+function unique(indexes: number[]): number[] {
+  return [...new Set(indexes)];
+}
+
+function site(routes: Array<HttpRoute | L4Route>, section: RouteSection, routeIndex: number, matcher: DestinationMatcher, what: string): SplitSite {
+  const route = routes[routeIndex] as HttpRoute | L4Route;
   const destinations = route.route ?? [];
-  const label = route.name ? `http route "${route.name}"` : `http route ${routeIndex}`;
+  const label = typeof route.name === 'string' ? `${section} route "${route.name}"` : `${section} route ${routeIndex}`;
   const find = (role: string, describe: string, is: (d: Destination) => boolean): number => {
     const index = destinations.findIndex((d) => is(d.destination));
     if (index < 0) throw new TerminalError(`${what} ${label} has no destination to the ${role} ${describe}`, { code: 'NotFound' });
     return index;
   };
-  return { routeIndex, route, stableIndex: find('stable', matcher.stableLabel, matcher.stable), canaryIndex: find('canary', matcher.canaryLabel, matcher.canary) };
+  return { section, routeIndex, route, stableIndex: find('stable', matcher.stableLabel, matcher.stable), canaryIndex: find('canary', matcher.canaryLabel, matcher.canary) };
 }
 
-function weightOps(s: SplitSite, canaryPercent: number): JsonPatchOp[] {
-  const base = `/spec/http/${s.routeIndex}/route`;
+function weightOps(s: SplitSite, canaryPercent: number, additionalSubsets: readonly string[], owner: string): JsonPatchOp[] {
+  const base = `/spec/${s.section}/${s.routeIndex}/route`;
   const destinations = s.route.route ?? [];
   const guard = (index: number): JsonPatchOp => ({ op: 'test', path: `${base}/${index}/destination`, value: (destinations[index] as RouteDestination).destination });
-  return pairWeightOps(base, destinations.map((d) => d.weight), s, canaryPercent, guard);
+  const reserved = reservedWeight(destinations, additionalSubsets);
+  // Their weights are guarded too: a change to them changes stable's share, so a patch computed from old ones fails.
+  const reservedGuards = destinations.flatMap((d, i) => (isAdditional(d, additionalSubsets) ? [{ op: 'test' as const, path: `${base}/${i}/weight`, value: d.weight }] : []));
+  if (reserved > 100) throw new TerminalError(`${owner}: the additionalSubsetNames destinations of a ${s.section} route hold ${reserved}%, more than 100`);
+  // The canary can have at most what the additional subsets leave: 100 (a promotion) means all of it, stable none.
+  const canary = Math.min(canaryPercent, 100 - reserved);
+  return [...reservedGuards, ...pairWeightOps(base, destinations.map((d) => d.weight), s, canary, guard, reserved)];
 }
 
-function siteWeight(s: SplitSite): number | undefined {
+/** Argo docs istio.md: destinations to an additional subset keep their weight, which comes out of stable's share. */
+function reservedWeight(destinations: readonly RouteDestination[], additionalSubsets: readonly string[]): number {
+  return destinations.filter((d) => isAdditional(d, additionalSubsets)).reduce((sum, d) => sum + (d.weight ?? 0), 0);
+}
+
+function isAdditional(d: RouteDestination, additionalSubsets: readonly string[]): boolean {
+  return d.destination.subset !== undefined && additionalSubsets.includes(d.destination.subset);
+}
+
+function siteWeight(s: SplitSite, additionalSubsets: readonly string[]): number | undefined {
   const destinations = s.route.route ?? [];
+  // Beside additional subsets the canary's weight is its percent as written; with nothing left on stable it has all
+  // the traffic Vane routes, which is 100 to the machine.
+  if (reservedWeight(destinations, additionalSubsets) > 0) {
+    const canary = destinations[s.canaryIndex]?.weight ?? 0;
+    return (destinations[s.stableIndex]?.weight ?? 0) === 0 && canary > 0 ? 100 : canary;
+  }
   // Istio sends everything to a lone destination without a weight; with several, a missing weight is 0.
   const weight = (d: RouteDestination | undefined): number => d?.weight ?? (destinations.length === 1 ? 100 : 0);
   // The canary's share of the whole route: experiment destinations take part of what stable would have.
@@ -345,13 +416,20 @@ function headerHttpRoute(name: string, sites: SplitSite[], headerRoute: HeaderRo
 }
 
 function canaryDestination(sites: SplitSite[]): Destination {
-  const first = sites[0] as SplitSite;
+  const first = firstHttpSite(sites);
   return ((first.route.route ?? [])[first.canaryIndex] as RouteDestination).destination;
+}
+
+/** Header and mirror routes are http routes: they copy the first http split (tls and tcp cannot match headers). */
+function firstHttpSite(sites: SplitSite[]): SplitSite {
+  const first = sites.find((s) => s.section === 'http');
+  if (first === undefined) throw new TerminalError('header and mirror routes need an http route to split; the VirtualService splits only tls or tcp routes');
+  return first;
 }
 
 /** Argo docs (mirroring): the split's destinations and weights as they are, plus a mirror to the canary. */
 function mirrorRoute(sites: SplitSite[], mirror: MirrorRoute): HttpRoute {
-  const first = sites[0] as SplitSite;
+  const first = firstHttpSite(sites);
   const match = mirror.match.map((m) => {
     const istio: Record<string, unknown> = {};
     if (m.method) istio['method'] = { ...m.method };

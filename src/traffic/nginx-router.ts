@@ -1,4 +1,4 @@
-// NGINX Ingress router: a canary Ingress `<stable-ingress>-<rollout>-canary`, cloned from the stable Ingress with
+// NGINX Ingress router: a canary Ingress `<stable-ingress>-<rollout>-canary` per stable Ingress, cloned from it with
 // its backends pointed at the canary Service and owned by the Rollout; the weight and header routing are its
 // `canary`, `canary-weight` and `canary-by-header*` annotations. The stable Ingress is only read.
 import { TerminalError } from '../errors.js';
@@ -9,6 +9,7 @@ import type { NginxTrafficRouting, Rollout } from '../resources/rollout.js';
 import { checkPercent, describeObject, isOwnedBy, prefixPattern, readRequired, rolloutOwnerReference, type RouterDeps } from './routing-object.js';
 import type { HeaderRoute, TrafficRouter, WeightContext } from './traffic-router.js';
 import { sameJson } from '../resources/canonical-json.js';
+import { compositeRouter } from './composite-router.js';
 
 interface IngressBackend {
   service?: { name: string; port?: { number?: number; name?: string } };
@@ -48,13 +49,14 @@ export class NginxRouter implements TrafficRouter {
   constructor(
     private readonly rollout: Rollout,
     private readonly routing: NginxTrafficRouting,
+    private readonly stableIngress: string,
     private readonly services: { stable: string; canary: string },
     private readonly deps: RouterDeps,
   ) {
     this.namespace = rollout.metadata.namespace ?? 'default';
     this.owner = `Rollout ${this.namespace}/${rollout.metadata.name ?? ''}`;
     this.prefix = routing.annotationPrefix ?? DEFAULT_ANNOTATION_PREFIX;
-    this.canaryIngressName = boundedName(`${routing.stableIngress}-${rollout.metadata.name ?? ''}-canary`);
+    this.canaryIngressName = boundedName(`${stableIngress}-${rollout.metadata.name ?? ''}-canary`);
   }
 
   async setWeight(canaryPercent: number, _context?: WeightContext): Promise<void> {
@@ -63,7 +65,7 @@ export class NginxRouter implements TrafficRouter {
   }
 
   async getWeight(): Promise<number | undefined> {
-    const stable = await this.deps.reader.get<IngressObject>(Kinds.Ingress, this.namespace, this.routing.stableIngress);
+    const stable = await this.deps.reader.get<IngressObject>(Kinds.Ingress, this.namespace, this.stableIngress);
     if (!stable) return undefined;
     const canary = await this.deps.reader.get<IngressObject>(Kinds.Ingress, this.namespace, this.canaryIngressName);
     // Without a canary Ingress every request goes to the stable one.
@@ -109,7 +111,7 @@ export class NginxRouter implements TrafficRouter {
 
   /** Creates or updates the canary Ingress so its spec follows the stable one and `annotations` are set. */
   private async ensureCanary(annotations: Annotations): Promise<void> {
-    const stable = await readRequired<IngressObject>(this.deps.reader, Kinds.Ingress, this.namespace, this.routing.stableIngress, this.owner);
+    const stable = await readRequired<IngressObject>(this.deps.reader, Kinds.Ingress, this.namespace, this.stableIngress, this.owner);
     const spec = this.canarySpec(stable);
     const canary = await this.readOwnedCanary();
     if (!canary) {
@@ -143,7 +145,7 @@ export class NginxRouter implements TrafficRouter {
 
   /** The stable spec with only the paths to the stable Service kept, pointed at the canary Service. */
   private canarySpec(stable: IngressObject): NonNullable<IngressObject['spec']> {
-    const what = describeObject(Kinds.Ingress, this.namespace, this.routing.stableIngress);
+    const what = describeObject(Kinds.Ingress, this.namespace, this.stableIngress);
     const { defaultBackend, rules, ...rest } = stable.spec ?? {};
     const toCanary = (backend: IngressBackend | undefined): IngressBackend | undefined =>
       backend?.service?.name === this.services.stable ? { ...backend, service: { ...backend.service, name: this.services.canary } } : undefined;
@@ -162,7 +164,9 @@ export class NginxRouter implements TrafficRouter {
   private baseAnnotations(stable: IngressObject): Record<string, string> {
     const extra = Object.fromEntries(Object.entries(this.routing.additionalIngressAnnotations ?? {}).map(([key, value]) => [this.key(key), value]));
     const legacyClass = stable.metadata.annotations?.[LEGACY_CLASS_ANNOTATION];
-    return { ...(legacyClass ? { [LEGACY_CLASS_ANNOTATION]: legacyClass } : {}), ...extra, [this.key('canary')]: 'true' };
+    // Argo docs nginx.md: canaryIngressAnnotations are full keys and win over additionalIngressAnnotations.
+    const full = this.routing.canaryIngressAnnotations ?? {};
+    return { ...(legacyClass ? { [LEGACY_CLASS_ANNOTATION]: legacyClass } : {}), ...extra, ...full, [this.key('canary')]: 'true' };
   }
 
   private build(stable: IngressObject, spec: NonNullable<IngressObject['spec']>, annotations: Annotations): IngressObject {
@@ -194,6 +198,11 @@ function applyAnnotations(base: Record<string, string>, changes: Annotations): R
   return result;
 }
 
+/** One canary Ingress per stable Ingress; with `stableIngresses` every step is applied to each (Argo docs nginx.md). */
 export function nginxRouter(rollout: Rollout, routing: NginxTrafficRouting, services: { stable: string; canary: string }, deps: RouterDeps): TrafficRouter {
-  return new NginxRouter(rollout, routing, services, deps);
+  const names = routing.stableIngresses ?? (routing.stableIngress !== undefined ? [routing.stableIngress] : []);
+  const routers = names.map((name) => new NginxRouter(rollout, routing, name, services, deps));
+  const [only] = routers;
+  if (only === undefined) throw new TerminalError(`Rollout ${rollout.metadata.namespace ?? 'default'}/${rollout.metadata.name ?? ''}: trafficRouting.nginx needs stableIngress or stableIngresses`);
+  return routers.length === 1 ? only : compositeRouter(routers, only.provider);
 }

@@ -70,13 +70,21 @@ export interface WeightPair {
  * The ops that give the pair at `base/<index>` the weights for `canaryPercent`. Each entry is first tested to be the
  * one read (`guard`), so a list that moved underneath fails the patch; a weight already in place is not written.
  */
-export function pairWeightOps(base: string, weights: ReadonlyArray<number | undefined>, pair: WeightPair, canaryPercent: number, guard: (index: number) => JsonPatchOp): JsonPatchOp[] {
+export function pairWeightOps(
+  base: string,
+  weights: ReadonlyArray<number | undefined>,
+  pair: WeightPair,
+  canaryPercent: number,
+  guard: (index: number) => JsonPatchOp,
+  /** Percent held by other destinations Vane leaves alone (Istio additionalSubsetNames); it comes out of stable's share. */
+  reserved = 0,
+): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
   const set = (index: number, weight: number): void => {
     ops.push(guard(index));
     if (weights[index] !== weight) ops.push({ op: 'add', path: `${base}/${index}/weight`, value: weight });
   };
-  set(pair.stableIndex, 100 - canaryPercent);
+  set(pair.stableIndex, 100 - canaryPercent - reserved);
   set(pair.canaryIndex, canaryPercent);
   return ops;
 }

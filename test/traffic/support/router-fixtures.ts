@@ -30,6 +30,8 @@ export interface RouterFixture {
   headerRoutes: boolean;
   /** Offers setMirrorRoute for MIRROR_ROUTE (its Rollout lists it in managedRoutes). */
   mirrorRoutes?: boolean;
+  /** What a weight alone leaves of Vane's objects (so, still there once a header route is removed); none if absent. */
+  weightLeftovers?: string[];
   /** Creates the user's objects and the Rollout in `namespace`; returns the router the factory picks for it. */
   setup(cluster: TrafficCluster, namespace: string): Promise<TrafficRouter>;
   /** The canary percent at every place the weight lives, read straight from the live objects. */
@@ -314,6 +316,7 @@ const CANARY_INGRESS = 'web-web-canary';
 export const nginxFixture: RouterFixture = {
   name: 'nginx',
   headerRoutes: true,
+  weightLeftovers: [`Ingress ${CANARY_INGRESS}`],
   async setup(cluster, namespace) {
     await cluster.client.create(Kinds.Ingress, stableIngress(namespace));
     return withRollout(cluster, namespace, { nginx: { stableIngress: 'web', additionalIngressAnnotations: { 'canary-by-cookie': 'canary' } } });
@@ -634,6 +637,155 @@ export const ambassadorFixture: RouterFixture = {
   },
 };
 
+const NGINX_STABLES = ['web', 'web-internal'];
+
+/** NGINX with two stable Ingresses (Argo docs nginx.md, stableIngresses): a canary Ingress for each, kept in step. */
+export const nginxStableIngressesFixture: RouterFixture = {
+  name: 'nginx (stableIngresses)',
+  headerRoutes: true,
+  weightLeftovers: NGINX_STABLES.map((stable) => `Ingress ${stable}-web-canary`),
+  async setup(cluster, namespace) {
+    for (const stable of NGINX_STABLES) await cluster.client.create(Kinds.Ingress, stableIngress(namespace, stable));
+    return withRollout(cluster, namespace, { nginx: { stableIngresses: NGINX_STABLES, canaryIngressAnnotations: { 'example.com/team': 'web' } } });
+  },
+  async liveShares(reader, namespace) {
+    const shares: number[] = [];
+    for (const stable of NGINX_STABLES) {
+      const canary = await reader.get<IngressObject>(Kinds.Ingress, namespace, `${stable}-web-canary`);
+      const annotations = canary?.metadata.annotations ?? {};
+      const team = annotations['example.com/team'];
+      if (canary && (annotations['nginx.ingress.kubernetes.io/canary'] !== 'true' || team !== 'web')) shares.push(Number.NaN);
+      else shares.push(Number(annotations['nginx.ingress.kubernetes.io/canary-weight'] ?? '0'));
+    }
+    return [...new Set(shares)];
+  },
+  async headerRouted(reader, namespace) {
+    const routed: boolean[] = [];
+    for (const stable of NGINX_STABLES) {
+      const annotations = (await reader.get<IngressObject>(Kinds.Ingress, namespace, `${stable}-web-canary`))?.metadata.annotations ?? {};
+      routed.push(annotations['nginx.ingress.kubernetes.io/canary-by-header'] === 'x-canary');
+    }
+    if (routed[0] !== routed[1]) throw new Error('the canary Ingresses disagree on the header route');
+    return routed[0] === true;
+  },
+  async leftovers(reader, namespace) {
+    const found: string[] = [];
+    for (const stable of NGINX_STABLES) if (await reader.get(Kinds.Ingress, namespace, `${stable}-web-canary`)) found.push(`Ingress ${stable}-web-canary`);
+    return found;
+  },
+  async written(reader, namespace) {
+    const written: Array<{ kind: ResourceKind; object: KubeObject }> = [];
+    for (const stable of NGINX_STABLES) {
+      const canary = await reader.get(Kinds.Ingress, namespace, `${stable}-web-canary`);
+      if (canary) written.push({ kind: Kinds.Ingress, object: canary });
+    }
+    return written;
+  },
+};
+
+/**
+ * SMI and NGINX at once, as Argo's test/e2e/smi_ingress does: every weight goes to both, the header route to NGINX
+ * alone (SMI cannot match headers). Shares are the distinct percents of both places, so a disagreement shows as two.
+ */
+export const smiNginxFixture: RouterFixture = {
+  name: 'smi with nginx',
+  headerRoutes: true,
+  weightLeftovers: ['TrafficSplit web-split', `Ingress ${CANARY_INGRESS}`],
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.Ingress, stableIngress(namespace));
+    return withRollout(cluster, namespace, { smi: { rootService: 'web', trafficSplitName: 'web-split' }, nginx: { stableIngress: 'web' } });
+  },
+  async liveShares(reader, namespace) {
+    return [...new Set([...(await smiFixture.liveShares(reader, namespace)), ...(await nginxFixture.liveShares(reader, namespace))])];
+  },
+  headerRouted: (reader, namespace) => nginxFixture.headerRouted(reader, namespace),
+  async leftovers(reader, namespace) {
+    return [...(await smiFixture.leftovers(reader, namespace)), ...(await nginxFixture.leftovers(reader, namespace))];
+  },
+  async written(reader, namespace) {
+    return [...(await smiFixture.written(reader, namespace)), ...(await nginxFixture.written(reader, namespace))];
+  },
+};
+
+const L4_ROUTES = { name: 'web', routes: ['primary'], tlsRoutes: [{ port: 443, sniHosts: ['web.example.com'] }], tcpRoutes: [{ port: 5432 }] };
+
+/** The http route plus a tls route for web.example.com, one for another host (left alone) and a tcp route. */
+function l4VirtualService(namespace: string): VirtualServiceObject {
+  const vs = virtualService(namespace, [{ host: 'web-stable' }, { host: 'web-canary' }]);
+  const destinations = [
+    { destination: { host: 'web-stable', port: { number: 443 } }, weight: 100 },
+    { destination: { host: 'web-canary', port: { number: 443 } }, weight: 0 },
+  ];
+  vs.spec = {
+    ...vs.spec,
+    tls: [{ match: [{ port: 443, sniHosts: ['web.example.com'] }], route: structuredClone(destinations) }, { match: [{ port: 443, sniHosts: ['other.example.com'] }], route: [{ destination: { host: 'other' } }] }],
+    tcp: [{ match: [{ port: 5432 }], route: structuredClone(destinations) }],
+  };
+  return vs;
+}
+
+/** Argo docs istio.md (TLS and TCP routes): the http route plus a tls and a tcp route, selected by port (and SNI). */
+export const istioL4Fixture: RouterFixture = {
+  ...istioHostFixture,
+  name: 'istio (tls and tcp routes)',
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, l4VirtualService(namespace));
+    return withRollout(cluster, namespace, { istio: { virtualService: L4_ROUTES } });
+  },
+  async liveShares(reader, namespace) {
+    const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+    const share = (route: Array<{ weight?: number }> | undefined): number => percent(route?.[0]?.weight, route?.[1]?.weight);
+    // The tls route for other.example.com is not selected: it must keep its lone destination untouched.
+    if (vs.spec?.tls?.[1]?.route?.[0]?.weight !== undefined) return [Number.NaN];
+    const http = vs.spec?.http?.find((r) => r.name === 'primary')?.route;
+    return [...new Set([share(http), share(vs.spec?.tls?.[0]?.route), share(vs.spec?.tcp?.[0]?.route)])];
+  },
+};
+
+/** The same tls and tcp routes named through `virtualServices` (the list form), which selects them the same way. */
+export const istioL4ListFixture: RouterFixture = {
+  ...istioL4Fixture,
+  name: 'istio (tls and tcp routes, virtualServices list)',
+  async setup(cluster, namespace) {
+    await cluster.client.create(Kinds.VirtualService, l4VirtualService(namespace));
+    return withRollout(cluster, namespace, { istio: { virtualServices: [L4_ROUTES] } });
+  },
+};
+
+/**
+ * Argo docs istio.md (additionalSubsetNames): an `experiment` subset holding 20% that Vane leaves alone; stable gets
+ * what the canary and it leave. Shares read the canary's percent (100 once stable has none), NaN if the experiment's
+ * weight moved or the three do not add up to 100.
+ */
+export const istioAdditionalSubsetFixture: RouterFixture = {
+  ...istioSubsetFixture,
+  name: 'istio (additional subsets)',
+  async setup(cluster, namespace) {
+    const dr = destinationRule(namespace);
+    dr.spec?.subsets?.push({ name: 'experiment', labels: { app: 'web-experiment' } });
+    await cluster.client.create(Kinds.DestinationRule, dr);
+    const vs = virtualService(namespace, [{ host: 'web', subset: 'stable' }, { host: 'web', subset: 'canary' }]);
+    const primary = vs.spec?.http?.[0];
+    if (!primary?.route?.[0]) throw new Error('the fixture VirtualService has no primary route');
+    primary.route[0].weight = 80;
+    primary.route.push({ destination: { host: 'web', subset: 'experiment', port: { number: 80 } }, weight: 20 });
+    await cluster.client.create(Kinds.VirtualService, vs);
+    return withRollout(
+      cluster,
+      namespace,
+      { istio: { virtualService: { name: 'web' }, destinationRule: { name: 'web', stableSubsetName: 'stable', canarySubsetName: 'canary', additionalSubsetNames: ['experiment'] } } },
+      { stableService: undefined, canaryService: undefined },
+    );
+  },
+  async liveShares(reader, namespace) {
+    const vs = await get<VirtualServiceObject>(reader, Kinds.VirtualService, namespace, 'web');
+    const [stable, canary, experiment] = (vs.spec?.http?.find((r) => r.name === 'primary')?.route ?? []).map((d) => d.weight ?? 0);
+    if (experiment !== 20 || (stable ?? 0) + (canary ?? 0) + experiment !== 100) return [Number.NaN];
+    // Weight 100 (a promotion) gives the canary all that the experiment leaves.
+    return [stable === 0 ? 100 : (canary ?? 0)];
+  },
+};
+
 export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   gatewayAPIFixture,
   istioHostFixture,
@@ -648,4 +800,9 @@ export const ROUTER_FIXTURES: readonly RouterFixture[] = [
   traefikV2Fixture,
   albFixture,
   ambassadorFixture,
+  smiNginxFixture,
+  nginxStableIngressesFixture,
+  istioL4Fixture,
+  istioL4ListFixture,
+  istioAdditionalSubsetFixture,
 ];
