@@ -36,6 +36,7 @@ import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, specEvent
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
 import { scaleDownWorkload } from './workload-scale-down.js';
 import { restartPods } from './pod-restart.js';
+import { roleMetadata, syncRoleMetadata } from './ephemeral-metadata.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
 /** How soon a Rollout blocked on a missing or unusable referenced object is looked at again. */
@@ -112,6 +113,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     if (err instanceof TerminalError) return blocked(rollout, err, deps, now);
     throw err;
   }
+  const roles = roleMetadata(subject, world.hash, decision.view.stableHash);
   const outcome = await executeEffects(effects, {
     rollout: subject,
     template,
@@ -126,6 +128,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     gitRollback: deps.gitRollback === true,
     now,
     log,
+    ...(roles ? { roleMetadata: roles } : {}),
   }).catch((err: unknown) => {
     // A reference the spec makes but the cluster lacks (an AnalysisTemplate, a route object), or one that cannot
     // be used as it is: say so in status; the pass is replayed from the same machine state once it is fixed.
@@ -134,6 +137,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   });
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
   if (old !== undefined) await writeScaleDownDeadlines(deps.client, replicaSets, old.deadlines);
+  await syncRoleMetadata(deps.client, replicaSets, roles);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const ref = rollout.spec.template ? undefined : rollout.spec.workloadRef;

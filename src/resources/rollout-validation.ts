@@ -6,6 +6,7 @@ import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
+import { checkEphemeralMetadata } from './ephemeral-metadata-validation.js';
 import { checkExperimentStep } from './experiment-step-validation.js';
 import { checkContainerResources } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
@@ -64,6 +65,7 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
     c.add(deadlinePath, 'must be greater than minReadySeconds');
   }
   checkStrategy(c, spec.strategy, childPath(path, 'strategy'), historyLimit ?? ROLLOUT_DEFAULTS.revisionHistoryLimit);
+  checkEphemeralMetadata(c, spec, path, selector);
   checkRollback(c, spec.rollback, childPath(path, 'rollback'));
 }
 

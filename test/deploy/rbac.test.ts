@@ -39,6 +39,7 @@ import { allowed, grantedPermissions, grantsFor, permissionKey, wildcards, type 
 const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('patch', 'apps', 'deployments')]: 'workloadRef.scaleDown scales the referenced Deployment down (reconcile/workload-scale-down); test/reconcile/argo-spec-fields shows it',
   [permissionKey('list', '', 'pods')]: 'spec.restartAt lists the pods of a Rollout to recreate the old ones (reconcile/pod-restart); test/reconcile/argo-spec-fields shows it',
+  [permissionKey('patch', '', 'pods')]: 'canaryMetadata/stableMetadata (previewMetadata/activeMetadata) move onto running pods with their role (reconcile/ephemeral-metadata); test/reconcile/ephemeral-metadata shows it',
   [permissionKey('delete', '', 'pods')]: 'spec.restartAt deletes pods older than that time (reconcile/pod-restart); test/reconcile/argo-spec-fields shows it',
   [permissionKey('get', 'vane.dev', 'rollouts')]: 'the API\'s command writer re-reads a Rollout live when its status patch meets a 409 (server/command-writer); timing decides whether a run shows it',
   [permissionKey('update', 'apisix.apache.org', 'apisixroutes')]: 'the APISIX router rewrites a header route\'s ApisixRoute when the route it copies changed (traffic/apisix-router setHeaderRoute)',
