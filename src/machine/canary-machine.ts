@@ -29,6 +29,7 @@ import {
   NO_CLOCKS,
   pauseEndsAt,
   progressDeadlineAt,
+  restoresStableFirst,
   scalesDownAtOnce,
   stepRun,
   withoutGate,
@@ -36,6 +37,7 @@ import {
 } from './canary-context.js';
 import {
   abortEffects,
+  abortTrafficEffects,
   adoptionEffects,
   backgroundRestartEffects,
   backgroundStartEffects,
@@ -171,7 +173,11 @@ export const canaryMachine = setup({
       abort: abortRecord(context, event, params.cause),
       runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
     })),
-    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], blocked: null, at: { ...NO_CLOCKS, abortedAt: event.now } })),
+    // A stable restored first keeps the weight, and the abort scale-down clock waits, until traffic is back on it.
+    clearAfterAbort: assign(({ context, event }) => {
+      const restoring = restoresStableFirst(context);
+      return { runs: [], weight: restoring ? context.weight : 0, headerRoutes: [], blocked: null, at: { ...NO_CLOCKS, abortedAt: restoring ? null : event.now } };
+    }),
     // The run was never created: it leaves the list without a terminate. The weight in force is kept to restore.
     blockGate: assign(({ context, event }) =>
       event.type !== 'gateBlocked'
@@ -222,6 +228,7 @@ export const canaryMachine = setup({
     isTimedPause: ({ context }) => currentStep(context)?.kind === 'pause',
     isHeaderRouteStep: ({ context }) => ['setHeaderRoute', 'setMirrorRoute'].includes(currentStep(context)?.kind ?? ''),
     scalesDownAtOnce: ({ context }) => scalesDownAtOnce(context),
+    restoresStableFirst: ({ context }) => restoresStableFirst(context),
   },
 }).createMachine({
   id: 'canary',
@@ -546,7 +553,21 @@ export const canaryMachine = setup({
       },
       states: {
         settling: {
-          always: [{ guard: 'scalesDownAtOnce', target: 'scaledDown', actions: effects(canaryScaleDownEffects) }, { target: 'scalingDown' }],
+          always: [
+            { guard: 'restoresStableFirst', target: 'restoringStable' },
+            { guard: 'scalesDownAtOnce', target: 'scaledDown', actions: effects(canaryScaleDownEffects) },
+            { target: 'scalingDown' },
+          ],
+        },
+        // dynamicStableScale: the stable grows back to full size first; traffic goes to it once it is available.
+        restoringStable: {
+          on: {
+            replicasReady: {
+              guard: 'stableReady',
+              target: 'settling',
+              actions: [effects(abortTrafficEffects), assign(({ context, event }) => ({ weight: 0, at: { ...context.at, abortedAt: event.now } }))],
+            },
+          },
         },
         scalingDown: {
           on: { tick: { guard: 'abortDelayOver', target: 'scaledDown', actions: effects(canaryScaleDownEffects) } },

@@ -18,7 +18,6 @@ export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
     'spec.strategy.canary.analysis.dryRun',
     'spec.strategy.canary.analysis.measurementRetention',
     'spec.strategy.canary.antiAffinity',
-    'spec.strategy.canary.dynamicStableScale',
     'spec.strategy.canary.replicaProgressThreshold',
     'spec.strategy.canary.steps[].analysis.analysisRunMetadata',
     'spec.strategy.canary.steps[].analysis.dryRun',

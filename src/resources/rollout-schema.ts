@@ -191,6 +191,7 @@ const canaryStrategy = object({
   minPodsPerReplicaSet: int32({ minimum: 0, description: 'With trafficRouting: the fewest pods of a canary that has any (capped at spec.replicas).' }),
   scaleDownDelaySeconds: seconds('With trafficRouting: seconds the old stable keeps its pods after a promotion; defaults to 30.'),
   scaleDownDelayRevisionLimit: int32({ minimum: 0, description: 'How many old ReplicaSets may wait out their scale-down delay at once; absent: no limit.' }),
+  dynamicStableScale: boolean({ description: 'With trafficRouting: stable is scaled to the traffic it still gets, and back up before an abort returns it.' }),
   canaryMetadata: ephemeralMetadata('Labels and annotations the canary pods carry while they are the canary.'),
   stableMetadata: ephemeralMetadata('Labels and annotations the stable pods carry while they are stable.'),
 });

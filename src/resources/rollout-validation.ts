@@ -183,6 +183,18 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   c.integer(canary.minPodsPerReplicaSet, childPath(path, 'minPodsPerReplicaSet'), { min: 0 });
   checkSurge(c, canary, path);
   checkScaleDownDelay(c, canary, path, routing.routed);
+  checkDynamicStableScale(c, canary, path, routing.routed);
+}
+
+/**
+ * Argo validation: dynamicStableScale needs a router (without one the pods are the traffic and stable already
+ * follows it), and not scaleDownDelaySeconds (a stable scaled down with its traffic has nothing left to wait for).
+ */
+function checkDynamicStableScale(c: FieldChecker, canary: Fields, path: string, routed: boolean): void {
+  const fieldPath = childPath(path, 'dynamicStableScale');
+  if (c.boolean(canary.dynamicStableScale, fieldPath) !== true) return;
+  if (!routed) c.add(fieldPath, 'can only be used with trafficRouting');
+  else if (canary.scaleDownDelaySeconds !== undefined) c.add(fieldPath, 'cannot be used with scaleDownDelaySeconds');
 }
 
 /**

@@ -65,6 +65,8 @@ export interface CanaryStrategy {
   scaleDownDelaySeconds?: number;
   /** How many old ReplicaSets may wait out their scale-down delay at once; absent: no limit. */
   scaleDownDelayRevisionLimit?: number;
+  /** With trafficRouting: stable is scaled to the traffic it still gets, and back up before an abort returns it. */
+  dynamicStableScale?: boolean;
   /** Labels and annotations the canary's pods carry while they are the canary (Argo ephemeral metadata). */
   canaryMetadata?: EphemeralMetadata;
   /** Labels and annotations the stable pods carry while they are stable. */
