@@ -20,6 +20,7 @@ import { serviceRoles, stablePingPongOf, withSwappedPingPong } from '../traffic/
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { revisionTemplate } from './ephemeral-metadata.js';
 import { ensureReplicaSet } from './replica-sets.js';
 import { buildStepExperiment } from './step-experiment.js';
 
@@ -156,7 +157,10 @@ async function createRun(effect: EffectOf<'createAnalysisRun'>, ctx: EffectConte
 }
 
 async function createExperiment(effect: EffectOf<'createExperiment'>, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>): Promise<void> {
-  const templateOf = (hash: string): PodTemplateSpec | undefined => (hash === ctx.templateHash ? ctx.template : byHash.get(hash)?.spec?.template);
+  const templateOf = (hash: string): PodTemplateSpec | undefined => {
+    const rs = byHash.get(hash);
+    return hash === ctx.templateHash ? ctx.template : rs && revisionTemplate(rs);
+  };
   const experiment = buildStepExperiment(ctx.rollout, effect, analysisRunName(ctx.rollout, effect.name), templateOf);
   try {
     await ctx.writer.create(Kinds.Experiment, experiment as unknown as KubeObject);

@@ -5,7 +5,7 @@
 // @covers spec.strategy.blueGreen.activeMetadata.annotations
 import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../resources/rollout.js';
-import { applyMetadataPatch, metadataPatch, roleMetadata } from './ephemeral-metadata.js';
+import { applyMetadataPatch, metadataPatch, revisionTemplate, roleMetadata } from './ephemeral-metadata.js';
 
 const canaryMetadata = { labels: { role: 'canary' }, annotations: { 'example.com/track': 'canary' } };
 const stableMetadata = { labels: { role: 'stable' }, annotations: { 'example.com/track': 'stable', 'example.com/stable-only': 'yes' } };
@@ -57,5 +57,21 @@ describe('metadataPatch', () => {
 
   it('given metadata already in place, then there is no patch', () => {
     expect(metadataPatch({ labels: { role: 'stable' }, annotations: { ...stableMetadata.annotations } }, stableMetadata, stableMetadata)).toBeUndefined();
+  });
+});
+
+describe('revisionTemplate', () => {
+  it('given a ReplicaSet carrying role metadata, then its revision template has the labels and annotations it had without it', () => {
+    const template = {
+      metadata: { labels: { app: 'web', role: 'stable', 'rollouts-pod-template-hash': 'h1' }, annotations: { 'example.com/track': 'stable', kept: 'x' } },
+      spec: { containers: [{ name: 'app', image: 'img:1' }] },
+    };
+    const rs = { metadata: { annotations: { 'vane.dev/ephemeral-metadata': JSON.stringify({ labels: { role: 'stable' }, annotations: { 'example.com/track': 'stable' } }) } }, spec: { template } };
+    expect(revisionTemplate(rs)).toEqual({ metadata: { labels: { app: 'web', 'rollouts-pod-template-hash': 'h1' }, annotations: { kept: 'x' } }, spec: template.spec });
+  });
+
+  it('given a ReplicaSet without role metadata, then its template is returned as it is', () => {
+    const template = { metadata: { labels: { app: 'web', role: 'mine' } }, spec: { containers: [{ name: 'app', image: 'img:1' }] } };
+    expect(revisionTemplate({ metadata: {}, spec: { template } })).toBe(template);
   });
 });

@@ -4,6 +4,7 @@
 import type { LiveReader, ObjectWriter } from '../kube/kube-client.js';
 import { isNotFound } from '../kube/kube-api-error.js';
 import type { KubeObject } from '../kube/kube-object.js';
+import type { PodTemplateSpec } from '../resources/meta.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
@@ -81,6 +82,17 @@ export function applyMetadataPatch<T extends Metadata>(metadata: T, patch: Metad
   };
   const annotations = apply(metadata.annotations, patch.annotations);
   return { ...metadata, labels: apply(metadata.labels, patch.labels), ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
+}
+
+/**
+ * The ReplicaSet's pod template as its revision has it, without the role metadata put on it: what a git revert
+ * compares and an experiment copies (the role is not part of the revision).
+ */
+export function revisionTemplate(rs: ReplicaSetObject): PodTemplateSpec | undefined {
+  const template = rs.spec?.template;
+  if (template === undefined) return undefined;
+  const patch = metadataPatch(template.metadata ?? {}, injectedMetadata(rs), undefined);
+  return patch === undefined ? template : { ...template, metadata: applyMetadataPatch(template.metadata ?? {}, patch) };
 }
 
 /** The annotation value recording `desired` (null, which removes it, when there is none). */
