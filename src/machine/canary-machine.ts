@@ -13,7 +13,7 @@
 // picks the waiting state. Effects are data attached to transitions via the no-op `effects` action.
 // `gateBlocked` holds a rollout whose gate cannot start (a configuration error, docs/adr/0011-…): traffic goes to
 // stable without a revert, and `gateReady` (the reconciler found the run can be built) brings it back and starts it.
-import { and, assign, setup, stateIn } from 'xstate';
+import { and, assign, not, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
 import { BACKGROUND_GATE } from './analysis-gate.js';
@@ -229,6 +229,7 @@ export const canaryMachine = setup({
     isHeaderRouteStep: ({ context }) => ['setHeaderRoute', 'setMirrorRoute'].includes(currentStep(context)?.kind ?? ''),
     scalesDownAtOnce: ({ context }) => scalesDownAtOnce(context),
     restoresStableFirst: ({ context }) => restoresStableFirst(context),
+    awaitsStable: ({ context }) => context.plan.dynamicStableScale === true && weightAfterStep(context) < context.weight,
   },
 }).createMachine({
   id: 'canary',
@@ -346,16 +347,24 @@ export const canaryMachine = setup({
               // A step of zero canary pods (setWeight 0) is in place as soon as it is asked for: no `replicasReady`
               // ever comes for zero pods, so it completes here, like Argo's, unless a hold stops it.
               always: {
-                guard: and([NOT_HELD, 'noCanaryPodsToWaitFor']),
+                guard: and([NOT_HELD, 'noCanaryPodsToWaitFor', not('awaitsStable')]),
                 target: 'step',
                 actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
               },
               on: {
-                replicasReady: {
-                  guard: and([NOT_HELD, 'canaryReady']),
-                  target: 'step',
-                  actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
-                },
+                replicasReady: [
+                  {
+                    guard: and([NOT_HELD, 'canaryReady', not('awaitsStable')]),
+                    target: 'step',
+                    actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
+                  },
+                  // dynamicStableScale, weight going down: the traffic returns to stable once its pods are there.
+                  {
+                    guard: and([NOT_HELD, 'stableReady', 'awaitsStable']),
+                    target: 'step',
+                    actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
+                  },
+                ],
                 progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
                 tick: { guard: and([NOT_HELD, 'deadlinePassed']), target: '#canary.aborted', actions: abortActions('deadline') },
               },

@@ -43,4 +43,18 @@ describe('canary with dynamicStableScale', () => {
     // abortScaleDownDelaySeconds (300) counts from the moment traffic moved back, not from the abort.
     expect(s.view.nextWakeAt).toBe(T0 + 25_000 + dynamicStableCanary.abortScaleDownDelaySeconds * 1000);
   });
+
+  it('given a step that lowers the weight (75 → 25), then stable is asked to grow first and the weight moves only once the stable pods are ready', () => {
+    const s = pausedAtFifty();
+    s.at(20).command('promote');
+    s.ready('h2');
+    expect(s.view).toMatchObject({ canaryWeight: 75, currentStepIndex: 3 });
+    expect(s.view.desiredReplicas).toEqual([{ hash: 'h1', replicas: 3 }, { hash: 'h2', replicas: 1 }]);
+    s.ready('h2');
+    expect(s.effectsOf('setCanaryWeight')).toEqual([]);
+    expect(s.view.canaryWeight).toBe(75);
+    s.ready('h1');
+    expect(s.effectsOf('setCanaryWeight')).toEqual([{ type: 'setCanaryWeight', weight: 25, canaryHash: 'h2', stableHash: 'h1' }]);
+    expect(s.view.canaryWeight).toBe(25);
+  });
 });
