@@ -125,6 +125,14 @@ export function abortScaleDownAt(ctx: CanaryContext): number | undefined {
   return ctx.at.abortedAt + ctx.plan.abortScaleDownDelaySeconds * 1000;
 }
 
+/**
+ * Argo docs features/canary.md "Dynamic Stable Scale": a stable scaled down with the traffic it lost must be back at
+ * full size before an abort sends it all traffic again, so the abort waits for it before moving traffic.
+ */
+export function restoresStableFirst(ctx: CanaryContext): boolean {
+  return ctx.plan.dynamicStableScale === true && ctx.weight > 0;
+}
+
 /** Without a router the canary's pods are its traffic, so an abort can only reset traffic by removing them. */
 export function scalesDownAtOnce(ctx: CanaryContext): boolean {
   return !ctx.plan.hasTrafficRouting || ctx.plan.abortScaleDownDelaySeconds === 0;

@@ -2,8 +2,8 @@
 import { stepLabel } from '../resources/step-label.js';
 import { BACKGROUND_GATE } from './analysis-gate.js';
 import { blockedAdvice, gatesLabel } from './blocked-gates.js';
-import { splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
-import { backgroundRun, canaryHashOf, currentStep, hasRun, stepRun, type CanaryContext } from './canary-context.js';
+import { dynamicStable, splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
+import { backgroundRun, canaryHashOf, currentStep, hasRun, restoresStableFirst, stepRun, type CanaryContext } from './canary-context.js';
 import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
 import { toIso, type ActiveRun, type BlockedGates } from './machine-context.js';
 import { canaryScaleOf, routeChangesOf, weightSetBy, type AnalysisPlan } from './rollout-plan.js';
@@ -47,12 +47,17 @@ export function stepEntryEffects(ctx: CanaryContext): Effect[] {
   return effects;
 }
 
-/** The canary pods of a step are ready: a router now sends them their share. */
+/**
+ * The canary pods of a step are ready: a router now sends them their share; with dynamicStableScale the stable then
+ * shrinks to the share it keeps (only after the traffic left it).
+ */
 export function stepReadyEffects(ctx: CanaryContext): Effect[] {
   const step = currentStep(ctx);
   const weight = step === undefined ? undefined : weightSetBy(step);
   if (!ctx.plan.hasTrafficRouting || weight === undefined) return [];
-  return [weightEffect(ctx, weight)];
+  const effects: Effect[] = [weightEffect(ctx, weight)];
+  if (ctx.plan.dynamicStableScale === true) effects.push({ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: dynamicStable(ctx.plan, weight, weight) });
+  return effects;
 }
 
 /** The weight in force after the current step's effects; pauses and analysis keep the previous one. */
@@ -74,7 +79,7 @@ export function pauseScaleEffects(ctx: CanaryContext): Effect[] {
 }
 
 export function completionEffects(ctx: CanaryContext): Effect[] {
-  const split = splitForCompletion(ctx.plan);
+  const split = splitForCompletion(ctx.plan, ctx.weight);
   const effects: Effect[] = [
     { type: 'scaleReplicaSet', hash: canaryHashOf(ctx), replicas: split.canary },
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: split.stable },
@@ -160,8 +165,9 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
   const hash = canaryHashOf(ctx);
   const abort = ctx.abort;
   const message = abort?.message ?? 'aborted';
+  // With dynamicStableScale the traffic waits for the stable to be back at full size (see abortTrafficEffects).
   const effects: Effect[] = [
-    { type: 'resetTraffic', canaryHash: hash, stableHash: ctx.stableHash },
+    ...(restoresStableFirst(ctx) ? [] : abortTrafficEffects(ctx)),
     ...removeHeaderRoutes(ctx),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
@@ -173,6 +179,11 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
     ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),
   );
   return effects;
+}
+
+/** An aborted rollout's traffic back on stable. */
+export function abortTrafficEffects(ctx: CanaryContext): Effect[] {
+  return [{ type: 'resetTraffic', canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash }];
 }
 
 export function canaryScaleDownEffects(ctx: CanaryContext): Effect[] {
@@ -298,7 +309,7 @@ export function gateResumedEffects(ctx: CanaryContext): Effect[] {
 }
 
 function splitEffects(ctx: CanaryContext): Effect[] {
-  const split = splitAt(ctx.plan, ctx.stepIndex);
+  const split = splitAt(ctx.plan, ctx.stepIndex, ctx.weight);
   // Grow before shrinking, so a replica-ratio canary never drops below the pods it needs.
   return [
     { type: 'scaleReplicaSet', hash: canaryHashOf(ctx), replicas: split.canary },

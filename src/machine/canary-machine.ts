@@ -14,7 +14,7 @@
 // picks the waiting state. Effects are data attached to transitions via the no-op `effects` action.
 // `gateBlocked` holds a rollout whose gate cannot start (a configuration error, docs/adr/0011-…): traffic goes to
 // stable without a revert, and `gateReady` (the reconciler found the run can be built) brings it back and starts it.
-import { and, assign, setup, stateIn } from 'xstate';
+import { and, assign, not, setup, stateIn } from 'xstate';
 import type { CommandAction } from '../resources/rollout.js';
 import { abortFromEvent, deadlineAbort } from './abort-cause.js';
 import { BACKGROUND_GATE } from './analysis-gate.js';
@@ -30,6 +30,7 @@ import {
   NO_CLOCKS,
   pauseEndsAt,
   progressDeadlineAt,
+  restoresStableFirst,
   scalesDownAtOnce,
   stepRun,
   withoutGate,
@@ -37,6 +38,7 @@ import {
 } from './canary-context.js';
 import {
   abortEffects,
+  abortTrafficEffects,
   adoptionEffects,
   backgroundRestartEffects,
   backgroundStartEffects,
@@ -173,7 +175,11 @@ export const canaryMachine = setup({
       abort: abortRecord(context, event, params.cause),
       runs: context.runs.filter((r) => event.type !== 'analysis' || r.name !== event.runName),
     })),
-    clearAfterAbort: assign(({ event }) => ({ runs: [], weight: 0, headerRoutes: [], blocked: null, at: { ...NO_CLOCKS, abortedAt: event.now } })),
+    // A stable restored first keeps the weight, and the abort scale-down clock waits, until traffic is back on it.
+    clearAfterAbort: assign(({ context, event }) => {
+      const restoring = restoresStableFirst(context);
+      return { runs: [], weight: restoring ? context.weight : 0, headerRoutes: [], blocked: null, at: { ...NO_CLOCKS, abortedAt: restoring ? null : event.now } };
+    }),
     // The run was never created: it leaves the list without a terminate. The weight in force is kept to restore.
     blockGate: assign(({ context, event }) =>
       event.type !== 'gateBlocked'
@@ -224,6 +230,8 @@ export const canaryMachine = setup({
     isTimedPause: ({ context }) => currentStep(context)?.kind === 'pause',
     isHeaderRouteStep: ({ context }) => ['setHeaderRoute', 'setMirrorRoute'].includes(currentStep(context)?.kind ?? ''),
     scalesDownAtOnce: ({ context }) => scalesDownAtOnce(context),
+    restoresStableFirst: ({ context }) => restoresStableFirst(context),
+    awaitsStable: ({ context }) => context.plan.dynamicStableScale === true && weightAfterStep(context) < context.weight,
   },
 }).createMachine({
   id: 'canary',
@@ -344,16 +352,24 @@ export const canaryMachine = setup({
               // A step of zero canary pods (setWeight 0) is in place as soon as it is asked for: no `replicasReady`
               // ever comes for zero pods, so it completes here, like Argo's, unless a hold stops it.
               always: {
-                guard: and([NOT_HELD, 'noCanaryPodsToWaitFor']),
+                guard: and([NOT_HELD, 'noCanaryPodsToWaitFor', not('awaitsStable')]),
                 target: 'step',
                 actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
               },
               on: {
-                replicasReady: {
-                  guard: and([NOT_HELD, 'canaryReady']),
-                  target: 'step',
-                  actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
-                },
+                replicasReady: [
+                  {
+                    guard: and([NOT_HELD, 'canaryReady', not('awaitsStable')]),
+                    target: 'step',
+                    actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
+                  },
+                  // dynamicStableScale, weight going down: the traffic returns to stable once its pods are there.
+                  {
+                    guard: and([NOT_HELD, 'stableReady', 'awaitsStable']),
+                    target: 'step',
+                    actions: [effects(stepReadyEffects), assign(({ context }) => ({ ...advance(context), weight: weightAfterStep(context) }))],
+                  },
+                ],
                 progress: { actions: assign(({ context, event }) => ({ at: { ...context.at, progressAt: event.now } })) },
                 tick: { guard: and([NOT_HELD, 'deadlinePassed']), target: '#canary.aborted', actions: abortActions('deadline') },
               },
@@ -555,7 +571,21 @@ export const canaryMachine = setup({
       },
       states: {
         settling: {
-          always: [{ guard: 'scalesDownAtOnce', target: 'scaledDown', actions: effects(canaryScaleDownEffects) }, { target: 'scalingDown' }],
+          always: [
+            { guard: 'restoresStableFirst', target: 'restoringStable' },
+            { guard: 'scalesDownAtOnce', target: 'scaledDown', actions: effects(canaryScaleDownEffects) },
+            { target: 'scalingDown' },
+          ],
+        },
+        // dynamicStableScale: the stable grows back to full size first; traffic goes to it once it is available.
+        restoringStable: {
+          on: {
+            replicasReady: {
+              guard: 'stableReady',
+              target: 'settling',
+              actions: [effects(abortTrafficEffects), assign(({ context, event }) => ({ weight: 0, at: { ...context.at, abortedAt: event.now } }))],
+            },
+          },
         },
         scalingDown: {
           on: { tick: { guard: 'abortDelayOver', target: 'scaledDown', actions: effects(canaryScaleDownEffects) } },

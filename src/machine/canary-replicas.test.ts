@@ -73,3 +73,32 @@ describe('canary replicas', () => {
     expect(splitAt({ ...plan(true, 3), minPodsPerReplicaSet: 5 }, 0)).toEqual({ canary: 3, stable: 3 });
   });
 });
+
+describe('dynamicStableScale (Argo docs features/canary.md "Dynamic Stable Scale")', () => {
+  const dynamic = (minPodsPerReplicaSet?: number): CanaryPlan => ({
+    ...plan(true),
+    steps: [{ kind: 'setWeight', weight: 30 }],
+    dynamicStableScale: true,
+    ...(minPodsPerReplicaSet === undefined ? {} : { minPodsPerReplicaSet }),
+  });
+
+  it('given the weight of the step in force, then stable keeps the rounded-up share of traffic it still gets', () => {
+    expect(splitAt(dynamic(), 0, 30)).toEqual({ canary: 3, stable: 7 });
+  });
+
+  it('given a step asking for more weight than the router has yet, then stable stays at the share it still serves', () => {
+    expect(splitAt(dynamic(), 0, 5)).toEqual({ canary: 3, stable: 10 });
+  });
+
+  it('given minPodsPerReplicaSet, then stable never drops below it', () => {
+    expect(splitForCompletion(dynamic(3), 95)).toEqual({ canary: 10, stable: 3 });
+  });
+
+  it('given the last step done at 30%, then stable keeps 70% until the promotion', () => {
+    expect(splitForCompletion(dynamic(), 30)).toEqual({ canary: 10, stable: 7 });
+  });
+
+  it('given the option off, then a router keeps stable at full size whatever the weight', () => {
+    expect(splitAt(plan(true), 3, 30).stable).toBe(10);
+  });
+});

@@ -16,14 +16,26 @@ export function weightAt(plan: CanaryPlan, stepIndex: number): number {
 
 /**
  * With a router, canary pods follow the weight (rounded up, so any weight above 0 gets a pod) unless a
- * setCanaryScale step pinned them, and stable stays at full size. Without one, the pods are the traffic: the split
- * is the one closest to the weight (see `basicCanarySplit`).
+ * setCanaryScale step pinned them, and stable stays at full size (with dynamicStableScale, see `dynamicStable`).
+ * Without one, the pods are the traffic: the split is the one closest to the weight (see `basicCanarySplit`).
+ * `currentWeight` is the weight the router has now (the step's own once it is set).
  */
-export function splitAt(plan: CanaryPlan, stepIndex: number): ReplicaSplit {
+export function splitAt(plan: CanaryPlan, stepIndex: number, currentWeight = weightAt(plan, stepIndex)): ReplicaSplit {
   if (!plan.hasTrafficRouting) return basicCanarySplit(plan.replicas, weightAt(plan, stepIndex), surgeBoundsOf(plan).surge);
   const pinned = pinnedScaleAt(plan, stepIndex);
   const canary = pinned ?? withMinPods(plan, ofReplicas(plan.replicas, weightAt(plan, stepIndex)));
-  return { canary, stable: plan.replicas };
+  return { canary, stable: dynamicStable(plan, weightAt(plan, stepIndex), currentWeight) };
+}
+
+/**
+ * Argo docs features/canary.md "Dynamic Stable Scale": stable is scaled to the share of traffic it gets, the larger
+ * of the share the step asks for and the share it still has, so it shrinks only after traffic left it and grows
+ * before traffic returns (at least minPodsPerReplicaSet). Without the option, full size.
+ */
+export function dynamicStable(plan: CanaryPlan, desiredWeight: number, currentWeight: number): number {
+  if (plan.dynamicStableScale !== true) return plan.replicas;
+  const share = Math.max(ofReplicas(plan.replicas, 100 - desiredWeight), ofReplicas(plan.replicas, 100 - currentWeight));
+  return withMinPods(plan, share);
 }
 
 /** The plan's maxSurge / maxUnavailable resolved against its replicas (defaults 25% each). */
@@ -75,8 +87,8 @@ export function noCanaryPodsAt(plan: CanaryPlan, stepIndex: number): boolean {
  * After the last step: the canary at full size. A router's stable stays until the promotion scales it to zero;
  * without a router the weight is 100%, so stable goes to zero as the canary comes up (Argo's basic canary).
  */
-export function splitForCompletion(plan: CanaryPlan): ReplicaSplit {
-  return { canary: plan.replicas, stable: plan.hasTrafficRouting ? plan.replicas : 0 };
+export function splitForCompletion(plan: CanaryPlan, currentWeight = 0): ReplicaSplit {
+  return { canary: plan.replicas, stable: plan.hasTrafficRouting ? dynamicStable(plan, 100, currentWeight) : 0 };
 }
 
 function pinnedScaleAt(plan: CanaryPlan, stepIndex: number): number | undefined {

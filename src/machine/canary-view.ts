@@ -68,7 +68,7 @@ function desiredReplicas(where: CanaryWhere, ctx: CanaryContext): ReplicaTarget[
   const stable = { hash: ctx.stableHash, replicas: ctx.plan.replicas };
   if (where.top === 'healthy' || where.top === 'adopting') return [stable];
   const hash = canaryHashOf(ctx);
-  const split = ctx.stepIndex >= ctx.plan.steps.length ? splitForCompletion(ctx.plan) : splitAt(ctx.plan, ctx.stepIndex);
+  const split = ctx.stepIndex >= ctx.plan.steps.length ? splitForCompletion(ctx.plan, ctx.weight) : splitAt(ctx.plan, ctx.stepIndex, ctx.weight);
   if (where.top === 'aborted') return [stable, { hash, replicas: where.aborted === 'scaledDown' ? 0 : split.canary }];
   // Without a router a blocked gate took the canary's pods away with its traffic (see gateBlockedEffects).
   if (where.hold === 'gateBlocked' && !ctx.plan.hasTrafficRouting) return [stable, { hash, replicas: 0 }];
@@ -141,6 +141,7 @@ function headerRoutesNote(ctx: CanaryContext): string {
 
 function abortedMessage(where: CanaryWhere, ctx: CanaryContext): string {
   const base = ctx.abort?.message ?? 'aborted';
+  if (where.aborted === 'restoringStable') return `${base}; waiting for ${ctx.plan.replicas} pod(s) of stable ${ctx.stableHash} before moving traffic back to it (canary weight ${ctx.weight}%); retry or change the spec`;
   const pods = where.aborted === 'scaledDown' ? 'canary scaled down' : 'canary pods kept until the abort scale-down delay';
   return `${base}; traffic on stable ${ctx.stableHash}, ${pods}; retry or change the spec`;
 }

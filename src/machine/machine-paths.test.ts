@@ -4,7 +4,7 @@ import type { AnyStateMachine, StateNode } from 'xstate';
 import { blueGreenMachine } from './blue-green-machine.js';
 import { canaryMachine } from './canary-machine.js';
 import { keyOf, modelFor, PathReplayer, simplePaths, WALK_STARTS, type GraphModel } from './fixtures/machine-graph.js';
-import { backgroundCanary, headerRoutedCanary, instantBlueGreen, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
+import { backgroundCanary, dynamicStableCanary, headerRoutedCanary, instantBlueGreen, manualBlueGreen, ratioCanary, routedCanary, timedBlueGreen } from './fixtures/plans.js';
 import { ofType, stateViolations, stepViolations } from './fixtures/rollout-invariants.js';
 import type { Decision } from './rollout-machine.js';
 
@@ -16,6 +16,7 @@ const CANARY_MODELS = [
   modelFor(backgroundCanary, 'canary with background analysis'),
   modelFor(ratioCanary, 'replica-ratio canary'),
   modelFor(headerRoutedCanary, 'canary with header routes'),
+  modelFor(dynamicStableCanary, 'canary with dynamicStableScale'),
 ];
 const BLUE_GREEN_MODELS = [modelFor(manualBlueGreen, 'manual blue-green with analysis'), modelFor(instantBlueGreen, 'instant blue-green'), modelFor(timedBlueGreen, 'timed blue-green')];
 

@@ -78,6 +78,8 @@ export interface CanaryPlan {
   maxUnavailable?: IntOrString;
   /** With a router: the fewest pods of a canary that has any (capped at replicas); absent: no minimum. */
   minPodsPerReplicaSet?: number;
+  /** With a router: stable shrinks as traffic leaves it and grows back before traffic returns; absent: full size. */
+  dynamicStableScale?: true;
   progressDeadlineSeconds: number;
   abortScaleDownDelaySeconds: number;
   backgroundAnalysis?: BackgroundAnalysisPlan;
@@ -129,6 +131,7 @@ function canaryPlan(spec: RolloutSpec, canary: CanaryStrategy): CanaryPlan {
   if (canary.maxSurge !== undefined) plan.maxSurge = canary.maxSurge;
   if (canary.maxUnavailable !== undefined) plan.maxUnavailable = canary.maxUnavailable;
   if (canary.minPodsPerReplicaSet !== undefined) plan.minPodsPerReplicaSet = canary.minPodsPerReplicaSet;
+  if (canary.dynamicStableScale === true && canary.trafficRouting !== undefined) plan.dynamicStableScale = true;
   if (canary.pingPong !== undefined && canary.stableService === undefined && canary.canaryService === undefined) plan.pingPong = true;
   if (canary.analysis !== undefined) {
     plan.backgroundAnalysis = { ...analysisPlan(canary.analysis), startingStep: canary.analysis.startingStep ?? 0 };

@@ -15,11 +15,12 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import type { CommandAck, GitRollbackRecord, PingPongRole, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import type { CommandAck, EphemeralMetadata, GitRollbackRecord, PingPongRole, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
 import { serviceRoles, stablePingPongOf, withSwappedPingPong } from '../traffic/service-roles.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter, WeightDestination } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { revisionTemplate } from './ephemeral-metadata.js';
 import { ensureReplicaSet } from './replica-sets.js';
 import { buildStepExperiment } from './step-experiment.js';
 
@@ -42,6 +43,8 @@ export interface EffectContext {
   gitRollback: boolean;
   now: number;
   log: Logger;
+  /** The role metadata a new ReplicaSet's pods start with (see ephemeral-metadata.ts). */
+  roleMetadata?: (hash: string) => EphemeralMetadata | undefined;
 }
 
 /** What executing the effects changed that belongs in status. */
@@ -138,7 +141,7 @@ async function scale(effect: EffectOf<'scaleReplicaSet'>, ctx: EffectContext, by
   if (!effect.hash) return;
   const template = effect.hash === ctx.templateHash ? ctx.template : byHash.get(effect.hash)?.spec?.template;
   try {
-    const written = await ensureReplicaSet(ctx.writer, ctx.rollout, byHash.get(effect.hash), template, effect.hash, effect.replicas);
+    const written = await ensureReplicaSet(ctx.writer, ctx.rollout, byHash.get(effect.hash), template, effect.hash, effect.replicas, ctx.roleMetadata?.(effect.hash));
     if (written) byHash.set(effect.hash, written);
   } catch (err) {
     // Created by a pass the cache has not caught up with: the next pass sees it and scales it.
@@ -156,7 +159,10 @@ async function createRun(effect: EffectOf<'createAnalysisRun'>, ctx: EffectConte
 }
 
 async function createExperiment(effect: EffectOf<'createExperiment'>, ctx: EffectContext, byHash: Map<string, ReplicaSetObject>): Promise<void> {
-  const templateOf = (hash: string): PodTemplateSpec | undefined => (hash === ctx.templateHash ? ctx.template : byHash.get(hash)?.spec?.template);
+  const templateOf = (hash: string): PodTemplateSpec | undefined => {
+    const rs = byHash.get(hash);
+    return hash === ctx.templateHash ? ctx.template : rs && revisionTemplate(rs);
+  };
   const experiment = buildStepExperiment(ctx.rollout, effect, analysisRunName(ctx.rollout, effect.name), templateOf);
   try {
     await ctx.writer.create(Kinds.Experiment, experiment as unknown as KubeObject);

@@ -15,6 +15,7 @@ import type { PodTemplateSpec } from '../resources/meta.js';
 import type { GitRollbackRecord, Rollout, RolloutStatus } from '../resources/rollout.js';
 import { setCondition } from './conditions.js';
 import { hashOf } from '../resources/replica-set.js';
+import { revisionTemplate } from './ephemeral-metadata.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { resolveTemplate } from './template-source.js';
 
@@ -104,7 +105,7 @@ async function tryRevert(rollout: Rollout, queued: GitRollbackRecord, deps: GitR
 function revertRequest(rollout: Rollout, queued: GitRollbackRecord, cache: RolloutCache): GitRevertRequest {
   const failingHash = queued.failingPodHash ?? '';
   const stableHash = queued.stablePodHash ?? rollout.status?.stableRS ?? '';
-  const byHash = new Map(cache.replicaSetsOf(rollout).map((rs) => [hashOf(rs), rs.spec?.template]));
+  const byHash = new Map(cache.replicaSetsOf(rollout).map((rs) => [hashOf(rs), revisionTemplate(rs)]));
   const templateOf = (hash: string): PodTemplateSpec => {
     const template = byHash.get(hash) ?? (hash === rollout.status?.currentPodHash ? resolveTemplate(rollout, cache) : undefined);
     if (!template) throw new VaneError('NotFound', `the ReplicaSet of revision ${hash} is gone, so the images to restore are unknown`);

@@ -136,7 +136,7 @@ export function oldReplicaSetPolicy(plan: RolloutPlan, spec: RolloutSpec): OldRe
     unavailable: surgeBoundsOf(plan).unavailable,
     delayMs: (canary.scaleDownDelaySeconds ?? ROLLOUT_DEFAULTS.scaleDownDelaySeconds) * 1000,
     revisionLimit: canary.scaleDownDelayRevisionLimit ?? Number.POSITIVE_INFINITY,
-    dynamicStableScale: false,
+    dynamicStableScale: canary.dynamicStableScale === true,
   };
 }
 

@@ -3,9 +3,10 @@ import { boundedName } from '../kube/bounded-name.js';
 import type { ObjectWriter } from '../kube/kube-client.js';
 import { Kinds } from '../kube/resource-kind.js';
 import type { LabelSelector, PodTemplateSpec } from '../resources/meta.js';
-import type { Rollout } from '../resources/rollout.js';
+import type { EphemeralMetadata, Rollout } from '../resources/rollout.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
+import { applyMetadataPatch, EPHEMERAL_METADATA_ANNOTATION, injectedRecord, metadataPatch } from './ephemeral-metadata.js';
 import { selectorOf } from './template-source.js';
 
 export function replicaSetName(rollout: Rollout, hash: string): string {
@@ -20,8 +21,11 @@ export function isAvailable(rs: ReplicaSetObject | undefined, desired: number): 
   return observed && (rs.spec?.replicas ?? 0) === desired && (status.availableReplicas ?? 0) >= desired;
 }
 
-export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, hash: string, replicas: number): ReplicaSetObject {
+/** `role`: the role metadata its pods start with (Argo ephemeral metadata), recorded on it as ephemeral-metadata.ts does. */
+export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, hash: string, replicas: number, role?: EphemeralMetadata): ReplicaSetObject {
   const labels = { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
+  const podMetadata = applyMetadataPatch({ ...(template.metadata ?? {}), labels }, metadataPatch({ labels }, undefined, role));
+  const recorded: Record<string, string> = role === undefined ? {} : { [EPHEMERAL_METADATA_ANNOTATION]: injectedRecord(role) ?? '' };
   const own = selectorOf(rollout);
   const selector: LabelSelector = {
     ...own,
@@ -34,7 +38,7 @@ export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, has
       name: replicaSetName(rollout, hash),
       namespace: rollout.metadata.namespace,
       labels,
-      annotations: { 'vane.dev/rollout': rollout.metadata.name ?? '' },
+      annotations: { 'vane.dev/rollout': rollout.metadata.name ?? '', ...recorded },
       ownerReferences: [
         {
           apiVersion: rollout.apiVersion,
@@ -50,7 +54,7 @@ export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, has
       replicas,
       minReadySeconds: rollout.spec.minReadySeconds,
       selector,
-      template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
+      template: { ...template, metadata: podMetadata },
     },
   };
 }
@@ -66,13 +70,14 @@ export async function ensureReplicaSet(
   template: PodTemplateSpec | undefined,
   hash: string,
   replicas: number,
+  role?: EphemeralMetadata,
 ): Promise<ReplicaSetObject | undefined> {
   if (current) {
     if ((current.spec?.replicas ?? 0) === replicas) return current;
     return writer.patch<ReplicaSetObject>(Kinds.ReplicaSet, current.metadata.namespace, current.metadata.name ?? '', { spec: { replicas } }, 'merge');
   }
   if (replicas === 0 || !template) return undefined;
-  return writer.create(Kinds.ReplicaSet, buildReplicaSet(rollout, template, hash, replicas));
+  return writer.create(Kinds.ReplicaSet, buildReplicaSet(rollout, template, hash, replicas, role));
 }
 
 /** Old, scaled-down ReplicaSets beyond `limit`, oldest first: the ones to delete. */

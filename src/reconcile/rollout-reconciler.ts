@@ -39,6 +39,7 @@ import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, specEvent
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
 import { scaleDownWorkload } from './workload-scale-down.js';
 import { restartPods } from './pod-restart.js';
+import { roleMetadata, syncRoleMetadata } from './ephemeral-metadata.js';
 import { applyFinalizer, finalizerAction } from './traffic-finalizer.js';
 
 /** How soon a Rollout blocked on a missing or unusable referenced object is looked at again. */
@@ -115,6 +116,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     if (err instanceof TerminalError) return blocked(rollout, err, deps, now);
     throw err;
   }
+  const roles = roleMetadata(subject, world.hash, decision.view.stableHash);
   const outcome = await executeEffects(effects, {
     rollout: subject,
     template,
@@ -129,6 +131,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     gitRollback: deps.gitRollback === true,
     now,
     log,
+    ...(roles ? { roleMetadata: roles } : {}),
   })
     .then(async (done) => {
       const wanted = experimentDestinations(subject, decision.view, world.experiments ?? [], (runName) => analysisRunName(rollout, runName));
@@ -143,6 +146,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     });
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
   if (old !== undefined) await writeScaleDownDeadlines(deps.client, replicaSets, old.deadlines);
+  await syncRoleMetadata(deps.client, replicaSets, roles);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
   const ref = rollout.spec.template ? undefined : rollout.spec.workloadRef;

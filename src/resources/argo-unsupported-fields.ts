@@ -5,14 +5,9 @@ export type ArgoKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate
 
 export const ARGO_UNSUPPORTED_FIELDS: Record<ArgoKind, readonly string[]> = {
   Rollout: [
-    'spec.strategy.blueGreen.activeMetadata',
     'spec.strategy.blueGreen.antiAffinity',
-    'spec.strategy.blueGreen.previewMetadata',
     'spec.strategy.canary.antiAffinity',
-    'spec.strategy.canary.canaryMetadata',
-    'spec.strategy.canary.dynamicStableScale',
     'spec.strategy.canary.replicaProgressThreshold',
-    'spec.strategy.canary.stableMetadata',
     'spec.strategy.canary.steps[].plugin',
     'spec.strategy.canary.trafficRouting.maxTrafficWeight',
     'spec.strategy.canary.trafficRouting.plugins',

@@ -14,6 +14,7 @@ import {
 
 const seconds = (description: string): JSONSchemaProps => int32({ description });
 const weight = (description: string): JSONSchemaProps => int32({ maximum: 100, description });
+const ephemeralMetadata = (description: string): JSONSchemaProps => object({ labels: stringMap, annotations: stringMap }, { description });
 const serviceName = (description?: string): JSONSchemaProps =>
   objectName('dns1035Label', description === undefined ? {} : { description });
 
@@ -210,6 +211,9 @@ const canaryStrategy = object({
   minPodsPerReplicaSet: int32({ minimum: 0, description: 'With trafficRouting: the fewest pods of a canary that has any (capped at spec.replicas).' }),
   scaleDownDelaySeconds: seconds('With trafficRouting: seconds the old stable keeps its pods after a promotion; defaults to 30.'),
   scaleDownDelayRevisionLimit: int32({ minimum: 0, description: 'How many old ReplicaSets may wait out their scale-down delay at once; absent: no limit.' }),
+  dynamicStableScale: boolean({ description: 'With trafficRouting: stable is scaled to the traffic it still gets, and back up before an abort returns it.' }),
+  canaryMetadata: ephemeralMetadata('Labels and annotations the canary pods carry while they are the canary.'),
+  stableMetadata: ephemeralMetadata('Labels and annotations the stable pods carry while they are stable.'),
 });
 
 const blueGreenStrategy = object(
@@ -225,6 +229,8 @@ const blueGreenStrategy = object(
     scaleDownDelayRevisionLimit: int32({ minimum: 0, description: 'How many old revisions may wait out their scale-down delay at once; absent: no limit.' }),
     maxUnavailable: intOrString({ maximum: INT32_MAX }),
     abortScaleDownDelaySeconds: seconds('Seconds the new version stays up after an abort; defaults to 30.'),
+    activeMetadata: ephemeralMetadata('Labels and annotations the active pods carry while they are active.'),
+    previewMetadata: ephemeralMetadata('Labels and annotations the preview pods carry until they are promoted.'),
   },
   { required: ['activeService'] },
 );

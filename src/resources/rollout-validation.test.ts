@@ -196,6 +196,25 @@ const cases: Case[] = [
     errors: [err(`${CANARY}.scaleDownDelaySeconds`, 'can only be used with trafficRouting (without a router the old pods go as the canary comes up)')],
   },
   {
+    name: 'dynamicStableScale without trafficRouting (Argo: "can only be used with traffic routing")',
+    base: canary,
+    breakIt: (r) => {
+      delete r.spec.strategy.canary.trafficRouting;
+      r.spec.strategy.canary.steps = [{ setWeight: 20 }];
+      r.spec.strategy.canary.dynamicStableScale = true;
+    },
+    errors: [err(`${CANARY}.dynamicStableScale`, 'can only be used with trafficRouting')],
+  },
+  {
+    name: 'dynamicStableScale with scaleDownDelaySeconds (Argo: "cannot be used with scaleDownDelaySeconds")',
+    base: canary,
+    breakIt: (r) => {
+      r.spec.strategy.canary.dynamicStableScale = true;
+      r.spec.strategy.canary.scaleDownDelaySeconds = 10;
+    },
+    errors: [err(`${CANARY}.dynamicStableScale`, 'cannot be used with scaleDownDelaySeconds')],
+  },
+  {
     name: 'a negative canary scaleDownDelayRevisionLimit',
     base: canary,
     breakIt: (r) => (r.spec.strategy.canary.scaleDownDelayRevisionLimit = -1),

@@ -6,6 +6,7 @@ import { INT32_MAX } from './kube-bounds.js';
 import { isEmptySelector, selectorMatches } from './label-selector.js';
 import type { LabelSelector } from './meta.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
+import { checkEphemeralMetadata } from './ephemeral-metadata-validation.js';
 import { checkExperimentStep } from './experiment-step-validation.js';
 import { checkContainerResources } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
@@ -73,6 +74,7 @@ function checkSpec(c: FieldChecker, spec: Fields, path: string): void {
     c.add(abortPath, 'false is not supported: Vane always aborts a rollout that passes its progress deadline (traffic back to stable); remove the field or set it true');
   }
   checkStrategy(c, spec.strategy, childPath(path, 'strategy'), historyLimit ?? ROLLOUT_DEFAULTS.revisionHistoryLimit);
+  checkEphemeralMetadata(c, spec, path, selector);
   checkRollback(c, spec.rollback, childPath(path, 'rollback'));
 }
 
@@ -195,6 +197,18 @@ function checkCanary(c: FieldChecker, value: unknown, path: string): void {
   c.integer(canary.minPodsPerReplicaSet, childPath(path, 'minPodsPerReplicaSet'), { min: 0 });
   checkSurge(c, canary, path);
   checkScaleDownDelay(c, canary, path, routing.routed);
+  checkDynamicStableScale(c, canary, path, routing.routed);
+}
+
+/**
+ * Argo validation: dynamicStableScale needs a router (without one the pods are the traffic and stable already
+ * follows it), and not scaleDownDelaySeconds (a stable scaled down with its traffic has nothing left to wait for).
+ */
+function checkDynamicStableScale(c: FieldChecker, canary: Fields, path: string, routed: boolean): void {
+  const fieldPath = childPath(path, 'dynamicStableScale');
+  if (c.boolean(canary.dynamicStableScale, fieldPath) !== true) return;
+  if (!routed) c.add(fieldPath, 'can only be used with trafficRouting');
+  else if (canary.scaleDownDelaySeconds !== undefined) c.add(fieldPath, 'cannot be used with scaleDownDelaySeconds');
 }
 
 /**

@@ -70,6 +70,18 @@ export interface CanaryStrategy {
   scaleDownDelaySeconds?: number;
   /** How many old ReplicaSets may wait out their scale-down delay at once; absent: no limit. */
   scaleDownDelayRevisionLimit?: number;
+  /** With trafficRouting: stable is scaled to the traffic it still gets, and back up before an abort returns it. */
+  dynamicStableScale?: boolean;
+  /** Labels and annotations the canary's pods carry while they are the canary (Argo ephemeral metadata). */
+  canaryMetadata?: EphemeralMetadata;
+  /** Labels and annotations the stable pods carry while they are stable. */
+  stableMetadata?: EphemeralMetadata;
+}
+
+/** Pod metadata that belongs to a role, not a revision: it moves when a ReplicaSet changes role. */
+export interface EphemeralMetadata {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export interface PingPong {
@@ -363,6 +375,10 @@ export interface BlueGreenStrategy {
   maxUnavailable?: IntOrString;
   /** Seconds the new version stays up after an abort; defaults to 30. */
   abortScaleDownDelaySeconds?: number;
+  /** Labels and annotations the active pods carry while they are active (Argo ephemeral metadata). */
+  activeMetadata?: EphemeralMetadata;
+  /** Labels and annotations the preview pods carry until they are promoted. */
+  previewMetadata?: EphemeralMetadata;
 }
 
 export interface RollbackSpec {

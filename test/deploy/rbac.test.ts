@@ -41,6 +41,7 @@ const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('delete', '', 'services')]: 'an Experiment\'s template Service is deleted when its pods are scaled down (reconcile/experiment-services); test/experiments/experiment-service shows it',
   [permissionKey('patch', 'apps', 'deployments')]: 'workloadRef.scaleDown scales the referenced Deployment down (reconcile/workload-scale-down); test/reconcile/argo-spec-fields shows it',
   [permissionKey('list', '', 'pods')]: 'spec.restartAt lists the pods of a Rollout to recreate the old ones (reconcile/pod-restart); test/reconcile/argo-spec-fields shows it',
+  [permissionKey('patch', '', 'pods')]: 'canaryMetadata/stableMetadata (previewMetadata/activeMetadata) move onto running pods with their role (reconcile/ephemeral-metadata); test/reconcile/ephemeral-metadata shows it',
   [permissionKey('delete', '', 'pods')]: 'spec.restartAt deletes pods older than that time (reconcile/pod-restart); test/reconcile/argo-spec-fields shows it',
   [permissionKey('get', 'vane.dev', 'rollouts')]: 'the API\'s command writer re-reads a Rollout live when its status patch meets a 409 (server/command-writer); timing decides whether a run shows it',
   [permissionKey('update', 'apisix.apache.org', 'apisixroutes')]: 'the APISIX router rewrites a header route\'s ApisixRoute when the route it copies changed (traffic/apisix-router setHeaderRoute)',
