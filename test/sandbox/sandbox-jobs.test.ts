@@ -3,9 +3,11 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, openTestCluster, statusOf, type TestCluster } from './support/test-cluster.js';
-import { describeWhere, sandboxOnly, testTarget } from './support/test-target.js';
+import { describeWhere, itWhere, kubernetesAtLeast, sandboxOnly, testTarget } from './support/test-target.js';
 
-const describeOnSandbox = describeWhere(await testTarget(), sandboxOnly('the sandbox runs Jobs in place of the Job controller'));
+const target = await testTarget();
+const describeOnSandbox = describeWhere(target, sandboxOnly('the sandbox runs Jobs in place of the Job controller'));
+const itSince27 = itWhere(target, kubernetesAtLeast(27, 'completionMode, suspend and the batch.kubernetes.io Job labels'));
 
 let cluster: TestCluster;
 let batch: k8s.BatchV1Api;
@@ -41,9 +43,18 @@ describe('batch/v1 Jobs on the API server', () => {
   it('given a Job, when created, then the server defaults it and generates its selector and pod labels from its uid', async () => {
     const created = await batch.createNamespacedJob({ namespace: ns, body: job('defaults', 'exit 0', { backoffLimit: undefined }) });
     const uid = created.metadata?.uid ?? '';
-    expect(created.spec).toMatchObject({ parallelism: 1, completions: 1, backoffLimit: 6, completionMode: 'NonIndexed', suspend: false, selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } } });
-    expect(created.spec?.template.metadata?.labels).toEqual({ 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'defaults', 'controller-uid': uid, 'job-name': 'defaults' });
+    expect(created.spec).toMatchObject({ parallelism: 1, completions: 1, backoffLimit: 6 });
+    // The selector's key is controller-uid before Kubernetes 1.27 and batch.kubernetes.io/controller-uid since.
+    expect(Object.entries(created.spec?.selector?.matchLabels ?? {})).toEqual([[target.minor >= 27 ? 'batch.kubernetes.io/controller-uid' : 'controller-uid', uid]]);
+    expect(created.spec?.template.metadata?.labels).toMatchObject({ 'controller-uid': uid, 'job-name': 'defaults' });
     expect(created.spec?.template.spec).toMatchObject({ restartPolicy: 'Never', dnsPolicy: 'ClusterFirst', terminationGracePeriodSeconds: 30 });
+  });
+
+  itSince27('given a Job on Kubernetes 1.27 or later, then completionMode, suspend and the batch.kubernetes.io pod labels are defaulted too', async () => {
+    const created = await batch.createNamespacedJob({ namespace: ns, body: job('modern-defaults', 'exit 0') });
+    const uid = created.metadata?.uid ?? '';
+    expect(created.spec).toMatchObject({ completionMode: 'NonIndexed', suspend: false });
+    expect(created.spec?.template.metadata?.labels).toEqual({ 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'modern-defaults', 'controller-uid': uid, 'job-name': 'modern-defaults' });
   });
 
   it('given a Job whose pods would restart Always (the pod default), then it is rejected naming restartPolicy', async () => {
