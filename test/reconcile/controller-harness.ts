@@ -29,6 +29,8 @@ export interface Harness {
   command(name: string, action: CommandAction): Promise<string>;
   waitFor(name: string, done: (ro: RolloutObject) => boolean, what: string, timeoutMs?: number): Promise<RolloutObject>;
   events(name: string): Promise<Array<{ reason: string; note: string }>>;
+  /** The Rollout's Events once every one of `reasons` is among them (an Event is written after the status it reports). */
+  eventsWith(name: string, reasons: readonly string[], timeoutMs?: number): Promise<Array<{ reason: string; note: string }>>;
   close(): Promise<void>;
 }
 
@@ -100,6 +102,15 @@ export async function openHarness(namespace = 'test', options: HarnessOptions = 
     async events(name) {
       const { items } = await client.list<KubeObject & { reason: string; note: string; regarding?: { name?: string } }>(Kinds.Event, namespace);
       return items.filter((e) => e.regarding?.name === name).map((e) => ({ reason: e.reason, note: e.note }));
+    },
+    async eventsWith(name, reasons, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const events = await harness.events(name);
+        if (reasons.every((reason) => events.some((e) => e.reason === reason))) return events;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for Events ${reasons.join(', ')} of ${name}; have ${events.map((e) => e.reason).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
     async close() {
       await controller.stop();

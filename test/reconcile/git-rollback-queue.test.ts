@@ -85,7 +85,7 @@ describe('the git rollback queue', () => {
     expect(committed.status?.rollback?.git?.commit).toBe(remote.head().sha);
     expect(remote.show(FILE)).toContain(STABLE_IMAGE);
     expect(gitCondition(committed)).toMatchObject({ status: 'True', reason: 'Committed' });
-    expect((await h.events('web')).map((e) => e.reason)).toEqual(expect.arrayContaining(['RolloutAborted', 'GitRollbackCommitted']));
+    expect((await h.eventsWith('web', ['RolloutAborted', 'GitRollbackCommitted'])).map((e) => e.reason)).toEqual(expect.arrayContaining(['RolloutAborted', 'GitRollbackCommitted']));
   }, 120_000);
 
   it('given a protected branch that refuses the push, then the rollback is Failed with the reason, an Event and a False condition; rollback-retry commits it once the branch accepts', async () => {
@@ -101,7 +101,7 @@ describe('the git rollback queue', () => {
     expect(failed.status?.rollback?.git).toMatchObject({ reason: 'Forbidden', tries: 1 });
     expect(failed.status?.rollback?.git?.message).toMatch(/protected branch: main needs a review/);
     expect(gitCondition(failed)).toMatchObject({ status: 'False', reason: 'Forbidden' });
-    expect((await h.events('web')).find((e) => e.reason === 'GitRollbackFailed')?.note).toMatch(/refused/);
+    expect((await h.eventsWith('web', ['GitRollbackFailed'])).find((e) => e.reason === 'GitRollbackFailed')?.note).toMatch(/refused/);
 
     preReceiveHook(remote, undefined);
     const id = await h.command('web', 'rollback-retry');
@@ -137,6 +137,6 @@ describe('the git rollback queue', () => {
     const committed = await h.waitFor('web', (ro) => ro.status?.rollback?.git?.state === 'Committed', 'the rollback committed after the outage', 30_000);
     expect(committed.status?.rollback?.git?.tries).toBeGreaterThanOrEqual(2);
     expect(remote.show(FILE)).toContain(STABLE_IMAGE);
-    expect((await h.events('web')).map((e) => e.reason)).toEqual(expect.arrayContaining(['GitRollbackRetrying', 'GitRollbackCommitted']));
+    expect((await h.eventsWith('web', ['GitRollbackRetrying', 'GitRollbackCommitted'])).map((e) => e.reason)).toEqual(expect.arrayContaining(['GitRollbackRetrying', 'GitRollbackCommitted']));
   }, 120_000);
 });
