@@ -391,6 +391,39 @@ const rolloutStatus = object({
         outcome: string({ enum: ['Promoted', 'Aborted', 'Superseded', 'Progressing'] }),
         startedAt: timestamp,
         finishedAt: timestamp,
+        attempt: integer({ description: 'The release attempt of this revision.' }),
+        source: object(
+          { commit: string(), authoredAt: timestamp, repoURL: string(), via: string({ enum: ['argocd', 'flux', 'rollback'] }) },
+          { required: ['commit', 'via'], description: 'The git commit the release came from, once known.' },
+        ),
+        steps: array(object({ index: integer(), at: timestamp }, { required: ['index', 'at'] })),
+        pauses: array(
+          object(
+            { at: timestamp, reason: string({ enum: ['CanaryPauseStep', 'BlueGreenPause', 'InconclusiveAnalysis', 'UserPause'] }), step: integer() },
+            { required: ['at', 'reason'] },
+          ),
+        ),
+        verdict: object(
+          {
+            at: timestamp,
+            by: string(),
+            reason: string(),
+            message: string(),
+            metric: object({ name: string(), value: string(), analysisRun: string() }, { required: ['name', 'analysisRun'] }),
+          },
+          { required: ['at', 'by', 'reason'] },
+        ),
+        trafficResetAt: timestamp,
+        revert: object({ commit: string(), repoURL: string(), at: timestamp }, { required: ['commit', 'at'] }),
+        stuckAt: timestamp,
+        gitopsHealthyAt: timestamp,
+        restoredAt: timestamp,
+        notified: array(
+          object(
+            { key: string(), at: timestamp, result: string({ enum: ['Sent', 'Failed', 'Skipped'] }), message: string() },
+            { required: ['key', 'at', 'result'] },
+          ),
+        ),
       },
       { required: ['podTemplateHash', 'images', 'outcome', 'startedAt'] },
     ),

@@ -474,12 +474,88 @@ export interface GitRollbackRecord {
   message?: string;
 }
 
+/**
+ * One release of a revision, kept in the bounded `status.history`: what happened to it and when. The delivery
+ * figures (`vane report`, `/metrics`) and the notifications are computed from these records, so they survive
+ * controller restarts and leader changes.
+ */
 export interface RevisionRecord {
   podTemplateHash: string;
   images: string[];
   outcome: 'Promoted' | 'Aborted' | 'Superseded' | 'Progressing';
   startedAt: string;
   finishedAt?: string;
+  /** The release attempt of this revision: a revision released again after its revert is attempt 2. */
+  attempt?: number;
+  /** The git commit the release came from, once resolved in the background; absent while no source is known. */
+  source?: ReleaseSource;
+  /** Canary steps entered, oldest first (the last RELEASE_STEPS_KEPT). */
+  steps?: ReleaseStep[];
+  /** Times the release stopped to wait for a person (a pause step without duration, an inconclusive analysis, a user pause). */
+  pauses?: ReleasePause[];
+  /** Who or what ended the release, once it was promoted or aborted. */
+  verdict?: ReleaseVerdict;
+  /** After an abort: when traffic was back on the stable version. */
+  trafficResetAt?: string;
+  /** After an abort: the revert commit pushed to the GitOps repository. */
+  revert?: ReleaseRevert;
+  /** When the release made no progress for progressDeadlineSeconds. */
+  stuckAt?: string;
+  /** After an abort: when the GitOps tool (Argo CD, Flux) had synced the revert and reported Healthy. */
+  gitopsHealthyAt?: string;
+  /** After an abort: when the stable version served all traffic and the Rollout was Healthy again. */
+  restoredAt?: string;
+  /** Notifications about this release, delivered or given up, one per (transition, notifier) key. */
+  notified?: NotificationRecord[];
+}
+
+export const RELEASE_STEPS_KEPT = 20;
+
+export interface ReleaseSource {
+  /** Full SHA of the commit that was released. */
+  commit: string;
+  /** The commit's author time (RFC 3339): where lead time for changes starts. */
+  authoredAt?: string;
+  repoURL?: string;
+  /** How the source was found: the Rollout's Argo CD Application, Flux Kustomization, or spec.rollback.git. */
+  via: 'argocd' | 'flux' | 'rollback';
+}
+
+export interface ReleaseStep {
+  index: number;
+  at: string;
+}
+
+export interface ReleasePause {
+  at: string;
+  reason: PauseReason;
+  /** The canary step the pause is at, if any. */
+  step?: number;
+}
+
+export interface ReleaseVerdict {
+  at: string;
+  /** A person or pipeline (the command's actor), or `controller` when the steps or an analysis decided. */
+  by: string;
+  /** Machine-readable: StepsCompleted, UserPromote, UserAbort, AnalysisFailed, AnalysisError, ProgressDeadlineExceeded. */
+  reason: string;
+  message?: string;
+  /** The metric whose measurement failed the analysis, with its value. */
+  metric?: { name: string; value?: string; analysisRun: string };
+}
+
+export interface ReleaseRevert {
+  commit: string;
+  repoURL?: string;
+  at: string;
+}
+
+export interface NotificationRecord {
+  /** `<transition>/<notifier>`, e.g. `aborted/shop/team-slack`; unique within the release. */
+  key: string;
+  at: string;
+  result: 'Sent' | 'Failed' | 'Skipped';
+  message?: string;
 }
 
 /** Argo Rollouts' summary of one AnalysisRun a rollout waits on (its RolloutAnalysisRunStatus). */
