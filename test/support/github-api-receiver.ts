@@ -38,6 +38,8 @@ export interface GitHubApiReceiver {
   deployments: GitHubDeployment[];
   /** Answers the next `count` requests with this status before checking them (to test retries). */
   failNext(status: number, count?: number): void;
+  /** Never answers the next request (to test timeouts). */
+  hangNext(): void;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startGitHubApiReceiver(options: { token?: string } = {}): 
   const deployments: GitHubDeployment[] = [];
   let ids = 1000;
   let failures: { status: number; count: number } | undefined;
+  let hang = false;
 
   function route(method: string, path: string, query: URLSearchParams, body: Record<string, unknown> | undefined): { status: number; answer: unknown } {
     let match = new RegExp(`^/repos/(${NAME})/(${NAME})/statuses/([^/]+)$`).exec(path);
@@ -128,6 +131,10 @@ export async function startGitHubApiReceiver(options: { token?: string } = {}): 
     const url = new URL(req.url ?? '/', 'http://receiver');
     const call: GitHubCall = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, body: undefined, status: 0 };
     calls.push(call);
+    if (hang) {
+      hang = false;
+      return;
+    }
     let status: number;
     let answer: unknown;
     try {
@@ -161,6 +168,9 @@ export async function startGitHubApiReceiver(options: { token?: string } = {}): 
     deployments,
     failNext(status: number, count = 1): void {
       failures = { status, count };
+    },
+    hangNext(): void {
+      hang = true;
     },
     async close(): Promise<void> {
       server.closeAllConnections();
