@@ -14,7 +14,7 @@ import { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { KubeTransport } from '../../src/kube/kube-transport.js';
 import type { LeaseObject } from '../../src/kube/leader-election.js';
-import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
+import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisRun, AnalysisTemplate } from '../../src/resources/analysis.js';
 import type { Notifier } from '../../src/resources/notifier.js';
 import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
@@ -25,6 +25,7 @@ import { cliEnv, runCli, type CliResult } from '../cli/support/run-cli.js';
 import { spawnController, type ControllerProcess } from '../reconcile/controller-process.js';
 import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
+import { NOTIFIER_KIND } from '../support/notifier-kind.js';
 import { startWebhookReceiver, type WebhookDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { webRolloutManifest } from '../support/web-rollout-manifest.js';
 
@@ -37,8 +38,6 @@ export const IMAGES = { adopted: 'ghcr.io/acme/web:1.0.0', passing: 'ghcr.io/acm
 export const RATIOS = { passing: 0.002, failing: 0.2 };
 const FILE = 'apps/web/rollout.yaml';
 const SUBJECTS = { adopted: 'Add web', passing: 'Release web 1.1.0', failing: 'Bump web to 2.0.0' };
-/** The Notifier kind (H5 may add it to Kinds as Kinds.Notifier; this is the same address). */
-export const NOTIFIER_KIND: ResourceKind = { group: 'vane.dev', version: 'v1alpha1', kind: 'Notifier', plural: 'notifiers', namespaced: true };
 /** After the last expected message, how long the receiver must stay quiet: a duplicate would arrive in this window. */
 const QUIET_MS = 3_000;
 /** Transitions of the scenario: started ×2, promoted, aborted, rolledBack, healthy (no pause: the steps have none). */
