@@ -16,7 +16,7 @@
 // the test of the release itself (promote, abort, revert, restore, failover) runs now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RevisionRecord } from '../../src/resources/rollout.js';
-import { seriesOf, seriesSum } from '../support/prometheus-exposition.js';
+import { seriesSum } from '../support/prometheus-exposition.js';
 import { EXPECTED_MESSAGES, IMAGES, METRIC, NAMESPACE, NOTIFIER, RATIOS, recordOf, ROLLOUT, runReleaseScenario, type RolloutEvent, type ScenarioOutcome, type ScenarioSetup } from './release-scenario.js';
 
 /** Set to true when merging #17's parts (see the header); the [#17] tests then run. */
@@ -46,14 +46,15 @@ function expectClose(actual: number, expected: number, what: string): void {
 }
 
 /**
- * The figures this test reads from `vane report -o json` for the Rollout. ALIGN WITH H3's JSON WHEN MERGING: this is
- * the one place that knows its shape (assumed: `rollouts[]` entries with namespace, name and the figures in seconds).
+ * The figures this test reads from `vane report -o json` for the Rollout. CHECK AGAINST THE MERGED `vane report`: the
+ * one place that knows its JSON. The entry is H3's RolloutFigures (src/delivery/delivery-figures.ts on wt-h3); the
+ * envelope (`rollouts: RolloutFigures[]`) is assumed.
  */
 interface ReportFigures {
   deployments: number;
-  changeFailureRate: number;
-  timeToRestoreSeconds: number;
-  rollbackTrafficResetSeconds: number;
+  changeFailureRate: number | undefined;
+  timeToRestoreSeconds: number | undefined;
+  rollbackTrafficResetSeconds: number | undefined;
 }
 
 function reportFigures(stdout: string): ReportFigures {
@@ -61,19 +62,27 @@ function reportFigures(stdout: string): ReportFigures {
     namespace: string;
     name: string;
     deployments: { total: number };
-    changeFailureRate: number;
-    timeToRestoreSeconds: { median: number };
-    rollbackSeconds: { trafficReset: { median: number } };
+    changeFailureRate: { ratio?: number };
+    timeToRestore: { medianSeconds?: number };
+    rollback: { trafficReset: { medianSeconds?: number } };
   };
   const report = JSON.parse(stdout) as { rollouts: Entry[] };
   const entry = report.rollouts.find((r) => r.namespace === NAMESPACE && r.name === ROLLOUT);
   if (!entry) throw new Error(`vane report has no entry for ${NAMESPACE}/${ROLLOUT}: ${stdout.slice(0, 2_000)}`);
   return {
     deployments: entry.deployments.total,
-    changeFailureRate: entry.changeFailureRate,
-    timeToRestoreSeconds: entry.timeToRestoreSeconds.median,
-    rollbackTrafficResetSeconds: entry.rollbackSeconds.trafficReset.median,
+    changeFailureRate: entry.changeFailureRate.ratio,
+    timeToRestoreSeconds: entry.timeToRestore.medianSeconds,
+    rollbackTrafficResetSeconds: entry.rollback.trafficReset.medianSeconds,
   };
+}
+
+const stage = (name: string): Record<string, string> => ({ namespace: NAMESPACE, stage: name });
+
+/** vane_deployments_total of the Rollout by outcome, promoted and aborted (0 when a series is absent). */
+function deploymentCounts(metrics: string): { promoted: number; aborted: number } {
+  const of = (outcome: string): number => seriesSum(metrics, 'vane_deployments_total', { namespace: NAMESPACE, rollout: ROLLOUT, outcome });
+  return { promoted: of('promoted'), aborted: of('aborted') };
 }
 
 describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) => {
@@ -143,19 +152,30 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     }
   });
 
-  it.skipIf(!DELIVERY_MERGED)('[#17] /metrics counts one promoted and one aborted deployment of the Rollout, and one time to restore and one rollback split matching the record', () => {
-    const labels = { namespace: NAMESPACE, rollout: ROLLOUT };
-    const byOutcome = Object.fromEntries(seriesOf(run.metrics, 'vane_deployments_total', labels).map((s) => [s.labels['outcome']?.toLowerCase(), s.value]));
-    expect(byOutcome).toMatchObject({ promoted: 1, aborted: 1 });
+  it.skipIf(!DELIVERY_MERGED || setup.failover)('[#17] /metrics counts one promoted and one aborted deployment of the Rollout, and one time to restore and one rollback split matching the record', () => {
+    expect(deploymentCounts(run.metrics)).toEqual({ promoted: 1, aborted: 1 });
     expect(seriesSum(run.metrics, 'vane_time_to_restore_seconds_count', { namespace: NAMESPACE })).toBe(1);
     expectClose(seriesSum(run.metrics, 'vane_time_to_restore_seconds_sum', { namespace: NAMESPACE }), seconds(failing.verdict?.at, failing.restoredAt), 'time to restore');
-    const stage = (name: string): Record<string, string> => ({ namespace: NAMESPACE, stage: name });
     expect(seriesSum(run.metrics, 'vane_rollback_seconds_count', stage('traffic_reset'))).toBe(1);
     expectClose(seriesSum(run.metrics, 'vane_rollback_seconds_sum', stage('traffic_reset')), seconds(failing.verdict?.at, failing.trafficResetAt), 'rollback: traffic reset');
+    expectClose(seriesSum(run.metrics, 'vane_rollback_seconds_sum', stage('traffic_reset')), eventSeconds(run.events, 'RolloutAborted', 'TrafficBackOnStable'), 'rollback: traffic reset vs the Events');
     expect(seriesSum(run.metrics, 'vane_rollback_seconds_count', stage('revert_pushed'))).toBe(1);
     expectClose(seriesSum(run.metrics, 'vane_rollback_seconds_sum', stage('revert_pushed')), seconds(failing.verdict?.at, failing.revert?.at), 'rollback: revert pushed');
     // spec.rollback.git alone: no GitOps tool reports Healthy, so that stage has no observation.
     expect(seriesSum(run.metrics, 'vane_rollback_seconds_count', stage('gitops_healthy'))).toBe(0);
+  });
+
+  it.skipIf(!DELIVERY_MERGED || !setup.failover)('[#17] across the leader change /metrics never counts a release twice: the promotion once over both processes, the abort at most once, the restore once by the new leader', () => {
+    // Counters are per process and only the leader counts; a transition around the change may go uncounted (H3's
+    // design: the report, from the records, is exact), never counted by both.
+    const before = run.failover?.firstLeaderMetrics ?? '';
+    expect(deploymentCounts(before)).toEqual({ promoted: 1, aborted: 0 });
+    const after = deploymentCounts(run.metrics);
+    expect(after.promoted).toBe(0);
+    expect(after.aborted).toBeLessThanOrEqual(1);
+    expect(seriesSum(run.metrics, 'vane_time_to_restore_seconds_count', { namespace: NAMESPACE })).toBe(1);
+    expectClose(seriesSum(run.metrics, 'vane_time_to_restore_seconds_sum', { namespace: NAMESPACE }), seconds(failing.verdict?.at, failing.restoredAt), 'time to restore');
+    for (const name of ['traffic_reset', 'revert_pushed']) expect(seriesSum(run.metrics, 'vane_rollback_seconds_count', stage(name))).toBeLessThanOrEqual(1);
   });
 
   it.skipIf(!DELIVERY_MERGED)('[#17] `vane report -n shop -o json` shows 2 deployments, change failure rate 0.5, and a time to restore and a traffic-reset rollback time matching the Events within 1 s', () => {
@@ -164,11 +184,11 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     const figures = reportFigures(run.report.stdout);
     expect(figures.deployments).toBe(2);
     expect(figures.changeFailureRate).toBe(0.5);
-    expectClose(figures.timeToRestoreSeconds, seconds(failing.verdict?.at, failing.restoredAt), 'report: time to restore vs the record');
-    expectClose(figures.rollbackTrafficResetSeconds, seconds(failing.verdict?.at, failing.trafficResetAt), 'report: rollback (traffic reset) vs the record');
+    expectClose(figures.timeToRestoreSeconds ?? Number.NaN, seconds(failing.verdict?.at, failing.restoredAt), 'report: time to restore vs the record');
+    expectClose(figures.rollbackTrafficResetSeconds ?? Number.NaN, seconds(failing.verdict?.at, failing.trafficResetAt), 'report: rollback (traffic reset) vs the record');
     if (!setup.failover) {
-      expectClose(figures.timeToRestoreSeconds, eventSeconds(run.events, 'RolloutAborted', 'RolloutRestored'), 'report: time to restore vs the Events');
-      expectClose(figures.rollbackTrafficResetSeconds, eventSeconds(run.events, 'RolloutAborted', 'TrafficBackOnStable'), 'report: rollback (traffic reset) vs the Events');
+      expectClose(figures.timeToRestoreSeconds ?? Number.NaN, eventSeconds(run.events, 'RolloutAborted', 'RolloutRestored'), 'report: time to restore vs the Events');
+      expectClose(figures.rollbackTrafficResetSeconds ?? Number.NaN, eventSeconds(run.events, 'RolloutAborted', 'TrafficBackOnStable'), 'report: rollback (traffic reset) vs the Events');
     }
   });
 

@@ -89,7 +89,14 @@ export interface ScenarioOutcome {
   report: CliResult;
   /** Every request the receiver got, raw. */
   deliveries: WebhookDelivery[];
-  failover?: { killedStatus: Rollout['status']; killedSignal: string | null; holderAfter: string | undefined; standbyOutput: string };
+  failover?: {
+    killedStatus: Rollout['status'];
+    killedSignal: string | null;
+    holderAfter: string | undefined;
+    standbyOutput: string;
+    /** /metrics of the first leader once release 1 was promoted, before release 2 started. */
+    firstLeaderMetrics: string;
+  };
   controllerOutput: string;
   close(): Promise<void>;
 }
@@ -272,6 +279,8 @@ async function scenario(setup: ScenarioSetup, cleanup: Cleanup): Promise<Scenari
   const passingCommit = remote.head().sha;
   await sync();
   await waitFor(healthyOn(hashes.passing), 'release 1 (1.1.0) promoted');
+  // What Prometheus last scraped from the first leader before it dies: counters are per process.
+  const firstLeaderMetrics = setup.failover ? await scrape(controllers.ports[0] ?? 0, cluster) : undefined;
 
   remote.commit(FILE, manifests.failing, SUBJECTS.failing);
   const failingCommit = remote.head().sha;
@@ -283,7 +292,7 @@ async function scenario(setup: ScenarioSetup, cleanup: Cleanup): Promise<Scenari
     const leader = controllers.processes[0]!;
     await leader.kill('SIGKILL');
     const holderAfter = await until(async () => ((await leaseHolder(client)) === 'controller-b' ? 'controller-b' : undefined), 'the standby to take the Lease', 20_000, context);
-    failover = { killedStatus: aborted.status, killedSignal: leader.child.signalCode, holderAfter, standbyOutput: '' };
+    failover = { killedStatus: aborted.status, killedSignal: leader.child.signalCode, holderAfter, standbyOutput: '', firstLeaderMetrics: firstLeaderMetrics ?? '' };
   }
   await waitFor((ro) => ro.status?.phase === 'Degraded' && ro.status.rollback?.git?.state === 'Committed', 'the abort and the revert on the remote');
   const head = remote.head();
