@@ -12,7 +12,8 @@ import type { ReconcileObserver } from '../kube/controller-runner.js';
 import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
-import { createGitRollback } from '../reconcile/git-rollback.js';
+import { createGitExecutor, createGitRollback, createReleaseTracking } from '../reconcile/git-rollback.js';
+import { createReleaseSourceReconciler, type ReleaseSourceTiming } from '../reconcile/release-source-reconciler.js';
 import { createGitRollbackReconciler, type RetryPolicy } from '../reconcile/git-rollback-reconciler.js';
 import { createAnalysisRunReconciler } from '../reconcile/analysis-run-reconciler.js';
 import { createExperimentReconciler } from '../reconcile/experiment-reconciler.js';
@@ -45,6 +46,8 @@ export interface StartOverrides {
   observer?: ReconcileObserver;
   /** How the git rollback queue retries transient failures; tests shorten it. */
   gitRetry?: RetryPolicy;
+  /** How the release source queue polls and retries; tests shorten it. */
+  releaseSourceTiming?: ReleaseSourceTiming;
   /** Called when leadership is lost; the CLI exits so a fresh process campaigns again. */
   onLostLeadership?: () => void;
 }
@@ -59,11 +62,12 @@ export async function startController(config: ControllerConfig, overrides: Start
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
   const metrics = new VaneMetrics();
-  // One tracker for both writers of a Rollout's status: the reconciler and the git rollback queue.
+  // One tracker for every writer of a Rollout's status: the reconciler, the git rollback and release source queues.
   const rolloutWrites = new WriteTracker();
-  const revert = config.gitWorkDir
-    ? createGitRollback({ reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger })
-    : undefined;
+  const gitOptions = config.gitWorkDir ? { reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger } : undefined;
+  const executor = gitOptions ? createGitExecutor(gitOptions) : undefined;
+  const revert = gitOptions && executor ? createGitRollback({ ...gitOptions, executor }) : undefined;
+  const tracking = gitOptions && executor ? createReleaseTracking({ ...gitOptions, executor }) : undefined;
   const controller = new RolloutController({
     informers,
     workers: config.workers,
@@ -80,6 +84,9 @@ export async function startController(config: ControllerConfig, overrides: Start
       gitRollback: revert !== undefined,
     }),
     ...(revert ? { reconcileGitRollback: createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) }) } : {}),
+    ...(tracking
+      ? { reconcileReleaseSource: createReleaseSourceReconciler({ cache: informers, client, events, clock, logger, tracking, writes: rolloutWrites, ...(overrides.releaseSourceTiming ? { timing: overrides.releaseSourceTiming } : {}) }) }
+      : {}),
     reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor: createProviderFor(client), clock, logger, writes: new WriteTracker() }),
     reconcileExperiment: createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() }),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
@@ -90,6 +97,7 @@ export async function startController(config: ControllerConfig, overrides: Start
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   if (controller.experiments) metrics.watchQueueDepth('experiments', () => controller.experiments?.queue.depth ?? 0);
   if (controller.gitRollbacks) metrics.watchQueueDepth('gitrollbacks', () => controller.gitRollbacks?.queue.depth ?? 0);
+  if (controller.releaseSources) metrics.watchQueueDepth('releasesources', () => controller.releaseSources?.queue.depth ?? 0);
   let api: Awaited<ReturnType<typeof serveApi>> | undefined;
   try {
     api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;

@@ -132,6 +132,12 @@ function applicationRef(rollout: Rollout, controlPlane: string): AppRef | undefi
   return { ...splitAppName(instance, controlPlane), via: `label ${INSTANCE_LABEL}=${instance}` };
 }
 
+/** The Application the Rollout names, as discovery follows it (whether it manages the Rollout is discovery's to prove). */
+export function argoCDApplicationRef(rollout: Rollout, controlPlane: string): { namespace: string; name: string } | undefined {
+  const ref = applicationRef(rollout, controlPlane);
+  return ref ? { namespace: ref.namespace, name: ref.name } : undefined;
+}
+
 /** `<app>:<group>/<kind>:<namespace>/<name>`; the group is empty for core kinds, the namespace for cluster-scoped ones. */
 export function parseTrackingId(value: string): { app: string; group: string; kind: string; namespace: string; name: string } | undefined {
   const match = /^([^:]+):([^/:]*)\/([^:]+):([^/]*)\/(.+)$/.exec(value);

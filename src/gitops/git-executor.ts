@@ -36,6 +36,10 @@ export interface GitWorkspace extends RepoHistory {
   /** The tracked branch, resolved (the remote's default branch when none was asked for). */
   readonly branch: string;
   head(): Promise<string>;
+  /** A commit's author time (RFC 3339, UTC); undefined when the clone does not have the commit. */
+  authoredAt(sha: string): Promise<string | undefined>;
+  /** Whether `ancestor` is `descendant` or one of its ancestors; undefined when the clone lacks either commit. */
+  isAncestor(ancestor: string, descendant: string): Promise<boolean | undefined>;
   /** The newest commit on `revision` whose trailers include all of `trailers`. */
   findCommitWithTrailers(revision: string, trailers: Readonly<Record<string, string>>): Promise<CommitMessageMatch | undefined>;
   /** Head of a remote branch after fetching it, or undefined when the remote has no such branch. */

@@ -74,6 +74,19 @@ export async function planRevert(repo: RepoHistory, query: RevertPlanQuery): Pro
 }
 
 /**
+ * The newest commit that brought in the `failing` images (here: the release's) over the `stable` ones, found as the
+ * revert planner finds the offending commit; undefined when the release changed no image or no commit set them.
+ */
+export async function findReleaseCommit(repo: RepoHistory, query: RevertPlanQuery): Promise<CommitSummary | undefined> {
+  if (changedContainers(query.stable, query.failing).length === 0) return undefined;
+  const bindings = await locateImageSites(repo, query);
+  const files = new RevisionFiles(repo);
+  const commits = await repo.log(uniqueFiles(bindings), query.historyLimit ?? 200);
+  const markers: Marker[] = bindings.map((binding) => async (revision) => (await files.imageAt(revision, binding)) === binding.failing);
+  return findTransition(commits, markers, 'introduced');
+}
+
+/**
  * A release that changed the pod template but no image: the newest commit that turned the Rollout's template into the
  * failing one, reverted under the same rules. There is no in-place edit for it, so a revert that cannot be made is refused.
  */

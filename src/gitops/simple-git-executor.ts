@@ -324,6 +324,22 @@ class SimpleGitWorkspace implements GitWorkspace {
     return (await this.runner.run(['rev-parse', 'HEAD'], 'rev-parse')).trim();
   }
 
+  async authoredAt(sha: string): Promise<string | undefined> {
+    const output = await this.runner.run(['log', '-1', '--format=%aI', sha, '--'], 'log').catch(() => undefined);
+    const time = output === undefined ? Number.NaN : Date.parse(output.trim());
+    return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+  }
+
+  /** By the merge base, not `--is-ancestor`: simple-git resolves an exit code 1 that prints nothing as success. */
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean | undefined> {
+    const output = await this.runner.run(['merge-base', ancestor, descendant], 'merge-base').catch(() => undefined);
+    if (output === undefined) return undefined;
+    const base = output.trim();
+    if (base === '') return false;
+    const resolved = (await this.runner.run(['rev-parse', '--verify', `${ancestor}^{commit}`], 'rev-parse')).trim();
+    return base === resolved;
+  }
+
   async findCommitWithTrailers(revision: string, trailers: Readonly<Record<string, string>>): Promise<CommitMessageMatch | undefined> {
     const wanted = Object.entries(trailers);
     const greps = wanted.map(([key, value]) => `--grep=${key}: ${value}`);

@@ -1,6 +1,10 @@
-// Connects the gitops layer to the reconciler: discovers the Rollout's git source through the API and reverts.
+// Connects the gitops layer to the reconcile queues: discovers the Rollout's git source through the API and reverts,
+// and tracks where releases came from, both over one git executor (one cached clone per repository, one user at a time).
 import type { Logger } from '../logger.js';
-import { createGitReverter } from '../gitops/git-reverter.js';
+import { GitReverter } from '../gitops/git-reverter.js';
+import type { GitExecutor } from '../gitops/git-executor.js';
+import { ReleaseTracker } from '../gitops/release-tracker.js';
+import { SimpleGitExecutor } from '../gitops/simple-git-executor.js';
 import type { ObjectReader } from '../gitops/object-reader.js';
 import { discoverSource } from '../gitops/source-discovery.js';
 import type { LiveReader } from '../kube/kube-client.js';
@@ -17,11 +21,17 @@ export interface GitRollbackOptions {
   /** Operator opt-in (--allow-local-git-urls) for `file://` URLs and local paths as repositories. */
   allowLocalGitUrls?: boolean;
   logger: Logger;
+  /** Shared with the release source queue, so the two never work in one clone at once. */
+  executor?: GitExecutor;
+}
+
+export function createGitExecutor(options: GitRollbackOptions): GitExecutor {
+  return new SimpleGitExecutor({ workDir: options.workDir, logger: options.logger, allowLocalUrls: options.allowLocalGitUrls === true });
 }
 
 export function createGitRollback(options: GitRollbackOptions): GitRevert {
   const reader = objectReader(options.reader);
-  const reverter = createGitReverter({ reader, workDir: options.workDir, logger: options.logger, allowLocalUrls: options.allowLocalGitUrls === true });
+  const reverter = new GitReverter({ reader, executor: options.executor ?? createGitExecutor(options), logger: options.logger });
   return async (rollout: Rollout, request: GitRevertRequest) => {
     const namespace = rollout.metadata.namespace ?? 'default';
     const name = rollout.metadata.name ?? '';
@@ -39,6 +49,11 @@ export function createGitRollback(options: GitRollbackOptions): GitRevert {
     });
     return git;
   };
+}
+
+/** The release source queue's view of git and of the GitOps tools, with the git rollback's discovery rules. */
+export function createReleaseTracking(options: GitRollbackOptions & { executor: GitExecutor }): ReleaseTracker {
+  return new ReleaseTracker({ reader: objectReader(options.reader), executor: options.executor, discovery: { argoCD: { namespace: options.argoCDNamespace ?? 'argocd' } } });
 }
 
 /** `<uid>/<attempt>`: unique per release, also across a Rollout deleted and created again under the same name. */

@@ -1,11 +1,12 @@
 // Wires the informers to the work queues: which change wakes which Rollout, and the reconcile loops (Rollouts,
-// AnalysisRuns, and the git rollback queue beside the Rollouts). Holds no decision logic.
+// AnalysisRuns, and the git rollback and release source queues beside the Rollouts). Holds no decision logic.
 import type { Logger } from '../logger.js';
 import { ControllerRunner, type Reconcile, type ReconcileObserver } from '../kube/controller-runner.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { InformerEvent } from '../kube/supervised-informer.js';
 import type { Rollout } from '../resources/rollout.js';
 import { awaitsGitRollback } from './git-rollback-reconciler.js';
+import { awaitsReleaseSource } from './release-source-reconciler.js';
 import type { RolloutInformers } from './rollout-informers.js';
 
 export interface RolloutControllerOptions {
@@ -17,6 +18,8 @@ export interface RolloutControllerOptions {
   reconcileExperiment?: Reconcile;
   /** Absent: no git rollback configured. Its own queue, so a slow remote never holds up a Rollout's passes. */
   reconcileGitRollback?: Reconcile;
+  /** Absent: release records get no source commit nor gitopsHealthyAt. Its own queue: git and GitOps reads never hold up a pass. */
+  reconcileReleaseSource?: Reconcile;
   /** Checks a created or changed AnalysisTemplate (reports conditions that do not compile); leader only. */
   checkTemplate?: (template: KubeObject) => Promise<void>;
   workers: number;
@@ -28,6 +31,7 @@ export class RolloutController {
   readonly rollouts: ControllerRunner;
   readonly analysisRuns: ControllerRunner | undefined;
   readonly gitRollbacks: ControllerRunner | undefined;
+  readonly releaseSources: ControllerRunner | undefined;
   readonly experiments: ControllerRunner | undefined;
   private readonly informers: RolloutInformers;
   private readonly options: RolloutControllerOptions;
@@ -60,6 +64,11 @@ export class RolloutController {
       workers: Math.max(1, Math.ceil(options.workers / 2)),
       logger: options.logger,
     });
+    this.releaseSources = options.reconcileReleaseSource && new ControllerRunner(options.reconcileReleaseSource, {
+      name: 'releasesources',
+      workers: Math.max(1, Math.ceil(options.workers / 2)),
+      logger: options.logger,
+    });
   }
 
   /** Routes informer events to queue keys. Call once, before the informers start, so no event is missed. */
@@ -70,6 +79,7 @@ export class RolloutController {
     informers.rollouts.addHandler((e) => {
       this.rollouts.enqueue(e.key);
       if (e.type !== 'delete') this.wakeGitRollback(e.key, e.object as Rollout);
+      if (e.type !== 'delete') this.wakeReleaseSource(e.key, e.object as Rollout);
     });
     informers.replicaSets.addHandler((e) => {
       this.wake(e, 'ReplicaSet');
@@ -109,19 +119,29 @@ export class RolloutController {
     this.analysisRuns?.start();
     this.experiments?.start();
     this.gitRollbacks?.start();
+    this.releaseSources?.start();
     for (const key of this.informers.rollouts.keys()) this.rollouts.enqueue(key);
-    for (const rollout of this.informers.rollouts.list()) this.wakeGitRollback(`${rollout.metadata.namespace}/${rollout.metadata.name}`, rollout);
+    for (const rollout of this.informers.rollouts.list()) {
+      const key = `${rollout.metadata.namespace}/${rollout.metadata.name}`;
+      this.wakeGitRollback(key, rollout);
+      this.wakeReleaseSource(key, rollout);
+    }
     for (const key of this.informers.analysisRuns.keys()) this.analysisRuns?.enqueue(key);
     for (const key of this.informers.experiments.keys()) this.experiments?.enqueue(key);
   }
 
   async stop(): Promise<void> {
     this.started = false;
-    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop(), this.experiments?.stop(), this.gitRollbacks?.stop()]);
+    await Promise.all([this.rollouts.stop(), this.analysisRuns?.stop(), this.experiments?.stop(), this.gitRollbacks?.stop(), this.releaseSources?.stop()]);
   }
 
   private wakeGitRollback(key: string, rollout: Rollout): void {
     if (awaitsGitRollback(rollout)) this.gitRollbacks?.enqueue(key);
+  }
+
+  /** Only once leading: a standby's informers run too, and must not queue work nobody will do. */
+  private wakeReleaseSource(key: string, rollout: Rollout): void {
+    if (this.started && awaitsReleaseSource(rollout, Date.now())) this.releaseSources?.enqueue(key);
   }
 
   private check(event: InformerEvent<KubeObject>): void {

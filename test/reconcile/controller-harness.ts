@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import { startController, type RunningController } from '../../src/cli/start-controller.js';
 import type { RetryPolicy } from '../../src/reconcile/git-rollback-reconciler.js';
+import type { ReleaseSourceTiming } from '../../src/reconcile/release-source-reconciler.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import type { AnalysisTemplate } from '../../src/resources/analysis.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
@@ -47,13 +48,15 @@ export interface HarnessOptions {
   crdFiles?: string[];
   /** How the git rollback queue retries; the controller's default waits seconds to minutes. */
   gitRetry?: RetryPolicy;
+  /** How the release source queue polls and retries; the controller's default polls every 15 s. */
+  releaseSourceTiming?: ReleaseSourceTiming;
 }
 
 export async function openHarness(namespace = 'test', options: HarnessOptions = {}): Promise<Harness> {
   const cluster = await openControllerCluster({ crdFiles: [...vaneCrdFiles(), ...(options.crdFiles ?? [])], readyDelayMs: 30 });
   const controller = await startController(
     { kubeconfig: cluster.kubeconfigPath, workers: 4, leaderElection: false, leaseNamespace: 'default', leaseName: 'vane', leaseDurationMs: 15_000, identity: 'test', logLevel: 'silent', apiPort: -1, gitWorkDir: mkdtempSync(join(tmpdir(), 'vane-git-cache-')), allowLocalGitUrls: true },
-    { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent'), ...(options.gitRetry ? { gitRetry: options.gitRetry } : {}) },
+    { logger: createLogger(process.env['VANE_TEST_LOG'] === '1' ? 'debug' : 'silent'), ...(options.gitRetry ? { gitRetry: options.gitRetry } : {}), ...(options.releaseSourceTiming ? { releaseSourceTiming: options.releaseSourceTiming } : {}) },
   );
   const client = controller.client;
   await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch(() => undefined);
