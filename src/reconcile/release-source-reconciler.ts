@@ -70,7 +70,12 @@ export function awaitsReleaseSource(rollout: Rollout, now: number): boolean {
   return releasesAwaitingSource(history, now).length > 0 || releasesAwaitingAuthorTime(history, now).length > 0 || releasesAwaitingGitOpsHealth(rollout.status).length > 0;
 }
 
-/** Per release and task, what this process already tried: kept in memory, so a new leader tries once more (within the window). */
+/**
+ * Per Rollout (by key), per release and task, what this process already tried: kept in memory, so a new leader tries
+ * once more (within the window). A Rollout's entries go with it, and an entry goes with its release record.
+ */
+type TriesByRollout = Map<string, { uid: string; tries: Map<string, Tries> }>;
+
 interface Tries {
   tries: number;
   nextAt: number;
@@ -87,15 +92,19 @@ interface Update {
 }
 
 export function createReleaseSourceReconciler(deps: ReleaseSourceReconcilerDeps): Reconcile {
-  const tries = new Map<string, Tries>();
+  const tries: TriesByRollout = new Map();
   return (key) => reconcileReleaseSource(key, deps, tries);
 }
 
-async function reconcileReleaseSource(key: string, deps: ReleaseSourceReconcilerDeps, tries: Map<string, Tries>): Promise<ReconcileResult> {
+async function reconcileReleaseSource(key: string, deps: ReleaseSourceReconcilerDeps, triesByRollout: TriesByRollout): Promise<ReconcileResult> {
   const { namespace = 'default', name } = splitKey(key);
   const rollout = deps.cache.rollout(namespace, name);
-  if (!rollout) return {};
+  if (!rollout) {
+    triesByRollout.delete(key);
+    return {};
+  }
   if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return { requeueAfterMs: deps.writes.recheckAfterMs(key) };
+  const tries = triesOf(triesByRollout, key, rollout);
   const run = new ReleaseSourceRun(rollout, deps, tries);
   return run.reconcile();
 }
@@ -293,8 +302,7 @@ class ReleaseSourceRun {
   private next(): ReconcileResult {
     const status = this.rollout.status;
     const waiting = releasesAwaitingGitOpsHealth(status).some((w) => this.due(w.record, 'health', Number.POSITIVE_INFINITY) && !this.updates.some((u) => u.gitopsHealthyAt && sameRelease(u.record, w.record)) && this.now - Date.parse(w.revert.at) <= this.timing.healthWindowMs);
-    const prefix = this.prefix();
-    const retries = [...this.tries].filter(([key, entry]) => key.startsWith(prefix) && entry.tries < this.timing.maxTries).map(([, entry]) => entry.nextAt - this.now);
+    const retries = [...this.tries.values()].filter((entry) => entry.tries < this.timing.maxTries).map((entry) => entry.nextAt - this.now);
     const delays = [...(waiting ? [this.timing.pollMs] : []), ...retries.map((ms) => Math.max(ms, 0))];
     return delays.length > 0 ? { requeueAfterMs: Math.min(...delays) } : {};
   }
@@ -316,11 +324,22 @@ class ReleaseSourceRun {
     this.tries.set(this.key(record, task), { tries: this.timing.maxTries, nextAt: Number.POSITIVE_INFINITY });
   }
 
-  private prefix(): string {
-    return `${this.rollout.metadata.uid ?? ''}/`;
-  }
-
   private key(record: RevisionRecord, task: Task): string {
-    return `${this.prefix()}${record.podTemplateHash}/${record.attempt ?? 1}/${record.startedAt}/${task}`;
+    return `${releaseKey(record)}/${task}`;
   }
+}
+
+function releaseKey(record: RevisionRecord): string {
+  return `${record.podTemplateHash}/${record.attempt ?? 1}/${record.startedAt}`;
+}
+
+/** The Rollout's entries, less those of releases its history no longer holds (or of an earlier Rollout of that name). */
+function triesOf(all: TriesByRollout, key: string, rollout: Rollout): Map<string, Tries> {
+  const uid = rollout.metadata.uid ?? '';
+  const known = all.get(key);
+  const tries = known?.uid === uid ? known.tries : new Map<string, Tries>();
+  const releases = new Set((rollout.status?.history ?? []).map(releaseKey));
+  for (const entry of tries.keys()) if (!releases.has(entry.slice(0, entry.lastIndexOf('/')))) tries.delete(entry);
+  all.set(key, { uid, tries });
+  return tries;
 }
