@@ -42,6 +42,13 @@ export class ApiRolloutBackend implements RolloutBackend {
     );
   }
 
+  /** Muting writes an annotation (metadata); the API writes status only, so it does not offer it. */
+  setMute(): Promise<void> {
+    return Promise.reject(
+      new VaneError('BadRequest', `mute writes the Rollout's metadata, which ${this.description} never writes (it writes status only); drop --server (and VANE_SERVER) to use your kubeconfig`),
+    );
+  }
+
   async watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void> {
     await this.client.watch({ namespace, name }, (message) => onChange(message.type === 'DELETED' ? undefined : message.rollout), signal);
   }

@@ -16,11 +16,14 @@ export function registerControllerCommand(program: Command): void {
     .option('--lease-duration <seconds>', 'lease validity; a standby takes over this long after the leader dies (env VANE_LEASE_DURATION_SECONDS; default: 15)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env VANE_LOG_LEVEL; default: info)')
     .option('--git-work-dir <dir>', 'cached clones for rollback by git revert (env VANE_GIT_WORKDIR; default: vane-git in the temporary directory)')
-    .option('--allow-local-git-urls', 'let rollback by git revert use file:// URLs and local paths as repositories; off by default (env VANE_ALLOW_LOCAL_GIT_URLS=true)');
+    .option('--allow-local-git-urls', 'let rollback by git revert use file:// URLs and local paths as repositories; off by default (env VANE_ALLOW_LOCAL_GIT_URLS=true)')
+    .option('--no-notifications', 'do not run the notification outbox (Notifiers, ClusterNotifiers) (env VANE_NOTIFICATIONS=false)')
+    .option('--allow-local-notification-urls', 'let notifiers send to loopback and other local URLs; off by default (env VANE_ALLOW_LOCAL_NOTIFICATION_URLS=true)');
   addApiOptions(controller, { disablePort: true });
   controller.action(async (flags: ControllerFlags, command: Command) => {
     const leaderElectGiven = command.getOptionValueSource('leaderElect') === 'cli';
-    const config = controllerConfig({ ...flags, leaderElect: leaderElectGiven ? flags.leaderElect : undefined });
+    const notificationsGiven = command.getOptionValueSource('notifications') === 'cli';
+    const config = controllerConfig({ ...flags, leaderElect: leaderElectGiven ? flags.leaderElect : undefined, notifications: notificationsGiven ? flags.notifications : undefined });
     // Loaded here, not at the top: other subcommands should not pay for the controller's imports.
     const { startController } = await import('./start-controller.js');
     const running = await startController(config, {

@@ -29,6 +29,10 @@ export interface ControllerConfig {
    * default: a Rollout could otherwise name any repository on that disk, other teams' cached clones included.
    */
   allowLocalGitUrls?: boolean;
+  /** Whether the notification outbox runs (default true; --no-notifications). */
+  notifications?: boolean;
+  /** Whether notifiers may send to loopback and other local URLs (a receiver on the controller's host); off by default. */
+  allowLocalNotificationUrls?: boolean;
   /** Static API token file (hashed tokens); absent: bearer tokens are checked with TokenReview. */
   apiTokenFile?: string;
   /** Requests per second (steady, and burst) each API subject may make. */
@@ -50,6 +54,8 @@ export interface ControllerFlags extends ApiFlags {
   logLevel?: string;
   gitWorkDir?: string;
   allowLocalGitUrls?: boolean;
+  notifications?: boolean;
+  allowLocalNotificationUrls?: boolean;
 }
 
 /** The namespace deploy/kustomize installs into, and so where the controller's Lease lives unless told otherwise. */
@@ -76,6 +82,8 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
     apiBindAddress: api.bindAddress,
     gitWorkDir: flags.gitWorkDir ?? env.VANE_GIT_WORKDIR ?? join(tmpdir(), 'vane-git'),
     allowLocalGitUrls: flags.allowLocalGitUrls ?? env.VANE_ALLOW_LOCAL_GIT_URLS === 'true',
+    notifications: flags.notifications ?? env.VANE_NOTIFICATIONS !== 'false',
+    allowLocalNotificationUrls: flags.allowLocalNotificationUrls ?? env.VANE_ALLOW_LOCAL_NOTIFICATION_URLS === 'true',
     ...(api.tokenFile ? { apiTokenFile: api.tokenFile } : {}),
     apiRateLimit: api.rateLimit,
     apiClientRateLimit: api.clientRateLimit,

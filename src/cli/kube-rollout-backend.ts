@@ -9,6 +9,8 @@ import { KubeTransport } from '../kube/kube-transport.js';
 import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer } from '../kube/supervised-informer.js';
+import { isNotFound } from '../kube/kube-api-error.js';
+import { MUTE_ANNOTATION } from '../resources/notifier.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import type { CommandAction } from '../resources/rollout.js';
 import { CommandAudit } from '../server/command-audit.js';
@@ -88,6 +90,16 @@ export class KubeRolloutBackend implements RolloutBackend {
     const entry = { requestId: command.id, actor: { username: this.actor, groups: [] }, action, namespace, name, outcome: 'accepted' as const, commandId: command.id };
     await audit.record({ ...entry, ...(options.reason ? { commandReason: options.reason } : {}) }, rollout);
     return { id: command.id, action };
+  }
+
+  /** A merge patch of one annotation; `null` removes it. A missing Rollout is a NotFound with its name. */
+  async setMute(namespace: string, name: string, value: string | undefined): Promise<void> {
+    try {
+      await this.client.patch(Kinds.Rollout, namespace, name, { metadata: { annotations: { [MUTE_ANNOTATION]: value ?? null } } }, 'merge');
+    } catch (err) {
+      if (isNotFound(err)) throw new VaneError('NotFound', `rollout ${namespace}/${name} not found`);
+      throw err;
+    }
   }
 
   /** A JSON patch of the pod template that first tests each container's name, so a concurrent reorder fails it. */

@@ -120,8 +120,8 @@ describe('lintSources', () => {
   it('given a vane.dev document of an unknown kind or version, then it is an error rather than skipped', () => {
     const report = lint('apiVersion: vane.dev/v1alpha1\nkind: Rollot\nmetadata: {name: x}\n---\napiVersion: vane.dev/v1\nkind: Rollout\nmetadata: {name: y}\n');
     expect(lines(report)).toEqual([
-      'f0.yaml#1 Rollot/x: vane.dev/v1alpha1 Rollot is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment',
-      'f0.yaml#2 Rollout/y: vane.dev/v1 Rollout is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment',
+      'f0.yaml#1 Rollot/x: vane.dev/v1alpha1 Rollot is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment, Notifier, ClusterNotifier',
+      'f0.yaml#2 Rollout/y: vane.dev/v1 Rollout is not a Vane kind; use apiVersion vane.dev/v1alpha1 with kind Rollout, AnalysisTemplate, ClusterAnalysisTemplate, AnalysisRun, Experiment, Notifier, ClusterNotifier',
       '2 of 2 resource(s) invalid',
     ]);
   });
@@ -178,4 +178,12 @@ describe('lintSources: Experiments', () => {
     },
   );
 
+});
+
+describe('vane lint of notifiers', () => {
+  it('given a Notifier with two sinks, then lint names both fields and the document is invalid', () => {
+    const report = lintSources([{ source: 'n.yaml', text: 'apiVersion: vane.dev/v1alpha1\nkind: Notifier\nmetadata: {name: team, namespace: shop}\nspec:\n  webhook: {url: "https://a.example"}\n  teams: {urlSecretRef: {name: t, key: url}}\n' }]);
+    expect(formatLintReport(report).split('\n')[0]).toBe('n.yaml#1 Notifier/team: spec: must set exactly one sink of spec.webhook, spec.slack, spec.teams, spec.github; found spec.webhook and spec.teams');
+    expect(report.findings).toHaveLength(1);
+  });
 });

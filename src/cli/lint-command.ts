@@ -1,4 +1,4 @@
-// `vane lint -f FILE|DIR|-`: offline validation of Rollout and analysis manifests, printing every problem of every
+// `vane lint -f FILE|DIR|-`: offline validation of Rollout, analysis and notifier manifests, printing every problem of every
 // document with its field path (unknown fields, schema and semantic errors, conditions that do not compile,
 // analysis arguments a gate would leave without a value); exit 1 when any document is invalid.
 import type { Command } from 'commander';
@@ -10,6 +10,7 @@ import { schemaForKind, type VaneKind } from '../resources/crd-manifests.js';
 import { validateExperiment } from '../resources/experiment-validation.js';
 import type { FieldError } from '../resources/field-error.js';
 import { API_VERSION, GROUP } from '../resources/meta.js';
+import { validateClusterNotifier, validateNotifier } from '../resources/notifier-validation.js';
 import { validateRollout } from '../resources/rollout-validation.js';
 import { validateObject } from '../sandbox/schema/structural-schema.js';
 import { analysisArgumentErrors, TemplateIndex } from './lint-analysis-arguments.js';
@@ -22,6 +23,8 @@ const VALIDATORS: Record<VaneKind, (obj: unknown) => FieldError[]> = {
   ClusterAnalysisTemplate: withConditions(validateClusterAnalysisTemplate),
   AnalysisRun: withConditions(validateAnalysisRun),
   Experiment: validateExperiment,
+  Notifier: validateNotifier,
+  ClusterNotifier: validateClusterNotifier,
 };
 const KINDS = Object.keys(VALIDATORS) as VaneKind[];
 

@@ -5,6 +5,7 @@ import { VANE_VERSION } from '../vane-package.js';
 import { registerControllerCommand } from './controller-command.js';
 import { registerSandboxCommand } from './sandbox-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerMuteCommands } from './mute-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { registerLintCommand } from './lint-command.js';
@@ -32,6 +33,7 @@ export function buildProgram(name: string = programName()): Command {
   registerDemoCommand(program);
   registerRolloutCommands(program);
   registerSetCommands(program);
+  registerMuteCommands(program);
   registerLintCommand(program);
   registerImportCommand(program);
   registerServeCommand(program);

@@ -37,6 +37,8 @@ export interface RolloutBackend {
   command(namespace: string, name: string, action: CommandAction, options?: CommandOptions): Promise<CommandReceipt>;
   /** Sets container images in the Rollout's pod template (spec), which starts a release. */
   setImages(namespace: string, name: string, changes: ImageChanges): Promise<ImageUpdate>;
+  /** Sets (a value) or removes (undefined) the Rollout's MUTE_ANNOTATION: metadata only, never spec or status. */
+  setMute(namespace: string, name: string, value: string | undefined): Promise<void>;
   /** Calls `onChange` with the rollout's summary on every status change (undefined when it is deleted) until the
    * signal aborts. */
   watch(namespace: string, name: string, onChange: (summary: RolloutSummary | undefined) => void, signal: AbortSignal): Promise<void>;

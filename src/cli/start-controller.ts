@@ -24,11 +24,14 @@ import type { ListeningApi } from '../server/api-server.js';
 import { createVaneApi } from './start-api-server.js';
 import { DEFAULT_API_BIND_ADDRESS, listenError } from './api-options.js';
 import { VaneMetrics } from '../server/metrics.js';
+import { NotificationOutbox, type DeliveryPolicy } from '../delivery/notification-outbox.js';
 import type { ControllerConfig } from './controller-config.js';
 
 export interface RunningController {
   readonly informers: RolloutInformers;
   readonly controller: RolloutController;
+  /** Undefined with --no-notifications. */
+  readonly notifications: NotificationOutbox | undefined;
   readonly client: KubeClient;
   readonly logger: Logger;
   /** Where the HTTP API, health and metrics listen; undefined when disabled (--api-port -1). */
@@ -48,6 +51,8 @@ export interface StartOverrides {
   gitRetry?: RetryPolicy;
   /** How the release source queue polls and retries; tests shorten it. */
   releaseSourceTiming?: ReleaseSourceTiming;
+  /** How the notification outbox retries and what it skips as too old; tests shorten it. */
+  notificationPolicy?: Partial<DeliveryPolicy>;
   /** Called when leadership is lost; the CLI exits so a fresh process campaigns again. */
   onLostLeadership?: () => void;
 }
@@ -92,12 +97,28 @@ export async function startController(config: ControllerConfig, overrides: Start
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
   });
   controller.wire();
+  // Its own informers, queue and workers: a reconcile pass never waits on a notification.
+  const notifications = config.notifications === false ? undefined : new NotificationOutbox({
+    client,
+    rollouts: informers.rollouts,
+    events,
+    writes: rolloutWrites,
+    ...(config.namespace !== undefined ? { namespace: config.namespace } : {}),
+    controllerNamespace: config.leaseNamespace,
+    allowLocalUrls: config.allowLocalNotificationUrls === true,
+    clock,
+    logger,
+    observer: metrics,
+    ...(overrides.notificationPolicy ? { policy: overrides.notificationPolicy } : {}),
+  });
+  notifications?.wire();
   let elector: LeaderElector | undefined;
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   if (controller.experiments) metrics.watchQueueDepth('experiments', () => controller.experiments?.queue.depth ?? 0);
   if (controller.gitRollbacks) metrics.watchQueueDepth('gitrollbacks', () => controller.gitRollbacks?.queue.depth ?? 0);
   if (controller.releaseSources) metrics.watchQueueDepth('releasesources', () => controller.releaseSources?.queue.depth ?? 0);
+  if (notifications) metrics.watchQueueDepth('notifications', () => notifications.queueDepth);
   let api: Awaited<ReturnType<typeof serveApi>> | undefined;
   try {
     api = config.apiPort >= 0 ? await serveApi(config, client, informers, metrics, logger, () => elector) : undefined;
@@ -107,7 +128,9 @@ export async function startController(config: ControllerConfig, overrides: Start
     throw err;
   }
   informers.start();
+  notifications?.startInformers();
   await informers.waitForSync();
+  await notifications?.waitForSync();
   logger.info({ namespace: config.namespace ?? '(all)', workers: config.workers }, 'caches synced');
 
   let stopping = false;
@@ -121,21 +144,27 @@ export async function startController(config: ControllerConfig, overrides: Start
       retryPeriodMs: Math.max(100, Math.round(config.leaseDurationMs / 7)),
       identity: config.identity,
       logger,
-      onStartedLeading: () => controller.start(),
+      onStartedLeading: () => {
+        controller.start();
+        notifications?.start();
+      },
       onStoppedLeading: () => {
         if (stopping) return;
         void controller.stop();
+        void notifications?.stop();
         overrides.onLostLeadership?.();
       },
     });
     elector.start();
   } else {
     controller.start();
+    notifications?.start();
   }
 
   return {
     informers,
     controller,
+    notifications,
     client,
     logger,
     isLeader: () => elector?.isLeader ?? true,
@@ -147,6 +176,7 @@ export async function startController(config: ControllerConfig, overrides: Start
         stopping = true;
         await api?.close();
         await controller.stop();
+        await notifications?.stop();
         await elector?.stop();
         await informers.stop();
         transport.close();

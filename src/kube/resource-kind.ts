@@ -19,6 +19,8 @@ export const Kinds = {
   AnalysisTemplate: kind('vane.dev/v1alpha1', 'AnalysisTemplate', 'analysistemplates'),
   ClusterAnalysisTemplate: kind('vane.dev/v1alpha1', 'ClusterAnalysisTemplate', 'clusteranalysistemplates', false),
   Experiment: kind('vane.dev/v1alpha1', 'Experiment', 'experiments'),
+  Notifier: kind('vane.dev/v1alpha1', 'Notifier', 'notifiers'),
+  ClusterNotifier: kind('vane.dev/v1alpha1', 'ClusterNotifier', 'clusternotifiers', false),
   ReplicaSet: kind('apps/v1', 'ReplicaSet', 'replicasets'),
   Deployment: kind('apps/v1', 'Deployment', 'deployments'),
   Job: kind('batch/v1', 'Job', 'jobs'),

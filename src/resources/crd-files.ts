@@ -4,7 +4,9 @@ import {
   analysisRunCrd,
   analysisTemplateCrd,
   clusterAnalysisTemplateCrd,
+  clusterNotifierCrd,
   experimentCrd,
+  notifierCrd,
   rolloutCrd,
   type CustomResourceDefinition,
 } from './crd-manifests.js';
@@ -30,5 +32,7 @@ export function crdFiles(): CrdFile[] {
     { name: 'clusteranalysistemplate.yaml', content: renderCrd(clusterAnalysisTemplateCrd) },
     { name: 'analysisrun.yaml', content: renderCrd(analysisRunCrd) },
     { name: 'experiment.yaml', content: renderCrd(experimentCrd) },
+    { name: 'notifier.yaml', content: renderCrd(notifierCrd) },
+    { name: 'clusternotifier.yaml', content: renderCrd(clusterNotifierCrd) },
   ];
 }

@@ -5,6 +5,7 @@ import { withArgoFieldGaps } from './argo-field-gaps.js';
 import { experimentSchema } from './experiment-schema.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { GROUP, VERSION } from './meta.js';
+import { clusterNotifierSchema, notifierSchema } from './notifier-schema.js';
 import { rolloutSchema } from './rollout-schema.js';
 
 export interface PrinterColumn {
@@ -51,7 +52,7 @@ export interface CustomResourceDefinition {
   };
 }
 
-export type VaneKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate' | 'AnalysisRun' | 'Experiment';
+export type VaneKind = 'Rollout' | 'AnalysisTemplate' | 'ClusterAnalysisTemplate' | 'AnalysisRun' | 'Experiment' | 'Notifier' | 'ClusterNotifier';
 
 interface CrdInput {
   kind: VaneKind;
@@ -160,12 +161,40 @@ export const experimentCrd: CustomResourceDefinition = crd({
   ],
 });
 
+const NOTIFIER_COLUMNS: PrinterColumn[] = [
+  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status', description: 'Whether the spec is valid' },
+  { name: 'Suspended', type: 'boolean', jsonPath: '.spec.suspend', priority: 1 },
+  AGE,
+];
+
+export const notifierCrd: CustomResourceDefinition = crd({
+  kind: 'Notifier',
+  plural: 'notifiers',
+  shortName: 'ntf',
+  scope: 'Namespaced',
+  schema: notifierSchema,
+  subresources: { status: {} },
+  printerColumns: NOTIFIER_COLUMNS,
+});
+
+export const clusterNotifierCrd: CustomResourceDefinition = crd({
+  kind: 'ClusterNotifier',
+  plural: 'clusternotifiers',
+  shortName: 'cntf',
+  scope: 'Cluster',
+  schema: clusterNotifierSchema,
+  subresources: { status: {} },
+  printerColumns: NOTIFIER_COLUMNS,
+});
+
 export const vaneCrds: readonly CustomResourceDefinition[] = [
   rolloutCrd,
   analysisTemplateCrd,
   clusterAnalysisTemplateCrd,
   analysisRunCrd,
   experimentCrd,
+  notifierCrd,
+  clusterNotifierCrd,
 ];
 
 const OWN_SCHEMAS: Record<VaneKind, JSONSchemaProps> = {
@@ -174,6 +203,8 @@ const OWN_SCHEMAS: Record<VaneKind, JSONSchemaProps> = {
   ClusterAnalysisTemplate: analysisTemplateSchema,
   AnalysisRun: analysisRunSchema,
   Experiment: experimentSchema,
+  Notifier: notifierSchema,
+  ClusterNotifier: clusterNotifierSchema,
 };
 
 /** Vane's own schema of `kind`: its CRD's without the Argo fields kept only to be rejected (what the TypeScript types describe). */

@@ -9,6 +9,7 @@ import { schemaForKind, type VaneKind } from './crd-manifests.js';
 import type { FieldError } from './field-error.js';
 import type { JSONSchemaProps } from './json-schema.js';
 import { validateExperiment } from './experiment-validation.js';
+import { validateClusterNotifier, validateNotifier } from './notifier-validation.js';
 import { validateRollout } from './rollout-validation.js';
 import { FIXTURE_CRD_DIR } from '../../test/fixtures/fixture-files.js';
 
@@ -44,6 +45,8 @@ const semanticRules: Record<VaneKind, (obj: unknown) => FieldError[]> = {
   ClusterAnalysisTemplate: validateAnalysisTemplate,
   AnalysisRun: validateAnalysisRun,
   Experiment: validateExperiment,
+  Notifier: validateNotifier,
+  ClusterNotifier: validateClusterNotifier,
 };
 
 function servedSchema(crdFile: string, version: string): JSONSchemaProps {

@@ -93,7 +93,7 @@ export function checkSelector(c: FieldChecker, value: unknown, path: string): La
   return undefined;
 }
 
-function checkRequirement(c: FieldChecker, value: unknown, path: string): void {
+export function checkRequirement(c: FieldChecker, value: unknown, path: string): void {
   const req = c.object(value, path, { required: true });
   if (req === undefined) return;
   c.string(req.key, childPath(path, 'key'), { required: true });

@@ -32,6 +32,7 @@ export class VaneMetrics implements ReconcileObserver {
   private readonly measurements: Counter<'phase'>;
   private readonly apiRequests: Counter<'method' | 'route' | 'code'>;
   private readonly apiDuration: Histogram<'method' | 'route'>;
+  private readonly notifications: Counter<'sink' | 'result'>;
   private readonly queueDepths = new Map<string, () => number>();
 
   constructor(options: MetricsOptions = {}) {
@@ -61,6 +62,7 @@ export class VaneMetrics implements ReconcileObserver {
       registers,
     });
     this.reconcileErrors = new Counter({ name: 'vane_reconcile_errors_total', help: 'Reconcile passes that failed, by kind (error: retried, terminal: not retried).', labelNames: ['kind'], registers });
+    this.notifications = new Counter({ name: 'vane_notifications_total', help: 'Notifications by sink and result (sent, failed, skipped, retried).', labelNames: ['sink', 'result'], registers });
     this.measurements = new Counter({ name: 'vane_analysis_measurements_total', help: 'Analysis measurements taken, by phase.', labelNames: ['phase'], registers });
     this.apiRequests = new Counter({ name: 'vane_api_requests_total', help: 'HTTP API requests, by method, route template and status code.', labelNames: ['method', 'route', 'code'], registers });
     this.apiDuration = new Histogram({
@@ -141,6 +143,11 @@ export class VaneMetrics implements ReconcileObserver {
   /** Reports a work queue's depth at every scrape. */
   watchQueueDepth(queue: string, depth: () => number): void {
     this.queueDepths.set(queue, depth);
+  }
+
+  /** The notification outbox's observer (delivery/notification-outbox.ts NotificationObserver). */
+  countNotification(sink: string, result: 'sent' | 'failed' | 'skipped' | 'retried'): void {
+    this.notifications.inc({ sink, result });
   }
 
   recordMeasurement(phase: (typeof MEASUREMENT_PHASES)[number], count = 1): void {

@@ -167,7 +167,7 @@ describe('deploy/kustomize: overlays/namespaced', () => {
     expect(container.args).toContain('--namespace=$(POD_NAMESPACE)');
     expect(container.env?.find((e) => e.name === 'POD_NAMESPACE')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.namespace');
     const clusterResources = objectsOfKind(objects, 'ClusterRole').flatMap((role) => (role['rules'] as Array<{ resources: string[] }>).flatMap((r) => r.resources));
-    expect(clusterResources.sort()).toEqual(['clusteranalysistemplates', 'subjectaccessreviews', 'tokenreviews']);
+    expect(clusterResources.sort()).toEqual(['clusteranalysistemplates', 'clusternotifiers', 'clusternotifiers/status', 'subjectaccessreviews', 'tokenreviews']);
   });
 });
 

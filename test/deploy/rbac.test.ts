@@ -48,6 +48,10 @@ const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('get', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router reads Traefik v2\'s API group when traefik.io has no such TraefikService (traffic/traefik-router)',
   [permissionKey('patch', 'traefik.containo.us', 'traefikservices')]: 'the Traefik router patches the weights of a Traefik v2 TraefikService (traffic/traefik-router)',
   [permissionKey('delete', 'vane.dev', 'analysisruns')]: 'finished AnalysisRuns beyond spec.analysis history limits are deleted (reconcile/analysis-run-history); test/reconcile/analysis-run-options shows it',
+  [permissionKey('get', 'vane.dev', 'notifiers')]: 'an invalid Notifier is re-read live before its Ready=False status is written (delivery/notifier-status); test/delivery/notification-outbox shows it',
+  [permissionKey('update', 'vane.dev', 'notifiers/status')]: 'an invalid Notifier gets Ready=False with the reason (delivery/notifier-status); test/delivery/notification-outbox shows it',
+  [permissionKey('get', 'vane.dev', 'clusternotifiers')]: 'an invalid ClusterNotifier is re-read live before its Ready=False status is written (delivery/notifier-status)',
+  [permissionKey('update', 'vane.dev', 'clusternotifiers/status')]: 'an invalid ClusterNotifier gets Ready=False with the reason (delivery/notifier-status)',
   [permissionKey('update', 'vane.dev', 'analysisruns/finalizers')]: 'a Job of the job metric provider names its AnalysisRun with blockOwnerDeletion (analysis/providers/job-provider); clusters with the OwnerReferencesPermissionEnforcement admission plugin check it, the sandbox does not',
 };
 

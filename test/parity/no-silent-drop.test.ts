@@ -1,4 +1,4 @@
-// Specification that no field is silently dropped: every field of Vane's Rollout, analysis and Experiment spec schemas
+// Specification that no field is silently dropped: every field of Vane's Rollout, analysis, Experiment and notifier spec schemas
 // is named by a behaviour test (`// @covers <path>` in the test that asserts what it does), and every Argo Rollouts
 // field Vane lacks is kept by the CRD and refused by validation, naming the field.
 import { readFileSync } from 'node:fs';
@@ -9,18 +9,21 @@ import { validateAnalysisRun, validateAnalysisTemplate, validateClusterAnalysisT
 import { ARGO_UNSUPPORTED_FIELDS, type ArgoKind } from '../../src/resources/argo-unsupported-fields.js';
 import { ownSchemaForKind, type VaneKind } from '../../src/resources/crd-manifests.js';
 import { validateExperiment } from '../../src/resources/experiment-validation.js';
+import { validateClusterNotifier, validateNotifier } from '../../src/resources/notifier-validation.js';
 import type { FieldError } from '../../src/resources/field-error.js';
 import { validateRollout } from '../../src/resources/rollout-validation.js';
 import { schemaPaths } from '../../src/resources/schema-paths.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const KINDS: readonly VaneKind[] = ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment'];
+const KINDS: readonly VaneKind[] = ['Rollout', 'AnalysisTemplate', 'ClusterAnalysisTemplate', 'AnalysisRun', 'Experiment', 'Notifier', 'ClusterNotifier'];
 const VALIDATORS: Record<VaneKind, (obj: unknown) => FieldError[]> = {
   Rollout: validateRollout,
   AnalysisTemplate: validateAnalysisTemplate,
   ClusterAnalysisTemplate: validateClusterAnalysisTemplate,
   AnalysisRun: validateAnalysisRun,
   Experiment: validateExperiment,
+  Notifier: validateNotifier,
+  ClusterNotifier: validateClusterNotifier,
 };
 
 /** Every `@covers` marker of the test files: a path, or `path/**` for a Kubernetes object kept whole (a pod template). */

@@ -1,0 +1,69 @@
+// Records a delivery's result in its release's `notified`, over a live read of the Rollout: touches nothing else, a
+// 409 re-reads, and a key already recorded (by an earlier leader) is left as it is.
+import { isConflict } from '../kube/kube-api-error.js';
+import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import { Kinds } from '../kube/resource-kind.js';
+import type { WriteTracker } from '../kube/write-tracker.js';
+import type { NotificationRecord, RevisionRecord, Rollout } from '../resources/rollout.js';
+import type { Delivery } from './notification-plan.js';
+
+/** Per release: enough for every transition to several notifiers; the oldest entries go first. */
+export const NOTIFIED_KEPT = 64;
+
+const WRITE_ATTEMPTS = 5;
+
+export interface NotifiedWriterDeps {
+  client: LiveReader & StatusWriter;
+  writes?: WriteTracker;
+}
+
+type RolloutObject = Rollout & KubeObject;
+
+/** Whether the live Rollout already records `delivery` (another leader sent it, or the cache lagged). */
+export async function alreadyRecorded(client: LiveReader, rollout: Rollout, delivery: Delivery): Promise<boolean> {
+  const live = await client.get<RolloutObject>(Kinds.Rollout, rollout.metadata.namespace, rollout.metadata.name ?? '');
+  if (!live) return true;
+  const record = findRecord(live, delivery.release);
+  return record === undefined || (record.notified ?? []).some((n) => n.key === delivery.key);
+}
+
+/** Appends the results to their records; returns false when the Rollout or every record is gone. */
+export async function recordResults(deps: NotifiedWriterDeps, rollout: Rollout, results: ReadonlyArray<{ delivery: Delivery; result: NotificationRecord }>): Promise<boolean> {
+  const { namespace = 'default', name = '' } = rollout.metadata;
+  for (let attempt = 1; ; attempt += 1) {
+    const live = await deps.client.get<RolloutObject>(Kinds.Rollout, namespace, name);
+    if (!live?.status?.history) return false;
+    const history = withResults(live.status.history, results);
+    if (history === undefined) return false;
+    try {
+      const written = await deps.client.replaceStatus(Kinds.Rollout, { ...live, status: { ...live.status, history } });
+      deps.writes?.wrote(`${namespace}/${name}`, live.metadata.resourceVersion, written.metadata.resourceVersion);
+      return true;
+    } catch (err) {
+      if (!isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+/** The history with each result appended to its record, or undefined when there is nothing new to write. */
+function withResults(history: readonly RevisionRecord[], results: ReadonlyArray<{ delivery: Delivery; result: NotificationRecord }>): RevisionRecord[] | undefined {
+  let changed = false;
+  const next = history.map((record) => {
+    const mine = results.filter(({ delivery }) => sameRelease(record, delivery.release));
+    const known = new Set((record.notified ?? []).map((n) => n.key));
+    const added = mine.map((r) => r.result).filter((r) => !known.has(r.key));
+    if (added.length === 0) return record;
+    changed = true;
+    return { ...record, notified: [...(record.notified ?? []), ...added].slice(-NOTIFIED_KEPT) };
+  });
+  return changed ? next : undefined;
+}
+
+function findRecord(rollout: Rollout, release: Delivery['release']): RevisionRecord | undefined {
+  return rollout.status?.history?.find((r) => sameRelease(r, release));
+}
+
+function sameRelease(record: RevisionRecord, release: Delivery['release']): boolean {
+  return record.podTemplateHash === release.podTemplateHash && (record.attempt ?? 1) === release.attempt && record.startedAt === release.startedAt;
+}
