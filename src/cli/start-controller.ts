@@ -58,7 +58,9 @@ export async function startController(config: ControllerConfig, overrides: Start
   const informers = new RolloutInformers(client, { namespace: config.namespace, logger });
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
-  const metrics = new VaneMetrics();
+  let elector: LeaderElector | undefined;
+  // Releases are counted only while this process leads: a standby watches the same Rollouts (elector is set below).
+  const metrics = new VaneMetrics({ isLeader: () => elector?.isLeader ?? !config.leaderElection });
   // One tracker for both writers of a Rollout's status: the reconciler and the git rollback queue.
   const rolloutWrites = new WriteTracker();
   const revert = config.gitWorkDir
@@ -85,7 +87,6 @@ export async function startController(config: ControllerConfig, overrides: Start
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
   });
   controller.wire();
-  let elector: LeaderElector | undefined;
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   if (controller.experiments) metrics.watchQueueDepth('experiments', () => controller.experiments?.queue.depth ?? 0);

@@ -1,5 +1,6 @@
 // The delivery figures (DORA) of Rollouts and namespaces over a window, computed from the release records in status.history.
 import type { RevisionRecord, Rollout } from '../resources/rollout.js';
+import { releaseMeasures, secondsBetween, timeOf, verdictTime, type ReleaseMeasures } from './release-measures.js';
 
 /** The targets each figure is marked against: rollback (traffic reset) < 2 min, MTTR < 30 min, CFR < 5%. */
 export const DELIVERY_TARGETS = { rollbackSeconds: 120, restoreSeconds: 1800, changeFailureRate: 0.05 } as const;
@@ -83,15 +84,10 @@ export interface NamespaceFigures extends DeliveryFigures {
 }
 
 /** One release's contribution, measured once and summed per Rollout and per namespace. */
-interface ReleaseSamples {
+interface ReleaseSamples extends ReleaseMeasures {
   outcome: RevisionRecord['outcome'];
-  leadTime?: number;
-  restore?: number;
   /** Seconds an aborted, not yet restored release has been open at `now`. */
   openFor?: number;
-  trafficReset?: number;
-  revertPushed?: number;
-  gitopsHealthy?: number;
 }
 
 interface Coverage {
@@ -151,21 +147,15 @@ function coverageOf(rollout: Rollout, window: FiguresWindow): Coverage {
 /** Releases that ended (verdict, or superseded) in the window, and unfinished ones that started in it. */
 function releasesIn(rollout: Rollout, since: number, now: number): RevisionRecord[] {
   return (rollout.status?.history ?? []).filter((record) => {
-    const at = record.outcome === 'Progressing' ? timeOf(record.startedAt) : endOf(record);
+    const at = record.outcome === 'Progressing' ? timeOf(record.startedAt) : verdictTime(record);
     return at !== undefined && at >= since && at <= now;
   });
 }
 
 function samplesOf(record: RevisionRecord, now: number): ReleaseSamples {
-  const verdict = endOf(record);
-  const samples: ReleaseSamples = { outcome: record.outcome };
-  if (record.outcome === 'Promoted') assign(samples, 'leadTime', between(timeOf(record.source?.authoredAt), verdict));
-  if (record.outcome !== 'Aborted') return samples;
-  assign(samples, 'restore', between(verdict, timeOf(record.restoredAt)));
-  if (record.restoredAt === undefined) assign(samples, 'openFor', between(verdict, now));
-  assign(samples, 'trafficReset', between(verdict, timeOf(record.trafficResetAt)));
-  assign(samples, 'revertPushed', between(verdict, timeOf(record.revert?.at)));
-  assign(samples, 'gitopsHealthy', between(verdict, timeOf(record.gitopsHealthyAt)));
+  const samples: ReleaseSamples = { outcome: record.outcome, ...releaseMeasures(record) };
+  const openFor = record.outcome === 'Aborted' && record.restoredAt === undefined ? secondsBetween(verdictTime(record), now) : undefined;
+  if (openFor !== undefined) samples.openFor = openFor;
   return samples;
 }
 
@@ -231,27 +221,6 @@ function marked(figures: DurationFigures, targetSeconds: number, openFor: readon
   const overdue = openFor.some((s) => s >= targetSeconds);
   const mark: TargetMark = overdue ? 'missed' : figures.p90Seconds === undefined ? 'no data' : figures.p90Seconds < targetSeconds ? 'met' : 'missed';
   return { ...figures, targetSeconds, mark };
-}
-
-/** The verdict time; records written before verdicts were recorded only have finishedAt. */
-function endOf(record: RevisionRecord): number | undefined {
-  return timeOf(record.verdict?.at ?? record.finishedAt);
-}
-
-function timeOf(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** Seconds from start to end; undefined when either is missing or the end is before the start (clock skew, bad data). */
-function between(start: number | undefined, end: number | undefined): number | undefined {
-  if (start === undefined || end === undefined || end < start) return undefined;
-  return (end - start) / 1000;
-}
-
-function assign<K extends keyof ReleaseSamples>(samples: ReleaseSamples, key: K, value: ReleaseSamples[K] | undefined): void {
-  if (value !== undefined) samples[key] = value;
 }
 
 function daysBetween(since: number, now: number): number {
