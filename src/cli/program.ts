@@ -8,6 +8,7 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerRolloutCommands } from './rollout-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { registerLintCommand } from './lint-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSetCommands } from './set-commands.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(name: string = programName()): Command {
   registerDemoCommand(program);
   registerRolloutCommands(program);
   registerSetCommands(program);
+  registerReportCommand(program);
   registerLintCommand(program);
   registerImportCommand(program);
   registerServeCommand(program);

@@ -1,5 +1,5 @@
 // The delivery figures (DORA) of Rollouts and namespaces over a window, computed from the release records in status.history.
-import type { RevisionRecord, Rollout } from '../resources/rollout.js';
+import type { RevisionRecord } from '../resources/rollout.js';
 import { releaseMeasures, secondsBetween, timeOf, verdictTime, type ReleaseMeasures } from './release-measures.js';
 
 /** The targets each figure is marked against: rollback (traffic reset) < 2 min, MTTR < 30 min, CFR < 5%. */
@@ -10,6 +10,12 @@ export const DELIVERY_TARGETS = { rollbackSeconds: 120, restoreSeconds: 1800, ch
  * older releases, so it only covers the window back to its oldest record.
  */
 export const DEFAULT_HISTORY_KEPT = 10;
+
+/** What the figures read of a Rollout: its name and its release records (a Rollout object is one). */
+export interface RolloutHistory {
+  metadata: { namespace?: string; name?: string };
+  status?: { history?: RevisionRecord[] };
+}
 
 export type TargetMark = 'met' | 'missed' | 'no data';
 
@@ -96,7 +102,7 @@ interface Coverage {
 }
 
 /** The figures of one Rollout over the window. */
-export function rolloutFigures(rollout: Rollout, window: FiguresWindow): RolloutFigures {
+export function rolloutFigures(rollout: RolloutHistory, window: FiguresWindow): RolloutFigures {
   const coverage = coverageOf(rollout, window);
   const samples = releasesIn(rollout, coverage.since, window.now.getTime()).map((r) => samplesOf(r, window.now.getTime()));
   const days = daysBetween(coverage.since, window.now.getTime());
@@ -108,8 +114,8 @@ export function rolloutFigures(rollout: Rollout, window: FiguresWindow): Rollout
 }
 
 /** The figures of every namespace among the Rollouts, sorted by namespace. */
-export function namespaceFigures(rollouts: readonly Rollout[], window: FiguresWindow): NamespaceFigures[] {
-  const byNamespace = new Map<string, Rollout[]>();
+export function namespaceFigures(rollouts: readonly RolloutHistory[], window: FiguresWindow): NamespaceFigures[] {
+  const byNamespace = new Map<string, RolloutHistory[]>();
   for (const rollout of rollouts) {
     const namespace = rollout.metadata.namespace ?? '';
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), rollout]);
@@ -117,7 +123,7 @@ export function namespaceFigures(rollouts: readonly Rollout[], window: FiguresWi
   return [...byNamespace.keys()].sort().map((namespace) => figuresOfNamespace(namespace, byNamespace.get(namespace) ?? [], window));
 }
 
-function figuresOfNamespace(namespace: string, rollouts: readonly Rollout[], window: FiguresWindow): NamespaceFigures {
+function figuresOfNamespace(namespace: string, rollouts: readonly RolloutHistory[], window: FiguresWindow): NamespaceFigures {
   const now = window.now.getTime();
   const perRollout = rollouts.map((rollout) => ({ rollout, coverage: coverageOf(rollout, window) }));
   const samples = perRollout.flatMap(({ rollout, coverage }) => releasesIn(rollout, coverage.since, now).map((r) => samplesOf(r, now)));
@@ -136,7 +142,7 @@ function figuresOfNamespace(namespace: string, rollouts: readonly Rollout[], win
  * How far back the history reaches. The controller keeps the last `historyKept` records, so a history that long whose
  * oldest record started after `since` may have lost releases in the window; a shorter one holds every release.
  */
-function coverageOf(rollout: Rollout, window: FiguresWindow): Coverage {
+function coverageOf(rollout: RolloutHistory, window: FiguresWindow): Coverage {
   const since = window.since.getTime();
   const history = rollout.status?.history ?? [];
   if (history.length < (window.historyKept ?? DEFAULT_HISTORY_KEPT)) return { since, truncated: false };
@@ -145,7 +151,7 @@ function coverageOf(rollout: Rollout, window: FiguresWindow): Coverage {
 }
 
 /** Releases that ended (verdict, or superseded) in the window, and unfinished ones that started in it. */
-function releasesIn(rollout: Rollout, since: number, now: number): RevisionRecord[] {
+function releasesIn(rollout: RolloutHistory, since: number, now: number): RevisionRecord[] {
   return (rollout.status?.history ?? []).filter((record) => {
     const at = record.outcome === 'Progressing' ? timeOf(record.startedAt) : verdictTime(record);
     return at !== undefined && at >= since && at <= now;
