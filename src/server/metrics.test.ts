@@ -100,7 +100,7 @@ describe('VaneMetrics', () => {
     const verdict = rolloutWith('shop', 'web', [withoutSource]);
     const resolved = rolloutWith('shop', 'web', [withSource]);
     emit({ type: 'update', key: 'shop/web', object: verdict, oldObject: progressing });
-    expect(await valueOf(metrics, 'vane_lead_time_seconds_count', { namespace: 'shop' })).toBeUndefined();
+    expect(await valueOf(metrics, 'vane_lead_time_seconds_count', { namespace: 'shop' })).toBe(0);
     emit({ type: 'update', key: 'shop/web', object: resolved, oldObject: verdict });
     emit({ type: 'update', key: 'shop/web', object: resolved, oldObject: resolved });
     expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBe(1);
@@ -115,8 +115,27 @@ describe('VaneMetrics', () => {
     const web = rolloutWith('shop', 'web', [promoted('a', '2024-05-01T09:00:00Z', { leadMinutes: 5 }), aborted('b', '2024-05-01T10:00:00Z', { trafficReset: 1, restored: 3 })]);
     emit({ type: 'add', key: 'shop/web', object: web });
     emit({ type: 'resync', key: 'shop/web', object: web });
-    expect(await metrics.exposition()).not.toMatch(/^vane_deployments_total\{/m);
-    expect(await valueOf(metrics, 'vane_lead_time_seconds_count')).toBeUndefined();
+    expect(await valueOf(metrics, 'vane_deployments_total', { rollout: 'web', outcome: 'promoted' })).toBe(0);
+    expect(await valueOf(metrics, 'vane_deployments_total', { rollout: 'web', outcome: 'aborted' })).toBe(0);
+    expect(await valueOf(metrics, 'vane_lead_time_seconds_count', { namespace: 'shop' })).toBe(0);
+    expect(await valueOf(metrics, 'vane_rollback_seconds_count', { namespace: 'shop', stage: 'traffic_reset' })).toBe(0);
+  });
+
+  it('exposes the delivery series at zero once a rollout is seen, so the first release is an increase Prometheus can see', async () => {
+    const metrics = new VaneMetrics({ defaultMetrics: false });
+    const { informer, emit } = fakeInformer<RolloutObject>();
+    metrics.trackRollouts(informer);
+    const record = aborted('b', '2024-05-01T10:00:00Z', { trafficReset: 1, restored: 4 });
+    emit({ type: 'add', key: 'shop/web', object: rolloutWith('shop', 'web', []) });
+    const text = await metrics.exposition();
+    expect(text).toContain('vane_deployments_total{namespace="shop",rollout="web",outcome="aborted"} 0');
+    expect(text).toContain('vane_time_to_restore_seconds_count{namespace="shop"} 0');
+    expect(text).toContain('vane_rollback_seconds_bucket{le="+Inf",namespace="shop",stage="gitops_healthy"} 0');
+    emit({ type: 'update', key: 'shop/web', object: rolloutWith('shop', 'web', [record]), oldObject: rolloutWith('shop', 'web', [{ ...record, outcome: 'Progressing' }]) });
+    // A later Rollout of the same namespace does not reset what was observed.
+    emit({ type: 'add', key: 'shop/cart', object: rolloutWith('shop', 'cart', []) });
+    expect(await valueOf(metrics, 'vane_deployments_total', { rollout: 'web', outcome: 'aborted' })).toBe(1);
+    expect(await valueOf(metrics, 'vane_time_to_restore_seconds_count', { namespace: 'shop' })).toBe(1);
   });
 
   it('counts a superseded release by its outcome, apart from the deployments', async () => {
@@ -126,7 +145,7 @@ describe('VaneMetrics', () => {
     const record = superseded('s', '2024-05-01T10:00:00Z');
     emit({ type: 'update', key: 'shop/web', object: rolloutWith('shop', 'web', [record]), oldObject: rolloutWith('shop', 'web', [{ ...record, outcome: 'Progressing' }]) });
     expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'superseded' })).toBe(1);
-    expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBeUndefined();
+    expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBe(0);
   });
 
   it('given a standby (not leading), then it counts nothing; once it leads, it counts the transitions it sees from then on', async () => {
@@ -140,11 +159,11 @@ describe('VaneMetrics', () => {
     const s1 = rolloutWith('shop', 'web', [first]);
     const s2 = rolloutWith('shop', 'web', [first, second]);
     emit({ type: 'update', key: 'shop/web', object: s1, oldObject: s0 });
-    expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBeUndefined();
-    expect(await valueOf(metrics, 'vane_lead_time_seconds_count')).toBeUndefined();
+    expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBe(0);
+    expect(await valueOf(metrics, 'vane_lead_time_seconds_count')).toBe(0);
     leading = true;
     emit({ type: 'update', key: 'shop/web', object: s2, oldObject: s1 });
-    expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBeUndefined();
+    expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'promoted' })).toBe(0);
     expect(await valueOf(metrics, 'vane_deployments_total', { outcome: 'aborted' })).toBe(1);
     expect(await valueOf(metrics, 'vane_rollback_seconds_count', { stage: 'traffic_reset' })).toBe(1);
   });

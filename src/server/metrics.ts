@@ -46,6 +46,7 @@ export class VaneMetrics implements ReconcileObserver {
   private readonly timeToRestore: Histogram<'namespace'>;
   private readonly rollbackTime: Histogram<'namespace' | 'stage'>;
   private readonly isLeader: () => boolean;
+  private readonly namespacesSeen = new Set<string>();
   private readonly timeToPromote: Histogram;
   private readonly timeToRollback: Histogram;
   private readonly reconcileDuration: Histogram<'outcome'>;
@@ -216,8 +217,23 @@ export class VaneMetrics implements ReconcileObserver {
         return;
       }
       this.observeRollout(event.object);
+      this.initialiseDeliverySeries(event.object);
       if (event.type === 'update' && event.oldObject) this.countOutcomes(event.oldObject, event.object);
     });
+  }
+
+  /**
+   * Exposes the delivery series at zero as soon as a Rollout (or its namespace) is known, so that the first release
+   * counted is an increase Prometheus can see: `increase()` cannot tell a series born at 1 from one that was always 1.
+   */
+  private initialiseDeliverySeries(rollout: Rollout): void {
+    const { namespace, rollout: name } = rolloutLabels(rollout);
+    for (const outcome of Object.values(DEPLOYMENT_OUTCOMES)) this.deployments.inc({ namespace, rollout: name, outcome }, 0);
+    if (this.namespacesSeen.has(namespace)) return;
+    this.namespacesSeen.add(namespace);
+    this.leadTime.zero({ namespace });
+    this.timeToRestore.zero({ namespace });
+    for (const [stage] of ROLLBACK_STAGES) this.rollbackTime.zero({ namespace, stage });
   }
 
   /** Counts new measurements by phase from AnalysisRun status updates. */
