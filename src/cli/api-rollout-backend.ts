@@ -5,7 +5,7 @@ import type { CommandVerb } from '../server/command-body.js';
 import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
 import { VaneApiClient } from './api-client.js';
 import { VaneError } from '../errors.js';
-import type { CommandOptions, CommandReceipt, ImageUpdate, RolloutBackend, RolloutChange } from './rollout-backend.js';
+import type { CommandOptions, CommandReceipt, ImageUpdate, ReleaseHistory, RolloutBackend, RolloutChange } from './rollout-backend.js';
 
 /** How long after the server ends a status stream it is reopened (the server's own retry hint is 3 s). */
 const RECONNECT_MS = 1_000;
@@ -27,6 +27,13 @@ export class ApiRolloutBackend implements RolloutBackend {
 
   get(namespace: string, name: string): Promise<RolloutDetail> {
     return this.client.getRollout(namespace, name);
+  }
+
+  /** The API lists summaries without history, so each Rollout's detail is read: one request per Rollout. */
+  async histories(namespace?: string): Promise<ReleaseHistory[]> {
+    const summaries = await this.client.listRollouts(namespace);
+    const details = await Promise.all(summaries.map((s) => this.client.getRollout(s.namespace, s.name)));
+    return details.map((d) => ({ namespace: d.namespace, name: d.name, history: d.history }));
   }
 
   command(namespace: string, name: string, action: CommandAction, options: CommandOptions = {}): Promise<CommandReceipt> {

@@ -20,7 +20,7 @@ import { machineCommandPolicy } from '../server/machine-command-policy.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject, RolloutObject } from '../server/rollout-read-model.js';
 import { describeRollout, summarizeRollout, type RolloutDetail, type RolloutSummary } from '../server/rollout-view.js';
 import { silentLogger } from '../logger.js';
-import type { CommandOptions, CommandReceipt, ImageChanges, ImageUpdate, RolloutBackend, RolloutChange } from './rollout-backend.js';
+import type { CommandOptions, CommandReceipt, ImageChanges, ImageUpdate, ReleaseHistory, RolloutBackend, RolloutChange } from './rollout-backend.js';
 import { imagePatch } from './image-patch.js';
 
 export interface KubeBackendOptions {
@@ -63,6 +63,13 @@ export class KubeRolloutBackend implements RolloutBackend {
   async list(namespace?: string): Promise<RolloutSummary[]> {
     const { items } = await this.client.list<RolloutObject>(Kinds.Rollout, namespace);
     return items.map(summarizeRollout).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+
+  async histories(namespace?: string): Promise<ReleaseHistory[]> {
+    const { items } = await this.client.list<RolloutObject>(Kinds.Rollout, namespace);
+    return items
+      .map((r) => ({ namespace: r.metadata.namespace ?? '', name: r.metadata.name ?? '', history: r.status?.history ?? [] }))
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   }
 
   async get(namespace: string, name: string): Promise<RolloutDetail> {

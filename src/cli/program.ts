@@ -9,6 +9,7 @@ import { registerMuteCommands } from './mute-commands.js';
 import { registerRolloutCommands } from './rollout-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { registerLintCommand } from './lint-command.js';
+import { registerReportCommand } from './report-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSetCommands } from './set-commands.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(name: string = programName()): Command {
   registerRolloutCommands(program);
   registerSetCommands(program);
   registerMuteCommands(program);
+  registerReportCommand(program);
   registerLintCommand(program);
   registerImportCommand(program);
   registerServeCommand(program);

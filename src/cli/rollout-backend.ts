@@ -1,6 +1,6 @@
 // The CLI's port to rollouts: the same operations whether it talks to Vane's API (`--server`) or straight to the
 // cluster from the kubeconfig; one file per implementation.
-import type { CommandAction } from '../resources/rollout.js';
+import type { CommandAction, RevisionRecord } from '../resources/rollout.js';
 import type { RolloutDetail, RolloutSummary } from '../server/rollout-view.js';
 
 /** Why a command is given (abort --reason); it lands in status, the abort message, Events and the audit log. */
@@ -27,6 +27,13 @@ export interface RolloutChange {
   rollout: RolloutSummary;
 }
 
+/** A Rollout's release records (status.history), what `vane report` computes from. */
+export interface ReleaseHistory {
+  namespace: string;
+  name: string;
+  history: RevisionRecord[];
+}
+
 export interface RolloutBackend {
   /** Where commands and reads go, for messages ("the API at ...", "cluster ..."). */
   readonly description: string;
@@ -34,6 +41,8 @@ export interface RolloutBackend {
   readonly defaultNamespace: string;
   list(namespace?: string): Promise<RolloutSummary[]>;
   get(namespace: string, name: string): Promise<RolloutDetail>;
+  /** The release records of every Rollout of the namespace (all namespaces when undefined), sorted by namespace and name. */
+  histories(namespace?: string): Promise<ReleaseHistory[]>;
   command(namespace: string, name: string, action: CommandAction, options?: CommandOptions): Promise<CommandReceipt>;
   /** Sets container images in the Rollout's pod template (spec), which starts a release. */
   setImages(namespace: string, name: string, changes: ImageChanges): Promise<ImageUpdate>;

@@ -66,7 +66,9 @@ export async function startController(config: ControllerConfig, overrides: Start
   const informers = new RolloutInformers(client, { namespace: config.namespace, logger });
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
-  const metrics = new VaneMetrics();
+  let elector: LeaderElector | undefined;
+  // Releases are counted only while this process leads: a standby watches the same Rollouts (elector is set below).
+  const metrics = new VaneMetrics({ isLeader: () => elector?.isLeader ?? !config.leaderElection });
   // One tracker for every writer of a Rollout's status: the reconciler, the git rollback and release source queues.
   const rolloutWrites = new WriteTracker();
   const gitOptions = config.gitWorkDir ? { reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger } : undefined;
@@ -112,7 +114,6 @@ export async function startController(config: ControllerConfig, overrides: Start
     ...(overrides.notificationPolicy ? { policy: overrides.notificationPolicy } : {}),
   });
   notifications?.wire();
-  let elector: LeaderElector | undefined;
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   if (controller.experiments) metrics.watchQueueDepth('experiments', () => controller.experiments?.queue.depth ?? 0);

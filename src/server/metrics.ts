@@ -1,14 +1,26 @@
 // Vane's Prometheus metrics in one registry, shared by the controller (reconcile observer, work queue depth) and the
-// API server (requests, rollout gauges). Rollout series are labelled by namespace and rollout and are dropped when
-// the Rollout is deleted, so the number of series stays bounded by the live Rollouts.
+// API server (requests, rollout gauges, delivery figures). Rollout series are labelled by namespace and rollout and are
+// dropped when the Rollout is deleted, so the number of series stays bounded by the live Rollouts.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { releaseMeasures, type ReleaseMeasure } from '../delivery/release-measures.js';
 import type { ReconcileObserver } from '../kube/controller-runner.js';
 import type { InformerEvent, SupervisedInformer } from '../kube/supervised-informer.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { AnalysisRun, MetricResult } from '../resources/analysis.js';
 import type { RevisionRecord, Rollout, RolloutPhase } from '../resources/rollout.js';
 
-export type RolloutOutcome = 'promoted' | 'aborted' | 'rolled_back_by_git';
+const DEPLOYMENT_OUTCOMES = { Promoted: 'promoted', Aborted: 'aborted', Superseded: 'superseded' } as const;
+type DeploymentOutcome = (typeof DEPLOYMENT_OUTCOMES)[keyof typeof DEPLOYMENT_OUTCOMES];
+
+/** Seconds to days, fine around the targets (rollback 2 min, restore 30 min); lead time may take a week. */
+export const DELIVERY_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400, 604800];
+
+/** The rollback stages as `vane_rollback_seconds` labels them, and the measure each one observes. */
+const ROLLBACK_STAGES: ReadonlyArray<[stage: string, measure: ReleaseMeasure]> = [
+  ['traffic_reset', 'trafficReset'],
+  ['revert_pushed', 'revertPushed'],
+  ['gitops_healthy', 'gitopsHealthy'],
+];
 
 const PHASES: readonly RolloutPhase[] = ['Progressing', 'Paused', 'Healthy', 'Degraded'];
 const MEASUREMENT_PHASES = ['successful', 'failed', 'inconclusive', 'error'] as const;
@@ -17,6 +29,11 @@ const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_r
 export interface MetricsOptions {
   /** Also expose the process and Node.js runtime metrics (on by default). */
   defaultMetrics?: boolean;
+  /**
+   * Whether this process leads: release transitions are counted only then, because a standby watches the same
+   * Rollouts and would count them a second time. Without it every transition is counted (a single process).
+   */
+  isLeader?: () => boolean;
 }
 
 export class VaneMetrics implements ReconcileObserver {
@@ -24,7 +41,12 @@ export class VaneMetrics implements ReconcileObserver {
   private readonly rolloutPhase: Gauge<'namespace' | 'rollout' | 'phase'>;
   private readonly rolloutStep: Gauge<'namespace' | 'rollout'>;
   private readonly canaryWeight: Gauge<'namespace' | 'rollout'>;
-  private readonly outcomes: Counter<'outcome'>;
+  private readonly deployments: Counter<'namespace' | 'rollout' | 'outcome'>;
+  private readonly leadTime: Histogram<'namespace'>;
+  private readonly timeToRestore: Histogram<'namespace'>;
+  private readonly rollbackTime: Histogram<'namespace' | 'stage'>;
+  private readonly isLeader: () => boolean;
+  private readonly namespacesSeen = new Set<string>();
   private readonly timeToPromote: Histogram;
   private readonly timeToRollback: Histogram;
   private readonly reconcileDuration: Histogram<'outcome'>;
@@ -37,11 +59,38 @@ export class VaneMetrics implements ReconcileObserver {
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
+    this.isLeader = options.isLeader ?? ((): boolean => true);
     if (options.defaultMetrics ?? true) this.collectProcessMetrics();
     this.rolloutPhase = new Gauge({ name: 'vane_rollout_phase', help: 'Phase of each Rollout: 1 for the current phase, 0 for the others.', labelNames: ['namespace', 'rollout', 'phase'], registers });
     this.rolloutStep = new Gauge({ name: 'vane_rollout_step', help: 'Zero-based index of the canary step each Rollout is at (status.currentStepIndex).', labelNames: ['namespace', 'rollout'], registers });
     this.canaryWeight = new Gauge({ name: 'vane_rollout_canary_weight', help: 'Traffic weight of the canary version, in percent (0-100).', labelNames: ['namespace', 'rollout'], registers });
-    this.outcomes = new Counter({ name: 'vane_rollout_outcomes_total', help: 'Rollouts finished, by outcome (promoted, aborted, rolled_back_by_git).', labelNames: ['outcome'], registers });
+    this.deployments = new Counter({
+      name: 'vane_deployments_total',
+      help: 'Releases finished, by outcome: promoted and aborted are deployments; superseded were replaced before a verdict.',
+      labelNames: ['namespace', 'rollout', 'outcome'],
+      registers,
+    });
+    this.leadTime = new Histogram({
+      name: 'vane_lead_time_seconds',
+      help: 'Lead time for changes: from the released commit\'s author time to the promotion verdict.',
+      labelNames: ['namespace'],
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    });
+    this.timeToRestore = new Histogram({
+      name: 'vane_time_to_restore_seconds',
+      help: 'Time to restore: from a failure verdict until the Rollout was Healthy again.',
+      labelNames: ['namespace'],
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    });
+    this.rollbackTime = new Histogram({
+      name: 'vane_rollback_seconds',
+      help: 'Rollback time from the failure verdict, by stage: traffic_reset (back on stable), revert_pushed (revert commit on the remote), gitops_healthy (synced and Healthy).',
+      labelNames: ['namespace', 'stage'],
+      buckets: DELIVERY_BUCKETS,
+      registers,
+    });
     this.timeToPromote = new Histogram({
       name: 'vane_rollout_time_to_promote_seconds',
       help: 'Time from a revision starting to roll out until it was promoted.',
@@ -121,10 +170,11 @@ export class VaneMetrics implements ReconcileObserver {
     for (const phase of PHASES) this.rolloutPhase.remove({ ...labels, phase });
     this.rolloutStep.remove(labels);
     this.canaryWeight.remove(labels);
+    for (const outcome of Object.values(DEPLOYMENT_OUTCOMES)) this.deployments.remove({ ...labels, outcome });
   }
 
-  recordOutcome(outcome: RolloutOutcome): void {
-    this.outcomes.inc({ outcome });
+  recordDeployment(namespace: string, rollout: string, outcome: DeploymentOutcome): void {
+    this.deployments.inc({ namespace, rollout, outcome });
   }
 
   observeTimeToPromote(seconds: number): void {
@@ -160,9 +210,12 @@ export class VaneMetrics implements ReconcileObserver {
   }
 
   /**
-   * Keeps the rollout gauges in step with an informer, and counts outcomes from status transitions (a revision's
-   * history record turning Promoted or Aborted, a git revert becoming Committed). Only updates count, never the initial
-   * list, so a restarted process does not count history twice.
+   * Keeps the rollout gauges in step with an informer, and counts releases from their records in status.history: a
+   * record turning Promoted, Aborted or Superseded, and each duration once both its ends are recorded. Only updates
+   * count, never the initial list, so a restarted process does not count history twice; and only while this process
+   * leads (see MetricsOptions.isLeader). Around a leader change a transition may go uncounted (written after the old
+   * leader's last scrape, or seen by the standby just before it led) but is never counted twice: the figures of
+   * `vane report`, computed from the records themselves, are the exact ones.
    */
   trackRollouts(informer: SupervisedInformer<Rollout & KubeObject>): void {
     informer.addHandler((event) => {
@@ -171,8 +224,23 @@ export class VaneMetrics implements ReconcileObserver {
         return;
       }
       this.observeRollout(event.object);
+      this.initialiseDeliverySeries(event.object);
       if (event.type === 'update' && event.oldObject) this.countOutcomes(event.oldObject, event.object);
     });
+  }
+
+  /**
+   * Exposes the delivery series at zero as soon as a Rollout (or its namespace) is known, so that the first release
+   * counted is an increase Prometheus can see: `increase()` cannot tell a series born at 1 from one that was always 1.
+   */
+  private initialiseDeliverySeries(rollout: Rollout): void {
+    const { namespace, rollout: name } = rolloutLabels(rollout);
+    for (const outcome of Object.values(DEPLOYMENT_OUTCOMES)) this.deployments.inc({ namespace, rollout: name, outcome }, 0);
+    if (this.namespacesSeen.has(namespace)) return;
+    this.namespacesSeen.add(namespace);
+    this.leadTime.zero({ namespace });
+    this.timeToRestore.zero({ namespace });
+    for (const [stage] of ROLLBACK_STAGES) this.rollbackTime.zero({ namespace, stage });
   }
 
   /** Counts new measurements by phase from AnalysisRun status updates. */
@@ -189,20 +257,37 @@ export class VaneMetrics implements ReconcileObserver {
   }
 
   private countOutcomes(before: Rollout, after: Rollout): void {
-    const previous = new Map((before.status?.history ?? []).map((r) => [r.podTemplateHash, r.outcome]));
+    if (!this.isLeader()) return;
+    const { namespace, rollout } = rolloutLabels(after);
+    const previous = new Map((before.status?.history ?? []).map((r) => [recordKey(r), r]));
     for (const record of after.status?.history ?? []) {
-      if (previous.get(record.podTemplateHash) === record.outcome) continue;
-      if (record.outcome === 'Promoted') {
-        this.recordOutcome('promoted');
-        this.observeTimeToPromote(elapsedSeconds(record));
-      } else if (record.outcome === 'Aborted') {
-        this.recordOutcome('aborted');
-        this.observeTimeToRollback(elapsedSeconds(record, after.status?.rollback?.at));
-      }
+      const old = previous.get(recordKey(record));
+      if (old?.outcome !== record.outcome) this.countOutcome(namespace, rollout, record, after);
+      this.observeNewMeasures(namespace, old, record);
     }
-    const wasCommitted = before.status?.rollback?.git?.state === 'Committed';
-    if (!wasCommitted && after.status?.rollback?.git?.state === 'Committed') this.recordOutcome('rolled_back_by_git');
   }
+
+  private countOutcome(namespace: string, rollout: string, record: RevisionRecord, after: Rollout): void {
+    if (record.outcome === 'Progressing') return;
+    this.recordDeployment(namespace, rollout, DEPLOYMENT_OUTCOMES[record.outcome]);
+    if (record.outcome === 'Promoted') this.observeTimeToPromote(elapsedSeconds(record));
+    if (record.outcome === 'Aborted') this.observeTimeToRollback(elapsedSeconds(record, after.status?.rollback?.at));
+  }
+
+  /** Observes each duration of the release the first time both its ends are in the record. */
+  private observeNewMeasures(namespace: string, before: RevisionRecord | undefined, after: RevisionRecord): void {
+    const was = before ? releaseMeasures(before) : {};
+    const now = releaseMeasures(after);
+    const isNew = (measure: ReleaseMeasure): boolean => now[measure] !== undefined && was[measure] === undefined;
+    if (isNew('leadTime')) this.leadTime.observe({ namespace }, now.leadTime ?? 0);
+    if (isNew('restore')) this.timeToRestore.observe({ namespace }, now.restore ?? 0);
+    for (const [stage, measure] of ROLLBACK_STAGES) if (isNew(measure)) this.rollbackTime.observe({ namespace, stage }, now[measure] ?? 0);
+  }
+}
+
+/** A release record's identity across status updates: its revision and when it started (a re-release starts anew). */
+function recordKey(record: RevisionRecord): string {
+  return `${record.podTemplateHash}@${record.startedAt}`;
 }
 
 function rolloutLabels(rollout: Rollout): { namespace: string; rollout: string } {

@@ -41,7 +41,7 @@ describe('GET /metrics', () => {
     expect(text).toContain('vane_rollout_canary_weight{namespace="shop",rollout="web"} 20');
     expect(text).toContain('vane_workqueue_depth{queue="rollouts"} 2');
     expect(text).toMatch(/vane_reconcile_duration_seconds_count\{outcome="ok"\} 1/);
-    for (const name of ['vane_rollout_outcomes_total', 'vane_rollout_time_to_promote_seconds', 'vane_rollout_time_to_rollback_seconds', 'vane_reconcile_errors_total', 'vane_analysis_measurements_total']) {
+    for (const name of ['vane_deployments_total', 'vane_lead_time_seconds', 'vane_time_to_restore_seconds', 'vane_rollback_seconds', 'vane_rollout_time_to_promote_seconds', 'vane_rollout_time_to_rollback_seconds', 'vane_reconcile_errors_total', 'vane_analysis_measurements_total']) {
       expect(text).toContain(`# TYPE ${name}`);
     }
   });
