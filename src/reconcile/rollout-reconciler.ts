@@ -26,7 +26,8 @@ import { analysisRunsToDelete, runHistoryLimits } from './analysis-run-history.j
 import { argoConditions, type ConditionFacts } from './argo-conditions.js';
 import { argoStatusFields, blueGreenRunStatuses, canaryRunStatuses, previewSelector, type ArgoStatusInput } from './argo-status.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
-import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
+import { analysisRunName, executeEffects, type EffectOutcome } from './effect-executor.js';
+import { mergeHistory } from './release-history.js';
 import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
 import { withGitCondition } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
