@@ -2,7 +2,7 @@
 import { isSwitched, newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
 import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
 import { blockedAdvice, gatesLabel } from './blocked-gates.js';
-import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
+import { abortVerdict, gitRevertEffects, kubeEvent, promotionVerdict, terminateRuns, type Effect, type EffectOf } from './effects.js';
 import { toIso, type BlockedGates } from './machine-context.js';
 
 export function adoptionEffects(ctx: BlueGreenContext): Effect[] {
@@ -91,7 +91,7 @@ export function releaseEffects(ctx: BlueGreenContext, now: number, scaleDownAt: 
     ...terminateRuns(ctx.runs),
     { type: 'setPreviewService', hash },
     ...(atOnce ? [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 } as const] : []),
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now), verdict: promotionVerdict(ctx.promotedBy, `promoted ${hash}`, 'AutoPromotion') },
     kubeEvent(
       { reason: 'RolloutCompleted', hash, attempt: ctx.attempt },
       'Normal',
@@ -116,7 +116,7 @@ export function abortEffects(ctx: BlueGreenContext, now: number): Effect[] {
     ...terminateRuns(ctx.runs),
   ];
   effects.push(
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now), verdict: abortVerdict(abort) },
     kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
     // Last: git is slow and runs in the background; everything above is done and recorded first.
     ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),

@@ -4,7 +4,7 @@ import { BACKGROUND_GATE } from './analysis-gate.js';
 import { blockedAdvice, gatesLabel } from './blocked-gates.js';
 import { dynamicStable, splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import { backgroundRun, canaryHashOf, currentStep, hasRun, restoresStableFirst, stepRun, type CanaryContext } from './canary-context.js';
-import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
+import { abortVerdict, gitRevertEffects, kubeEvent, promotionVerdict, terminateRuns, type Effect, type EffectOf } from './effects.js';
 import { toIso, type ActiveRun, type BlockedGates } from './machine-context.js';
 import { canaryScaleOf, routeChangesOf, weightSetBy, type AnalysisPlan } from './rollout-plan.js';
 
@@ -102,7 +102,7 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
     { type: 'resetTraffic', canaryHash: hash, stableHash: hash },
     ...terminateRuns(ctx.runs),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 },
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now), verdict: promotionVerdict(ctx.promotedBy, `promoted ${hash}`) },
     kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
   );
   return effects;
@@ -173,7 +173,7 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
     ...terminateRuns(ctx.runs),
   ];
   effects.push(
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now), verdict: abortVerdict(abort) },
     kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
     // Last: git is slow and runs in the background; everything above is done and recorded first.
     ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),

@@ -118,6 +118,7 @@ const startRevision = (ctx: CanaryContext, hash: string, attempt: number, now: n
   backgroundRound: 0,
   abort: null,
   blocked: null,
+  promotedBy: undefined,
   at: { ...NO_CLOCKS, stepStartedAt: now, progressAt: now },
 });
 
@@ -131,6 +132,7 @@ const clearRollout = (ctx: CanaryContext): Partial<CanaryContext> => ({
   backgroundRound: 0,
   abort: null,
   blocked: null,
+  promotedBy: undefined,
   at: NO_CLOCKS,
 });
 
@@ -191,6 +193,10 @@ export const canaryMachine = setup({
       ...gatesCleared(context, event.now),
     })),
     skipGates: assign(({ context, event }) => gatesCleared(context, event.now)),
+    // After the step advanced: a person's promote that finished the steps is the release's verdict.
+    notePromoter: assign(({ context, event }) =>
+      event.type === 'command' && context.stepIndex >= context.plan.steps.length ? { promotedBy: event.actor } : {},
+    ),
     startFirstAttempt: assign(({ context, event }) => startRevision(context, eventHash(event), firstAttemptOf(context.lastAttempts, eventHash(event)), event.now)),
     // Released, the plan's steps are all done: the step index stays past the last one.
     adoptReleasedPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
@@ -301,6 +307,7 @@ export const canaryMachine = setup({
             actions: [
               effects((ctx) => terminateRuns(ctx.runs)),
               assign(({ context }) => ({ runs: [], blocked: null, stepIndex: context.plan.steps.length, at: { ...context.at, pausedAt: null, heldAt: null } })),
+              { type: 'notePromoter' },
             ],
           },
         ],
@@ -382,7 +389,7 @@ export const canaryMachine = setup({
               ],
               on: {
                 command: [
-                  { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                  { guard: command('promote'), target: 'step', actions: [assign(({ context }) => advance(context)), { type: 'notePromoter' }] },
                   { guard: and([NOT_HELD, command('resume')]), target: 'step', actions: assign(({ context }) => advance(context)) },
                 ],
               },
@@ -391,7 +398,7 @@ export const canaryMachine = setup({
               entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })), effects(pauseScaleEffects)],
               on: {
                 tick: { guard: and([NOT_HELD, 'pauseOver']), target: 'step', actions: assign(({ context }) => advance(context)) },
-                command: { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                command: { guard: command('promote'), target: 'step', actions: [assign(({ context }) => advance(context)), { type: 'notePromoter' }] },
               },
             },
             analyzing: {
@@ -425,6 +432,7 @@ export const canaryMachine = setup({
                   actions: [
                     effects(terminateStepRunEffects),
                     assign(({ context }) => ({ ...advance(context), runs: withoutGate(context.runs, stepRun(context).gate) })),
+                    { type: 'notePromoter' },
                   ],
                 },
               },
@@ -432,7 +440,7 @@ export const canaryMachine = setup({
             inconclusive: {
               on: {
                 command: [
-                  { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                  { guard: command('promote'), target: 'step', actions: [assign(({ context }) => advance(context)), { type: 'notePromoter' }] },
                   { guard: and([NOT_HELD, command('resume')]), target: 'step', actions: assign(({ context }) => advance(context)) },
                 ],
               },

@@ -60,15 +60,45 @@ export type Effect =
   /** A Kubernetes Event; `key` is deterministic so a replayed pass can detect the duplicate. */
   | { type: 'emitEvent'; key: string; eventType: 'Normal' | 'Warning'; reason: string; message: string }
   | { type: 'ackCommand'; id: string; action: CommandAction; result: 'Accepted' | 'Rejected'; message: string }
-  /** Upsert `status.history` for (hash, attempt); `at` is the time of the change (ISO 8601). */
-  | { type: 'recordRevision'; hash: string; attempt: number; outcome: RevisionRecord['outcome']; at: string };
+  /**
+   * Upsert `status.history` for (hash, attempt); `at` is the time of the change (ISO 8601). A promotion or an abort
+   * carries its verdict as far as the machine knows it.
+   */
+  | { type: 'recordRevision'; hash: string; attempt: number; outcome: RevisionRecord['outcome']; at: string; verdict?: VerdictFacts };
 
 export type EffectType = Effect['type'];
+
+/** Who or what ended a release, as the machine knows it; the reconciler adds the failing metric from the run. */
+export interface VerdictFacts {
+  reason: string;
+  /** The command's actor, or CONTROLLER. */
+  by: string;
+  message?: string;
+  /** The run whose verdict aborted the release, as the machine names it (the executor prefixes the Rollout's name). */
+  analysisRun?: string;
+}
+
+/** `verdict.by` when no person decided: the steps completed, or an analysis or the progress deadline ended it. */
+export const CONTROLLER = 'controller';
 
 export type AbortReason = 'AnalysisFailed' | 'AnalysisError' | 'ProgressDeadlineExceeded' | 'UserAbort';
 
 /** Effects of one type, for executors and tests that switch on `type`. */
 export type EffectOf<T extends EffectType> = Extract<Effect, { type: T }>;
+
+/** The verdict of an abort, from its record (a missing record is an abort without a cause, as the event reads it). */
+export function abortVerdict(abort: AbortRecord | null): VerdictFacts {
+  if (abort === null) return { reason: 'UserAbort', by: CONTROLLER, message: 'aborted' };
+  return { reason: abort.reason, by: abort.actor ?? CONTROLLER, message: abort.message, ...(abort.runName === undefined ? {} : { analysisRun: abort.runName }) };
+}
+
+/**
+ * The verdict of a promotion: a person's promote that finished the release, or the release finishing on its own
+ * (`ownReason`: StepsCompleted for a canary, AutoPromotion for a blue-green release that promoted itself).
+ */
+export function promotionVerdict(promotedBy: string | undefined, message: string, ownReason = 'StepsCompleted'): VerdictFacts {
+  return promotedBy === undefined ? { reason: ownReason, by: CONTROLLER, message } : { reason: 'UserPromote', by: promotedBy, message };
+}
 
 /** An Event keyed by what it is about, so the same moment of the same attempt always gets the same key. */
 export function kubeEvent(

@@ -1,9 +1,10 @@
 // The release records in status.history: one per (pod-template hash, attempt), upserted idempotently.
 import { describe, expect, it } from 'vitest';
+import type { AnalysisRun } from '../resources/analysis.js';
 import type { RevisionRecord } from '../resources/rollout.js';
-import { mergeHistory, type ReleaseRecordEffect } from './release-history.js';
+import { failingMetric, mergeHistory, type ReleaseRecordEffect } from './release-history.js';
 
-const images = (hash: string): string[] => [`app:${hash}`];
+const lookups = { images: (hash: string): string[] => [`app:${hash}`] };
 
 function rec(hash: string, attempt: number, outcome: RevisionRecord['outcome'], at: string): ReleaseRecordEffect {
   return { type: 'recordRevision', hash, attempt, outcome, at };
@@ -11,13 +12,13 @@ function rec(hash: string, attempt: number, outcome: RevisionRecord['outcome'], 
 
 describe('mergeHistory', () => {
   it('given a release that starts, then a record with its attempt is added', () => {
-    const history = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1')], images);
+    const history = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1')], lookups);
     expect(history).toEqual([{ podTemplateHash: 'h2', attempt: 1, images: ['app:h2'], outcome: 'Progressing', startedAt: 'T1' }]);
   });
 
   it('given an aborted attempt 1 retried as attempt 2, then each attempt has its own record', () => {
-    let history = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), rec('h2', 1, 'Aborted', 'T2')], images);
-    history = mergeHistory(history, [rec('h2', 2, 'Progressing', 'T3'), rec('h2', 2, 'Promoted', 'T4')], images);
+    let history = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), rec('h2', 1, 'Aborted', 'T2')], lookups);
+    history = mergeHistory(history, [rec('h2', 2, 'Progressing', 'T3'), rec('h2', 2, 'Promoted', 'T4')], lookups);
     expect(history.map((h) => [h.attempt, h.outcome, h.startedAt, h.finishedAt])).toEqual([
       [1, 'Aborted', 'T1', 'T2'],
       [2, 'Promoted', 'T3', 'T4'],
@@ -25,20 +26,20 @@ describe('mergeHistory', () => {
   });
 
   it('given a verdict replayed by a later pass, then the record keeps the time it first finished', () => {
-    const once = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), rec('h2', 1, 'Aborted', 'T2')], images);
-    const twice = mergeHistory(once, [rec('h2', 1, 'Aborted', 'T9')], images);
+    const once = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), rec('h2', 1, 'Aborted', 'T2')], lookups);
+    const twice = mergeHistory(once, [rec('h2', 1, 'Aborted', 'T9')], lookups);
     expect(twice).toEqual(once);
   });
 
   it('given a record written before attempts were recorded, then its release in progress is finished in place', () => {
     const legacy: RevisionRecord[] = [{ podTemplateHash: 'h2', images: ['app:h2'], outcome: 'Progressing', startedAt: 'T1' }];
-    const history = mergeHistory(legacy, [rec('h2', 1, 'Promoted', 'T2')], images);
+    const history = mergeHistory(legacy, [rec('h2', 1, 'Promoted', 'T2')], lookups);
     expect(history).toEqual([{ podTemplateHash: 'h2', attempt: 1, images: ['app:h2'], outcome: 'Promoted', startedAt: 'T1', finishedAt: 'T2' }]);
   });
 
   it('given a finished record written before attempts were recorded, then a new release of its hash gets a new record', () => {
     const legacy: RevisionRecord[] = [{ podTemplateHash: 'h2', images: ['app:h2'], outcome: 'Aborted', startedAt: 'T1', finishedAt: 'T2' }];
-    const history = mergeHistory(legacy, [rec('h2', 2, 'Progressing', 'T3')], images);
+    const history = mergeHistory(legacy, [rec('h2', 2, 'Progressing', 'T3')], lookups);
     expect(history).toHaveLength(2);
     expect(history[0]).toEqual(legacy[0]);
     expect(history[1]).toMatchObject({ attempt: 2, outcome: 'Progressing', startedAt: 'T3' });
@@ -46,6 +47,54 @@ describe('mergeHistory', () => {
 
   it('given more releases than the limit, then the oldest go', () => {
     const records = ['a', 'b', 'c'].map((hash, i) => rec(hash, 1, 'Progressing', `T${i}`));
-    expect(mergeHistory(undefined, records, images, 2).map((h) => h.podTemplateHash)).toEqual(['b', 'c']);
+    expect(mergeHistory(undefined, records, lookups, 2).map((h) => h.podTemplateHash)).toEqual(['b', 'c']);
+  });
+});
+
+describe('the verdict of a release', () => {
+  const failedRun = {
+    apiVersion: 'vane.dev/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'web-h2-1-step-1' },
+    spec: { metrics: [] },
+    status: {
+      phase: 'Failed',
+      metricResults: [
+        { name: 'latency', phase: 'Successful', count: 1, successful: 1, failed: 0, inconclusive: 0, error: 0, consecutiveError: 0, measurements: [{ phase: 'Successful', startedAt: 'T', value: '12' }] },
+        {
+          name: 'success-rate',
+          phase: 'Failed',
+          count: 2,
+          successful: 1,
+          failed: 1,
+          inconclusive: 0,
+          error: 0,
+          consecutiveError: 0,
+          measurements: [
+            { phase: 'Successful', startedAt: 'T', value: '0.99' },
+            { phase: 'Failed', startedAt: 'T', value: '0.42' },
+          ],
+        },
+      ],
+    },
+  } as unknown as AnalysisRun;
+
+  it('given an abort by a failed analysis, then the verdict names the failing metric, its last value and the run', () => {
+    const abort: ReleaseRecordEffect = { ...rec('h2', 1, 'Aborted', 'T2'), verdict: { reason: 'AnalysisFailed', by: 'controller', message: 'step 1 analysis failed', analysisRun: 'h2-1-step-1' } };
+    const history = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), abort], { ...lookups, metricOf: (run) => failingMetric(failedRun, `web-${run}`) });
+    expect(history[0]?.verdict).toEqual({
+      at: 'T2',
+      by: 'controller',
+      reason: 'AnalysisFailed',
+      message: 'step 1 analysis failed',
+      metric: { name: 'success-rate', value: '0.42', analysisRun: 'web-h2-1-step-1' },
+    });
+  });
+
+  it('given a promotion replayed later, then the verdict keeps its first time', () => {
+    const promote: ReleaseRecordEffect = { ...rec('h2', 1, 'Promoted', 'T2'), verdict: { reason: 'UserPromote', by: 'alice' } };
+    const once = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), promote], lookups);
+    expect(once[0]?.verdict).toEqual({ at: 'T2', by: 'alice', reason: 'UserPromote' });
+    expect(mergeHistory(once, [{ ...promote, at: 'T5' }], lookups)).toEqual(once);
   });
 });

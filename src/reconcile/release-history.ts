@@ -1,7 +1,8 @@
 // The bounded release history in status.history: one record per release (pod-template hash, attempt), upserted from
 // the record effects a pass executed.
-import type { EffectOf } from '../machine/effects.js';
-import type { RevisionRecord } from '../resources/rollout.js';
+import type { EffectOf, VerdictFacts } from '../machine/effects.js';
+import type { AnalysisRun } from '../resources/analysis.js';
+import type { ReleaseVerdict, RevisionRecord } from '../resources/rollout.js';
 
 /** Releases kept in status.history. */
 export const HISTORY_KEPT = 10;
@@ -9,11 +10,19 @@ export const HISTORY_KEPT = 10;
 /** The effects that write a release's record. */
 export type ReleaseRecordEffect = EffectOf<'recordRevision'>;
 
+/** What the records are completed with from the pass's observations. */
+export interface ReleaseLookups {
+  /** The images of a revision's pod template. */
+  images: (hash: string) => string[];
+  /** The failing metric of a run the machine names, from the AnalysisRuns observed in the pass. */
+  metricOf?: (analysisRun: string) => ReleaseVerdict['metric'];
+}
+
 /**
  * Upserts the records into the history, oldest first, the oldest dropped beyond `limit`. Applying the same effects
  * again changes nothing, so a replayed pass writes the same record.
  */
-export function mergeHistory(history: RevisionRecord[] | undefined, records: readonly ReleaseRecordEffect[], images: (hash: string) => string[], limit = HISTORY_KEPT): RevisionRecord[] {
+export function mergeHistory(history: RevisionRecord[] | undefined, records: readonly ReleaseRecordEffect[], lookups: ReleaseLookups, limit = HISTORY_KEPT): RevisionRecord[] {
   const list = [...(history ?? [])];
   for (const record of records) {
     const index = releaseIndex(list, record.hash, record.attempt);
@@ -21,10 +30,21 @@ export function mergeHistory(history: RevisionRecord[] | undefined, records: rea
     if (index >= 0) {
       const current = list[index] as RevisionRecord;
       // A finished record keeps the time it first finished: a replayed verdict is not a new one.
-      const finishedAt = current.outcome === record.outcome && current.finishedAt !== undefined ? current.finishedAt : record.at;
-      list[index] = { ...current, attempt: record.attempt, outcome: record.outcome, ...(finished ? { finishedAt } : {}) };
+      const replayed = current.outcome === record.outcome && current.finishedAt !== undefined;
+      const finishedAt = replayed ? (current.finishedAt as string) : record.at;
+      const verdict = replayed && current.verdict ? current.verdict : verdictOf(record.verdict, finishedAt, lookups);
+      list[index] = { ...current, attempt: record.attempt, outcome: record.outcome, ...(finished ? { finishedAt } : {}), ...(finished && verdict ? { verdict } : {}) };
     } else {
-      list.push({ podTemplateHash: record.hash, attempt: record.attempt, images: images(record.hash), outcome: record.outcome, startedAt: record.at, ...(finished ? { finishedAt: record.at } : {}) });
+      const verdict = finished ? verdictOf(record.verdict, record.at, lookups) : undefined;
+      list.push({
+        podTemplateHash: record.hash,
+        attempt: record.attempt,
+        images: lookups.images(record.hash),
+        outcome: record.outcome,
+        startedAt: record.at,
+        ...(finished ? { finishedAt: record.at } : {}),
+        ...(verdict ? { verdict } : {}),
+      });
     }
   }
   return list.slice(-limit);
@@ -36,4 +56,23 @@ export function mergeHistory(history: RevisionRecord[] | undefined, records: rea
  */
 export function releaseIndex(list: readonly RevisionRecord[], hash: string, attempt: number): number {
   return list.findLastIndex((h) => h.podTemplateHash === hash && (h.attempt === undefined ? h.outcome === 'Progressing' : h.attempt === attempt));
+}
+
+function verdictOf(facts: VerdictFacts | undefined, at: string, lookups: ReleaseLookups): ReleaseVerdict | undefined {
+  if (facts === undefined) return undefined;
+  const metric = facts.analysisRun === undefined ? undefined : lookups.metricOf?.(facts.analysisRun);
+  return { at, by: facts.by, reason: facts.reason, ...(facts.message === undefined ? {} : { message: facts.message }), ...(metric ? { metric } : {}) };
+}
+
+/**
+ * The metric that failed `run`, with its last measured value as the run's status shows it: the first metric (not a
+ * dry run) in the run's own phase, else any failed or errored one. Undefined for a run without such a metric.
+ */
+export function failingMetric(run: AnalysisRun, runName: string): ReleaseVerdict['metric'] {
+  const results = (run.status?.metricResults ?? []).filter((m) => m.dryRun !== true);
+  const failed = (phase: string): boolean => phase === 'Failed' || phase === 'Error';
+  const metric = results.find((m) => m.phase === run.status?.phase && failed(m.phase)) ?? results.find((m) => failed(m.phase));
+  if (metric === undefined) return undefined;
+  const measured = metric.measurements.findLast((m) => failed(m.phase) && m.value !== undefined) ?? metric.measurements.findLast((m) => m.value !== undefined);
+  return { name: metric.name, ...(measured?.value === undefined ? {} : { value: measured.value }), analysisRun: runName };
 }

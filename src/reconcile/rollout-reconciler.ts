@@ -17,7 +17,7 @@ import type { PodTemplateSpec } from '../resources/meta.js';
 import { podTemplateHash, templateImages } from '../resources/pod-template-hash.js';
 import { withRolloutDefaults } from '../resources/rollout-defaults.js';
 import { validateRollout } from '../resources/rollout-validation.js';
-import type { Rollout, RolloutStatus } from '../resources/rollout.js';
+import type { RevisionRecord, Rollout, RolloutStatus } from '../resources/rollout.js';
 import { stablePingPongOf } from '../traffic/service-roles.js';
 import { stableShare, type TrafficRouter, type WeightDestination } from '../traffic/traffic-router.js';
 import { experimentDestinations, syncExperimentTraffic } from './experiment-traffic.js';
@@ -27,7 +27,7 @@ import { argoConditions, type ConditionFacts } from './argo-conditions.js';
 import { argoStatusFields, blueGreenRunStatuses, canaryRunStatuses, previewSelector, type ArgoStatusInput } from './argo-status.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
 import { analysisRunName, executeEffects, type EffectOutcome } from './effect-executor.js';
-import { mergeHistory } from './release-history.js';
+import { failingMetric, mergeHistory } from './release-history.js';
 import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
 import { withGitCondition } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
@@ -279,8 +279,15 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     status.conditions = withGitCondition({ ...rollout, status: { ...status } }, status.rollback.git, now);
   }
   if (status.promoteFull && promoteFullDone(status, view, world.hash)) delete status.promoteFull;
-  if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
+  if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, { images, metricOf: (runName) => metricOf(rollout, world, runName) });
   return status;
+}
+
+/** The failing metric of the run the machine names `runName`, read from the AnalysisRuns observed in this pass. */
+function metricOf(rollout: Rollout, world: ObservedWorld, runName: string): NonNullable<RevisionRecord['verdict']>['metric'] {
+  const name = analysisRunName(rollout, runName);
+  const run = world.analysisRuns.find((r) => r.metadata.name === name);
+  return run === undefined ? undefined : failingMetric(run, name);
 }
 
 /** What Argo's conditions are computed from, read off the status this pass built. */
