@@ -56,6 +56,7 @@ import {
   supersededEffects,
   switchEffects,
   terminatePromotionRunEffects,
+  userPauseEffects,
 } from './blue-green-effects.js';
 import { terminateRuns, type Effect } from './effects.js';
 import { blockedWith } from './blocked-gates.js';
@@ -136,7 +137,7 @@ function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld
           guard: runIs(gate, 'Inconclusive'),
           target: inconclusive,
           actions: [
-            effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+            effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message, event.now) : [])),
             { type: 'dropPromotionRun', params: { gate } },
             { type: 'markPaused' },
           ],
@@ -336,7 +337,7 @@ export const blueGreenMachine = setup({
               },
             },
             awaitingPromotion: {
-              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now, progressAt: null } })), effects(awaitingPromotionEffects)],
+              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now, progressAt: null } })), effects((ctx, event) => awaitingPromotionEffects(ctx, event.now))],
               always: { guard: and([NOT_HELD, 'promotesAtOnce']), target: 'scalingUp' },
               on: {
                 tick: { guard: and([NOT_HELD, 'autoPromotionDue']), target: 'scalingUp' },
@@ -397,7 +398,7 @@ export const blueGreenMachine = setup({
                 command: {
                   guard: command('pause'),
                   target: 'userPaused',
-                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } })),
+                  actions: [effects((ctx, event) => userPauseEffects(ctx, event.now)), assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } }))],
                 },
               },
             },

@@ -61,8 +61,11 @@ import {
   stepReadyEffects,
   stepRouteEffects,
   stepRunEffects,
+  stepStartedEffects,
+  userPauseEffects,
   supersededEffects,
   terminateStepRunEffects,
+  trafficBackOf,
   weightAfterStep,
 } from './canary-effects.js';
 import { blockedWith } from './blocked-gates.js';
@@ -326,6 +329,7 @@ export const canaryMachine = setup({
             step: {
               // Routes first, as Argo sets a step's header and mirror routes whatever else the step does or waits for.
               entry: [
+                effects((ctx, event) => stepStartedEffects(ctx, event.now)),
                 effects(stepRouteEffects),
                 assign(({ context }) => ({ headerRoutes: headerRoutesAfterStep(context) })),
                 effects((ctx) => (backgroundDue(ctx) ? backgroundStartEffects(ctx) : [])),
@@ -385,7 +389,7 @@ export const canaryMachine = setup({
               entry: [
                 assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })),
                 effects(pauseScaleEffects),
-                effects(pauseStepEffects),
+                effects((ctx, event) => pauseStepEffects(ctx, event.now)),
               ],
               on: {
                 command: [
@@ -417,7 +421,7 @@ export const canaryMachine = setup({
                     guard: stepRunIs('Inconclusive'),
                     target: 'inconclusive',
                     actions: [
-                      effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+                      effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message, event.now) : [])),
                       assign(({ context, event }) => ({
                         runs: withoutGate(context.runs, stepRun(context).gate),
                         at: { ...context.at, pausedAt: event.now },
@@ -493,13 +497,13 @@ export const canaryMachine = setup({
                 command: {
                   guard: command('pause'),
                   target: 'userPaused',
-                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } })),
+                  actions: [effects((ctx, event) => userPauseEffects(ctx, event.now)), assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } }))],
                 },
                 analysis: {
                   guard: backgroundIs('Inconclusive'),
                   target: 'analysisInconclusive',
                   actions: [
-                    effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+                    effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message, event.now) : [])),
                     assign(({ context, event }) => ({
                       runs: withoutGate(context.runs, BACKGROUND_GATE),
                       at: { ...context.at, heldAt: event.now },
@@ -591,7 +595,7 @@ export const canaryMachine = setup({
             replicasReady: {
               guard: 'stableReady',
               target: 'settling',
-              actions: [effects(abortTrafficEffects), assign(({ context, event }) => ({ weight: 0, at: { ...context.at, abortedAt: event.now } }))],
+              actions: [effects((ctx, event) => [...abortTrafficEffects(ctx), ...trafficBackOf(ctx, event.now)]), assign(({ context, event }) => ({ weight: 0, at: { ...context.at, abortedAt: event.now } }))],
             },
           },
         },

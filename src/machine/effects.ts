@@ -3,7 +3,7 @@
 // A pass that crashes after executing effects but before writing status is replayed from the same persisted
 // state with the same event, so it re-executes the same effects: each one is "make it so" (scale to N, weight W,
 // point a Service at a hash) or carries a deterministic name or key that lets the executor skip a duplicate.
-import type { AnalysisRunArgument, AnalysisRunOptions, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, RevisionRecord, RolloutExperimentStep, RouteMatch } from '../resources/rollout.js';
+import type { AnalysisRunArgument, AnalysisRunOptions, AnalysisTemplateRef, CommandAction, HeaderRoutingMatch, PauseReason, RevisionRecord, RolloutExperimentStep, RouteMatch } from '../resources/rollout.js';
 import type { AbortRecord, ActiveRun } from './machine-context.js';
 
 export type Effect =
@@ -64,9 +64,21 @@ export type Effect =
    * Upsert `status.history` for (hash, attempt); `at` is the time of the change (ISO 8601). A promotion or an abort
    * carries its verdict as far as the machine knows it.
    */
-  | { type: 'recordRevision'; hash: string; attempt: number; outcome: RevisionRecord['outcome']; at: string; verdict?: VerdictFacts };
+  | { type: 'recordRevision'; hash: string; attempt: number; outcome: RevisionRecord['outcome']; at: string; verdict?: VerdictFacts }
+  /** A moment of release (hash, attempt) for its record in `status.history`; recording the same moment again adds nothing. */
+  | { type: 'recordMoment'; hash: string; attempt: number; at: string; moment: ReleaseMoment };
 
 export type EffectType = Effect['type'];
+
+/**
+ * What happened to a release: a canary step entered, a stop to wait for a person, traffic back on stable after an
+ * abort (recorded after the effect that moved it), the progress deadline passed.
+ */
+export type ReleaseMoment =
+  | { kind: 'step'; index: number }
+  | { kind: 'pause'; reason: PauseReason; step?: number }
+  | { kind: 'trafficReset' }
+  | { kind: 'stuck' };
 
 /** Who or what ended a release, as the machine knows it; the reconciler adds the failing metric from the run. */
 export interface VerdictFacts {
@@ -98,6 +110,24 @@ export function abortVerdict(abort: AbortRecord | null): VerdictFacts {
  */
 export function promotionVerdict(promotedBy: string | undefined, message: string, ownReason = 'StepsCompleted'): VerdictFacts {
   return promotedBy === undefined ? { reason: ownReason, by: CONTROLLER, message } : { reason: 'UserPromote', by: promotedBy, message };
+}
+
+/** The effect recording `moment` of the release (hash, attempt) at epoch ms `now`. */
+export function recordMoment(release: { hash: string; attempt: number }, now: number, moment: ReleaseMoment): Effect {
+  return { type: 'recordMoment', hash: release.hash, attempt: release.attempt, at: new Date(now).toISOString(), moment };
+}
+
+/** The moments an abort itself records: the progress deadline, when that was the cause. */
+export function abortMoments(release: { hash: string; attempt: number }, abort: AbortRecord | null, now: number): Effect[] {
+  return abort?.reason === 'ProgressDeadlineExceeded' ? [recordMoment(release, now, { kind: 'stuck' })] : [];
+}
+
+/** Traffic is back on stable after an abort: recorded on the release, and an Event with the time. */
+export function trafficBackEffects(release: { hash: string; attempt: number }, stableHash: string, now: number): Effect[] {
+  return [
+    recordMoment(release, now, { kind: 'trafficReset' }),
+    kubeEvent({ reason: 'TrafficBackOnStable', ...release }, 'Normal', `all traffic is back on stable ${stableHash} at ${new Date(now).toISOString()}`),
+  ];
 }
 
 /** An Event keyed by what it is about, so the same moment of the same attempt always gets the same key. */

@@ -127,6 +127,7 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
       outcome.acks.push({ id: effect.id, action: effect.action, result: effect.result, message: effect.message, time: new Date(ctx.now).toISOString() });
       return;
     case 'recordRevision':
+    case 'recordMoment':
       outcome.revisions.push(effect);
       return;
   }

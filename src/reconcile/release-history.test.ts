@@ -1,12 +1,13 @@
 // The release records in status.history: one per (pod-template hash, attempt), upserted idempotently.
 import { describe, expect, it } from 'vitest';
+import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
-import type { RevisionRecord } from '../resources/rollout.js';
+import { RELEASE_STEPS_KEPT, type RevisionRecord } from '../resources/rollout.js';
 import { failingMetric, mergeHistory, type ReleaseRecordEffect } from './release-history.js';
 
 const lookups = { images: (hash: string): string[] => [`app:${hash}`] };
 
-function rec(hash: string, attempt: number, outcome: RevisionRecord['outcome'], at: string): ReleaseRecordEffect {
+function rec(hash: string, attempt: number, outcome: RevisionRecord['outcome'], at: string): EffectOf<'recordRevision'> {
   return { type: 'recordRevision', hash, attempt, outcome, at };
 }
 
@@ -96,5 +97,41 @@ describe('the verdict of a release', () => {
     const once = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T1'), promote], lookups);
     expect(once[0]?.verdict).toEqual({ at: 'T2', by: 'alice', reason: 'UserPromote' });
     expect(mergeHistory(once, [{ ...promote, at: 'T5' }], lookups)).toEqual(once);
+  });
+});
+
+describe('the moments of a release', () => {
+  const moment = (at: string, m: EffectOf<'recordMoment'>['moment']): ReleaseRecordEffect => ({ type: 'recordMoment', hash: 'h2', attempt: 1, at, moment: m });
+  const started = mergeHistory(undefined, [rec('h2', 1, 'Progressing', 'T0')], lookups);
+
+  it('given steps entered, then each is recorded once in order, a step re-entered by a plan change not again', () => {
+    const history = mergeHistory(started, [moment('T1', { kind: 'step', index: 0 }), moment('T2', { kind: 'step', index: 1 }), moment('T3', { kind: 'step', index: 1 })], lookups);
+    expect(history[0]?.steps).toEqual([
+      { index: 0, at: 'T1' },
+      { index: 1, at: 'T2' },
+    ]);
+  });
+
+  it('given more steps than RELEASE_STEPS_KEPT, then the oldest go', () => {
+    const steps = Array.from({ length: RELEASE_STEPS_KEPT + 3 }, (_, i) => moment(`T${i}`, { kind: 'step', index: i }));
+    const kept = mergeHistory(started, steps, lookups)[0]?.steps ?? [];
+    expect(kept).toHaveLength(RELEASE_STEPS_KEPT);
+    expect(kept[0]?.index).toBe(3);
+  });
+
+  it('given a pause recorded again with its start time, then it is one pause', () => {
+    const pause = moment('T1', { kind: 'pause', reason: 'CanaryPauseStep', step: 1 });
+    const history = mergeHistory(mergeHistory(started, [pause], lookups), [pause], lookups);
+    expect(history[0]?.pauses).toEqual([{ at: 'T1', reason: 'CanaryPauseStep', step: 1 }]);
+  });
+
+  it('given traffic reset and a deadline recorded twice, then the first times stay', () => {
+    const once = mergeHistory(started, [moment('T1', { kind: 'trafficReset' }), moment('T1', { kind: 'stuck' })], lookups);
+    const twice = mergeHistory(once, [moment('T5', { kind: 'trafficReset' }), moment('T5', { kind: 'stuck' })], lookups);
+    expect(twice[0]).toMatchObject({ trafficResetAt: 'T1', stuckAt: 'T1' });
+  });
+
+  it('given a moment of a release without a record, then the history is unchanged', () => {
+    expect(mergeHistory(started, [{ type: 'recordMoment', hash: 'h9', attempt: 1, at: 'T1', moment: { kind: 'stuck' } }], lookups)).toEqual(started);
   });
 });

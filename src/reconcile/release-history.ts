@@ -1,14 +1,14 @@
 // The bounded release history in status.history: one record per release (pod-template hash, attempt), upserted from
 // the record effects a pass executed.
-import type { EffectOf, VerdictFacts } from '../machine/effects.js';
+import type { EffectOf, ReleaseMoment, VerdictFacts } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
-import type { ReleaseVerdict, RevisionRecord } from '../resources/rollout.js';
+import { RELEASE_STEPS_KEPT, type ReleaseVerdict, type RevisionRecord } from '../resources/rollout.js';
 
 /** Releases kept in status.history. */
 export const HISTORY_KEPT = 10;
 
 /** The effects that write a release's record. */
-export type ReleaseRecordEffect = EffectOf<'recordRevision'>;
+export type ReleaseRecordEffect = EffectOf<'recordRevision' | 'recordMoment'>;
 
 /** What the records are completed with from the pass's observations. */
 export interface ReleaseLookups {
@@ -26,6 +26,11 @@ export function mergeHistory(history: RevisionRecord[] | undefined, records: rea
   const list = [...(history ?? [])];
   for (const record of records) {
     const index = releaseIndex(list, record.hash, record.attempt);
+    if (record.type === 'recordMoment') {
+      // A moment of a release with no record (one that started before records existed) has nowhere to go.
+      if (index >= 0) list[index] = withMoment(list[index] as RevisionRecord, record.moment, record.at);
+      continue;
+    }
     const finished = record.outcome !== 'Progressing';
     if (index >= 0) {
       const current = list[index] as RevisionRecord;
@@ -75,4 +80,25 @@ export function failingMetric(run: AnalysisRun, runName: string): ReleaseVerdict
   if (metric === undefined) return undefined;
   const measured = metric.measurements.findLast((m) => failed(m.phase) && m.value !== undefined) ?? metric.measurements.findLast((m) => m.value !== undefined);
   return { name: metric.name, ...(measured?.value === undefined ? {} : { value: measured.value }), analysisRun: runName };
+}
+
+/** The record with `moment` added; a moment it already shows (a replayed pass, a step re-entered) adds nothing. */
+function withMoment(record: RevisionRecord, moment: ReleaseMoment, at: string): RevisionRecord {
+  switch (moment.kind) {
+    case 'step': {
+      const steps = record.steps ?? [];
+      if (steps.at(-1)?.index === moment.index) return record;
+      return { ...record, steps: [...steps, { index: moment.index, at }].slice(-RELEASE_STEPS_KEPT) };
+    }
+    case 'pause': {
+      const pauses = record.pauses ?? [];
+      if (pauses.some((p) => p.at === at && p.reason === moment.reason)) return record;
+      const pause = { at, reason: moment.reason, ...(moment.step === undefined ? {} : { step: moment.step }) };
+      return { ...record, pauses: [...pauses, pause].slice(-RELEASE_STEPS_KEPT) };
+    }
+    case 'trafficReset':
+      return record.trafficResetAt === undefined ? { ...record, trafficResetAt: at } : record;
+    case 'stuck':
+      return record.stuckAt === undefined ? { ...record, stuckAt: at } : record;
+  }
 }
