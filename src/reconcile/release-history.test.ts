@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import { RELEASE_STEPS_KEPT, type RevisionRecord } from '../resources/rollout.js';
-import { failingMetric, mergeHistory, type ReleaseRecordEffect } from './release-history.js';
+import { elapsed, failingMetric, mergeHistory, stampRestored, type ReleaseRecordEffect } from './release-history.js';
 
 const lookups = { images: (hash: string): string[] => [`app:${hash}`] };
 
@@ -133,5 +133,30 @@ describe('the moments of a release', () => {
 
   it('given a moment of a release without a record, then the history is unchanged', () => {
     expect(mergeHistory(started, [{ type: 'recordMoment', hash: 'h9', attempt: 1, at: 'T1', moment: { kind: 'stuck' } }], lookups)).toEqual(started);
+  });
+});
+
+describe('restoredAt', () => {
+  const aborted: RevisionRecord = { podTemplateHash: 'h2', attempt: 1, images: [], outcome: 'Aborted', startedAt: 'T0', finishedAt: 'T1', verdict: { at: 'T1', by: 'controller', reason: 'AnalysisFailed' } };
+
+  it('given an aborted release, when the pass turns Healthy, then its record is restored at that time', () => {
+    const history = [aborted];
+    expect(stampRestored(history, true, 'T5')?.restoredAt).toBe('T5');
+    expect(history[0]?.restoredAt).toBe('T5');
+  });
+
+  it('given a release already restored, or a pass that does not turn Healthy, then nothing is stamped', () => {
+    expect(stampRestored([{ ...aborted, restoredAt: 'T5' }], true, 'T9')).toBeUndefined();
+    expect(stampRestored([aborted], false, 'T9')).toBeUndefined();
+  });
+
+  it('given an aborted record from before verdicts were recorded, then it is left alone', () => {
+    const { verdict: _none, ...legacy } = aborted;
+    expect(stampRestored([legacy], true, 'T9')).toBeUndefined();
+  });
+
+  it('given a time to restore, then it reads in hours, minutes and seconds', () => {
+    expect(elapsed('2026-01-01T00:00:00Z', '2026-01-01T01:02:03Z')).toBe('1h2m3s');
+    expect(elapsed('2026-01-01T00:00:00Z', '2026-01-01T00:00:42Z')).toBe('42s');
   });
 });

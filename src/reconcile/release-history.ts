@@ -102,3 +102,27 @@ function withMoment(record: RevisionRecord, moment: ReleaseMoment, at: string): 
       return record.stuckAt === undefined ? { ...record, stuckAt: at } : record;
   }
 }
+
+/**
+ * The pass that writes phase Healthy after an abort: the latest Aborted record with a verdict and no restoredAt was
+ * restored at `at` (the stable serves all traffic again, or a fix-forward release was promoted). Records from before
+ * verdicts were recorded are left alone: their abort time is unknown. Returns the stamped record, if any.
+ */
+export function stampRestored(history: RevisionRecord[] | undefined, turnedHealthy: boolean, at: string): RevisionRecord | undefined {
+  if (!turnedHealthy || history === undefined) return undefined;
+  const index = history.findLastIndex((h) => h.outcome === 'Aborted');
+  const aborted = history[index];
+  if (aborted === undefined || aborted.verdict === undefined || aborted.restoredAt !== undefined) return undefined;
+  const restored = { ...aborted, restoredAt: at };
+  history[index] = restored;
+  return restored;
+}
+
+/** "12m5s": a time to restore as people read it. */
+export function elapsed(fromIso: string, toIso: string): string {
+  const seconds = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const parts = [h > 0 ? `${h}h` : '', h > 0 || m > 0 ? `${m}m` : '', `${seconds % 60}s`];
+  return parts.join('');
+}
