@@ -12,6 +12,7 @@ export function abortFromEvent(event: RolloutEvent): AbortRecord | undefined {
   return {
     reason: event.phase === 'Error' ? 'AnalysisError' : 'AnalysisFailed',
     message: `${gateLabel(event.gate)} analysis ${event.runName} ${verdict}${detail}`,
+    runName: event.runName,
   };
 }
 

@@ -39,6 +39,8 @@ export interface BlueGreenContext {
   newAtFullSize: boolean;
   runs: ActiveRun[];
   abort: AbortRecord | null;
+  /** The person whose promote (or resume of the wait for one) released this attempt; absent when it promoted itself. */
+  promotedBy?: string;
   /** Promotion gates that could not start; the active Service stays on (or goes back to) stable meanwhile. */
   blocked: BlockedGates | null;
   /** Set while the revision released before `stableHash` waits for its scale-down; null otherwise. */

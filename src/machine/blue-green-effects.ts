@@ -2,7 +2,7 @@
 import { isSwitched, newHashOf, newReplicas, promotionRun, type BlueGreenContext } from './blue-green-context.js';
 import { POST_PROMOTION_GATE, PRE_PROMOTION_GATE, type PromotionGate } from './analysis-gate.js';
 import { blockedAdvice, gatesLabel } from './blocked-gates.js';
-import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
+import { abortMoments, abortVerdict, gitRevertEffects, kubeEvent, promotionVerdict, recordMoment, terminateRuns, trafficBackEffects, type Effect, type EffectOf } from './effects.js';
 import { toIso, type BlockedGates } from './machine-context.js';
 
 export function adoptionEffects(ctx: BlueGreenContext): Effect[] {
@@ -91,7 +91,7 @@ export function releaseEffects(ctx: BlueGreenContext, now: number, scaleDownAt: 
     ...terminateRuns(ctx.runs),
     { type: 'setPreviewService', hash },
     ...(atOnce ? [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 } as const] : []),
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now), verdict: promotionVerdict(ctx.promotedBy, `promoted ${hash}`, 'AutoPromotion') },
     kubeEvent(
       { reason: 'RolloutCompleted', hash, attempt: ctx.attempt },
       'Normal',
@@ -112,11 +112,13 @@ export function abortEffects(ctx: BlueGreenContext, now: number): Effect[] {
   const message = abort?.message ?? 'aborted';
   const effects: Effect[] = [
     { type: 'switchActiveService', hash: ctx.stableHash },
+    ...trafficBackEffects({ hash, attempt: ctx.attempt }, ctx.stableHash, now),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
   ];
   effects.push(
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
+    ...abortMoments({ hash, attempt: ctx.attempt }, abort, now),
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now), verdict: abortVerdict(abort) },
     kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
     // Last: git is slow and runs in the background; everything above is done and recorded first.
     ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),
@@ -163,15 +165,23 @@ export function backToStableEffects(ctx: BlueGreenContext, now: number, wasAbort
   return effects;
 }
 
-export function awaitingPromotionEffects(ctx: BlueGreenContext): Effect[] {
+export function awaitingPromotionEffects(ctx: BlueGreenContext, now: number): Effect[] {
   if (ctx.plan.autoPromotionEnabled) return [];
   const hash = newHashOf(ctx);
-  return [kubeEvent({ reason: 'RolloutPaused', hash, attempt: ctx.attempt }, 'Normal', `preview ${hash} is ready: waiting for promote`)];
+  return [
+    recordMoment({ hash, attempt: ctx.attempt }, ctx.at.pausedAt ?? now, { kind: 'pause', reason: 'BlueGreenPause' }),
+    kubeEvent({ reason: 'RolloutPaused', hash, attempt: ctx.attempt }, 'Normal', `preview ${hash} is ready: waiting for promote`)];
 }
 
-export function inconclusiveEffects(ctx: BlueGreenContext, runName: string, message: string): Effect[] {
+/** A person paused the rollout. */
+export function userPauseEffects(ctx: BlueGreenContext, now: number): Effect[] {
+  return [recordMoment({ hash: newHashOf(ctx), attempt: ctx.attempt }, now, { kind: 'pause', reason: 'UserPause' })];
+}
+
+export function inconclusiveEffects(ctx: BlueGreenContext, runName: string, message: string, now: number): Effect[] {
   const hash = newHashOf(ctx);
   return [
+    recordMoment({ hash, attempt: ctx.attempt }, now, { kind: 'pause', reason: 'InconclusiveAnalysis' }),
     kubeEvent(
       { reason: 'AnalysisInconclusive', hash, attempt: ctx.attempt, detail: runName },
       'Warning',

@@ -90,7 +90,9 @@ describe('blue-green: the way to promotion', () => {
     expect(s.view.previewHash).toBeUndefined();
     expect(s.view.previous).toEqual({ hash: 'h1', scaleDownAt: new Date(switchedAt + 600_000).toISOString() });
     expect(s.view.message).toBe(`active h2 serves all traffic; previous revision h1 scales down at ${new Date(switchedAt + 600_000).toISOString()}`);
-    expect(s.effectsOf('recordRevision')).toEqual([{ type: 'recordRevision', hash: 'h2', attempt: 1, outcome: 'Promoted', at: '2026-01-01T00:01:00.000Z' }]);
+    expect(s.effectsOf('recordRevision')).toEqual([
+      { type: 'recordRevision', hash: 'h2', attempt: 1, outcome: 'Promoted', at: '2026-01-01T00:01:00.000Z', verdict: { reason: 'UserPromote', by: 'alice', message: 'promoted h2' } },
+    ]);
     expect(s.effectsOf('scaleReplicaSet')).toEqual([]);
     expect(s.view.nextWakeAt).toBe(switchedAt + 600_000);
     expect(s.view.desiredReplicas).toEqual([

@@ -56,6 +56,7 @@ import {
   supersededEffects,
   switchEffects,
   terminatePromotionRunEffects,
+  userPauseEffects,
 } from './blue-green-effects.js';
 import { terminateRuns, type Effect } from './effects.js';
 import { blockedWith } from './blocked-gates.js';
@@ -106,6 +107,7 @@ const startRevision = (ctx: BlueGreenContext, hash: string, attempt: number): Pa
   abort: null,
   blocked: null,
   previous: null,
+  promotedBy: undefined,
   at: NO_BG_CLOCKS,
 });
 
@@ -120,7 +122,7 @@ function previousAfterRelease(ctx: BlueGreenContext, now: number): PreviousRevis
   return scaleDownAt <= now ? null : { hash: ctx.stableHash, replicas: ctx.plan.replicas, scaleDownAt };
 }
 
-const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, blocked: null, at: NO_BG_CLOCKS };
+const CLEARED: Partial<BlueGreenContext> = { newHash: null, attempt: 0, newAtFullSize: false, runs: [], abort: null, blocked: null, promotedBy: undefined, at: NO_BG_CLOCKS };
 
 const eventHash = (event: Ev): string => (event.type === 'revision' ? event.hash : '');
 
@@ -135,7 +137,7 @@ function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld
           guard: runIs(gate, 'Inconclusive'),
           target: inconclusive,
           actions: [
-            effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+            effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message, event.now) : [])),
             { type: 'dropPromotionRun', params: { gate } },
             { type: 'markPaused' },
           ],
@@ -145,7 +147,11 @@ function analysisState(gate: Gate, passed: 'awaitingPromotion' | 'scalingDownOld
       command: {
         guard: command('promote'),
         target: passed,
-        actions: [effects((ctx) => terminatePromotionRunEffects(ctx, gate)), { type: 'dropPromotionRun', params: { gate } }],
+        actions: [
+          effects((ctx) => terminatePromotionRunEffects(ctx, gate)),
+          { type: 'dropPromotionRun', params: { gate } },
+          ...(gate === POST_PROMOTION_GATE ? [{ type: 'notePromoter' } as const] : []),
+        ],
       },
     },
   } as const;
@@ -202,6 +208,8 @@ export const blueGreenMachine = setup({
       at: { ...context.at, progressAt: context.at.progressAt === null ? null : event.now },
     })),
     skipGates: assign({ blocked: null }),
+    // A person's promote that releases the new revision (no more waiting after it) is the release's verdict.
+    notePromoter: assign(({ event }) => (event.type === 'command' ? { promotedBy: event.actor } : {})),
   },
   guards: {
     isNewRevision: ({ context, event }) =>
@@ -295,12 +303,12 @@ export const blueGreenMachine = setup({
             // Re-entering both regions also clears a user pause: promote-full is an explicit order to finish.
             guard: and([command('promote-full'), 'switched']),
             target: '#blueGreen.progressing.flow.scalingDownOld',
-            actions: [effects((ctx) => [...gateRestoreEffects(ctx), ...terminateRuns(ctx.runs)]), assign({ runs: [], blocked: null })],
+            actions: [effects((ctx) => [...gateRestoreEffects(ctx), ...terminateRuns(ctx.runs)]), assign({ runs: [], blocked: null }), { type: 'notePromoter' }],
           },
           {
             guard: command('promote-full'),
             target: '#blueGreen.progressing.flow.scalingUp',
-            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [], blocked: null })],
+            actions: [effects((ctx) => terminateRuns(ctx.runs)), assign({ runs: [], blocked: null }), { type: 'notePromoter' }],
           },
         ],
       },
@@ -329,13 +337,13 @@ export const blueGreenMachine = setup({
               },
             },
             awaitingPromotion: {
-              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now, progressAt: null } })), effects(awaitingPromotionEffects)],
+              entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: event.now, progressAt: null } })), effects((ctx, event) => awaitingPromotionEffects(ctx, event.now))],
               always: { guard: and([NOT_HELD, 'promotesAtOnce']), target: 'scalingUp' },
               on: {
                 tick: { guard: and([NOT_HELD, 'autoPromotionDue']), target: 'scalingUp' },
                 command: [
-                  { guard: command('promote'), target: 'scalingUp' },
-                  { guard: and([NOT_HELD, 'waitsForPerson', command('resume')]), target: 'scalingUp' },
+                  { guard: command('promote'), target: 'scalingUp', actions: { type: 'notePromoter' } },
+                  { guard: and([NOT_HELD, 'waitsForPerson', command('resume')]), target: 'scalingUp', actions: { type: 'notePromoter' } },
                 ],
               },
             },
@@ -361,8 +369,8 @@ export const blueGreenMachine = setup({
             postInconclusive: {
               on: {
                 command: [
-                  { guard: command('promote'), target: 'scalingDownOld' },
-                  { guard: and([NOT_HELD, command('resume')]), target: 'scalingDownOld' },
+                  { guard: command('promote'), target: 'scalingDownOld', actions: { type: 'notePromoter' } },
+                  { guard: and([NOT_HELD, command('resume')]), target: 'scalingDownOld', actions: { type: 'notePromoter' } },
                 ],
               },
             },
@@ -390,7 +398,7 @@ export const blueGreenMachine = setup({
                 command: {
                   guard: command('pause'),
                   target: 'userPaused',
-                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } })),
+                  actions: [effects((ctx, event) => userPauseEffects(ctx, event.now)), assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } }))],
                 },
               },
             },

@@ -43,6 +43,8 @@ export interface CanaryContext {
   /** Background runs started for this attempt: 0 before `startingStep`, +1 per restart after an inconclusive run. */
   backgroundRound: number;
   abort: AbortRecord | null;
+  /** The person whose promote (or promote-full) finished the steps of this attempt; absent when the steps ran out. */
+  promotedBy?: string;
   /** Gates that could not start, with the weight in force when the first one blocked (restored when they start). */
   blocked: CanaryBlockedGates | null;
   at: CanaryClocks;

@@ -4,7 +4,7 @@ import { BACKGROUND_GATE } from './analysis-gate.js';
 import { blockedAdvice, gatesLabel } from './blocked-gates.js';
 import { dynamicStable, splitAt, splitForCompletion, weightAt } from './canary-replicas.js';
 import { backgroundRun, canaryHashOf, currentStep, hasRun, restoresStableFirst, stepRun, type CanaryContext } from './canary-context.js';
-import { gitRevertEffects, kubeEvent, terminateRuns, type Effect, type EffectOf } from './effects.js';
+import { abortMoments, abortVerdict, gitRevertEffects, kubeEvent, promotionVerdict, recordMoment, terminateRuns, trafficBackEffects, type Effect, type EffectOf } from './effects.js';
 import { toIso, type ActiveRun, type BlockedGates } from './machine-context.js';
 import { canaryScaleOf, routeChangesOf, weightSetBy, type AnalysisPlan } from './rollout-plan.js';
 
@@ -102,7 +102,7 @@ export function promotionEffects(ctx: CanaryContext, now: number): Effect[] {
     { type: 'resetTraffic', canaryHash: hash, stableHash: hash },
     ...terminateRuns(ctx.runs),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: 0 },
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now) },
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Promoted', at: toIso(now), verdict: promotionVerdict(ctx.promotedBy, `promoted ${hash}`) },
     kubeEvent({ reason: 'RolloutCompleted', hash, attempt: ctx.attempt }, 'Normal', `promoted ${hash}; ${ctx.stableHash} scaled down`),
   );
   return effects;
@@ -169,11 +169,13 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
   const effects: Effect[] = [
     ...(restoresStableFirst(ctx) ? [] : abortTrafficEffects(ctx)),
     ...removeHeaderRoutes(ctx),
+    ...(restoresStableFirst(ctx) ? [] : trafficBackOf(ctx, now)),
     { type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas },
     ...terminateRuns(ctx.runs),
   ];
   effects.push(
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now) },
+    ...abortMoments({ hash, attempt: ctx.attempt }, abort, now),
+    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Aborted', at: toIso(now), verdict: abortVerdict(abort) },
     kubeEvent({ reason: 'RolloutAborted', hash, attempt: ctx.attempt }, 'Warning', message),
     // Last: git is slow and runs in the background; everything above is done and recorded first.
     ...gitRevertEffects(ctx.plan.gitRevert, abort, { failingHash: hash, stableHash: ctx.stableHash, attempt: ctx.attempt }),
@@ -184,6 +186,30 @@ export function abortEffects(ctx: CanaryContext, now: number): Effect[] {
 /** An aborted rollout's traffic back on stable. */
 export function abortTrafficEffects(ctx: CanaryContext): Effect[] {
   return [{ type: 'resetTraffic', canaryHash: canaryHashOf(ctx), stableHash: ctx.stableHash }];
+}
+
+/** After abortTrafficEffects were executed: the release records when its traffic was back on stable. */
+export function trafficBackOf(ctx: CanaryContext, now: number): Effect[] {
+  return trafficBackEffects({ hash: canaryHashOf(ctx), attempt: ctx.attempt }, ctx.stableHash, now);
+}
+
+/** Entering step `stepIndex` (not the end of the steps): recorded on the release, with an Event. */
+export function stepStartedEffects(ctx: CanaryContext, now: number): Effect[] {
+  if (ctx.stepIndex >= ctx.plan.steps.length) return [];
+  const hash = canaryHashOf(ctx);
+  return [
+    recordMoment({ hash, attempt: ctx.attempt }, now, { kind: 'step', index: ctx.stepIndex }),
+    kubeEvent(
+      { reason: 'RolloutStepStarted', hash, attempt: ctx.attempt, detail: String(ctx.stepIndex) },
+      'Normal',
+      `${stepLabel(ctx.stepIndex, ctx.plan.steps.length)} started`,
+    ),
+  ];
+}
+
+/** A person paused the rollout. */
+export function userPauseEffects(ctx: CanaryContext, now: number): Effect[] {
+  return [recordMoment({ hash: canaryHashOf(ctx), attempt: ctx.attempt }, now, { kind: 'pause', reason: 'UserPause', step: ctx.stepIndex })];
 }
 
 export function canaryScaleDownEffects(ctx: CanaryContext): Effect[] {
@@ -226,9 +252,10 @@ export function backToStableEffects(ctx: CanaryContext, now: number, wasAborted:
   return effects;
 }
 
-export function pauseStepEffects(ctx: CanaryContext): Effect[] {
+export function pauseStepEffects(ctx: CanaryContext, now: number): Effect[] {
   const hash = canaryHashOf(ctx);
   return [
+    recordMoment({ hash, attempt: ctx.attempt }, ctx.at.pausedAt ?? now, { kind: 'pause', reason: 'CanaryPauseStep', step: ctx.stepIndex }),
     kubeEvent(
       { reason: 'RolloutPaused', hash, attempt: ctx.attempt, detail: String(ctx.stepIndex) },
       'Normal',
@@ -237,9 +264,10 @@ export function pauseStepEffects(ctx: CanaryContext): Effect[] {
   ];
 }
 
-export function inconclusiveEffects(ctx: CanaryContext, runName: string, message: string): Effect[] {
+export function inconclusiveEffects(ctx: CanaryContext, runName: string, message: string, now: number): Effect[] {
   const hash = canaryHashOf(ctx);
   return [
+    recordMoment({ hash, attempt: ctx.attempt }, now, { kind: 'pause', reason: 'InconclusiveAnalysis', step: ctx.stepIndex }),
     kubeEvent(
       { reason: 'AnalysisInconclusive', hash, attempt: ctx.attempt, detail: runName },
       'Warning',

@@ -92,7 +92,7 @@ describe('canary: pause steps', () => {
     s.ready('h2');
     expect(s.view.currentStepIndex).toBe(1);
     expect(s.view.message).toBe('step 2/6: paused until promoted (canary weight 20%)');
-    expect(s.effectsOf('emitEvent').map((e) => e.message)).toEqual(['paused at step 2/6: waiting for promote or resume']);
+    expect(s.effectsOf('emitEvent').filter((e) => e.reason === 'RolloutPaused').map((e) => e.message)).toEqual(['paused at step 2/6: waiting for promote or resume']);
   });
 
   it('given an indefinite pause, when resumed, then the next step starts', () => {
@@ -154,7 +154,7 @@ describe('canary: step analysis outcomes', () => {
       },
     ]);
     expect(s.view).toMatchObject({ phase: 'Degraded', aborted: true, canaryWeight: 0, abort: { reason: 'AnalysisFailed' } });
-    expect(s.effectsOf('emitEvent')[0]).toMatchObject({ eventType: 'Warning', reason: 'RolloutAborted' });
+    expect(s.effectsOf('emitEvent').find((e) => e.eventType === 'Warning')).toMatchObject({ reason: 'RolloutAborted' });
   });
 
   it('given a canary at step 4 (index 3), when analysis errs, then it aborts with reason AnalysisError', () => {

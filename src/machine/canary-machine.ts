@@ -61,8 +61,11 @@ import {
   stepReadyEffects,
   stepRouteEffects,
   stepRunEffects,
+  stepStartedEffects,
+  userPauseEffects,
   supersededEffects,
   terminateStepRunEffects,
+  trafficBackOf,
   weightAfterStep,
 } from './canary-effects.js';
 import { blockedWith } from './blocked-gates.js';
@@ -118,6 +121,7 @@ const startRevision = (ctx: CanaryContext, hash: string, attempt: number, now: n
   backgroundRound: 0,
   abort: null,
   blocked: null,
+  promotedBy: undefined,
   at: { ...NO_CLOCKS, stepStartedAt: now, progressAt: now },
 });
 
@@ -131,6 +135,7 @@ const clearRollout = (ctx: CanaryContext): Partial<CanaryContext> => ({
   backgroundRound: 0,
   abort: null,
   blocked: null,
+  promotedBy: undefined,
   at: NO_CLOCKS,
 });
 
@@ -191,6 +196,10 @@ export const canaryMachine = setup({
       ...gatesCleared(context, event.now),
     })),
     skipGates: assign(({ context, event }) => gatesCleared(context, event.now)),
+    // After the step advanced: a person's promote that finished the steps is the release's verdict.
+    notePromoter: assign(({ context, event }) =>
+      event.type === 'command' && context.stepIndex >= context.plan.steps.length ? { promotedBy: event.actor } : {},
+    ),
     startFirstAttempt: assign(({ context, event }) => startRevision(context, eventHash(event), firstAttemptOf(context.lastAttempts, eventHash(event)), event.now)),
     // Released, the plan's steps are all done: the step index stays past the last one.
     adoptReleasedPlan: assign(({ event }) => (event.type === 'spec' ? { plan: event.plan as CanaryPlan, stepIndex: (event.plan as CanaryPlan).steps.length } : {})),
@@ -301,6 +310,7 @@ export const canaryMachine = setup({
             actions: [
               effects((ctx) => terminateRuns(ctx.runs)),
               assign(({ context }) => ({ runs: [], blocked: null, stepIndex: context.plan.steps.length, at: { ...context.at, pausedAt: null, heldAt: null } })),
+              { type: 'notePromoter' },
             ],
           },
         ],
@@ -319,6 +329,7 @@ export const canaryMachine = setup({
             step: {
               // Routes first, as Argo sets a step's header and mirror routes whatever else the step does or waits for.
               entry: [
+                effects((ctx, event) => stepStartedEffects(ctx, event.now)),
                 effects(stepRouteEffects),
                 assign(({ context }) => ({ headerRoutes: headerRoutesAfterStep(context) })),
                 effects((ctx) => (backgroundDue(ctx) ? backgroundStartEffects(ctx) : [])),
@@ -378,11 +389,11 @@ export const canaryMachine = setup({
               entry: [
                 assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })),
                 effects(pauseScaleEffects),
-                effects(pauseStepEffects),
+                effects((ctx, event) => pauseStepEffects(ctx, event.now)),
               ],
               on: {
                 command: [
-                  { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                  { guard: command('promote'), target: 'step', actions: [assign(({ context }) => advance(context)), { type: 'notePromoter' }] },
                   { guard: and([NOT_HELD, command('resume')]), target: 'step', actions: assign(({ context }) => advance(context)) },
                 ],
               },
@@ -391,7 +402,7 @@ export const canaryMachine = setup({
               entry: [assign(({ context, event }) => ({ at: { ...context.at, pausedAt: context.at.pausedAt ?? event.now } })), effects(pauseScaleEffects)],
               on: {
                 tick: { guard: and([NOT_HELD, 'pauseOver']), target: 'step', actions: assign(({ context }) => advance(context)) },
-                command: { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                command: { guard: command('promote'), target: 'step', actions: [assign(({ context }) => advance(context)), { type: 'notePromoter' }] },
               },
             },
             analyzing: {
@@ -410,7 +421,7 @@ export const canaryMachine = setup({
                     guard: stepRunIs('Inconclusive'),
                     target: 'inconclusive',
                     actions: [
-                      effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+                      effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message, event.now) : [])),
                       assign(({ context, event }) => ({
                         runs: withoutGate(context.runs, stepRun(context).gate),
                         at: { ...context.at, pausedAt: event.now },
@@ -425,6 +436,7 @@ export const canaryMachine = setup({
                   actions: [
                     effects(terminateStepRunEffects),
                     assign(({ context }) => ({ ...advance(context), runs: withoutGate(context.runs, stepRun(context).gate) })),
+                    { type: 'notePromoter' },
                   ],
                 },
               },
@@ -432,7 +444,7 @@ export const canaryMachine = setup({
             inconclusive: {
               on: {
                 command: [
-                  { guard: command('promote'), target: 'step', actions: assign(({ context }) => advance(context)) },
+                  { guard: command('promote'), target: 'step', actions: [assign(({ context }) => advance(context)), { type: 'notePromoter' }] },
                   { guard: and([NOT_HELD, command('resume')]), target: 'step', actions: assign(({ context }) => advance(context)) },
                 ],
               },
@@ -485,13 +497,13 @@ export const canaryMachine = setup({
                 command: {
                   guard: command('pause'),
                   target: 'userPaused',
-                  actions: assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } })),
+                  actions: [effects((ctx, event) => userPauseEffects(ctx, event.now)), assign(({ context, event }) => ({ at: { ...context.at, heldAt: event.now } }))],
                 },
                 analysis: {
                   guard: backgroundIs('Inconclusive'),
                   target: 'analysisInconclusive',
                   actions: [
-                    effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message) : [])),
+                    effects((ctx, event) => (event.type === 'analysis' ? inconclusiveEffects(ctx, event.runName, event.message, event.now) : [])),
                     assign(({ context, event }) => ({
                       runs: withoutGate(context.runs, BACKGROUND_GATE),
                       at: { ...context.at, heldAt: event.now },
@@ -583,7 +595,7 @@ export const canaryMachine = setup({
             replicasReady: {
               guard: 'stableReady',
               target: 'settling',
-              actions: [effects(abortTrafficEffects), assign(({ context, event }) => ({ weight: 0, at: { ...context.at, abortedAt: event.now } }))],
+              actions: [effects((ctx, event) => [...abortTrafficEffects(ctx), ...trafficBackOf(ctx, event.now)]), assign(({ context, event }) => ({ weight: 0, at: { ...context.at, abortedAt: event.now } }))],
             },
           },
         },

@@ -20,6 +20,8 @@ export interface AbortRecord {
   reason: AbortReason;
   message: string;
   actor?: string;
+  /** The run whose verdict caused the abort, as the machine names it. Absent from records stored before it existed. */
+  runName?: string;
 }
 
 /** Why a gate's run could not be created: its AnalysisTemplate is missing, or it cannot be used as it is. */

@@ -73,7 +73,13 @@ describe('determinism', () => {
     const before = s.decision.state;
     const event: RolloutEvent = { type: 'replicasReady', hash: 'h2', now: T0 + 1 };
     expect(decide(before, event).effects).toEqual(decide(before, event).effects);
-    expect(decide(before, event).effects).toEqual([{ type: 'setCanaryWeight', weight: 20, canaryHash: 'h2', stableHash: 'h1' }, expect.objectContaining({ type: 'emitEvent' })]);
+    expect(decide(before, event).effects).toEqual([
+      { type: 'setCanaryWeight', weight: 20, canaryHash: 'h2', stableHash: 'h1' },
+      { type: 'recordMoment', hash: 'h2', attempt: 1, at: new Date(T0 + 1).toISOString(), moment: { kind: 'step', index: 1 } },
+      expect.objectContaining({ type: 'emitEvent', reason: 'RolloutStepStarted' }),
+      expect.objectContaining({ type: 'recordMoment', moment: expect.objectContaining({ kind: 'pause' }) }),
+      expect.objectContaining({ type: 'emitEvent', reason: 'RolloutPaused' }),
+    ]);
   });
 
   it('given an event that does not apply, then handled is false and the state is returned unchanged', () => {

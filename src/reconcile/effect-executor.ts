@@ -15,12 +15,13 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { Effect, EffectOf } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import type { CommandAck, EphemeralMetadata, GitRollbackRecord, PingPongRole, RevisionRecord, RollbackRecord, Rollout } from '../resources/rollout.js';
+import type { CommandAck, EphemeralMetadata, GitRollbackRecord, PingPongRole, RollbackRecord, Rollout } from '../resources/rollout.js';
 import { serviceRoles, stablePingPongOf, withSwappedPingPong } from '../traffic/service-roles.js';
 import { pinServiceToHash, type ServiceObject } from '../traffic/service-selector.js';
 import type { TrafficRouter, WeightDestination } from '../traffic/traffic-router.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { revisionTemplate } from './ephemeral-metadata.js';
+import type { ReleaseRecordEffect } from './release-history.js';
 import { ensureReplicaSet } from './replica-sets.js';
 import { buildStepExperiment } from './step-experiment.js';
 
@@ -54,7 +55,7 @@ export interface EffectOutcome {
   stablePingPong?: PingPongRole;
   acks: CommandAck[];
   rollback?: RollbackRecord;
-  revisions: Array<EffectOf<'recordRevision'>>;
+  revisions: ReleaseRecordEffect[];
   /** Traffic to an experiment step's Services now in place (set after the effects, see experiment-traffic.ts). */
   experimentWeights?: WeightDestination[];
 }
@@ -126,6 +127,7 @@ async function executeOne(effect: Effect, ctx: EffectContext, byHash: Map<string
       outcome.acks.push({ id: effect.id, action: effect.action, result: effect.result, message: effect.message, time: new Date(ctx.now).toISOString() });
       return;
     case 'recordRevision':
+    case 'recordMoment':
       outcome.revisions.push(effect);
       return;
   }
@@ -201,20 +203,4 @@ function rollback(effect: EffectOf<'requestGitRevert'>, ctx: EffectContext): Rol
     ? { state: 'Pending', ...release, tries: 0, message: 'queued: traffic is back on stable; the git revert runs next' }
     : { state: 'NotConfigured', ...release, message: 'no git rollback configured in this controller: traffic-only rollback' };
   return { reason: `${effect.reason}: ${effect.message}`, at: new Date(ctx.now).toISOString(), trafficReset: true, git };
-}
-
-/** Upserts revision records into the bounded history kept in status. */
-export function mergeHistory(history: RevisionRecord[] | undefined, records: Array<EffectOf<'recordRevision'>>, images: (hash: string) => string[], limit = 10): RevisionRecord[] {
-  const list = [...(history ?? [])];
-  for (const record of records) {
-    const index = list.findIndex((h) => h.podTemplateHash === record.hash && h.outcome === 'Progressing');
-    const finished = record.outcome !== 'Progressing';
-    if (index >= 0) {
-      const current = list[index] as RevisionRecord;
-      list[index] = { ...current, outcome: record.outcome, ...(finished ? { finishedAt: record.at } : {}) };
-    } else {
-      list.push({ podTemplateHash: record.hash, images: images(record.hash), outcome: record.outcome, startedAt: record.at, ...(finished ? { finishedAt: record.at } : {}) });
-    }
-  }
-  return list.slice(-limit);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TerminalError } from '../errors.js';
 import { routedCanary } from '../machine/fixtures/plans.js';
 import { RolloutScenario } from '../machine/fixtures/rollout-scenario.js';
-import type { EffectOf } from '../machine/effects.js';
+import type { Effect, EffectOf } from '../machine/effects.js';
 import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
 
 /** The routed canary in its timed pause (index 2, weight 20%), the analysis gate next. */
@@ -14,6 +14,11 @@ function beforeTheGate(): RolloutScenario {
   return s;
 }
 
+/** The effects without the record and Event of the step the tick enters (the analysis step). */
+function withoutStepStart(effects: readonly Effect[]): Effect[] {
+  return effects.filter((e) => e.type !== 'recordMoment' && !(e.type === 'emitEvent' && e.reason === 'RolloutStepStarted'));
+}
+
 const missing: GateProblem = () => new TerminalError('AnalysisTemplate shop/error-rate not found (step 4 analysis)', { code: 'NotFound' });
 const buildable: GateProblem = () => undefined;
 
@@ -22,7 +27,7 @@ describe('checking the runs a decision asks for', () => {
     const s = beforeTheGate();
     const tick = { type: 'tick' as const, now: s.view.nextWakeAt ?? 0 };
     const checked = decideChecked(s.decision.state, tick, buildable);
-    expect(checked.effects.map((e) => e.type)).toEqual(['createAnalysisRun']);
+    expect(withoutStepStart(checked.effects).map((e) => e.type)).toEqual(['createAnalysisRun']);
     expect(checked.decision.view.phase).toBe('Progressing');
   });
 
@@ -30,7 +35,7 @@ describe('checking the runs a decision asks for', () => {
     const s = beforeTheGate();
     const tick = { type: 'tick' as const, now: s.view.nextWakeAt ?? 0 };
     const checked = decideChecked(s.decision.state, tick, missing);
-    expect(checked.effects.map((e) => e.type)).toEqual(['resetTraffic', 'emitEvent']);
+    expect(withoutStepStart(checked.effects).map((e) => e.type)).toEqual(['resetTraffic', 'emitEvent']);
     expect(checked.decision.view).toMatchObject({ phase: 'Degraded', canaryWeight: 0, blockedGates: { gates: ['3'], reason: 'ReferenceNotFound' } });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GitRollbackRecord, Rollout } from '../resources/rollout.js';
-import { gitCondition, settle, type RetryPolicy } from './git-rollback-reconciler.js';
+import type { GitRollbackRecord, RevisionRecord, Rollout } from '../resources/rollout.js';
+import { gitCondition, settle, withRevert, type RetryPolicy } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
 
 const POLICY: RetryPolicy = { maxTries: 3, firstDelayMs: 1_000, maxDelayMs: 1_500 };
@@ -58,5 +58,22 @@ describe('rollback-retry', () => {
 
   it('given another command pending, then rollback-retry leaves it to the machine', () => {
     expect(answerRollbackRetry(rollout({ ...QUEUED, state: 'Failed' }, 'promote'), NOW)).toBeUndefined();
+  });
+});
+
+describe('withRevert: the revert commit on the release it undid', () => {
+  const release = (attempt: number): RevisionRecord => ({ podTemplateHash: 'f00d', attempt, images: [], outcome: 'Aborted', startedAt: 'T0', finishedAt: 'T1' });
+  const committed: GitRollbackRecord = { ...QUEUED, state: 'Committed', commit: 'c0ffee', repoURL: 'https://git.example/shop.git', tries: 1 };
+
+  it('given a Committed revert, then the (failingPodHash, attempt) record gets its commit, remote and push time', () => {
+    const history = withRevert([release(1), release(2)], committed, NOW);
+    expect(history?.[0]?.revert).toBeUndefined();
+    expect(history?.[1]?.revert).toEqual({ commit: 'c0ffee', repoURL: 'https://git.example/shop.git', at: '2026-12-07T10:00:00.000Z' });
+  });
+
+  it('given a revert already stamped, or a record in another state, then nothing changes', () => {
+    const stamped = withRevert([release(2)], committed, NOW) ?? [];
+    expect(withRevert(stamped, committed, NOW + 5_000)).toBeUndefined();
+    expect(withRevert([release(2)], { ...committed, state: 'Retrying' }, NOW)).toBeUndefined();
   });
 });

@@ -12,7 +12,8 @@ import { Kinds } from '../kube/resource-kind.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import { templateImages } from '../resources/pod-template-hash.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import type { GitRollbackRecord, Rollout, RolloutStatus } from '../resources/rollout.js';
+import type { GitRollbackRecord, RevisionRecord, Rollout, RolloutStatus } from '../resources/rollout.js';
+import { releaseIndex } from './release-history.js';
 import { setCondition } from './conditions.js';
 import { hashOf } from '../resources/replica-set.js';
 import { revisionTemplate } from './ephemeral-metadata.js';
@@ -83,8 +84,10 @@ export async function reconcileGitRollback(key: string, deps: GitRollbackReconci
 
   const log = deps.logger.child({ namespace, rollout: name, failingPodHash: queued.failingPodHash, attempt: queued.attempt });
   const tried = await tryRevert(rollout, queued, deps);
-  const record = settle(queued, tried, deps.clock(), deps.retry ?? DEFAULT_RETRY_POLICY);
-  const written = await writeRecord(rollout, queued, record, deps);
+  // Right after the push returned: when the revert commit was on the remote.
+  const triedAt = deps.clock();
+  const record = settle(queued, tried, triedAt, deps.retry ?? DEFAULT_RETRY_POLICY);
+  const written = await writeRecord(rollout, queued, record, deps, triedAt);
   if (!written) return {};
   log.info({ state: record.state, reason: record.reason, commit: record.commit, tries: record.tries }, 'git rollback');
   await deps.events.record(written as unknown as KubeObject, gitEvent(record));
@@ -155,13 +158,15 @@ const WRITE_ATTEMPTS = 5;
  * of reverting again. Returns the written Rollout, or undefined when the record was superseded (another abort, a
  * person's retry) or the Rollout is gone.
  */
-async function writeRecord(rollout: Rollout, queued: GitRollbackRecord, record: GitRollbackRecord, deps: GitRollbackReconcilerDeps): Promise<Rollout | undefined> {
+async function writeRecord(rollout: Rollout, queued: GitRollbackRecord, record: GitRollbackRecord, deps: GitRollbackReconcilerDeps, triedAt: number): Promise<Rollout | undefined> {
   const { namespace = 'default', name = '' } = rollout.metadata;
   for (let attempt = 1; ; attempt += 1) {
     const live = await deps.client.get<KubeObject & Rollout>(Kinds.Rollout, namespace, name);
     const current = live?.status?.rollback;
     if (!live || !current?.git || !sameQueuedRecord(current.git, queued)) return undefined;
     const status: RolloutStatus = { ...live.status, rollback: { ...current, git: record }, conditions: withGitCondition(live, record, deps.clock()) };
+    const history = withRevert(live.status?.history, record, triedAt);
+    if (history) status.history = history;
     try {
       const written = await deps.client.replaceStatus(Kinds.Rollout, { ...live, status });
       deps.writes?.wrote(`${namespace}/${name}`, live.metadata.resourceVersion, written.metadata.resourceVersion);
@@ -170,6 +175,19 @@ async function writeRecord(rollout: Rollout, queued: GitRollbackRecord, record: 
       if (!isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
     }
   }
+}
+
+/**
+ * A Committed revert is stamped on the release it undid, (failingPodHash, attempt), with the time the push succeeded;
+ * undefined when there is nothing to stamp (another state, no such record, or already stamped).
+ */
+export function withRevert(history: RevisionRecord[] | undefined, record: GitRollbackRecord, at: number): RevisionRecord[] | undefined {
+  if (record.state !== 'Committed' || !record.commit || history === undefined) return undefined;
+  const index = releaseIndex(history, record.failingPodHash ?? '', record.attempt ?? 1);
+  const release = history[index];
+  if (release === undefined || release.revert !== undefined) return undefined;
+  const revert = { commit: record.commit, ...(record.repoURL ? { repoURL: record.repoURL } : {}), at: new Date(at).toISOString() };
+  return history.map((h, i) => (i === index ? { ...h, revert } : h));
 }
 
 /** The live record is still the one this try worked from: same release, same try. */

@@ -2,7 +2,7 @@
 import { TerminalError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Reconcile, ReconcileResult } from '../kube/controller-runner.js';
-import type { EventRecorder } from '../kube/event-recorder.js';
+import type { EventRecorder, EventSpec } from '../kube/event-recorder.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import { objectKey, splitKey, type KubeObject } from '../kube/kube-object.js';
@@ -17,7 +17,7 @@ import type { PodTemplateSpec } from '../resources/meta.js';
 import { podTemplateHash, templateImages } from '../resources/pod-template-hash.js';
 import { withRolloutDefaults } from '../resources/rollout-defaults.js';
 import { validateRollout } from '../resources/rollout-validation.js';
-import type { Rollout, RolloutStatus } from '../resources/rollout.js';
+import type { RevisionRecord, Rollout, RolloutStatus } from '../resources/rollout.js';
 import { stablePingPongOf } from '../traffic/service-roles.js';
 import { stableShare, type TrafficRouter, type WeightDestination } from '../traffic/traffic-router.js';
 import { experimentDestinations, syncExperimentTraffic } from './experiment-traffic.js';
@@ -26,7 +26,8 @@ import { analysisRunsToDelete, runHistoryLimits } from './analysis-run-history.j
 import { argoConditions, type ConditionFacts } from './argo-conditions.js';
 import { argoStatusFields, blueGreenRunStatuses, canaryRunStatuses, previewSelector, type ArgoStatusInput } from './argo-status.js';
 import { healthConditions, setCondition, removeCondition } from './conditions.js';
-import { analysisRunName, executeEffects, mergeHistory, type EffectOutcome } from './effect-executor.js';
+import { analysisRunName, executeEffects, type EffectOutcome } from './effect-executor.js';
+import { elapsed, failingMetric, mergeHistory, stampRestored } from './release-history.js';
 import { decideChecked, gateProblemOf, gateReadyEvents, type GateProblem } from './gate-check.js';
 import { withGitCondition } from './git-rollback-reconciler.js';
 import { answerRollbackRetry } from './rollback-retry.js';
@@ -156,9 +157,11 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   await scaleDownWorkload(subject, deployment, migration, deps.client);
   const restart = await restartPods({ rollout, replicaSets, stableHash: decision.view.stableHash, currentHash: world.hash, client: deps.client, now });
   if (restart.restartedAt !== undefined) status.restartedAt = restart.restartedAt;
+  const restored = restoredRelease(rollout, status, now);
   if (await writeStatus(rollout, status, deps)) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
+  if (restored) await deps.events.record(rollout as unknown as KubeObject, restored);
   // After the status write: the machine state that no longer refers to a finished run is persisted before it goes.
   await pruneAnalysisRuns(rollout, world.analysisRuns, decision, deps, log);
   const wake = decision.view.nextWakeAt;
@@ -278,8 +281,31 @@ function nextStatus(rollout: Rollout, world: ObservedWorld, template: PodTemplat
     status.conditions = withGitCondition({ ...rollout, status: { ...status } }, status.rollback.git, now);
   }
   if (status.promoteFull && promoteFullDone(status, view, world.hash)) delete status.promoteFull;
-  if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, images);
+  if (outcome.revisions.length > 0) status.history = mergeHistory(previous.history, outcome.revisions, { images, metricOf: (runName) => metricOf(rollout, world, runName) });
   return status;
+}
+
+/**
+ * The first pass that writes Healthy after an abort stamps restoredAt on the aborted release (in `status.history`)
+ * and returns its RolloutRestored Event, recorded after the status write (Events never hold status back).
+ */
+function restoredRelease(rollout: Rollout, status: RolloutStatus, now: number): EventSpec | undefined {
+  const turnedHealthy = status.phase === 'Healthy' && rollout.status?.phase !== 'Healthy';
+  if (!turnedHealthy || status.history === undefined) return undefined;
+  status.history = [...status.history];
+  const at = new Date(now).toISOString();
+  const record = stampRestored(status.history, turnedHealthy, at);
+  if (record?.verdict === undefined) return undefined;
+  const key = ['RolloutRestored', record.podTemplateHash, String(record.attempt ?? 0)].join('/');
+  const message = `Healthy again on stable ${status.stableRS ?? '?'} at ${at}, ${elapsed(record.verdict.at, at)} after ${record.podTemplateHash} was aborted (${record.verdict.reason})`;
+  return { key, type: 'Normal', reason: 'RolloutRestored', message };
+}
+
+/** The failing metric of the run the machine names `runName`, read from the AnalysisRuns observed in this pass. */
+function metricOf(rollout: Rollout, world: ObservedWorld, runName: string): NonNullable<RevisionRecord['verdict']>['metric'] {
+  const name = analysisRunName(rollout, runName);
+  const run = world.analysisRuns.find((r) => r.metadata.name === name);
+  return run === undefined ? undefined : failingMetric(run, name);
 }
 
 /** What Argo's conditions are computed from, read off the status this pass built. */

@@ -70,6 +70,11 @@ async function revertLoop(harness: Harness, gitops: GitRemote, manifestOf: Rollo
   expect(podTemplateHash(resynced.spec.template!)).toBe(stable);
   const healthy = await harness.waitFor('web', (ro) => ro.status?.phase === 'Healthy' && ro.status.stableRS === stable && ro.status.currentPodHash === stable, 'Healthy on stable after the sync');
   expect(healthy.status?.rollback?.git?.commit).toBe(head);
+  // The release that was reverted records the revert commit on the remote, and its restore after the sync.
+  const release = healthy.status?.history?.findLast((r) => r.podTemplateHash === record?.failingPodHash && r.attempt === record.attempt);
+  expect(release?.revert).toMatchObject({ commit: head, repoURL: gitops.url });
+  expect(Date.parse(release?.revert?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(release?.verdict?.at ?? ''));
+  expect(release?.restoredAt).toBeDefined();
 
   // Exactly one revert commit, and no rollout was started for the stable revision.
   const reverts = gitops.git('log', '--format=%H', `--grep=Vane-Rollout: ${harness.namespace}/web`, 'origin/main').split('\n').filter(Boolean);
