@@ -1,15 +1,9 @@
 // The delivery figures (DORA) of Rollouts and namespaces over a window, computed from the release records in status.history.
-import type { RevisionRecord } from '../resources/rollout.js';
+import { RELEASE_HISTORY_KEPT, type RevisionRecord } from '../resources/rollout.js';
 import { releaseMeasures, secondsBetween, timeOf, verdictTime, type ReleaseMeasures } from './release-measures.js';
 
 /** The targets each figure is marked against: rollback (traffic reset) < 2 min, MTTR < 30 min, CFR < 5%. */
 export const DELIVERY_TARGETS = { rollbackSeconds: 120, restoreSeconds: 1800, changeFailureRate: 0.05 } as const;
-
-/**
- * How many records the controller keeps in status.history (mergeHistory's limit): a history this long may have lost
- * older releases, so it only covers the window back to its oldest record.
- */
-export const DEFAULT_HISTORY_KEPT = 10;
 
 /** What the figures read of a Rollout: its name and its release records (a Rollout object is one). */
 export interface RolloutHistory {
@@ -22,7 +16,7 @@ export type TargetMark = 'met' | 'missed' | 'no data';
 export interface FiguresWindow {
   since: Date;
   now: Date;
-  /** The history bound of the controller that wrote the records; DEFAULT_HISTORY_KEPT unless told. */
+  /** The history bound of the controller that wrote the records; RELEASE_HISTORY_KEPT unless told. */
   historyKept?: number;
 }
 
@@ -145,7 +139,7 @@ function figuresOfNamespace(namespace: string, rollouts: readonly RolloutHistory
 function coverageOf(rollout: RolloutHistory, window: FiguresWindow): Coverage {
   const since = window.since.getTime();
   const history = rollout.status?.history ?? [];
-  if (history.length < (window.historyKept ?? DEFAULT_HISTORY_KEPT)) return { since, truncated: false };
+  if (history.length < (window.historyKept ?? RELEASE_HISTORY_KEPT)) return { since, truncated: false };
   const oldest = Math.min(...history.map((r) => timeOf(r.startedAt) ?? Infinity));
   return oldest > since && Number.isFinite(oldest) ? { since: oldest, truncated: true } : { since, truncated: false };
 }

@@ -2,10 +2,7 @@
 // the record effects a pass executed.
 import type { EffectOf, ReleaseMoment, VerdictFacts } from '../machine/effects.js';
 import type { AnalysisRun } from '../resources/analysis.js';
-import { RELEASE_STEPS_KEPT, type ReleaseVerdict, type RevisionRecord } from '../resources/rollout.js';
-
-/** Releases kept in status.history. */
-export const HISTORY_KEPT = 10;
+import { RELEASE_HISTORY_KEPT, RELEASE_STEPS_KEPT, type ReleaseVerdict, type RevisionRecord } from '../resources/rollout.js';
 
 /** The effects that write a release's record. */
 export type ReleaseRecordEffect = EffectOf<'recordRevision' | 'recordMoment'>;
@@ -22,7 +19,7 @@ export interface ReleaseLookups {
  * Upserts the records into the history, oldest first, the oldest dropped beyond `limit`. Applying the same effects
  * again changes nothing, so a replayed pass writes the same record.
  */
-export function mergeHistory(history: RevisionRecord[] | undefined, records: readonly ReleaseRecordEffect[], lookups: ReleaseLookups, limit = HISTORY_KEPT): RevisionRecord[] {
+export function mergeHistory(history: RevisionRecord[] | undefined, records: readonly ReleaseRecordEffect[], lookups: ReleaseLookups, limit = RELEASE_HISTORY_KEPT): RevisionRecord[] {
   const list = [...(history ?? [])];
   for (const record of records) {
     const index = releaseIndex(list, record.hash, record.attempt);

@@ -509,6 +509,9 @@ export interface RevisionRecord {
   notified?: NotificationRecord[];
 }
 
+/** Releases kept in status.history; the delivery figures know a full history may not reach back to their window. */
+export const RELEASE_HISTORY_KEPT = 10;
+
 export const RELEASE_STEPS_KEPT = 20;
 
 export interface ReleaseSource {
