@@ -284,7 +284,7 @@ describe('notification outbox: failures', () => {
     try {
       await rolloutWithHistory('refused', 'web', [abortedRelease()]);
       const [record] = await notified('refused', 'web', 1);
-      expect(record).toMatchObject({ key: 'aborted/refused/hook', result: 'Failed', message: 'HTTP 400' });
+      expect(record).toMatchObject({ key: 'aborted/refused/hook', result: 'Failed', message: expect.stringContaining('answered HTTP 400: no thanks') });
       const deadline = Date.now() + 10_000;
       let events: Array<{ reason: string; note: string }> = [];
       while (!events.some((e) => e.reason === 'NotificationFailed') && Date.now() < deadline) {
