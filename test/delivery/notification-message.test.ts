@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { humanDuration, renderTemplate, TEMPLATE_PLACEHOLDERS, type TemplateFields } from '../../src/delivery/message-templates.js';
 import { messageId, notificationMessage } from '../../src/delivery/notification-message.js';
 import { releaseTransitions, type ReleaseTransition } from '../../src/delivery/release-transitions.js';
-import type { NotificationEvent } from '../../src/resources/notifier.js';
+import { NOTIFICATION_EVENTS, type NotificationEvent } from '../../src/resources/notifier.js';
 import type { RevisionRecord } from '../../src/resources/rollout.js';
 import { abortedRecord, promotedRecord, RELEASED_COMMIT, REPO_URL, REVERT_COMMIT, shopRollout } from './support/release-fixtures.js';
 
@@ -95,6 +95,42 @@ describe('templates', () => {
 
   it('an override for another event does not change this one', () => {
     expect(messageFor(abortedRecord(), 'healthy', { aborted: { text: 'x' } }).text).toContain('serves all traffic again');
+  });
+
+  // @covers spec.templates.started
+  // @covers spec.templates.started.title
+  // @covers spec.templates.started.text
+  // @covers spec.templates.paused
+  // @covers spec.templates.paused.title
+  // @covers spec.templates.paused.text
+  // @covers spec.templates.promoted
+  // @covers spec.templates.promoted.title
+  // @covers spec.templates.promoted.text
+  // @covers spec.templates.aborted
+  // @covers spec.templates.aborted.title
+  // @covers spec.templates.aborted.text
+  // @covers spec.templates.rolledBack
+  // @covers spec.templates.rolledBack.title
+  // @covers spec.templates.rolledBack.text
+  // @covers spec.templates.healthy
+  // @covers spec.templates.healthy.title
+  // @covers spec.templates.healthy.text
+  // @covers spec.templates.stuck
+  // @covers spec.templates.stuck.title
+  // @covers spec.templates.stuck.text
+  it.each(NOTIFICATION_EVENTS)('given a title and text override for %s, then its message uses both and every other event keeps its default wording', (event) => {
+    const templates = { [event]: { title: `T {{event}} {{rollout}}`, text: `X {{event}} {{revision}}` } };
+    const recordOf = (e: NotificationEvent): RevisionRecord => (e === 'promoted' ? promotedRecord() : { ...abortedRecord(), stuckAt: '2025-03-04T10:05:00Z' });
+    for (const other of NOTIFICATION_EVENTS) {
+      const record = recordOf(other);
+      const overridden = messageFor(record, other, templates);
+      const plain = messageFor(record, other);
+      if (other === event) {
+        expect([overridden.title, overridden.text]).toEqual([`T ${event} checkout`, `X ${event} ${record.podTemplateHash}`]);
+      } else {
+        expect([overridden.title, overridden.text]).toEqual([plain.title, plain.text]);
+      }
+    }
   });
 
   it('every placeholder name is substituted', () => {

@@ -23,7 +23,7 @@ type RolloutObject = Rollout & KubeObject;
 
 interface Received {
   path: string;
-  body: { id: string; event: string; rollout: { namespace: string; name: string } };
+  body: { id: string; event: string; title: string; text: string; rollout: { namespace: string; name: string } };
 }
 
 /** A local HTTP receiver: records every request, answers each path from its script (then 200). */
@@ -181,7 +181,8 @@ describe('notification outbox: exactly once', () => {
     // @covers spec.selector.matchLabels
     await notifier('once', 'all', { selector: { matchLabels: { team: 'shop' } }, webhook: { url: `${receiver.url}/once-all` } });
     // @covers spec.events
-    await notifier('once', 'aborts', { events: ['aborted'], webhook: { url: `${receiver.url}/once-aborts` } });
+    // @covers spec.templates
+    await notifier('once', 'aborts', { events: ['aborted'], templates: { aborted: { title: '{{rollout}} failed on {{metric}}' } }, webhook: { url: `${receiver.url}/once-aborts` } });
     await notifier('once', 'other-team', { selector: { matchLabels: { team: 'other' } }, webhook: { url: `${receiver.url}/once-other` } });
     const first = await runOutbox();
     try {
@@ -205,6 +206,9 @@ describe('notification outbox: exactly once', () => {
     }
     expect(receiver.at('/once-all').map((r) => r.body.event)).toEqual(['started', 'aborted', 'rolledBack']);
     expect(receiver.at('/once-aborts').map((r) => r.body.event)).toEqual(['aborted']);
+    // The notifier's own template is used for its message; the other notifier keeps the default wording.
+    expect(receiver.at('/once-aborts').map((r) => r.body.title)).toEqual(['web failed on error-rate']);
+    expect(receiver.at('/once-all').find((r) => r.body.event === 'aborted')?.body.title).toBe('once/web: release abc123 aborted');
     expect(receiver.at('/once-other')).toEqual([]);
     expect(new Set(receiver.at('/once-all').map((r) => r.body.id)).size).toBe(3);
   }, 60_000);
