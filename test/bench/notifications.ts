@@ -9,15 +9,11 @@
 // release; and for "on": messages delivered, duplicates, signatures verified, and transition → delivery time.
 // The histogram has no controller label: should the outbox ever report its own work through the reconcile observer,
 // "passes per release" would rise with notifications on, and the pass times would mix two kinds of work.
-//
-// Needs #17 merged (the Notifier CRD, the outbox, the webhook sink, `--no-notifications`,
-// `--allow-local-notification-urls`); before that its controllers refuse the flags and the table says so.
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { Notifier } from '../../src/resources/notifier.js';
 import { bucketsBetween, histogramBuckets, histogramQuantile, seriesSum, type HistogramBuckets } from '../support/prometheus-exposition.js';
-import { NOTIFIER_KIND } from '../support/notifier-kind.js';
 import { startWebhookReceiver, type WebhookDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { canaryRollout, createHealthyRollouts, forEachConcurrently, NAMESPACE, openBenchCluster, rolloutName, settledHealthy, setImage, type SandboxBenchCluster } from './bench-cluster.js';
 import type { Figure, Section } from './bench-table.js';
@@ -161,7 +157,7 @@ export async function runNotificationsBench(n: number): Promise<Section> {
   const receiver = await startWebhookReceiver({ secret });
   try {
     await cluster.client.create(Kinds.Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: NOTIFIER, namespace: NAMESPACE }, data: { hmac: Buffer.from(secret).toString('base64') } } as KubeObject);
-    await cluster.client.create(NOTIFIER_KIND, notifier(receiver.url, NOTIFIER));
+    await cluster.client.create(Kinds.Notifier, notifier(receiver.url, NOTIFIER));
     const creator = await spawnController(cluster.kubeconfigPath, modeArgs('off'));
     log(`creating ${n} Rollouts`);
     const modeOf = new Map(Array.from({ length: n }, (_, i) => [rolloutName(i), ROUNDS[roundOf(i)] ?? 'off']));

@@ -4,30 +4,18 @@
 // a local HTTP receiver got exactly one message per transition, with the failing metric and the revert commit's SHA,
 // HMAC verified; the same with the leader SIGKILLed right after the abort and a standby taking over: still exactly once.
 // The scenario (release-scenario.ts) is shared by both cases.
-//
-// DEPENDS ON CODE NOT YET MERGED (#17) — DELIVERY_MERGED below is false until the lead merges:
-//   H1  release records: verdict{by,reason,metric{name,value,analysisRun}}, trafficResetAt, revert, restoredAt, and the
-//       Events TrafficBackOnStable and RolloutRestored;
-//   H3  /metrics vane_deployments_total{namespace,rollout,outcome}, vane_time_to_restore_seconds{namespace},
-//       vane_rollback_seconds{namespace,stage}; `vane report -n NS -o json` (align reportFigures() with its JSON);
-//   H4  the webhook sink (X-Vane-Signature sha256 HMAC, X-Vane-Delivery, X-Vane-Event; body = NotificationMessage);
-//   H5  the Notifier kind and CRD, the outbox and `--allow-local-notification-urls`.
-// Until then the scenario runs without the Notifier and the notification flag, and every test marked [#17] is skipped;
-// the test of the release itself (promote, abort, revert, restore, failover) runs now.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RevisionRecord } from '../../src/resources/rollout.js';
 import { seriesSum } from '../support/prometheus-exposition.js';
 import { EXPECTED_MESSAGES, IMAGES, METRIC, NAMESPACE, NOTIFIER, RATIOS, recordOf, ROLLOUT, runReleaseScenario, type RolloutEvent, type ScenarioOutcome, type ScenarioSetup } from './release-scenario.js';
 
-/** Set to true when merging #17's parts (see the header); the [#17] tests then run. */
-const DELIVERY_MERGED = false;
 /** Record times and Events are both stamped by the controller, but not in the same instant. */
 const TOLERANCE_S = 1;
 const SCENARIO_TIMEOUT_MS = 300_000;
 
 const CASES: Array<{ name: string; setup: ScenarioSetup }> = [
-  { name: 'one controller', setup: { failover: false, notifications: DELIVERY_MERGED } },
-  { name: 'two controllers on a Lease, the leader SIGKILLed as soon as the status shows the abort', setup: { failover: true, notifications: DELIVERY_MERGED } },
+  { name: 'one controller', setup: { failover: false } },
+  { name: 'two controllers on a Lease, the leader SIGKILLed as soon as the status shows the abort', setup: { failover: true } },
 ];
 
 const seconds = (from: string | undefined, to: string | undefined): number => (Date.parse(to ?? '') - Date.parse(from ?? '')) / 1000;
@@ -128,7 +116,7 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     expect(run.rollout.status?.rollback?.git?.state).toBe('Committed');
   });
 
-  it.skipIf(!DELIVERY_MERGED)('[#17] the failed release\'s record carries the verdict with the failing metric and value, the traffic reset, the revert and the restore, each within 1 s of its Event', () => {
+  it('the failed release\'s record carries the verdict with the failing metric and value, the traffic reset, the revert and the restore, each within 1 s of its Event', () => {
     const failedRun = run.analysisRuns.find((r) => r.status?.phase === 'Failed');
     const value = failedRun?.status?.metricResults?.find((m) => m.name === METRIC)?.measurements?.at(-1)?.value;
     expect(failing.verdict).toMatchObject({ by: 'controller', reason: 'AnalysisFailed', metric: { name: METRIC, value, analysisRun: failedRun?.metadata.name } });
@@ -152,7 +140,7 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     }
   });
 
-  it.skipIf(!DELIVERY_MERGED || setup.failover)('[#17] /metrics counts one promoted and one aborted deployment of the Rollout, and one time to restore and one rollback split matching the record', () => {
+  it.skipIf(setup.failover)('/metrics counts one promoted and one aborted deployment of the Rollout, and one time to restore and one rollback split matching the record', () => {
     expect(deploymentCounts(run.metrics)).toEqual({ promoted: 1, aborted: 1 });
     expect(seriesSum(run.metrics, 'vane_time_to_restore_seconds_count', { namespace: NAMESPACE })).toBe(1);
     expectClose(seriesSum(run.metrics, 'vane_time_to_restore_seconds_sum', { namespace: NAMESPACE }), seconds(failing.verdict?.at, failing.restoredAt), 'time to restore');
@@ -165,7 +153,7 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     expect(seriesSum(run.metrics, 'vane_rollback_seconds_count', stage('gitops_healthy'))).toBe(0);
   });
 
-  it.skipIf(!DELIVERY_MERGED || !setup.failover)('[#17] across the leader change /metrics never counts a release twice: the promotion once over both processes, the abort at most once, the restore once by the new leader', () => {
+  it.skipIf(!setup.failover)('across the leader change /metrics never counts a release twice: the promotion once over both processes, the abort at most once, the restore once by the new leader', () => {
     // Counters are per process and only the leader counts; a transition around the change may go uncounted (H3's
     // design: the report, from the records, is exact), never counted by both.
     const before = run.failover?.firstLeaderMetrics ?? '';
@@ -178,7 +166,7 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     for (const name of ['traffic_reset', 'revert_pushed']) expect(seriesSum(run.metrics, 'vane_rollback_seconds_count', stage(name))).toBeLessThanOrEqual(1);
   });
 
-  it.skipIf(!DELIVERY_MERGED)('[#17] `vane report -n shop -o json` shows 2 deployments, change failure rate 0.5, and a time to restore and a traffic-reset rollback time matching the Events within 1 s', () => {
+  it('`vane report -n shop -o json` shows 2 deployments, change failure rate 0.5, and a time to restore and a traffic-reset rollback time matching the Events within 1 s', () => {
     expect(run.report.stderr).toBe('');
     expect(run.report.code).toBe(0);
     const figures = reportFigures(run.report.stdout);
@@ -192,7 +180,7 @@ describe.each(CASES)('two releases, the second reverted — $name', ({ setup }) 
     }
   });
 
-  it.skipIf(!DELIVERY_MERGED)('[#17] the receiver got exactly one request per transition — started twice, promoted, aborted with the failing metric and value, rolledBack with the revert commit\'s SHA, healthy — every one HMAC-verified', () => {
+  it('the receiver got exactly one request per transition — started twice, promoted, aborted with the failing metric and value, rolledBack with the revert commit\'s SHA, healthy — every one HMAC-verified', () => {
     const got = run.deliveries;
     // Raw requests, not deduplicated by id: exactly once means one request per transition.
     expect(got).toHaveLength(EXPECTED_MESSAGES);

@@ -25,7 +25,6 @@ import { cliEnv, runCli, type CliResult } from '../cli/support/run-cli.js';
 import { spawnController, type ControllerProcess } from '../reconcile/controller-process.js';
 import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 import { applyManifest, createGitRemote, type GitRemote } from '../support/git-remote.js';
-import { NOTIFIER_KIND } from '../support/notifier-kind.js';
 import { startWebhookReceiver, type WebhookDelivery, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { webRolloutManifest } from '../support/web-rollout-manifest.js';
 
@@ -59,8 +58,6 @@ export type RolloutObject = Rollout & KubeObject;
 export interface ScenarioSetup {
   /** Two controllers on a Lease, the leader SIGKILLed as soon as the status shows the abort; else one, no Lease. */
   failover: boolean;
-  /** Creates the Notifier and passes the notification flags: needs #17 merged (see delivery-e2e.test.ts). */
-  notifications: boolean;
 }
 
 export interface RolloutEvent {
@@ -177,7 +174,7 @@ async function startControllers(cluster: ControllerCluster, setup: ScenarioSetup
     const port = await freePort();
     const gitDir = mkdtempSync(join(tmpdir(), 'vane-e2e-git-'));
     cleanup.add(() => rmSync(gitDir, { recursive: true, force: true }));
-    const flags = ['--api-port', String(port), '--git-work-dir', gitDir, '--allow-local-git-urls', ...(setup.notifications ? ['--allow-local-notification-urls'] : []), ...election];
+    const flags = ['--api-port', String(port), '--git-work-dir', gitDir, '--allow-local-git-urls', '--allow-local-notification-urls', ...election];
     const child = spawnController(cluster.kubeconfigPath, flags, { POD_NAME: name });
     cleanup.add(() => child.kill('SIGKILL'));
     processes.push(child);
@@ -246,10 +243,8 @@ async function scenario(setup: ScenarioSetup, cleanup: Cleanup): Promise<Scenari
   cleanup.add(() => client.transport.close());
   await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
   await client.create(Kinds.AnalysisTemplate, analysisTemplate(prometheus.url));
-  if (setup.notifications) {
-    await client.create(Kinds.Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: NOTIFIER, namespace: NAMESPACE }, data: { hmac: Buffer.from(secret).toString('base64') } } as KubeObject);
-    await client.create(NOTIFIER_KIND, notifierOf(receiver.url, NOTIFIER));
-  }
+  await client.create(Kinds.Secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: NOTIFIER, namespace: NAMESPACE }, data: { hmac: Buffer.from(secret).toString('base64') } } as KubeObject);
+  await client.create(Kinds.Notifier, notifierOf(receiver.url, NOTIFIER));
   const controllers = await startControllers(cluster, setup, client, cleanup);
   const context = (): string => controllers.output();
 
@@ -300,16 +295,14 @@ async function scenario(setup: ScenarioSetup, cleanup: Cleanup): Promise<Scenari
 
   // The GitOps tool syncs the revert.
   await sync();
-  const restored = (ro: RolloutObject): boolean => healthyOn(hashes.passing)(ro) && (!setup.notifications || recordOf(ro, hashes.failing)?.restoredAt !== undefined);
+  const restored = (ro: RolloutObject): boolean => healthyOn(hashes.passing)(ro) && recordOf(ro, hashes.failing)?.restoredAt !== undefined;
   let rollout = await waitFor(restored, 'Healthy on release 1 after the sync');
 
-  if (setup.notifications) {
-    await receiver.waitFor((d) => d.length >= EXPECTED_MESSAGES, `${EXPECTED_MESSAGES} messages`, 60_000);
-    const notified = (ro: RolloutObject): number => (ro.status?.history ?? []).reduce((n, r) => n + (r.notified ?? []).filter((x) => x.result === 'Sent').length, 0);
-    rollout = await waitFor((ro) => notified(ro) >= EXPECTED_MESSAGES, 'every message recorded as sent');
-    await new Promise((r) => setTimeout(r, QUIET_MS));
-    rollout = (await live()) ?? rollout;
-  }
+  await receiver.waitFor((d) => d.length >= EXPECTED_MESSAGES, `${EXPECTED_MESSAGES} messages`, 60_000);
+  const notified = (ro: RolloutObject): number => (ro.status?.history ?? []).reduce((n, r) => n + (r.notified ?? []).filter((x) => x.result === 'Sent').length, 0);
+  rollout = await waitFor((ro) => notified(ro) >= EXPECTED_MESSAGES, 'every message recorded as sent');
+  await new Promise((r) => setTimeout(r, QUIET_MS));
+  rollout = (await live()) ?? rollout;
   const leadingPort = controllers.ports[setup.failover ? 1 : 0] ?? 0;
   if (failover) failover.standbyOutput = controllers.processes[1]?.output() ?? '';
   return {
