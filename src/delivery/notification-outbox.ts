@@ -19,7 +19,7 @@ import { DEFAULT_MAX_AGE_MS, planDeliveries, type Delivery } from './notificatio
 import type { SendResult } from './notification-sink.js';
 import { alreadyRecorded, recordResults } from './notified-record.js';
 import { resolveSinkSecrets } from './notifier-secrets.js';
-import { notifiersFor, type SelectedNotifier } from './notifier-selection.js';
+import { notifierId, notifiersFor, type SelectedNotifier } from './notifier-selection.js';
 import { notifierProblems, writeReadyCondition } from './notifier-status.js';
 import { sinkFor } from './sink-factory.js';
 
@@ -78,6 +78,12 @@ export class NotificationOutbox {
   private readonly deliveries: ControllerRunner;
   private readonly statuses: ControllerRunner;
   private readonly retries = new Map<string, RetryState>();
+  /**
+   * Notifier id → the time before which nothing is sent through it: after a retryable failure (a receiver down or
+   * hanging) its other deliveries wait too, so one tenant's dead endpoint costs the workers one try per backoff, not
+   * one timeout per message, and cannot starve the other notifiers.
+   */
+  private readonly holds = new Map<string, number>();
   private readonly policy: DeliveryPolicy;
   private readonly clock: () => number;
   private started = false;
@@ -163,11 +169,14 @@ export class NotificationOutbox {
     const retryKey = `${key}|${delivery.release.podTemplateHash}|${delivery.release.attempt}|${delivery.key}`;
     const retry = this.retries.get(retryKey);
     if (retry && retry.nextAt > this.clock()) return retry.nextAt - this.clock();
+    const held = this.holds.get(delivery.notifier.id);
+    if (held !== undefined && held > this.clock()) return held - this.clock();
     if (await alreadyRecorded(this.options.client, rollout, delivery)) return undefined;
     const tries = (retry?.tries ?? 0) + 1;
     const sent = await this.send(rollout, delivery);
     if (sent.ok) {
       this.retries.delete(retryKey);
+      this.holds.delete(delivery.notifier.id);
       await recordResults(this.options, rollout, [{ delivery, result: result(delivery, 'Sent', this.clock(), sent.detail) }]);
       this.count(delivery, 'sent');
       return undefined;
@@ -175,6 +184,7 @@ export class NotificationOutbox {
     if (sent.retryable && tries < this.policy.maxTries) {
       const delay = Math.max(sent.retryAfterMs ?? 0, backoffDelay(this.policy.backoff, tries, this.options.random));
       this.retries.set(retryKey, { tries, nextAt: this.clock() + delay });
+      this.holds.set(delivery.notifier.id, this.clock() + delay);
       this.count(delivery, 'retried');
       this.options.logger.debug({ rollout: key, notification: delivery.key, tries, reason: sent.reason, retryInMs: delay }, 'notification failed; retrying');
       return delay;
@@ -230,6 +240,7 @@ export class NotificationOutbox {
   }
 
   private onNotifier(event: InformerEvent<NotifierObject | ClusterNotifierObject>, kind: 'Notifier' | 'ClusterNotifier'): void {
+    if (event.type === 'delete') this.holds.delete(notifierId(event.object));
     if (!this.started || event.type === 'delete') return;
     const { namespace, name } = event.object.metadata;
     this.statuses.enqueue(kind === 'Notifier' ? `Notifier/${namespace}/${name}` : `ClusterNotifier/${name}`);

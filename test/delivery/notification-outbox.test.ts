@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
-import { NotificationOutbox, type NotificationResult } from '../../src/delivery/notification-outbox.js';
+import { NotificationOutbox, type DeliveryPolicy, type NotificationResult } from '../../src/delivery/notification-outbox.js';
 import { KubeEventRecorder } from '../../src/kube/event-recorder.js';
 import { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
@@ -84,7 +84,7 @@ async function client(): Promise<KubeClient> {
 }
 
 /** An outbox as the controller runs it: started (leading) or only with its informers (a standby). */
-async function runOutbox(leading = true): Promise<RunningOutbox> {
+async function runOutbox(leading = true, policy: Partial<DeliveryPolicy> = { backoff: { baseMs: 50, maxMs: 200 }, maxTries: 4 }): Promise<RunningOutbox> {
   const kube = await client();
   const rollouts = new SupervisedInformer<RolloutObject>(kube, Kinds.Rollout, { logger: silentLogger });
   const counts: Array<[string, NotificationResult]> = [];
@@ -97,7 +97,7 @@ async function runOutbox(leading = true): Promise<RunningOutbox> {
     allowLocalUrls: true,
     logger: silentLogger,
     observer: { countNotification: (sink, result) => counts.push([sink, result]) },
-    policy: { backoff: { baseMs: 50, maxMs: 200 }, maxTries: 4 },
+    policy,
   });
   outbox.startInformers();
   rollouts.start();
@@ -318,6 +318,26 @@ describe('notification outbox: failures', () => {
       expect(receiver.at('/flaky')).toHaveLength(3);
       expect(new Set(receiver.at('/flaky').map((r) => r.body.id)).size).toBe(1);
       expect(running.counts.filter(([, r]) => r === 'retried')).toHaveLength(2);
+    } finally {
+      await running.stop();
+    }
+  }, 60_000);
+});
+
+describe('notification outbox: a receiver that is down', () => {
+  it('given one notifier for several Rollouts and its receiver failing, then its other deliveries wait out the backoff instead of each spending a try, and each is sent once it recovers', async () => {
+    await namespace('down');
+    await notifier('down', 'hook', { events: ['aborted'], webhook: { url: `${receiver.url}/down` } });
+    receiver.answer('/down', [503]);
+    const names = ['a', 'b', 'c', 'd'];
+    for (const name of names) await rolloutWithHistory('down', name, [abortedRelease()]);
+    const running = await runOutbox(true, { backoff: { baseMs: 3_000, maxMs: 3_000 }, maxTries: 4 });
+    try {
+      await sleep(800);
+      // At most one try per worker (two) that had started before the first failure; without the hold, one per Rollout.
+      expect(receiver.at('/down').length).toBeLessThanOrEqual(2);
+      for (const name of names) expect((await notified('down', name, 1, 20_000))[0]).toMatchObject({ result: 'Sent' });
+      expect(new Set(receiver.at('/down').map((r) => r.body.id)).size).toBe(names.length);
     } finally {
       await running.stop();
     }
