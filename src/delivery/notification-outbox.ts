@@ -157,6 +157,7 @@ export class NotificationOutbox {
     const skips = plan.flatMap((d) => (d.action === 'skip' ? [{ delivery: d as Delivery, result: result(d, 'Skipped', now, d.reason) }] : []));
     if (skips.length > 0 && (await recordResults(this.options, rollout, skips))) for (const { delivery } of skips) this.count(delivery, 'skipped');
     let requeueAfterMs: number | undefined;
+    for (const waiting of plan) if (waiting.action === 'wait') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, waiting.until - now);
     for (const delivery of plan.filter((d) => d.action === 'send')) {
       const wait = await this.deliver(rollout, key, delivery);
       if (wait !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? wait, wait);

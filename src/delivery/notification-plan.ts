@@ -15,7 +15,13 @@ export interface Delivery {
   key: string;
 }
 
-export type PlannedDelivery = (Delivery & { action: 'send' }) | (Delivery & { action: 'skip'; reason: string });
+export type PlannedDelivery = (Delivery & { action: 'send' }) | (Delivery & { action: 'skip'; reason: string }) | (Delivery & { action: 'wait'; until: number });
+
+/**
+ * A GitHub notifier marks the released commit, which the release source queue finds a moment after the release
+ * starts: its messages wait for it this long (the record's update wakes the outbox), then go without.
+ */
+export const COMMIT_WAIT_MS = 10 * 60_000;
 
 /** Transitions older than this are recorded Skipped: an upgrade, a new notifier or a long outage does not flood. */
 export const DEFAULT_MAX_AGE_MS = 60 * 60_000;
@@ -33,7 +39,10 @@ export function planDeliveries(rollout: Rollout, notifiers: readonly SelectedNot
         if (done.has(key)) continue;
         const delivery: Delivery = { release, record, transition, notifier, key };
         const reason = skipReason(transition, notifier, muted, now, maxAgeMs);
-        planned.push(reason === undefined ? { ...delivery, action: 'send' } : { ...delivery, action: 'skip', reason });
+        const waitUntil = Date.parse(record.startedAt) + COMMIT_WAIT_MS;
+        if (reason !== undefined) planned.push({ ...delivery, action: 'skip', reason });
+        else if (notifier.spec.github && record.source === undefined && now < waitUntil) planned.push({ ...delivery, action: 'wait', until: waitUntil });
+        else planned.push({ ...delivery, action: 'send' });
       }
     }
   }

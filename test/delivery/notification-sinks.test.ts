@@ -168,6 +168,14 @@ describe('the GitHub sink', () => {
     expect(api.calls).toHaveLength(0);
   });
 
+  it('given healthy again after a fix-forward (no revert), then there is nothing to mark: ok, and no request', async () => {
+    const api = await github();
+    const { revert: _revert, ...record } = abortedRecord();
+    const sink = new GitHubSink({ token: api.token, apiURL: api.url }, LOCAL);
+    expect(await sink.send(messageOf(record, 'healthy'), AbortSignal.timeout(5000))).toMatchObject({ ok: true });
+    expect(api.calls).toHaveLength(0);
+  });
+
   it('given a wrong token, the 401 is not retryable', async () => {
     const api = await github();
     expect(await new GitHubSink({ token: 'wrong', apiURL: api.url }, LOCAL).send(messageOf(abortedRecord(), 'aborted'), AbortSignal.timeout(5000))).toMatchObject({

@@ -62,6 +62,8 @@ export class GitHubSink implements NotificationSink {
   }
 
   async send(message: NotificationMessage, signal: AbortSignal): Promise<SendResult> {
+    // Healthy again after a fix-forward (no revert): the fixing release's own statuses say it; nothing to mark here.
+    if (message.event === 'healthy' && message.revert === undefined) return { ok: true, detail: 'no revert commit to mark on GitHub' };
     if (message.release.commit === undefined) return { ok: false, retryable: false, reason: 'no commit known for this release' };
     const repository = this.config.repository ?? repositoryOf(message.release.repoURL ?? message.revert?.repoURL);
     if (repository === undefined) {
