@@ -75,6 +75,12 @@ function parseSinkUrl(request: SinkRequest): URL | Extract<SendResult, { ok: fal
   return url;
 }
 
+/** POSTs a chat webhook's JSON payload (Slack, Teams): any 2xx is delivered. */
+export async function postChatPayload(url: string, payload: unknown, label: string, options: SinkRequestOptions, signal: AbortSignal): Promise<SendResult> {
+  const response = await sinkRequest({ method: 'POST', url, headers: { 'content-type': 'application/json', 'user-agent': 'vane-notifications' }, body: JSON.stringify(payload), label }, options, signal);
+  return response.ok ? { ok: true, detail: `HTTP ${response.status}` } : response;
+}
+
 /** A non-2xx answer: 408, 429 and 5xx are worth trying again; every other status is the request's fault. */
 export function classifyAnswer(label: string, status: number, body: string, headers: Headers): Extract<SendResult, { ok: false }> {
   const excerpt = excerptOf(body);

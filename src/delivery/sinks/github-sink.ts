@@ -1,6 +1,6 @@
 // The GitHub sink: commit statuses on the released commit and on the revert, and a deployment with its statuses.
 import { repoUrlParts } from '../../gitops/repo-url.js';
-import type { NotificationEvent } from '../../resources/notifier.js';
+import type { GitHubSink as GitHubSinkSpec, NotificationEvent } from '../../resources/notifier.js';
 import type { NotificationMessage, NotificationSink, SendResult } from '../notification-sink.js';
 import { sinkRequest, type SinkRequestOptions } from '../sink-request.js';
 
@@ -8,17 +8,8 @@ import { sinkRequest, type SinkRequestOptions } from '../sink-request.js';
 export const GITHUB_DESCRIPTION_MAX = 140;
 export const GITHUB_API_VERSION = '2022-11-28';
 
-export interface GitHubSinkConfig {
-  token: string;
-  /** Defaults to https://api.github.com; GitHub Enterprise: https://HOST/api/v3. */
-  apiURL?: string;
-  /** `owner/name`; defaults to the repository of the released commit. */
-  repository?: string;
-  commitStatuses?: boolean;
-  deployments?: boolean;
-  environment?: string;
-  context?: string;
-}
+/** The Notifier's `github` settings, with the token read from its Secret. */
+export type GitHubSinkConfig = Omit<GitHubSinkSpec, 'tokenSecretRef'> & { token: string };
 
 type CommitState = 'pending' | 'success' | 'failure' | 'error';
 type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';

@@ -1,6 +1,6 @@
 // The Slack sink: an incoming-webhook message, `text` as the notification fallback and Block Kit blocks for the body.
 import type { NotificationMessage, NotificationSink, SendResult } from '../notification-sink.js';
-import { sinkRequest, type SinkRequestOptions } from '../sink-request.js';
+import { postChatPayload, type SinkRequestOptions } from '../sink-request.js';
 
 /** Block Kit limits: a header's plain text ≤ 150 characters, a section's text ≤ 3000. */
 const HEADER_MAX = 150;
@@ -21,10 +21,8 @@ export class SlackSink implements NotificationSink {
   ) {}
 
   async send(message: NotificationMessage, signal: AbortSignal): Promise<SendResult> {
-    const body = JSON.stringify(slackPayload(message));
     // Slack answers 200 "ok"; a bad payload or a removed hook answers 4xx (invalid_payload, no_service): not retried.
-    const response = await sinkRequest({ method: 'POST', url: this.url, headers: { 'content-type': 'application/json', 'user-agent': 'vane-notifications' }, body, label: 'the Slack webhook' }, this.options, signal);
-    return response.ok ? { ok: true, detail: `HTTP ${response.status}` } : response;
+    return postChatPayload(this.url, slackPayload(message), 'the Slack webhook', this.options, signal);
   }
 }
 

@@ -1,6 +1,6 @@
 // The Microsoft Teams sink: an incoming-webhook message carrying one Adaptive Card.
 import type { NotificationMessage, NotificationSink, SendResult } from '../notification-sink.js';
-import { sinkRequest, type SinkRequestOptions } from '../sink-request.js';
+import { postChatPayload, type SinkRequestOptions } from '../sink-request.js';
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -19,10 +19,8 @@ export class TeamsSink implements NotificationSink {
   ) {}
 
   async send(message: NotificationMessage, signal: AbortSignal): Promise<SendResult> {
-    const body = JSON.stringify(teamsPayload(message));
     // Connector webhooks answer 200, Workflows webhooks 202: any 2xx is delivered.
-    const response = await sinkRequest({ method: 'POST', url: this.url, headers: { 'content-type': 'application/json', 'user-agent': 'vane-notifications' }, body, label: 'the Teams webhook' }, this.options, signal);
-    return response.ok ? { ok: true, detail: `HTTP ${response.status}` } : response;
+    return postChatPayload(this.url, teamsPayload(message), 'the Teams webhook', this.options, signal);
   }
 }
 
