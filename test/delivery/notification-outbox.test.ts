@@ -328,7 +328,8 @@ describe('notification outbox: a receiver that is down', () => {
   it('given one notifier for several Rollouts and its receiver failing, then its other deliveries wait out the backoff instead of each spending a try, and each is sent once it recovers', async () => {
     await namespace('down');
     await notifier('down', 'hook', { events: ['aborted'], webhook: { url: `${receiver.url}/down` } });
-    receiver.answer('/down', [503]);
+    // Down for the first six requests, then back.
+    receiver.answer('/down', [503, 503, 503, 503, 503, 503]);
     const names = ['a', 'b', 'c', 'd'];
     for (const name of names) await rolloutWithHistory('down', name, [abortedRelease()]);
     const running = await runOutbox(true, { backoff: { baseMs: 3_000, maxMs: 3_000 }, maxTries: 4 });
@@ -336,7 +337,7 @@ describe('notification outbox: a receiver that is down', () => {
       await sleep(800);
       // At most one try per worker (two) that had started before the first failure; without the hold, one per Rollout.
       expect(receiver.at('/down').length).toBeLessThanOrEqual(2);
-      for (const name of names) expect((await notified('down', name, 1, 20_000))[0]).toMatchObject({ result: 'Sent' });
+      for (const name of names) expect((await notified('down', name, 1, 30_000))[0]).toMatchObject({ result: 'Sent' });
       expect(new Set(receiver.at('/down').map((r) => r.body.id)).size).toBe(names.length);
     } finally {
       await running.stop();
