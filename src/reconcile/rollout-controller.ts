@@ -7,6 +7,7 @@ import type { InformerEvent } from '../kube/supervised-informer.js';
 import type { Rollout } from '../resources/rollout.js';
 import { awaitsGitRollback } from './git-rollback-reconciler.js';
 import { awaitsReleaseSource } from './release-source-reconciler.js';
+import { wakesReconcile } from './rollout-update-filter.js';
 import type { RolloutInformers } from './rollout-informers.js';
 
 export interface RolloutControllerOptions {
@@ -77,7 +78,7 @@ export class RolloutController {
     this.wired = true;
     const { informers } = this;
     informers.rollouts.addHandler((e) => {
-      this.rollouts.enqueue(e.key);
+      if (e.type !== 'update' || wakesReconcile(e.oldObject as (Rollout & KubeObject) | undefined, e.object as Rollout & KubeObject)) this.rollouts.enqueue(e.key);
       if (e.type !== 'delete') this.wakeGitRollback(e.key, e.object as Rollout);
       if (e.type !== 'delete') this.wakeReleaseSource(e.key, e.object as Rollout);
     });

@@ -1,0 +1,26 @@
+// Which Rollout updates the reconcile pass must see: not the notification outbox's own writes, which change nothing it reads.
+import { isDeepStrictEqual } from 'node:util';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { Rollout } from '../resources/rollout.js';
+
+type RolloutObject = Rollout & KubeObject;
+
+/**
+ * False when `after` differs from `before` only in what the outbox records (`notified` in the release records) and in
+ * the bookkeeping every write changes (resourceVersion, managedFields). A pass reads neither, so waking it for such a
+ * write only costs a pass that writes nothing — one or two per release and notifier.
+ */
+export function wakesReconcile(before: RolloutObject | undefined, after: RolloutObject): boolean {
+  if (before === undefined || before.metadata.generation !== after.metadata.generation) return true;
+  const beforeHistory = before.status?.history;
+  const afterHistory = after.status?.history;
+  if (beforeHistory === undefined || afterHistory === undefined || beforeHistory.length !== afterHistory.length) return true;
+  if (isDeepStrictEqual(beforeHistory, afterHistory)) return true;
+  return !isDeepStrictEqual(withoutNotified(before), withoutNotified(after));
+}
+
+function withoutNotified(rollout: RolloutObject): unknown {
+  const { resourceVersion: _rv, managedFields: _mf, ...metadata } = rollout.metadata as RolloutObject['metadata'] & { managedFields?: unknown };
+  const history = rollout.status?.history?.map(({ notified: _n, ...record }) => record);
+  return { ...rollout, metadata, status: { ...rollout.status, history } };
+}
