@@ -17,7 +17,7 @@ import type { NotificationRecord, Rollout } from '../resources/rollout.js';
 import { notificationMessage } from './notification-message.js';
 import { DEFAULT_MAX_AGE_MS, planDeliveries, type Delivery } from './notification-plan.js';
 import type { SendResult } from './notification-sink.js';
-import { alreadyRecorded, recordResults } from './notified-record.js';
+import { recordResults, unrecordedLive } from './notified-record.js';
 import { resolveSinkSecrets } from './notifier-secrets.js';
 import { notifierId, notifiersFor, type SelectedNotifier } from './notifier-selection.js';
 import { notifierProblems, writeReadyCondition } from './notifier-status.js';
@@ -84,6 +84,7 @@ export class NotificationOutbox {
    * one timeout per message, and cannot starve the other notifiers.
    */
   private readonly holds = new Map<string, number>();
+  private readonly validity = new WeakMap<object, boolean>();
   private readonly policy: DeliveryPolicy;
   private readonly clock: () => number;
   private started = false;
@@ -172,13 +173,14 @@ export class NotificationOutbox {
     if (retry && retry.nextAt > this.clock()) return retry.nextAt - this.clock();
     const held = this.holds.get(delivery.notifier.id);
     if (held !== undefined && held > this.clock()) return held - this.clock();
-    if (await alreadyRecorded(this.options.client, rollout, delivery)) return undefined;
+    const live = await unrecordedLive(this.options.client, rollout, delivery);
+    if (live === undefined) return undefined;
     const tries = (retry?.tries ?? 0) + 1;
     const sent = await this.send(rollout, delivery);
     if (sent.ok) {
       this.retries.delete(retryKey);
       this.holds.delete(delivery.notifier.id);
-      await recordResults(this.options, rollout, [{ delivery, result: result(delivery, 'Sent', this.clock(), sent.detail) }]);
+      await recordResults(this.options, rollout, [{ delivery, result: result(delivery, 'Sent', this.clock(), sent.detail) }], live);
       this.count(delivery, 'sent');
       return undefined;
     }
@@ -226,10 +228,20 @@ export class NotificationOutbox {
   /** The valid notifiers that cover `rollout`; an invalid one sends nothing (its status says why). */
   private selected(rollout: RolloutObject): SelectedNotifier[] {
     const namespace = rollout.metadata.namespace ?? 'default';
-    const notifiers = this.notifiers.list(namespace).filter((n) => notifierProblems(n).length === 0);
-    const clusterNotifiers = this.clusterNotifiers.list().filter((n) => notifierProblems(n).length === 0);
+    const notifiers = this.notifiers.list(namespace).filter((n) => this.isValid(n));
+    const clusterNotifiers = this.clusterNotifiers.list().filter((n) => this.isValid(n));
     const labels = this.namespaces?.get(namespace)?.metadata.labels;
     return notifiersFor(rollout, notifiers, clusterNotifiers, this.namespaces ? (labels ?? {}) : undefined);
+  }
+
+  /** Validated once per object the informer holds (a change replaces the object), not on every pass. */
+  private isValid(notifier: NotifierObject | ClusterNotifierObject): boolean {
+    let valid = this.validity.get(notifier);
+    if (valid === undefined) {
+      valid = notifierProblems(notifier).length === 0;
+      this.validity.set(notifier, valid);
+    }
+    return valid;
   }
 
   private async reconcileNotifierStatus(key: string): Promise<ReconcileResult> {

@@ -20,19 +20,24 @@ export interface NotifiedWriterDeps {
 
 type RolloutObject = Rollout & KubeObject;
 
-/** Whether the live Rollout already records `delivery` (another leader sent it, or the cache lagged). */
-export async function alreadyRecorded(client: LiveReader, rollout: Rollout, delivery: Delivery): Promise<boolean> {
+/**
+ * The live Rollout, unless it already records `delivery` (another leader sent it, or the cache lagged) or the release
+ * is gone: then undefined, and nothing is to be sent.
+ */
+export async function unrecordedLive(client: LiveReader, rollout: Rollout, delivery: Delivery): Promise<RolloutObject | undefined> {
   const live = await client.get<RolloutObject>(Kinds.Rollout, rollout.metadata.namespace, rollout.metadata.name ?? '');
-  if (!live) return true;
-  const record = findRecord(live, delivery.release);
-  return record === undefined || (record.notified ?? []).some((n) => n.key === delivery.key);
+  const record = live && findRecord(live, delivery.release);
+  return record === undefined || (record.notified ?? []).some((n) => n.key === delivery.key) ? undefined : live;
 }
 
-/** Appends the results to their records; returns false when the Rollout or every record is gone. */
-export async function recordResults(deps: NotifiedWriterDeps, rollout: Rollout, results: ReadonlyArray<{ delivery: Delivery; result: NotificationRecord }>): Promise<boolean> {
+/**
+ * Appends the results to their records; returns false when the Rollout or every record is gone. The first try writes
+ * over `read` (a live read just taken) when given; a 409 reads again.
+ */
+export async function recordResults(deps: NotifiedWriterDeps, rollout: Rollout, results: ReadonlyArray<{ delivery: Delivery; result: NotificationRecord }>, read?: RolloutObject): Promise<boolean> {
   const { namespace = 'default', name = '' } = rollout.metadata;
   for (let attempt = 1; ; attempt += 1) {
-    const live = await deps.client.get<RolloutObject>(Kinds.Rollout, namespace, name);
+    const live = attempt === 1 && read ? read : await deps.client.get<RolloutObject>(Kinds.Rollout, namespace, name);
     if (!live?.status?.history) return false;
     const history = withResults(live.status.history, results);
     if (history === undefined) return false;
