@@ -21,6 +21,9 @@ export const REAL_API_SERVER_SUITES = [
   'test/reconcile/crash-safety.test.ts',
   'test/reconcile/first-release.test.ts',
   'test/reconcile/long-name.test.ts',
+  'test/reconcile/release-records.test.ts',
+  'test/reconcile/release-source.test.ts',
+  'test/delivery/notification-outbox.test.ts',
 ];
 
 /** The API server contract suite: against one real server for all its files, skipping what that server lacks. */

@@ -111,6 +111,7 @@ export async function startController(config: ControllerConfig, overrides: Start
     clock,
     logger,
     observer: metrics,
+    reconcilerBusy: () => controller.rollouts.queue.depth > 0,
     ...(overrides.notificationPolicy ? { policy: overrides.notificationPolicy } : {}),
   });
   notifications?.wire();

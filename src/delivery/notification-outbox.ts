@@ -38,9 +38,14 @@ export interface DeliveryPolicy {
   tryTimeoutMs: number;
   /** Transitions older than this are recorded Skipped. */
   maxAgeMs: number;
+  /** While the reconciler is busy, a pass waits for it at most this long (then goes ahead regardless). */
+  maxDeferMs: number;
 }
 
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxTries: 6, backoff: { baseMs: 2_000, maxMs: 60_000 }, tryTimeoutMs: 10_000, maxAgeMs: DEFAULT_MAX_AGE_MS };
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxTries: 6, backoff: { baseMs: 2_000, maxMs: 60_000 }, tryTimeoutMs: 10_000, maxAgeMs: DEFAULT_MAX_AGE_MS, maxDeferMs: 2_000 };
+
+/** How often a deferred pass looks again whether the reconciler is still busy. */
+const DEFER_RECHECK_MS = 100;
 
 type RolloutObject = Rollout & KubeObject;
 type NotifierObject = Notifier & KubeObject;
@@ -64,6 +69,11 @@ export interface NotificationOutboxOptions {
   policy?: Partial<DeliveryPolicy>;
   workers?: number;
   random?: () => number;
+  /**
+   * True while reconcile passes are waiting (the Rollout queue is not empty): notifications then give way, so their
+   * CPU and API requests do not lengthen the passes of a burst of releases (bounded by maxDeferMs).
+   */
+  reconcilerBusy?: () => boolean;
 }
 
 interface RetryState {
@@ -85,6 +95,8 @@ export class NotificationOutbox {
    */
   private readonly holds = new Map<string, number>();
   private readonly validity = new WeakMap<object, boolean>();
+  /** Rollout key → when its pass first gave way to the reconciler. */
+  private readonly deferredSince = new Map<string, number>();
   private readonly policy: DeliveryPolicy;
   private readonly clock: () => number;
   private started = false;
@@ -153,6 +165,7 @@ export class NotificationOutbox {
     if (!rollout) return {};
     if (this.options.writes.isStale(key, rollout.metadata.resourceVersion)) return { requeueAfterMs: this.options.writes.recheckAfterMs(key) };
     const now = this.clock();
+    if (this.givesWay(key, now)) return { requeueAfterMs: DEFER_RECHECK_MS };
     const plan = planDeliveries(rollout, this.selected(rollout), now, this.policy.maxAgeMs);
     if (plan.length === 0) return {};
     const skips = plan.flatMap((d) => (d.action === 'skip' ? [{ delivery: d as Delivery, result: result(d, 'Skipped', now, d.reason) }] : []));
@@ -234,6 +247,21 @@ export class NotificationOutbox {
     return notifiersFor(rollout, notifiers, clusterNotifiers, this.namespaces ? (labels ?? {}) : undefined);
   }
 
+  /** Whether the pass waits for the reconciler: while it is busy, up to maxDeferMs from the first wait. */
+  private givesWay(key: string, now: number): boolean {
+    if (this.options.reconcilerBusy?.() !== true) {
+      this.deferredSince.delete(key);
+      return false;
+    }
+    const since = this.deferredSince.get(key) ?? now;
+    if (now - since >= this.policy.maxDeferMs) {
+      this.deferredSince.delete(key);
+      return false;
+    }
+    this.deferredSince.set(key, since);
+    return true;
+  }
+
   /** Validated once per object the informer holds (a change replaces the object), not on every pass. */
   private isValid(notifier: NotifierObject | ClusterNotifierObject): boolean {
     let valid = this.validity.get(notifier);
@@ -267,6 +295,7 @@ export class NotificationOutbox {
   }
 
   private forgetRetries(key: string): void {
+    this.deferredSince.delete(key);
     for (const retryKey of this.retries.keys()) if (retryKey.startsWith(`${key}|`)) this.retries.delete(retryKey);
   }
 

@@ -84,7 +84,7 @@ async function client(): Promise<KubeClient> {
 }
 
 /** An outbox as the controller runs it: started (leading) or only with its informers (a standby). */
-async function runOutbox(leading = true, policy: Partial<DeliveryPolicy> = { backoff: { baseMs: 50, maxMs: 200 }, maxTries: 4 }): Promise<RunningOutbox> {
+async function runOutbox(leading = true, policy: Partial<DeliveryPolicy> = { backoff: { baseMs: 50, maxMs: 200 }, maxTries: 4 }, reconcilerBusy?: () => boolean): Promise<RunningOutbox> {
   const kube = await client();
   const rollouts = new SupervisedInformer<RolloutObject>(kube, Kinds.Rollout, { logger: silentLogger });
   const counts: Array<[string, NotificationResult]> = [];
@@ -98,6 +98,7 @@ async function runOutbox(leading = true, policy: Partial<DeliveryPolicy> = { bac
     logger: silentLogger,
     observer: { countNotification: (sink, result) => counts.push([sink, result]) },
     policy,
+    ...(reconcilerBusy ? { reconcilerBusy } : {}),
   });
   outbox.startInformers();
   rollouts.start();
@@ -328,19 +329,45 @@ describe('notification outbox: a receiver that is down', () => {
   it('given one notifier for several Rollouts and its receiver failing, then its other deliveries wait out the backoff instead of each spending a try, and each is sent once it recovers', async () => {
     await namespace('down');
     await notifier('down', 'hook', { events: ['aborted'], webhook: { url: `${receiver.url}/down` } });
-    // Down for the first six requests, then back.
-    receiver.answer('/down', [503, 503, 503, 503, 503, 503]);
+    // Down for the first three requests, then back. The delivery that tries first after a hold may spend several
+    // tries (it probes for the others); enough tries are allowed that none gives up.
+    receiver.answer('/down', [503, 503, 503]);
     const names = ['a', 'b', 'c', 'd'];
     for (const name of names) await rolloutWithHistory('down', name, [abortedRelease()]);
-    const running = await runOutbox(true, { backoff: { baseMs: 3_000, maxMs: 3_000 }, maxTries: 4 });
+    const running = await runOutbox(true, { backoff: { baseMs: 3_000, maxMs: 3_000 }, maxTries: 10 });
     try {
       await sleep(800);
       // At most one try per worker (two) that had started before the first failure; without the hold, one per Rollout.
       expect(receiver.at('/down').length).toBeLessThanOrEqual(2);
-      for (const name of names) expect((await notified('down', name, 1, 30_000))[0]).toMatchObject({ result: 'Sent' });
+      for (const name of names) { const [r] = await notified('down', name, 1, 30_000); expect(r, JSON.stringify(r)).toMatchObject({ result: 'Sent' }); }
       expect(new Set(receiver.at('/down').map((r) => r.body.id)).size).toBe(names.length);
     } finally {
       await running.stop();
+    }
+  }, 60_000);
+});
+
+describe('notification outbox: giving way to the reconciler', () => {
+  it('given reconcile passes waiting, then nothing is sent until they are done; given them waiting for longer than maxDeferMs, then it is sent anyway', async () => {
+    await namespace('busy');
+    await notifier('busy', 'hook', { events: ['aborted'], webhook: { url: `${receiver.url}/busy` } });
+    let busy = true;
+    const running = await runOutbox(true, { backoff: { baseMs: 50, maxMs: 200 }, maxTries: 4, maxDeferMs: 60_000 }, () => busy);
+    try {
+      await rolloutWithHistory('busy', 'web', [abortedRelease()]);
+      await sleep(800);
+      expect(receiver.at('/busy')).toHaveLength(0);
+      busy = false;
+      expect((await notified('busy', 'web', 1))[0]).toMatchObject({ result: 'Sent' });
+    } finally {
+      await running.stop();
+    }
+    const stubborn = await runOutbox(true, { backoff: { baseMs: 50, maxMs: 200 }, maxTries: 4, maxDeferMs: 300 }, () => true);
+    try {
+      await rolloutWithHistory('busy', 'api', [abortedRelease()]);
+      expect((await notified('busy', 'api', 1))[0]).toMatchObject({ result: 'Sent' });
+    } finally {
+      await stubborn.stop();
     }
   }, 60_000);
 });
