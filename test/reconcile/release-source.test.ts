@@ -1,6 +1,8 @@
 // Specification: each release record learns the git commit it came from and that commit's author time (from the
 // Rollout's Argo CD Application, Flux Kustomization or spec.rollback.git, read in a real git remote), and an aborted
-// release learns when its GitOps tool had synced the revert and was Healthy again. The test plays Argo CD and Flux.
+// release learns when its GitOps tool had synced the revert and was Healthy again; a git outage only delays the author
+// time. The test plays Argo CD and Flux.
+import { renameSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
@@ -40,8 +42,8 @@ function manifest(namespace: string, name: string, image: string, metadata: { la
   });
 }
 
-async function openGitOpsHarness(namespace: string): Promise<Harness> {
-  const harness = await openHarness(namespace, { crdFiles: [GITOPS_TOOL_CRDS], releaseSourceTiming: TIMING });
+async function openGitOpsHarness(namespace: string, timing = TIMING): Promise<Harness> {
+  const harness = await openHarness(namespace, { crdFiles: [GITOPS_TOOL_CRDS], releaseSourceTiming: timing });
   const { client } = harness.controller;
   for (const ns of ['argocd', 'flux-system', 'elsewhere']) await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }).catch(() => undefined);
   await client.create(APP_PROJECT, object('argoproj.io/v1alpha1', 'AppProject', 'argocd', 'default', { spec: { sourceRepos: ['*'], destinations: [{ server: '*', namespace: '*' }] } }));
@@ -61,6 +63,19 @@ async function setApplicationStatus(harness: Harness, app: string, status: { rev
   await harness.controller.client.patch(Kinds.ArgoApplication, 'argocd', app, {
     status: { sync: { status: status.sync, revision: status.revision }, health: { status: status.health }, operationState: { phase: 'Succeeded', syncResult: { revision: status.revision } } },
   }, 'merge');
+}
+
+/** Flux's Kustomization status after a reconciliation: the revision it applied and its Ready condition. */
+async function setKustomizationStatus(harness: Harness, namespace: string, name: string, status: { revision: string; ready: boolean }): Promise<void> {
+  const ready = status.ready ? { status: 'True', reason: 'ReconciliationSucceeded' } : { status: 'False', reason: 'HealthCheckFailed' };
+  await harness.controller.client.patch(Kinds.FluxKustomization, namespace, name, { status: { lastAppliedRevision: `main@sha1:${status.revision}`, conditions: [{ type: 'Ready', ...ready }] } }, 'merge');
+}
+
+/** The bare repository moved away (every fetch and clone fails, as with a network outage); the returned function puts it back. */
+function makeUnreachable(git: GitRemote): () => void {
+  const away = `${git.url}.away`;
+  renameSync(git.url, away);
+  return () => renameSync(away, git.url);
 }
 
 function authorTime(git: GitRemote, sha: string): string {
@@ -114,6 +129,35 @@ describe('release source', () => {
 
     const ro = await h.waitFor('web', (each) => recordOf(each, hash)?.source?.authoredAt !== undefined, 'the release source with its author time');
     expect(recordOf(ro, hash)?.source).toEqual({ commit: bump, authoredAt: authorTime(remote, bump), repoURL: remote.url, via: 'flux' });
+  }, 60_000);
+
+  it('given git unreachable while the author time is looked up, when a release starts, then its record gets the Application\'s commit without authoredAt, and authoredAt once git is back', async () => {
+    h = await openGitOpsHarness('git-down', { ...TIMING, maxTries: 20, firstDelayMs: 200, maxDelayMs: 500 });
+    remote = createGitRemote();
+    const tracking = { annotations: { 'argocd.argoproj.io/tracking-id': 'web:vane.dev/Rollout:git-down/web' } };
+    await createApplication(h, remote, 'web', { namespace: 'git-down', name: 'web' }, 'git-down');
+    remote.commit('apps/web/rollout.yaml', manifest('git-down', 'web', 'ghcr.io/acme/web:1.0.0', tracking), 'Add web');
+    await setApplicationStatus(h, 'web', { revision: remote.head().sha, sync: 'Synced', health: 'Healthy' });
+    await applyManifest(h.controller.client, Kinds.Rollout, remote.show('apps/web/rollout.yaml'));
+    await h.waitFor('web', (ro) => ro.status?.phase === 'Healthy', 'adoption');
+
+    remote.commit('apps/web/rollout.yaml', manifest('git-down', 'web', 'ghcr.io/acme/web:2.0.0', tracking), 'Bump web to 2.0.0');
+    const bump = remote.head().sha;
+    const desired = remote.show('apps/web/rollout.yaml');
+    await setApplicationStatus(h, 'web', { revision: bump, sync: 'Synced', health: 'Progressing' });
+    const reachable = makeUnreachable(remote);
+    const released = await applyManifest<RolloutObject>(h.controller.client, Kinds.Rollout, desired);
+    const hash = podTemplateHash(released.spec.template!);
+
+    const partial = await h.waitFor('web', (each) => recordOf(each, hash)?.source !== undefined, 'the release source without its author time');
+    expect(recordOf(partial, hash)?.source).toEqual({ commit: bump, repoURL: remote.url, via: 'argocd' });
+    // Several retries fail while git is away; none of them invents an author time.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(recordOf((await h.controller.client.get<RolloutObject>(Kinds.Rollout, 'git-down', 'web'))!, hash)?.source?.authoredAt).toBeUndefined();
+
+    reachable();
+    const ro = await h.waitFor('web', (each) => recordOf(each, hash)?.source?.authoredAt !== undefined, 'the author time once git is back');
+    expect(recordOf(ro, hash)?.source).toEqual({ commit: bump, authoredAt: authorTime(remote, bump), repoURL: remote.url, via: 'argocd' });
   }, 60_000);
 
   it('given a Rollout with spec.rollback.git only, when a release starts, then its record gets the commit that brought its image into the repository', async () => {
@@ -200,5 +244,54 @@ describe('GitOps healthy after a revert', () => {
     expect(Date.parse(record.gitopsHealthyAt!)).toBeGreaterThanOrEqual(before - 1_000);
     const events = await h.eventsWith('web', ['GitOpsHealthy']);
     expect(events.find((e) => e.reason === 'GitOpsHealthy')?.note).toContain(revert.slice(0, 12));
+  }, 90_000);
+  it('given an aborted Flux release reverted in git, when the Kustomization is Ready with lastAppliedRevision at a descendant of the revert, then the record gets gitopsHealthyAt and a GitOpsHealthy Event; not at the failing commit nor while not Ready', async () => {
+    h = await openGitOpsHarness('flux-heal');
+    remote = createGitRemote();
+    const { client } = h.controller;
+    const file = 'apps/web/rollout.yaml';
+    const labels = { labels: { 'kustomize.toolkit.fluxcd.io/name': 'web', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-heal' } };
+    const deadline = { progressDeadlineSeconds: 2 };
+    await client.create(Kinds.FluxGitRepository, object('source.toolkit.fluxcd.io/v1', 'GitRepository', 'flux-heal', 'deploy', { spec: { url: remote.url, ref: { branch: 'main' } } }));
+    remote.commit(file, manifest('flux-heal', 'web', 'ghcr.io/acme/web:1.0.0', labels, deadline), 'Add web');
+    await client.create(Kinds.FluxKustomization, object('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'flux-heal', 'web', {
+      spec: { sourceRef: { kind: 'GitRepository', name: 'deploy' }, path: './apps/web' },
+      status: { lastAppliedRevision: `main@sha1:${remote.head().sha}`, inventory: { entries: [{ id: 'flux-heal_web_vane.dev_Rollout', v: 'v1alpha1' }] } },
+    }));
+    await applyManifest(client, Kinds.Rollout, remote.show(file));
+    await h.waitFor('web', (ro) => ro.status?.phase === 'Healthy', 'adoption');
+
+    remote.commit(file, manifest('flux-heal', 'web', 'ghcr.io/acme/web:2.0.0', labels, deadline), 'Bump web to 2.0.0');
+    const bump = remote.head().sha;
+    await setKustomizationStatus(h, 'flux-heal', 'web', { revision: bump, ready: false });
+    const released = await applyManifest<RolloutObject>(client, Kinds.Rollout, remote.show(file));
+    const failing = podTemplateHash(released.spec.template!);
+    h.cluster.workloads.failReadiness(failing);
+    const aborted = await h.waitFor('web', (ro) => ro.status?.rollback?.git?.state === 'Committed', 'abort and revert', 30_000);
+    const revert = aborted.status!.rollback!.git!.commit!;
+    expect(revert).toBe(remote.head().sha);
+    const unhealed = async (): Promise<string | undefined> => {
+      await new Promise((resolve) => setTimeout(resolve, 4 * TIMING.pollMs));
+      return recordOf((await client.get<RolloutObject>(Kinds.Rollout, 'flux-heal', 'web'))!, failing)?.gitopsHealthyAt;
+    };
+
+    // Ready, but still at the failing release: not the revert.
+    await setKustomizationStatus(h, 'flux-heal', 'web', { revision: bump, ready: true });
+    expect(await unhealed()).toBeUndefined();
+    remote.commit('README.md', 'docs\n', 'Document web');
+    const descendant = remote.head().sha;
+    // At a commit containing the revert, but not Ready.
+    await setKustomizationStatus(h, 'flux-heal', 'web', { revision: descendant, ready: false });
+    expect(await unhealed()).toBeUndefined();
+
+    const before = Date.now();
+    await setKustomizationStatus(h, 'flux-heal', 'web', { revision: descendant, ready: true });
+    const healed = await h.waitFor('web', (ro) => recordOf(ro, failing)?.gitopsHealthyAt !== undefined, 'gitopsHealthyAt');
+    const record = recordOf(healed, failing)!;
+    expect(record.outcome).toBe('Aborted');
+    expect(Date.parse(record.gitopsHealthyAt!)).toBeGreaterThanOrEqual(before - 1_000);
+    const note = (await h.eventsWith('web', ['GitOpsHealthy'])).find((e) => e.reason === 'GitOpsHealthy')?.note;
+    expect(note).toContain(descendant.slice(0, 12));
+    expect(note).toContain(revert.slice(0, 12));
   }, 90_000);
 });
