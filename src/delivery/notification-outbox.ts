@@ -95,6 +95,8 @@ export class NotificationOutbox {
    */
   private readonly holds = new Map<string, number>();
   private readonly validity = new WeakMap<object, boolean>();
+  /** Rollouts whose `notified` a live read has confirmed since this process started leading. */
+  private readonly confirmed = new Set<string>();
   /** Rollout key → when its pass first gave way to the reconciler. */
   private readonly deferredSince = new Map<string, number>();
   private readonly policy: DeliveryPolicy;
@@ -155,6 +157,7 @@ export class NotificationOutbox {
   /** Stops the workers after the deliveries in flight, then the informers. */
   async stop(): Promise<void> {
     this.started = false;
+    this.confirmed.clear();
     await Promise.all([this.deliveries.stop(), this.statuses.stop()]);
     await Promise.all(this.informers().map((i) => i.stop()));
   }
@@ -186,8 +189,11 @@ export class NotificationOutbox {
     if (retry && retry.nextAt > this.clock()) return retry.nextAt - this.clock();
     const held = this.holds.get(delivery.notifier.id);
     if (held !== undefined && held > this.clock()) return held - this.clock();
-    const live = await unrecordedLive(this.options.client, rollout, delivery);
+    // Once a live read since this process started leading has shown the Rollout, only this process records its
+    // notifications, and the pass only runs on a cache that has seen its own writes (isStale): the cache is enough.
+    const live = this.confirmed.has(key) ? rollout : await unrecordedLive(this.options.client, rollout, delivery);
     if (live === undefined) return undefined;
+    this.confirmed.add(key);
     const tries = (retry?.tries ?? 0) + 1;
     const sent = await this.send(rollout, delivery);
     if (sent.ok) {
@@ -296,6 +302,7 @@ export class NotificationOutbox {
 
   private forgetRetries(key: string): void {
     this.deferredSince.delete(key);
+    this.confirmed.delete(key);
     for (const retryKey of this.retries.keys()) if (retryKey.startsWith(`${key}|`)) this.retries.delete(retryKey);
   }
 
