@@ -1,17 +1,15 @@
 // Records a delivery's result in its release's `notified`, over a live read of the Rollout: touches nothing else, a
 // 409 re-reads, and a key already recorded (by an earlier leader) is left as it is.
-import { isConflict } from '../kube/kube-api-error.js';
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { updateStatusOverLiveRead } from '../kube/status-update.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import type { NotificationRecord, RevisionRecord, Rollout } from '../resources/rollout.js';
 import type { Delivery } from './notification-plan.js';
 
 /** Per release: enough for every transition to several notifiers; the oldest entries go first. */
 export const NOTIFIED_KEPT = 64;
-
-const WRITE_ATTEMPTS = 5;
 
 export interface NotifiedWriterDeps {
   client: LiveReader & StatusWriter;
@@ -36,19 +34,11 @@ export async function unrecordedLive(client: LiveReader, rollout: Rollout, deliv
  */
 export async function recordResults(deps: NotifiedWriterDeps, rollout: Rollout, results: ReadonlyArray<{ delivery: Delivery; result: NotificationRecord }>, read?: RolloutObject): Promise<boolean> {
   const { namespace = 'default', name = '' } = rollout.metadata;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = attempt === 1 && read ? read : await deps.client.get<RolloutObject>(Kinds.Rollout, namespace, name);
-    if (!live?.status?.history) return false;
-    const history = withResults(live.status.history, results);
-    if (history === undefined) return false;
-    try {
-      const written = await deps.client.replaceStatus(Kinds.Rollout, { ...live, status: { ...live.status, history } });
-      deps.writes?.wrote(`${namespace}/${name}`, live.metadata.resourceVersion, written.metadata.resourceVersion);
-      return true;
-    } catch (err) {
-      if (!isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
-    }
-  }
+  const written = await updateStatusOverLiveRead<RolloutObject>(deps.client, Kinds.Rollout, { namespace, name }, (live) => {
+    const history = live.status?.history && withResults(live.status.history, results);
+    return history === undefined ? undefined : { ...live.status, history };
+  }, { ...(deps.writes ? { writes: deps.writes } : {}), ...(read ? { read } : {}) });
+  return written !== undefined;
 }
 
 /** The history with each result appended to its record, or undefined when there is nothing new to write. */

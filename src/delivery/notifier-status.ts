@@ -1,7 +1,7 @@
 // The Ready condition of a Notifier or ClusterNotifier: False with every validation problem when its spec is invalid
 // (the outbox then sends nothing through it), True otherwise. Written over a live read, only when it changes.
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
-import { isConflict } from '../kube/kube-api-error.js';
+import { updateStatusOverLiveRead } from '../kube/status-update.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { formatFieldErrors } from '../resources/field-error.js';
@@ -28,20 +28,14 @@ export function readyCondition(problems: readonly string[]): Omit<Condition, 'la
 /** Writes the Ready condition when the live object's differs; a 409 re-reads. Returns whether it wrote. */
 export async function writeReadyCondition(client: LiveReader & StatusWriter, kind: 'Notifier' | 'ClusterNotifier', namespace: string | undefined, name: string, now: number): Promise<boolean> {
   const resource = kind === 'Notifier' ? Kinds.Notifier : Kinds.ClusterNotifier;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await client.get<NotifierObject>(resource, namespace, name);
-    if (!live) return false;
+  const written = await updateStatusOverLiveRead<NotifierObject>(client, resource, { namespace, name }, (live) => {
     const wanted = readyCondition(notifierProblems(live));
     const current = live.status?.conditions?.find((c) => c.type === READY);
     const generation = live.metadata.generation;
-    if (current && current.status === wanted.status && current.message === wanted.message && live.status?.observedGeneration === generation) return false;
+    if (current && current.status === wanted.status && current.message === wanted.message && live.status?.observedGeneration === generation) return undefined;
     const condition: Condition = { ...wanted, lastTransitionTime: current?.status === wanted.status ? current.lastTransitionTime : new Date(now).toISOString() };
     const conditions = [...(live.status?.conditions ?? []).filter((c) => c.type !== READY), condition];
-    try {
-      await client.replaceStatus(resource, { ...live, status: { ...live.status, ...(generation !== undefined ? { observedGeneration: generation } : {}), conditions } });
-      return true;
-    } catch (err) {
-      if (!isConflict(err) || attempt >= 5) throw err;
-    }
-  }
+    return { ...live.status, ...(generation !== undefined ? { observedGeneration: generation } : {}), conditions };
+  });
+  return written !== undefined;
 }

@@ -5,10 +5,10 @@ import { toVaneError, VaneError, type VaneErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Reconcile, ReconcileResult } from '../kube/controller-runner.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
-import { isConflict } from '../kube/kube-api-error.js';
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
 import { splitKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { updateStatusOverLiveRead } from '../kube/status-update.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import { templateImages } from '../resources/pod-template-hash.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
@@ -151,8 +151,6 @@ function releaseFields(queued: GitRollbackRecord): Partial<GitRollbackRecord> {
   };
 }
 
-const WRITE_ATTEMPTS = 5;
-
 /**
  * Writes the record over a live read, so a conflict with the Rollout reconciler's own status writes re-reads instead
  * of reverting again. Returns the written Rollout, or undefined when the record was superseded (another abort, a
@@ -160,21 +158,14 @@ const WRITE_ATTEMPTS = 5;
  */
 async function writeRecord(rollout: Rollout, queued: GitRollbackRecord, record: GitRollbackRecord, deps: GitRollbackReconcilerDeps, triedAt: number): Promise<Rollout | undefined> {
   const { namespace = 'default', name = '' } = rollout.metadata;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await deps.client.get<KubeObject & Rollout>(Kinds.Rollout, namespace, name);
-    const current = live?.status?.rollback;
-    if (!live || !current?.git || !sameQueuedRecord(current.git, queued)) return undefined;
+  return updateStatusOverLiveRead<KubeObject & Rollout>(deps.client, Kinds.Rollout, { namespace, name }, (live) => {
+    const current = live.status?.rollback;
+    if (!current?.git || !sameQueuedRecord(current.git, queued)) return undefined;
     const status: RolloutStatus = { ...live.status, rollback: { ...current, git: record }, conditions: withGitCondition(live, record, deps.clock()) };
     const history = withRevert(live.status?.history, record, triedAt);
     if (history) status.history = history;
-    try {
-      const written = await deps.client.replaceStatus(Kinds.Rollout, { ...live, status });
-      deps.writes?.wrote(`${namespace}/${name}`, live.metadata.resourceVersion, written.metadata.resourceVersion);
-      return written as Rollout;
-    } catch (err) {
-      if (!isConflict(err) || attempt >= WRITE_ATTEMPTS) throw err;
-    }
-  }
+    return status;
+  }, deps.writes ? { writes: deps.writes } : {});
 }
 
 /**

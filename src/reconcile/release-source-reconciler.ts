@@ -5,10 +5,10 @@ import { toVaneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Reconcile, ReconcileResult } from '../kube/controller-runner.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
-import { isConflict } from '../kube/kube-api-error.js';
 import type { LiveReader, StatusWriter } from '../kube/kube-client.js';
 import { splitKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { updateStatusOverLiveRead } from '../kube/status-update.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import type { GitSourceRef } from '../gitops/discovered-source.js';
 import type { ReleaseChange, TrackedSource } from '../gitops/release-tracker.js';
@@ -252,24 +252,17 @@ class ReleaseSourceRun {
   private async write(): Promise<void> {
     if (this.updates.length === 0) return;
     const { namespace = 'default', name = '' } = this.rollout.metadata;
-    for (let attempt = 1; ; attempt += 1) {
-      const live = await this.deps.client.get<KubeObject & Rollout>(Kinds.Rollout, namespace, name);
-      if (!live || live.metadata.uid !== this.rollout.metadata.uid) return;
-      const applied: Update[] = [];
+    let applied: Update[] = [];
+    const written = await updateStatusOverLiveRead<KubeObject & Rollout>(this.deps.client, Kinds.Rollout, { namespace, name }, (live) => {
+      if (live.metadata.uid !== this.rollout.metadata.uid) return undefined;
+      applied = [];
       const history = (live.status?.history ?? []).map((record) => {
         const mine = this.updates.filter((update) => sameRelease(update.record, record));
         return mine.reduce((current, update) => this.apply(current, update, applied), record);
       });
-      if (applied.length === 0) return;
-      try {
-        const written = await this.deps.client.replaceStatus(Kinds.Rollout, { ...live, status: { ...live.status, history } });
-        this.deps.writes?.wrote(`${namespace}/${name}`, live.metadata.resourceVersion, written.metadata.resourceVersion);
-        await this.report(written, applied);
-        return;
-      } catch (err) {
-        if (!isConflict(err) || attempt >= 5) throw err;
-      }
-    }
+      return applied.length === 0 ? undefined : { ...live.status, history };
+    }, this.deps.writes ? { writes: this.deps.writes } : {});
+    if (written) await this.report(written, applied);
   }
 
   private apply(record: RevisionRecord, update: Update, applied: Update[]): RevisionRecord {
