@@ -5,7 +5,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { updateStatusOverLiveRead } from '../kube/status-update.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
-import type { NotificationRecord, RevisionRecord, Rollout } from '../resources/rollout.js';
+import { releaseIdentity, type NotificationRecord, type RevisionRecord, type Rollout } from '../resources/rollout.js';
 import type { Delivery } from './notification-plan.js';
 
 /** Per release: enough for every transition to several notifiers; the oldest entries go first. */
@@ -60,5 +60,5 @@ function findRecord(rollout: Rollout, release: Delivery['release']): RevisionRec
 }
 
 function sameRelease(record: RevisionRecord, release: Delivery['release']): boolean {
-  return record.podTemplateHash === release.podTemplateHash && (record.attempt ?? 1) === release.attempt && record.startedAt === release.startedAt;
+  return releaseIdentity(record) === releaseIdentity(release);
 }

@@ -1,5 +1,5 @@
 // Reading a release's git commit off Argo CD and Flux objects, and which release records still wait for it or for GitOps health.
-import type { ReleaseRevert, RevisionRecord, RolloutStatus } from '../resources/rollout.js';
+import { releaseIdentity, type ReleaseRevert, type RevisionRecord, type RolloutStatus } from '../resources/rollout.js';
 import { normalizeRepoUrl } from './repo-url.js';
 import { arrayAt, isRecord, stringAt } from './unstructured.js';
 
@@ -111,9 +111,9 @@ export function deploysRevert(revision: string | undefined, revertCommit: string
   return revision === revertCommit || isAncestor === true;
 }
 
-/** The identity of a release record across writes: the reconciler may add records, never reorder these. */
+/** Whether two records are the same release (releaseIdentity). */
 export function sameRelease(a: RevisionRecord, b: RevisionRecord): boolean {
-  return a.podTemplateHash === b.podTemplateHash && (a.attempt ?? 1) === (b.attempt ?? 1) && a.startedAt === b.startedAt;
+  return releaseIdentity(a) === releaseIdentity(b);
 }
 
 /** The commit an Application or Kustomization deploys, and whether it is synced and Healthy (Argo CD) or Ready (Flux). */

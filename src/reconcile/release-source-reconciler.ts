@@ -24,7 +24,7 @@ import { redactUrl } from '../gitops/repo-url.js';
 import { templateImages } from '../resources/pod-template-hash.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import { hashOf } from '../resources/replica-set.js';
-import type { ReleaseRevert, ReleaseSource, RevisionRecord, Rollout } from '../resources/rollout.js';
+import { releaseIdentity, type ReleaseRevert, type ReleaseSource, type RevisionRecord, type Rollout } from '../resources/rollout.js';
 import { revisionTemplate } from './ephemeral-metadata.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { resolveTemplate } from './template-source.js';
@@ -318,20 +318,17 @@ class ReleaseSourceRun {
   }
 
   private key(record: RevisionRecord, task: Task): string {
-    return `${releaseKey(record)}/${task}`;
+    return `${releaseIdentity(record)}/${task}`;
   }
 }
 
-function releaseKey(record: RevisionRecord): string {
-  return `${record.podTemplateHash}/${record.attempt ?? 1}/${record.startedAt}`;
-}
 
 /** The Rollout's entries, less those of releases its history no longer holds (or of an earlier Rollout of that name). */
 function triesOf(all: TriesByRollout, key: string, rollout: Rollout): Map<string, Tries> {
   const uid = rollout.metadata.uid ?? '';
   const known = all.get(key);
   const tries = known?.uid === uid ? known.tries : new Map<string, Tries>();
-  const releases = new Set((rollout.status?.history ?? []).map(releaseKey));
+  const releases = new Set((rollout.status?.history ?? []).map(releaseIdentity));
   for (const entry of tries.keys()) if (!releases.has(entry.slice(0, entry.lastIndexOf('/')))) tries.delete(entry);
   all.set(key, { uid, tries });
   return tries;

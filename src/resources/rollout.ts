@@ -514,6 +514,14 @@ export const RELEASE_HISTORY_KEPT = 10;
 
 export const RELEASE_STEPS_KEPT = 20;
 
+/**
+ * A release record's identity across status writes: its revision, attempt and start (the writers beside the
+ * reconciler find their record again by it; records are added, never reordered).
+ */
+export function releaseIdentity(record: Pick<RevisionRecord, 'podTemplateHash' | 'attempt' | 'startedAt'>): string {
+  return `${record.podTemplateHash}/${record.attempt ?? 1}/${record.startedAt}`;
+}
+
 export interface ReleaseSource {
   /** Full SHA of the commit that was released. */
   commit: string;
