@@ -29,12 +29,13 @@ const detail: RolloutDetail = {
       name: 'web-new-bg',
       gate: 'background',
       phase: 'Running',
-      metrics: [{ name: 'error-rate', phase: 'Running', count: 2, successful: 2, failed: 0, inconclusive: 0, error: 0, latest: { phase: 'Successful', startedAt: 't', value: '[0.002]' } }],
+      metrics: [{ name: 'error-rate', phase: 'Running', count: 2, successful: 2, failed: 0, inconclusive: 0, error: 0, latest: { phase: 'Successful', startedAt: 't', value: '[0.002]' }, measurements: [{ phase: 'Successful', startedAt: 't', value: '[0.002]' }] }],
     },
   ],
   rollback: { reason: 'analysis failed', at: '2024-05-01T09:00:00Z', trafficReset: true, git: { state: 'Committed', commit: 'abc123', revertedCommit: 'def456' } },
   history: [],
   conditions: [],
+  weightHistory: [],
   events: [{ type: 'Normal', reason: 'Paused', message: 'paused at step 2/3: waiting for promote or resume', time: '2024-05-01T10:00:00Z', count: 2 }],
 };
 

@@ -111,9 +111,12 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   const authentication: AuthenticationOptions = { authenticator: deps.authenticator, allowAnonymous: deps.allowAnonymous ?? false };
   const limiter = new TokenBucketLimiter(deps.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerMetricsRoute(app, { metrics: deps.metrics, authentication, authorizer: deps.authorizer, limiter });
+  const commandPolicy = deps.commandPolicy ?? machineCommandPolicy;
   registerRolloutRoutes(app, {
     readModel: deps.readModel,
-    writer: new RolloutCommandWriter({ reader: deps.reader, status: deps.status, policy: deps.commandPolicy ?? machineCommandPolicy, now: deps.now }),
+    writer: new RolloutCommandWriter({ reader: deps.reader, status: deps.status, policy: commandPolicy, now: deps.now }),
+    commandPolicy,
+    now: deps.now ?? (() => new Date()),
     audit: new CommandAudit(logger, deps.events),
     stream,
     authentication,

@@ -89,7 +89,15 @@ const schemas: Json = {
       },
       pendingCommand: { type: 'object', description: 'status.command when not yet acknowledged.' },
       lastCommand: { type: 'object', description: 'status.lastCommand: the controller\'s acknowledgement.' },
+      updatedAt: { type: 'string', format: 'date-time', description: 'The newest condition transition: when the status last changed what it says.' },
+      createdAt: { type: 'string', format: 'date-time' },
+      stableImages: { type: 'array', items: { type: 'string' }, description: 'The stable revision\'s images, from its release record.' },
     },
+  },
+  ActionAvailability: {
+    type: 'object',
+    required: ['allowed'],
+    properties: { allowed: { type: 'boolean' }, reason: { type: 'string', description: 'Why not: RBAC, a pending command, or the rollout\'s state.' } },
   },
   RolloutDetail: {
     allOf: [
@@ -107,6 +115,17 @@ const schemas: Json = {
                 type: { type: 'string' },
                 description: { type: 'string' },
                 state: { type: 'string', enum: ['done', 'current', 'pending'] },
+                weight: { type: 'integer', description: 'A setWeight step\'s weight.' },
+                wait: {
+                  type: 'object',
+                  description: 'The current step only: what it waits for.',
+                  properties: {
+                    kind: { type: 'string', enum: ['pods', 'pause', 'promotion', 'analysis'] },
+                    description: { type: 'string' },
+                    until: { type: 'string', format: 'date-time' },
+                    analysisRun: { type: 'string' },
+                  },
+                },
               },
             },
           },
@@ -137,7 +156,24 @@ const schemas: Json = {
                 gate: { type: 'string' },
                 phase: { type: 'string' },
                 message: { type: 'string' },
-                metrics: { type: 'array', items: { type: 'object', description: 'Counts by verdict and the latest measurement.' } },
+                metrics: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    description: 'Counts by verdict, the measurements kept, the conditions, and a numeric threshold when a condition compares the result with a number.',
+                    properties: {
+                      name: { type: 'string' },
+                      phase: { type: 'string' },
+                      measurements: { type: 'array', items: { type: 'object' } },
+                      successCondition: { type: 'string' },
+                      failureCondition: { type: 'string' },
+                      threshold: {
+                        type: 'object',
+                        properties: { condition: { type: 'string', enum: ['success', 'failure'] }, operator: { type: 'string', enum: ['<', '<=', '>', '>=', '==', '!='] }, value: { type: 'number' } },
+                      },
+                    },
+                  },
+                },
               },
             },
           },
@@ -150,6 +186,16 @@ const schemas: Json = {
               type: 'object',
               properties: { type: { type: 'string' }, reason: { type: 'string' }, message: { type: 'string' }, time: { type: 'string' }, count: { type: 'integer' } },
             },
+          },
+          weightHistory: {
+            type: 'array',
+            description: 'The canary weight over the current release, oldest first.',
+            items: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, canary: { type: 'integer' } } },
+          },
+          actions: {
+            type: 'object',
+            description: 'For the caller: whether each command may be sent now (RBAC and the rollout\'s state), and if not, why.',
+            properties: Object.fromEntries(['promote', 'promote-full', 'abort', 'retry', 'pause', 'resume'].map((action) => [action, ref('ActionAvailability')])),
           },
         },
       },
@@ -206,6 +252,17 @@ export function openApiDocument(): Json {
               description: 'Pointers to the documentation.',
               content: json({ type: 'object', required: ['name', 'documentation', 'openapi'], properties: { name: { type: 'string' }, documentation: { type: 'string' }, openapi: { type: 'string' } } }),
             },
+          },
+        },
+      },
+      '/api/v1/whoami': {
+        get: {
+          operationId: 'whoAmI',
+          summary: 'Who the bearer token is, as authenticated: the user and groups RBAC is asked about.',
+          security: [{ bearer: [] }],
+          responses: {
+            '200': { description: 'The caller.', content: json({ type: 'object', required: ['user', 'groups'], properties: { user: { type: 'string' }, groups: { type: 'array', items: { type: 'string' } } } }) },
+            ...AUTH_ERRORS,
           },
         },
       },

@@ -1,15 +1,18 @@
 // The /api/v1 routes: read Rollouts from the caches, write commands into status, stream status changes.
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { VaneError, toVaneError } from '../errors.js';
-import type { Authorizer, AccessRequest } from './authorizer.js';
+import { describeAccess, type Authorizer, type AccessRequest } from './authorizer.js';
+import { commandAvailability } from './command-availability.js';
+import type { CommandPolicy } from './command-policy.js';
 import { accessMiddleware, accessRecheck, authenticationMiddleware, rateLimitMiddleware, requireAccess, type AuthenticationOptions } from './auth-middleware.js';
 import { commandRequest, COMMAND_VERBS, type CommandVerb } from './command-body.js';
 import type { CommandAudit, CommandOutcome } from './command-audit.js';
 import { CommandRejectedError, type RolloutCommandWriter } from './command-writer.js';
 import type { TokenBucketLimiter } from './rate-limiter.js';
 import { identityOf, requestIdOf } from './request-context.js';
+import type { Identity } from './authenticator.js';
 import type { RolloutReadModel } from './rollout-read-model.js';
-import { describeRollout, summarizeRollout } from './rollout-view.js';
+import { describeRollout, summarizeRollout, type ActionAvailability, type WhoAmI } from './rollout-view.js';
 import type { RolloutStatusStream, StreamOwner } from './status-stream.js';
 import type { CommandAction } from '../resources/rollout.js';
 
@@ -19,6 +22,9 @@ const ROLLOUT_PATH = `${API_PREFIX}/namespaces/:namespace/rollouts/:name`;
 export interface RolloutRouteDeps {
   readModel: RolloutReadModel;
   writer: RolloutCommandWriter;
+  /** Asked ahead of a command, to tell a caller which buttons apply (the writer asks it again on the command). */
+  commandPolicy: CommandPolicy;
+  now: () => Date;
   audit: CommandAudit;
   stream: RolloutStatusStream;
   authentication: AuthenticationOptions;
@@ -36,10 +42,19 @@ export function registerRolloutRoutes(app: Express, deps: RolloutRouteDeps): voi
     res.json({ items: deps.readModel.listRollouts(namespaceQuery(req)).map(summarizeRollout) });
   });
 
-  app.get(ROLLOUT_PATH, ...authenticated, canGet, (req, res) => {
+  app.get(`${API_PREFIX}/whoami`, ...authenticated, (_req, res) => {
+    const identity = identityOf(res);
+    const body: WhoAmI = { user: identity.username, groups: identity.groups };
+    res.json(body);
+  });
+
+  app.get(ROLLOUT_PATH, ...authenticated, canGet, async (req, res) => {
     const rollout = findRollout(deps.readModel, req);
     const related = { replicaSets: deps.readModel.replicaSetsOf(rollout), analysisRuns: deps.readModel.analysisRunsOf(rollout), events: deps.readModel.eventsOf(rollout) };
-    res.json(describeRollout(rollout, related));
+    const identity = identityOf(res);
+    const access = await commandAccess(deps.authorizer, identity, { verb: 'update', resource: 'rollouts', subresource: 'status', namespace: param(req, 'namespace'), name: param(req, 'name') });
+    const actions = commandAvailability(rollout, { access, policy: deps.commandPolicy, actor: identity.username, now: deps.now() });
+    res.json({ ...describeRollout(rollout, related), actions });
   });
 
   app.get(`${API_PREFIX}/watch`, ...authenticated, canList, (req, res) => {
@@ -57,6 +72,12 @@ export function registerRolloutRoutes(app: Express, deps: RolloutRouteDeps): voi
     const limited = rateLimitMiddleware(deps.limiter, (req, res) => void auditFailure(deps, req, res, verb, 'rate-limited', 'rate limited'));
     app.post(`${ROLLOUT_PATH}/${verb}`, authenticationMiddleware(deps.authentication), limited, requireJson, jsonBody, commandHandler(deps, verb));
   }
+}
+
+async function commandAccess(authorizer: Authorizer, identity: Identity, request: AccessRequest): Promise<ActionAvailability> {
+  const decision = await authorizer.authorize(identity, request);
+  if (decision.allowed) return { allowed: true };
+  return { allowed: false, reason: `${identity.username} may not ${describeAccess(request)}${decision.reason ? `: ${decision.reason}` : ''}` };
 }
 
 /** A stream belongs to its caller, and stays open only while the access checked at its opening still holds. */

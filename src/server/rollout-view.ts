@@ -14,6 +14,7 @@ import type {
   RolloutStatus,
 } from '../resources/rollout.js';
 import type { Condition } from '../resources/meta.js';
+import { metricThreshold, stepWait, weightHistory } from './rollout-progress-view.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject } from './rollout-read-model.js';
 
 export interface RolloutSummary {
@@ -33,6 +34,12 @@ export interface RolloutSummary {
   replicas: { desired: number; ready: number; updated: number; available: number };
   pendingCommand?: RolloutCommand;
   lastCommand?: CommandAck;
+  /** When the status last changed what it says (the newest condition transition; ISO 8601). */
+  updatedAt?: string;
+  /** When the Rollout was created (ISO 8601). */
+  createdAt?: string;
+  /** The stable revision's images, when the release record of the stable revision is kept. */
+  stableImages?: string[];
 }
 
 export type StepState = 'done' | 'current' | 'pending';
@@ -42,6 +49,20 @@ export interface StepView {
   type: 'setWeight' | 'pause' | 'analysis' | 'setCanaryScale' | 'unknown';
   description: string;
   state: StepState;
+  /** A setWeight step's weight, in percent. */
+  weight?: number;
+  /** The current step only: what it waits for before the next step. */
+  wait?: StepWait;
+}
+
+/** What the current step waits for: pods to be ready, a timed pause, a person's promote, or an analysis. */
+export interface StepWait {
+  kind: 'pods' | 'pause' | 'promotion' | 'analysis';
+  description: string;
+  /** A timed pause: when it ends (ISO 8601). */
+  until?: string;
+  /** An analysis step: the AnalysisRun it waits for. */
+  analysisRun?: string;
 }
 
 /**
@@ -72,6 +93,19 @@ export interface MetricView {
   inconclusive: number;
   error: number;
   latest?: Measurement;
+  /** Every measurement the run keeps, oldest first. */
+  measurements: Measurement[];
+  successCondition?: string;
+  failureCondition?: string;
+  /** A condition that compares the result with a number (`result[0] < 0.01`), as a line to plot. */
+  threshold?: MetricThreshold;
+}
+
+export interface MetricThreshold {
+  /** Which condition the line comes from. */
+  condition: 'success' | 'failure';
+  operator: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  value: number;
 }
 
 export interface AnalysisRunView {
@@ -102,6 +136,29 @@ export interface RolloutDetail extends RolloutSummary {
   history: RevisionRecord[];
   conditions: Condition[];
   events: EventView[];
+  /** The canary weight of the current release over time, oldest first (from its step record and the status). */
+  weightHistory: WeightPoint[];
+  /** Each command for the caller: whether it may send it now, and if not, why (RBAC or the rollout's state); the API fills it. */
+  actions?: Record<DashboardAction, ActionAvailability>;
+}
+
+export interface WeightPoint {
+  at: string;
+  canary: number;
+}
+
+/** The commands a person may press; `promote-full` is promote with `{"full": true}`. */
+export type DashboardAction = 'promote' | 'promote-full' | 'abort' | 'retry' | 'pause' | 'resume';
+
+export interface ActionAvailability {
+  allowed: boolean;
+  reason?: string;
+}
+
+/** `GET /api/v1/whoami`: who the token is. */
+export interface WhoAmI {
+  user: string;
+  groups: string[];
 }
 
 export interface RelatedObjects {
@@ -138,7 +195,27 @@ export function summarizeRollout(rollout: Rollout): RolloutSummary {
     },
     ...(pending ? { pendingCommand: pending } : {}),
     ...(status.lastCommand ? { lastCommand: status.lastCommand } : {}),
+    ...optional('updatedAt', newestConditionTime(status)),
+    ...optional('createdAt', metadata.creationTimestamp),
+    ...optional('stableImages', stableImagesOf(status)),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function newestConditionTime(status: RolloutStatus): string | undefined {
+  let newest: string | undefined;
+  for (const { lastTransitionTime: time } of status.conditions ?? []) {
+    if (time !== undefined && (newest === undefined || time > newest)) newest = time;
+  }
+  return newest;
+}
+
+function stableImagesOf(status: RolloutStatus): string[] | undefined {
+  if (status.stableRS === undefined) return undefined;
+  return status.history?.findLast((record) => record.podTemplateHash === status.stableRS)?.images;
 }
 
 export function describeRollout(rollout: Rollout, related: RelatedObjects): RolloutDetail {
@@ -155,6 +232,7 @@ export function describeRollout(rollout: Rollout, related: RelatedObjects): Roll
     history: status.history ?? [],
     conditions: status.conditions ?? [],
     events: related.events.map(eventView).sort((a, b) => (b.time ?? '').localeCompare(a.time ?? '')).slice(0, RECENT_EVENTS),
+    weightHistory: weightHistory(rollout),
   };
 }
 
@@ -176,7 +254,11 @@ export function describeStep(step: CanaryStep): Pick<StepView, 'type' | 'descrip
 function stepViews(rollout: Rollout): StepView[] {
   const steps = rollout.spec?.strategy?.canary?.steps ?? [];
   const current = rollout.status?.currentStepIndex;
-  return steps.map((step, index) => ({ index, ...describeStep(step), state: stepState(index, current) }));
+  return steps.map((step, index) => {
+    const state = stepState(index, current);
+    const wait = state === 'current' ? stepWait(rollout, step, index) : undefined;
+    return { index, ...describeStep(step), state, ...('setWeight' in step ? { weight: step.setWeight } : {}), ...(wait ? { wait } : {}) };
+  });
 }
 
 function stepState(index: number, current: number | undefined): StepState {
@@ -247,6 +329,7 @@ function analysisRunView(run: AnalysisRunObject, gate: string | undefined): Anal
     message: status?.message,
     startedAt: status?.startedAt ?? run.metadata.creationTimestamp,
     metrics: (status?.metricResults ?? []).map((m) => ({
+      ...metricConditions(run, m.name),
       name: m.name,
       phase: m.phase,
       count: m.count,
@@ -255,7 +338,19 @@ function analysisRunView(run: AnalysisRunObject, gate: string | undefined): Anal
       inconclusive: m.inconclusive,
       error: m.error,
       latest: m.measurements.at(-1),
+      measurements: m.measurements,
     })),
+  };
+}
+
+function metricConditions(run: AnalysisRunObject, name: string): Pick<MetricView, 'successCondition' | 'failureCondition' | 'threshold'> {
+  const metric = run.spec?.metrics?.find((m) => m.name === name);
+  if (!metric) return {};
+  const threshold = metricThreshold(metric.successCondition, metric.failureCondition);
+  return {
+    ...optional('successCondition', metric.successCondition),
+    ...optional('failureCondition', metric.failureCondition),
+    ...optional('threshold', threshold),
   };
 }
 

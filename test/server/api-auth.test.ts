@@ -95,7 +95,8 @@ describe('with TokenReview and SubjectAccessReview', () => {
     try {
       const res = await call(h.api, 'GET', '/api/v1/namespaces/shop/rollouts/web', { token: 'oidc-carol' });
       expect(res.status).toBe(200);
-      expect(asked).toEqual(['carol@example.com [deployers] get rollouts']);
+      // The detail also tells which commands the caller may send, so RBAC is asked about the status update too.
+      expect(asked).toEqual(['carol@example.com [deployers] get rollouts', 'carol@example.com [deployers] update rollouts']);
     } finally {
       h.sandbox.auth.setAccessReview(defaultRbac);
     }
@@ -201,7 +202,8 @@ describe('with anonymous access turned on', () => {
     expect((await call(h.api, 'GET', '/api/v1/namespaces/shop/rollouts/web')).status).toBe(200);
     const denied = await call(h.api, 'POST', '/api/v1/namespaces/shop/rollouts/web/abort', { body: {} });
     expect(denied).toMatchObject({ status: 403, body: { error: { message: expect.stringContaining('system:anonymous may not update rollouts/status') } } });
-    expect(asked).toEqual(['system:anonymous [system:unauthenticated]', 'system:anonymous [system:unauthenticated]']);
+    // get, then update rollouts/status for the detail's actions, then update rollouts/status for the command itself.
+    expect(asked).toEqual(['system:anonymous [system:unauthenticated]', 'system:anonymous [system:unauthenticated]', 'system:anonymous [system:unauthenticated]']);
   });
 
   it('still refuses a token that is presented but invalid', async () => {

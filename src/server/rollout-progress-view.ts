@@ -1,0 +1,94 @@
+// The parts of a Rollout's detail that say where it stands in time, for people watching it (the dashboard, `vane
+// get`): what the current step waits for, the canary weight over the current release, and a metric condition's
+// threshold as a number to draw. Pure: derived from the Rollout and its AnalysisRuns as read.
+import { parseDuration } from '../resources/duration.js';
+import type { CanaryStep, PauseCondition, RevisionRecord, Rollout } from '../resources/rollout.js';
+import type { MetricThreshold, StepWait, WeightPoint } from './rollout-view.js';
+
+/** What the current step waits for, or undefined when the rollout is not moving through its steps. */
+export function stepWait(rollout: Rollout, step: CanaryStep, index: number): StepWait | undefined {
+  const status = rollout.status ?? {};
+  if (status.phase !== 'Progressing' && status.phase !== 'Paused') return undefined;
+  if ('pause' in step) return pauseWait(step.pause?.duration, status.pauseConditions ?? []);
+  if ('analysis' in step) {
+    const run = (status.analysisRuns ?? []).filter((ref) => ref.gate === String(index)).at(-1);
+    const description = run ? `analysis ${run.name}${run.phase ? ` (${run.phase})` : ''}` : 'analysis to start';
+    return { kind: 'analysis', description, ...(run ? { analysisRun: run.name } : {}) };
+  }
+  return { kind: 'pods', description: status.message ?? 'canary pods to be ready' };
+}
+
+function pauseWait(duration: number | string | undefined, conditions: readonly PauseCondition[]): StepWait {
+  if (duration === undefined) return { kind: 'promotion', description: 'a person to promote' };
+  const started = conditions.find((c) => c.reason === 'CanaryPauseStep')?.startTime;
+  let ms: number;
+  try {
+    ms = parseDuration(duration);
+  } catch {
+    return { kind: 'pause', description: `pause ${String(duration)}` };
+  }
+  if (started === undefined) return { kind: 'pause', description: `pause ${String(duration)}` };
+  const until = new Date(Date.parse(started) + ms).toISOString();
+  return { kind: 'pause', description: `pause ${String(duration)} until ${until}`, until };
+}
+
+/**
+ * The canary weight over the current (newest) release: 0 at its start, each setWeight step as it was entered, and
+ * its end: all traffic on the new version once promoted, back to 0 once aborted. The status' weight closes the line
+ * while the release moves.
+ */
+export function weightHistory(rollout: Rollout): WeightPoint[] {
+  const release = rollout.status?.history?.at(-1);
+  const steps = rollout.spec?.strategy?.canary?.steps;
+  if (!release || !steps) return [];
+  const points: WeightPoint[] = [{ at: release.startedAt, canary: 0 }];
+  for (const entered of release.steps ?? []) points.push({ at: entered.at, canary: weightAtStep(steps, entered.index) });
+  const end = endOf(release);
+  if (end) points.push(end);
+  else {
+    const live = rollout.status?.canary?.weights?.canary;
+    if (live !== undefined && live !== points.at(-1)?.canary) points.push({ at: points.at(-1)?.at ?? release.startedAt, canary: live });
+  }
+  return points;
+}
+
+function endOf(release: RevisionRecord): WeightPoint | undefined {
+  if (release.outcome === 'Promoted' && release.finishedAt) return { at: release.finishedAt, canary: 100 };
+  if (release.outcome === 'Aborted') {
+    const at = release.trafficResetAt ?? release.verdict?.at ?? release.finishedAt;
+    return at ? { at, canary: 0 } : undefined;
+  }
+  return undefined;
+}
+
+/** The weight in force at a step: the last setWeight at or before it. */
+function weightAtStep(steps: readonly CanaryStep[], index: number): number {
+  for (let i = Math.min(index, steps.length - 1); i >= 0; i--) {
+    const step = steps[i];
+    if (step && 'setWeight' in step) return step.setWeight;
+  }
+  return 0;
+}
+
+const RESULT = String.raw`(?:asFloat\()?\s*result(?:\[0\])?\s*\)?`;
+const NUMBER = String.raw`(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)`;
+const OPERATOR = '(<=|>=|==|!=|<|>)';
+const RESULT_FIRST = new RegExp(String.raw`^\s*${RESULT}\s*${OPERATOR}\s*${NUMBER}\s*$`);
+const NUMBER_FIRST = new RegExp(String.raw`^\s*${NUMBER}\s*${OPERATOR}\s*${RESULT}\s*$`);
+const MIRRORED: Record<MetricThreshold['operator'], MetricThreshold['operator']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+/**
+ * A threshold line for a metric whose condition compares its result with a number (`result[0] < 0.01`,
+ * `0.95 <= result`); undefined for any other condition, which is shown as text only. The success condition is
+ * preferred, as it is the one people write the limit into.
+ */
+export function metricThreshold(successCondition: string | undefined, failureCondition: string | undefined): MetricThreshold | undefined {
+  for (const [condition, text] of [['success', successCondition], ['failure', failureCondition]] as const) {
+    if (text === undefined) continue;
+    const resultFirst = RESULT_FIRST.exec(text);
+    if (resultFirst) return { condition, operator: resultFirst[1] as MetricThreshold['operator'], value: Number(resultFirst[2]) };
+    const numberFirst = NUMBER_FIRST.exec(text);
+    if (numberFirst) return { condition, operator: MIRRORED[numberFirst[2] as MetricThreshold['operator']], value: Number(numberFirst[1]) };
+  }
+  return undefined;
+}
