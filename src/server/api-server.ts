@@ -17,6 +17,7 @@ import { clientRateLimitMiddleware } from './client-rate-limit.js';
 import { CommandAudit } from './command-audit.js';
 import type { CommandPolicy } from './command-policy.js';
 import { RolloutCommandWriter } from './command-writer.js';
+import { defaultDashboardDir, registerDashboardRoutes } from './dashboard-routes.js';
 import { registerHealthRoutes, type Readiness } from './health-routes.js';
 import { machineCommandPolicy } from './machine-command-policy.js';
 import type { VaneMetrics } from './metrics.js';
@@ -36,6 +37,7 @@ export const API_INDEX = {
   name: 'Vane API',
   documentation: 'docs/api.md in the Vane repository',
   openapi: `${API_PREFIX}/openapi.json`,
+  dashboard: '/dashboard/',
 } as const;
 
 export interface ApiServerDeps {
@@ -68,6 +70,8 @@ export interface ApiServerDeps {
   streams?: Partial<StreamLimits>;
   heartbeatMs?: number;
   now?: () => Date;
+  /** The dashboard's built files; `dist/dashboard` of the package by default. */
+  dashboardDir?: string;
 }
 
 export interface ListeningApi {
@@ -108,6 +112,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
     res.json(openApiDocument());
   });
+  registerDashboardRoutes(app, deps.dashboardDir ?? defaultDashboardDir());
   const authentication: AuthenticationOptions = { authenticator: deps.authenticator, allowAnonymous: deps.allowAnonymous ?? false };
   const limiter = new TokenBucketLimiter(deps.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerMetricsRoute(app, { metrics: deps.metrics, authentication, authorizer: deps.authorizer, limiter });

@@ -246,11 +246,15 @@ export function openApiDocument(): Json {
       '/': {
         get: {
           operationId: 'index',
-          summary: 'Where the API is described: this document (`openapi`) and docs/api.md in the Vane repository (`documentation`).',
+          summary: 'Where the API is described: this document (`openapi`) and docs/api.md in the Vane repository (`documentation`); where the dashboard is (`dashboard`).',
           responses: {
             '200': {
               description: 'Pointers to the documentation.',
-              content: json({ type: 'object', required: ['name', 'documentation', 'openapi'], properties: { name: { type: 'string' }, documentation: { type: 'string' }, openapi: { type: 'string' } } }),
+              content: json({
+                type: 'object',
+                required: ['name', 'documentation', 'openapi', 'dashboard'],
+                properties: { name: { type: 'string' }, documentation: { type: 'string' }, openapi: { type: 'string' }, dashboard: { type: 'string', description: 'Where the dashboard is served.' } },
+              }),
             },
           },
         },

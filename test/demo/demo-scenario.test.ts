@@ -1,11 +1,22 @@
 // Specification of `npm run demo`: what its output shows a newcomer, release by release, read from the lines it prints.
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/demo-scenario.js';
+import { defaultDashboardDir } from '../../src/server/dashboard-routes.js';
 
 let ok = false;
 let lines: string[] = [];
+/** What the dashboard line's address and token answered while the demo ran. */
+let dashboardCheck: Promise<{ page: number; whoami: unknown; wrongToken: number }> | undefined;
+
+async function checkDashboard(url: string, token: string): Promise<{ page: number; whoami: unknown; wrongToken: number }> {
+  const origin = new URL(url).origin;
+  const page = (await fetch(url)).status;
+  const whoami: unknown = await (await fetch(`${origin}/api/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const wrongToken = (await fetch(`${origin}/api/v1/rollouts`, { headers: { Authorization: `Bearer not-${token}` } })).status;
+  return { page, whoami, wrongToken };
+}
 
 /** The lines of a numbered section, up to the next section or the result. */
 function section(number: number): string[] {
@@ -25,9 +36,22 @@ function stableHash(): string {
 describe('the demo', () => {
   beforeAll(async () => {
     const printed: string[] = [];
-    ok = await runDemo((line) => printed.push(...line.split('\n')));
+    ok = await runDemo((line) => {
+      printed.push(...line.split('\n'));
+      const dashboard = /^dashboard at (\S+) — log in with the token (\S+)/.exec(line);
+      if (dashboard) dashboardCheck = checkDashboard(dashboard[1]!, dashboard[2]!);
+    });
     lines = printed.filter((line) => line.trim() !== '');
   }, 120_000);
+
+  it('prints where the dashboard is and a token, both of which work while it runs', async () => {
+    expect(dashboardCheck, 'a "dashboard at URL — log in with the token T" line').toBeDefined();
+    const answered = await dashboardCheck!;
+    // The page is there once built (npm run demo builds it first); unbuilt, the answer says how to build it.
+    expect(answered.page).toBe(existsSync(join(defaultDashboardDir(), 'index.html')) ? 200 : 503);
+    expect(answered.whoami).toMatchObject({ user: 'newcomer' });
+    expect(answered.wrongToken).toBe(401);
+  });
 
   it('then it runs to its end and says OK', () => {
     expect(lines.at(-1)).toMatch(/^result: OK — /);
