@@ -1,0 +1,48 @@
+// One metric's measurements over time as a uPlot chart, with its condition's threshold as a second, flat line.
+import type { JSX } from 'preact';
+import { useMemo } from 'preact/hooks';
+import type uPlot from 'uplot';
+import type { Measurement, MetricThreshold } from './api-types.js';
+import { formatNumber, measurementSeries, thresholdLabel } from './metric-reading.js';
+import { UplotChart } from './uplot-chart.js';
+
+function chartOptions(metric: string, threshold: MetricThreshold | undefined): Omit<uPlot.Options, 'width' | 'height'> {
+  const thresholdColour = threshold?.condition === 'failure' ? '#b42318' : '#1a7f37';
+  return {
+    scales: { x: { time: true } },
+    axes: [{}, { size: 60, values: (_u, ticks) => ticks.map((t) => formatNumber(t)) }],
+    series: [
+      {},
+      {
+        label: metric,
+        stroke: '#6639ba',
+        width: 2,
+        points: { show: true, size: 6 },
+        value: (_u, v) => (v === null ? '—' : formatNumber(v)),
+      },
+      {
+        label: threshold ? `threshold ${thresholdLabel(threshold)}` : 'threshold',
+        show: threshold !== undefined,
+        stroke: thresholdColour,
+        width: 1.5,
+        dash: [6, 4],
+        points: { show: false },
+        value: (_u, v) => (v === null ? '—' : formatNumber(v)),
+      },
+    ],
+  };
+}
+
+export function MeasurementChart(props: { metric: string; measurements: readonly Measurement[]; threshold: MetricThreshold | undefined }): JSX.Element {
+  const { metric, measurements, threshold } = props;
+  const options = useMemo(() => chartOptions(metric, threshold), [metric, threshold?.operator, threshold?.value, threshold?.condition]);
+  const data = useMemo(() => measurementSeries(measurements, threshold), [measurements, threshold?.value]);
+  if (!data[1].some((v) => v !== null)) {
+    return (
+      <p class="chart-empty" data-testid="measurement-chart">
+        No numeric measurement yet.
+      </p>
+    );
+  }
+  return <UplotChart options={options} data={data} height={160} testId="measurement-chart" label={`Measurements of ${metric} over time${threshold ? `, threshold ${thresholdLabel(threshold)}` : ''}`} />;
+}
