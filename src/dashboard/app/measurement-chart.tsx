@@ -6,7 +6,7 @@ import type { Measurement, MetricThreshold } from './api-types.js';
 import { formatNumber, measurementSeries, thresholdLabel } from './metric-reading.js';
 import { UplotChart } from './uplot-chart.js';
 
-function chartOptions(metric: string, threshold: MetricThreshold | undefined): Omit<uPlot.Options, 'width' | 'height'> {
+function chartOptions(metric: string, threshold: MetricThreshold | undefined, field: string | undefined): Omit<uPlot.Options, 'width' | 'height'> {
   const thresholdColour = threshold?.condition === 'failure' ? '#b42318' : '#1a7f37';
   return {
     scales: { x: { time: true } },
@@ -14,7 +14,7 @@ function chartOptions(metric: string, threshold: MetricThreshold | undefined): O
     series: [
       {},
       {
-        label: metric,
+        label: field === undefined ? metric : `${metric} (${field})`,
         stroke: '#6639ba',
         width: 2,
         points: { show: true, size: 6 },
@@ -33,10 +33,10 @@ function chartOptions(metric: string, threshold: MetricThreshold | undefined): O
   };
 }
 
-export function MeasurementChart(props: { metric: string; measurements: readonly Measurement[]; threshold: MetricThreshold | undefined }): JSX.Element {
-  const { metric, measurements, threshold } = props;
-  const options = useMemo(() => chartOptions(metric, threshold), [metric, threshold?.operator, threshold?.value, threshold?.condition]);
-  const data = useMemo(() => measurementSeries(measurements, threshold), [measurements, threshold?.value]);
+export function MeasurementChart(props: { metric: string; measurements: readonly Measurement[]; threshold: MetricThreshold | undefined; field?: string }): JSX.Element {
+  const { metric, measurements, threshold, field } = props;
+  const options = useMemo(() => chartOptions(metric, threshold, field), [metric, threshold?.operator, threshold?.value, threshold?.condition, field]);
+  const data = useMemo(() => measurementSeries(measurements, threshold, field), [measurements, threshold?.value, field]);
   if (!data[1].some((v) => v !== null)) {
     return (
       <p class="chart-empty" data-testid="measurement-chart">

@@ -8,7 +8,7 @@ import { AgeText } from './age-text.js';
 import { CommandButtons } from './command-buttons.js';
 import { LIST_HREF } from './hash-route.js';
 import { MeasurementChart } from './measurement-chart.js';
-import { latestValueText, thresholdLabel, thresholdMeaning } from './metric-reading.js';
+import { conditionField, latestValueText, thresholdLabel, thresholdMeaning } from './metric-reading.js';
 import { PhaseBadge } from './phase-badge.js';
 import { imagesText, stepText, verdictText, waitText, weightText } from './rollout-text.js';
 import { useNow } from './use-now.js';
@@ -194,13 +194,14 @@ function AnalysisRuns(props: { runs: AnalysisRunView[]; now: number }): JSX.Elem
 
 function Metric(props: { metric: MetricView }): JSX.Element {
   const { metric } = props;
+  const field = conditionField(metric.successCondition ?? metric.failureCondition);
   return (
     <div class="metric" data-testid="metric" data-metric={metric.name} data-phase={metric.phase}>
       <div class="metric-head">
         <strong>{metric.name}</strong>
         <PhaseBadge phase={metric.phase} />
         <span>
-          latest <span class="metric-value" data-testid="metric-latest">{latestValueText(metric.latest)}</span>
+          latest <span class="metric-value" data-testid="metric-latest">{latestValueText(metric.latest, field)}</span>
         </span>
         {metric.threshold && (
           <span>
@@ -217,7 +218,7 @@ function Metric(props: { metric: MetricView }): JSX.Element {
           {metric.failureCondition && <>failure: {metric.failureCondition}</>}
         </p>
       )}
-      <MeasurementChart metric={metric.name} measurements={metric.measurements} threshold={metric.threshold} />
+      <MeasurementChart metric={metric.name} measurements={metric.measurements} threshold={metric.threshold} {...(field !== undefined ? { field } : {})} />
     </div>
   );
 }
