@@ -1,7 +1,7 @@
 // One rollout: its phase and message, commands, step plan, ReplicaSets, traffic weight over time, analysis runs with
 // their measurements against the threshold, the rollback record, the revision history and recent Events. Live.
 import type { ComponentChildren, JSX } from 'preact';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { ApiClient } from './api-client.js';
 import type { AnalysisRunView, EventView, MetricView, ReplicaSetView, RevisionRecord, RollbackRecord, RolloutDetail, StepView } from './api-types.js';
 import { AgeText } from './age-text.js';
@@ -47,10 +47,13 @@ function RolloutDetailView(props: { detail: RolloutDetail; client: ApiClient; no
   const { detail, now } = props;
   const weights = useMemo(() => mergeWeights(detail.weightHistory, props.liveWeights), [detail.weightHistory, props.liveWeights]);
   const phase = detail.phase ?? 'Unknown';
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The link that opened this page is gone: keyboard and screen-reader users continue from the rollout's name.
+  useEffect(() => heading.current?.focus(), []);
   return (
     <div class="detail" data-testid="rollout-detail" data-phase={phase}>
       <header class="detail-head">
-        <h1>
+        <h1 ref={heading} tabIndex={-1}>
           <span class="muted">{detail.namespace}/</span>
           {detail.name}
         </h1>
