@@ -3,7 +3,8 @@
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { ApiRequestError, type ApiClient } from './api-client.js';
-import type { ActionAvailability, DashboardAction } from './api-types.js';
+import { AgeText } from './age-text.js';
+import type { ActionAvailability, CommandAck, DashboardAction, RolloutCommand } from './api-types.js';
 import { ACTIONS, REASON_MAX_LENGTH, commandRequest } from './rollout-commands.js';
 
 type Result = { ok: boolean; text: string };
@@ -13,6 +14,11 @@ export function CommandButtons(props: {
   namespace: string;
   name: string;
   actions: Partial<Record<DashboardAction, ActionAvailability>> | undefined;
+  /** A command written to the status that the controller has not acknowledged yet. */
+  pending?: RolloutCommand | undefined;
+  /** The controller's answer to the last command it carried out. */
+  last?: CommandAck | undefined;
+  now: number;
   onSent: () => void;
 }): JSX.Element {
   const [busy, setBusy] = useState(false);
@@ -105,6 +111,17 @@ export function CommandButtons(props: {
       <p class={`action-result ${result?.ok === false ? 'error' : 'ok'}`} role="status" data-testid="action-result">
         {result?.text ?? ''}
       </p>
+      {props.pending && (
+        <p class="command-state" data-testid="pending-command">
+          {props.pending.action} by {props.pending.actor}, sent <AgeText at={props.pending.time} now={props.now} />: waiting for the controller
+        </p>
+      )}
+      {props.last && (
+        <p class={`command-state ${props.last.result === 'Rejected' ? 'error' : ''}`} data-testid="last-command">
+          The controller's answer to {props.last.action}, <AgeText at={props.last.time} now={props.now} />: {props.last.result}
+          {props.last.message ? ` — ${props.last.message}` : ''}
+        </p>
+      )}
     </section>
   );
 }

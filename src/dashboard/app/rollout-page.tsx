@@ -11,6 +11,7 @@ import { MeasurementChart } from './measurement-chart.js';
 import { conditionField, latestValueText, thresholdLabel, thresholdMeaning } from './metric-reading.js';
 import { PhaseBadge } from './phase-badge.js';
 import { imagesText, stepText, verdictText, waitText, weightText } from './rollout-text.js';
+import { formatCountdown } from './time-format.js';
 import { useNow } from './use-now.js';
 import { useRolloutDetail } from './use-rollout-detail.js';
 import { WeightChart } from './weight-chart.js';
@@ -77,7 +78,16 @@ function RolloutDetailView(props: { detail: RolloutDetail; client: ApiClient; no
           </Fact>
         </dl>
       </header>
-      <CommandButtons client={props.client} namespace={detail.namespace} name={detail.name} actions={detail.actions} onSent={props.onCommand} />
+      <CommandButtons
+        client={props.client}
+        namespace={detail.namespace}
+        name={detail.name}
+        actions={detail.actions}
+        pending={detail.pendingCommand}
+        last={detail.lastCommand}
+        now={now}
+        onSent={props.onCommand}
+      />
       <div class="columns">
         <Steps steps={detail.steps} now={now} />
         <section class="card" aria-labelledby="weight-title">
@@ -85,7 +95,7 @@ function RolloutDetailView(props: { detail: RolloutDetail; client: ApiClient; no
           <WeightChart points={weights} now={now} />
         </section>
       </div>
-      <ReplicaSets replicaSets={detail.replicaSets} />
+      <ReplicaSets replicaSets={detail.replicaSets} now={now} />
       <AnalysisRuns runs={detail.analysisRuns} now={now} />
       {detail.rollback && <Rollback rollback={detail.rollback} now={now} />}
       <History history={detail.history} now={now} />
@@ -133,7 +143,7 @@ function Steps(props: { steps: StepView[]; now: number }): JSX.Element {
   );
 }
 
-function ReplicaSets(props: { replicaSets: ReplicaSetView[] }): JSX.Element {
+function ReplicaSets(props: { replicaSets: ReplicaSetView[]; now: number }): JSX.Element {
   return (
     <section class="card" aria-labelledby="rs-title">
       <h2 id="rs-title">Revisions and ReplicaSets</h2>
@@ -157,8 +167,11 @@ function ReplicaSets(props: { replicaSets: ReplicaSetView[] }): JSX.Element {
                 <td class="mono" data-testid="rs-images">
                   {rs.images.join(', ')}
                 </td>
-                <td data-testid="rs-pods">
-                  {rs.ready}/{rs.desired}
+                <td>
+                  <span data-testid="rs-pods">
+                    {rs.ready}/{rs.desired}
+                  </span>
+                  {rs.scaleDownAt !== undefined && <span class="muted"> · scales down: {formatCountdown(rs.scaleDownAt, props.now)}</span>}
                 </td>
               </tr>
             ))}
