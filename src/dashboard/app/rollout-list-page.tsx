@@ -11,7 +11,7 @@ import { useMediaQuery } from './use-media-query.js';
 import { useNow } from './use-now.js';
 import { VirtualList } from './virtual-list.js';
 
-/** Row heights the stylesheet uses: one line wide, two lines on a phone. */
+/** Row heights, set on each row by the list: the stylesheet lays a row out in one line wide and in two on a phone. */
 export const ROW_HEIGHT_WIDE = 44;
 export const ROW_HEIGHT_NARROW = 68;
 export const NARROW_QUERY = '(max-width: 720px)';
