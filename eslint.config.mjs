@@ -5,7 +5,7 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.vane/**', 'test/bench/results/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -24,6 +24,13 @@ export default tseslint.config(
           message: 'Compare by meaning (sameJson in src/resources/canonical-json.ts), never by serialization: a real API server serves keys in its own order.',
         },
       ],
+    },
+  },
+  {
+    // The dashboard's browser code has its own tsconfig (DOM, TSX with Preact); the rules above hold for it too.
+    files: ['src/dashboard/app/**/*.{ts,tsx}'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './src/dashboard/app/tsconfig.json', tsconfigRootDir: import.meta.dirname },
     },
   },
   {
