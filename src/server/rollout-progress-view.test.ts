@@ -76,6 +76,8 @@ describe('a metric condition as a threshold line', () => {
     ['asFloat(result) >= 0.95', { condition: 'success', operator: '>=', value: 0.95 }],
     ['0.95 <= result[0]', { condition: 'success', operator: '>=', value: 0.95 }],
     ['result[0] < 1e-3', { condition: 'success', operator: '<', value: 0.001 }],
+    ['result.errorRate < 0.05', { condition: 'success', operator: '<', value: 0.05 }],
+    ["result['p99'] <= 250", { condition: 'success', operator: '<=', value: 250 }],
   ])('reads %s', (condition, expected) => {
     expect(metricThreshold(condition, undefined)).toEqual(expected);
   });
@@ -83,6 +85,12 @@ describe('a metric condition as a threshold line', () => {
   it('falls back to the failure condition, and to nothing for a condition that is not one comparison', () => {
     expect(metricThreshold('len(result) > 0 && result[0] < 1', 'result[0] > 2')).toEqual({ condition: 'failure', operator: '>', value: 2 });
     expect(metricThreshold('result[0] < 1 || result[1] < 1', undefined)).toBeUndefined();
+    expect(metricThreshold('result[1] < 1', undefined)).toBeUndefined();
     expect(metricThreshold(undefined, undefined)).toBeUndefined();
+  });
+
+  // Matching this text would backtrack for hours; the test's own timeout is the stall detector.
+  it('does not try to match a long condition, so a crafted one cannot stall the API', { timeout: 10_000 }, () => {
+    expect(metricThreshold(`result${' '.repeat(300_000)}<`, undefined)).toBeUndefined();
   });
 });
