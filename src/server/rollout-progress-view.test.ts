@@ -76,6 +76,8 @@ describe('a metric condition as a threshold line', () => {
     ['asFloat(result) >= 0.95', { condition: 'success', operator: '>=', value: 0.95 }],
     ['0.95 <= result[0]', { condition: 'success', operator: '>=', value: 0.95 }],
     ['result[0] < 1e-3', { condition: 'success', operator: '<', value: 0.001 }],
+    ['result.errorRate < 0.05', { condition: 'success', operator: '<', value: 0.05 }],
+    ["result['p99'] <= 250", { condition: 'success', operator: '<=', value: 250 }],
   ])('reads %s', (condition, expected) => {
     expect(metricThreshold(condition, undefined)).toEqual(expected);
   });
@@ -83,6 +85,13 @@ describe('a metric condition as a threshold line', () => {
   it('falls back to the failure condition, and to nothing for a condition that is not one comparison', () => {
     expect(metricThreshold('len(result) > 0 && result[0] < 1', 'result[0] > 2')).toEqual({ condition: 'failure', operator: '>', value: 2 });
     expect(metricThreshold('result[0] < 1 || result[1] < 1', undefined)).toBeUndefined();
+    expect(metricThreshold('result[1] < 1', undefined)).toBeUndefined();
     expect(metricThreshold(undefined, undefined)).toBeUndefined();
+  });
+
+  // Runs of spaces make the patterns backtrack; a text past the limit is not matched at all, even a real comparison.
+  it('does not match a condition longer than one comparison needs, so a crafted one cannot stall the API', () => {
+    expect(metricThreshold(`result${' '.repeat(150)}< 1`, undefined)).toEqual({ condition: 'success', operator: '<', value: 1 });
+    expect(metricThreshold(`result${' '.repeat(250)}< 1`, undefined)).toBeUndefined();
   });
 });

@@ -70,11 +70,13 @@ function weightAtStep(steps: readonly CanaryStep[], index: number): number {
   return 0;
 }
 
-const RESULT = String.raw`(?:asFloat\()?\s*result(?:\[0\])?\s*\)?`;
+/** `result`, its first element, or one field of an object result (`result.errorRate`, `result['p99']`). */
+const RESULT = String.raw`(?:asFloat\()?\s*result(?:\[0\]|\.[A-Za-z_]\w*|\[(?:'\w+'|"\w+")\])?\s*\)?`;
 const NUMBER = String.raw`(-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)`;
 const OPERATOR = '(<=|>=|==|!=|<|>)';
 const RESULT_FIRST = new RegExp(String.raw`^\s*${RESULT}\s*${OPERATOR}\s*${NUMBER}\s*$`);
 const NUMBER_FIRST = new RegExp(String.raw`^\s*${NUMBER}\s*${OPERATOR}\s*${RESULT}\s*$`);
+const THRESHOLD_TEXT_MAX = 200;
 const MIRRORED: Record<MetricThreshold['operator'], MetricThreshold['operator']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 
 /**
@@ -84,7 +86,9 @@ const MIRRORED: Record<MetricThreshold['operator'], MetricThreshold['operator']>
  */
 export function metricThreshold(successCondition: string | undefined, failureCondition: string | undefined): MetricThreshold | undefined {
   for (const [condition, text] of [['success', successCondition], ['failure', failureCondition]] as const) {
-    if (text === undefined) continue;
+    // One comparison is short; a long text is something else, and is not worth matching (its runs of spaces would
+    // make the patterns backtrack).
+    if (text === undefined || text.length > THRESHOLD_TEXT_MAX) continue;
     const resultFirst = RESULT_FIRST.exec(text);
     if (resultFirst) return { condition, operator: resultFirst[1] as MetricThreshold['operator'], value: Number(resultFirst[2]) };
     const numberFirst = NUMBER_FIRST.exec(text);

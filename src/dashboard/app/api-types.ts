@@ -16,7 +16,7 @@ export type {
   WeightPoint,
   WhoAmI,
 } from '../../server/rollout-view.js';
-export type { RevisionRecord, RollbackRecord, RolloutPhase } from '../../resources/rollout.js';
+export type { CommandAck, RevisionRecord, RollbackRecord, RolloutCommand, RolloutPhase } from '../../resources/rollout.js';
 export type { Measurement } from '../../resources/analysis.js';
 
 /** One message of a status stream (`GET .../watch`). */

@@ -1,9 +1,10 @@
 // The commands a person may send to a rollout: one button each, enabled only when the API says the caller may send
 // it now (RBAC, no pending command, the state machine accepts it), with the reason shown when not; abort asks why.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiRequestError, type ApiClient } from './api-client.js';
-import type { ActionAvailability, DashboardAction } from './api-types.js';
+import { AgeText } from './age-text.js';
+import type { ActionAvailability, CommandAck, DashboardAction, RolloutCommand } from './api-types.js';
 import { ACTIONS, REASON_MAX_LENGTH, commandRequest } from './rollout-commands.js';
 
 type Result = { ok: boolean; text: string };
@@ -13,14 +14,23 @@ export function CommandButtons(props: {
   namespace: string;
   name: string;
   actions: Partial<Record<DashboardAction, ActionAvailability>> | undefined;
+  /** A command written to the status that the controller has not acknowledged yet. */
+  pending?: RolloutCommand | undefined;
+  /** The controller's answer to the last command it carried out. */
+  last?: CommandAck | undefined;
+  now: number;
   onSent: () => void;
 }): JSX.Element {
   const [busy, setBusy] = useState(false);
+  const inFlight = useRef(false);
   const [result, setResult] = useState<Result | undefined>();
   const [aborting, setAborting] = useState(false);
   const [reason, setReason] = useState('');
 
   const send = async (action: DashboardAction, why?: string): Promise<void> => {
+    // Buttons stay enabled while a command is in flight (disabling one drops the keyboard focus); presses meanwhile are ignored.
+    if (inFlight.current) return;
+    inFlight.current = true;
     const { path, body } = commandRequest(props.namespace, props.name, action, why);
     setBusy(true);
     setResult(undefined);
@@ -32,6 +42,7 @@ export function CommandButtons(props: {
     } catch (err) {
       setResult({ ok: false, text: err instanceof ApiRequestError ? `${action}: ${err.message}` : `${action} failed: ${String(err)}` });
     } finally {
+      inFlight.current = false;
       setBusy(false);
       props.onSent();
     }
@@ -51,7 +62,8 @@ export function CommandButtons(props: {
                 type="button"
                 class={action === 'abort' ? 'danger' : action === 'promote' || action === 'promote-full' ? 'primary' : ''}
                 data-testid={`action-${action}`}
-                disabled={!allowed || busy}
+                disabled={!allowed}
+                aria-busy={busy}
                 title={allowed ? undefined : why}
                 aria-describedby={allowed ? undefined : `action-reason-${action}`}
                 onClick={() => (action === 'abort' ? setAborting(true) : void send(action))}
@@ -99,6 +111,17 @@ export function CommandButtons(props: {
       <p class={`action-result ${result?.ok === false ? 'error' : 'ok'}`} role="status" data-testid="action-result">
         {result?.text ?? ''}
       </p>
+      {props.pending && (
+        <p class="command-state" data-testid="pending-command">
+          {props.pending.action} by {props.pending.actor}, sent <AgeText at={props.pending.time} now={props.now} />: waiting for the controller
+        </p>
+      )}
+      {props.last && (
+        <p class={`command-state ${props.last.result === 'Rejected' ? 'error' : ''}`} data-testid="last-command">
+          The controller's answer to {props.last.action}, <AgeText at={props.last.time} now={props.now} />: {props.last.result}
+          {props.last.message ? ` — ${props.last.message}` : ''}
+        </p>
+      )}
     </section>
   );
 }

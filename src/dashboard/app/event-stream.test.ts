@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { EventStreamParser, isFatalStatus, MAX_BACKOFF_MS, reconnectDelay } from './event-stream.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApiRequestError } from './api-client.js';
+import { EventStreamParser, isFatalStatus, MAX_BACKOFF_MS, openEventStream, reconnectDelay } from './event-stream.js';
 
 describe('the event-stream parser', () => {
   it('dispatches an event at a blank line, with its id, skipping comments and the retry hint', () => {
@@ -56,5 +57,50 @@ describe('reconnecting a stream', () => {
   it('stops for good on 401, 403 and 404, and retries other failures', () => {
     expect([401, 403, 404].every(isFatalStatus)).toBe(true);
     expect([429, 500, 503].some(isFatalStatus)).toBe(false);
+  });
+});
+
+describe('an open event stream', () => {
+  const realFetch = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  function answer(status: number, body: string, headers: Record<string, string> = {}): Response {
+    return new Response(body, { status, headers: { 'Content-Type': status === 200 ? 'text/event-stream' : 'application/json', ...headers } });
+  }
+
+  it('sends the token as a header, reconnects after the server ends the stream, and stops for good at a 401', async () => {
+    const answers = [answer(200, 'retry: 10\n\ndata: {"n":1}\n\n'), answer(401, '{"error":{"code":"Unauthorized","message":"token not accepted"}}')];
+    const requests: Array<{ url: string; auth: string | null }> = [];
+    globalThis.fetch = vi.fn(async (url: string | URL | Request, init?: RequestInit) => {
+      requests.push({ url: String(url), auth: new Headers(init?.headers).get('Authorization') });
+      return answers.shift() ?? answer(500, '');
+    }) as typeof fetch;
+    const events: string[] = [];
+    const fatal = await new Promise<ApiRequestError>((resolve) => {
+      openEventStream({ url: '/api/v1/watch', token: 't0k', onEvent: (e) => events.push(e.data), onFatal: resolve });
+    });
+    expect(events).toEqual(['{"n":1}']);
+    expect(requests).toEqual([
+      { url: '/api/v1/watch', auth: 'Bearer t0k' },
+      { url: '/api/v1/watch', auth: 'Bearer t0k' },
+    ]);
+    expect([fatal.status, fatal.message]).toEqual([401, 'token not accepted']);
+  });
+
+  it('makes no request after it is closed', async () => {
+    let calls = 0;
+    globalThis.fetch = vi.fn(async () => {
+      calls++;
+      return answer(200, 'retry: 10\n\n');
+    }) as typeof fetch;
+    const stream = openEventStream({ url: '/api/v1/watch', token: 't', onEvent: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stream.close();
+    const seen = calls;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(seen).toBe(1);
+    expect(calls).toBe(seen);
   });
 });

@@ -114,7 +114,7 @@ export interface EventStreamHandle {
 export function openEventStream(options: EventStreamOptions): EventStreamHandle {
   let closed = false;
   let controller: AbortController | undefined;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let retryHint: number | undefined;
 
@@ -123,7 +123,7 @@ export function openEventStream(options: EventStreamOptions): EventStreamHandle 
     failures++;
     const delay = reconnectDelay(failures, retryHint);
     options.onRetry?.(delay, reason);
-    timer = window.setTimeout(() => void connect(), delay);
+    timer = setTimeout(() => void connect(), delay);
   };
 
   const connect = async (): Promise<void> => {
@@ -173,7 +173,7 @@ export function openEventStream(options: EventStreamOptions): EventStreamHandle 
   return {
     close(): void {
       closed = true;
-      if (timer !== undefined) window.clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
       controller?.abort();
     },
   };

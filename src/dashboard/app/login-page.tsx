@@ -1,6 +1,6 @@
 // The login form: a bearer token, checked with GET /api/v1/whoami before anything else is shown.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { ApiClient, ApiRequestError } from './api-client.js';
 import type { WhoAmI } from './api-types.js';
 
@@ -20,6 +20,7 @@ export function LoginPage(props: { error?: string; onLogin: (token: string, who:
   const [token, setToken] = useState('');
   const [error, setError] = useState(props.error);
   const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -36,6 +37,8 @@ export function LoginPage(props: { error?: string; onLogin: (token: string, who:
     } catch (err) {
       setError(loginErrorText(err));
       setBusy(false);
+      // The button was disabled while checking, which dropped the focus: give it back where the fix is typed.
+      input.current?.select();
     }
   };
 
@@ -46,6 +49,7 @@ export function LoginPage(props: { error?: string; onLogin: (token: string, who:
         <p id="login-help">Sign in with a bearer token: a Kubernetes token your cluster accepts, or a static API token.</p>
         <label for="login-token">Bearer token</label>
         <input
+          ref={input}
           id="login-token"
           data-testid="login-token"
           type="password"
@@ -55,7 +59,7 @@ export function LoginPage(props: { error?: string; onLogin: (token: string, who:
           onInput={(e) => setToken(e.currentTarget.value)}
           required
         />
-        <button type="submit" data-testid="login-submit" disabled={busy}>
+        <button type="submit" class="primary" data-testid="login-submit" disabled={busy}>
           {busy ? 'Checking…' : 'Sign in'}
         </button>
         {error !== undefined && (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Measurement } from './api-types.js';
-import { latestValueText, measurementNumber, measurementSeries, thresholdLabel, thresholdMeaning } from './metric-reading.js';
+import { conditionField, latestValueText, measurementNumber, measurementSeries, thresholdLabel, thresholdMeaning } from './metric-reading.js';
 
 function measurement(finishedAt: string, value?: string): Measurement {
   return { phase: 'Successful', startedAt: finishedAt, finishedAt, ...(value !== undefined ? { value } : {}) };
@@ -13,6 +13,17 @@ describe('a measurement value', () => {
     expect(measurementNumber('[0.05, 0.9]')).toBe(0.05);
     expect(measurementNumber('["0.3"]')).toBe(0.3);
     expect(measurementNumber(' 7 ')).toBe(7);
+  });
+
+  it('reads the field a condition names from an object result, as a web provider returns it', () => {
+    expect(conditionField('result.errorRate < 0.05')).toBe('errorRate');
+    expect(conditionField('result[0]["p99"] <= 300')).toBe('p99');
+    expect(conditionField('result[0] < 0.01')).toBeUndefined();
+    expect(measurementNumber('{"errorRate":0.2,"requests":500}', 'errorRate')).toBe(0.2);
+    expect(measurementNumber('[{"errorRate":0.2}]', 'errorRate')).toBe(0.2);
+    expect(measurementNumber('{"errorRate":0.2,"requests":500}')).toBeUndefined();
+    expect(measurementNumber('0.4', 'errorRate')).toBe(0.4);
+    expect(latestValueText(measurement('2026-12-07T12:00:00Z', '{"errorRate":0.2,"requests":500}'), 'errorRate')).toBe('0.2');
   });
 
   it('has no number when the text holds none', () => {

@@ -3,10 +3,20 @@
 import type { Measurement, MetricThreshold } from './api-types.js';
 
 /**
- * The first number in a measurement's value: providers keep it as text, a scalar ("0.2") or a JSON vector ("[0.2]",
- * "[[1700000000, \"0.2\"]]" is not expected but its first number is taken). Undefined when there is no number.
+ * The field of an object result a condition reads (`result.errorRate < 0.05` → `errorRate`, also `result["x"]`), so
+ * a web provider's JSON object has a number to plot; undefined for a condition on the result itself.
  */
-export function measurementNumber(value: string | undefined): number | undefined {
+export function conditionField(condition: string | undefined): string | undefined {
+  if (condition === undefined) return undefined;
+  const match = /\bresult(?:\[0\])?(?:\.([A-Za-z_$][\w$]*)|\[\s*["']([^"']+)["']\s*\])/.exec(condition);
+  return match?.[1] ?? match?.[2];
+}
+
+/**
+ * The number in a measurement's value: providers keep it as text, a scalar ("0.2") or a JSON vector ("[0.2]", whose
+ * first number is taken), or an object, whose `field` is taken when a condition names one. Undefined without a number.
+ */
+export function measurementNumber(value: string | undefined, field?: string): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
@@ -16,7 +26,15 @@ export function measurementNumber(value: string | undefined): number | undefined
   } catch {
     return undefined;
   }
+  if (field !== undefined) parsed = fieldOf(parsed, field);
   return firstNumber(parsed);
+}
+
+/** An object's field, also inside a one-element vector (`[{"errorRate": 0.2}]`). */
+function fieldOf(value: unknown, field: string): unknown {
+  const item = Array.isArray(value) ? value[0] : value;
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return value;
+  return (item as Record<string, unknown>)[field];
 }
 
 function firstNumber(value: unknown): number | undefined {
@@ -45,9 +63,9 @@ export function thresholdMeaning(threshold: MetricThreshold): string {
 }
 
 /** The latest value for display: the number when there is one, else the raw text, else the phase. */
-export function latestValueText(latest: Measurement | undefined): string {
+export function latestValueText(latest: Measurement | undefined, field?: string): string {
   if (latest === undefined) return '—';
-  const n = measurementNumber(latest.value);
+  const n = measurementNumber(latest.value, field);
   if (n !== undefined) return formatNumber(n);
   return latest.value ?? latest.phase;
 }
@@ -61,12 +79,12 @@ export function formatNumber(n: number): string {
 /** uPlot data: x in seconds, the measured values (null where a measurement had no number), the threshold line. */
 export type MeasurementSeries = [number[], Array<number | null>, Array<number | null>];
 
-export function measurementSeries(measurements: readonly Measurement[], threshold: MetricThreshold | undefined): MeasurementSeries {
+export function measurementSeries(measurements: readonly Measurement[], threshold: MetricThreshold | undefined, field?: string): MeasurementSeries {
   const points: Array<{ x: number; y: number | null }> = [];
   for (const m of measurements) {
     const at = Date.parse(m.finishedAt ?? m.startedAt);
     if (Number.isNaN(at)) continue;
-    points.push({ x: at / 1000, y: measurementNumber(m.value) ?? null });
+    points.push({ x: at / 1000, y: measurementNumber(m.value, field) ?? null });
   }
   points.sort((a, b) => a.x - b.x);
   const limit = threshold?.value ?? null;

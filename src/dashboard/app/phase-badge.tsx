@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 const ICONS: Record<string, string> = {
   Healthy: '✓',
   Progressing: '◐',
-  Paused: '⏸',
+  Paused: '‖',
   Degraded: '✕',
   Successful: '✓',
   Running: '◐',

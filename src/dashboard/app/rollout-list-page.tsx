@@ -11,7 +11,7 @@ import { useMediaQuery } from './use-media-query.js';
 import { useNow } from './use-now.js';
 import { VirtualList } from './virtual-list.js';
 
-/** Row heights the stylesheet uses: one line wide, two lines on a phone. */
+/** Row heights, set on each row by the list: the stylesheet lays a row out in one line wide and in two on a phone. */
 export const ROW_HEIGHT_WIDE = 44;
 export const ROW_HEIGHT_NARROW = 68;
 export const NARROW_QUERY = '(max-width: 720px)';
@@ -22,8 +22,13 @@ let listRenderedMarked = false;
 
 type StreamState = { state: 'connecting' } | { state: 'live' } | { state: 'retrying'; reason: string } | { state: 'stopped'; error: ApiRequestError };
 
+/** The stream of one namespace's rollouts, or of all namespaces' for ''. */
+export function watchUrl(namespace: string): string {
+  return namespace === '' ? '/api/v1/watch' : `/api/v1/watch?namespace=${encodeURIComponent(namespace)}`;
+}
+
 /** The store, re-rendered at most once per animation frame however many messages arrive. */
-function useLiveRollouts(client: ApiClient): { version: number; store: RolloutListStore; stream: StreamState } {
+function useLiveRollouts(client: ApiClient, scope: string): { version: number; store: RolloutListStore; stream: StreamState } {
   const store = useMemo(() => new RolloutListStore(), []);
   const [version, setVersion] = useState(0);
   const [stream, setStream] = useState<StreamState>({ state: 'connecting' });
@@ -31,6 +36,8 @@ function useLiveRollouts(client: ApiClient): { version: number; store: RolloutLi
   useEffect(() => {
     let frame: number | undefined;
     let quiet: number | undefined;
+    store.clear();
+    setStream({ state: 'connecting' });
     const render = (): void => {
       if (frame !== undefined) return;
       frame = window.requestAnimationFrame(() => {
@@ -39,7 +46,7 @@ function useLiveRollouts(client: ApiClient): { version: number; store: RolloutLi
       });
     };
     const handle = openEventStream({
-      url: '/api/v1/watch',
+      url: watchUrl(scope),
       token: client.token,
       onOpen: () => {
         store.startSnapshot();
@@ -71,14 +78,21 @@ function useLiveRollouts(client: ApiClient): { version: number; store: RolloutLi
       if (frame !== undefined) window.cancelAnimationFrame(frame);
       window.clearTimeout(quiet);
     };
-  }, [client, store]);
+  }, [client, store, scope]);
 
   return { version, store, stream };
 }
 
 export function RolloutListPage(props: { client: ApiClient }): JSX.Element {
-  const { version, store, stream } = useLiveRollouts(props.client);
+  // '' watches all namespaces; a caller who may list only some namespaces watches the one they name.
+  const [scope, setScope] = useState('');
+  const { version, store, stream } = useLiveRollouts(props.client, scope);
   const [filter, setFilter] = useState<ListFilter>({ namespace: '', search: '' });
+  const chooseNamespace = (namespace: string): void => {
+    setFilter({ ...filter, namespace });
+    // Back to all namespaces, or to a namespace outside the one watched: the stream has to change.
+    if (scope !== '' && namespace !== scope) setScope(namespace);
+  };
   const narrow = useMediaQuery(NARROW_QUERY);
   const now = useNow(5_000);
 
@@ -101,7 +115,7 @@ export function RolloutListPage(props: { client: ApiClient }): JSX.Element {
         <div class="filters">
           <label>
             <span>Namespace</span>
-            <select data-testid="namespace-filter" value={filter.namespace} onChange={(e) => setFilter({ ...filter, namespace: e.currentTarget.value })}>
+            <select data-testid="namespace-filter" value={filter.namespace} onChange={(e) => chooseNamespace(e.currentTarget.value)}>
               <option value="">all namespaces</option>
               {filter.namespace !== '' && !namespaces.includes(filter.namespace) && <option value={filter.namespace}>{filter.namespace}</option>}
               {namespaces.map((ns) => (
@@ -127,6 +141,14 @@ export function RolloutListPage(props: { client: ApiClient }): JSX.Element {
         </p>
         <StreamNote stream={stream} />
       </div>
+      {stream.state === 'stopped' && stream.error.status === 403 && scope === '' && (
+        <NamespaceForm
+          onChoose={(namespace) => {
+            setScope(namespace);
+            setFilter({ ...filter, namespace });
+          }}
+        />
+      )}
       <div class="list-header" aria-hidden="true">
         <span>Rollout</span>
         <span>Phase</span>
@@ -146,6 +168,25 @@ export function RolloutListPage(props: { client: ApiClient }): JSX.Element {
         empty={<p class="empty">{emptyText(stream, all.length)}</p>}
       />
     </main>
+  );
+}
+
+/** For a caller RBAC lets list only some namespaces: which one to watch. */
+function NamespaceForm(props: { onChoose: (namespace: string) => void }): JSX.Element {
+  const [value, setValue] = useState('');
+  return (
+    <form
+      class="namespace-form"
+      data-testid="namespace-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (value.trim() !== '') props.onChoose(value.trim());
+      }}
+    >
+      <label for="namespace-scope">You may not list the rollouts of all namespaces. Show the rollouts of namespace</label>
+      <input id="namespace-scope" data-testid="namespace-scope" type="text" value={value} onInput={(e) => setValue(e.currentTarget.value)} required />
+      <button type="submit">Show</button>
+    </form>
   );
 }
 

@@ -1,16 +1,17 @@
 // One rollout: its phase and message, commands, step plan, ReplicaSets, traffic weight over time, analysis runs with
 // their measurements against the threshold, the rollback record, the revision history and recent Events. Live.
 import type { ComponentChildren, JSX } from 'preact';
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { ApiClient } from './api-client.js';
 import type { AnalysisRunView, EventView, MetricView, ReplicaSetView, RevisionRecord, RollbackRecord, RolloutDetail, StepView } from './api-types.js';
 import { AgeText } from './age-text.js';
 import { CommandButtons } from './command-buttons.js';
 import { LIST_HREF } from './hash-route.js';
 import { MeasurementChart } from './measurement-chart.js';
-import { latestValueText, thresholdLabel, thresholdMeaning } from './metric-reading.js';
+import { conditionField, latestValueText, thresholdLabel, thresholdMeaning } from './metric-reading.js';
 import { PhaseBadge } from './phase-badge.js';
 import { imagesText, stepText, verdictText, waitText, weightText } from './rollout-text.js';
+import { formatCountdown } from './time-format.js';
 import { useNow } from './use-now.js';
 import { useRolloutDetail } from './use-rollout-detail.js';
 import { WeightChart } from './weight-chart.js';
@@ -47,10 +48,13 @@ function RolloutDetailView(props: { detail: RolloutDetail; client: ApiClient; no
   const { detail, now } = props;
   const weights = useMemo(() => mergeWeights(detail.weightHistory, props.liveWeights), [detail.weightHistory, props.liveWeights]);
   const phase = detail.phase ?? 'Unknown';
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The link that opened this page is gone: keyboard and screen-reader users continue from the rollout's name.
+  useEffect(() => heading.current?.focus(), []);
   return (
     <div class="detail" data-testid="rollout-detail" data-phase={phase}>
       <header class="detail-head">
-        <h1>
+        <h1 ref={heading} tabIndex={-1}>
           <span class="muted">{detail.namespace}/</span>
           {detail.name}
         </h1>
@@ -74,7 +78,16 @@ function RolloutDetailView(props: { detail: RolloutDetail; client: ApiClient; no
           </Fact>
         </dl>
       </header>
-      <CommandButtons client={props.client} namespace={detail.namespace} name={detail.name} actions={detail.actions} onSent={props.onCommand} />
+      <CommandButtons
+        client={props.client}
+        namespace={detail.namespace}
+        name={detail.name}
+        actions={detail.actions}
+        pending={detail.pendingCommand}
+        last={detail.lastCommand}
+        now={now}
+        onSent={props.onCommand}
+      />
       <div class="columns">
         <Steps steps={detail.steps} now={now} />
         <section class="card" aria-labelledby="weight-title">
@@ -82,7 +95,7 @@ function RolloutDetailView(props: { detail: RolloutDetail; client: ApiClient; no
           <WeightChart points={weights} now={now} />
         </section>
       </div>
-      <ReplicaSets replicaSets={detail.replicaSets} />
+      <ReplicaSets replicaSets={detail.replicaSets} now={now} />
       <AnalysisRuns runs={detail.analysisRuns} now={now} />
       {detail.rollback && <Rollback rollback={detail.rollback} now={now} />}
       <History history={detail.history} now={now} />
@@ -130,7 +143,7 @@ function Steps(props: { steps: StepView[]; now: number }): JSX.Element {
   );
 }
 
-function ReplicaSets(props: { replicaSets: ReplicaSetView[] }): JSX.Element {
+function ReplicaSets(props: { replicaSets: ReplicaSetView[]; now: number }): JSX.Element {
   return (
     <section class="card" aria-labelledby="rs-title">
       <h2 id="rs-title">Revisions and ReplicaSets</h2>
@@ -154,8 +167,11 @@ function ReplicaSets(props: { replicaSets: ReplicaSetView[] }): JSX.Element {
                 <td class="mono" data-testid="rs-images">
                   {rs.images.join(', ')}
                 </td>
-                <td data-testid="rs-pods">
-                  {rs.ready}/{rs.desired}
+                <td>
+                  <span data-testid="rs-pods">
+                    {rs.ready}/{rs.desired}
+                  </span>
+                  {rs.scaleDownAt !== undefined && <span class="muted"> · scales down: {formatCountdown(rs.scaleDownAt, props.now)}</span>}
                 </td>
               </tr>
             ))}
@@ -194,13 +210,14 @@ function AnalysisRuns(props: { runs: AnalysisRunView[]; now: number }): JSX.Elem
 
 function Metric(props: { metric: MetricView }): JSX.Element {
   const { metric } = props;
+  const field = conditionField(metric.successCondition ?? metric.failureCondition);
   return (
     <div class="metric" data-testid="metric" data-metric={metric.name} data-phase={metric.phase}>
       <div class="metric-head">
         <strong>{metric.name}</strong>
         <PhaseBadge phase={metric.phase} />
         <span>
-          latest <span class="metric-value" data-testid="metric-latest">{latestValueText(metric.latest)}</span>
+          latest <span class="metric-value" data-testid="metric-latest">{latestValueText(metric.latest, field)}</span>
         </span>
         {metric.threshold && (
           <span>
@@ -217,7 +234,7 @@ function Metric(props: { metric: MetricView }): JSX.Element {
           {metric.failureCondition && <>failure: {metric.failureCondition}</>}
         </p>
       )}
-      <MeasurementChart metric={metric.name} measurements={metric.measurements} threshold={metric.threshold} />
+      <MeasurementChart metric={metric.name} measurements={metric.measurements} threshold={metric.threshold} {...(field !== undefined ? { field } : {})} />
     </div>
   );
 }

@@ -40,6 +40,19 @@ export function UplotChart(props: UplotChartProps): JSX.Element {
   return <div class="chart" ref={wrapper} data-testid={props.testId} role="img" aria-label={props.label} />;
 }
 
+/**
+ * The time axis of a chart: a single reading gets a minute either side (uPlot's own default for one instant spans
+ * 86,400 of its time units, which with seconds is years).
+ */
+export const TIME_SCALE: uPlot.Scale = {
+  time: true,
+  range: (u, min, max) => {
+    const xs = u.data?.[0];
+    const only = xs?.length === 1 ? xs[0] : undefined;
+    return only !== undefined && only !== null ? [only - 60, only + 60] : [min, max];
+  },
+};
+
 function widthOf(element: HTMLElement): number {
   return Math.max(200, Math.floor(element.clientWidth));
 }

@@ -3,12 +3,12 @@ import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
 import uPlot from 'uplot';
 import type { WeightPoint } from './api-types.js';
-import { UplotChart } from './uplot-chart.js';
+import { TIME_SCALE, UplotChart } from './uplot-chart.js';
 import { weightSeries } from './weight-series.js';
 
 const OPTIONS: Omit<uPlot.Options, 'width' | 'height'> = {
-  scales: { x: { time: true }, y: { range: [0, 100] } },
-  axes: [{}, { values: (_u, ticks) => ticks.map((t) => `${t}%`), size: 50 }],
+  scales: { x: TIME_SCALE, y: { range: [0, 100] } },
+  axes: [{ space: 80 }, { values: (_u, ticks) => ticks.map((t) => `${t}%`), size: 50 }],
   series: [
     {},
     {
