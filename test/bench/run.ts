@@ -4,8 +4,9 @@
 // floor and sparse updates against a fresh real API server, each beside the sandbox's, its ratios to its own floor.
 //
 // Settings (environment): VANE_BENCH_SIZES=100,1000,5000  VANE_BENCH_IDLE_SECONDS=60  VANE_BENCH_ABORTS=200
-// VANE_BENCH_GIT_FAILURES=50  VANE_BENCH_N=1000 (Rollouts of the notifications benchmark)
-// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real,git,notifications (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
+// VANE_BENCH_GIT_FAILURES=50  VANE_BENCH_N=1000 (Rollouts of the notifications benchmark)  VANE_BENCH_DASHBOARD_N=5000
+// (Rollouts of the dashboard benchmark, in Chromium)
+// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real,git,notifications,dashboard (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
 // real server)  VANE_BENCH_CONTROLLER=dist|tsx (dist, the default: compiled by tsc into .vane/bench-dist at the start of
 // the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
@@ -14,6 +15,7 @@ import { basename } from 'node:path';
 import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
 import { machine, markdownTable, writeResults, type Section } from './bench-table.js';
 import { prepareController, spawnController, usesCompiledController } from './controller-process.js';
+import { runDashboardBench } from './dashboard.js';
 import { runFloorBench, type Floor } from './floor.js';
 import { runGitRollbackBench } from './git-rollback.js';
 import { runIdleBench } from './idle.js';
@@ -25,7 +27,7 @@ import { runScaleBench, SCALE_STEPS } from './scale.js';
 import { runSparseUpdates } from './sparse-updates.js';
 import { runStartupBench } from './startup.js';
 
-const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real', 'git', 'notifications'];
+const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real', 'git', 'notifications', 'dashboard'];
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -41,6 +43,7 @@ const settings = {
   aborts: numbers(process.env['VANE_BENCH_ABORTS'], [200])[0] ?? 200,
   gitFailures: numbers(process.env['VANE_BENCH_GIT_FAILURES'], [50])[0] ?? 50,
   notificationRollouts: numbers(process.env['VANE_BENCH_N'], [1_000])[0] ?? 1_000,
+  dashboardRollouts: numbers(process.env['VANE_BENCH_DASHBOARD_N'], [5_000])[0] ?? 5_000,
   floorSamples: numbers(process.env['VANE_BENCH_FLOOR_SAMPLES'], [200])[0] ?? 200,
   /** How long the image change on all may take before the figures are taken as they stand (default 60 s + 60 ms × N). */
   scaleTimeoutSeconds: process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'] ? numbers(process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'], []) : undefined,
@@ -178,6 +181,10 @@ if (wants('git')) {
 if (wants('notifications')) {
   log(`notifications on vs off: N=${settings.notificationRollouts}`);
   await guarded('notifications', async () => sections.push(await runNotificationsBench(settings.notificationRollouts)));
+}
+if (wants('dashboard')) {
+  log(`dashboard list in Chromium: N=${settings.dashboardRollouts}`);
+  await guarded('dashboard', async () => sections.push(await runDashboardBench(settings.dashboardRollouts)));
 }
 if (wants('list')) {
   log('sandbox list');

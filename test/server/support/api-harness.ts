@@ -69,6 +69,8 @@ export interface HarnessOptions {
   clientRateLimit?: RateLimit;
   /** Proxies whose X-Forwarded-For to believe (express `trust proxy`); none by default. */
   trustProxy?: string;
+  /** A built dashboard to serve under /dashboard/ (the browser tests' own build). */
+  dashboardDir?: string;
 }
 
 export interface ApiHarness {
@@ -121,6 +123,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     bodyLimitBytes: options.bodyLimitBytes,
     allowAnonymous: options.allowAnonymous,
     heartbeatMs: 60_000,
+    dashboardDir: options.dashboardDir,
   });
   readModel.start();
   await readModel.waitForSync();
