@@ -36,7 +36,10 @@ export interface StreamOwner {
 export interface StatusStreamOptions {
   /** A comment line this often keeps proxies from closing an idle stream. */
   heartbeatMs?: number;
-  /** A client this far behind (bytes buffered) is disconnected rather than buffered without bound. */
+  /**
+   * A client this far behind on changes (bytes buffered) is disconnected rather than buffered without bound. The
+   * opening state is not counted: it is written as fast as the client reads it, however large.
+   */
   maxBufferedBytes?: number;
   limits?: Partial<StreamLimits>;
 }
@@ -45,6 +48,11 @@ interface Subscriber {
   filter: StreamFilter;
   res: Response;
   owner: StreamOwner;
+  /**
+   * While the opening state is being written: the changes that came meanwhile, the latest per Rollout, sent after it
+   * (bounded by the number of Rollouts, not by how slowly the client reads).
+   */
+  backlog?: Map<string, { type: StreamEventType; rollout: RolloutObject }>;
   heartbeat?: NodeJS.Timeout;
   lifetime?: NodeJS.Timeout;
   recheck?: NodeJS.Timeout;
@@ -93,7 +101,23 @@ export class RolloutStatusStream {
     const reconnect = `stream lifetime reached; reconnect\nretry: ${RETRY_MS + Math.round(Math.random() * RETRY_MS)}`;
     subscriber.lifetime = setTimeout(() => this.end(subscriber, reconnect), lifetimeMs).unref();
     this.scheduleRecheck(subscriber);
-    for (const rollout of initial) this.send(subscriber, 'ADDED', rollout);
+    subscriber.backlog = new Map();
+    void this.sendInitial(subscriber, initial);
+  }
+
+  /**
+   * The opening state, written only as fast as the client takes it: thousands of Rollouts are more than a socket's
+   * buffer, and writing them in one go would trip the limit meant for a client that falls behind on changes.
+   */
+  private async sendInitial(subscriber: Subscriber, initial: readonly RolloutObject[]): Promise<void> {
+    const { res } = subscriber;
+    for (const rollout of initial) {
+      if (!this.subscribers.has(subscriber)) return;
+      if (!res.write(formatMessage('ADDED', rollout))) await drained(res);
+    }
+    const backlog = subscriber.backlog ?? new Map();
+    subscriber.backlog = undefined;
+    for (const { type, rollout } of backlog.values()) this.send(subscriber, type, rollout);
   }
 
   /** Ends every stream (server shutdown). */
@@ -137,7 +161,9 @@ export class RolloutStatusStream {
     const type = messageType(event);
     if (!type) return;
     for (const subscriber of this.subscribers) {
-      if (matches(subscriber.filter, event.object)) this.send(subscriber, type, event.object);
+      if (!matches(subscriber.filter, event.object)) continue;
+      if (subscriber.backlog) subscriber.backlog.set(`${event.object.metadata.namespace ?? ''}/${event.object.metadata.name ?? ''}`, { type, rollout: event.object });
+      else this.send(subscriber, type, event.object);
     }
   }
 
@@ -148,9 +174,7 @@ export class RolloutStatusStream {
       this.drop(subscriber);
       return;
     }
-    const message: StreamMessage = { type, rollout: summarizeRollout(rollout) };
-    const id = rollout.metadata.resourceVersion ? `id: ${rollout.metadata.resourceVersion}\n` : '';
-    res.write(`${id}data: ${JSON.stringify(message)}\n\n`);
+    res.write(formatMessage(type, rollout));
   }
 
   /** Ends a stream with a comment saying why (comment lines are for people; EventSource ignores them). */
@@ -169,6 +193,26 @@ export class RolloutStatusStream {
     if (left > 0) this.perUser.set(subscriber.owner.user, left);
     else this.perUser.delete(subscriber.owner.user);
   }
+}
+
+function formatMessage(type: StreamEventType, rollout: RolloutObject): string {
+  const message: StreamMessage = { type, rollout: summarizeRollout(rollout) };
+  const id = rollout.metadata.resourceVersion ? `id: ${rollout.metadata.resourceVersion}\n` : '';
+  return `${id}data: ${JSON.stringify(message)}\n\n`;
+}
+
+/** Resolves when the response's buffer has drained, or the connection is gone (then nothing more is written). */
+function drained(res: Response): Promise<void> {
+  if (res.destroyed || res.writableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** Only status (and spec generation) changes are news; resyncs and metadata-only updates are not. */
