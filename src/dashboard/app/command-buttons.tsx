@@ -5,7 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { ApiRequestError, type ApiClient } from './api-client.js';
 import { AgeText } from './age-text.js';
 import type { ActionAvailability, CommandAck, DashboardAction, RolloutCommand } from './api-types.js';
-import { ACTIONS, REASON_MAX_LENGTH, commandRequest } from './rollout-commands.js';
+import { ACTIONS, REASON_MAX_LENGTH, commandReasons, commandRequest } from './rollout-commands.js';
 
 type Result = { ok: boolean; text: string };
 
@@ -48,6 +48,7 @@ export function CommandButtons(props: {
     }
   };
 
+  const reasons = commandReasons(props.actions);
   return (
     <section class="card commands" aria-labelledby="commands-title">
       <h2 id="commands-title">Commands</h2>
@@ -56,6 +57,8 @@ export function CommandButtons(props: {
           const availability = props.actions?.[action];
           const allowed = availability?.allowed === true;
           const why = availability === undefined ? 'not offered by this server' : availability.reason;
+          const own = availability === undefined ? why : reasons.perAction[action];
+          const describedBy = [own !== undefined ? `action-reason-${action}` : '', reasons.shared !== undefined ? 'commands-why' : ''].filter(Boolean).join(' ');
           return (
             <div class="command" key={action}>
               <button
@@ -65,20 +68,25 @@ export function CommandButtons(props: {
                 disabled={!allowed}
                 aria-busy={busy}
                 title={allowed ? undefined : why}
-                aria-describedby={allowed ? undefined : `action-reason-${action}`}
+                aria-describedby={allowed || describedBy === '' ? undefined : describedBy}
                 onClick={() => (action === 'abort' ? setAborting(true) : void send(action))}
               >
                 {label}
               </button>
-              {!allowed && why !== undefined && (
+              {!allowed && own !== undefined && (
                 <span class="command-reason" id={`action-reason-${action}`} data-testid={`action-reason-${action}`}>
-                  {why}
+                  {own}
                 </span>
               )}
             </div>
           );
         })}
       </div>
+      {reasons.shared !== undefined && (
+        <p class="command-reason shared" id="commands-why" data-testid="commands-why">
+          {reasons.shared}
+        </p>
+      )}
       {aborting && (
         <form
           class="abort-form"

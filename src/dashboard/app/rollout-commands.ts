@@ -1,5 +1,5 @@
 // The commands a person may press on a rollout, and the API request each one is.
-import type { DashboardAction } from './api-types.js';
+import type { ActionAvailability, DashboardAction } from './api-types.js';
 
 export const ACTIONS: ReadonlyArray<{ action: DashboardAction; label: string }> = [
   { action: 'promote', label: 'Promote' },
@@ -20,4 +20,36 @@ export function commandRequest(namespace: string, name: string, action: Dashboar
   const why = reason?.trim() ?? '';
   if (action === 'abort' && why !== '') return { path: `${base}/abort`, body: { reason: why } };
   return { path: `${base}/${action}`, body: undefined };
+}
+
+export interface CommandReasons {
+  /** What to show beside each disabled button: its own part of the reason. */
+  perAction: Partial<Record<DashboardAction, string>>;
+  /** What every disabled button's reason shares, said once: the RBAC refusal, a pending command, or the state. */
+  shared?: string;
+}
+
+/**
+ * The reasons of the disabled buttons, without saying the same thing six times. The API refuses every command with
+ * the same words when RBAC or a pending command stands in the way, and the state machine ends each refusal with
+ * where the rollout is (`promote applies only while ...; phase is Degraded: ...`): the common part is shown once.
+ */
+export function commandReasons(actions: Partial<Record<DashboardAction, ActionAvailability>> | undefined): CommandReasons {
+  const disabled = ACTIONS.flatMap(({ action }) => {
+    const availability = actions?.[action];
+    return availability && !availability.allowed && availability.reason ? [{ action, reason: availability.reason }] : [];
+  });
+  const perAction = (pick: (reason: string) => string): Partial<Record<DashboardAction, string>> => Object.fromEntries(disabled.map(({ action, reason }) => [action, pick(reason)]));
+  if (disabled.length < 2) return { perAction: perAction((reason) => reason) };
+  const first = disabled[0]!.reason;
+  if (disabled.every(({ reason }) => reason === first)) return { perAction: {}, shared: first };
+  const tail = (reason: string): string | undefined => {
+    const at = reason.indexOf('; ');
+    return at < 0 ? undefined : reason.slice(at + 2);
+  };
+  const common = tail(first);
+  if (common !== undefined && disabled.every(({ reason }) => tail(reason) === common)) {
+    return { perAction: perAction((reason) => reason.slice(0, reason.indexOf('; '))), shared: common };
+  }
+  return { perAction: perAction((reason) => reason) };
 }

@@ -137,7 +137,8 @@ export function RolloutListPage(props: { client: ApiClient }): JSX.Element {
           </label>
         </div>
         <p class="list-count" data-testid="list-count" aria-live="polite">
-          {rows.length} rollouts{rows.length !== all.length ? ` of ${all.length}` : ''}
+          {rows.length} {rows.length === 1 ? 'rollout' : 'rollouts'}
+          {rows.length !== all.length ? ` of ${all.length}` : ''}
         </p>
         <StreamNote stream={stream} />
       </div>
