@@ -11,6 +11,7 @@ import { MeasurementChart } from './measurement-chart.js';
 import { conditionField, latestValueText, thresholdLabel, thresholdMeaning } from './metric-reading.js';
 import { PhaseBadge } from './phase-badge.js';
 import { imagesText, stepText, verdictText, waitText, weightText } from './rollout-text.js';
+import { TableCard } from './table-card.js';
 import { formatCountdown } from './time-format.js';
 import { useNow } from './use-now.js';
 import { useRolloutDetail } from './use-rollout-detail.js';
@@ -145,41 +146,25 @@ function Steps(props: { steps: StepView[]; now: number }): JSX.Element {
 
 function ReplicaSets(props: { replicaSets: ReplicaSetView[]; now: number }): JSX.Element {
   return (
-    <section class="card" aria-labelledby="rs-title">
-      <h2 id="rs-title">Revisions and ReplicaSets</h2>
-      <div class="table-scroll" tabIndex={0} aria-labelledby="rs-title">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Role</th>
-              <th scope="col">ReplicaSet</th>
-              <th scope="col">Images</th>
-              <th scope="col">Pods ready</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.replicaSets.map((rs) => (
-              <tr key={rs.name} data-testid="replica-set" data-role={rs.role}>
-                <td>
-                  <span class={`role role-${rs.role}`}>{rs.role}</span>
-                </td>
-                <td class="mono">{rs.name}</td>
-                <td class="mono" data-testid="rs-images">
-                  {rs.images.join(', ')}
-                </td>
-                <td>
-                  <span data-testid="rs-pods">
-                    {rs.ready}/{rs.desired}
-                  </span>
-                  {rs.scaleDownAt !== undefined && <span class="muted"> · scales down: {formatCountdown(rs.scaleDownAt, props.now)}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {props.replicaSets.length === 0 && <p class="muted">No ReplicaSets.</p>}
-    </section>
+    <TableCard id="rs" title="Revisions and ReplicaSets" columns={['Role', 'ReplicaSet', 'Images', 'Pods ready']} empty="No ReplicaSets.">
+      {props.replicaSets.map((rs) => (
+        <tr key={rs.name} data-testid="replica-set" data-role={rs.role}>
+          <td>
+            <span class={`role role-${rs.role}`}>{rs.role}</span>
+          </td>
+          <td class="mono">{rs.name}</td>
+          <td class="mono" data-testid="rs-images">
+            {rs.images.join(', ')}
+          </td>
+          <td>
+            <span data-testid="rs-pods">
+              {rs.ready}/{rs.desired}
+            </span>
+            {rs.scaleDownAt !== undefined && <span class="muted"> · scales down: {formatCountdown(rs.scaleDownAt, props.now)}</span>}
+          </td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }
 
@@ -282,84 +267,44 @@ function Rollback(props: { rollback: RollbackRecord; now: number }): JSX.Element
 }
 
 function History(props: { history: RevisionRecord[]; now: number }): JSX.Element {
-  const rows = [...props.history].reverse();
   return (
-    <section class="card" data-testid="history" aria-labelledby="history-title">
-      <h2 id="history-title">Revision history</h2>
-      {rows.length === 0 ? (
-        <p class="muted">No releases recorded.</p>
-      ) : (
-        <div class="table-scroll" tabIndex={0} aria-labelledby="history-title">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Images</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Started</th>
-                <th scope="col">Finished</th>
-                <th scope="col">Verdict</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((record) => (
-                <tr key={`${record.podTemplateHash}/${record.attempt ?? 1}/${record.startedAt}`} data-testid="history-row" data-outcome={record.outcome}>
-                  <td class="mono">{record.images.join(', ')}</td>
-                  <td>{record.outcome}</td>
-                  <td>
-                    <AgeText at={record.startedAt} now={props.now} />
-                  </td>
-                  <td>
-                    <AgeText at={record.finishedAt} now={props.now} />
-                  </td>
-                  <td>{verdictText(record)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <TableCard id="history" title="Revision history" testId="history" columns={['Images', 'Outcome', 'Started', 'Finished', 'Verdict']} empty="No releases recorded.">
+      {[...props.history].reverse().map((record) => (
+        <tr key={`${record.podTemplateHash}/${record.attempt ?? 1}/${record.startedAt}`} data-testid="history-row" data-outcome={record.outcome}>
+          <td class="mono">{record.images.join(', ')}</td>
+          <td>{record.outcome}</td>
+          <td>
+            <AgeText at={record.startedAt} now={props.now} />
+          </td>
+          <td>
+            <AgeText at={record.finishedAt} now={props.now} />
+          </td>
+          <td>{verdictText(record)}</td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }
 
 function Events(props: { events: EventView[]; now: number }): JSX.Element {
   return (
-    <section class="card" data-testid="events" aria-labelledby="events-title">
-      <h2 id="events-title">Events</h2>
-      {props.events.length === 0 ? (
-        <p class="muted">No recent Events.</p>
-      ) : (
-        <div class="table-scroll" tabIndex={0} aria-labelledby="events-title">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Type</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Message</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.events.map((event, i) => (
-                <tr key={`${event.time ?? ''}/${event.reason ?? ''}/${i}`} data-testid="event" class={event.type === 'Warning' ? 'warning' : ''}>
-                  <td>
-                    <AgeText at={event.time} now={props.now} />
-                  </td>
-                  <td>
-                    {event.type === 'Warning' && <span aria-hidden="true">⚠ </span>}
-                    {event.type ?? ''}
-                  </td>
-                  <td>{event.reason ?? ''}</td>
-                  <td>
-                    {event.message ?? ''}
-                    {event.count > 1 && <span class="muted"> (×{event.count})</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+    <TableCard id="events" title="Events" testId="events" columns={['When', 'Type', 'Reason', 'Message']} empty="No recent Events.">
+      {props.events.map((event, i) => (
+        <tr key={`${event.time ?? ''}/${event.reason ?? ''}/${i}`} data-testid="event" class={event.type === 'Warning' ? 'warning' : ''}>
+          <td>
+            <AgeText at={event.time} now={props.now} />
+          </td>
+          <td>
+            {event.type === 'Warning' && <span aria-hidden="true">⚠ </span>}
+            {event.type ?? ''}
+          </td>
+          <td>{event.reason ?? ''}</td>
+          <td>
+            {event.message ?? ''}
+            {event.count > 1 && <span class="muted"> (×{event.count})</span>}
+          </td>
+        </tr>
+      ))}
+    </TableCard>
   );
 }
