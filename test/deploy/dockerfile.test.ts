@@ -147,11 +147,12 @@ describe('the image\'s program with production dependencies only', () => {
   });
 
   // src/**/fixtures/ holds test data for the specs (it may import dev dependencies such as @xstate/graph); the build
-  // compiles it into dist/ but nothing at run time imports it.
+  // compiles it into dist/ but nothing at run time imports it. dist/dashboard/ is the browser's bundle, served as files.
   it('given no dev dependency, then every built module outside fixtures/ loads', async () => {
     expect(existsSync(join(app, 'node_modules', 'vitest'))).toBe(false);
     expect(existsSync(join(app, 'node_modules', 'typescript'))).toBe(false);
-    const modules = filesUnder(join(app, 'dist')).filter((f) => f.endsWith('.js') && f !== join(app, 'dist', 'main.js') && !f.includes('/fixtures/'));
+    const dashboard = join(app, 'dist', 'dashboard');
+    const modules = filesUnder(join(app, 'dist')).filter((f) => f.endsWith('.js') && f !== join(app, 'dist', 'main.js') && !f.includes('/fixtures/') && !f.startsWith(`${dashboard}/`));
     const script = join(app, 'load-all.mjs');
     writeFileSync(script, `for (const m of ${JSON.stringify(modules)}) await import(m);\nconsole.log('loaded', ${modules.length});\n`);
     const result = await node(app, [script]).done;
@@ -166,6 +167,13 @@ describe('the image\'s program with production dependencies only', () => {
     expect(result.stdout).toContain('result: OK');
     expect(result.code).toBe(0);
   }, 120_000);
+
+  it('given the build, then the dashboard the API serves at /dashboard/ is in dist/, needing nothing from node_modules', () => {
+    const dashboard = join(app, 'dist', 'dashboard');
+    for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(dashboard, file)), file).toBe(true);
+    // One self-contained bundle: no bare import a browser would have to resolve.
+    expect(readFileSync(join(dashboard, 'app.js'), 'utf8')).not.toMatch(/\bfrom\s*["'][^./"']/);
+  });
 
   it('given the image\'s command, then `controller --help` lists the flags the Deployment uses', async () => {
     const result = await node(app, ['dist/main.js', 'controller', '--help']).done;
