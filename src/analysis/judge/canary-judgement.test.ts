@@ -1,4 +1,19 @@
 // Specification of the baseline-vs-canary judgement: each classification rule and its edges, then the score.
+// @covers spec.metrics[].provider.judge.thresholds
+// @covers spec.metrics[].provider.judge.thresholds.marginal
+// @covers spec.metrics[].provider.judge.thresholds.pass
+// @covers spec.metrics[].provider.judge.confidence
+// @covers spec.metrics[].provider.judge.groups
+// @covers spec.metrics[].provider.judge.metrics[].group
+// @covers spec.metrics[].provider.judge.metrics[].direction
+// @covers spec.metrics[].provider.judge.metrics[].tolerance
+// @covers spec.metrics[].provider.judge.metrics[].tolerance.increase
+// @covers spec.metrics[].provider.judge.metrics[].tolerance.decrease
+// @covers spec.metrics[].provider.judge.metrics[].effectSize
+// @covers spec.metrics[].provider.judge.metrics[].critical
+// @covers spec.metrics[].provider.judge.metrics[].minSamples
+// @covers spec.metrics[].provider.judge.metrics[].outliers
+// @covers spec.metrics[].provider.judge.metrics[].nanStrategy
 import { describe, expect, it } from 'vitest';
 import type { JudgeMetric, JudgeMetricQuery } from '../../resources/analysis.js';
 import { mannWhitneyU } from '../statistics/mann-whitney.js';
@@ -48,15 +63,16 @@ describe('judge defaults', () => {
     expect([JUDGE_DEFAULTS.lookback, JUDGE_DEFAULTS.step]).toEqual(['10m', '15s']);
   });
 
-  it('given declared group weights, then each metric group takes its weight and "default" may be weighted too', () => {
+  it('given declared thresholds, confidence and group weights, then they apply, and "default" may be weighted too', () => {
     const spec: JudgeMetric = {
       prometheus: { address: 'http://p:9090' },
       confidence: 0.99,
+      thresholds: { marginal: 50, pass: 80 },
       groups: { latency: 2, default: 3 },
       metrics: [{ name: 'a', group: 'latency', baseline: 'x', canary: 'y' }, { name: 'b', baseline: 'x', canary: 'y' }],
     };
     const judged = judgementRules(spec);
-    expect(judged.weights).toEqual({ latency: 2, default: 3 });
+    expect(judged).toMatchObject({ weights: { latency: 2, default: 3 }, marginal: 50, pass: 80 });
     expect(judged.alpha).toBeCloseTo(0.01, 12);
   });
 });

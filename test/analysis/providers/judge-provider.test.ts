@@ -3,11 +3,16 @@
 // @covers spec.metrics[].provider.judge
 // @covers spec.metrics[].provider.judge.prometheus
 // @covers spec.metrics[].provider.judge.prometheus.address
+// @covers spec.metrics[].provider.judge.prometheus.authentication
+// @covers spec.metrics[].provider.judge.prometheus.authentication.bearerTokenSecretRef
+// @covers spec.metrics[].provider.judge.prometheus.authentication.bearerTokenSecretRef.name
+// @covers spec.metrics[].provider.judge.prometheus.authentication.bearerTokenSecretRef.key
 // @covers spec.metrics[].provider.judge.lookback
 // @covers spec.metrics[].provider.judge.step
 // @covers spec.metrics[].provider.judge.metrics
-// @covers spec.metrics[].provider.judge.metrics.baseline
-// @covers spec.metrics[].provider.judge.metrics.canary
+// @covers spec.metrics[].provider.judge.metrics[].name
+// @covers spec.metrics[].provider.judge.metrics[].baseline
+// @covers spec.metrics[].provider.judge.metrics[].canary
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JudgeProvider } from '../../../src/analysis/judge/judge-provider.js';
 import type { JudgeMetric, Metric } from '../../../src/resources/analysis.js';
@@ -15,6 +20,7 @@ import { measureContext } from '../support/measure-context.js';
 import { metricFailure } from '../support/metric-failure.js';
 import { minutesAgo, openMetricsText, type SeriesHistory } from '../support/open-metrics.js';
 import { startPrometheus, type PrometheusServer } from '../support/prometheus-server.js';
+import { prometheusVectorAnswer, startStubHttpServer } from '../support/stub-http-server.js';
 
 /** Minutes ago of every sample: from an hour ago to ten minutes ago, one a minute (51 samples a series). */
 const MINUTES = Array.from({ length: 51 }, (_, index) => 60 - index);
@@ -105,5 +111,28 @@ describe('JudgeProvider: range queries against Prometheus', () => {
 
     expect(failure.metricCode).toBe('BadQuery');
     expect(failure.message).toContain('metric "canary-judgement/latency (canary)"');
+  });
+
+  it('given a bearer token from a Secret, then both sides are queried with it, each as a range query over one window', async () => {
+    const stub = await startStubHttpServer(() => prometheusVectorAnswer(['1', '2', '3']));
+    try {
+      const metric = judgeMetric({ prometheus: { address: stub.url, authentication: { bearerTokenSecretRef: { name: 'prom', key: 'token' } } } });
+      const context = measureContext({ args: { 'canary-version': 'slow' }, secrets: { prom: { token: 't0k' } } });
+
+      await provider.measure(metric, context);
+
+      expect(stub.requests.map((r) => r.headers['authorization'])).toEqual(['Bearer t0k', 'Bearer t0k']);
+      const windows = stub.requests.map((r) => {
+        const params = new URLSearchParams(r.body !== '' ? r.body : r.url.split('?')[1]);
+        return [r.url.split('?')[0], params.get('start'), params.get('end'), params.get('step')];
+      });
+      expect(windows[0]?.[0]).toBe('/api/v1/query_range');
+      expect(Number(windows[0]?.[2]) - Number(windows[0]?.[1])).toBe(3600);
+      expect(windows[0]?.[3]).toBe('60');
+      expect(windows[1]).toEqual(windows[0]);
+      expect(context.secretReads).toEqual(['shop/prom/token']);
+    } finally {
+      await stub.stop();
+    }
   });
 });

@@ -15,6 +15,12 @@
 // @covers spec.metrics[].provider.web.headers[].valueFrom.secretKeyRef.key
 // @covers spec.metrics[].provider.web.timeout
 // @covers spec.metrics[].provider.judge.prometheus.headers
+// @covers spec.metrics[].provider.judge.prometheus.headers[].key
+// @covers spec.metrics[].provider.judge.prometheus.headers[].value
+// @covers spec.metrics[].provider.judge.prometheus.headers[].valueFrom
+// @covers spec.metrics[].provider.judge.prometheus.headers[].valueFrom.secretKeyRef
+// @covers spec.metrics[].provider.judge.prometheus.headers[].valueFrom.secretKeyRef.name
+// @covers spec.metrics[].provider.judge.prometheus.headers[].valueFrom.secretKeyRef.key
 // @covers spec.metrics[].provider.judge.prometheus.timeout
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricProvider } from '../../../src/analysis/metric-provider.js';
