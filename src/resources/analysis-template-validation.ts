@@ -2,6 +2,8 @@
 import type { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
 import { checkFieldPath } from './field-reference.js';
+import { JUDGE_DEFAULTS } from './analysis-defaults.js';
+import { parseDuration } from './duration.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { nameProblem } from './kube-bounds.js';
@@ -204,8 +206,7 @@ function checkJudge(c: FieldChecker, value: unknown, path: string, ctx: MetricCo
   const judge = c.object(value, path, { required: true });
   if (judge === undefined) return;
   checkPrometheusSource(c, judge.prometheus, childPath(path, 'prometheus'), ctx);
-  c.duration(judge.lookback, childPath(path, 'lookback'), { positive: true });
-  c.duration(judge.step, childPath(path, 'step'), { positive: true });
+  checkJudgeWindow(c, judge, path);
   checkThresholds(c, judge.thresholds, childPath(path, 'thresholds'));
   const confidence = checkNumber(c, judge.confidence, childPath(path, 'confidence'));
   if (confidence !== undefined && !(confidence > 0 && confidence < 1)) {
@@ -219,13 +220,27 @@ function checkJudge(c: FieldChecker, value: unknown, path: string, ctx: MetricCo
   c.unique(metrics, metricsPath, 'name');
 }
 
+/** Prometheus refuses a range query of more than 11,000 points per series. */
+const MAX_RANGE_POINTS = 11_000;
+
+function checkJudgeWindow(c: FieldChecker, judge: Fields, path: string): void {
+  const mark = c.mark();
+  const lookback = c.duration(judge.lookback, childPath(path, 'lookback'), { positive: true }) ?? parseDuration(JUDGE_DEFAULTS.lookback);
+  const step = c.duration(judge.step, childPath(path, 'step'), { positive: true }) ?? parseDuration(JUDGE_DEFAULTS.step);
+  if (!c.cleanSince(mark)) return;
+  if (step > lookback) c.add(childPath(path, 'step'), `must not be longer than lookback (${lookback / 1000}s): the window would hold one point`);
+  else if (lookback / step > MAX_RANGE_POINTS) {
+    c.add(childPath(path, 'step'), `gives ${Math.floor(lookback / step)} points over lookback; Prometheus answers at most ${MAX_RANGE_POINTS} per series`);
+  }
+}
+
 function checkThresholds(c: FieldChecker, value: unknown, path: string): void {
   const thresholds = c.object(value, path);
   if (thresholds === undefined) return;
   const marginal = checkNumber(c, thresholds.marginal, childPath(path, 'marginal'), 0, 100);
   const pass = checkNumber(c, thresholds.pass, childPath(path, 'pass'), 0, 100);
   // The defaults (75, 95) take part in the order check, so `pass: 50` alone is refused as below the marginal 75.
-  const [m, p] = [marginal ?? 75, pass ?? 95];
+  const [m, p] = [marginal ?? JUDGE_DEFAULTS.marginal, pass ?? JUDGE_DEFAULTS.pass];
   if (m > p) c.add(path, `marginal (${m}) must not be above pass (${p})`);
 }
 

@@ -1,28 +1,13 @@
 // The baseline-vs-canary judgement: each metric's samples classified Pass/High/Low/NoData, then scored 0..100.
 import type { JudgeDirection, JudgeEffectSize, JudgeMetric, JudgeMetricQuery } from '../../resources/analysis.js';
+import { JUDGE_DEFAULTS } from '../../resources/analysis-defaults.js';
 import { mannWhitneyU, type Alternative } from '../statistics/mann-whitney.js';
 import { hodgesLehmann, median, removeOutliers } from '../statistics/sample-summary.js';
 
+export { JUDGE_DEFAULTS };
+
 export type Classification = 'Pass' | 'High' | 'Low' | 'NoData';
 export type JudgementVerdict = 'Successful' | 'Failed' | 'Inconclusive';
-
-/** The defaults of docs/judge.md, applied in code like the metric defaults (analysis-defaults.ts). */
-export const JUDGE_DEFAULTS = {
-  lookback: '10m',
-  step: '15s',
-  marginal: 75,
-  pass: 95,
-  confidence: 0.95,
-  group: 'default',
-  groupWeight: 1,
-  direction: 'either',
-  tolerance: 0.1,
-  effectSize: 'ratio',
-  critical: false,
-  minSamples: 10,
-  outliers: 'keep',
-  nanStrategy: 'remove',
-} as const;
 
 /** One judge metric with every default filled in. */
 export interface MetricRules {
