@@ -8,6 +8,24 @@ export const METRIC_DEFAULTS = {
   dryRun: false,
 } as const;
 
+/** The judge provider's defaults (docs/judge.md), applied where the judge reads its spec (analysis/judge/). */
+export const JUDGE_DEFAULTS = {
+  lookback: '10m',
+  step: '15s',
+  marginal: 75,
+  pass: 95,
+  confidence: 0.95,
+  group: 'default',
+  groupWeight: 1,
+  direction: 'either',
+  tolerance: 0.1,
+  effectSize: 'ratio',
+  critical: false,
+  minSamples: 10,
+  outliers: 'keep',
+  nanStrategy: 'remove',
+} as const;
+
 /** A copy of `metric` with its limits and dryRun filled in; fields already set are kept. */
 export function withMetricDefaults(metric: Metric): Metric {
   return {

@@ -1,5 +1,5 @@
 // Structural schemas of AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun, for their CRDs.
-import { array, boolean, duration as boundedDuration, int32, integer, intOrString, object, string, type JSONSchemaProps } from './json-schema.js';
+import { array, boolean, duration as boundedDuration, int32, integer, intOrString, mapOf, number, object, string, type JSONSchemaProps } from './json-schema.js';
 import { INT32_MAX } from './kube-bounds.js';
 import { podTemplateSchema, resourceSchema, secretKeySelectorSchema, stringMap, timestamp } from './meta-schema.js';
 
@@ -68,6 +68,51 @@ const job = object(
   { required: ['spec'] },
 );
 
+/** docs/judge.md: both sides of each metric are range-queried from one Prometheus and compared. */
+const judgeMetricQuery = object(
+  {
+    name: string({ minLength: 1 }),
+    group: string({ minLength: 1, description: 'Weighted group (judge.groups); defaults to "default".' }),
+    baseline: string({ minLength: 1, description: 'PromQL for the baseline.' }),
+    canary: string({ minLength: 1, description: 'PromQL for the canary.' }),
+    direction: string({ enum: ['increase', 'decrease', 'either'], description: 'Which change is bad; defaults to either.' }),
+    tolerance: object(
+      { increase: number({ minimum: 0 }), decrease: number({ minimum: 0 }) },
+      { description: 'Allowed relative change of the effect size each way; defaults to 0.10 each.' },
+    ),
+    effectSize: string({ enum: ['ratio', 'hodgesLehmann'], description: 'Defaults to ratio (canary median / baseline median).' }),
+    critical: boolean({ description: 'A High or Low fails the whole judgement.' }),
+    minSamples: int32({ minimum: 3, description: 'Samples per side after NaN and outlier removal; defaults to 10.' }),
+    outliers: string({ enum: ['keep', 'remove'], description: 'remove: Tukey 1.5 IQR fences; defaults to keep.' }),
+    nanStrategy: string({ enum: ['remove', 'replaceWithZero'], description: 'Defaults to remove.' }),
+  },
+  { required: ['name', 'baseline', 'canary'] },
+);
+
+const judge = object(
+  {
+    prometheus: object(
+      {
+        address: string({ description: 'Base URL of the Prometheus HTTP API.' }),
+        timeout: duration('Per-query timeout; defaults to 30s.'),
+        headers: array(header),
+        authentication: object({ bearerTokenSecretRef: secretKeySelectorSchema }),
+      },
+      { required: ['address'] },
+    ),
+    lookback: duration('The window both sides are queried over, ending now; defaults to 10m.'),
+    step: duration('Range query step; defaults to 15s.'),
+    thresholds: object(
+      { marginal: number({ minimum: 0, maximum: 100 }), pass: number({ minimum: 0, maximum: 100 }) },
+      { description: 'Score below marginal: Failed; at or above pass: Successful; else Inconclusive. Defaults 75 and 95.' },
+    ),
+    confidence: number({ minimum: 0, maximum: 1, description: 'The test level, in (0, 1); defaults to 0.95.' }),
+    groups: mapOf(number({ minimum: 0 }), { description: 'Weights by group (> 0); ungrouped metrics are in "default" (weight 1).' }),
+    metrics: array(judgeMetricQuery, { minItems: 1, maxItems: 50 }),
+  },
+  { required: ['prometheus', 'metrics'] },
+);
+
 const metric = object(
   {
     name: string({ minLength: 1 }),
@@ -81,7 +126,7 @@ const metric = object(
     inconclusiveLimit: limit('Inconclusive measurements tolerated; defaults to 0.'),
     consecutiveErrorLimit: limit('Consecutive errors tolerated; defaults to 4.'),
     dryRun: boolean(),
-    provider: object({ prometheus, web, job }),
+    provider: object({ prometheus, web, job, judge }),
   },
   { required: ['name', 'provider'] },
 );

@@ -35,12 +35,12 @@ const templateCases: Case[] = [
   {
     name: 'an empty provider',
     breakIt: (t) => (t.spec.metrics[0].provider = {}),
-    errors: [err(`${M0}.provider`, 'must set one of prometheus, web, job')],
+    errors: [err(`${M0}.provider`, 'must set one of prometheus, web, job, judge')],
   },
   {
     name: 'two providers in one metric',
     breakIt: (t) => (t.spec.metrics[0].provider.web = { url: 'http://127.0.0.1/' }),
-    errors: [err(`${M0}.provider`, 'must set only one of prometheus, web, job, found prometheus and web')],
+    errors: [err(`${M0}.provider`, 'must set only one of prometheus, web, job, judge, found prometheus and web')],
   },
   {
     name: 'an unknown provider',

@@ -2,13 +2,15 @@
 import type { AnalysisRun, AnalysisTemplate } from './analysis.js';
 import { FieldChecker, childPath, indexPath, isFields, type Fields } from './field-checker.js';
 import { checkFieldPath } from './field-reference.js';
+import { JUDGE_DEFAULTS } from './analysis-defaults.js';
+import { parseDuration } from './duration.js';
 import { assertNoFieldErrors, type FieldError } from './field-error.js';
 import { withUnsupportedArgoFields } from './argo-field-gaps.js';
 import { nameProblem } from './kube-bounds.js';
 import { checkContainerResources } from './quantity.js';
 import { checkResourceHeader } from './resource-header.js';
 
-const PROVIDERS = ['prometheus', 'web', 'job'] as const;
+const PROVIDERS = ['prometheus', 'web', 'job', 'judge'] as const;
 /** Kubernetes rejects any other restartPolicy in a Job's pod template. */
 const JOB_RESTART_POLICIES = ['Never', 'OnFailure'] as const;
 /** `{{args.name}}` placeholders, substituted by the analysis layer when a run measures. */
@@ -162,27 +164,134 @@ function checkProvider(c: FieldChecker, value: unknown, path: string, ctx: Metri
   if (kind === 'prometheus') checkPrometheus(c, provider.prometheus, childPath(path, kind), ctx);
   if (kind === 'web') checkWeb(c, provider.web, childPath(path, kind), ctx);
   if (kind === 'job') checkJob(c, provider.job, childPath(path, kind), ctx);
+  if (kind === 'judge') checkJudge(c, provider.judge, childPath(path, kind), ctx);
   return kind;
 }
 
 function checkPrometheus(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
-  const prom = c.object(value, path, { required: true });
+  const prom = checkPrometheusSource(c, value, path, ctx);
   if (prom === undefined) return;
-  checkUrl(c, prom.address, childPath(path, 'address'), ctx);
   checkTemplated(c, prom.query, childPath(path, 'query'), ctx, true);
-  c.duration(prom.timeout, childPath(path, 'timeout'), { positive: true });
   const rangePath = childPath(path, 'range');
   const range = c.object(prom.range, rangePath);
   if (range !== undefined) {
     c.duration(range.lookback, childPath(rangePath, 'lookback'), { required: true, positive: true });
     c.duration(range.step, childPath(rangePath, 'step'), { required: true, positive: true });
   }
+}
+
+/** Where a Prometheus is and how to reach it: shared by the prometheus provider and the judge's source. */
+function checkPrometheusSource(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): Fields | undefined {
+  const prom = c.object(value, path, { required: true });
+  if (prom === undefined) return undefined;
+  checkUrl(c, prom.address, childPath(path, 'address'), ctx);
+  c.duration(prom.timeout, childPath(path, 'timeout'), { positive: true });
   checkHeaders(c, prom.headers, childPath(path, 'headers'), ctx);
   const authPath = childPath(path, 'authentication');
   const auth = c.object(prom.authentication, authPath);
   if (auth?.bearerTokenSecretRef !== undefined) {
     checkSecretKeyRef(c, auth.bearerTokenSecretRef, childPath(authPath, 'bearerTokenSecretRef'));
   }
+  return prom;
+}
+
+// ---- judge provider (docs/judge.md) ------------------------------------------------------------------------------
+
+/** A judge's own metrics are bounded so its measurement (the per-metric reasoning as JSON) stays small. */
+export const MAX_JUDGE_METRICS = 50;
+/** Fewer samples than this cannot make any two-sided Mann-Whitney p-value small; the default is 10. */
+export const MIN_JUDGE_SAMPLES = 3;
+
+function checkJudge(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {
+  const judge = c.object(value, path, { required: true });
+  if (judge === undefined) return;
+  checkPrometheusSource(c, judge.prometheus, childPath(path, 'prometheus'), ctx);
+  checkJudgeWindow(c, judge, path);
+  checkThresholds(c, judge.thresholds, childPath(path, 'thresholds'));
+  const confidence = checkNumber(c, judge.confidence, childPath(path, 'confidence'));
+  if (confidence !== undefined && !(confidence > 0 && confidence < 1)) {
+    c.add(childPath(path, 'confidence'), `must be between 0 and 1 (exclusive), got ${confidence}`);
+  }
+  const groups = checkGroups(c, judge.groups, childPath(path, 'groups'));
+  const metricsPath = childPath(path, 'metrics');
+  const metrics = c.list(judge.metrics, metricsPath, { required: true, nonEmpty: true }) ?? [];
+  if (metrics.length > MAX_JUDGE_METRICS) c.add(metricsPath, `must hold at most ${MAX_JUDGE_METRICS} metrics, got ${metrics.length}`);
+  metrics.forEach((m, i) => checkJudgeQuery(c, m, indexPath(metricsPath, i), ctx, groups));
+  c.unique(metrics, metricsPath, 'name');
+}
+
+/** Prometheus refuses a range query of more than 11,000 points per series. */
+const MAX_RANGE_POINTS = 11_000;
+
+function checkJudgeWindow(c: FieldChecker, judge: Fields, path: string): void {
+  const mark = c.mark();
+  const lookback = c.duration(judge.lookback, childPath(path, 'lookback'), { positive: true }) ?? parseDuration(JUDGE_DEFAULTS.lookback);
+  const step = c.duration(judge.step, childPath(path, 'step'), { positive: true }) ?? parseDuration(JUDGE_DEFAULTS.step);
+  if (!c.cleanSince(mark)) return;
+  if (step > lookback) c.add(childPath(path, 'step'), `must not be longer than lookback (${lookback / 1000}s): the window would hold one point`);
+  else if (lookback / step > MAX_RANGE_POINTS) {
+    c.add(childPath(path, 'step'), `gives ${Math.floor(lookback / step)} points over lookback; Prometheus answers at most ${MAX_RANGE_POINTS} per series`);
+  }
+}
+
+function checkThresholds(c: FieldChecker, value: unknown, path: string): void {
+  const thresholds = c.object(value, path);
+  if (thresholds === undefined) return;
+  const marginal = checkNumber(c, thresholds.marginal, childPath(path, 'marginal'), 0, 100);
+  const pass = checkNumber(c, thresholds.pass, childPath(path, 'pass'), 0, 100);
+  // The defaults (75, 95) take part in the order check, so `pass: 50` alone is refused as below the marginal 75.
+  const [m, p] = [marginal ?? JUDGE_DEFAULTS.marginal, pass ?? JUDGE_DEFAULTS.pass];
+  if (m > p) c.add(path, `marginal (${m}) must not be above pass (${p})`);
+}
+
+/** The declared group weights, or undefined when none are declared (then any group name is allowed, weight 1). */
+function checkGroups(c: FieldChecker, value: unknown, path: string): ReadonlySet<string> | undefined {
+  const groups = c.object(value, path);
+  if (groups === undefined) return undefined;
+  for (const [name, weight] of Object.entries(groups)) {
+    const weightPath = childPath(path, name);
+    const w = checkNumber(c, weight, weightPath);
+    if (w !== undefined && w <= 0) c.add(weightPath, `must be a weight greater than 0, got ${w}`);
+  }
+  return new Set(Object.keys(groups));
+}
+
+function checkJudgeQuery(c: FieldChecker, value: unknown, path: string, ctx: MetricContext, groups: ReadonlySet<string> | undefined): void {
+  const query = c.object(value, path, { required: true });
+  if (query === undefined) return;
+  c.string(query.name, childPath(path, 'name'), { required: true });
+  const group = c.string(query.group, childPath(path, 'group'));
+  if (group !== undefined && groups !== undefined && !groups.has(group)) {
+    c.add(childPath(path, 'group'), `names group ${JSON.stringify(group)}, which judge.groups does not declare (declared: ${[...groups].join(', ') || 'none'})`);
+  }
+  checkTemplated(c, query.baseline, childPath(path, 'baseline'), ctx, true);
+  checkTemplated(c, query.canary, childPath(path, 'canary'), ctx, true);
+  c.oneOf(query.direction, childPath(path, 'direction'), ['increase', 'decrease', 'either']);
+  const tolerancePath = childPath(path, 'tolerance');
+  const tolerance = c.object(query.tolerance, tolerancePath);
+  if (tolerance !== undefined) {
+    for (const side of ['increase', 'decrease']) checkNumber(c, tolerance[side], childPath(tolerancePath, side), 0);
+  }
+  c.oneOf(query.effectSize, childPath(path, 'effectSize'), ['ratio', 'hodgesLehmann']);
+  c.boolean(query.critical, childPath(path, 'critical'));
+  c.integer(query.minSamples, childPath(path, 'minSamples'), { min: MIN_JUDGE_SAMPLES });
+  c.oneOf(query.outliers, childPath(path, 'outliers'), ['keep', 'remove']);
+  c.oneOf(query.nanStrategy, childPath(path, 'nanStrategy'), ['remove', 'replaceWithZero']);
+}
+
+/** A finite number within [min, max] when they are given. */
+function checkNumber(c: FieldChecker, value: unknown, path: string, min?: number, max?: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    c.add(path, 'must be a number');
+    return undefined;
+  }
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    const range = max === undefined ? `at least ${min}` : `between ${min ?? '-∞'} and ${max}`;
+    c.add(path, `must be ${range}, got ${value}`);
+    return undefined;
+  }
+  return value;
 }
 
 function checkWeb(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {

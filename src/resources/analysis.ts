@@ -66,6 +66,7 @@ export interface MetricProvider {
   prometheus?: PrometheusMetric;
   web?: WebMetric;
   job?: JobMetric;
+  judge?: JudgeMetric;
 }
 
 export interface HeaderSource {
@@ -83,6 +84,61 @@ export interface PrometheusMetric {
   range?: { lookback: Duration; step: Duration };
   headers?: HeaderSource[];
   authentication?: { bearerTokenSecretRef?: SecretKeySelector };
+}
+
+/**
+ * The baseline-vs-canary judge (docs/judge.md): each metric is queried for both sides over the same window, compared
+ * with a Mann-Whitney U test and an effect size, and the metrics' classifications are scored 0..100.
+ */
+export interface JudgeMetric {
+  /** Where both sides are queried (the only source for now); `query` and `range` are taken from the judge's metrics. */
+  prometheus: JudgePrometheusSource;
+  /** The window both sides are queried over, ending now; defaults to 10m. */
+  lookback?: Duration;
+  /** The range query's step; defaults to 15s. */
+  step?: Duration;
+  /** Score 0..100: below `marginal` Failed, at or above `pass` Successful, else Inconclusive; defaults 75 and 95. */
+  thresholds?: { marginal?: number; pass?: number };
+  /** The test's level, in (0, 1); alpha = 1 - confidence; defaults to 0.95. */
+  confidence?: number;
+  /** Weights by group name (> 0); a metric without a group is in "default", weight 1 unless given here. */
+  groups?: Record<string, number>;
+  metrics: JudgeMetricQuery[];
+}
+
+export interface JudgePrometheusSource {
+  address: string;
+  /** Per-query timeout; defaults to 30s. */
+  timeout?: Duration;
+  headers?: HeaderSource[];
+  authentication?: { bearerTokenSecretRef?: SecretKeySelector };
+}
+
+/** Which change of a metric is bad. */
+export type JudgeDirection = 'increase' | 'decrease' | 'either';
+export type JudgeEffectSize = 'ratio' | 'hodgesLehmann';
+
+export interface JudgeMetricQuery {
+  name: string;
+  /** Defaults to "default". */
+  group?: string;
+  /** PromQL for the baseline and the canary; `{{args.x}}` placeholders are substituted. */
+  baseline: string;
+  canary: string;
+  /** Defaults to either. */
+  direction?: JudgeDirection;
+  /** Allowed relative change of the effect size each way; defaults 0.10 each. */
+  tolerance?: { increase?: number; decrease?: number };
+  /** Defaults to ratio. */
+  effectSize?: JudgeEffectSize;
+  /** A High or Low on a critical metric fails the whole judgement; defaults to false. */
+  critical?: boolean;
+  /** Samples needed per side after NaN and outlier removal; at least 3; defaults to 10. */
+  minSamples?: number;
+  /** Defaults to keep; remove drops values outside Tukey's 1.5 IQR fences. */
+  outliers?: 'keep' | 'remove';
+  /** Defaults to remove. */
+  nanStrategy?: 'remove' | 'replaceWithZero';
 }
 
 export interface WebMetric {

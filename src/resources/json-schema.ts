@@ -40,6 +40,10 @@ export function string(extra: Extra = {}): JSONSchemaProps {
   return { type: 'string', ...extra };
 }
 
+export function number(extra: Extra = {}): JSONSchemaProps {
+  return { type: 'number', ...extra };
+}
+
 export function integer(extra: Extra = {}): JSONSchemaProps {
   return { type: 'integer', ...extra };
 }
