@@ -206,7 +206,7 @@ async function takeMeasurement(metric: Metric, conditions: MetricConditions, ctx
     phase: verdict.phase,
     startedAt: at,
     finishedAt: at,
-    value: bounded(measured.text),
+    value: measured.whole === true ? measured.text : bounded(measured.text),
     ...(verdict.message === undefined ? {} : { message: bounded(verdict.message) }),
   };
 }

@@ -17,12 +17,23 @@ export interface MeasurementVerdict {
 /** Deep enough for any Prometheus or web result; deeper structures are not searched for NaN. */
 const NAN_SEARCH_DEPTH = 8;
 
+/**
+ * A judge metric's conditions when it sets neither (docs/judge.md): its verdict decides, anything other than
+ * Successful or Failed being Inconclusive. Setting either condition replaces both, as on any other metric.
+ */
+export const JUDGE_DEFAULT_CONDITIONS = {
+  successCondition: 'result.verdict == "Successful"',
+  failureCondition: 'result.verdict == "Failed"',
+} as const;
+
 /** Compiles the metric's conditions; throws ConditionError naming the field when one does not compile. */
 export function compileMetricConditions(metric: Metric): MetricConditions {
+  const judgeDefaults = metric.provider?.judge !== undefined && metric.successCondition === undefined && metric.failureCondition === undefined;
+  const { successCondition, failureCondition } = judgeDefaults ? JUDGE_DEFAULT_CONDITIONS : metric;
   return {
     metricName: metric.name,
-    success: compileField(metric.successCondition, 'successCondition'),
-    failure: compileField(metric.failureCondition, 'failureCondition'),
+    success: compileField(successCondition, 'successCondition'),
+    failure: compileField(failureCondition, 'failureCondition'),
   };
 }
 

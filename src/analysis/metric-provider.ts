@@ -23,6 +23,11 @@ export interface MeasureContext {
 export interface MeasuredValue {
   result: unknown;
   text: string;
+  /**
+   * The text is structured (the judge's JSON reasoning) and must be kept whole rather than cut to the usual bound;
+   * the provider bounds its size itself.
+   */
+  whole?: boolean;
 }
 
 /** Why a measurement could not be taken. Measurements that fail this way are `Error`, never `Failed`. */
@@ -55,7 +60,7 @@ export class MetricError extends VaneError {
 
 /** A query provider: a measurement is one request and its answer, taken within one pass. */
 export interface MetricProvider {
-  readonly type: 'prometheus' | 'web';
+  readonly type: 'prometheus' | 'web' | 'judge';
   /** Takes one measurement. Throws MetricError for anything that is not a value. */
   measure(metric: Metric, context: MeasureContext): Promise<MeasuredValue>;
 }

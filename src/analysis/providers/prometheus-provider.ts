@@ -1,4 +1,5 @@
 // The Prometheus MetricProvider: an instant (or range) PromQL query through prometheus-query, every failure a MetricError.
+// Its connection and range query are shared with the judge provider, which queries baseline and canary alike.
 import { PrometheusDriver } from 'prometheus-query';
 import type { Metric, PrometheusMetric } from '../../resources/analysis.js';
 import { substituteArgs } from '../arg-substitution.js';
@@ -11,15 +12,29 @@ export { MAX_ANSWER_BYTES };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-interface PrometheusRequest {
+/** Where a Prometheus is and how to reach it: the prometheus provider's fields other than its query. */
+export type PrometheusSource = Pick<PrometheusMetric, 'address' | 'timeout' | 'headers' | 'authentication'>;
+
+/** A source resolved for one measurement: arguments substituted, headers and token read from their Secrets. */
+export interface PrometheusConnection {
   metricName: string;
   address: URL;
-  query: string;
   headers: Record<string, string>;
   /** Names of the headers read from Secrets: never sent to another origin after a redirect (nor is the bearer token). */
   secretHeaders: string[];
   timeoutMs: number;
-  range?: { lookbackMs: number; stepMs: number };
+}
+
+/** The window of a range query: `lookbackMs` before `endMs` (now when absent), evaluated every `stepMs`. */
+export interface RangeWindow {
+  lookbackMs: number;
+  stepMs: number;
+  endMs?: number;
+}
+
+interface PrometheusRequest extends PrometheusConnection {
+  query: string;
+  range?: RangeWindow;
 }
 
 /** What the interceptors saw of the HTTP answer; prometheus-query drops the status of non-JSON answers and parses values lossily. */
@@ -40,19 +55,39 @@ export class PrometheusProvider implements MetricProvider {
   }
 }
 
-async function resolveRequest(metricName: string, spec: PrometheusMetric, context: MeasureContext): Promise<PrometheusRequest> {
-  const headers = await resolveHeaders(metricName, spec.headers, context);
-  const tokenRef = spec.authentication?.bearerTokenSecretRef;
+/** Resolves `source` for one measurement; throws MetricError for a bad address or a missing Secret. */
+export async function resolvePrometheusConnection(metricName: string, source: PrometheusSource, context: MeasureContext): Promise<PrometheusConnection> {
+  const headers = await resolveHeaders(metricName, source.headers, context);
+  const tokenRef = source.authentication?.bearerTokenSecretRef;
   // Set last: axios matches header names case-insensitively, so the token replaces any other Authorization header.
   if (tokenRef) headers['Authorization'] = await bearerAuthorization(metricName, tokenRef, context);
-  const request: PrometheusRequest = {
+  return {
     metricName,
-    address: httpUrl(metricName, 'prometheus address', substituteArgs(spec.address, context.args)),
-    query: substituteArgs(spec.query, context.args),
+    address: httpUrl(metricName, 'prometheus address', substituteArgs(source.address, context.args)),
     headers,
-    secretHeaders: secretHeaderNames(spec.headers),
-    timeoutMs: positiveDurationMs(metricName, 'prometheus timeout', spec.timeout, DEFAULT_TIMEOUT_MS),
+    secretHeaders: secretHeaderNames(source.headers),
+    timeoutMs: positiveDurationMs(metricName, 'prometheus timeout', source.timeout, DEFAULT_TIMEOUT_MS),
   };
+}
+
+/**
+ * Runs `query` (arguments already substituted) as a range query over `window` and returns the values of every
+ * series, one list per series; NaN and ±Inf are kept as numbers for the caller to handle. Throws MetricError.
+ */
+export async function queryRangeSeries(
+  connection: PrometheusConnection,
+  query: string,
+  window: RangeWindow,
+  signal: AbortSignal | undefined,
+): Promise<number[][]> {
+  const request: PrometheusRequest = { ...connection, query, range: window };
+  const body = await runQuery(request, signal);
+  return readSeries(request, body);
+}
+
+async function resolveRequest(metricName: string, spec: PrometheusMetric, context: MeasureContext): Promise<PrometheusRequest> {
+  const connection = await resolvePrometheusConnection(metricName, spec, context);
+  const request: PrometheusRequest = { ...connection, query: substituteArgs(spec.query, context.args) };
   if (spec.range) {
     for (const field of ['lookback', 'step'] as const) {
       if (spec.range[field] === undefined) throw new MetricError('BadQuery', `metric "${metricName}": prometheus range.${field} is required`);
@@ -107,7 +142,7 @@ async function runQuery(request: PrometheusRequest, callerSignal: AbortSignal | 
   const evaluationTimeout = String(request.timeoutMs / 1000);
   try {
     if (request.range) {
-      const end = Date.now();
+      const end = request.range.endMs ?? Date.now();
       await driver.rangeQuery(request.query, end - request.range.lookbackMs, end, request.range.stepMs / 1000, evaluationTimeout);
     } else {
       await driver.instantQuery(request.query, undefined, evaluationTimeout);
@@ -247,6 +282,22 @@ function readAnswer(request: PrometheusRequest, body: unknown): MeasuredValue {
     }
     default:
       throw unreadable(where, `unknown resultType ${JSON.stringify(data?.resultType)}`);
+  }
+}
+
+/** The values of every series of a vector or matrix answer (a scalar is one series of one value). */
+function readSeries(request: PrometheusRequest, body: unknown): number[][] {
+  const where = `metric "${request.metricName}": Prometheus at ${shownUrl(request.address)}`;
+  const data = (body as { data?: { resultType?: unknown; result?: unknown } } | null)?.data;
+  switch (data?.resultType) {
+    case 'scalar':
+      return [[sampleValue(where, data.result)]];
+    case 'vector':
+      return seriesOf(where, data.result).map((series) => [sampleValue(where, series['value'])]);
+    case 'matrix':
+      return seriesOf(where, data.result).map((series) => matrixValues(where, series['values']));
+    default:
+      throw unreadable(where, `a range query answered resultType ${JSON.stringify(data?.resultType)}, not a matrix`);
   }
 }
 

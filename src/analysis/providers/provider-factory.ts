@@ -2,6 +2,7 @@
 import type { Metric } from '../../resources/analysis.js';
 import { TerminalError } from '../../errors.js';
 import type { AnyMetricProvider } from '../metric-provider.js';
+import { JudgeProvider } from '../judge/judge-provider.js';
 import { JobProvider, type JobClient } from './job-provider.js';
 import { PrometheusProvider } from './prometheus-provider.js';
 import { WebProvider } from './web-provider.js';
@@ -14,6 +15,7 @@ export function createProviderFor(jobs: JobClient): ProviderFor {
     prometheus: new PrometheusProvider(),
     web: new WebProvider(),
     job: new JobProvider(jobs),
+    judge: new JudgeProvider(),
   };
   return (metric) => pick(metric, providers);
 }

@@ -84,7 +84,8 @@ function kthDifference(xs: Float64Array, ys: Float64Array, k: number): number {
     if (countAtMost(xs, ys, fromOrderKey(middle)) >= k) high = middle;
     else low = middle + 1n;
   }
-  return fromOrderKey(high);
+  // −0 sorts just below +0 and counts the same, so the search lands on it whenever the answer is zero: say +0.
+  return fromOrderKey(high) + 0;
 }
 
 /**

@@ -8,13 +8,16 @@ import { FakeJobClient } from '../support/fake-job-client.js';
 const prometheus: Metric = { name: 'errors', provider: { prometheus: { address: 'http://prometheus:9090', query: 'up' } } };
 const web: Metric = { name: 'stats', provider: { web: { url: 'http://stats/api' } } };
 const job: Metric = { name: 'smoke', provider: { job: { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } } } };
+const judge: Metric = { name: 'judgement', provider: { judge: { prometheus: { address: 'http://prometheus:9090' }, metrics: [{ name: 'latency', baseline: 'a', canary: 'b' }] } } };
 const providerFor = createProviderFor(new FakeJobClient());
 
 describe('createProviderFor', () => {
-  it('given prometheus, web and job metrics, when asked twice, then each gets its provider type, the same instance each time', () => {
+  it('given prometheus, web, job and judge metrics, when asked twice, then each gets its provider type, the same instance each time', () => {
     expect(providerFor(prometheus).type).toBe('prometheus');
     expect(providerFor(web).type).toBe('web');
     expect(providerFor(job).type).toBe('job');
+    expect(providerFor(judge).type).toBe('judge');
+    expect(providerFor({ ...judge, name: 'other' })).toBe(providerFor(judge));
     expect(providerFor({ ...prometheus, name: 'other' })).toBe(providerFor(prometheus));
   });
 
