@@ -35,8 +35,9 @@ export interface SideProfile {
  * standard deviation of about 1.2533 × 0.1 × √(2/115) ≈ 0.0165. A 20% shift puts it at ln 1.2 = 0.182 against the
  * tolerance ln 1.1 = 0.095: 5.3 σ above; the same distribution puts it at 0, 5.8 σ below. The Mann-Whitney z of the
  * shift is about 10 (p ≈ 1e-25 against α = 0.05). The error ratio's spread is 5%, so its median ratio is 1 ± 0.8% for
- * a same-distribution canary (tolerance 25%) and 3 for the failing one. "Few" runs 75 s: at most 6 points of 15 s
- * against a minimum of 20.
+ * a same-distribution canary (tolerance 25%) and 3 for the failing one. "Few" runs 75 s: 6 points of 15 s
+ * against a minimum of 20 (7 when a query step falls on a sample: the
+ * window of `avg_over_time(...[15s])` is closed at both ends in Prometheus 2).
  */
 export const PROFILES = {
   baseline: { latencyMedian: 0.2, latencySpread: 0.1, errorRatio: 0.01, errorSpread: 0.05, minutes: 30 },
