@@ -59,6 +59,29 @@ describe('renderRolloutTree', () => {
     expect(text).toContain('ReplicaSets:\n├── web-new  active  ready 4/4  shop:2\n└── web-old  previous  ready 4/4  shop:1  scales down at 2024-05-01T10:10:00Z\n');
   });
 
+  it('given a judge metric, then its latest judgement shows verdict and score, and one aligned row of reasoning per judged metric', () => {
+    const judgement = {
+      verdict: 'Failed',
+      score: 33.333333,
+      message: 'critical "latency-p95" is High',
+      metrics: [
+        { name: 'latency-p95', group: 'latency', classification: 'High', critical: true, statistic: 2550, pValue: 1.234567e-9, method: 'asymptotic', effectSize: 1.2, baselineMedian: 104, canaryMedian: 124.8, baselineCount: 102, canaryCount: 51 },
+        { name: 'errors', group: 'errors', classification: 'NoData', critical: false, statistic: null, pValue: null, method: null, effectSize: null, baselineMedian: null, canaryMedian: 0.01, baselineCount: 0, canaryCount: 40, message: 'baseline has 0 samples, fewer than minSamples 10' },
+      ],
+    };
+    const latest = { phase: 'Failed' as const, startedAt: 't', value: JSON.stringify(judgement) };
+    const run = { name: 'web-judge', phase: 'Failed' as const, metrics: [{ name: 'canary-judgement', phase: 'Failed' as const, count: 1, successful: 0, failed: 1, inconclusive: 0, error: 0, latest, measurements: [latest] }] };
+    const text = renderRolloutTree({ ...detail, analysisRuns: [run] });
+    expect(text).toContain(
+      [
+        '      canary-judgement: Failed  ✔0 ✘1 ?0 !0  latest Failed judgement Failed, score 33.33 — critical "latency-p95" is High',
+        '        latency-p95   High (critical)   p=1.235e-9   effect=1.2   median 104 → 124.8   n=102/51',
+        '        errors        NoData            p=-          effect=-     median - → 0.01      n=0/40  baseline has 0 samples, fewer than minSamples 10',
+      ].join('\n'),
+    );
+    expect(text).not.toContain('value={');
+  });
+
   it('says when the controller has not seen the latest spec yet', () => {
     expect(renderRolloutTree({ ...detail, generation: 3, observedGeneration: 2 })).toContain('(spec change not observed yet)');
   });

@@ -35,15 +35,20 @@ function judgeWindow(metricName: string, spec: JudgeMetric): RangeWindow {
   };
 }
 
-/** Every value of every series each side's query returns; the two sides of a metric are asked at once. */
+/**
+ * Every value of every series each side's query returns. The queries run one after another: a judgement is taken
+ * minutes apart, and a failing query then leaves no other request of the measurement in flight.
+ */
 async function querySamples(connection: PrometheusConnection, spec: JudgeMetric, window: RangeWindow, context: MeasureContext): Promise<MetricSamples[]> {
+  const side = async (metricName: string, promql: string, name: string): Promise<number[]> => {
+    const named = { ...connection, metricName: `${connection.metricName}/${metricName} (${name})` };
+    const series = await queryRangeSeries(named, substituteArgs(promql, context.args), window, context.signal);
+    return series.flat();
+  };
   const samples: MetricSamples[] = [];
   for (const query of spec.metrics) {
-    const side = async (promql: string, name: string): Promise<number[]> => {
-      const series = await queryRangeSeries({ ...connection, metricName: `${connection.metricName}/${query.name} (${name})` }, substituteArgs(promql, context.args), window, context.signal);
-      return series.flat();
-    };
-    const [baseline, canary] = await Promise.all([side(query.baseline, 'baseline'), side(query.canary, 'canary')]);
+    const baseline = await side(query.name, query.baseline, 'baseline');
+    const canary = await side(query.name, query.canary, 'canary');
     samples.push({ baseline, canary });
   }
   return samples;

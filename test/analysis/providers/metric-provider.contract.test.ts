@@ -14,8 +14,11 @@
 // @covers spec.metrics[].provider.web.headers[].valueFrom.secretKeyRef.name
 // @covers spec.metrics[].provider.web.headers[].valueFrom.secretKeyRef.key
 // @covers spec.metrics[].provider.web.timeout
+// @covers spec.metrics[].provider.judge.prometheus.headers
+// @covers spec.metrics[].provider.judge.prometheus.timeout
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricProvider } from '../../../src/analysis/metric-provider.js';
+import { JudgeProvider } from '../../../src/analysis/judge/judge-provider.js';
 import { PrometheusProvider } from '../../../src/analysis/providers/prometheus-provider.js';
 import { WebProvider } from '../../../src/analysis/providers/web-provider.js';
 import type { HeaderSource, Metric } from '../../../src/resources/analysis.js';
@@ -32,6 +35,8 @@ interface ProviderCase {
   /** An answer the provider reads as the value 0.25, and how it shows it. */
   okAnswer: StubAnswer;
   okResult: unknown;
+  /** HTTP requests one successful measurement sends (the judge asks for baseline, then canary). */
+  requests: number;
 }
 
 const CASES: ProviderCase[] = [
@@ -44,6 +49,7 @@ const CASES: ProviderCase[] = [
     }),
     okAnswer: prometheusVectorAnswer(['0.25']),
     okResult: [0.25],
+    requests: 1,
   },
   {
     name: 'web',
@@ -54,6 +60,24 @@ const CASES: ProviderCase[] = [
     }),
     okAnswer: { status: 200, body: { ratio: 0.25 } },
     okResult: 0.25,
+    requests: 1,
+  },
+  {
+    name: 'judge',
+    provider: new JudgeProvider(),
+    metric: (baseUrl, options) => ({
+      name: 'error-ratio',
+      provider: {
+        judge: {
+          prometheus: { address: baseUrl, headers: options.headers, timeout: options.timeout },
+          metrics: [{ name: 'ratio', baseline: 'vane_ratio{side="baseline"}', canary: 'vane_ratio{side="canary"}', minSamples: 3 }],
+        },
+      },
+    }),
+    // Three series of 0.25 for each side's query: every sample tied, so the metric passes.
+    okAnswer: prometheusVectorAnswer(['0.25', '0.25', '0.25']),
+    okResult: expect.objectContaining({ verdict: 'Successful', score: 100 }),
+    requests: 2,
   },
 ];
 
@@ -85,7 +109,7 @@ describe.each(CASES)('MetricProvider contract: $name', (testCase) => {
     const value = await testCase.provider.measure(testCase.metric(stub.url, { headers }), context);
 
     expect(value.result).toEqual(testCase.okResult);
-    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests).toHaveLength(testCase.requests);
     expect(stub.requests[0]?.headers['x-scope-orgid']).toBe('tenant-a');
     expect(stub.requests[0]?.headers['authorization']).toBe(`Bearer ${SECRET_TOKEN}`);
     expect(context.secretReads).toEqual(['shop/metrics-auth/token']);
@@ -95,7 +119,7 @@ describe.each(CASES)('MetricProvider contract: $name', (testCase) => {
     const value = await testCase.provider.measure(testCase.metric('{{args.backend}}', {}), measureContext({ args: { backend: stub.url } }));
 
     expect(value.result).toEqual(testCase.okResult);
-    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests).toHaveLength(testCase.requests);
   });
 
   it('given an argument without a value, when measuring, then BadQuery names it and nothing is sent', async () => {
