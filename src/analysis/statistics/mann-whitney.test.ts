@@ -163,6 +163,27 @@ describe('the choice of method', () => {
   });
 });
 
+describe('the cost', () => {
+  // Generous bounds (a shared machine): the point is the order of growth, 0.1 ms and 30 ms where measured alone.
+  it('computes the exact p-value at the largest automatic size, 8 against 500, in milliseconds', () => {
+    const random = seededRandom(5);
+    const x = Array.from({ length: 8 }, random);
+    const y = Array.from({ length: 500 }, random);
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) expect(mannWhitneyU(x, y, { alternative: 'less' }).method).toBe('exact');
+    expect((performance.now() - started) / 10).toBeLessThan(20);
+  });
+
+  it('ranks 100,000 values per side for the asymptotic path in well under a second', () => {
+    const random = seededRandom(6);
+    const x = Array.from({ length: 100_000 }, () => Math.round(random() * 1000));
+    const y = Array.from({ length: 100_000 }, () => Math.round(random() * 1000));
+    const started = performance.now();
+    expect(mannWhitneyU(x, y).method).toBe('asymptotic');
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('bad input', () => {
   it('refuses an empty sample on either side', () => {
     expect(() => mannWhitneyU([], [1])).toThrow(new RangeError('sample x is empty: the Mann-Whitney U test needs at least one value on each side'));

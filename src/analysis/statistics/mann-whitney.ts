@@ -141,10 +141,13 @@ function standardized(u: number, m: number, n: number, tieTerm: number, continui
  * product form [n+i choose i]_q = [n+i−1 choose i−1]_q · (1 − q^(n+i)) / (1 − q^i), i = 1 … min(m, n) (Harding,
  * "An efficient, minimal-storage procedure for calculating the Mann-Whitney U, generalized Wilcoxon and related
  * distributions", Applied Statistics 33, 1984): each step multiplies by (1 − q^(n+i)) and divides by (1 − q^i), both
- * in place in O(mn), so the whole distribution costs O(min(m, n)·mn): 32,000 operations for 8 against 500. Only
+ * in place in O(mn), so the whole distribution costs O(min(m, n)·mn): about 0.1 ms for 8 against 500 (scipy 1.10's
+ * memoised recursion takes seconds there), 13 ms for a forced exact test of 200 against 200. Only
  * the coefficients up to mn − u are needed, and both operations only look left, so the array stops there. After each
  * step the coefficients are rescaled by i/(n+i), the ratio of the totals binom(n+i−1, i−1) and binom(n+i, i), so
- * they stay probabilities and never overflow (the counts pass 1e308 near m = n = 512).
+ * they stay probabilities and never overflow (the counts themselves pass the largest double near m = n = 515).
+ * The subtraction cancels, but measured against exact BigInt counts the left tail keeps a relative error of a few
+ * 1e-15 (up to 150 against 150; the unit tests hold 8 against 500 and 60 against 60 to 1e-13).
  */
 function exactUpperTail(u: number, m: number, n: number): number {
   const small = Math.min(m, n);
