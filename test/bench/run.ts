@@ -6,7 +6,7 @@
 // Settings (environment): VANE_BENCH_SIZES=100,1000,5000  VANE_BENCH_IDLE_SECONDS=60  VANE_BENCH_ABORTS=200
 // VANE_BENCH_GIT_FAILURES=50  VANE_BENCH_N=1000 (Rollouts of the notifications benchmark)  VANE_BENCH_DASHBOARD_N=5000
 // (Rollouts of the dashboard benchmark, in Chromium)
-// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real,git,notifications,dashboard (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
+// VANE_BENCH_ONLY=floor,scale,startup,idle,reaction,list,real,git,notifications,dashboard,judge (default: all)  VANE_BENCH_REAL_SIZE=100 (Rollouts on the
 // real server)  VANE_BENCH_CONTROLLER=dist|tsx (dist, the default: compiled by tsc into .vane/bench-dist at the start of
 // the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
@@ -19,6 +19,7 @@ import { runDashboardBench } from './dashboard.js';
 import { runFloorBench, type Floor } from './floor.js';
 import { runGitRollbackBench } from './git-rollback.js';
 import { runIdleBench } from './idle.js';
+import { runJudgeBench } from './judge.js';
 import { runNotificationsBench } from './notifications.js';
 import { runReactionBench } from './reaction.js';
 import { benchApiServerScript, openRealBenchCluster } from './real-bench-cluster.js';
@@ -27,7 +28,7 @@ import { runScaleBench, SCALE_STEPS } from './scale.js';
 import { runSparseUpdates } from './sparse-updates.js';
 import { runStartupBench } from './startup.js';
 
-const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real', 'git', 'notifications', 'dashboard'];
+const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real', 'git', 'notifications', 'dashboard', 'judge'];
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
@@ -185,6 +186,10 @@ if (wants('notifications')) {
 if (wants('dashboard')) {
   log(`dashboard list in Chromium: N=${settings.dashboardRollouts}`);
   await guarded('dashboard', async () => sections.push(await runDashboardBench(settings.dashboardRollouts)));
+}
+if (wants('judge')) {
+  log('judge: 10 metrics × 1,000 samples per side');
+  await guarded('judge', async () => sections.push(await runJudgeBench()));
 }
 if (wants('list')) {
   log('sandbox list');

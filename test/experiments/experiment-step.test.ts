@@ -118,7 +118,7 @@ describe('the canary experiment step (Argo docs features/experiment.md "Integrat
     await until('the experiment ReplicaSets scaled to zero', () => experimentSets(name).every((rs) => rs.spec?.replicas === 0), 45_000);
   }, 120_000);
 
-  it('given Argo\'s rollout-experiment-step.yaml, when the experiment\'s analysis fails, then the Experiment is Failed and the rollout aborts back to stable', async () => {
+  it('given Argo\'s rollout-experiment-step.yaml, when the experiment\'s analysis fails, then the Experiment is Failed, the rollout aborts back to stable and the experiment\'s pods are scaled down', async () => {
     await h.controller.client.create(Kinds.Rollout, corpusRollout('examples/rollout-experiment-step.yaml'));
     await h.waitFor('rollout-experiment-step', (ro) => ro.status?.phase === 'Healthy', 'the first revision Healthy', 30_000);
     await changeImage('rollout-experiment-step', 'argoproj/rollouts-demo:yellow');
@@ -132,5 +132,7 @@ describe('the canary experiment step (Argo docs features/experiment.md "Integrat
     expect(experimentOf(name)?.status?.phase).toBe('Failed');
     // The canary template of the step ran one pod (the default), in a ReplicaSet the Experiment owns.
     expect(experimentSets(name).map((rs) => rs.metadata.name?.startsWith(`${name}-canary-`))).toEqual([true]);
-  }, 90_000);
+    // Cleaned up after the failure too: the default scaleDownDelaySeconds (30) later, the canary pod is gone.
+    await until('the experiment ReplicaSet scaled to zero', () => experimentSets(name).every((rs) => rs.spec?.replicas === 0 && (rs.status?.replicas ?? 0) === 0), 45_000);
+  }, 120_000);
 });
