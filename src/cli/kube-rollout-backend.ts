@@ -17,7 +17,7 @@ import { CommandAudit } from '../server/command-audit.js';
 import type { CommandPolicy } from '../server/command-policy.js';
 import { RolloutCommandWriter } from '../server/command-writer.js';
 import { machineCommandPolicy } from '../server/machine-command-policy.js';
-import type { AnalysisRunObject, EventObject, ReplicaSetObject, RolloutObject } from '../server/rollout-read-model.js';
+import { analysisRunRolloutUids, type AnalysisRunObject, type EventObject, type ReplicaSetObject, type RolloutObject } from '../server/rollout-read-model.js';
 import { describeRollout, summarizeRollout, type RolloutDetail, type RolloutSummary } from '../server/rollout-view.js';
 import { silentLogger } from '../logger.js';
 import type { CommandOptions, CommandReceipt, ImageChanges, ImageUpdate, ReleaseHistory, RolloutBackend, RolloutChange } from './rollout-backend.js';
@@ -84,7 +84,7 @@ export class KubeRolloutBackend implements RolloutBackend {
     ]);
     return describeRollout(rollout, {
       replicaSets: replicaSets.items.filter((rs) => ownedBy(rs, uid)),
-      analysisRuns: analysisRuns.items.filter((run) => ownedBy(run, uid)),
+      analysisRuns: analysisRuns.items.filter((run) => analysisRunRolloutUids(run).includes(uid)),
       events: events.items.filter((e) => e.regarding?.uid === uid),
     });
   }

@@ -1,6 +1,6 @@
 // Renders a Rollout for people: `vane get rollout` shows a tree of steps (the current one marked), weights,
 // ReplicaSets, analysis with the latest measurements, the rollback record and recent Events.
-import { readJudgement, type StoredJudgement } from '../analysis/judge/judgement-text.js';
+import { formatJudgementNumber, readJudgement, type StoredJudgement } from '../analysis/judge/judgement-text.js';
 import { gateLabel, stepColumn, stepLabel } from '../resources/step-label.js';
 import type { RolloutDetail, RolloutSummary, StepView } from '../server/rollout-view.js';
 
@@ -94,7 +94,7 @@ function analysisEntry(run: RolloutDetail['analysisRuns'][number]): string {
   const head = `${run.name}  ${run.phase}${run.gate ? `  (${gateLabel(run.gate)} analysis)` : ''}${run.message ? ` — ${run.message}` : ''}`;
   const metrics = run.metrics.map((m) => {
     const judgement = readJudgement(m.latest?.value);
-    const shown = judgement ? ` judgement ${judgement.verdict}, score ${formatStat(judgement.score)}${judgement.message ? ` — ${judgement.message}` : ''}` : m.latest?.value !== undefined ? ` value=${m.latest.value}` : '';
+    const shown = judgement ? ` judgement ${judgement.verdict}, score ${formatJudgementNumber(judgement.score)}${judgement.message ? ` — ${judgement.message}` : ''}` : m.latest?.value !== undefined ? ` value=${m.latest.value}` : '';
     const latest = m.latest ? `  latest ${m.latest.phase}${shown}` : '';
     const line = `  ${m.name}: ${m.phase}  ✔${m.successful} ✘${m.failed} ?${m.inconclusive} !${m.error}${latest}`;
     return judgement ? [line, ...judgementRows(judgement)].join('\n') : line;
@@ -107,18 +107,12 @@ function judgementRows(judgement: StoredJudgement): string[] {
   const rows = judgement.metrics.map((m) => [
     m.name,
     m.critical ? `${m.classification} (critical)` : m.classification,
-    `p=${formatStat(m.pValue)}`,
-    `effect=${formatStat(m.effectSize)}`,
-    `median ${formatStat(m.baselineMedian)} → ${formatStat(m.canaryMedian)}`,
+    `p=${formatJudgementNumber(m.pValue)}`,
+    `effect=${formatJudgementNumber(m.effectSize)}`,
+    `median ${formatJudgementNumber(m.baselineMedian)} → ${formatJudgementNumber(m.canaryMedian)}`,
     `n=${m.baselineCount}/${m.canaryCount}${m.message ? `  ${m.message}` : ''}`,
   ]);
   return alignColumns(rows).trimEnd().split('\n').map((row) => `    ${row}`);
-}
-
-/** Four significant digits, enough to read a p-value or a median; `-` where the judge could not compute it. */
-function formatStat(value: number | null | undefined): string {
-  if (value === null || value === undefined) return '-';
-  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
 
 function rollbackLines(rollout: RolloutDetail): string[] {

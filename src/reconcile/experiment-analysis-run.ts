@@ -3,7 +3,7 @@
 import { TerminalError } from '../errors.js';
 import { boundedName, labelValueFor } from '../kube/bounded-name.js';
 import type { AnalysisRun, TemplateArgument } from '../resources/analysis.js';
-import type { Experiment, ExperimentAnalysis } from '../resources/experiment.js';
+import { STEP_GATE_LABEL, STEP_ROLLOUT_UID_LABEL, type Experiment, type ExperimentAnalysis } from '../resources/experiment.js';
 import { TEMPLATE_REFERENCE } from '../resources/experiment-validation.js';
 import { usableTemplate, type TemplateCache } from './analysis-run-factory.js';
 import { experimentReplicaSetName, experimentTemplateHash } from './experiment-replica-sets.js';
@@ -30,7 +30,7 @@ export function buildExperimentAnalysisRun(cache: TemplateCache, experiment: Exp
     metadata: {
       name: experimentRunName(experiment, analysis.name),
       namespace,
-      labels: { ...runMetadata?.labels, [EXPERIMENT_LABEL]: labelValueFor(experiment.metadata.name ?? ''), 'vane.dev/experiment-analysis': analysis.name },
+      labels: { ...runMetadata?.labels, ...stepLabels(experiment), [EXPERIMENT_LABEL]: labelValueFor(experiment.metadata.name ?? ''), 'vane.dev/experiment-analysis': analysis.name },
       ...(runMetadata?.annotations === undefined ? {} : { annotations: { ...runMetadata.annotations } }),
       ownerReferences: [{ apiVersion: 'vane.dev/v1alpha1', kind: 'Experiment', name: experiment.metadata.name ?? '', uid: experiment.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
     },
@@ -40,6 +40,14 @@ export function buildExperimentAnalysisRun(cache: TemplateCache, experiment: Exp
       ...(retention.size > 0 ? { measurementRetention: [...retention.values()] } : {}),
     },
   };
+}
+
+/** An experiment step's runs name the Rollout (by uid) and the step, so the Rollout's views show them. */
+function stepLabels(experiment: Experiment): Record<string, string> {
+  const rollout = experiment.metadata.ownerReferences?.find((ref) => ref.kind === 'Rollout' && ref.controller === true);
+  if (rollout === undefined) return {};
+  const gate = experiment.metadata.labels?.[STEP_GATE_LABEL];
+  return { [STEP_ROLLOUT_UID_LABEL]: rollout.uid, ...(gate === undefined ? {} : { [STEP_GATE_LABEL]: gate }) };
 }
 
 function resolveArgs(experiment: Experiment, defaults: TemplateArgument[], analysis: ExperimentAnalysis, where: string): TemplateArgument[] {

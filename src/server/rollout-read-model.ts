@@ -7,6 +7,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer } from '../kube/supervised-informer.js';
 import type { AnalysisRun } from '../resources/analysis.js';
+import { STEP_ROLLOUT_UID_LABEL } from '../resources/experiment.js';
 import type { Rollout } from '../resources/rollout.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import type { ReplicaSetObject } from '../resources/replica-set.js';
@@ -71,7 +72,7 @@ export class RolloutReadModel {
     this.analysisRuns = shared.analysisRuns ?? this.own(new SupervisedInformer<AnalysisRunObject>(client, Kinds.AnalysisRun, base));
     this.events = shared.events ?? this.own(new SupervisedInformer<EventObject>(client, Kinds.Event, { ...base, fieldSelector: ROLLOUT_EVENTS_FIELD_SELECTOR }));
     this.replicaSets.addIndex(BY_OWNER_UID, rolloutOwnerUids);
-    this.analysisRuns.addIndex(BY_OWNER_UID, rolloutOwnerUids);
+    this.analysisRuns.addIndex(BY_OWNER_UID, analysisRunRolloutUids);
     this.events.addIndex(BY_REGARDING_UID, (e) => (e.regarding?.kind === 'Rollout' && e.regarding.uid ? [e.regarding.uid] : []));
   }
 
@@ -124,6 +125,12 @@ export class RolloutReadModel {
   private all(): Array<SupervisedInformer<KubeObject>> {
     return [this.rollouts, this.replicaSets, this.analysisRuns, this.events] as unknown as Array<SupervisedInformer<KubeObject>>;
   }
+}
+
+/** A Rollout's own runs, and the runs of the Experiments its experiment steps ran (labelled with its uid). */
+export function analysisRunRolloutUids(run: KubeObject): string[] {
+  const stepOf = run.metadata.labels?.[STEP_ROLLOUT_UID_LABEL];
+  return stepOf === undefined ? rolloutOwnerUids(run) : [...new Set([...rolloutOwnerUids(run), stepOf])];
 }
 
 function rolloutOwnerUids(obj: KubeObject): string[] {

@@ -204,6 +204,11 @@ describe('the judge on a Rollout\'s experiment step (examples/judge, docs/judge.
       return ro?.status?.phase === 'Degraded' ? ro : undefined;
     });
     expect(aborted.status?.message).toContain(`Experiment ${experiment.metadata.name} Failed`);
+    // The Experiment owns the run, yet `vane get rollout` shows the step's judgement with the Rollout's own analysis.
+    const shown = await runCli(['get', 'rollout', 'checkout', '-n', release.namespace], cliEnv({ KUBECONFIG: h.cluster.kubeconfigPath }));
+    expect(shown.stdout).toContain(run.metadata.name ?? '(no run name)');
+    expect(shown.stdout).toMatch(/judgement Failed, score 25/);
+    expect(shown.stdout).toMatch(/latency\s+High/);
   }, TIMEOUT_MS + 30_000);
 
   it('given a canary drawn from the baseline\'s distribution, then every metric passes, the score is 100, the judgement succeeds, the release completes and the experiment\'s ReplicaSets are scaled to zero', async () => {

@@ -30,3 +30,9 @@ function isJudgement(value: unknown): value is StoredJudgement {
   if (typeof v.score !== 'number' || !Array.isArray(v.metrics)) return false;
   return v.metrics.every((m: Partial<MetricJudgement> | null) => typeof m === 'object' && m !== null && typeof m.name === 'string' && typeof m.classification === 'string' && CLASSIFICATIONS.has(m.classification));
 }
+
+/** Four significant digits, enough to read a p-value or a median; `-` where the judge could not compute it. */
+export function formatJudgementNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '-';
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
+}

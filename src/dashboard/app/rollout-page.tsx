@@ -4,6 +4,8 @@ import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import type { ApiClient } from './api-client.js';
 import type { AnalysisRunView, EventView, MetricView, ReplicaSetView, RevisionRecord, RollbackRecord, RolloutDetail, StepView } from './api-types.js';
+import { formatJudgementNumber, readJudgement, type StoredJudgement } from '../../analysis/judge/judgement-text.js';
+import { JUDGEMENT_COLUMNS, judgementCells } from './judgement-cells.js';
 import { AgeText } from './age-text.js';
 import { CommandButtons } from './command-buttons.js';
 import { LIST_HREF } from './hash-route.js';
@@ -195,6 +197,8 @@ function AnalysisRuns(props: { runs: AnalysisRunView[]; now: number }): JSX.Elem
 
 function Metric(props: { metric: MetricView }): JSX.Element {
   const { metric } = props;
+  const judgement = readJudgement(metric.latest?.value);
+  if (judgement) return <JudgedMetric metric={metric} judgement={judgement} />;
   const field = conditionField(metric.successCondition ?? metric.failureCondition);
   return (
     <div class="metric" data-testid="metric" data-metric={metric.name} data-phase={metric.phase}>
@@ -220,6 +224,47 @@ function Metric(props: { metric: MetricView }): JSX.Element {
         </p>
       )}
       <MeasurementChart metric={metric.name} measurements={metric.measurements} threshold={metric.threshold} {...(field !== undefined ? { field } : {})} />
+    </div>
+  );
+}
+
+/** A judge metric: its verdict and score, and the per-metric reasoning of the baseline-vs-canary comparison. */
+function JudgedMetric(props: { metric: MetricView; judgement: StoredJudgement }): JSX.Element {
+  const { metric, judgement } = props;
+  return (
+    <div class="metric judged" data-testid="metric" data-metric={metric.name} data-phase={metric.phase}>
+      <div class="metric-head">
+        <strong>{metric.name}</strong>
+        <PhaseBadge phase={metric.phase} />
+        <span data-testid="metric-latest">
+          judgement <span class="metric-value">{judgement.verdict}</span>, score <span class="metric-value">{formatJudgementNumber(judgement.score)}</span>
+        </span>
+        {judgement.message && <span class="muted">{judgement.message}</span>}
+      </div>
+      <div class="table-scroll" tabIndex={0} aria-label={`${metric.name}: the judgement of each metric`}>
+        <table data-testid="judgement">
+          <thead>
+            <tr>
+              {JUDGEMENT_COLUMNS.map((column) => (
+                <th scope="col" key={column}>
+                  {column}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {judgement.metrics.map((m) => (
+              <tr key={m.name} data-testid="judged-metric" data-classification={m.classification}>
+                {judgementCells(m).map((cell, i) => (
+                  <td key={JUDGEMENT_COLUMNS[i]} class={i >= 3 ? 'mono' : ''}>
+                    {cell}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </div>
   );
 }
