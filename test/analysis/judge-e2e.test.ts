@@ -13,6 +13,8 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import type { AnalysisRun, AnalysisTemplate } from '../../src/resources/analysis.js';
 import type { Experiment } from '../../src/resources/experiment.js';
+import type { MetricJudgement } from '../../src/analysis/judge/canary-judgement.js';
+import type { StoredJudgement } from '../../src/analysis/judge/judgement-text.js';
 import type { ReplicaSetObject } from '../../src/resources/replica-set.js';
 import { runCli, runCommand, cliEnv } from '../cli/support/run-cli.js';
 import { openHarness, type Harness, type RolloutObject } from '../reconcile/controller-harness.js';
@@ -28,28 +30,9 @@ const TIMEOUT_MS = 90_000;
 type ExperimentObject = Experiment & KubeObject;
 type RunObject = AnalysisRun & KubeObject;
 
-interface MetricReasoning {
-  name: string;
-  group: string;
-  classification: 'Pass' | 'High' | 'Low' | 'NoData';
-  critical: boolean;
-  statistic: number | null;
-  pValue: number | null;
-  method: string | null;
-  effectSize: number | null;
-  baselineMedian: number | null;
-  canaryMedian: number | null;
-  baselineCount: number;
-  canaryCount: number;
-  message?: string;
-}
-
-interface Judgement {
-  verdict: 'Successful' | 'Failed' | 'Inconclusive';
-  score: number;
-  message: string;
-  metrics: MetricReasoning[];
-}
+/** The stored judgement, read as a test reads it: the shape the product stores (src/analysis/judge/judgement-text.ts). */
+type Judgement = StoredJudgement & { message: string };
+type MetricReasoning = MetricJudgement;
 
 interface Release {
   namespace: string;
