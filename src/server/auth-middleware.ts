@@ -3,7 +3,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Authenticator, Identity } from './authenticator.js';
 import { ANONYMOUS } from './authenticator.js';
-import { describeAccess, type AccessRequest, type Authorizer } from './authorizer.js';
+import { describeAccess, type AccessDecision, type AccessRequest, type Authorizer } from './authorizer.js';
 import { ApiError } from './api-error.js';
 import type { TokenBucketLimiter } from './rate-limiter.js';
 import { identityOf, reauthenticationOf, setIdentity } from './request-context.js';
@@ -50,8 +50,12 @@ export function rateLimitMiddleware(limiter: TokenBucketLimiter, onLimited?: (re
 export async function requireAccess(authorizer: Authorizer, identity: Identity, request: AccessRequest): Promise<void> {
   const decision = await authorizer.authorize(identity, request);
   if (decision.allowed) return;
-  const why = decision.reason ? `: ${decision.reason}` : '';
-  throw new ApiError('Forbidden', `${identity.username} may not ${describeAccess(request)}${why}`);
+  throw new ApiError('Forbidden', accessRefusal(identity, request, decision));
+}
+
+/** Why the caller may not do `request`, as a 403, a closing stream and a disabled button all say it. */
+export function accessRefusal(identity: Identity, request: AccessRequest, decision: AccessDecision): string {
+  return `${identity.username} may not ${describeAccess(request)}${decision.reason ? `: ${decision.reason}` : ''}`;
 }
 
 /**
@@ -66,7 +70,7 @@ export function accessRecheck(authorizer: Authorizer, res: Response, request: Ac
     if (identity?.username !== opener.username) return 'authentication no longer valid';
     const decision = await authorizer.authorize(identity, request);
     if (decision.allowed) return undefined;
-    return `access revoked: ${identity.username} may not ${describeAccess(request)}${decision.reason ? `: ${decision.reason}` : ''}`;
+    return `access revoked: ${accessRefusal(identity, request, decision)}`;
   };
 }
 

@@ -1,10 +1,10 @@
 // The /api/v1 routes: read Rollouts from the caches, write commands into status, stream status changes.
 import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { VaneError, toVaneError } from '../errors.js';
-import { describeAccess, type Authorizer, type AccessRequest } from './authorizer.js';
+import type { Authorizer, AccessRequest } from './authorizer.js';
 import { commandAvailability } from './command-availability.js';
 import type { CommandPolicy } from './command-policy.js';
-import { accessMiddleware, accessRecheck, authenticationMiddleware, rateLimitMiddleware, requireAccess, type AuthenticationOptions } from './auth-middleware.js';
+import { accessMiddleware, accessRecheck, accessRefusal, authenticationMiddleware, rateLimitMiddleware, requireAccess, type AuthenticationOptions } from './auth-middleware.js';
 import { commandRequest, COMMAND_VERBS, type CommandVerb } from './command-body.js';
 import type { CommandAudit, CommandOutcome } from './command-audit.js';
 import { CommandRejectedError, type RolloutCommandWriter } from './command-writer.js';
@@ -52,7 +52,7 @@ export function registerRolloutRoutes(app: Express, deps: RolloutRouteDeps): voi
     const rollout = findRollout(deps.readModel, req);
     const related = { replicaSets: deps.readModel.replicaSetsOf(rollout), analysisRuns: deps.readModel.analysisRunsOf(rollout), events: deps.readModel.eventsOf(rollout) };
     const identity = identityOf(res);
-    const access = await commandAccess(deps.authorizer, identity, { verb: 'update', resource: 'rollouts', subresource: 'status', namespace: param(req, 'namespace'), name: param(req, 'name') });
+    const access = await commandAccess(deps.authorizer, identity, statusUpdateAccess({ namespace: param(req, 'namespace'), name: param(req, 'name') }));
     const actions = commandAvailability(rollout, { access, policy: deps.commandPolicy, actor: identity.username, now: deps.now() });
     res.json({ ...describeRollout(rollout, related), actions });
   });
@@ -74,10 +74,14 @@ export function registerRolloutRoutes(app: Express, deps: RolloutRouteDeps): voi
   }
 }
 
+/** What a command needs, and what the detail asks ahead to tell which buttons the caller may press. */
+function statusUpdateAccess(target: { namespace: string; name: string }): AccessRequest {
+  return { verb: 'update', resource: 'rollouts', subresource: 'status', ...target };
+}
+
 async function commandAccess(authorizer: Authorizer, identity: Identity, request: AccessRequest): Promise<ActionAvailability> {
   const decision = await authorizer.authorize(identity, request);
-  if (decision.allowed) return { allowed: true };
-  return { allowed: false, reason: `${identity.username} may not ${describeAccess(request)}${decision.reason ? `: ${decision.reason}` : ''}` };
+  return decision.allowed ? { allowed: true } : { allowed: false, reason: accessRefusal(identity, request, decision) };
 }
 
 /** A stream belongs to its caller, and stays open only while the access checked at its opening still holds. */
@@ -92,7 +96,7 @@ function commandHandler(deps: RolloutRouteDeps, verb: CommandVerb): RequestHandl
     let action: CommandAction = verb;
     let outcome: CommandOutcome = 'error';
     try {
-      await requireAccess(deps.authorizer, identity, { verb: 'update', resource: 'rollouts', subresource: 'status', ...target });
+      await requireAccess(deps.authorizer, identity, statusUpdateAccess(target));
       const request = commandRequest(verb, req.body);
       action = request.action;
       const { command, rollout } = await deps.writer.write(target, action, identity.username, deps.readModel.rollout(target.namespace, target.name), request);
