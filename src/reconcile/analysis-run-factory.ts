@@ -6,7 +6,7 @@ import type { EffectOf } from '../machine/effects.js';
 import type { AnalysisRun, AnalysisTemplate, TemplateArgument } from '../resources/analysis.js';
 import { resolveFieldPath } from '../resources/field-reference.js';
 import type { AnalysisRunArgument, AnalysisTemplateRef, Rollout } from '../resources/rollout.js';
-import { gateLabel } from '../resources/step-label.js';
+import { GATE_LABEL, gateLabel } from '../resources/step-label.js';
 import { templateProblems } from './analysis-template-checker.js';
 import type { RolloutCache } from './rollout-cache.js';
 
@@ -33,7 +33,7 @@ export function buildRolloutAnalysisRun(cache: RolloutCache, rollout: Rollout, e
   const names = metrics.map((m) => m.name);
   const problems = [...metricNameRuleProblems('dryRun', dryRun, names), ...metricNameRuleProblems('measurementRetention', measurementRetention, names)];
   if (problems.length > 0) throw new TerminalError(`${problems.join('; ')} (${where})`);
-  const ownLabels = { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), 'vane.dev/gate': effect.gate.toLowerCase(), 'rollouts-pod-template-hash': effect.canaryHash };
+  const ownLabels = { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), [GATE_LABEL]: effect.gate.toLowerCase(), 'rollouts-pod-template-hash': effect.canaryHash };
   const annotations = options?.analysisRunMetadata?.annotations;
   return {
     apiVersion: 'vane.dev/v1alpha1',

@@ -3,7 +3,8 @@
 import { TerminalError } from '../errors.js';
 import { boundedName, labelValueFor } from '../kube/bounded-name.js';
 import type { AnalysisRun, TemplateArgument } from '../resources/analysis.js';
-import { STEP_GATE_LABEL, STEP_ROLLOUT_UID_LABEL, type Experiment, type ExperimentAnalysis } from '../resources/experiment.js';
+import { STEP_ROLLOUT_UID_LABEL, type Experiment, type ExperimentAnalysis } from '../resources/experiment.js';
+import { GATE_LABEL } from '../resources/step-label.js';
 import { TEMPLATE_REFERENCE } from '../resources/experiment-validation.js';
 import { usableTemplate, type TemplateCache } from './analysis-run-factory.js';
 import { experimentReplicaSetName, experimentTemplateHash } from './experiment-replica-sets.js';
@@ -46,8 +47,8 @@ export function buildExperimentAnalysisRun(cache: TemplateCache, experiment: Exp
 function stepLabels(experiment: Experiment): Record<string, string> {
   const rollout = experiment.metadata.ownerReferences?.find((ref) => ref.kind === 'Rollout' && ref.controller === true);
   if (rollout === undefined) return {};
-  const gate = experiment.metadata.labels?.[STEP_GATE_LABEL];
-  return { [STEP_ROLLOUT_UID_LABEL]: rollout.uid, ...(gate === undefined ? {} : { [STEP_GATE_LABEL]: gate }) };
+  const gate = experiment.metadata.labels?.[GATE_LABEL];
+  return { [STEP_ROLLOUT_UID_LABEL]: rollout.uid, ...(gate === undefined ? {} : { [GATE_LABEL]: gate }) };
 }
 
 function resolveArgs(experiment: Experiment, defaults: TemplateArgument[], analysis: ExperimentAnalysis, where: string): TemplateArgument[] {

@@ -10,7 +10,7 @@ import { resolveFieldPath } from '../resources/field-reference.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../resources/pod-template-hash.js';
 import type { AnalysisRunArgument, Rollout, RolloutExperimentTemplate } from '../resources/rollout.js';
-import { gateLabel } from '../resources/step-label.js';
+import { GATE_LABEL, gateLabel } from '../resources/step-label.js';
 import { ROLLOUT_LABEL } from './analysis-run-factory.js';
 
 /** The pod template of a revision of the Rollout, or undefined when none is known. */
@@ -25,7 +25,7 @@ export function buildStepExperiment(rollout: Rollout, effect: EffectOf<'createEx
     metadata: {
       name,
       namespace: rollout.metadata.namespace ?? 'default',
-      labels: { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), 'vane.dev/gate': effect.gate.toLowerCase(), [POD_TEMPLATE_HASH_LABEL]: effect.canaryHash },
+      labels: { [ROLLOUT_LABEL]: labelValueFor(rollout.metadata.name ?? ''), [GATE_LABEL]: effect.gate.toLowerCase(), [POD_TEMPLATE_HASH_LABEL]: effect.canaryHash },
       ownerReferences: [{ apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', name: rollout.metadata.name ?? '', uid: rollout.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
     },
     spec: {

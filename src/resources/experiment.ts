@@ -99,10 +99,8 @@ export interface ExperimentStatus {
 }
 
 /**
- * On the AnalysisRuns of an Experiment that a Rollout's experiment step runs: the Rollout's uid and the step's gate,
- * so that whoever shows the Rollout (the API, `vane get`, the dashboard) finds the step's judgement with the
- * Rollout's own runs, although the Experiment owns them.
+ * On the AnalysisRuns of an Experiment that a Rollout's experiment step runs: the Rollout's uid (with the step's
+ * GATE_LABEL), so that whoever shows the Rollout (the API, `vane get`, the dashboard) finds the step's judgement with
+ * the Rollout's own runs, although the Experiment owns them.
  */
 export const STEP_ROLLOUT_UID_LABEL = 'vane.dev/rollout-uid';
-export const STEP_GATE_LABEL = 'vane.dev/gate';
-

@@ -2,6 +2,9 @@
 // `status.currentStepIndex` and the `gate` of a step's AnalysisRun stay the zero-based index Argo Rollouts users
 // script against (see docs/compatibility.md, "Counting steps").
 
+/** Where in a rollout an AnalysisRun or a step's Experiment gates (the gate, lower-cased: "2", "background", ...). */
+export const GATE_LABEL = 'vane.dev/gate';
+
 /** "step 4/5" for the zero-based index 3 of 5 steps; "all 5 steps done" once the index is past the last step. */
 export function stepLabel(index: number, count: number): string {
   return index >= count ? `all ${count} steps done` : `step ${index + 1}/${count}`;

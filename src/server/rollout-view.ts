@@ -13,7 +13,7 @@ import type {
   RolloutPhase,
   RolloutStatus,
 } from '../resources/rollout.js';
-import { STEP_GATE_LABEL } from '../resources/experiment.js';
+import { GATE_LABEL } from '../resources/step-label.js';
 import type { Condition } from '../resources/meta.js';
 import { metricThreshold, stepWait, weightHistory } from './rollout-progress-view.js';
 import type { AnalysisRunObject, EventObject, ReplicaSetObject } from './rollout-read-model.js';
@@ -228,7 +228,7 @@ export function describeRollout(rollout: Rollout, related: RelatedObjects): Roll
     steps: stepViews(rollout),
     pauseConditions: status.pauseConditions ?? [],
     replicaSets: related.replicaSets.map((rs) => replicaSetView(rollout, rs)).sort(newestFirst),
-    analysisRuns: related.analysisRuns.map((run) => analysisRunView(run, gates.get(run.metadata.name ?? '') ?? run.metadata.labels?.[STEP_GATE_LABEL])).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')),
+    analysisRuns: related.analysisRuns.map((run) => analysisRunView(run, gates.get(run.metadata.name ?? '') ?? run.metadata.labels?.[GATE_LABEL])).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')),
     ...(status.rollback ? { rollback: status.rollback } : {}),
     history: status.history ?? [],
     conditions: status.conditions ?? [],
