@@ -1,6 +1,9 @@
 // The parts of a Rollout's detail that say where it stands in time, for people watching it (the dashboard, `vane
 // get`): what the current step waits for, the canary weight over the current release, and a metric condition's
 // threshold as a number to draw. Pure: derived from the Rollout and its AnalysisRuns as read.
+import { TerminalError } from '../errors.js';
+import { weightAt } from '../machine/canary-replicas.js';
+import { planFromSpec, type CanaryPlan } from '../machine/rollout-plan.js';
 import { parseDuration } from '../resources/duration.js';
 import type { CanaryStep, PauseCondition, RevisionRecord, Rollout } from '../resources/rollout.js';
 import type { MetricThreshold, StepWait, WeightPoint } from './rollout-view.js';
@@ -33,16 +36,16 @@ function pauseWait(duration: number | string | undefined, conditions: readonly P
 }
 
 /**
- * The canary weight over the current (newest) release: 0 at its start, each setWeight step as it was entered, and
- * its end: all traffic on the new version once promoted, back to 0 once aborted. The status' weight closes the line
- * while the release moves.
+ * The canary weight over the current (newest) release: 0 at its start, each step as it was entered at the weight in
+ * force there (the machine's own `weightAt`), and its end: all traffic on the new version once promoted, back to 0
+ * once aborted. The status' weight closes the line while the release moves.
  */
 export function weightHistory(rollout: Rollout): WeightPoint[] {
   const release = rollout.status?.history?.at(-1);
-  const steps = rollout.spec?.strategy?.canary?.steps;
-  if (!release || !steps) return [];
+  const plan = release && rollout.spec?.strategy?.canary ? canaryPlanOf(rollout) : undefined;
+  if (!release || !plan) return [];
   const points: WeightPoint[] = [{ at: release.startedAt, canary: 0 }];
-  for (const entered of release.steps ?? []) points.push({ at: entered.at, canary: weightAtStep(steps, entered.index) });
+  for (const entered of release.steps ?? []) points.push({ at: entered.at, canary: weightAt(plan, entered.index) });
   const end = endOf(release);
   if (end) points.push(end);
   else {
@@ -52,6 +55,17 @@ export function weightHistory(rollout: Rollout): WeightPoint[] {
   return points;
 }
 
+/** A spec the plan cannot be read from (an invalid one, shown as such elsewhere) has no weight line. */
+function canaryPlanOf(rollout: Rollout): CanaryPlan | undefined {
+  try {
+    const plan = planFromSpec(rollout.spec);
+    return plan.strategy === 'canary' ? plan : undefined;
+  } catch (err) {
+    if (err instanceof TerminalError) return undefined;
+    throw err;
+  }
+}
+
 function endOf(release: RevisionRecord): WeightPoint | undefined {
   if (release.outcome === 'Promoted' && release.finishedAt) return { at: release.finishedAt, canary: 100 };
   if (release.outcome === 'Aborted') {
@@ -59,15 +73,6 @@ function endOf(release: RevisionRecord): WeightPoint | undefined {
     return at ? { at, canary: 0 } : undefined;
   }
   return undefined;
-}
-
-/** The weight in force at a step: the last setWeight at or before it. */
-function weightAtStep(steps: readonly CanaryStep[], index: number): number {
-  for (let i = Math.min(index, steps.length - 1); i >= 0; i--) {
-    const step = steps[i];
-    if (step && 'setWeight' in step) return step.setWeight;
-  }
-  return 0;
 }
 
 /** `result`, its first element, or one field of an object result (`result.errorRate`, `result['p99']`). */

@@ -162,7 +162,7 @@ export class RolloutStatusStream {
     if (!type) return;
     for (const subscriber of this.subscribers) {
       if (!matches(subscriber.filter, event.object)) continue;
-      if (subscriber.backlog) subscriber.backlog.set(`${event.object.metadata.namespace ?? ''}/${event.object.metadata.name ?? ''}`, { type, rollout: event.object });
+      if (subscriber.backlog) subscriber.backlog.set(event.key, { type, rollout: event.object });
       else this.send(subscriber, type, event.object);
     }
   }
