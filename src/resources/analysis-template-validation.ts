@@ -208,7 +208,7 @@ function checkJudge(c: FieldChecker, value: unknown, path: string, ctx: MetricCo
   checkPrometheusSource(c, judge.prometheus, childPath(path, 'prometheus'), ctx);
   checkJudgeWindow(c, judge, path);
   checkThresholds(c, judge.thresholds, childPath(path, 'thresholds'));
-  const confidence = checkNumber(c, judge.confidence, childPath(path, 'confidence'));
+  const confidence = c.number(judge.confidence, childPath(path, 'confidence'));
   if (confidence !== undefined && !(confidence > 0 && confidence < 1)) {
     c.add(childPath(path, 'confidence'), `must be between 0 and 1 (exclusive), got ${confidence}`);
   }
@@ -237,8 +237,8 @@ function checkJudgeWindow(c: FieldChecker, judge: Fields, path: string): void {
 function checkThresholds(c: FieldChecker, value: unknown, path: string): void {
   const thresholds = c.object(value, path);
   if (thresholds === undefined) return;
-  const marginal = checkNumber(c, thresholds.marginal, childPath(path, 'marginal'), 0, 100);
-  const pass = checkNumber(c, thresholds.pass, childPath(path, 'pass'), 0, 100);
+  const marginal = c.number(thresholds.marginal, childPath(path, 'marginal'), { min: 0, max: 100 });
+  const pass = c.number(thresholds.pass, childPath(path, 'pass'), { min: 0, max: 100 });
   // The defaults (75, 95) take part in the order check, so `pass: 50` alone is refused as below the marginal 75.
   const [m, p] = [marginal ?? JUDGE_DEFAULTS.marginal, pass ?? JUDGE_DEFAULTS.pass];
   if (m > p) c.add(path, `marginal (${m}) must not be above pass (${p})`);
@@ -250,7 +250,7 @@ function checkGroups(c: FieldChecker, value: unknown, path: string): ReadonlySet
   if (groups === undefined) return undefined;
   for (const [name, weight] of Object.entries(groups)) {
     const weightPath = childPath(path, name);
-    const w = checkNumber(c, weight, weightPath);
+    const w = c.number(weight, weightPath);
     if (w !== undefined && w <= 0) c.add(weightPath, `must be a weight greater than 0, got ${w}`);
   }
   return new Set(Object.keys(groups));
@@ -270,28 +270,13 @@ function checkJudgeQuery(c: FieldChecker, value: unknown, path: string, ctx: Met
   const tolerancePath = childPath(path, 'tolerance');
   const tolerance = c.object(query.tolerance, tolerancePath);
   if (tolerance !== undefined) {
-    for (const side of ['increase', 'decrease']) checkNumber(c, tolerance[side], childPath(tolerancePath, side), 0);
+    for (const side of ['increase', 'decrease']) c.number(tolerance[side], childPath(tolerancePath, side), { min: 0 });
   }
   c.oneOf(query.effectSize, childPath(path, 'effectSize'), ['ratio', 'hodgesLehmann']);
   c.boolean(query.critical, childPath(path, 'critical'));
   c.integer(query.minSamples, childPath(path, 'minSamples'), { min: MIN_JUDGE_SAMPLES });
   c.oneOf(query.outliers, childPath(path, 'outliers'), ['keep', 'remove']);
   c.oneOf(query.nanStrategy, childPath(path, 'nanStrategy'), ['remove', 'replaceWithZero']);
-}
-
-/** A finite number within [min, max] when they are given. */
-function checkNumber(c: FieldChecker, value: unknown, path: string, min?: number, max?: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    c.add(path, 'must be a number');
-    return undefined;
-  }
-  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
-    const range = max === undefined ? `at least ${min}` : `between ${min ?? '-∞'} and ${max}`;
-    c.add(path, `must be ${range}, got ${value}`);
-    return undefined;
-  }
-  return value;
 }
 
 function checkWeb(c: FieldChecker, value: unknown, path: string, ctx: MetricContext): void {

@@ -92,6 +92,22 @@ export class FieldChecker {
     return undefined;
   }
 
+  /** A finite number (not only an integer), within [min, max] when they are given. */
+  number(value: unknown, path: string, opts: Presence & { min?: number; max?: number } = {}): number | undefined {
+    if (this.missing(value, path, opts)) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.add(path, 'must be a number');
+      return undefined;
+    }
+    const { min, max } = opts;
+    if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+      const range = max === undefined ? `at least ${min}` : `between ${min ?? '-∞'} and ${max}`;
+      this.add(path, `must be ${range}, got ${value}`);
+      return undefined;
+    }
+    return value;
+  }
+
   list(value: unknown, path: string, opts: Presence & { nonEmpty?: boolean } = {}): unknown[] | undefined {
     if (this.missing(value, path, opts)) return undefined;
     if (!Array.isArray(value)) {
