@@ -46,6 +46,8 @@ export interface EffectContext {
   log: Logger;
   /** The role metadata a new ReplicaSet's pods start with (see ephemeral-metadata.ts). */
   roleMetadata?: (hash: string) => EphemeralMetadata | undefined;
+  /** Annotations a scaled ReplicaSet is written with in the same request (a scale-down deadline, or its removal). */
+  replicaSetAnnotations?: (hash: string) => Record<string, string | null> | undefined;
 }
 
 /** What executing the effects changed that belongs in status. */
@@ -143,7 +145,8 @@ async function scale(effect: EffectOf<'scaleReplicaSet'>, ctx: EffectContext, by
   if (!effect.hash) return;
   const template = effect.hash === ctx.templateHash ? ctx.template : byHash.get(effect.hash)?.spec?.template;
   try {
-    const written = await ensureReplicaSet(ctx.writer, ctx.rollout, byHash.get(effect.hash), template, effect.hash, effect.replicas, ctx.roleMetadata?.(effect.hash));
+    const extras = { role: ctx.roleMetadata?.(effect.hash), annotations: ctx.replicaSetAnnotations?.(effect.hash) };
+    const written = await ensureReplicaSet(ctx.writer, ctx.rollout, byHash.get(effect.hash), template, effect.hash, effect.replicas, extras);
     if (written) byHash.set(effect.hash, written);
   } catch (err) {
     // Created by a pass the cache has not caught up with: the next pass sees it and scales it.

@@ -170,13 +170,20 @@ export function oldReplicaSetPass(effects: readonly Effect[], policy: OldReplica
   };
 }
 
-/** Writes (or removes) the scale-down deadline annotations; a ReplicaSet gone since it was read is skipped. */
-export async function writeScaleDownDeadlines(writer: ObjectWriter, replicaSets: readonly ReplicaSetObject[], deadlines: OldReplicaSetPass['deadlines']): Promise<void> {
+/** The annotation that writes a scale-down deadline, or removes it (null). */
+export function deadlineAnnotation(deadline: number | null): Record<string, string | null> {
+  return { [SCALE_DOWN_DEADLINE_ANNOTATION]: deadline === null ? null : new Date(deadline).toISOString() };
+}
+
+/**
+ * Writes (or removes) the scale-down deadline annotations of ReplicaSets this pass did not scale (a scaled one
+ * carries its deadline in its scale request); a ReplicaSet gone since it was read is skipped.
+ */
+export async function writeScaleDownDeadlines(writer: ObjectWriter, replicaSets: readonly ReplicaSetObject[], deadlines: OldReplicaSetPass['deadlines'], scaled: ReadonlySet<string>): Promise<void> {
   for (const { hash, deadline } of deadlines) {
     const rs = replicaSets.find((r) => hashOf(r) === hash);
-    if (rs === undefined) continue;
-    const value = deadline === null ? null : new Date(deadline).toISOString();
-    const patch = { metadata: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: value } } };
+    if (rs === undefined || scaled.has(hash)) continue;
+    const patch = { metadata: { annotations: deadlineAnnotation(deadline) } };
     await writer.patch(Kinds.ReplicaSet, rs.metadata.namespace, rs.metadata.name ?? '', patch, 'merge').catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });

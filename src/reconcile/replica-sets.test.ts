@@ -6,11 +6,13 @@
 // @covers spec.templates[].template/**
 // @covers spec.templates[].selector/**
 import { describe, expect, it } from 'vitest';
+import type { ObjectWriter } from '../kube/kube-client.js';
+import type { KubeObject } from '../kube/kube-object.js';
 import type { Experiment } from '../resources/experiment.js';
 import type { LabelSelector, PodTemplateSpec } from '../resources/meta.js';
 import type { Rollout } from '../resources/rollout.js';
 import { buildExperimentReplicaSet } from './experiment-replica-sets.js';
-import { buildReplicaSet } from './replica-sets.js';
+import { buildReplicaSet, ensureReplicaSet } from './replica-sets.js';
 
 const TEMPLATE: PodTemplateSpec = {
   metadata: { labels: { app: 'shop', track: 'main' }, annotations: { 'prometheus.io/scrape': 'true' } },
@@ -49,5 +51,44 @@ describe('buildExperimentReplicaSet', () => {
     expect(hash).not.toBe('');
     expect(rs.spec?.selector).toEqual({ matchLabels: { app: 'shop', 'rollouts-pod-template-hash': hash }, matchExpressions: SELECTOR.matchExpressions });
     expect(rs.spec?.template).toEqual({ ...TEMPLATE, metadata: { ...TEMPLATE.metadata, labels: { app: 'shop', track: 'main', 'rollouts-pod-template-hash': hash } } });
+  });
+});
+
+describe('ensureReplicaSet', () => {
+  const rollout: Rollout = { apiVersion: 'vane.dev/v1alpha1', kind: 'Rollout', metadata: { name: 'shop', namespace: 'shop', uid: 'u-1' }, spec: { selector: SELECTOR, template: TEMPLATE, strategy: { canary: {} } } };
+  const DEADLINE = 'vane.dev/scale-down-deadline';
+
+  function recording(): { writer: ObjectWriter; patches: unknown[] } {
+    const patches: unknown[] = [];
+    const fail = (): never => {
+      throw new Error('unexpected write');
+    };
+    const writer: ObjectWriter = {
+      create: fail,
+      replace: fail,
+      delete: fail,
+      patch: <T extends KubeObject>(_kind: unknown, _ns: unknown, _name: unknown, patch: unknown) => {
+        patches.push(patch);
+        return Promise.resolve({} as T);
+      },
+    };
+    return { writer, patches };
+  }
+
+  it('given a scale to zero that also removes the scale-down deadline, then both go in one request', async () => {
+    const current = buildReplicaSet(rollout, TEMPLATE, 'old', 1);
+    current.metadata.annotations = { ...current.metadata.annotations, [DEADLINE]: '2026-12-07T18:20:55.367Z' };
+    const { writer, patches } = recording();
+    await ensureReplicaSet(writer, rollout, current, TEMPLATE, 'old', 0, { annotations: { [DEADLINE]: null } });
+    expect(patches).toEqual([{ spec: { replicas: 0 }, metadata: { annotations: { [DEADLINE]: null } } }]);
+  });
+
+  it('given the count and annotations it already has, then nothing is written; given only an annotation to change, then only that is', async () => {
+    const current = buildReplicaSet(rollout, TEMPLATE, 'old', 1);
+    const { writer, patches } = recording();
+    await ensureReplicaSet(writer, rollout, current, TEMPLATE, 'old', 1, { annotations: { [DEADLINE]: null } });
+    expect(patches).toEqual([]);
+    await ensureReplicaSet(writer, rollout, current, TEMPLATE, 'old', 1, { annotations: { [DEADLINE]: '2026-12-07T18:20:55.367Z' } });
+    expect(patches).toEqual([{ metadata: { annotations: { [DEADLINE]: '2026-12-07T18:20:55.367Z' } } }]);
   });
 });

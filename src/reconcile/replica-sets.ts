@@ -59,8 +59,17 @@ export function buildReplicaSet(rollout: Rollout, template: PodTemplateSpec, has
   };
 }
 
+/** What a ReplicaSet is written with beside its count. */
+export interface ReplicaSetExtras {
+  /** The role metadata a new ReplicaSet's pods start with. */
+  role?: EphemeralMetadata;
+  /** Annotations an existing ReplicaSet should carry (null: none), written in the same request as its count. */
+  annotations?: Record<string, string | null>;
+}
+
 /**
- * Makes the ReplicaSet for `hash` exist with `replicas`; writes only what differs. Returns the object as written
+ * Makes the ReplicaSet for `hash` exist with `replicas` and `extras.annotations`, in one request that writes only
+ * what differs: a reader never sees the count without the annotations that go with it. Returns the object as written
  * (or as cached when nothing changed).
  */
 export async function ensureReplicaSet(
@@ -70,14 +79,23 @@ export async function ensureReplicaSet(
   template: PodTemplateSpec | undefined,
   hash: string,
   replicas: number,
-  role?: EphemeralMetadata,
+  extras: ReplicaSetExtras = {},
 ): Promise<ReplicaSetObject | undefined> {
   if (current) {
-    if ((current.spec?.replicas ?? 0) === replicas) return current;
-    return writer.patch<ReplicaSetObject>(Kinds.ReplicaSet, current.metadata.namespace, current.metadata.name ?? '', { spec: { replicas } }, 'merge');
+    const annotations = changedAnnotations(current, extras.annotations ?? {});
+    const scaled = (current.spec?.replicas ?? 0) !== replicas;
+    if (!scaled && annotations === undefined) return current;
+    const patch = { ...(scaled ? { spec: { replicas } } : {}), ...(annotations ? { metadata: { annotations } } : {}) };
+    return writer.patch<ReplicaSetObject>(Kinds.ReplicaSet, current.metadata.namespace, current.metadata.name ?? '', patch, 'merge');
   }
   if (replicas === 0 || !template) return undefined;
-  return writer.create(Kinds.ReplicaSet, buildReplicaSet(rollout, template, hash, replicas, role));
+  return writer.create(Kinds.ReplicaSet, buildReplicaSet(rollout, template, hash, replicas, extras.role));
+}
+
+function changedAnnotations(rs: ReplicaSetObject, wanted: Record<string, string | null>): Record<string, string | null> | undefined {
+  const have = rs.metadata.annotations ?? {};
+  const changed = Object.entries(wanted).filter(([key, value]) => (have[key] ?? null) !== value);
+  return changed.length === 0 ? undefined : Object.fromEntries(changed);
 }
 
 /** Old, scaled-down ReplicaSets beyond `limit`, oldest first: the ones to delete. */

@@ -34,7 +34,7 @@ import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import { boundedScaleEffects } from './basic-canary-scaling.js';
-import { oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
+import { deadlineAnnotation, oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
@@ -118,6 +118,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     throw err;
   }
   const roles = roleMetadata(subject, world.hash, decision.view.stableHash);
+  const deadlines = new Map(old?.deadlines.map(({ hash, deadline }) => [hash, deadlineAnnotation(deadline)]));
   const outcome = await executeEffects(effects, {
     rollout: subject,
     template,
@@ -133,6 +134,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
     log,
     ...(roles ? { roleMetadata: roles } : {}),
+    replicaSetAnnotations: (hash) => deadlines.get(hash),
   })
     .then(async (done) => {
       const wanted = experimentDestinations(subject, decision.view, world.experiments ?? [], (runName) => analysisRunName(rollout, runName));
@@ -146,7 +148,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
       throw err;
     });
   if (outcome instanceof TerminalError) return blocked(rollout, outcome, deps, now);
-  if (old !== undefined) await writeScaleDownDeadlines(deps.client, replicaSets, old.deadlines);
+  if (old !== undefined) await writeScaleDownDeadlines(deps.client, replicaSets, old.deadlines, scaledHashes(effects));
   await syncRoleMetadata(deps.client, replicaSets, roles);
   await pruneHistory(replicaSets, decision, spec.revisionHistoryLimit ?? 10, deps);
 
@@ -401,4 +403,9 @@ async function writeStatus(rollout: Rollout, status: RolloutStatus, deps: Rollou
   const written = await deps.client.replaceStatus(Kinds.Rollout, { ...(rollout as unknown as KubeObject), status });
   deps.writes?.wrote(objectKey(rollout), rollout.metadata.resourceVersion, written.metadata.resourceVersion);
   return true;
+}
+
+/** The ReplicaSets a pass's scale effects wrote (with their annotations), by pod-template hash. */
+function scaledHashes(effects: readonly Effect[]): Set<string> {
+  return new Set(effects.flatMap((effect) => (effect.type === 'scaleReplicaSet' && effect.hash ? [effect.hash] : [])));
 }
