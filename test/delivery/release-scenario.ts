@@ -89,6 +89,8 @@ export interface ScenarioOutcome {
   failover?: {
     killedStatus: Rollout['status'];
     killedSignal: string | null;
+    /** Epoch ms once the killed leader had exited: nothing it sent can arrive after this. */
+    killedAt: number;
     holderAfter: string | undefined;
     standbyOutput: string;
     /** /metrics of the first leader once release 1 was promoted, before release 2 started. */
@@ -286,8 +288,9 @@ async function scenario(setup: ScenarioSetup, cleanup: Cleanup): Promise<Scenari
     const aborted = await waitFor((ro) => ro.status?.abort === true || recordOf(ro, hashes.failing)?.outcome === 'Aborted', 'the abort in status', 60_000, 5);
     const leader = controllers.processes[0]!;
     await leader.kill('SIGKILL');
+    const killedAt = Date.now();
     const holderAfter = await until(async () => ((await leaseHolder(client)) === 'controller-b' ? 'controller-b' : undefined), 'the standby to take the Lease', 20_000, context);
-    failover = { killedStatus: aborted.status, killedSignal: leader.child.signalCode, holderAfter, standbyOutput: '', firstLeaderMetrics: firstLeaderMetrics ?? '' };
+    failover = { killedStatus: aborted.status, killedSignal: leader.child.signalCode, killedAt, holderAfter, standbyOutput: '', firstLeaderMetrics: firstLeaderMetrics ?? '' };
   }
   await waitFor((ro) => ro.status?.phase === 'Degraded' && ro.status.rollback?.git?.state === 'Committed', 'the abort and the revert on the remote');
   const head = remote.head();
