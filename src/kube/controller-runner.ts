@@ -3,7 +3,7 @@
 import { TerminalError, toVaneError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
-import { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+import { WorkQueue, type Priority, type WorkQueueOptions } from './work-queue.js';
 
 /** What a reconcile asks for next. */
 export interface ReconcileResult {
@@ -34,8 +34,9 @@ export class ControllerRunner {
     this.log = (options.logger ?? silentLogger).child({ controller: options.name });
   }
 
-  enqueue(key: string): void {
-    this.queue.add(key);
+  /** Queues the key; `urgent` goes ahead of bulk work (a person's command, a wake-up that is due). */
+  enqueue(key: string, priority: Priority = 'bulk'): void {
+    this.queue.add(key, priority);
   }
 
   start(): void {

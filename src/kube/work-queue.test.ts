@@ -92,4 +92,80 @@ describe('WorkQueue', () => {
     expect(queue.depth).toBe(0);
     await expect(queue.run(2, async () => undefined)).resolves.toBeUndefined();
   });
+
+  it('given thousands of bulk keys waiting, then an urgent key is handed out next, and a bulk key added again urgently moves ahead once', async () => {
+    const queue = new WorkQueue();
+    for (let i = 0; i < 5000; i++) queue.add(`ns/bulk${i}`);
+    queue.add('ns/bulk4000', 'urgent');
+    queue.add('ns/pause', 'urgent');
+    queue.add('ns/pause', 'bulk');
+    expect(queue.depth).toBe(5001);
+    const seen: string[] = [];
+    await queue.run(1, async (key) => {
+      seen.push(key);
+      if (seen.length === 5001) queue.shutDown();
+    });
+    expect(seen.slice(0, 3)).toEqual(['ns/bulk4000', 'ns/pause', 'ns/bulk0']);
+    expect(seen.filter((k) => k === 'ns/bulk4000')).toHaveLength(1);
+    expect(new Set(seen).size).toBe(5001);
+  });
+
+  it('given a key added urgently while it is processed, then it is queued again ahead of the bulk keys', async () => {
+    const queue = new WorkQueue();
+    queue.add('ns/a');
+    const seen: string[] = [];
+    await queue.run(1, async (key) => {
+      seen.push(key);
+      if (seen.length === 1) {
+        for (let i = 0; i < 100; i++) queue.add(`ns/bulk${i}`);
+        queue.add('ns/a', 'bulk');
+        queue.add('ns/a', 'urgent');
+      }
+      if (seen.length === 3) queue.shutDown();
+    });
+    expect(seen).toEqual(['ns/a', 'ns/a', 'ns/bulk0']);
+  });
+
+  it('given a wake-up that falls due while bulk keys wait, then it goes ahead of them; a failure retry waits behind them', async () => {
+    const queue = new WorkQueue({ baseDelayMs: 1 });
+    queue.addRateLimited('ns/retry');
+    queue.addAfter('ns/pause', 1);
+    await new Promise((r) => setTimeout(r, 30));
+    for (let i = 0; i < 10; i++) queue.add(`ns/bulk${i}`);
+    expect(queue.delayed).toBe(0);
+    const seen: string[] = [];
+    await queue.run(1, async (key) => {
+      seen.push(key);
+      if (seen.length === 12) queue.shutDown();
+    });
+    expect(seen[0]).toBe('ns/pause');
+    expect(seen.indexOf('ns/retry')).toBe(1);
+  });
+
+  it('given 10,000 keys scheduled at different times, then one timer serves them and each fires in time order', async () => {
+    const queue = new WorkQueue();
+    // Three due times far enough apart that adding all 10,000 keys cannot blur them.
+    const delayOf = (key: string): number => 20 + 150 * ((Number(key.slice(4)) * 7919) % 3);
+    const realSetTimeout = globalThis.setTimeout;
+    let timers = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      timers++;
+      return realSetTimeout(...args);
+    }) as typeof setTimeout;
+    try {
+      for (let i = 0; i < 10_000; i++) queue.addAfter(`ns/k${i}`, delayOf(`ns/k${i}`));
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    expect(queue.delayed).toBe(10_000);
+    expect(timers).toBeLessThan(50);
+    const seen: string[] = [];
+    await queue.run(1, async (key) => {
+      seen.push(key);
+      if (seen.length === 10_000) queue.shutDown();
+    });
+    expect(new Set(seen).size).toBe(10_000);
+    const delays = seen.map(delayOf);
+    expect(delays).toEqual([...delays].sort((a, b) => a - b));
+  });
 });

@@ -22,13 +22,20 @@ export interface WorkQueueOptions {
 
 export type KeyHandler = (key: string) => Promise<void>;
 
+/**
+ * Which lane a key waits in. Urgent keys (a wake-up that is due, a person's command) are handed out before any bulk
+ * key (an informer event, a resync, a retry after an error), so a burst of thousands of changes cannot delay them.
+ */
+export type Priority = 'urgent' | 'bulk';
+
 export class WorkQueue {
-  private fifo: string[] = [];
-  private head = 0;
-  private readonly queued = new Set<string>();
+  private readonly lanes: Record<Priority, Lane> = { urgent: new Lane(), bulk: new Lane() };
+  /** Each queued key and the lane it waits in (a lane may also hold stale entries of keys moved or taken). */
+  private readonly queued = new Map<string, Priority>();
   private readonly processing = new Set<string>();
-  private readonly dirty = new Set<string>();
-  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** Keys added while processing, with the lane to queue them in once done. */
+  private readonly dirty = new Map<string, Priority>();
+  private readonly schedule = new DueSchedule((key, priority) => this.add(key, priority));
   private readonly failures = new Map<string, number>();
   private waiters: Array<() => void> = [];
   private stopped = false;
@@ -42,55 +49,45 @@ export class WorkQueue {
 
   /** Keys waiting to be processed (not counting delayed ones). */
   get depth(): number {
-    return this.fifo.length - this.head;
+    return this.queued.size;
   }
 
   /** Keys scheduled for later. */
   get delayed(): number {
-    return this.timers.size;
+    return this.schedule.size;
   }
 
-  add(key: string): void {
+  /** Queues the key; an urgent add moves a key already waiting in the bulk lane ahead. */
+  add(key: string, priority: Priority = 'bulk'): void {
     if (this.stopped) return;
     if (this.processing.has(key)) {
-      this.dirty.add(key);
+      if (this.dirty.get(key) !== 'urgent') this.dirty.set(key, priority);
       return;
     }
-    if (this.queued.has(key)) return;
-    this.queued.add(key);
-    this.fifo.push(key);
-    this.waiters.shift()?.();
+    const waiting = this.queued.get(key);
+    if (waiting === 'urgent' || waiting === priority) return;
+    this.queued.set(key, priority);
+    this.lanes[priority].push(key);
+    if (waiting === undefined) this.waiters.shift()?.();
   }
 
   /**
-   * Adds the key after `delayMs`, at most MAX_REQUEUE_DELAY_MS (a longer or unreadable delay waits that long); an
-   * earlier pending schedule for the same key wins.
+   * Adds the key, urgently, after `delayMs`, at most MAX_REQUEUE_DELAY_MS (a longer or unreadable delay waits that
+   * long); an earlier pending schedule for the same key wins. One timer serves every key.
    */
   addAfter(key: string, requestedMs: number): void {
     if (this.stopped) return;
     const delayMs = requeueDelay(requestedMs);
-    if (delayMs <= 0) {
-      this.add(key);
-      return;
-    }
-    const at = Date.now() + delayMs;
-    const pending = this.timers.get(key);
-    if (pending && pending.at <= at) return;
-    if (pending) clearTimeout(pending.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.add(key);
-    }, delayMs);
-    timer.unref();
-    this.timers.set(key, { at, timer });
+    if (delayMs <= 0) this.add(key, 'urgent');
+    else this.schedule.at(key, Date.now() + delayMs);
   }
 
-  /** Schedules a retry after a failure, backing off exponentially per key. */
+  /** Schedules a retry after a failure, backing off exponentially per key; the retry waits in the bulk lane. */
   addRateLimited(key: string): number {
     const count = this.failures.get(key) ?? 0;
     this.failures.set(key, count + 1);
     const delay = requeueDelay(Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** count));
-    this.addAfter(key, delay);
+    if (!this.stopped) this.schedule.at(key, Date.now() + delay, 'bulk');
     return delay;
   }
 
@@ -112,8 +109,7 @@ export class WorkQueue {
   /** Stops handing out keys; in-flight handlers finish. */
   shutDown(): void {
     this.stopped = true;
-    for (const { timer } of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.schedule.clear();
     const waiters = this.waiters;
     this.waiters = [];
     for (const wake of waiters) wake();
@@ -136,19 +132,127 @@ export class WorkQueue {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     if (this.stopped) return undefined;
-    const key = this.fifo[this.head++] as string;
-    if (this.head > 1024 && this.head * 2 > this.fifo.length) {
-      this.fifo = this.fifo.slice(this.head);
-      this.head = 0;
-    }
+    const key = this.take('urgent') ?? (this.take('bulk') as string);
     this.queued.delete(key);
     this.processing.add(key);
     return key;
   }
 
+  /** The next key that still waits in this lane (entries of keys moved to the urgent lane or taken are skipped). */
+  private take(priority: Priority): string | undefined {
+    const lane = this.lanes[priority];
+    for (let key = lane.shift(); key !== undefined; key = lane.shift()) if (this.queued.get(key) === priority) return key;
+    return undefined;
+  }
+
   private done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.delete(key)) this.add(key);
+    const again = this.dirty.get(key);
+    if (again === undefined) return;
+    this.dirty.delete(key);
+    this.add(key, again);
+  }
+}
+
+/** A FIFO of keys that does not copy on every shift. */
+class Lane {
+  private items: string[] = [];
+  private head = 0;
+
+  push(key: string): void {
+    this.items.push(key);
+  }
+
+  shift(): string | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const key = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return key;
+  }
+}
+
+/**
+ * Keys due at a time, on one timer for all of them (a min-heap of due times): thousands of paused Rollouts cost one
+ * timer, not one each. A key's earliest schedule wins; a later one is ignored.
+ */
+class DueSchedule {
+  private readonly due = new Map<string, { at: number; priority: Priority }>();
+  /** [time, key] pairs ordered by time; a pair whose time is no longer the key's schedule is dropped when reached. */
+  private readonly heap: Array<[number, string]> = [];
+  private timer: { at: number; handle: NodeJS.Timeout } | undefined;
+
+  constructor(private readonly fire: (key: string, priority: Priority) => void) {}
+
+  get size(): number {
+    return this.due.size;
+  }
+
+  at(key: string, at: number, priority: Priority = 'urgent'): void {
+    const pending = this.due.get(key);
+    if (pending && pending.at <= at) return;
+    this.due.set(key, { at, priority });
+    heapPush(this.heap, [at, key]);
+    this.arm();
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer.handle);
+    this.timer = undefined;
+    this.due.clear();
+    this.heap.length = 0;
+  }
+
+  private arm(): void {
+    const first = this.heap[0];
+    if (first === undefined || (this.timer && this.timer.at <= first[0])) return;
+    if (this.timer) clearTimeout(this.timer.handle);
+    const handle = setTimeout(() => this.expire(), Math.max(0, first[0] - Date.now()));
+    handle.unref();
+    this.timer = { at: first[0], handle };
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    for (let first = this.heap[0]; first !== undefined && first[0] <= now; first = this.heap[0]) {
+      heapPop(this.heap);
+      const [at, key] = first;
+      const pending = this.due.get(key);
+      if (pending?.at !== at) continue;
+      this.due.delete(key);
+      this.fire(key, pending.priority);
+    }
+    this.arm();
+  }
+}
+
+function heapPush(heap: Array<[number, string]>, item: [number, string]): void {
+  heap.push(item);
+  for (let i = heap.length - 1; i > 0; ) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent]![0] <= item[0]) break;
+    heap[i] = heap[parent]!;
+    heap[parent] = item;
+    i = parent;
+  }
+}
+
+function heapPop(heap: Array<[number, string]>): void {
+  const last = heap.pop();
+  if (last === undefined || heap.length === 0) return;
+  heap[0] = last;
+  for (let i = 0; ; ) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let least = i;
+    if (left < heap.length && heap[left]![0] < heap[least]![0]) least = left;
+    if (right < heap.length && heap[right]![0] < heap[least]![0]) least = right;
+    if (least === i) return;
+    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+    i = least;
   }
 }
 

@@ -7,7 +7,7 @@ import type { InformerEvent } from '../kube/supervised-informer.js';
 import type { Rollout } from '../resources/rollout.js';
 import { awaitsGitRollback } from './git-rollback-reconciler.js';
 import { awaitsReleaseSource } from './release-source-reconciler.js';
-import { wakesReconcile } from './rollout-update-filter.js';
+import { carriesNewCommand, wakesReconcile } from './rollout-update-filter.js';
 import type { RolloutInformers } from './rollout-informers.js';
 
 export interface RolloutControllerOptions {
@@ -78,7 +78,9 @@ export class RolloutController {
     this.wired = true;
     const { informers } = this;
     informers.rollouts.addHandler((e) => {
-      if (e.type !== 'update' || wakesReconcile(e.oldObject as (Rollout & KubeObject) | undefined, e.object as Rollout & KubeObject)) this.rollouts.enqueue(e.key);
+      const rollout = e.object as Rollout & KubeObject;
+      const before = e.oldObject as (Rollout & KubeObject) | undefined;
+      if (e.type !== 'update' || wakesReconcile(before, rollout)) this.rollouts.enqueue(e.key, carriesNewCommand(before, rollout) ? 'urgent' : 'bulk');
       if (e.type !== 'delete') this.wakeGitRollback(e.key, e.object as Rollout);
       if (e.type !== 'delete') this.wakeReleaseSource(e.key, e.object as Rollout);
     });

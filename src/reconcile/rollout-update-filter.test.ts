@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { RevisionRecord, Rollout } from '../resources/rollout.js';
-import { wakesReconcile } from './rollout-update-filter.js';
+import { carriesNewCommand, wakesReconcile } from './rollout-update-filter.js';
 
 type RolloutObject = Rollout & KubeObject;
 
@@ -38,5 +38,26 @@ describe('which Rollout updates wake the reconcile pass', () => {
 
   it('given no previous object (an add), then the pass is woken', () => {
     expect(wakesReconcile(undefined, rollout([record]))).toBe(true);
+  });
+});
+
+describe('which Rollout updates come from a person (and go ahead of bulk work)', () => {
+  const command = { id: 'c1', action: 'abort' as const, actor: 'alice', time: '2026-12-07T10:06:00Z' };
+  const withStatus = (status: Partial<NonNullable<Rollout['status']>>, paused?: boolean): RolloutObject => {
+    const base = rollout([record]);
+    return { ...base, spec: { ...base.spec, ...(paused === undefined ? {} : { paused }) }, status: { ...base.status, ...status } } as RolloutObject;
+  };
+
+  it('given a new command in status, then it is a person\'s; the same command again (its acknowledgement written beside it) is not', () => {
+    expect(carriesNewCommand(withStatus({}), withStatus({ command }))).toBe(true);
+    expect(carriesNewCommand(withStatus({ command }), withStatus({ command: { ...command, id: 'c2', action: 'retry' } }))).toBe(true);
+    expect(carriesNewCommand(withStatus({ command }), withStatus({ command, phase: 'Healthy' }))).toBe(false);
+  });
+
+  it('given spec.paused turned on or off, then it is a person\'s; any other change, or an add, is bulk work', () => {
+    expect(carriesNewCommand(withStatus({}), withStatus({}, true))).toBe(true);
+    expect(carriesNewCommand(withStatus({}, true), withStatus({}, false))).toBe(true);
+    expect(carriesNewCommand(withStatus({}), withStatus({ phase: 'Progressing' }))).toBe(false);
+    expect(carriesNewCommand(undefined, withStatus({ command }))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-// Which Rollout updates the reconcile pass must see: not the notification outbox's own writes, which change nothing it reads.
+// Which Rollout updates the reconcile pass must see (not the notification outbox's own writes, which change nothing it
+// reads), and which come from a person and go ahead of bulk work.
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../kube/kube-object.js';
 import type { Rollout } from '../resources/rollout.js';
@@ -23,4 +24,16 @@ function withoutNotified(rollout: RolloutObject): unknown {
   const { resourceVersion: _rv, managedFields: _mf, ...metadata } = rollout.metadata as RolloutObject['metadata'] & { managedFields?: unknown };
   const history = rollout.status?.history?.map(({ notified: _n, ...record }) => record);
   return { ...rollout, metadata, status: { ...rollout.status, history } };
+}
+
+/**
+ * True when a person has just asked something of the Rollout: a new command in status (promote, abort, retry, ...) or
+ * spec.paused turned on or off. Such a pass goes ahead of bulk work in the queue, so a burst of releases does not make
+ * an abort wait.
+ */
+export function carriesNewCommand(before: RolloutObject | undefined, after: RolloutObject): boolean {
+  if (before === undefined) return false;
+  const command = after.status?.command;
+  if (command !== undefined && command.id !== before.status?.command?.id) return true;
+  return (after.spec.paused ?? false) !== (before.spec.paused ?? false);
 }
