@@ -11,6 +11,7 @@ import { WriteTracker } from '../kube/write-tracker.js';
 import type { ReconcileObserver } from '../kube/controller-runner.js';
 import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
+import { CountsOnlyWrites } from '../reconcile/counts-only-writes.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitExecutor, createGitRollback, createReleaseTracking } from '../reconcile/git-rollback.js';
 import { createReleaseSourceReconciler, type ReleaseSourceTiming } from '../reconcile/release-source-reconciler.js';
@@ -89,6 +90,7 @@ export async function startController(config: ControllerConfig, overrides: Start
       writes: rolloutWrites,
       routerFor: (rollout) => routerFor(rollout, { reader: client, writer: client }),
       gitRollback: revert !== undefined,
+      countsOnly: new CountsOnlyWrites(),
     }),
     ...(revert ? { reconcileGitRollback: createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) }) } : {}),
     ...(tracking

@@ -42,13 +42,8 @@ export function specEvents(world: ObservedWorld): RolloutEvent[] {
 /** Observations read against what the machine currently asks for (desired replicas, awaited runs). */
 export function worldEvents(world: ObservedWorld, view: MachineView, runName: (name: string) => string): RolloutEvent[] {
   const events: RolloutEvent[] = [];
-  const byHash = new Map(world.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
   if (countsMoved(world)) events.push({ type: 'progress', now: world.now });
-  // A canary without a router moves stable and older ReplicaSets too: its pods are ready once all are in place.
-  const settled = !isBasicCanary(world.plan) || view.desiredReplicas.length < 2 || basicCanarySettled(view.desiredReplicas, world.replicaSets);
-  for (const { hash, replicas } of view.desiredReplicas) {
-    if (replicas > 0 && settled && isAvailable(byHash.get(hash), replicas)) events.push({ type: 'replicasReady', hash, now: world.now });
-  }
+  events.push(...replicasReadyEvents(world, view));
   for (const awaited of view.analysisRuns) {
     if (awaited.kind === 'experiment') {
       const verdict = experimentVerdict(world, runName(awaited.name));
@@ -74,6 +69,25 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   if (rollback) events.push(rollback);
   events.push({ type: 'tick', now: world.now });
   return events;
+}
+
+/** The ReplicaSets the machine asks for that are already available at their counts. */
+function replicasReadyEvents(world: ObservedWorld, view: MachineView): RolloutEvent[] {
+  const byHash = new Map(world.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
+  // A canary without a router moves stable and older ReplicaSets too: its pods are ready once all are in place.
+  const settled = !isBasicCanary(world.plan) || view.desiredReplicas.length < 2 || basicCanarySettled(view.desiredReplicas, world.replicaSets);
+  if (!settled) return [];
+  return view.desiredReplicas.filter(({ hash, replicas }) => replicas > 0 && isAvailable(byHash.get(hash), replicas)).map(({ hash }) => ({ type: 'replicasReady', hash, now: world.now }));
+}
+
+/**
+ * What a step the machine has just entered in this pass can already see: pods in place (a weight that changes no
+ * count, the promotion after the last step) and the clock (a pause of 0s). Read against each new step until the
+ * machine stops moving, they let one pass cross several steps, so one transition costs one status write. Commands
+ * and analysis verdicts are not repeated: each is an answer to one step, given once.
+ */
+export function settleEvents(world: ObservedWorld, view: MachineView): RolloutEvent[] {
+  return [...replicasReadyEvents(world, view), { type: 'tick', now: world.now }];
 }
 
 /** A canary without a router: its pods are its traffic, so maxSurge and maxUnavailable pace its ReplicaSets. */

@@ -34,9 +34,11 @@ import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import { boundedScaleEffects } from './basic-canary-scaling.js';
+import type { CountsOnlyWrites } from './counts-only-writes.js';
+import { foldStepEvents } from './pass-events.js';
 import { deadlineAnnotation, oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
-import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
+import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, settleEvents, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
 import { resolveTemplate, withResolvedSelector } from './template-source.js';
 import { scaleDownWorkload } from './workload-scale-down.js';
 import { restartPods } from './pod-restart.js';
@@ -57,6 +59,8 @@ export interface RolloutReconcilerDeps {
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
   /** A git rollback queue runs beside this reconciler: an abort queues its revert (else records NotConfigured). */
   gitRollback?: boolean;
+  /** Holds back status writes whose only news is pod counts (absent: every change is written at once). */
+  countsOnly?: CountsOnlyWrites;
 }
 
 export function createRolloutReconciler(deps: RolloutReconcilerDeps): Reconcile {
@@ -66,7 +70,10 @@ export function createRolloutReconciler(deps: RolloutReconcilerDeps): Reconcile 
 export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps): Promise<ReconcileResult> {
   const { namespace, name } = splitKey(key);
   const rollout = deps.cache.rollout(namespace ?? 'default', name);
-  if (!rollout) return {};
+  if (!rollout) {
+    deps.countsOnly?.forget(key);
+    return {};
+  }
   if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return { requeueAfterMs: deps.writes.recheckAfterMs(key) };
   const finalizer = finalizerAction(rollout);
   if (finalizer !== 'none') {
@@ -109,7 +116,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const { decision } = ran;
   const policy = oldReplicaSetPolicy(world.plan, spec);
   const old = policy === undefined ? undefined : oldReplicaSetPass(ran.effects, policy, decision.view, replicaSets, now);
-  const effects = isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, decision.view.desiredReplicas, replicaSets) : (old?.effects ?? ran.effects);
+  const effects = foldStepEvents(isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, decision.view.desiredReplicas, replicaSets) : (old?.effects ?? ran.effects));
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);
@@ -160,7 +167,8 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const restart = await restartPods({ rollout, replicaSets, stableHash: decision.view.stableHash, currentHash: world.hash, client: deps.client, now });
   if (restart.restartedAt !== undefined) status.restartedAt = restart.restartedAt;
   const restored = restoredRelease(rollout, status, now);
-  if (await writeStatus(rollout, status, deps)) {
+  const held = deps.countsOnly?.holdBack(key, rollout.status ?? {}, status, now);
+  if (held === undefined && (await writeStatus(rollout, status, deps))) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   if (restored) await deps.events.record(rollout as unknown as KubeObject, restored);
@@ -170,7 +178,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
   const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
-  const next = earliestOf([wake, recheck, restartWake, old?.wakeAt]);
+  const next = earliestOf([wake, recheck, restartWake, old?.wakeAt, held === undefined ? undefined : now + held]);
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
 }
 
@@ -198,7 +206,15 @@ function runMachine(world: ObservedWorld, runName: (name: string) => string, gat
     }
   };
   apply(specEvents(world));
+  const position = (): string => `${decision.view.state}|${decision.view.currentStepIndex ?? ''}`;
+  let before = position();
   apply(worldEvents(world, decision.view, runName));
+  // Where those moved the machine on, the step it entered may already be satisfied: go on in this same pass.
+  const bound = world.plan.strategy === 'canary' ? world.plan.steps.length + 1 : 2;
+  for (let steps = 0; position() !== before && steps < bound; steps++) {
+    before = position();
+    apply(settleEvents(world, decision.view));
+  }
   apply(gateReadyEvents(decision.view, gateProblem, world.now));
   return { decision, effects };
 }
