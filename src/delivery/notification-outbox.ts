@@ -9,6 +9,7 @@ import type { EventRecorder } from '../kube/event-recorder.js';
 import type { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { trimForCache } from '../kube/cache-trim.js';
 import { SupervisedInformer, type InformerEvent } from '../kube/supervised-informer.js';
 import type { WriteTracker } from '../kube/write-tracker.js';
 import { backoffDelay, type BackoffPolicy } from '../gitops/jittered-backoff.js';
@@ -107,7 +108,7 @@ export class NotificationOutbox {
   constructor(private readonly options: NotificationOutboxOptions) {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...options.policy };
     this.clock = options.clock ?? Date.now;
-    const base = { resyncMs: 0, logger: options.logger };
+    const base = { resyncMs: 0, logger: options.logger, trim: trimForCache };
     this.notifiers = new SupervisedInformer(options.client, Kinds.Notifier, { ...base, namespace: options.namespace });
     this.clusterNotifiers = new SupervisedInformer(options.client, Kinds.ClusterNotifier, base);
     this.namespaces = options.namespace === undefined ? new SupervisedInformer(options.client, Kinds.Namespace, base) : undefined;

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import { reachabilityProblem } from './api-reachability.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
+import type { CacheTrim } from './cache-trim.js';
 import type { KubeClient } from './kube-client.js';
 import { KubeApiError } from './kube-api-error.js';
 import { objectKey, type KubeObject } from './kube-object.js';
@@ -41,6 +42,9 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   backoff?: BackoffOptions;
   logger?: Logger;
+  /** Applied to every listed or watched object before it is stored or handed to handlers (cache-trim.ts), so the
+   * cache holds only what its readers use. It must return a new object: the informer owns its copies. */
+  trim?: CacheTrim;
 }
 
 const MIN_WATCH_TIMEOUT_SECONDS = 5 * 60;
@@ -188,7 +192,7 @@ export class SupervisedInformer<T extends KubeObject> {
       labelSelector: this.options.labelSelector,
       fieldSelector: this.options.fieldSelector,
     });
-    const fresh = new Map(items.map((o) => [objectKey(o), withKind(o, this.kind)]));
+    const fresh = new Map(items.map((o) => [objectKey(o), this.own(o)]));
     for (const [key, old] of this.store) {
       if (!fresh.has(key)) this.remove(key, old);
     }
@@ -242,10 +246,10 @@ export class SupervisedInformer<T extends KubeObject> {
       if (code === 410) return 'expired';
       throw new Error(`watch error: ${JSON.stringify(line.object)}`);
     }
-    const obj = withKind(line.object as T, this.kind);
-    const rv = obj.metadata?.resourceVersion;
+    const rv = (line.object as Partial<T>).metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     if (line.type === 'BOOKMARK') return 'ok';
+    const obj = this.own(line.object as T);
     const key = objectKey(obj);
     if (line.type === 'DELETED') {
       const old = this.store.get(key);
@@ -254,6 +258,12 @@ export class SupervisedInformer<T extends KubeObject> {
       this.upsert(key, obj);
     }
     return 'ok';
+  }
+
+  /** The copy the cache keeps of an object the server sent. */
+  private own(obj: T): T {
+    const described = withKind(obj, this.kind);
+    return this.options.trim ? this.options.trim(described) : described;
   }
 
   private upsert(key: string, obj: T): void {

@@ -1,6 +1,7 @@
 // The informers behind a RolloutCache, with the indexes that map a changed object back to the Rollouts it affects.
 import type { Logger } from '../logger.js';
 import type { KubeClient } from '../kube/kube-client.js';
+import { trimForCache } from '../kube/cache-trim.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer, type InformerOptions } from '../kube/supervised-informer.js';
@@ -40,6 +41,8 @@ export class RolloutInformers implements RolloutCache {
       resyncMs: options.resyncMs ?? 10 * 60_000,
       watchdogMs: options.watchdogMs,
       logger: options.logger,
+      // managedFields and last-applied can double an object's size; no reader of these caches uses them.
+      trim: trimForCache,
     };
     this.rollouts = new SupervisedInformer(client, Kinds.Rollout, base);
     // Only ReplicaSets that carry our hash label: the cache does not hold every ReplicaSet of the cluster.

@@ -5,6 +5,7 @@ import { badRequest, methodNotAllowed, resourceNotFound } from './api-status.js'
 import type { KubeObject } from './kube-object.js';
 import { asListItem, encodeList, encodeServed, encodeStored } from './object-encoding.js';
 import { objectFilter, type ObjectFilter } from './object-filter.js';
+import { managerOf } from './managed-fields.js';
 import { patchFunction, patchKindOf } from './object-patch.js';
 import type { ObjectStore } from './object-store.js';
 import type { ListPage } from './list-pager.js';
@@ -27,6 +28,8 @@ export interface ApiRequest {
   contentType: string;
   accept: string;
   user: UserInfo;
+  /** The User-Agent header: without a fieldManager, its part before the first '/' names the writer in managedFields. */
+  userAgent?: string;
 }
 
 /** A response body to send, or `streaming` when a watch has taken the response over. */
@@ -69,12 +72,18 @@ function dryRunOf(values: readonly string[]): boolean {
   return values.length > 0;
 }
 
-function writeOptions(query: URLSearchParams): WriteOptions {
+function writeOptions(req: ApiRequest): WriteOptions {
+  const { query } = req;
   const fieldValidation = query.get('fieldValidation') ?? '';
   if (fieldValidation !== '' && !FIELD_VALIDATION.has(fieldValidation)) {
     throw badRequest(`fieldValidation: Unsupported value: "${fieldValidation}": supported values: "Ignore", "Strict", "Warn"`);
   }
-  return { dryRun: dryRunOf(query.getAll('dryRun')), fieldValidation: fieldValidation === '' ? undefined : (fieldValidation as FieldValidation), warnings: [] };
+  return {
+    dryRun: dryRunOf(query.getAll('dryRun')),
+    fieldValidation: fieldValidation === '' ? undefined : (fieldValidation as FieldValidation),
+    warnings: [],
+    manager: managerOf(query.get('fieldManager'), req.userAgent),
+  };
 }
 
 function deleteOptions(query: URLSearchParams, body: unknown): DeleteOptions {
@@ -141,7 +150,7 @@ export class ApiHandler {
         this.watch(type, req, res);
         return 'streaming';
       case 'create': {
-        const options = writeOptions(query);
+        const options = writeOptions(req);
         return object(type, 201, operations.create(type, info.namespace, req.body, options), options.warnings);
       }
       case 'update':
@@ -218,7 +227,7 @@ export class ApiHandler {
 
   private update(type: ResourceType, req: ApiRequest): ApiResponse {
     const { info } = req;
-    const options = writeOptions(req.query);
+    const options = writeOptions(req);
     const existed = this.deps.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, info.name ?? '') !== undefined;
     const result = this.deps.operations.update(type, info.namespace, info.name ?? '', req.body, undefined, options);
     return object(type, existed ? 200 : 201, result, options.warnings);
@@ -226,10 +235,11 @@ export class ApiHandler {
 
   private patch(type: ResourceType, req: ApiRequest): ApiResponse {
     const { info } = req;
-    const options = writeOptions(req.query);
+    const options = writeOptions(req);
     const kind = patchKindOf(req.contentType, type);
     const name = info.name ?? '';
     const exists = this.deps.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, name) !== undefined;
+    if (kind === 'apply') options.applied = this.bodyObject(req);
     if (kind === 'apply' && !exists) {
       // Server-side apply creates what does not exist yet.
       const applied = this.bodyObject(req);
@@ -256,7 +266,7 @@ export class ApiHandler {
     if (sub === 'status' && type.statusSubresource) return this.status(type, req);
     if (sub === 'scale' && type.scale) return this.scale(type, req);
     if (sub === 'finalize' && type.resource === 'namespaces' && info.verb === 'update') {
-      return object(type, 200, this.deps.operations.update(type, undefined, info.name ?? '', req.body, undefined, writeOptions(req.query)));
+      return object(type, 200, this.deps.operations.update(type, undefined, info.name ?? '', req.body, undefined, writeOptions(req)));
     }
     throw resourceNotFound();
   }
@@ -269,11 +279,11 @@ export class ApiHandler {
       case 'get':
         return this.read(type, req, operations.getStored(type, info.namespace, name));
       case 'update': {
-        const options = writeOptions(req.query);
+        const options = writeOptions(req);
         return object(type, 200, operations.update(type, info.namespace, name, req.body, 'status', options), options.warnings);
       }
       case 'patch': {
-        const options = writeOptions(req.query);
+        const options = writeOptions(req);
         const kind = patchKindOf(req.contentType, type);
         return object(type, 200, operations.patch(type, info.namespace, name, patchFunction(kind, req.body, type), 'status', options), options.warnings);
       }
@@ -290,11 +300,11 @@ export class ApiHandler {
       case 'get':
         return json(200, scale.get(type, info.namespace, name));
       case 'update':
-        return json(200, scale.update(type, info.namespace, name, req.body, writeOptions(req.query)));
+        return json(200, scale.update(type, info.namespace, name, req.body, writeOptions(req)));
       case 'patch': {
         // Scale is a built-in kind: strategic merge applies to it even for custom resources.
         const kind = patchKindOf(req.contentType, { ...type, strategicMerge: true });
-        return json(200, scale.patch(type, info.namespace, name, patchFunction(kind, req.body, { ...type, kind: 'Scale', strategicMerge: true }), writeOptions(req.query)));
+        return json(200, scale.patch(type, info.namespace, name, patchFunction(kind, req.body, { ...type, kind: 'Scale', strategicMerge: true }), writeOptions(req)));
       }
       default:
         throw methodNotAllowed();

@@ -206,7 +206,7 @@ export class ApiServer {
       const type = mediaType(req);
       const raw = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method ?? '') ? await readBody(req, this.deps.maxBodyBytes) : Buffer.alloc(0);
       const body = decodeBody(raw, type);
-      const response = await handler.handle({ info, query, body, contentType: type, accept: req.headers.accept ?? '', user }, res);
+      const response = await handler.handle({ info, query, body, contentType: type, accept: req.headers.accept ?? '', user, userAgent: req.headers['user-agent'] }, res);
       this.respond(res, response, (status) => (code = status));
     } catch (err) {
       const status = toApiStatusError(err);

@@ -16,6 +16,7 @@ import {
 import { readField, writeField } from './field-path.js';
 import { asKubeObject, timestampNow, type KubeObject } from './kube-object.js';
 import type { ListPage, ListPager } from './list-pager.js';
+import { CONTROLLER_MANAGER, trackManagedFields } from './managed-fields.js';
 import { decodeMicroTime } from './micro-time.js';
 import { carryOverSystemFields, bumpGeneration, generateName, stampCreate, unchanged } from './object-metadata.js';
 import { validateObjectMeta } from './object-meta-validation.js';
@@ -34,6 +35,10 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** Collects `Warning` header texts. */
   warnings?: string[];
+  /** Who writes, for managedFields (managed-fields.ts); the sandbox's own controllers write as kube-controller-manager. */
+  manager?: string;
+  /** A server-side apply's configuration: the manager's Apply entry then holds exactly its fields. */
+  applied?: unknown;
 }
 
 export interface DeleteOptions {
@@ -149,6 +154,7 @@ export class ResourceOperations {
     if (type.statusSubresource) delete obj['status'];
     const prepared = this.prepare(type, obj, undefined, options);
     type.strategy.prepareForCreate?.(prepared);
+    this.trackFields(type, undefined, prepared, options);
     this.validate(type, prepared, undefined, undefined);
     if (this.store.get(type.storageKey, prepared.metadata.namespace, name)) throw alreadyExists(subjectOf(type, name));
     if (options.dryRun) return prepared;
@@ -197,6 +203,7 @@ export class ResourceOperations {
     type.strategy.prepareForUpdate?.(prepared, old);
     this.validate(type, prepared, old, subresource);
     bumpGeneration(prepared, old, type);
+    this.trackFields(type, old, prepared, options);
     if (unchanged(prepared, old)) return old;
     if (options.dryRun) return prepared;
     if (prepared.metadata.deletionTimestamp && pendingFinalizers(prepared).length === 0) {
@@ -291,6 +298,14 @@ export class ResourceOperations {
     const errors: SchemaError[] = [...validateObjectMeta(obj, type.nameFormat), ...type.strategy.validate(obj, old)];
     if (subresource === 'status' && old && type.strategy.validateStatus) errors.push(...type.strategy.validateStatus(obj, old));
     if (errors.length > 0) throw invalid(type.group, type.kind, obj.metadata.name ?? '', errors);
+  }
+
+  /** Records the write in metadata.managedFields, as the apiserver's field manager does for every write. */
+  private trackFields(type: ResourceType, old: KubeObject | undefined, next: KubeObject, options: WriteOptions): void {
+    const write = { manager: options.manager ?? CONTROLLER_MANAGER, apiVersion: apiVersionOfType(type), now: this.now(), applied: options.applied };
+    const entries = trackManagedFields({ kind: type.kind, builtin: type.strategicMerge }, old, next, write);
+    if (entries === undefined) delete next.metadata['managedFields'];
+    else next.metadata['managedFields'] = entries;
   }
 
   /** A write to the main resource: with a status subresource, status stays as stored. */
