@@ -38,7 +38,9 @@ export class RolloutInformers implements RolloutCache {
   constructor(client: KubeClient, options: RolloutInformerOptions) {
     const base: InformerOptions = {
       namespace: options.namespace,
-      resyncMs: options.resyncMs ?? 10 * 60_000,
+      // No periodic resync: every change arrives by watch (a relist after a gap re-delivers what changed) and every
+      // wait is a requeue, so a resync would only be work in proportion to N at rest (docs/adr/0016-scale-in-one-process.md).
+      resyncMs: options.resyncMs ?? 0,
       watchdogMs: options.watchdogMs,
       logger: options.logger,
       // managedFields and last-applied can double an object's size; no reader of these caches uses them.

@@ -11,6 +11,7 @@
 // the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
 // profiles of every controller / sandbox process, in results/profiles/).
+import { cacheBytesFigures, readCachePair } from './cache-bytes.js';
 import { basename } from 'node:path';
 import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
 import { machine, markdownTable, writeResults, type Section } from './bench-table.js';
@@ -88,6 +89,9 @@ async function runSize(n: number, floor: Floor, sections: Section[]): Promise<vo
     const controller = startup.controller;
     try {
       if (wants('startup')) sections.push(startup.section);
+      if (wants('scale') && n === Math.max(...settings.sizes) && names[0] !== undefined) {
+        sections.push({ benchmark: 'cached object size', figures: cacheBytesFigures(await readCachePair(cluster.client, names[0]), 10_000).figures });
+      }
       if (wants('idle') && n === Math.max(...settings.sizes)) {
         log(`N=${n}: idle for ${settings.idleSeconds} s`);
         sections.push(await runIdleBench(cluster, controller, n, settings.idleSeconds));
