@@ -9,6 +9,11 @@ import { WorkQueue, type Priority, type WorkQueueOptions } from './work-queue.js
 export interface ReconcileResult {
   /** Reconcile this key again after this long (a pause expiring, an analysis interval). */
   requeueAfterMs?: number;
+  /**
+   * The requeue is a wake-up something waits for (a pause ending, a deadline): when due it goes ahead of bulk work.
+   * Otherwise (a look again at a cache catching up, a held-back write) it waits in the bulk lane like any event.
+   */
+  urgent?: boolean;
 }
 
 export type Reconcile = (key: string) => Promise<ReconcileResult>;
@@ -55,7 +60,7 @@ export class ControllerRunner {
     try {
       const result = await this.reconcile(key);
       this.queue.forget(key);
-      if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, Math.max(0, result.requeueAfterMs));
+      if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, Math.max(0, result.requeueAfterMs), result.urgent === true ? 'urgent' : 'bulk');
     } catch (err) {
       outcome = this.handleError(key, err);
     } finally {

@@ -126,20 +126,24 @@ describe('WorkQueue', () => {
     expect(seen).toEqual(['ns/a', 'ns/a', 'ns/bulk0']);
   });
 
-  it('given a wake-up that falls due while bulk keys wait, then it goes ahead of them; a failure retry waits behind them', async () => {
+  it('given a wake-up that falls due while bulk keys wait, then it goes ahead of them; a failure retry or a bulk look-again waits in line', async () => {
     const queue = new WorkQueue({ baseDelayMs: 1 });
     queue.addRateLimited('ns/retry');
     queue.addAfter('ns/pause', 1);
+    queue.addAfter('ns/recheck', 1, 'bulk');
+    // A bulk look-again scheduled before a due wake-up of the same key keeps the wake-up's lane.
+    queue.addAfter('ns/deadline', 40);
+    queue.addAfter('ns/deadline', 2, 'bulk');
     await new Promise((r) => setTimeout(r, 30));
     for (let i = 0; i < 10; i++) queue.add(`ns/bulk${i}`);
     expect(queue.delayed).toBe(0);
     const seen: string[] = [];
     await queue.run(1, async (key) => {
       seen.push(key);
-      if (seen.length === 12) queue.shutDown();
+      if (seen.length === 14) queue.shutDown();
     });
-    expect(seen[0]).toBe('ns/pause');
-    expect(seen.indexOf('ns/retry')).toBe(1);
+    expect(seen.slice(0, 2).sort()).toEqual(['ns/deadline', 'ns/pause']);
+    expect(seen.slice(2, 4).sort()).toEqual(['ns/recheck', 'ns/retry']);
   });
 
   it('given 10,000 keys scheduled at different times, then one timer serves them and each fires in time order', async () => {

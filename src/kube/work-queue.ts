@@ -72,14 +72,15 @@ export class WorkQueue {
   }
 
   /**
-   * Adds the key, urgently, after `delayMs`, at most MAX_REQUEUE_DELAY_MS (a longer or unreadable delay waits that
-   * long); an earlier pending schedule for the same key wins. One timer serves every key.
+   * Adds the key after `delayMs`, at most MAX_REQUEUE_DELAY_MS (a longer or unreadable delay waits that long), in the
+   * lane given (urgent: a wake-up that is due goes ahead of bulk work); an earlier pending schedule for the same key
+   * wins, and an urgent one keeps its lane when a bulk one for the same time comes. One timer serves every key.
    */
-  addAfter(key: string, requestedMs: number): void {
+  addAfter(key: string, requestedMs: number, priority: Priority = 'urgent'): void {
     if (this.stopped) return;
     const delayMs = requeueDelay(requestedMs);
-    if (delayMs <= 0) this.add(key, 'urgent');
-    else this.schedule.at(key, Date.now() + delayMs);
+    if (delayMs <= 0) this.add(key, priority);
+    else this.schedule.at(key, Date.now() + delayMs, priority);
   }
 
   /** Schedules a retry after a failure, backing off exponentially per key; the retry waits in the bulk lane. */
@@ -190,10 +191,14 @@ class DueSchedule {
     return this.due.size;
   }
 
-  at(key: string, at: number, priority: Priority = 'urgent'): void {
+  at(key: string, at: number, priority: Priority): void {
     const pending = this.due.get(key);
-    if (pending && pending.at <= at) return;
-    this.due.set(key, { at, priority });
+    if (pending && pending.at <= at) {
+      if (priority === 'urgent' && pending.priority === 'bulk') pending.priority = 'urgent';
+      return;
+    }
+    // An earlier schedule replaces a later one; an urgent later one still makes this one urgent (it comes first).
+    this.due.set(key, { at, priority: pending?.priority === 'urgent' ? 'urgent' : priority });
     heapPush(this.heap, [at, key]);
     this.arm();
   }

@@ -47,7 +47,8 @@ async function reconcileAnalysisRun(key: string, deps: AnalysisRunReconcilerDeps
 
   const { status, requeueAfterMs } = await measureAnalysisRun(run, { now, providerFor: deps.providerFor, secrets });
   await write(run, status, deps, key);
-  return requeueAfterMs === undefined ? {} : { requeueAfterMs: Math.max(0, requeueAfterMs) };
+  // The next measurement is due then: it goes ahead of informer events when it is.
+  return requeueAfterMs === undefined ? {} : { requeueAfterMs: Math.max(0, requeueAfterMs), urgent: true };
 }
 
 /** Why the run cannot be measured at all (schema-level problems, conditions that do not compile), or undefined. */

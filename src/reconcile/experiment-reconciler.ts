@@ -97,7 +97,7 @@ async function reconcileExperiment(key: string, deps: ExperimentReconcilerDeps):
   }
   await writeStatus(experiment, nextStatus(seen, decision, services), deps, key);
   const wake = decision.view.nextWakeAt;
-  return wake === undefined ? {} : { requeueAfterMs: Math.max(0, wake - now) };
+  return wake === undefined ? {} : { requeueAfterMs: Math.max(0, wake - now), urgent: true };
 }
 
 function startingDecision(experiment: Experiment, now: number): ExperimentDecision {

@@ -178,8 +178,11 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
   const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
-  const next = earliestOf([wake, recheck, restartWake, old?.wakeAt, held === undefined ? undefined : now + held]);
-  return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now) };
+  // A wake-up the release waits for (a pause ending, a deadline, a scale-down deadline, a pod restart) goes ahead of
+  // bulk work when due; a look again (a blocked gate, a held-back counts-only write) does not.
+  const due = earliestOf([wake, restartWake, old?.wakeAt]);
+  const next = earliestOf([due, recheck, held === undefined ? undefined : now + held]);
+  return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now), urgent: due !== undefined };
 }
 
 /** Argo's status.canary.weights: stable is what the canary and an experiment step's Services leave. */

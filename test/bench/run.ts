@@ -98,7 +98,10 @@ async function runSize(n: number, floor: Floor, sections: Section[]): Promise<vo
       }
       if (!wants('scale')) return;
       log(`N=${n}: image change on all`);
-      const scale = await runScaleBench(cluster, controller, names, floor, settings.scaleTimeoutSeconds?.[0]);
+      const scale = await runScaleBench(cluster, controller, names, floor, settings.scaleTimeoutSeconds?.[0]).catch((err: unknown) => {
+        // The controller's own last words say why (a heap limit, a crash) better than the failed request does.
+        throw new Error(`${err instanceof Error ? err.message : String(err)}; controller output: ${controller.output().slice(-1_500)}`);
+      });
       sections.push(scale.section);
       if (!scale.completed) return;
       log(`N=${n}: sparse updates`);
