@@ -239,10 +239,10 @@ export class ApiHandler {
     const kind = patchKindOf(req.contentType, type);
     const name = info.name ?? '';
     const exists = this.deps.store.get(type.storageKey, type.namespaced ? info.namespace : undefined, name) !== undefined;
-    if (kind === 'apply') options.applied = this.bodyObject(req);
-    if (kind === 'apply' && !exists) {
+    const applied = kind === 'apply' ? this.bodyObject(req) : undefined;
+    if (applied) options.applied = applied;
+    if (applied && !exists) {
       // Server-side apply creates what does not exist yet.
-      const applied = this.bodyObject(req);
       return object(type, 201, this.deps.operations.create(type, info.namespace, { ...applied, metadata: { ...applied.metadata, name } }, options), options.warnings);
     }
     const result = this.deps.operations.patch(type, info.namespace, name, patchFunction(kind, req.body, type), undefined, options);
