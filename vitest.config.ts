@@ -24,6 +24,9 @@ export const REAL_API_SERVER_SUITES = [
   'test/reconcile/release-records.test.ts',
   'test/reconcile/release-source.test.ts',
   'test/delivery/notification-outbox.test.ts',
+  'test/kube/shard-leases.test.ts',
+  'test/kube/informer-reselect.test.ts',
+  'test/reconcile/sharding.test.ts',
 ];
 
 /** The API server contract suite: against one real server for all its files, skipping what that server lacks. */

@@ -14,6 +14,7 @@ export function registerControllerCommand(program: Command): void {
     .option('--no-leader-elect', 'act at once, without a Lease (for a single controller)')
     .option('--lease-namespace <namespace>', `namespace of the Lease, which must exist (env POD_NAMESPACE; default: ${DEFAULT_LEASE_NAMESPACE})`)
     .option('--lease-duration <seconds>', 'lease validity; a standby takes over this long after the leader dies (env VANE_LEASE_DURATION_SECONDS; default: 15)')
+    .option('--shards <count>', 'split the Rollouts into this many shards over the replicas, each acting on the shards whose Leases it holds (env VANE_SHARDS; default: none, one replica acts on all)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env VANE_LOG_LEVEL; default: info)')
     .option('--git-work-dir <dir>', 'cached clones for rollback by git revert (env VANE_GIT_WORKDIR; default: vane-git in the temporary directory)')
     .option('--allow-local-git-urls', 'let rollback by git revert use file:// URLs and local paths as repositories; off by default (env VANE_ALLOW_LOCAL_GIT_URLS=true)')

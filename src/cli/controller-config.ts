@@ -3,6 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import type { StreamLimits } from '../server/api-limits.js';
+import { MAX_SHARDS } from '../kube/shard.js';
 import { apiSettings, type ApiFlags } from './api-options.js';
 
 export interface ControllerConfig {
@@ -17,6 +18,11 @@ export interface ControllerConfig {
   /** How long a lease is valid without renewal; a standby takes over this long after the leader dies. */
   leaseDurationMs: number;
   identity: string;
+  /**
+   * Split the Rollouts into this many shards over the replicas of the Deployment (docs/sharding.md); absent: one
+   * replica acts on everything and the others stand by.
+   */
+  shards?: number;
   logLevel: LevelWithSilent;
   /** Port of the HTTP API, health and metrics; 0 picks a free port; -1 disables it. */
   apiPort: number;
@@ -51,6 +57,7 @@ export interface ControllerFlags extends ApiFlags {
   leaderElect?: boolean;
   leaseNamespace?: string;
   leaseDuration?: string;
+  shards?: string;
   logLevel?: string;
   gitWorkDir?: string;
   allowLocalGitUrls?: boolean;
@@ -67,16 +74,19 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
   const logLevel = (flags.logLevel ?? env.VANE_LOG_LEVEL ?? 'info') as LevelWithSilent;
   if (!LEVELS.includes(logLevel)) throw new Error(`--log-level must be one of ${LEVELS.join(', ')}; got "${logLevel}"`);
   const api = apiSettings(flags, env, { disablePort: true });
+  const leaderElection = flags.leaderElect ?? env.VANE_LEADER_ELECT !== 'false';
+  const shards = shardCount(flags.shards ?? env.VANE_SHARDS, leaderElection);
   return {
     // KUBECONFIG is read where the kubeconfig is loaded (kubeconfig-loader.ts): it may list several files.
     kubeconfig: flags.kubeconfig,
     namespace: flags.namespace ?? env.VANE_NAMESPACE,
     workers: positiveInt('--workers', flags.workers ?? env.VANE_WORKERS ?? '4'),
-    leaderElection: flags.leaderElect ?? env.VANE_LEADER_ELECT !== 'false',
+    leaderElection,
     leaseNamespace: flags.leaseNamespace ?? env.POD_NAMESPACE ?? DEFAULT_LEASE_NAMESPACE,
     leaseName: 'vane-controller',
     leaseDurationMs: positiveInt('--lease-duration', flags.leaseDuration ?? env.VANE_LEASE_DURATION_SECONDS ?? '15') * 1000,
     identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    ...(shards !== undefined ? { shards } : {}),
     logLevel,
     apiPort: api.port,
     apiBindAddress: api.bindAddress,
@@ -90,6 +100,15 @@ export function controllerConfig(flags: ControllerFlags, env: NodeJS.ProcessEnv 
     ...(api.trustProxy ? { apiTrustProxy: api.trustProxy } : {}),
     apiStreams: api.streams,
   };
+}
+
+/** --shards: 1 to MAX_SHARDS, and only with Leases, which are how replicas agree who acts on which shard. */
+function shardCount(value: string | undefined, leaderElection: boolean): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const shards = positiveInt('--shards', value);
+  if (shards > MAX_SHARDS) throw new Error(`--shards must be at most ${MAX_SHARDS}; got ${value}`);
+  if (!leaderElection) throw new Error('--shards needs Leases to share the shards between replicas; it cannot be combined with --no-leader-elect');
+  return shards;
 }
 
 function positiveInt(flag: string, value: string): number {

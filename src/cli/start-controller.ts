@@ -8,10 +8,13 @@ import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
 import { ApiReachability } from '../kube/api-reachability.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { WriteTracker } from '../kube/write-tracker.js';
-import type { ReconcileObserver } from '../kube/controller-runner.js';
+import type { Reconcile, ReconcileObserver } from '../kube/controller-runner.js';
+import type { KubeObject } from '../kube/kube-object.js';
+import type { SupervisedInformer } from '../kube/supervised-informer.js';
 import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
 import { CountsOnlyWrites } from '../reconcile/counts-only-writes.js';
+import { ShardRuntime } from '../reconcile/shard-runtime.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitExecutor, createGitRollback, createReleaseTracking } from '../reconcile/git-rollback.js';
 import { createReleaseSourceReconciler, type ReleaseSourceTiming } from '../reconcile/release-source-reconciler.js';
@@ -35,6 +38,8 @@ export interface RunningController {
   readonly notifications: NotificationOutbox | undefined;
   readonly client: KubeClient;
   readonly logger: Logger;
+  /** Undefined unless started with --shards. */
+  readonly sharding: ShardRuntime | undefined;
   /** Where the HTTP API, health and metrics listen; undefined when disabled (--api-port -1). */
   readonly apiUrl: string | undefined;
   isLeader(): boolean;
@@ -63,13 +68,26 @@ export async function startController(config: ControllerConfig, overrides: Start
   const { kubeConfig: kc, source } = overrides.kubeConfig ? { kubeConfig: overrides.kubeConfig, source: undefined } : loadKubeConfig({ path: config.kubeconfig });
   const reachability = new ApiReachability({ server: kc.getCurrentCluster()?.server ?? '(no server)', credentials: source, logger });
   const transport = await KubeTransport.fromKubeConfig(kc, { reachability });
-  const client = new KubeClient(transport);
-  const informers = new RolloutInformers(client, { namespace: config.namespace, logger });
+  const sharding = config.shards === undefined ? undefined : new ShardRuntime({
+    shards: config.shards,
+    identity: config.identity,
+    ...(config.namespace !== undefined ? { namespace: config.namespace } : {}),
+    leaseNamespace: config.leaseNamespace,
+    leaseGroup: config.leaseName,
+    leaseDurationMs: config.leaseDurationMs,
+    logger,
+  });
+  const client = new KubeClient(transport, sharding ? { labelsOnCreate: sharding.labelsOnCreate } : {});
+  const informers = new RolloutInformers(client, { namespace: config.namespace, logger, ...(sharding ? { shards: config.shards } : {}) });
+  // Sharded, every replica acts on its own shards; otherwise only the leader acts.
+  const byRollout = (reconcile: Reconcile): Reconcile => (sharding ? sharding.guardRollouts(reconcile) : reconcile);
+  const byLabel = (informer: SupervisedInformer<KubeObject>, reconcile: Reconcile): Reconcile => (sharding ? sharding.guardObjects(informer, reconcile) : reconcile);
+  const leads = (): boolean => elector?.isLeader ?? !config.leaderElection;
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
   let elector: LeaderElector | undefined;
   // Releases are counted only while this process leads: a standby watches the same Rollouts (elector is set below).
-  const metrics = new VaneMetrics({ isLeader: () => elector?.isLeader ?? !config.leaderElection });
+  const metrics = new VaneMetrics({ isLeader: sharding ? (rollout) => sharding.actsOn(rollout) : leads });
   // One tracker for every writer of a Rollout's status: the reconciler, the git rollback and release source queues.
   const rolloutWrites = new WriteTracker();
   const gitOptions = config.gitWorkDir ? { reader: client, workDir: config.gitWorkDir, allowLocalGitUrls: config.allowLocalGitUrls === true, logger } : undefined;
@@ -81,7 +99,7 @@ export async function startController(config: ControllerConfig, overrides: Start
     workers: config.workers,
     logger,
     observer: overrides.observer ?? metrics,
-    reconcileRollout: createRolloutReconciler({
+    reconcileRollout: byRollout(createRolloutReconciler({
       cache: informers,
       client,
       events,
@@ -91,14 +109,15 @@ export async function startController(config: ControllerConfig, overrides: Start
       routerFor: (rollout) => routerFor(rollout, { reader: client, writer: client }),
       gitRollback: revert !== undefined,
       countsOnly: new CountsOnlyWrites(),
-    }),
-    ...(revert ? { reconcileGitRollback: createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) }) } : {}),
+    })),
+    ...(revert ? { reconcileGitRollback: byRollout(createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) })) } : {}),
     ...(tracking
-      ? { reconcileReleaseSource: createReleaseSourceReconciler({ cache: informers, client, events, clock, logger, tracking, writes: rolloutWrites, ...(overrides.releaseSourceTiming ? { timing: overrides.releaseSourceTiming } : {}) }) }
+      ? { reconcileReleaseSource: byRollout(createReleaseSourceReconciler({ cache: informers, client, events, clock, logger, tracking, writes: rolloutWrites, ...(overrides.releaseSourceTiming ? { timing: overrides.releaseSourceTiming } : {}) })) }
       : {}),
-    reconcileAnalysisRun: createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor: createProviderFor(client), clock, logger, writes: new WriteTracker() }),
-    reconcileExperiment: createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() }),
+    reconcileAnalysisRun: byLabel(informers.analysisRuns as never, createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor: createProviderFor(client), clock, logger, writes: new WriteTracker() })),
+    reconcileExperiment: byLabel(informers.experiments as never, createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() })),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
+    ...(sharding ? { checksTemplates: leads } : {}),
   });
   controller.wire();
   // Its own informers, queue and workers: a reconcile pass never waits on a notification.
@@ -114,9 +133,11 @@ export async function startController(config: ControllerConfig, overrides: Start
     logger,
     observer: metrics,
     reconcilerBusy: () => controller.rollouts.queue.depth > 0,
+    ...(sharding ? { guard: byRollout, reportsNotifierStatus: leads } : {}),
     ...(overrides.notificationPolicy ? { policy: overrides.notificationPolicy } : {}),
   });
   notifications?.wire();
+  sharding?.attach(client, informers, (wanted) => controller.requeue(wanted), (wanted) => notifications?.requeue(wanted));
   metrics.watchQueueDepth('rollouts', () => controller.rollouts.queue.depth);
   if (controller.analysisRuns) metrics.watchQueueDepth('analysisruns', () => controller.analysisRuns?.queue.depth ?? 0);
   if (controller.experiments) metrics.watchQueueDepth('experiments', () => controller.experiments?.queue.depth ?? 0);
@@ -149,17 +170,34 @@ export async function startController(config: ControllerConfig, overrides: Start
       identity: config.identity,
       logger,
       onStartedLeading: () => {
+        if (sharding) {
+          // Every replica already acts on its shards; the leader also labels what is on none, checks templates and
+          // reports notifiers' status.
+          sharding.lead();
+          controller.checkTemplates();
+          notifications?.requeue(() => false);
+          return;
+        }
         controller.start();
         notifications?.start();
       },
       onStoppedLeading: () => {
         if (stopping) return;
+        if (sharding) {
+          void sharding.stopLeading();
+          return;
+        }
         void controller.stop();
         void notifications?.stop();
         overrides.onLostLeadership?.();
       },
     });
     elector.start();
+    if (sharding) {
+      controller.start();
+      notifications?.start();
+      sharding.start();
+    }
   } else {
     controller.start();
     notifications?.start();
@@ -171,6 +209,7 @@ export async function startController(config: ControllerConfig, overrides: Start
     notifications,
     client,
     logger,
+    sharding,
     isLeader: () => elector?.isLeader ?? true,
     leader: () => (elector ? elector.leader : config.identity),
     apiUrl: api?.url,
@@ -179,6 +218,8 @@ export async function startController(config: ControllerConfig, overrides: Start
       stopped ??= (async () => {
         stopping = true;
         await api?.close();
+        // Hands the shards over first: their passes drain and their Leases are released for the others to take.
+        await sharding?.stop();
         await controller.stop();
         await notifications?.stop();
         await elector?.stop();

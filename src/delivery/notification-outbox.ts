@@ -4,10 +4,10 @@
 // nothing twice (docs/notifications.md#delivery). No reconcile pass ever waits on it.
 import type { Logger } from '../logger.js';
 import { toVaneError } from '../errors.js';
-import { ControllerRunner, type ReconcileResult } from '../kube/controller-runner.js';
+import { ControllerRunner, type Reconcile, type ReconcileResult } from '../kube/controller-runner.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import type { KubeObject } from '../kube/kube-object.js';
+import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { trimForCache } from '../kube/cache-trim.js';
 import { SupervisedInformer, type InformerEvent } from '../kube/supervised-informer.js';
@@ -75,6 +75,10 @@ export interface NotificationOutboxOptions {
    * CPU and API requests do not lengthen the passes of a burst of releases (bounded by maxDeferMs).
    */
   reconcilerBusy?: () => boolean;
+  /** Runs a delivery pass only when this replica acts on the Rollout (its shard's, docs/adr/0017-shards-over-leases.md). */
+  guard?: (reconcile: Reconcile) => Reconcile;
+  /** Whether this replica writes the Ready condition of notifiers (one replica does; default: every one that started). */
+  reportsNotifierStatus?: () => boolean;
 }
 
 interface RetryState {
@@ -112,7 +116,8 @@ export class NotificationOutbox {
     this.notifiers = new SupervisedInformer(options.client, Kinds.Notifier, { ...base, namespace: options.namespace });
     this.clusterNotifiers = new SupervisedInformer(options.client, Kinds.ClusterNotifier, base);
     this.namespaces = options.namespace === undefined ? new SupervisedInformer(options.client, Kinds.Namespace, base) : undefined;
-    this.deliveries = new ControllerRunner((key) => this.reconcile(key), { name: 'notifications', workers: options.workers ?? 2, logger: options.logger });
+    const deliver: Reconcile = (key) => this.reconcile(key);
+    this.deliveries = new ControllerRunner(options.guard ? options.guard(deliver) : deliver, { name: 'notifications', workers: options.workers ?? 2, logger: options.logger });
     this.statuses = new ControllerRunner((key) => this.reconcileNotifierStatus(key), { name: 'notifiers', workers: 1, logger: options.logger });
   }
 
@@ -151,6 +156,14 @@ export class NotificationOutbox {
     this.deliveries.start();
     this.statuses.start();
     for (const key of this.options.rollouts.keys()) this.deliveries.enqueue(key);
+    for (const n of this.notifiers.list()) this.statuses.enqueue(`Notifier/${n.metadata.namespace}/${n.metadata.name}`);
+    for (const n of this.clusterNotifiers.list()) this.statuses.enqueue(`ClusterNotifier/${n.metadata.name}`);
+  }
+
+  /** Looks again at the Rollouts `wanted` picks (a shard this replica has just taken up) and at every notifier. */
+  requeue(wanted: (rollout: RolloutObject) => boolean): void {
+    if (!this.started) return;
+    for (const rollout of this.options.rollouts.list()) if (wanted(rollout)) this.deliveries.enqueue(objectKey(rollout));
     for (const n of this.notifiers.list()) this.statuses.enqueue(`Notifier/${n.metadata.namespace}/${n.metadata.name}`);
     for (const n of this.clusterNotifiers.list()) this.statuses.enqueue(`ClusterNotifier/${n.metadata.name}`);
   }
@@ -280,6 +293,7 @@ export class NotificationOutbox {
   }
 
   private async reconcileNotifierStatus(key: string): Promise<ReconcileResult> {
+    if (this.options.reportsNotifierStatus?.() === false) return {};
     const [kind, ...rest] = key.split('/');
     const name = rest.pop() ?? '';
     const namespace = rest[0];

@@ -38,9 +38,14 @@ export interface StatusWriter {
 
 const PAGE_SIZE = 500;
 
+export interface KubeClientOptions {
+  /** Labels every object this client creates carries besides its own (the shard of its owner, docs/adr/0017-shards-over-leases.md). */
+  labelsOnCreate?: (kind: ResourceKind, obj: KubeObject) => Record<string, string> | undefined;
+}
+
 /** The one implementation behind the three roles; hand out the narrow interfaces, not this class. */
 export class KubeClient implements LiveReader, ObjectWriter, StatusWriter {
-  constructor(readonly transport: KubeTransport) {}
+  constructor(readonly transport: KubeTransport, private readonly options: KubeClientOptions = {}) {}
 
   async get<T extends KubeObject>(kind: ResourceKind, namespace: string | undefined, name: string): Promise<T | undefined> {
     try {
@@ -69,7 +74,9 @@ export class KubeClient implements LiveReader, ObjectWriter, StatusWriter {
   }
 
   create<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {
-    return this.transport.request<T>('POST', collectionPath(kind, obj.metadata.namespace), { body: obj, query: WRITE_QUERY });
+    const labels = this.options.labelsOnCreate?.(kind, obj);
+    const body = labels ? { ...obj, metadata: { ...obj.metadata, labels: { ...obj.metadata.labels, ...labels } } } : obj;
+    return this.transport.request<T>('POST', collectionPath(kind, obj.metadata.namespace), { body, query: WRITE_QUERY });
   }
 
   replace<T extends KubeObject>(kind: ResourceKind, obj: T): Promise<T> {

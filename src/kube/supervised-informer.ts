@@ -85,6 +85,12 @@ export class SupervisedInformer<T extends KubeObject> {
   private resyncTimer: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
   private restarts = 0;
+  /** The label selector in force: options.labelSelector until reselect() changes it. */
+  private labelSelector: string | undefined;
+  private relistRequested = false;
+  /** Callers of reselect() waiting for a list with their selector, by the selector generation they need. */
+  private reselectWaiters: Array<{ generation: number; wake: () => void }> = [];
+  private selectorGeneration = 0;
 
   constructor(
     private readonly client: KubeClient,
@@ -92,6 +98,7 @@ export class SupervisedInformer<T extends KubeObject> {
     private readonly options: InformerOptions = {},
   ) {
     this.backoff = new Backoff(options.backoff);
+    this.labelSelector = options.labelSelector;
     this.log = (options.logger ?? silentLogger).child({ informer: kind.plural });
   }
 
@@ -157,16 +164,32 @@ export class SupervisedInformer<T extends KubeObject> {
     this.abort?.abort();
     this.stopSignal.abort();
     await this.loop;
+    for (const waiter of this.reselectWaiters.splice(0)) waiter.wake();
+  }
+
+  /**
+   * Watches through another label selector: lists again with it (objects that no longer match leave the cache as
+   * deletes, new ones arrive as adds, unchanged ones emit nothing) and resolves once the cache holds that list.
+   */
+  async reselect(labelSelector: string): Promise<void> {
+    if (labelSelector === this.labelSelector) return;
+    this.labelSelector = labelSelector;
+    const generation = ++this.selectorGeneration;
+    if (this.stopped) return;
+    this.relistRequested = true;
+    this.abort?.abort();
+    await new Promise<void>((wake) => this.reselectWaiters.push({ generation, wake }));
   }
 
   private async run(): Promise<void> {
     let needList = true;
     while (!this.stopped) {
       try {
-        if (needList) await this.relist();
+        if (needList || this.relistRequested) await this.relist();
         needList = false;
         // stop() during the list had no watch to abort yet; starting one now would outlive it by minutes.
         if (this.stopped) break;
+        if (this.relistRequested) continue;
         await this.watchOnce();
         this.backoff.reset();
       } catch (err) {
@@ -188,10 +211,13 @@ export class SupervisedInformer<T extends KubeObject> {
   }
 
   private async relist(): Promise<void> {
+    const generation = this.selectorGeneration;
     const { items, resourceVersion } = await this.client.list<T>(this.kind, this.options.namespace, {
-      labelSelector: this.options.labelSelector,
+      labelSelector: this.labelSelector,
       fieldSelector: this.options.fieldSelector,
     });
+    // A reselect() while the list was under way needs one more, with its selector.
+    this.relistRequested = generation !== this.selectorGeneration;
     const fresh = new Map(items.map((o) => [objectKey(o), this.own(o)]));
     for (const [key, old] of this.store) {
       if (!fresh.has(key)) this.remove(key, old);
@@ -202,6 +228,9 @@ export class SupervisedInformer<T extends KubeObject> {
       this.synced = true;
       for (const wake of this.syncWaiters.splice(0)) wake();
     }
+    const waiting = this.reselectWaiters;
+    this.reselectWaiters = waiting.filter((waiter) => waiter.generation > generation);
+    for (const waiter of waiting) if (waiter.generation <= generation) waiter.wake();
   }
 
   private async watchOnce(): Promise<void> {
@@ -221,7 +250,7 @@ export class SupervisedInformer<T extends KubeObject> {
     try {
       await this.client.transport.watch(
         collectionPath(this.kind, this.options.namespace),
-        { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.options.labelSelector, fieldSelector: this.options.fieldSelector },
+        { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, labelSelector: this.labelSelector, fieldSelector: this.options.fieldSelector },
         (line) => {
           kick();
           if (this.apply(line) === 'expired') {

@@ -2,7 +2,7 @@
 // AnalysisRuns, and the git rollback and release source queues beside the Rollouts). Holds no decision logic.
 import type { Logger } from '../logger.js';
 import { ControllerRunner, type Reconcile, type ReconcileObserver } from '../kube/controller-runner.js';
-import type { KubeObject } from '../kube/kube-object.js';
+import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import type { InformerEvent } from '../kube/supervised-informer.js';
 import type { Rollout } from '../resources/rollout.js';
 import { awaitsGitRollback } from './git-rollback-reconciler.js';
@@ -23,6 +23,8 @@ export interface RolloutControllerOptions {
   reconcileReleaseSource?: Reconcile;
   /** Checks a created or changed AnalysisTemplate (reports conditions that do not compile); leader only. */
   checkTemplate?: (template: KubeObject) => Promise<void>;
+  /** Whether this replica checks templates (one replica does; default: every one that started). */
+  checksTemplates?: () => boolean;
   workers: number;
   logger: Logger;
   observer?: ReconcileObserver;
@@ -115,22 +117,34 @@ export class RolloutController {
   start(): void {
     this.wire();
     this.started = true;
-    for (const template of [...this.informers.analysisTemplates.list(), ...this.informers.clusterAnalysisTemplates.list()]) {
-      this.check({ type: 'add', key: '', object: template });
-    }
+    this.checkTemplates();
     this.rollouts.start();
     this.analysisRuns?.start();
     this.experiments?.start();
     this.gitRollbacks?.start();
     this.releaseSources?.start();
-    for (const key of this.informers.rollouts.keys()) this.rollouts.enqueue(key);
+    this.requeue(() => true);
+  }
+
+  /** Checks every AnalysisTemplate once: at start, or when this replica becomes the one that checks them. */
+  checkTemplates(): void {
+    for (const template of [...this.informers.analysisTemplates.list(), ...this.informers.clusterAnalysisTemplates.list()]) {
+      this.check({ type: 'add', key: '', object: template });
+    }
+  }
+
+  /** Looks again at every cached object `wanted` picks: all of them at start, a shard's when it is taken up. */
+  requeue(wanted: (obj: KubeObject) => boolean): void {
+    if (!this.started) return;
     for (const rollout of this.informers.rollouts.list()) {
-      const key = `${rollout.metadata.namespace}/${rollout.metadata.name}`;
+      if (!wanted(rollout)) continue;
+      const key = objectKey(rollout);
+      this.rollouts.enqueue(key);
       this.wakeGitRollback(key, rollout);
       this.wakeReleaseSource(key, rollout);
     }
-    for (const key of this.informers.analysisRuns.keys()) this.analysisRuns?.enqueue(key);
-    for (const key of this.informers.experiments.keys()) this.experiments?.enqueue(key);
+    for (const run of this.informers.analysisRuns.list()) if (wanted(run)) this.analysisRuns?.enqueue(objectKey(run));
+    for (const experiment of this.informers.experiments.list()) if (wanted(experiment)) this.experiments?.enqueue(objectKey(experiment));
   }
 
   async stop(): Promise<void> {
@@ -150,6 +164,7 @@ export class RolloutController {
   private check(event: InformerEvent<KubeObject>): void {
     const { checkTemplate, logger } = this.options;
     if (!this.started || !checkTemplate || event.type === 'delete' || event.type === 'resync') return;
+    if (this.options.checksTemplates?.() === false) return;
     checkTemplate(event.object).catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err), template: event.object.metadata.name }, 'could not report template problems'));
   }
 

@@ -4,6 +4,7 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { trimForCache } from '../kube/cache-trim.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
+import { andSelectors, labelledShard, ownedShardsSelector, ownerShard } from '../kube/shard.js';
 import { SupervisedInformer, type InformerOptions } from '../kube/supervised-informer.js';
 import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
 import type { Experiment } from '../resources/experiment.js';
@@ -23,6 +24,11 @@ export interface RolloutInformerOptions {
   resyncMs?: number;
   watchdogMs?: number;
   logger: Logger;
+  /**
+   * Split into this many shards: Rollouts, ReplicaSets, AnalysisRuns and Experiments are watched only on the shards
+   * this replica owns (none until selectShards), through their `vane.dev/shard` label. Absent: everything is watched.
+   */
+  shards?: number;
 }
 
 export class RolloutInformers implements RolloutCache {
@@ -34,8 +40,11 @@ export class RolloutInformers implements RolloutCache {
   readonly clusterAnalysisTemplates: SupervisedInformer<AnalysisTemplate & KubeObject>;
   readonly deployments: SupervisedInformer<DeploymentObject>;
   readonly experiments: SupervisedInformer<Experiment & KubeObject>;
+  private readonly shards: number | undefined;
 
   constructor(client: KubeClient, options: RolloutInformerOptions) {
+    this.shards = options.shards;
+    const onShards = (selector?: string): string | undefined => (options.shards === undefined ? selector : andSelectors(selector, ownedShardsSelector([])));
     const base: InformerOptions = {
       namespace: options.namespace,
       // No periodic resync: every change arrives by watch (a relist after a gap re-delivers what changed) and every
@@ -46,15 +55,15 @@ export class RolloutInformers implements RolloutCache {
       // managedFields and last-applied can double an object's size; no reader of these caches uses them.
       trim: trimForCache,
     };
-    this.rollouts = new SupervisedInformer(client, Kinds.Rollout, base);
+    this.rollouts = new SupervisedInformer(client, Kinds.Rollout, { ...base, labelSelector: onShards() });
     // Only ReplicaSets that carry our hash label: the cache does not hold every ReplicaSet of the cluster.
-    this.replicaSets = new SupervisedInformer(client, Kinds.ReplicaSet, { ...base, labelSelector: POD_TEMPLATE_HASH_LABEL });
+    this.replicaSets = new SupervisedInformer(client, Kinds.ReplicaSet, { ...base, labelSelector: onShards(POD_TEMPLATE_HASH_LABEL) });
     this.services = new SupervisedInformer(client, Kinds.Service, { ...base, resyncMs: 0 });
-    this.analysisRuns = new SupervisedInformer(client, Kinds.AnalysisRun, base);
+    this.analysisRuns = new SupervisedInformer(client, Kinds.AnalysisRun, { ...base, labelSelector: onShards() });
     this.analysisTemplates = new SupervisedInformer(client, Kinds.AnalysisTemplate, { ...base, resyncMs: 0 });
     this.clusterAnalysisTemplates = new SupervisedInformer(client, Kinds.ClusterAnalysisTemplate, { ...base, namespace: undefined, resyncMs: 0 });
     this.deployments = new SupervisedInformer(client, Kinds.Deployment, { ...base, resyncMs: 0 });
-    this.experiments = new SupervisedInformer(client, Kinds.Experiment, base);
+    this.experiments = new SupervisedInformer(client, Kinds.Experiment, { ...base, labelSelector: onShards() });
 
     this.replicaSets.addIndex(BY_OWNER, ownerKeys);
     this.analysisRuns.addIndex(BY_OWNER, ownerKeys);
@@ -81,6 +90,30 @@ export class RolloutInformers implements RolloutCache {
 
   start(): void {
     for (const informer of this.all) informer.start();
+  }
+
+  /** Watches the objects of exactly these shards; resolves once every sharded cache holds them. */
+  async selectShards(owned: readonly number[]): Promise<void> {
+    const selector = ownedShardsSelector(owned);
+    await Promise.all([
+      this.rollouts.reselect(selector),
+      this.replicaSets.reselect(andSelectors(POD_TEMPLATE_HASH_LABEL, selector)),
+      this.analysisRuns.reselect(selector),
+      this.experiments.reselect(selector),
+    ]);
+  }
+
+  /**
+   * The shard of an object this replica creates: its owner's (a Rollout's by hash, an Experiment's by its label in
+   * this cache), or its own name's. Undefined when not sharded or when the owner is not known here.
+   */
+  shardOfNew(obj: KubeObject): number | undefined {
+    const shards = this.shards;
+    if (shards === undefined) return undefined;
+    const owner = obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
+    if (owner?.kind !== 'Experiment') return ownerShard(obj, shards);
+    const experiment = this.experiments.get(`${obj.metadata.namespace}/${owner.name}`);
+    return experiment ? labelledShard(experiment as KubeObject, shards) : undefined;
   }
 
   async stop(): Promise<void> {

@@ -31,9 +31,10 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /**
    * Whether this process leads: release transitions are counted only then, because a standby watches the same
-   * Rollouts and would count them a second time. Without it every transition is counted (a single process).
+   * Rollouts and would count them a second time. Without it every transition is counted (a single process). Given
+   * the Rollout, it answers whether this replica acts on it (sharded replicas each count their own shards').
    */
-  isLeader?: () => boolean;
+  isLeader?: (rollout: Rollout) => boolean;
 }
 
 export class VaneMetrics implements ReconcileObserver {
@@ -45,7 +46,7 @@ export class VaneMetrics implements ReconcileObserver {
   private readonly leadTime: Histogram<'namespace'>;
   private readonly timeToRestore: Histogram<'namespace'>;
   private readonly rollbackTime: Histogram<'namespace' | 'stage'>;
-  private readonly isLeader: () => boolean;
+  private readonly isLeader: (rollout: Rollout) => boolean;
   private readonly namespacesSeen = new Set<string>();
   private readonly timeToPromote: Histogram;
   private readonly timeToRollback: Histogram;
@@ -257,7 +258,7 @@ export class VaneMetrics implements ReconcileObserver {
   }
 
   private countOutcomes(before: Rollout, after: Rollout): void {
-    if (!this.isLeader()) return;
+    if (!this.isLeader(after)) return;
     const { namespace, rollout } = rolloutLabels(after);
     const previous = new Map((before.status?.history ?? []).map((r) => [recordKey(r), r]));
     for (const record of after.status?.history ?? []) {

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../src/kube/kube-object.js';
 import { KubeTransport } from '../../src/kube/kube-transport.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
+import type { SandboxUser } from '../../src/sandbox/sandbox-auth.js';
 import { realApiServerScript, startRealApiServer } from './real-api-server.js';
 import { ReplicaSetStandIn, type WorkloadKnobs } from './replica-set-stand-in.js';
 
@@ -26,6 +27,8 @@ export interface ControllerClusterOptions {
   crdFiles: string[];
   /** How long a new Pod takes to become Ready. */
   readyDelayMs?: number;
+  /** Sandbox users besides the admin (each gets a kubeconfig context `vane-sandbox-<name>`); the real server has only its admin. */
+  users?: SandboxUser[];
 }
 
 /** True in the real API server leg: a suite skips what only the sandbox can do. */
@@ -35,7 +38,7 @@ export async function openControllerCluster(options: ControllerClusterOptions): 
   const readyDelayMs = options.readyDelayMs ?? 30;
   const script = realApiServerScript();
   if (!script) {
-    const sandbox = await startSandbox({ crdFiles: options.crdFiles, simulator: { readyDelayMs }, logLevel: 'silent' });
+    const sandbox = await startSandbox({ crdFiles: options.crdFiles, simulator: { readyDelayMs }, logLevel: 'silent', ...(options.users ? { users: options.users } : {}) });
     return { kind: 'sandbox', kubeconfigPath: sandbox.kubeconfigPath, sandbox, workloads: sandbox.simulator, stop: () => sandbox.stop() };
   }
   const server = await startRealApiServer(script);
