@@ -191,6 +191,7 @@ export class SupervisedInformer<T extends KubeObject> {
     const { items, resourceVersion } = await this.client.list<T>(this.kind, this.options.namespace, {
       labelSelector: this.options.labelSelector,
       fieldSelector: this.options.fieldSelector,
+      dropManagedFields: true, // no informer's reader looks at them; the biggest part of what the server sends
     });
     const fresh = new Map(items.map((o) => [objectKey(o), this.own(o)]));
     for (const [key, old] of this.store) {
@@ -230,6 +231,7 @@ export class SupervisedInformer<T extends KubeObject> {
           }
         },
         abort.signal,
+        { dropManagedFields: true },
       );
     } catch (err) {
       if (err instanceof KubeApiError && err.status === 410) expired = true;
