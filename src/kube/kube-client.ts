@@ -10,6 +10,8 @@ import { collectionPath, objectPath, type ResourceKind } from './resource-kind.j
 export interface ListOptions {
   labelSelector?: string;
   fieldSelector?: string;
+  /** Leave managedFields out of the items (a reader that never looks at them need not parse them). */
+  dropManagedFields?: boolean;
 }
 
 export interface ObjectList<T> {
@@ -57,6 +59,7 @@ export class KubeClient implements LiveReader, ObjectWriter, StatusWriter {
   }
 
   async list<T extends KubeObject>(kind: ResourceKind, namespace: string | undefined, options: ListOptions = {}): Promise<ObjectList<T>> {
+    const { dropManagedFields, ...selectors } = options;
     const items: T[] = [];
     let continueToken: string | undefined;
     let resourceVersion = '';
@@ -64,7 +67,7 @@ export class KubeClient implements LiveReader, ObjectWriter, StatusWriter {
       const page = await this.transport.request<{ items?: T[]; metadata?: { resourceVersion?: string; continue?: string } }>(
         'GET',
         collectionPath(kind, namespace),
-        { query: { ...options, limit: PAGE_SIZE, continue: continueToken } },
+        { query: { ...selectors, limit: PAGE_SIZE, continue: continueToken }, dropManagedFields },
       );
       items.push(...(page.items ?? []));
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;

@@ -11,6 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { VaneError } from '../errors.js';
 import { VANE_USER_AGENT } from '../vane-package.js';
 import { KubeApiError, type ApiStatus } from './kube-api-error.js';
+import { excludeManagedFields } from './managed-fields-excision.js';
 import type { ReachabilityObserver } from './api-reachability.js';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
@@ -27,6 +28,14 @@ export interface RequestOptions {
   patchType?: PatchType;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Leave every `managedFields` out of the answer, cut from its text before parsing (managed-fields-excision.ts). */
+  dropManagedFields?: boolean;
+}
+
+/** How a watch's events are decoded. */
+export interface WatchOptions {
+  /** Leave every `managedFields` out of each event's object, cut from the line before parsing. */
+  dropManagedFields?: boolean;
 }
 
 export interface TransportStats {
@@ -96,14 +105,21 @@ export class KubeTransport {
     if (status < 200 || status >= 300) {
       throw this.answeredWith(new KubeApiError(status, parseStatus(text), `${method} ${path}`, retryAfter(res)));
     }
-    return (text ? JSON.parse(text) : {}) as T;
+    if (!text) return {} as T;
+    return JSON.parse(options.dropManagedFields ? excludeManagedFields(text) : text) as T;
   }
 
   /**
    * Opens a watch stream and calls `onLine` per event until the server closes it, the signal aborts or an error
    * occurs. Resolves when the stream ends cleanly; rejects on transport errors and non-200 answers.
    */
-  async watch(path: string, query: RequestOptions['query'], onLine: (line: WatchLine) => void, signal: AbortSignal): Promise<void> {
+  async watch(
+    path: string,
+    query: RequestOptions['query'],
+    onLine: (line: WatchLine) => void,
+    signal: AbortSignal,
+    options: WatchOptions = {},
+  ): Promise<void> {
     const res = await this.observed(this.send('GET', path, { query: { ...query, watch: 'true' }, signal, timeoutMs: 0 }), signal);
     const status = res.statusCode ?? 0;
     if (status !== 200) {
@@ -117,7 +133,7 @@ export class KubeTransport {
       lines.on('line', (line) => {
         if (line.trim() === '') return;
         try {
-          onLine(JSON.parse(line) as WatchLine);
+          onLine(JSON.parse(options.dropManagedFields ? excludeManagedFields(line) : line) as WatchLine);
         } catch (err) {
           res.destroy(err instanceof Error ? err : new Error(String(err)));
         }

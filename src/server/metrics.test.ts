@@ -32,9 +32,27 @@ describe('VaneMetrics', () => {
     const metrics = new VaneMetrics({ defaultMetrics: false });
     metrics.observeRollout(rollout('web', { phase: 'Paused', currentStepIndex: 1, canary: { weights: { canary: 20, stable: 80 } } }));
     expect(await valueOf(metrics, 'vane_rollout_phase', { rollout: 'web', phase: 'Paused' })).toBe(1);
-    expect(await valueOf(metrics, 'vane_rollout_phase', { rollout: 'web', phase: 'Healthy' })).toBe(0);
+    expect(await valueOf(metrics, 'vane_rollout_phase', { rollout: 'web', phase: 'Healthy' })).toBeUndefined();
     expect(await valueOf(metrics, 'vane_rollout_step', { rollout: 'web' })).toBe(1);
     expect(await valueOf(metrics, 'vane_rollout_canary_weight', { rollout: 'web' })).toBe(20);
+  });
+
+  it('when a tracked rollout changes phase, then it has one phase series, at 1, labelled with the new phase', async () => {
+    const metrics = new VaneMetrics({ defaultMetrics: false });
+    const { informer, emit } = fakeInformer<RolloutObject>();
+    metrics.trackRollouts(informer);
+    const healthy = rollout('web', { phase: 'Healthy' });
+    const progressing = rollout('web', { phase: 'Progressing', currentStepIndex: 0 });
+    emit({ type: 'add', key: 'shop/web', object: healthy });
+    emit({ type: 'update', key: 'shop/web', object: progressing, oldObject: healthy });
+    const phaseSeries = (await metrics.registry.getSingleMetric('vane_rollout_phase')?.get())?.values ?? [];
+    expect(phaseSeries.map((v) => ({ phase: v.labels['phase'], value: v.value }))).toEqual([{ phase: 'Progressing', value: 1 }]);
+  });
+
+  it('given a rollout with no phase yet, then it has no phase series', async () => {
+    const metrics = new VaneMetrics({ defaultMetrics: false });
+    metrics.observeRollout(rollout('new', {}));
+    expect((await metrics.exposition())).not.toMatch(/vane_rollout_phase\{[^}]*rollout="new"/);
   });
 
   it('when a tracked rollout is deleted, then its series disappear from the exposition', async () => {

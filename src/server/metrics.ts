@@ -62,7 +62,12 @@ export class VaneMetrics implements ReconcileObserver {
     const registers = [this.registry];
     this.isLeader = options.isLeader ?? ((): boolean => true);
     if (options.defaultMetrics ?? true) this.collectProcessMetrics();
-    this.rolloutPhase = new Gauge({ name: 'vane_rollout_phase', help: 'Phase of each Rollout: 1 for the current phase, 0 for the others.', labelNames: ['namespace', 'rollout', 'phase'], registers });
+    this.rolloutPhase = new Gauge({
+      name: 'vane_rollout_phase',
+      help: 'Phase of each Rollout: one series per Rollout, at 1, labelled with its current phase (none before it has one).',
+      labelNames: ['namespace', 'rollout', 'phase'],
+      registers,
+    });
     this.rolloutStep = new Gauge({ name: 'vane_rollout_step', help: 'Zero-based index of the canary step each Rollout is at (status.currentStepIndex).', labelNames: ['namespace', 'rollout'], registers });
     this.canaryWeight = new Gauge({ name: 'vane_rollout_canary_weight', help: 'Traffic weight of the canary version, in percent (0-100).', labelNames: ['namespace', 'rollout'], registers });
     this.deployments = new Counter({
@@ -154,11 +159,17 @@ export class VaneMetrics implements ReconcileObserver {
     return this.registry.metrics();
   }
 
-  /** Sets the gauges of one Rollout from its status. */
+  /**
+   * Sets the gauges of one Rollout from its status. Only the current phase has a series: the other phases at 0 were
+   * three series per Rollout that no query reads (`== 1`, `sum by (phase)` and `count by (phase)` need only the 1).
+   */
   observeRollout(rollout: Rollout): void {
     const labels = rolloutLabels(rollout);
     const status = rollout.status ?? {};
-    for (const phase of PHASES) this.rolloutPhase.set({ ...labels, phase }, status.phase === phase ? 1 : 0);
+    for (const phase of PHASES) {
+      if (status.phase === phase) this.rolloutPhase.set({ ...labels, phase }, 1);
+      else this.rolloutPhase.remove({ ...labels, phase });
+    }
     if (status.currentStepIndex !== undefined) this.rolloutStep.set(labels, status.currentStepIndex);
     else this.rolloutStep.remove(labels);
     if (status.canary?.weights) this.canaryWeight.set(labels, status.canary.weights.canary);

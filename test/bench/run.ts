@@ -94,7 +94,9 @@ async function runSize(n: number, floor: Floor, sections: Section[]): Promise<vo
       }
       if (wants('idle') && n === Math.max(...settings.sizes)) {
         log(`N=${n}: idle for ${settings.idleSeconds} s`);
-        sections.push(await runIdleBench(cluster, controller, n, settings.idleSeconds));
+        sections.push(await runIdleBench(cluster, controller, n, settings.idleSeconds).catch((err: unknown) => {
+          throw new Error(`${err instanceof Error ? err.message : String(err)}; controller output: ${controller.output().slice(-1_500)}`);
+        }));
       }
       if (!wants('scale')) return;
       log(`N=${n}: image change on all`);

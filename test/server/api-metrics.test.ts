@@ -36,7 +36,7 @@ describe('GET /metrics', () => {
   it('exposes phase, step and weight of each rollout to the scraper', async () => {
     const text = await scrape();
     expect(text).toContain('vane_rollout_phase{namespace="shop",rollout="web",phase="Paused"} 1');
-    expect(text).toContain('vane_rollout_phase{namespace="shop",rollout="web",phase="Healthy"} 0');
+    expect(text).not.toContain('vane_rollout_phase{namespace="shop",rollout="web",phase="Healthy"}');
     expect(text).toContain('vane_rollout_step{namespace="shop",rollout="web"} 1');
     expect(text).toContain('vane_rollout_canary_weight{namespace="shop",rollout="web"} 20');
     expect(text).toContain('vane_workqueue_depth{queue="rollouts"} 2');
