@@ -33,6 +33,15 @@ export interface BenchController {
   waitQuiet(quietMs: number, timeoutMs: number): Promise<void>;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: no hand-over, no Lease released. */
+  kill(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  /** Campaign for Leases (a replica of a sharded or standby Deployment); default off, one instance acts at once. */
+  leaderElect?: boolean;
+  /** Environment besides the benchmark's own (POD_NAME for a replica's identity). */
+  env?: Record<string, string>;
 }
 
 function freePort(): Promise<number> {
@@ -114,13 +123,13 @@ export function metricSum(exposition: string, name: string): number {
   return sum;
 }
 
-/** Starts the controller without leader election (one instance; the benchmark counts only Rollout work). */
-export async function spawnController(kubeconfigPath: string, extraArgs: readonly string[] = []): Promise<BenchController> {
+/** Starts the controller, by default without leader election (one instance; the benchmark counts only Rollout work). */
+export async function spawnController(kubeconfigPath: string, extraArgs: readonly string[] = [], options: SpawnOptions = {}): Promise<BenchController> {
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
-  const args = [...profilerFlags(), ...nodeFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn', ...extraArgs];
+  const args = [...profilerFlags(), ...nodeFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, options.leaderElect ? '--leader-elect' : '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn', ...extraArgs];
   const spawnedAt = Date.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let output = '';
   const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-20_000));
   child.stdout?.on('data', keep);
@@ -174,6 +183,12 @@ export async function spawnController(kubeconfigPath: string, extraArgs: readonl
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

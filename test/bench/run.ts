@@ -11,6 +11,7 @@
 // the run; tsx: src/ run through tsx)
 // VANE_BENCH_SCALE_TIMEOUT_SECONDS (default 60 + 0.06 × N)  VANE_BENCH_CPU_PROF=1, VANE_BENCH_SANDBOX_CPU_PROF=1 (V8 CPU
 // profiles of every controller / sandbox process, in results/profiles/).
+// VANE_BENCH_SHARDED=2000,4,16,5 (Rollouts, replicas, shards, Lease seconds of the sharded benchmark)
 import { cacheBytesFigures, readCachePair } from './cache-bytes.js';
 import { basename } from 'node:path';
 import { createHealthyRollouts, openBenchCluster } from './bench-cluster.js';
@@ -26,16 +27,21 @@ import { runReactionBench } from './reaction.js';
 import { benchApiServerScript, openRealBenchCluster } from './real-bench-cluster.js';
 import { runSandboxListBench } from './sandbox-list.js';
 import { runScaleBench, SCALE_STEPS } from './scale.js';
+import { runShardedBench, type ShardedSettings } from './sharded.js';
 import { runSparseUpdates } from './sparse-updates.js';
 import { runStartupBench } from './startup.js';
 
-const ALL = ['floor', 'scale', 'startup', 'idle', 'reaction', 'list', 'real', 'git', 'notifications', 'dashboard', 'judge'];
+const ALL = ['floor', 'scale', 'startup', 'idle', 'sharded', 'reaction', 'list', 'real', 'git', 'notifications', 'dashboard', 'judge'];
 
 function numbers(value: string | undefined, fallback: number[]): number[] {
   if (!value) return fallback;
   const parsed = value.split(',').map((v) => Number(v.replaceAll('_', '').trim()));
   if (parsed.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`expected positive integers separated by commas, got "${value}"`);
   return parsed;
+}
+
+function shardedSettings([rollouts = 2_000, replicas = 4, shards = 16, leaseSeconds = 5]: number[]): ShardedSettings {
+  return { rollouts, replicas, shards, leaseSeconds };
 }
 
 const realScriptPath = benchApiServerScript();
@@ -46,6 +52,7 @@ const settings = {
   gitFailures: numbers(process.env['VANE_BENCH_GIT_FAILURES'], [50])[0] ?? 50,
   notificationRollouts: numbers(process.env['VANE_BENCH_N'], [1_000])[0] ?? 1_000,
   dashboardRollouts: numbers(process.env['VANE_BENCH_DASHBOARD_N'], [5_000])[0] ?? 5_000,
+  sharded: shardedSettings(numbers(process.env['VANE_BENCH_SHARDED'], [2_000, 4, 16, 5])),
   floorSamples: numbers(process.env['VANE_BENCH_FLOOR_SAMPLES'], [200])[0] ?? 200,
   /** How long the image change on all may take before the figures are taken as they stand (default 60 s + 60 ms × N). */
   scaleTimeoutSeconds: process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'] ? numbers(process.env['VANE_BENCH_SCALE_TIMEOUT_SECONDS'], []) : undefined,
@@ -179,6 +186,21 @@ function realSkipReason(): string | undefined {
   if (!wants('real')) return 'VANE_BENCH_ONLY leaves out real';
   if (!settings.realApiServer) return 'neither VANE_BENCH_APISERVER nor VANE_TEST_APISERVER names a start script';
   return undefined;
+}
+if (wants('sharded')) {
+  const { rollouts, replicas, shards } = settings.sharded;
+  log(`sharded: N=${rollouts} over ${replicas} replicas, ${shards} shards`);
+  await guarded('sharded', async () => {
+    // One sandbox user per replica (and one for the replica that joins), so its write log tells them apart.
+    process.env['VANE_BENCH_REPLICA_USERS'] = String(replicas + 1);
+    const cluster = await openBenchCluster();
+    try {
+      sections.push(await runShardedBench(cluster, settings.sharded, log));
+    } finally {
+      delete process.env['VANE_BENCH_REPLICA_USERS'];
+      await cluster.stop();
+    }
+  });
 }
 const realSkipped = realSkipReason();
 const realScript = realScriptPath;

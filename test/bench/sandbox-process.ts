@@ -63,6 +63,8 @@ function routingCrdFiles(): string[] {
 }
 
 const readyDelayMs = Number(process.env['VANE_BENCH_READY_DELAY_MS'] ?? 100);
+/** Users `replica-0`… (token `token-replica-N`), so that the write log tells the replicas of a sharded controller apart. */
+const replicaUsers = Array.from({ length: Number(process.env['VANE_BENCH_REPLICA_USERS'] ?? 0) }, (_, i) => ({ name: `replica-${i}`, token: `token-replica-${i}` }));
 const parentGone = new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
-await serveSandbox({ crdFiles: [...routingCrdFiles(), ...vaneCrdFiles()], simulator: { readyDelayMs }, logLevel: 'silent', print: () => undefined, until: parentGone, onReady: serve });
+await serveSandbox({ crdFiles: [...routingCrdFiles(), ...vaneCrdFiles()], simulator: { readyDelayMs }, users: replicaUsers, logLevel: 'silent', print: () => undefined, until: parentGone, onReady: serve });
 process.exit(0);

@@ -1,22 +1,18 @@
 // An informer that changes its label selector (a replica taking up or handing over shards): the cache becomes exactly
 // the new selection, through deletes and adds, and what it keeps emits nothing. Sandbox and real API server.
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient } from '../../src/kube/kube-client.js';
+import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { KubeTransport } from '../../src/kube/kube-transport.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { SupervisedInformer, type InformerEvent } from '../../src/kube/supervised-informer.js';
-import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
+import { adminClient, openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 
 let cluster: ControllerCluster;
 let client: KubeClient;
 
 beforeAll(async () => {
   cluster = await openControllerCluster({ crdFiles: [] });
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfigPath);
-  client = new KubeClient(await KubeTransport.fromKubeConfig(kc));
+  client = await adminClient(cluster);
   for (const [name, shard] of [['a', '0'], ['b', '1'], ['c', '2']] as const) {
     await client.create(Kinds.ConfigMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `reselect-${name}`, namespace: 'default', labels: { 'vane.dev/shard': shard } } });
   }

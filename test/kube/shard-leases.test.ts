@@ -1,13 +1,11 @@
 // The hand-over protocol of shard Leases, against the sandbox (and the real API server in that leg): a shard is taken
 // only after its holder drained and released it, or after its Lease went unrenewed for a duration.
-import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeClient } from '../../src/kube/kube-client.js';
-import { KubeTransport } from '../../src/kube/kube-transport.js';
+import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { LeaseObject } from '../../src/kube/leader-election.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { ShardLeases } from '../../src/kube/shard-leases.js';
-import { openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
+import { adminClient, openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 
 const LEASE_MS = 1_000;
 
@@ -16,9 +14,7 @@ let client: KubeClient;
 
 beforeAll(async () => {
   cluster = await openControllerCluster({ crdFiles: [] });
-  const kc = new KubeConfig();
-  kc.loadFromFile(cluster.kubeconfigPath);
-  client = new KubeClient(await KubeTransport.fromKubeConfig(kc));
+  client = await adminClient(cluster);
 }, 120_000);
 
 afterAll(async () => {

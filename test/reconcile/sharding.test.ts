@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vaneCrdFiles } from '../../src/cli/crd-paths.js';
 import { startController, type RunningController } from '../../src/cli/start-controller.js';
 import { createLogger } from '../../src/logger.js';
-import { KubeClient } from '../../src/kube/kube-client.js';
+import type { KubeClient } from '../../src/kube/kube-client.js';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { KubeTransport } from '../../src/kube/kube-transport.js';
 import { Kinds } from '../../src/kube/resource-kind.js';
 import { SHARD_LABEL, shardOf } from '../../src/kube/shard.js';
 import type { Rollout } from '../../src/resources/rollout.js';
 import type { RequestRecord } from '../../src/sandbox/request-stats.js';
-import { onRealApiServer, openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
+import { adminClient, onRealApiServer, openControllerCluster, type ControllerCluster } from '../support/controller-cluster.js';
 
 type RolloutObject = Rollout & KubeObject;
 
@@ -22,7 +21,7 @@ const NAMESPACE = 'shop';
 const SHARDS = 6;
 const ROLLOUTS = 18;
 const LEASE_MS = 3_000;
-const REPLICAS = ['replica-0', 'replica-1', 'replica-2', 'replica-3'];
+const REPLICAS = ['replica-0', 'replica-1', 'replica-2', 'replica-3', 'replica-4'];
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
 const names = Array.from({ length: ROLLOUTS }, (_, i) => `app-${String(i).padStart(2, '0')}`);
 
@@ -43,9 +42,7 @@ describe('a sharded controller (three replicas, six shards)', () => {
   beforeAll(async () => {
     cluster = await openControllerCluster({ crdFiles: vaneCrdFiles(), readyDelayMs: 20, users: REPLICAS.map((name) => ({ name, token: `token-${name}` })) });
     cluster.sandbox?.stats.onRequest((record) => recordWrite(record, writes));
-    const kc = new KubeConfig();
-    kc.loadFromFile(cluster.kubeconfigPath);
-    client = new KubeClient(await KubeTransport.fromKubeConfig(kc));
+    client = await adminClient(cluster);
     await client.create(Kinds.Namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }).catch(() => undefined);
     for (const replica of REPLICAS.slice(0, 3)) running.set(replica, await startReplica(cluster, replica));
     // Replicas start one after another, so the first holds every shard for a moment; the Rollouts come once settled.
@@ -128,6 +125,15 @@ describe('a sharded controller (three replicas, six shards)', () => {
     await waitUntil(async () => (await listRollouts(client)).filter((ro) => moved.includes(ro.metadata.name ?? '')).every((ro) => healthyOn(ro, 'img:3')), 'the moved Rollouts Healthy on img:3', 30_000);
     expect(writes.filter((w) => w.at > killedAt && w.replica === 'replica-1')).toEqual([]);
     expect(interleaved(writes.filter((w) => w.at > killedAt))).toEqual([]);
+  }, 60_000);
+
+  it.skipIf(onRealApiServer)('moves shards to a replica that joins after one died, and every Rollout completes again', async () => {
+    const from = Date.now();
+    running.set('replica-4', await startReplica(cluster, 'replica-4'));
+    await waitUntil(() => Promise.resolve((running.get('replica-4')?.sharding?.heldShards.length ?? 0) >= 1), 'the new replica to hold a shard', 20_000);
+    for (const name of names) await setImage(client, name, 'img:4');
+    await waitUntil(async () => (await listRollouts(client)).every((ro) => healthyOn(ro, 'img:4')), 'every Rollout Healthy on img:4', 40_000);
+    expect(interleaved(writes.filter((w) => w.at >= from))).toEqual([]);
   }, 60_000);
 });
 

@@ -109,3 +109,10 @@ function forV119(crd: Crd): Crd {
   };
   return strip(crd) as Crd;
 }
+
+/** A kube client of the cluster's admin (the test's own view, apart from any controller's). */
+export async function adminClient(cluster: ControllerCluster): Promise<KubeClient> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfigPath);
+  return new KubeClient(await KubeTransport.fromKubeConfig(kc));
+}
