@@ -7,6 +7,7 @@ import { controllerConfig } from '../../src/cli/controller-config.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.js';
 import { schemaErrors } from './support/kubernetes-model-schema.js';
 import { describeObject, KUSTOMIZE_DIR, objectsOfKind, onlyObject, renderKustomization, type ManifestObject } from './support/kustomize-render.js';
+import { allowed, grantsFor } from './support/rbac-rules.js';
 import { createServed } from './support/sandbox-apply.js';
 
 const SERVICE_MONITOR_CRD = join(import.meta.dirname, 'fixtures', 'servicemonitor-crd.yaml');
@@ -99,12 +100,12 @@ for (const [label, dir] of Object.entries(RENDERS)) {
       expect(objectsOfKind(objects, 'Namespace').map((o) => o.metadata.name)).toEqual(['vane-system']);
     });
 
-    it('given the Deployment, then two leader-elected replicas run hardened, with probes on the API port (on every interface) and writable emptyDirs only', () => {
+    it('given the Deployment, then leader-elected replicas (two, four when sharded) run hardened, with probes on the API port (on every interface) and writable emptyDirs only', () => {
       const { deployment, pod, container } = controllerOf(objects);
-      expect(spec<{ replicas: number }>(deployment).replicas).toBe(2);
       expect(container.args?.[0]).toBe('controller');
       expect(container.args).toContain('--leader-elect');
       const config = configOf(container);
+      expect(spec<{ replicas: number }>(deployment).replicas).toBe(config.shards === undefined ? 2 : 4);
       expect(config.leaderElection).toBe(true);
       expect(config.leaseNamespace).toBe('<metadata.namespace>');
       expect(config.identity).toBe('<metadata.name>');
@@ -126,14 +127,16 @@ for (const [label, dir] of Object.entries(RENDERS)) {
       expect(container.env?.find((e) => e.name === 'HOME')?.value).toBe('/tmp');
     });
 
-    it('given the Service, PodDisruptionBudget and NetworkPolicy, then each selects the controller pods, on the API port', () => {
+    it('given the Service, PodDisruptionBudget and NetworkPolicy, then each selects the controller pods, on the API port, and a drain takes one pod at a time', () => {
       const { deployment } = controllerOf(objects);
       const labels = podLabels(deployment);
       const service = spec<{ selector: Record<string, string>; ports: Array<{ name: string; targetPort: string }> }>(onlyObject(objects, 'Service'));
       expect(selects({ matchLabels: service.selector }, labels)).toBe(true);
       expect(service.ports.map((p) => p.targetPort)).toEqual(['http']);
-      const pdb = spec<{ minAvailable: number; selector: { matchLabels: Record<string, string> } }>(onlyObject(objects, 'PodDisruptionBudget'));
-      expect(pdb.minAvailable).toBe(1);
+      const pdb = spec<{ minAvailable?: number; maxUnavailable?: number; selector: { matchLabels: Record<string, string> } }>(onlyObject(objects, 'PodDisruptionBudget'));
+      // One pod at a time: the other stays to lead (two replicas), or only the leaver's shards move (sharded).
+      const replicas = spec<{ replicas: number }>(deployment).replicas;
+      expect(pdb.maxUnavailable ?? replicas - (pdb.minAvailable ?? replicas)).toBe(1);
       expect(selects(pdb.selector, labels)).toBe(true);
       const policy = spec<{ podSelector: { matchLabels: Record<string, string> }; ingress: Array<{ ports: Array<{ port: number }> }> }>(onlyObject(objects, 'NetworkPolicy'));
       expect(selects(policy.podSelector, labels)).toBe(true);
@@ -198,5 +201,29 @@ describe('deploy/kustomize: components', () => {
     const { container } = controllerOf(objects);
     expect(configOf(container)).toMatchObject({ logLevel: 'debug', workers: 16 });
     expect(container.resources?.limits?.['memory']).toBe('2Gi');
+  });
+
+  it('given the sharded component, then four replicas split VANE_SHARDS=16, with Lease list/get/update in their namespace bound to the controller ServiceAccount', async () => {
+    const objects = await renderKustomization(RENDERS['every component']!);
+    const { deployment, pod, container } = controllerOf(objects);
+    expect(configOf(container)).toMatchObject({ shards: 16, leaderElection: true });
+    expect(spec<{ replicas: number }>(deployment).replicas).toBe(4);
+    const account = onlyObject(objects, 'ServiceAccount');
+    expect(pod.serviceAccountName).toBe(account.metadata.name);
+    const grants = grantsFor(objects, { namespace: account.metadata.namespace!, name: account.metadata.name });
+    const leaseNamespace = account.metadata.namespace;
+    // Names made of pod names: any member or shard Lease of the group, listed, read and renewed.
+    for (const request of [
+      { verb: 'list', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNamespace },
+      { verb: 'get', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNamespace, name: 'vane-controller-member-vane-controller-7d9f-x2x4k' },
+      { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: leaseNamespace, name: 'vane-controller-shard-15' },
+      { verb: 'get', group: 'vane.dev', resource: 'experiments', namespace: 'shop', name: 'web-1' },
+    ]) {
+      expect(allowed(grants, request), JSON.stringify(request)).toBe(true);
+    }
+    const role = onlyObject(objects, 'Role', 'vane-shard-leases');
+    expect(role.metadata.namespace).toBe(leaseNamespace);
+    expect(role['rules']).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['list', 'get', 'update'] }]);
+    expect(allowed(grants, { verb: 'list', group: 'coordination.k8s.io', resource: 'leases', namespace: 'shop' })).toBe(false);
   });
 });

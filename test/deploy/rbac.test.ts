@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/kube/kube-object.js';
-import { podTemplateHash } from '../../src/resources/pod-template-hash.js';
+import { POD_TEMPLATE_HASH_LABEL, podTemplateHash } from '../../src/resources/pod-template-hash.js';
 import { Kinds, type ResourceKind } from '../../src/kube/resource-kind.js';
+import { SHARD_LABEL } from '../../src/kube/shard.js';
 import type { Metric } from '../../src/resources/analysis.js';
 import type { TrafficRouting } from '../../src/resources/rollout.js';
 import {
@@ -341,5 +342,90 @@ describe('RBAC of the namespaced install (deploy/kustomize/overlays/namespaced)'
   it('given the recorded requests, then none reached into another namespace', () => {
     const elsewhere = run.requests.filter((r) => r.namespace !== undefined && r.namespace !== run.namespace).map(requestKey);
     expect(elsewhere).toEqual([]);
+  });
+});
+
+/** Waits until the leader has put a shard label on an object the test made without one. */
+async function waitForShardLabel(run: ControllerRun, kind: ResourceKind, name: string): Promise<string> {
+  for (const deadline = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 50))) {
+    const label = (await run.admin.get(kind, run.namespace, name))?.metadata.labels?.[SHARD_LABEL];
+    if (label !== undefined) return label;
+    if (Date.now() > deadline) throw new Error(`${kind.kind} ${run.namespace}/${name} was never labelled with its shard`);
+  }
+}
+
+describe('RBAC of the sharded install (deploy/kustomize/base with components/sharded)', () => {
+  let run: ControllerRun;
+  let grants: Grant[];
+  const labelled: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const objects = await renderKustomization(join(import.meta.dirname, 'fixtures', 'sharded'));
+    const account = onlyObject(objects, 'ServiceAccount');
+    grants = grantsFor(objects, { namespace: account.metadata.namespace!, name: account.metadata.name });
+    // The rendered env sets VANE_SHARDS: this one replica holds every shard's Lease, its member Lease and the leader's.
+    run = await startControllerRun({ account: { namespace: account.metadata.namespace!, name: account.metadata.name }, namespace: 'shop', env: envOf(objects) });
+    expect(run.controller.sharding, 'the rendered Deployment starts a sharded controller').toBeDefined();
+
+    // Two Rollouts to completion, labelled with their shard by the leader and acted on by the shard's holder.
+    await run.createRollout('web', { strategy: { canary: { stableService: 'web-stable', canaryService: 'web-canary', steps: [{ setWeight: 50 }, { pause: {} }] } } }, ['web-stable', 'web-canary']);
+    await run.createRollout('api', { strategy: { canary: { steps: [{ setWeight: 50 }] } } });
+    for (const name of ['web', 'api']) await run.waitFor(name, (ro) => ro.status?.phase === 'Healthy', `${name} adopted`);
+    const { hash: webNext } = await run.setImage('web', 'img:2');
+    const { hash: apiNext } = await run.setImage('api', 'img:2');
+    await run.waitFor('web', (ro) => ro.status?.phase === 'Paused' && ro.status.observedGeneration === ro.metadata.generation, 'web paused at the gate');
+    expect(await run.command('web', 'promote')).toBe(202);
+    await run.waitFor('web', isHealthyOn(webNext), 'web promoted');
+    await run.waitFor('api', isHealthyOn(apiNext), 'api released');
+
+    // What a controller from before sharding left unlabelled: the leader re-reads each live and labels it; a child of
+    // an Experiment follows the Experiment, also read live.
+    const metadata = (name: string): KubeObject['metadata'] => ({ name, namespace: run.namespace });
+    const podTemplate = { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'app', image: 'img:1' }] } };
+    await run.admin.create(Kinds.AnalysisRun, { apiVersion: 'vane.dev/v1alpha1', kind: 'AnalysisRun', metadata: metadata('legacy-run'), spec: { terminate: true, metrics: [{ name: 'up', provider: { prometheus: { address: 'http://127.0.0.1:9', query: 'vector(1)' } } }] } } as KubeObject);
+    const experiment = await run.admin.create(Kinds.Experiment, {
+      apiVersion: 'vane.dev/v1alpha1',
+      kind: 'Experiment',
+      metadata: metadata('legacy-exp'),
+      spec: { terminate: true, templates: [{ name: 'baseline', replicas: 0, selector: { matchLabels: { app: 'legacy' } }, template: podTemplate }] },
+    } as KubeObject);
+    await run.admin.create(Kinds.ReplicaSet, {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        ...metadata('legacy-exp-old'),
+        labels: { [POD_TEMPLATE_HASH_LABEL]: 'old' },
+        ownerReferences: [{ apiVersion: 'vane.dev/v1alpha1', kind: 'Experiment', name: 'legacy-exp', uid: experiment.metadata.uid!, controller: true }],
+      },
+      spec: { replicas: 0, selector: { matchLabels: { app: 'legacy' } }, template: podTemplate },
+    } as KubeObject);
+    labelled['AnalysisRun'] = await waitForShardLabel(run, Kinds.AnalysisRun, 'legacy-run');
+    labelled['Experiment'] = await waitForShardLabel(run, Kinds.Experiment, 'legacy-exp');
+    labelled['ReplicaSet'] = await waitForShardLabel(run, Kinds.ReplicaSet, 'legacy-exp-old');
+
+    // SIGTERM: every shard handed over and its Lease released (read, then updated).
+    await run.stopController();
+  }, 240_000);
+
+  afterAll(async () => {
+    await run?.close();
+  });
+
+  it('given objects made before sharding, then the leader labels them, an Experiment\'s child with the Experiment\'s shard', () => {
+    expect(labelled['ReplicaSet']).toBe(labelled['Experiment']);
+    expect(Object.keys(labelled).sort()).toEqual(['AnalysisRun', 'Experiment', 'ReplicaSet']);
+  });
+
+  it('given the base roles and the component\'s, then every request of the sharded controller is allowed, none by wildcard', () => {
+    const result = audit(run, grants);
+    expect(result.missing).toEqual([]);
+    expect(result.wildcard).toEqual([]);
+  });
+
+  it('given the component\'s own Role and ClusterRole, then the sharded controller used every grant in them', () => {
+    const used = new Set(run.requests.map(requestKey));
+    const added = grantedPermissions(grants.filter((g) => /vane-shard-leases|vane-controller-sharded/.test(g.source)));
+    expect(added.size).toBeGreaterThan(0);
+    expect([...added].filter((key) => !used.has(key))).toEqual([]);
   });
 });
