@@ -42,6 +42,8 @@ export interface SpawnOptions {
   leaderElect?: boolean;
   /** Environment besides the benchmark's own (POD_NAME for a replica's identity). */
   env?: Record<string, string>;
+  /** Node flags instead of the Deployment's (a helper process that is not what is measured). */
+  nodeFlags?: string[];
 }
 
 function freePort(): Promise<number> {
@@ -127,7 +129,7 @@ export function metricSum(exposition: string, name: string): number {
 export async function spawnController(kubeconfigPath: string, extraArgs: readonly string[] = [], options: SpawnOptions = {}): Promise<BenchController> {
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
-  const args = [...profilerFlags(), ...nodeFlags(), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, options.leaderElect ? '--leader-elect' : '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn', ...extraArgs];
+  const args = [...profilerFlags(), ...(options.nodeFlags ?? nodeFlags()), ...entryPoint(), 'controller', '--kubeconfig', kubeconfigPath, options.leaderElect ? '--leader-elect' : '--no-leader-elect', '--api-port', String(port), '--api-token-file', tokenFile(token), '--log-level', 'warn', ...extraArgs];
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let output = '';
