@@ -60,7 +60,7 @@ export class ControllerRunner {
     try {
       const result = await this.reconcile(key);
       this.queue.forget(key);
-      if (result.requeueAfterMs !== undefined) this.queue.addAfter(key, Math.max(0, result.requeueAfterMs), result.urgent === true ? 'urgent' : 'bulk');
+      this.queue.reschedule(key, result.requeueAfterMs === undefined ? undefined : Math.max(0, result.requeueAfterMs), result.urgent === true ? 'urgent' : 'bulk');
     } catch (err) {
       outcome = this.handleError(key, err);
     } finally {

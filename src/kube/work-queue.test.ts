@@ -60,6 +60,26 @@ describe('WorkQueue', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
+  it('given a key with a wake-up pending, when a later pass answers with none, then nothing stays scheduled and the key is not woken', async () => {
+    const queue = new WorkQueue();
+    queue.addAfter('ns/a', 30);
+    queue.reschedule('ns/a', undefined);
+    expect(queue.delayed).toBe(0);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(queue.depth).toBe(0);
+  });
+
+  it('given a key with an early wake-up pending, when a later pass asks for a later one, then the later one replaces it', async () => {
+    const queue = new WorkQueue();
+    queue.addAfter('ns/a', 20);
+    queue.reschedule('ns/a', 150, 'bulk');
+    expect(queue.delayed).toBe(1);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(queue.depth).toBe(0);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(queue.depth).toBe(1);
+  });
+
   it('backs off exponentially per key on failure and forget() resets it', () => {
     const queue = new WorkQueue({ baseDelayMs: 10, maxDelayMs: 50 });
     expect(queue.addRateLimited('k')).toBe(10);

@@ -83,6 +83,16 @@ export class WorkQueue {
     else this.schedule.at(key, Date.now() + delayMs, priority);
   }
 
+  /**
+   * A pass's own answer for its key: it replaces whatever wake-up the key had (the pass read the latest state, so an
+   * older answer, like a progress deadline of a step since completed, no longer holds), and no answer cancels it.
+   * Without this a key at rest kept the earliest wake-up any earlier pass asked for and woke once more for nothing.
+   */
+  reschedule(key: string, requestedMs: number | undefined, priority: Priority = 'urgent'): void {
+    this.schedule.cancel(key);
+    if (requestedMs !== undefined) this.addAfter(key, requestedMs, priority);
+  }
+
   /** Schedules a retry after a failure, backing off exponentially per key; the retry waits in the bulk lane. */
   addRateLimited(key: string): number {
     const count = this.failures.get(key) ?? 0;
@@ -201,6 +211,11 @@ class DueSchedule {
     this.due.set(key, { at, priority: pending?.priority === 'urgent' ? 'urgent' : priority });
     heapPush(this.heap, [at, key]);
     this.arm();
+  }
+
+  /** Forgets the key's schedule; its heap entry is dropped when reached (see expire). */
+  cancel(key: string): void {
+    this.due.delete(key);
   }
 
   clear(): void {

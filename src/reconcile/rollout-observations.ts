@@ -9,6 +9,7 @@ import type { RevisionRecord, Rollout } from '../resources/rollout.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { basicCanarySettled } from './basic-canary-scaling.js';
 import { isAvailable } from './replica-sets.js';
+import { targetsAsScaled } from './scaled-step.js';
 
 export interface ObservedWorld {
   rollout: Rollout;
@@ -29,6 +30,9 @@ export interface MachineView {
   stableHash: string;
   canaryHash?: string;
   previewHash?: string;
+  attempt?: number;
+  currentStepIndex?: number;
+  aborted?: boolean;
 }
 
 /** Observations that do not depend on the machine's state: the revision and the plan. */
@@ -71,13 +75,17 @@ export function worldEvents(world: ObservedWorld, view: MachineView, runName: (n
   return events;
 }
 
-/** The ReplicaSets the machine asks for that are already available at their counts. */
+/**
+ * The ReplicaSets the machine asks for that are already available at their counts (at the counts a later step of
+ * this release gave them, when a replayed pass finds them there: see scaled-step.ts).
+ */
 function replicasReadyEvents(world: ObservedWorld, view: MachineView): RolloutEvent[] {
   const byHash = new Map(world.replicaSets.map((rs) => [hashOf(rs) ?? '', rs]));
+  const targets = targetsAsScaled(view, world.replicaSets);
   // A canary without a router moves stable and older ReplicaSets too: its pods are ready once all are in place.
-  const settled = !isBasicCanary(world.plan) || view.desiredReplicas.length < 2 || basicCanarySettled(view.desiredReplicas, world.replicaSets);
+  const settled = !isBasicCanary(world.plan) || targets.length < 2 || basicCanarySettled(targets, world.replicaSets);
   if (!settled) return [];
-  return view.desiredReplicas.filter(({ hash, replicas }) => replicas > 0 && isAvailable(byHash.get(hash), replicas)).map(({ hash }) => ({ type: 'replicasReady', hash, now: world.now }));
+  return targets.filter(({ hash, replicas }) => replicas > 0 && isAvailable(byHash.get(hash), replicas)).map(({ hash }) => ({ type: 'replicasReady', hash, now: world.now }));
 }
 
 /**

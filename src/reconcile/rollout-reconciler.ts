@@ -34,7 +34,9 @@ import { answerRollbackRetry } from './rollback-retry.js';
 import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import { boundedScaleEffects } from './basic-canary-scaling.js';
+import { scaledStepAnnotations, targetsAsScaled } from './scaled-step.js';
 import type { CountsOnlyWrites } from './counts-only-writes.js';
+import { finalEffects } from './final-effects.js';
 import { foldStepEvents } from './pass-events.js';
 import { deadlineAnnotation, oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
@@ -116,7 +118,9 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const { decision } = ran;
   const policy = oldReplicaSetPolicy(world.plan, spec);
   const old = policy === undefined ? undefined : oldReplicaSetPass(ran.effects, policy, decision.view, replicaSets, now);
-  const effects = foldStepEvents(isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, decision.view.desiredReplicas, replicaSets) : (old?.effects ?? ran.effects));
+  // A replayed pass scales nothing back that a later step of the release already scaled (see scaled-step.ts).
+  const targets = targetsAsScaled(decision.view, replicaSets);
+  const effects = finalEffects(foldStepEvents(isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, targets, replicaSets) : (old?.effects ?? ran.effects)));
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);
@@ -126,6 +130,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   }
   const roles = roleMetadata(subject, world.hash, decision.view.stableHash);
   const deadlines = new Map(old?.deadlines.map(({ hash, deadline }) => [hash, deadlineAnnotation(deadline)]));
+  const steps = scaledStepAnnotations(decision.view, effects, replicaSets);
   const outcome = await executeEffects(effects, {
     rollout: subject,
     template,
@@ -141,7 +146,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
     now,
     log,
     ...(roles ? { roleMetadata: roles } : {}),
-    replicaSetAnnotations: (hash) => deadlines.get(hash),
+    replicaSetAnnotations: (hash) => (steps.has(hash) ? { ...deadlines.get(hash), ...steps.get(hash) } : deadlines.get(hash)),
   })
     .then(async (done) => {
       const wanted = experimentDestinations(subject, decision.view, world.experiments ?? [], (runName) => analysisRunName(rollout, runName));
