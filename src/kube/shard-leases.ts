@@ -57,6 +57,8 @@ export class ShardLeases {
   private current: Promise<void> = Promise.resolve();
   private lastFailure: string | undefined;
   private members: string[] = [];
+  /** Periods since start: shards are acquired from the second on, once replicas started together have seen each other. */
+  private ticks = 0;
 
   constructor(private readonly client: KubeClient, private readonly options: ShardLeasesOptions) {
     this.log = (options.logger ?? silentLogger).child({ leaseGroup: options.group, identity: options.identity });
@@ -110,7 +112,9 @@ export class ShardLeases {
       await this.keepHeld(leases);
       await this.releaseDrained();
       this.handOver([...this.held.keys()].filter((shard) => !mine.has(shard) && !this.handing.has(shard)));
-      await this.acquire([...mine].filter((shard) => !this.held.has(shard)), leases);
+      // In the first period this replica may be the only member it knows of; taking every shard then would make it
+      // list them all, only to hand most over a period later.
+      if (this.ticks++ > 0) await this.acquire([...mine].filter((shard) => !this.held.has(shard)), leases);
       this.recovered();
     } catch (err) {
       this.failed(err);

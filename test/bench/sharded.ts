@@ -84,6 +84,7 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
     await victim.controller.kill();
     const killedAt = Date.now();
     const movedHealthy = changeImages(cluster, moved, 'img:3', 60_000 + moved.length * 60);
+    movedHealthy.catch(() => undefined); // awaited below; a take-over that times out first must not leave it unhandled
     await waitFor(async () => {
       const now = await holders(cluster);
       return victimShards.every((shard) => now.has(shard) && now.get(shard) !== victim.name);
@@ -104,6 +105,9 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
     figures.push({ figure: 'replica joins → shards balanced again', value: round((Date.now() - joinedAt) / 1000, 1), unit: 's', note: `shards per replica now ${[...countBy(await holders(cluster)).values()].sort().join(' / ')}` });
     await changeImages(cluster, names, 'img:4', 60_000 + n * 60);
     figures.push(writersFigure('Rollouts written A → B → A across the join', await cluster.takeWrites(), names, 1));
+  } catch (err) {
+    // The figures measured so far still say something; the failure is the last of them.
+    figures.push({ figure: 'failed', value: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err) });
   } finally {
     await Promise.all(replicas.map((r) => r.controller.stop()));
   }

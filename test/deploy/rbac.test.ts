@@ -53,6 +53,7 @@ const NEEDED_ELSEWHERE: Record<string, string> = {
   [permissionKey('update', 'vane.dev', 'notifiers/status')]: 'an invalid Notifier gets Ready=False with the reason (delivery/notifier-status); test/delivery/notification-outbox shows it',
   [permissionKey('get', 'vane.dev', 'clusternotifiers')]: 'an invalid ClusterNotifier is re-read live before its Ready=False status is written (delivery/notifier-status)',
   [permissionKey('update', 'vane.dev', 'clusternotifiers/status')]: 'an invalid ClusterNotifier gets Ready=False with the reason (delivery/notifier-status)',
+  [permissionKey('update', 'getambassador.io', 'mappings')]: 'the Ambassador router rewrites the canary Mapping when a later pass changes its weight (traffic/ambassador-router setWeight); a run whose weights all change within one pass creates it once (reconcile/final-effects); test/traffic/ambassador-router shows it',
   [permissionKey('update', 'vane.dev', 'analysisruns/finalizers')]: 'a Job of the job metric provider names its AnalysisRun with blockOwnerDeletion (analysis/providers/job-provider); clusters with the OwnerReferencesPermissionEnforcement admission plugin check it, the sandbox does not',
 };
 
