@@ -81,7 +81,7 @@ export async function startController(config: ControllerConfig, overrides: Start
   const informers = new RolloutInformers(client, { namespace: config.namespace, logger, ...(sharding ? { shards: config.shards } : {}) });
   // Sharded, every replica acts on its own shards; otherwise only the leader acts.
   const byRollout = (reconcile: Reconcile): Reconcile => (sharding ? sharding.guardRollouts(reconcile) : reconcile);
-  const byLabel = (informer: SupervisedInformer<KubeObject>, reconcile: Reconcile): Reconcile => (sharding ? sharding.guardObjects(informer, reconcile) : reconcile);
+  const byLabel = <T extends KubeObject>(informer: SupervisedInformer<T>, reconcile: Reconcile): Reconcile => (sharding ? sharding.guardObjects(informer, reconcile) : reconcile);
   const leads = (): boolean => elector?.isLeader ?? !config.leaderElection;
   const events = new KubeEventRecorder(client, 'vane.dev/rollout-controller', config.identity, logger);
   const clock = overrides.clock ?? Date.now;
@@ -114,8 +114,8 @@ export async function startController(config: ControllerConfig, overrides: Start
     ...(tracking
       ? { reconcileReleaseSource: byRollout(createReleaseSourceReconciler({ cache: informers, client, events, clock, logger, tracking, writes: rolloutWrites, ...(overrides.releaseSourceTiming ? { timing: overrides.releaseSourceTiming } : {}) })) }
       : {}),
-    reconcileAnalysisRun: byLabel(informers.analysisRuns as never, createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor: createProviderFor(client), clock, logger, writes: new WriteTracker() })),
-    reconcileExperiment: byLabel(informers.experiments as never, createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() })),
+    reconcileAnalysisRun: byLabel(informers.analysisRuns, createAnalysisRunReconciler({ runs: informers.analysisRuns, client, events, providerFor: createProviderFor(client), clock, logger, writes: new WriteTracker() })),
+    reconcileExperiment: byLabel(informers.experiments, createExperimentReconciler({ cache: informers, client, events, clock, logger, writes: new WriteTracker() })),
     checkTemplate: (template) => reportTemplateProblems(template as AnalysisTemplateObject, events, logger),
     ...(sharding ? { checksTemplates: leads } : {}),
   });

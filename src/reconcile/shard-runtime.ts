@@ -57,7 +57,7 @@ export class ShardRuntime {
   }
 
   /** A reconcile of a labelled kind (AnalysisRuns, Experiments), routed by the label of the cached object. */
-  guardObjects(informer: SupervisedInformer<KubeObject>, reconcile: Reconcile): Reconcile {
+  guardObjects<T extends KubeObject>(informer: SupervisedInformer<T>, reconcile: Reconcile): Reconcile {
     return this.gate.guard((key) => {
       const obj = informer.get(key);
       return obj ? labelledShard(obj, this.options.shards) : undefined;
