@@ -28,7 +28,10 @@ export interface ShardLeasesOptions {
   /** How often the Leases are listed, renewed and acquired. */
   retryPeriodMs: number;
   logger?: Logger;
-  /** Shards whose Leases were just acquired: resolves once this replica acts on them. `held` is every shard it holds. */
+  /**
+   * Shards whose Leases were just acquired: resolves once this replica acts on them. `held` is every shard it holds.
+   * Not awaited by the renewals (a list that hangs must not stop them): check a shard is still held before acting.
+   */
   takeUp(shards: number[], held: number[]): Promise<void>;
   /** Shards to hand over: resolves once nothing acts on them; their Leases are released after. */
   giveUp(shards: number[]): Promise<void>;
@@ -208,7 +211,7 @@ export class ShardLeases {
       this.drained.delete(shard);
     }
     this.log.info({ shards }, 'released shards');
-    await this.options.released(this.heldShards);
+    this.inBackground(this.options.released(this.heldShards), 'could not narrow the caches to the shards held');
   }
 
   /** Takes the Leases of shards that are free (released, or not renewed for a duration) and starts acting on them. */
@@ -224,7 +227,12 @@ export class ShardLeases {
     }
     if (acquired.length === 0) return;
     this.log.info({ shards: acquired }, 'acquired shards');
-    await this.options.takeUp(acquired, this.heldShards);
+    this.inBackground(this.options.takeUp(acquired, this.heldShards), 'could not take shards up');
+  }
+
+  /** Cache work runs beside the renewals: a relist that waits on a slow server must not let held Leases lapse. */
+  private inBackground(work: Promise<void>, what: string): void {
+    work.catch((err: unknown) => this.log.error({ err: describe(err) }, what));
   }
 
   /** Writes this replica into the Lease (creating it); false when another replica wrote first. */

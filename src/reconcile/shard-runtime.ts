@@ -122,8 +122,10 @@ export class ShardRuntime {
 
   private async takeUp(taken: number[], held: number[]): Promise<void> {
     await this.informers?.selectShards(held);
-    this.gate.activate(taken);
-    const wanted = new Set(taken);
+    // A Lease lost while the caches were listing is not acted on.
+    const stillHeld = taken.filter((shard) => this.heldShards.includes(shard));
+    this.gate.activate(stillHeld);
+    const wanted = new Set(stillHeld);
     const onTaken = (obj: KubeObject): boolean => {
       const shard = obj.kind === 'Rollout' ? this.rolloutShard(`${obj.metadata.namespace}/${obj.metadata.name}`) : labelledShard(obj, this.options.shards);
       return shard !== undefined && wanted.has(shard);

@@ -28,6 +28,8 @@ class Replica {
   readonly events: string[] = [];
   release: () => void = () => undefined;
   holdHandOver = false;
+  /** A take-up that never finishes, as a cache list would on a server that stopped answering lists. */
+  hangTakeUp = false;
   dead = false;
   /** Shard → when this replica last wrote itself into its Lease. */
   readonly renewals = new Map<number, number>();
@@ -42,6 +44,7 @@ class Replica {
       leaseDurationMs: LEASE_MS,
       retryPeriodMs: 100,
       takeUp: async (taken) => {
+        if (this.hangTakeUp) await new Promise(() => undefined);
         for (const shard of taken) this.acting.add(shard);
         this.events.push(`take ${taken.join(',')}`);
       },
@@ -132,6 +135,20 @@ describe('shard Leases', () => {
     await client.replace(Kinds.Lease, { ...lease, metadata: lease?.metadata ?? {}, spec: { ...lease?.spec, holderIdentity: 'intruder' } });
     await waitUntil(() => a.acting.size === 0, 'a to stop acting');
     expect(a.events).toContain('lost 0');
+    await a.leases.stop();
+  });
+
+  it('keep renewing held Leases while taking a shard up hangs, so the shard is not lost meanwhile', async () => {
+    const a = new Replica('a', 'slow-take', 1);
+    a.hangTakeUp = true;
+    a.leases.start();
+    await waitUntil(() => a.leases.heldShards.length === 1, 'a to hold the shard');
+    const first = (await client.get<LeaseObject>(Kinds.Lease, 'default', 'slow-take-shard-0'))?.spec?.renewTime;
+    await sleep(LEASE_MS * 1.5);
+    const later = await client.get<LeaseObject>(Kinds.Lease, 'default', 'slow-take-shard-0');
+    expect(later?.spec?.holderIdentity).toBe('a');
+    expect(later?.spec?.renewTime).not.toBe(first);
+    expect(a.events.filter((e) => e.startsWith('lost'))).toEqual([]);
     await a.leases.stop();
   });
 
