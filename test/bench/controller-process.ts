@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Node flags instead of the Deployment's (a helper process that is not what is measured). */
   nodeFlags?: string[];
+  /** Also append everything the process prints to this file (a run that hangs keeps no output otherwise). */
+  logFile?: string;
 }
 
 function freePort(): Promise<number> {
@@ -133,7 +135,11 @@ export async function spawnController(kubeconfigPath: string, extraArgs: readonl
   const spawnedAt = Date.now();
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   let output = '';
-  const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-20_000));
+  const log = options.logFile;
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString()).slice(-20_000);
+    if (log) appendFileSync(log, chunk);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const apiUrl = `http://127.0.0.1:${port}`;

@@ -48,9 +48,12 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
   const replicas: Replica[] = [];
   const start = async (index: number): Promise<Replica> => {
     const name = `replica-${index}`;
+    const logFile = join(tmpdir(), `vane-bench-${name}-${process.pid}.log`);
+    log(`sharded: ${name} logs to ${logFile}`);
     const controller = await spawnController(await replicaKubeconfig(cluster.kubeconfigPath, name), ['--shards', String(shards), '--lease-namespace', 'default', '--lease-duration', String(leaseSeconds)], {
       leaderElect: true,
       env: { POD_NAME: name },
+      logFile,
     });
     const replica = { name, controller };
     replicas.push(replica);
