@@ -109,7 +109,8 @@ describe('experiment templates with weight (Argo docs features/experiment.md "We
     // The Service stays while the experiment's pods do (scaleDownDelaySeconds, default 30), then goes with them.
     expect(await h.controller.client.get(Kinds.Service, NS, serviceName)).toBeDefined();
     await until('the experiment Service deleted', async () => ((await h.controller.client.get(Kinds.Service, NS, serviceName)) === undefined ? true : undefined), 60_000);
-    expect(experiment(name)?.status?.templateStatuses?.[0]?.serviceName).toBeUndefined();
+    // The status that drops the Service is written after the delete: the cache may see the delete first.
+    await until('the Experiment status without its Service', () => (experiment(name)?.status?.templateStatuses?.[0]?.serviceName === undefined ? true : undefined));
   }, 150_000);
 
   it("given Argo's rollout-smi-experiment-step.yaml, when the image changes, then the TrafficSplit gives 5% to the canary and 5% to the experiment; when the rollout is aborted, then all traffic is back on stable and the experiment backend is gone", async () => {
