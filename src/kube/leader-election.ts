@@ -205,12 +205,7 @@ export class LeaderElector {
 
   private async release(): Promise<void> {
     const { namespace, name, identity } = this.options;
-    const current = await this.client.get<LeaseObject>(Kinds.Lease, namespace, name);
-    if (!current || current.spec?.holderIdentity !== identity) return;
-    await this.client.replace(Kinds.Lease, {
-      ...current,
-      spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(new Date()) },
-    });
+    await releaseLease(this.client, namespace, name, identity);
   }
 
   private observe(holder: string, renewTime: string): void {
@@ -246,6 +241,16 @@ export class LeaderElector {
 /** The API's answer to creating an object in a namespace that does not exist: 404 naming the namespace. */
 function isMissingNamespace(err: unknown, namespace: string): boolean {
   return err instanceof KubeApiError && err.status === 404 && err.apiStatus?.details?.kind === 'namespaces' && err.apiStatus.details.name === namespace;
+}
+
+/**
+ * Empties the holder of a Lease `identity` holds (a no-op when it holds none), so the next holder need not wait for
+ * it to expire.
+ */
+export async function releaseLease(client: KubeClient, namespace: string, name: string, identity: string): Promise<void> {
+  const current = await client.get<LeaseObject>(Kinds.Lease, namespace, name);
+  if (!current || current.spec?.holderIdentity !== identity) return;
+  await client.replace(Kinds.Lease, { ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(new Date()) } });
 }
 
 /** Kubernetes MicroTime: RFC 3339 with microseconds. */

@@ -10,7 +10,7 @@ import { silentLogger } from '../logger.js';
 import { labelValueFor } from './bounded-name.js';
 import { isAlreadyExists, isConflict } from './kube-api-error.js';
 import type { KubeClient } from './kube-client.js';
-import { microTime, type LeaseObject } from './leader-election.js';
+import { microTime, releaseLease, type LeaseObject } from './leader-election.js';
 import { Kinds } from './resource-kind.js';
 import { assignShards } from './shard-assignment.js';
 
@@ -263,11 +263,8 @@ export class ShardLeases {
     }
   }
 
-  /** Empties the holder of a Lease this replica holds, so the next owner need not wait for it to expire. */
-  private async release(name: string): Promise<void> {
-    const current = await this.client.get<LeaseObject>(Kinds.Lease, this.options.namespace, name);
-    if (current?.spec?.holderIdentity !== this.options.identity) return;
-    await this.client.replace(Kinds.Lease, { ...current, spec: { ...current.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(new Date()) } });
+  private release(name: string): Promise<void> {
+    return releaseLease(this.client, this.options.namespace, name, this.options.identity);
   }
 
   private get groupLabel(): string {

@@ -3,7 +3,7 @@
 import type { Logger } from '../logger.js';
 import type { Reconcile } from '../kube/controller-runner.js';
 import type { KubeClient } from '../kube/kube-client.js';
-import { splitKey, type KubeObject } from '../kube/kube-object.js';
+import { objectKey, splitKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds, type ResourceKind } from '../kube/resource-kind.js';
 import { labelledShard, SHARD_LABEL, shardOf } from '../kube/shard.js';
 import { ShardGate } from '../kube/shard-gate.js';
@@ -66,7 +66,7 @@ export class ShardRuntime {
 
   /** Counts a Rollout's transitions in metrics only on the replica acting on it. */
   actsOn(rollout: { metadata: { namespace?: string; name?: string } }): boolean {
-    return this.gate.isActive(shardOf(rollout.metadata.namespace ?? '', rollout.metadata.name ?? '', this.options.shards));
+    return this.gate.isActive(this.rolloutShard(objectKey(rollout)));
   }
 
   /** Runs with these caches and wakes these queues when a shard is taken up; call before start(). */
@@ -127,7 +127,7 @@ export class ShardRuntime {
     this.gate.activate(stillHeld);
     const wanted = new Set(stillHeld);
     const onTaken = (obj: KubeObject): boolean => {
-      const shard = obj.kind === 'Rollout' ? this.rolloutShard(`${obj.metadata.namespace}/${obj.metadata.name}`) : labelledShard(obj, this.options.shards);
+      const shard = obj.kind === 'Rollout' ? this.rolloutShard(objectKey(obj)) : labelledShard(obj, this.options.shards);
       return shard !== undefined && wanted.has(shard);
     };
     for (const requeue of this.requeues) requeue(onTaken);

@@ -3,7 +3,7 @@
 // and take an image change on all; one replica is SIGKILLed and its shards must be taken over within a Lease duration
 // and a pass; a replica joins and shards move. Throughout, the sandbox's write log (one user per replica) must never
 // show a Rollout written by one replica, then another, then the first again.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -119,7 +119,6 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
 
 /** A copy of the sandbox's kubeconfig whose current context is the replica's own user. */
 async function replicaKubeconfig(path: string, user: string): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
   const config = yaml.load(await readFile(path, 'utf8')) as Record<string, unknown>;
   const file = join(tmpdir(), `vane-bench-${user}-${process.pid}.kubeconfig`);
   await writeFile(file, yaml.dump({ ...config, 'current-context': `vane-sandbox-${user}` }), { mode: 0o600 });
