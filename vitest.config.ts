@@ -25,7 +25,7 @@ export const REAL_API_SERVER_SUITES = [
   'test/reconcile/release-source.test.ts',
   'test/delivery/notification-outbox.test.ts',
   'test/kube/shard-leases.test.ts',
-  'test/kube/informer-reselect.test.ts',
+  'test/kube/informer-partitions.test.ts',
   'test/reconcile/sharding.test.ts',
 ];
 

@@ -37,15 +37,6 @@ export function ownerShard(obj: KubeObject, shards: number): number | undefined 
   return shardOf(namespace, obj.metadata.name ?? '', shards);
 }
 
-/**
- * The selector of the objects on `owned` shards. With none owned it still names a value (`none`) that is never
- * assigned, because `in ()` is not a valid selector and an empty selector would select everything.
- */
-export function ownedShardsSelector(owned: readonly number[]): string {
-  const values = owned.length === 0 ? ['none'] : [...owned].sort((a, b) => a - b).map(String);
-  return `${SHARD_LABEL} in (${values.join(',')})`;
-}
-
 /** The selector of objects no replica sees: no shard label, or one outside `0..shards-1`. */
 export function unassignedSelector(shards: number): string {
   return `${SHARD_LABEL} notin (${Array.from({ length: shards }, (_, i) => i).join(',')})`;

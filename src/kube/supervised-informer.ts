@@ -45,6 +45,11 @@ export interface InformerOptions {
   /** Applied to every listed or watched object before it is stored or handed to handlers (cache-trim.ts), so the
    * cache holds only what its readers use. It must return a new object: the informer owns its copies. */
   trim?: CacheTrim;
+  /**
+   * Watch only objects whose value of this label is one of the partitions chosen with selectPartitions() (none until
+   * then), on top of `labelSelector`. A change of partitions lists only the partitions added (a replica's shards).
+   */
+  partitionLabel?: string;
 }
 
 const MIN_WATCH_TIMEOUT_SECONDS = 5 * 60;
@@ -85,11 +90,14 @@ export class SupervisedInformer<T extends KubeObject> {
   private resyncTimer: NodeJS.Timeout | undefined;
   private watchdogTimer: NodeJS.Timeout | undefined;
   private restarts = 0;
-  /** The label selector in force: options.labelSelector until reselect() changes it. */
-  private labelSelector: string | undefined;
-  private relistRequested = false;
-  /** Callers of reselect() waiting for a list with their selector, by the selector generation they need. */
-  private reselectWaiters: Array<{ generation: number; wake: () => void }> = [];
+  /** The partitions asked for (partitionLabel only), and those the cache holds: set by each list. */
+  private partitions: readonly string[] = [];
+  private coveredPartitions: ReadonlySet<string> | undefined;
+  /** What a resumed watch replays that a partition's list already holds (see applySelection). */
+  private catchUp: CatchUp | undefined;
+  private selectionPending = false;
+  /** Callers of selectPartitions() waiting for the cache to hold their partitions, by selection generation. */
+  private selectionWaiters: Array<{ generation: number; wake: () => void }> = [];
   private selectorGeneration = 0;
 
   constructor(
@@ -98,7 +106,6 @@ export class SupervisedInformer<T extends KubeObject> {
     private readonly options: InformerOptions = {},
   ) {
     this.backoff = new Backoff(options.backoff);
-    this.labelSelector = options.labelSelector;
     this.log = (options.logger ?? silentLogger).child({ informer: kind.plural });
   }
 
@@ -164,32 +171,53 @@ export class SupervisedInformer<T extends KubeObject> {
     this.abort?.abort();
     this.stopSignal.abort();
     await this.loop;
-    for (const waiter of this.reselectWaiters.splice(0)) waiter.wake();
+    for (const waiter of this.selectionWaiters.splice(0)) waiter.wake();
   }
 
   /**
-   * Watches through another label selector: lists again with it (objects that no longer match leave the cache as
-   * deletes, new ones arrive as adds, unchanged ones emit nothing) and resolves once the cache holds that list.
+   * Watches exactly these partitions (values of options.partitionLabel) and resolves once the cache holds them.
+   * Objects of partitions left leave the cache as deletes without a request; only the partitions added are listed,
+   * and arrive as adds; the objects kept emit nothing. Nothing else is listed again, so the cache never holds two
+   * copies of what it keeps (a replica handing over shards at 20,000 Rollouts ran out of heap doing that).
    */
-  async reselect(labelSelector: string): Promise<void> {
-    if (labelSelector === this.labelSelector) return;
-    this.labelSelector = labelSelector;
-    const generation = ++this.selectorGeneration;
-    if (this.stopped) return;
-    this.relistRequested = true;
-    this.abort?.abort();
-    await new Promise<void>((wake) => this.reselectWaiters.push({ generation, wake }));
+  async selectPartitions(partitions: readonly string[]): Promise<void> {
+    if (this.options.partitionLabel === undefined) throw new Error(`informer ${this.kind.plural} has no partitionLabel`);
+    const next = [...new Set(partitions)].sort();
+    const unchanged = next.join(',') === this.partitions.join(',');
+    if (!unchanged) {
+      this.partitions = next;
+      this.selectorGeneration++;
+    }
+    if (this.stopped || (unchanged && !this.selectionPending)) return;
+    this.selectionPending = true;
+    if (!unchanged) this.abort?.abort();
+    const generation = this.selectorGeneration;
+    await new Promise<void>((wake) => this.selectionWaiters.push({ generation, wake }));
+  }
+
+  /** The label selector of the objects this informer holds. */
+  get labelSelector(): string | undefined {
+    return this.selectorFor(this.partitions);
+  }
+
+  private selectorFor(partitions: readonly string[]): string | undefined {
+    const label = this.options.partitionLabel;
+    if (label === undefined) return this.options.labelSelector;
+    // With no partition it still names a value (`none`): `in ()` is not a selector, and no selector selects everything.
+    const inPartitions = `${label} in (${partitions.length === 0 ? 'none' : partitions.join(',')})`;
+    return this.options.labelSelector ? `${this.options.labelSelector},${inPartitions}` : inPartitions;
   }
 
   private async run(): Promise<void> {
     let needList = true;
     while (!this.stopped) {
       try {
-        if (needList || this.relistRequested) await this.relist();
+        if (needList) await this.relist();
+        else if (this.selectionPending) await this.applySelection();
         needList = false;
         // stop() during the list had no watch to abort yet; starting one now would outlive it by minutes.
         if (this.stopped) break;
-        if (this.relistRequested) continue;
+        if (this.selectionPending) continue;
         await this.watchOnce();
         this.backoff.reset();
       } catch (err) {
@@ -212,26 +240,75 @@ export class SupervisedInformer<T extends KubeObject> {
 
   private async relist(): Promise<void> {
     const generation = this.selectorGeneration;
-    const { items, resourceVersion } = await this.client.list<T>(this.kind, this.options.namespace, {
-      labelSelector: this.labelSelector,
-      fieldSelector: this.options.fieldSelector,
-      dropManagedFields: true, // no informer's reader looks at them; the biggest part of what the server sends
-    });
-    // A reselect() while the list was under way needs one more, with its selector.
-    this.relistRequested = generation !== this.selectorGeneration;
+    const partitions = this.partitions;
+    const { items, resourceVersion } = await this.listWith(this.selectorFor(partitions));
     const fresh = new Map(items.map((o) => [objectKey(o), this.own(o)]));
     for (const [key, old] of this.store) {
       if (!fresh.has(key)) this.remove(key, old);
     }
     for (const [key, obj] of fresh) this.upsert(key, obj);
     this.resourceVersion = resourceVersion;
+    this.catchUp = undefined;
+    this.selected(generation, partitions);
     if (!this.synced) {
       this.synced = true;
       for (const wake of this.syncWaiters.splice(0)) wake();
     }
-    const waiting = this.reselectWaiters;
-    this.reselectWaiters = waiting.filter((waiter) => waiter.generation > generation);
+  }
+
+  /**
+   * Moves the cache to the partitions asked for without listing what it keeps: drops the objects of partitions left,
+   * lists the partitions added, and lets the watch resume from where it stopped with the new selector. That watch
+   * replays, for the added partitions, changes their list already holds (or newer): `catchUp` skips those, by
+   * comparing resourceVersions as numbers — opaque to Kubernetes, but etcd revisions on every real server. A server
+   * whose resourceVersions are not numbers gets a full list instead.
+   */
+  private async applySelection(): Promise<void> {
+    const generation = this.selectorGeneration;
+    const partitions = this.partitions;
+    const covered = this.coveredPartitions ?? new Set<string>();
+    const resumeFrom = revision(this.resourceVersion);
+    const wanted = new Set(partitions);
+    for (const [key, obj] of this.store) {
+      if (!wanted.has(this.partitionOf(obj) ?? '')) this.remove(key, obj);
+    }
+    const added = partitions.filter((p) => !covered.has(p));
+    this.catchUp = this.catchUp?.keeping(wanted);
+    if (added.length > 0) {
+      const { items, resourceVersion } = await this.listWith(this.selectorFor(added));
+      const listedAt = revision(resourceVersion);
+      if (resumeFrom === undefined || listedAt === undefined) {
+        await this.relist();
+        return;
+      }
+      for (const item of items) this.upsert(objectKey(item), this.own(item));
+      if (listedAt > resumeFrom) {
+        this.catchUp = (this.catchUp ?? new CatchUp()).listed(added, items.map(objectKey), listedAt);
+      }
+    }
+    this.selected(generation, partitions);
+  }
+
+  /** The cache now holds `partitions`, as asked at `generation`: wakes who waited for it, or asks for the next. */
+  private selected(generation: number, partitions: readonly string[]): void {
+    this.coveredPartitions = new Set(partitions);
+    this.selectionPending = generation !== this.selectorGeneration;
+    const waiting = this.selectionWaiters;
+    this.selectionWaiters = waiting.filter((waiter) => waiter.generation > generation);
     for (const waiter of waiting) if (waiter.generation <= generation) waiter.wake();
+  }
+
+  private listWith(labelSelector: string | undefined): Promise<{ items: T[]; resourceVersion: string }> {
+    return this.client.list<T>(this.kind, this.options.namespace, {
+      labelSelector,
+      fieldSelector: this.options.fieldSelector,
+      dropManagedFields: true, // no informer's reader looks at them; the biggest part of what the server sends
+    });
+  }
+
+  private partitionOf(obj: KubeObject): string | undefined {
+    const label = this.options.partitionLabel;
+    return label === undefined ? undefined : obj.metadata.labels?.[label];
   }
 
   private async watchOnce(): Promise<void> {
@@ -279,6 +356,12 @@ export class SupervisedInformer<T extends KubeObject> {
     }
     const rv = (line.object as Partial<T>).metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
+    if (this.catchUp && rv) {
+      const at = revision(rv);
+      const seen = line.type !== 'BOOKMARK' && at !== undefined && this.catchUp.holds(line.object as T, this.partitionOf(line.object as T), at);
+      if (at !== undefined && this.catchUp.passedBy(at)) this.catchUp = undefined;
+      if (seen) return 'ok';
+    }
     if (line.type === 'BOOKMARK') return 'ok';
     const obj = this.own(line.object as T);
     const key = objectKey(obj);
@@ -327,6 +410,49 @@ export class SupervisedInformer<T extends KubeObject> {
       }
     }
   }
+}
+
+/**
+ * The revisions up to which the lists of partitions added to a running informer are ahead of its resumed watch: by
+ * partition (what the list left out was gone by then) and by key (what it held may have moved partitions since).
+ */
+class CatchUp {
+  constructor(
+    private readonly partitions = new Map<string, bigint>(),
+    private readonly keys = new Map<string, bigint>(),
+  ) {}
+
+  listed(partitions: readonly string[], keys: readonly string[], at: bigint): CatchUp {
+    const next = new CatchUp(new Map(this.partitions), new Map(this.keys));
+    for (const partition of partitions) next.partitions.set(partition, at);
+    for (const key of keys) next.keys.set(key, at);
+    return next;
+  }
+
+  /** Without the partitions no longer wanted (their objects have left the cache); undefined when nothing is left. */
+  keeping(wanted: ReadonlySet<string>): CatchUp | undefined {
+    const partitions = new Map([...this.partitions].filter(([partition]) => wanted.has(partition)));
+    return partitions.size === 0 && this.keys.size === 0 ? undefined : new CatchUp(partitions, this.keys);
+  }
+
+  /** True when the cache already holds this change to `obj` at `at`, or a later one. */
+  holds(obj: KubeObject, partition: string | undefined, at: bigint): boolean {
+    const byKey = this.keys.get(objectKey(obj));
+    const byPartition = partition === undefined ? undefined : this.partitions.get(partition);
+    return (byKey !== undefined && at <= byKey) || (byPartition !== undefined && at <= byPartition);
+  }
+
+  /** True once the watch is past every list: nothing it sends from now on is older than the cache. */
+  passedBy(at: bigint): boolean {
+    for (const until of this.partitions.values()) if (at <= until) return false;
+    for (const until of this.keys.values()) if (at <= until) return false;
+    return true;
+  }
+}
+
+/** A resourceVersion as the etcd revision it is on every real server, or undefined when it is not a number. */
+function revision(resourceVersion: string): bigint | undefined {
+  return /^[0-9]{1,30}$/.test(resourceVersion) ? BigInt(resourceVersion) : undefined;
 }
 
 /** List items come without apiVersion/kind; restore them so cached objects are self-describing. */

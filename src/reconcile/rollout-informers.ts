@@ -4,7 +4,7 @@ import type { KubeClient } from '../kube/kube-client.js';
 import { trimForCache } from '../kube/cache-trim.js';
 import { objectKey, type KubeObject } from '../kube/kube-object.js';
 import { Kinds } from '../kube/resource-kind.js';
-import { andSelectors, labelledShard, ownedShardsSelector, ownerShard } from '../kube/shard.js';
+import { labelledShard, ownerShard, SHARD_LABEL } from '../kube/shard.js';
 import { SupervisedInformer, type InformerOptions } from '../kube/supervised-informer.js';
 import type { AnalysisRun, AnalysisTemplate } from '../resources/analysis.js';
 import type { Experiment } from '../resources/experiment.js';
@@ -44,7 +44,8 @@ export class RolloutInformers implements RolloutCache {
 
   constructor(client: KubeClient, options: RolloutInformerOptions) {
     this.shards = options.shards;
-    const onShards = (selector?: string): string | undefined => (options.shards === undefined ? selector : andSelectors(selector, ownedShardsSelector([])));
+    // Sharded: each of these caches holds only the shards selectShards() chose (none until then).
+    const sharded: InformerOptions = options.shards === undefined ? {} : { partitionLabel: SHARD_LABEL };
     const base: InformerOptions = {
       namespace: options.namespace,
       // No periodic resync: every change arrives by watch (a relist after a gap re-delivers what changed) and every
@@ -55,15 +56,15 @@ export class RolloutInformers implements RolloutCache {
       // managedFields and last-applied can double an object's size; no reader of these caches uses them.
       trim: trimForCache,
     };
-    this.rollouts = new SupervisedInformer(client, Kinds.Rollout, { ...base, labelSelector: onShards() });
+    this.rollouts = new SupervisedInformer(client, Kinds.Rollout, { ...base, ...sharded });
     // Only ReplicaSets that carry our hash label: the cache does not hold every ReplicaSet of the cluster.
-    this.replicaSets = new SupervisedInformer(client, Kinds.ReplicaSet, { ...base, labelSelector: onShards(POD_TEMPLATE_HASH_LABEL) });
+    this.replicaSets = new SupervisedInformer(client, Kinds.ReplicaSet, { ...base, ...sharded, labelSelector: POD_TEMPLATE_HASH_LABEL });
     this.services = new SupervisedInformer(client, Kinds.Service, { ...base, resyncMs: 0 });
-    this.analysisRuns = new SupervisedInformer(client, Kinds.AnalysisRun, { ...base, labelSelector: onShards() });
+    this.analysisRuns = new SupervisedInformer(client, Kinds.AnalysisRun, { ...base, ...sharded });
     this.analysisTemplates = new SupervisedInformer(client, Kinds.AnalysisTemplate, { ...base, resyncMs: 0 });
     this.clusterAnalysisTemplates = new SupervisedInformer(client, Kinds.ClusterAnalysisTemplate, { ...base, namespace: undefined, resyncMs: 0 });
     this.deployments = new SupervisedInformer(client, Kinds.Deployment, { ...base, resyncMs: 0 });
-    this.experiments = new SupervisedInformer(client, Kinds.Experiment, { ...base, labelSelector: onShards() });
+    this.experiments = new SupervisedInformer(client, Kinds.Experiment, { ...base, ...sharded });
 
     this.replicaSets.addIndex(BY_OWNER, ownerKeys);
     this.analysisRuns.addIndex(BY_OWNER, ownerKeys);
@@ -92,15 +93,13 @@ export class RolloutInformers implements RolloutCache {
     for (const informer of this.all) informer.start();
   }
 
-  /** Watches the objects of exactly these shards; resolves once every sharded cache holds them. */
+  /**
+   * Watches the objects of exactly these shards; resolves once every sharded cache holds them. Shards handed over
+   * leave the caches without a request and only shards taken up are listed.
+   */
   async selectShards(owned: readonly number[]): Promise<void> {
-    const selector = ownedShardsSelector(owned);
-    await Promise.all([
-      this.rollouts.reselect(selector),
-      this.replicaSets.reselect(andSelectors(POD_TEMPLATE_HASH_LABEL, selector)),
-      this.analysisRuns.reselect(selector),
-      this.experiments.reselect(selector),
-    ]);
+    const partitions = owned.map(String);
+    await Promise.all([this.rollouts, this.replicaSets, this.analysisRuns, this.experiments].map((informer) => informer.selectPartitions(partitions)));
   }
 
   /**
