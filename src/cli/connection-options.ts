@@ -24,7 +24,7 @@ export function withConnectionOptions(command: Command): Command {
 export async function openBackend(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<RolloutBackend> {
   const server = flags.server ?? env.VANE_SERVER;
   if (server) return new ApiRolloutBackend(server, flags.token ?? env.VANE_TOKEN);
-  // Loaded on demand: client-node takes seconds to import, which `--server` use and `lint` should not pay.
+  // Loaded on demand: `--server` use and `lint` need none of the cluster backend's modules.
   const { KubeRolloutBackend } = await import('./kube-rollout-backend.js');
   return KubeRolloutBackend.open({ kubeconfig: flags.kubeconfig, context: flags.context });
 }

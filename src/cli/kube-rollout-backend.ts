@@ -1,11 +1,11 @@
 // The RolloutBackend straight to the cluster from a kubeconfig: live reads, and the same status command the API
 // writes (Kubernetes RBAC on rollouts/status decides; the kubeconfig user is named as the actor).
-import type { KubeConfig } from '@kubernetes/client-node';
 import { VaneError } from '../errors.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeClient } from '../kube/kube-client.js';
 import type { KubeObject } from '../kube/kube-object.js';
 import { KubeTransport } from '../kube/kube-transport.js';
+import type { Kubeconfig } from '../kube/kubeconfig.js';
 import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
 import { Kinds } from '../kube/resource-kind.js';
 import { SupervisedInformer } from '../kube/supervised-informer.js';
@@ -35,7 +35,7 @@ export interface KubeBackendOptions {
 export class KubeRolloutBackend implements RolloutBackend {
   private constructor(
     private readonly client: KubeClient,
-    private readonly kc: KubeConfig,
+    private readonly kc: Kubeconfig,
     private readonly policy: CommandPolicy | undefined,
     private readonly pollIntervalMs: number,
   ) {}

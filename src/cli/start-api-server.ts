@@ -1,10 +1,9 @@
 // The composition root of a standalone API server (`vane serve`): kubeconfig in, listening API out. The controller
 // process wires the same pieces around its own informers.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../logger.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
 import { KubeClient } from '../kube/kube-client.js';
-import { KubeTransport } from '../kube/kube-transport.js';
+import { KubeTransport, type KubeAccess } from '../kube/kube-transport.js';
 import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
 import { ApiReachability } from '../kube/api-reachability.js';
 import { AccessReviewAuthorizer } from '../server/access-review-authorizer.js';
@@ -81,7 +80,7 @@ export async function createVaneApi(parts: VaneApiParts): Promise<{ api: ApiServ
   return { api, readModel };
 }
 
-export async function startApiServer(config: ApiServerConfig, logger: Logger, kubeConfig?: KubeConfig): Promise<RunningApiServer> {
+export async function startApiServer(config: ApiServerConfig, logger: Logger, kubeConfig?: KubeAccess): Promise<RunningApiServer> {
   const { kubeConfig: kc, source } = kubeConfig ? { kubeConfig, source: undefined } : loadKubeConfig({ path: config.kubeconfig });
   const reachability = new ApiReachability({ server: kc.getCurrentCluster()?.server ?? '(no server)', credentials: source, logger });
   const transport = await KubeTransport.fromKubeConfig(kc, { reachability });

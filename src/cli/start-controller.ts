@@ -1,9 +1,8 @@
 // The composition root of the controller process: config in, running controller out (used by the CLI, demo, tests).
-import type { KubeConfig } from '@kubernetes/client-node';
 import { createLogger, type Logger } from '../logger.js';
 import { KubeClient } from '../kube/kube-client.js';
 import { KubeEventRecorder } from '../kube/event-recorder.js';
-import { KubeTransport } from '../kube/kube-transport.js';
+import { KubeTransport, type KubeAccess } from '../kube/kube-transport.js';
 import { loadKubeConfig } from '../kube/kubeconfig-loader.js';
 import { ApiReachability } from '../kube/api-reachability.js';
 import { LeaderElector } from '../kube/leader-election.js';
@@ -49,7 +48,7 @@ export interface RunningController {
 }
 
 export interface StartOverrides {
-  kubeConfig?: KubeConfig;
+  kubeConfig?: KubeAccess;
   logger?: Logger;
   clock?: () => number;
   observer?: ReconcileObserver;

@@ -1,13 +1,12 @@
-// HTTP transport to the Kubernetes API: client-node's KubeConfig for credentials, one keep-alive agent for traffic.
+// HTTP transport to the Kubernetes API: a kubeconfig for credentials, one keep-alive agent for traffic.
 //
 // client-node 1.4's generated clients build a new https.Agent for every call, so no connection is ever reused
-// (a TLS handshake per request); see docs/adr/0001-kube-transport.md. Credentials still come from KubeConfig
-// (kubeconfig files, in-cluster service accounts, exec plugins, client certificates), asked per request so that
+// (a TLS handshake per request); see docs/adr/0001-kube-transport.md. Credentials come from the kubeconfig
+// (kubeconfig.ts: files, in-cluster service accounts, exec plugins, client certificates), asked per request so that
 // rotating tokens keep working.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createInterface } from 'node:readline';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { VaneError } from '../errors.js';
 import { VANE_USER_AGENT } from '../vane-package.js';
 import { KubeApiError, type ApiStatus } from './kube-api-error.js';
@@ -49,13 +48,22 @@ export interface WatchLine {
   object: Record<string, unknown>;
 }
 
+/**
+ * What the transport needs of a kubeconfig: its current cluster, and credentials applied to each request. Vane's
+ * Kubeconfig has this shape, and so has client-node's KubeConfig.
+ */
+export interface KubeAccess {
+  getCurrentCluster(): { server: string; skipTLSVerify: boolean; tlsServerName?: string } | null;
+  applyToHTTPSOptions(opts: https.RequestOptions): Promise<void>;
+}
+
 export class KubeTransport {
   private readonly server: URL;
   private readonly agent: http.Agent;
   private readonly stats: TransportStats = { requests: 0, byVerb: {} };
 
   private constructor(
-    private readonly kc: KubeConfig,
+    private readonly kc: KubeAccess,
     tls: https.AgentOptions,
     private readonly defaultTimeoutMs: number,
     private readonly reachability: ReachabilityObserver | undefined,
@@ -72,7 +80,7 @@ export class KubeTransport {
   }
 
   /** `reachability` hears of every answer and every failure to get one (see api-reachability.ts). */
-  static async fromKubeConfig(kc: KubeConfig, options: { timeoutMs?: number; reachability?: ReachabilityObserver } = {}): Promise<KubeTransport> {
+  static async fromKubeConfig(kc: KubeAccess, options: { timeoutMs?: number; reachability?: ReachabilityObserver } = {}): Promise<KubeTransport> {
     const probe: https.RequestOptions = {};
     await kc.applyToHTTPSOptions(probe);
     const cluster = kc.getCurrentCluster();

@@ -1,12 +1,12 @@
 // Finds and loads a kubeconfig as kubectl does (the named file, then $KUBECONFIG, then ~/.kube/config, then the
 // in-cluster service account) and says what is wrong in terms of files: where it looked when it found none, which
-// file is broken and how. client-node alone falls back to http://localhost:8080 and fails later with a message about
-// TLS that names no file.
+// file is broken and how, where client-node's loader falls back to http://localhost:8080 and fails later with a
+// message about TLS that names no file.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { VaneError } from '../errors.js';
+import { inClusterKubeconfig, Kubeconfig, mergeKubeconfigs, parseKubeconfigFile, type KubeconfigParts } from './kubeconfig.js';
 
 export interface KubeconfigRequest {
   /** An explicit file (`--kubeconfig`); without it the usual places are searched. */
@@ -20,12 +20,13 @@ export interface KubeconfigRequest {
 }
 
 export interface LoadedKubeConfig {
-  kubeConfig: KubeConfig;
+  kubeConfig: Kubeconfig;
   /** Where it came from, for messages: `kubeconfig /path/to/file`, or `the in-cluster service account`. */
   source: string;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const SERVICE_ACCOUNT_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
 
 export function loadKubeConfig(request: KubeconfigRequest = {}): LoadedKubeConfig {
   const env = request.env ?? process.env;
@@ -36,8 +37,7 @@ export function loadKubeConfig(request: KubeconfigRequest = {}): LoadedKubeConfi
   if (existsSync(homeConfig)) return fromFiles([homeConfig], request.context);
   const token = request.serviceAccountTokenPath ?? SERVICE_ACCOUNT_TOKEN;
   if (env.KUBERNETES_SERVICE_HOST && existsSync(token)) {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromCluster();
+    const kubeConfig = inClusterKubeconfig(env, token, join(dirname(token), basename(SERVICE_ACCOUNT_CA)));
     return { kubeConfig, source: 'the in-cluster service account' };
   }
   throw new VaneError(
@@ -49,19 +49,16 @@ export function loadKubeConfig(request: KubeconfigRequest = {}): LoadedKubeConfi
 }
 
 function fromFiles(files: readonly string[], context: string | undefined): LoadedKubeConfig {
-  const kubeConfig = new KubeConfig();
-  for (const [i, file] of files.entries()) {
+  const parts: KubeconfigParts[] = files.map((file) => {
     if (!existsSync(file)) throw new VaneError('BadRequest', `kubeconfig ${file} does not exist${files.length > 1 ? ' (named in $KUBECONFIG)' : ''}`);
-    const loaded = i === 0 ? kubeConfig : new KubeConfig();
     try {
-      loaded.loadFromFile(file);
-      // As kubectl: the first file that names a current-context decides it. (client-node refuses a cluster, user or
-      // context name that two files share, where kubectl takes the first.)
-      if (loaded !== kubeConfig) kubeConfig.mergeConfig(loaded, Boolean(kubeConfig.getCurrentContext()));
+      return parseKubeconfigFile(file);
     } catch (err) {
       throw new VaneError('BadRequest', `kubeconfig ${file} cannot be read: ${firstLine(err)}`, { cause: err });
     }
-  }
+  });
+  // As kubectl: the first file that names a cluster, user, context or current-context decides it.
+  const kubeConfig = new Kubeconfig(mergeKubeconfigs(parts));
   const source = `kubeconfig ${files.join(delimiter)}`;
   if (context) {
     if (!kubeConfig.getContextObject(context)) throw new VaneError('BadRequest', `${source} has no context "${context}" (it has: ${names(kubeConfig.getContexts())})`);
@@ -71,8 +68,8 @@ function fromFiles(files: readonly string[], context: string | undefined): Loade
   return { kubeConfig, source };
 }
 
-/** The checks whose failure client-node reports late and without the file: a usable current context and cluster. */
-function checkCurrentCluster(kubeConfig: KubeConfig, source: string): void {
+/** The checks whose failure would otherwise show late and without the file: a usable current context and cluster. */
+function checkCurrentCluster(kubeConfig: Kubeconfig, source: string): void {
   const contextName = kubeConfig.getCurrentContext();
   if (!contextName) throw new VaneError('BadRequest', `${source} has no current-context (pass --context NAME, or set current-context in the file)`);
   const context = kubeConfig.getContextObject(contextName);

@@ -1,6 +1,5 @@
 // The Prometheus MetricProvider: an instant (or range) PromQL query through prometheus-query, every failure a MetricError.
 // Its connection and range query are shared with the judge provider, which queries baseline and canary alike.
-import { PrometheusDriver } from 'prometheus-query';
 import type { Metric, PrometheusMetric } from '../../resources/analysis.js';
 import { substituteArgs } from '../arg-substitution.js';
 import { MetricError, type MeasureContext, type MeasuredValue, type MetricProvider } from '../metric-provider.js';
@@ -105,6 +104,8 @@ async function runQuery(request: PrometheusRequest, callerSignal: AbortSignal | 
   const timeoutSignal = AbortSignal.timeout(request.timeoutMs);
   const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
   const observed: ObservedAnswer = {};
+  // Loaded with the first query: prometheus-query and axios cost a controller that runs no analysis ~10 MiB.
+  const { PrometheusDriver } = await import('prometheus-query');
   const driver = new PrometheusDriver({
     endpoint: request.address.href,
     baseURL: '/api/v1/',
