@@ -37,7 +37,7 @@ import { boundedScaleEffects } from './basic-canary-scaling.js';
 import { scaledStepAnnotations, targetsAsScaled } from './scaled-step.js';
 import type { CountsOnlyWrites } from './counts-only-writes.js';
 import { finalEffects } from './final-effects.js';
-import { foldStepEvents } from './pass-events.js';
+import { withReleaseTrail } from './pass-events.js';
 import { deadlineAnnotation, oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, settleEvents, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
@@ -120,7 +120,8 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const old = policy === undefined ? undefined : oldReplicaSetPass(ran.effects, policy, decision.view, replicaSets, now);
   // A replayed pass scales nothing back that a later step of the release already scaled (see scaled-step.ts).
   const targets = targetsAsScaled(decision.view, replicaSets);
-  const effects = finalEffects(foldStepEvents(isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, targets, replicaSets) : (old?.effects ?? ran.effects)));
+  const scaled = isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, targets, replicaSets) : (old?.effects ?? ran.effects);
+  const effects = finalEffects(withReleaseTrail(scaled, rollout.status?.history, world.plan.strategy === 'canary' ? world.plan.steps.length : 0));
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);
