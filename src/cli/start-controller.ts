@@ -12,7 +12,7 @@ import type { KubeObject } from '../kube/kube-object.js';
 import type { SupervisedInformer } from '../kube/supervised-informer.js';
 import { RolloutController } from '../reconcile/rollout-controller.js';
 import { RolloutInformers } from '../reconcile/rollout-informers.js';
-import { CountsOnlyWrites } from '../reconcile/counts-only-writes.js';
+import { HeldStatusWrites } from '../reconcile/held-status-writes.js';
 import { ShardRuntime } from '../reconcile/shard-runtime.js';
 import { createRolloutReconciler } from '../reconcile/rollout-reconciler.js';
 import { createGitExecutor, createGitRollback, createReleaseTracking } from '../reconcile/git-rollback.js';
@@ -107,7 +107,7 @@ export async function startController(config: ControllerConfig, overrides: Start
       writes: rolloutWrites,
       routerFor: (rollout) => routerFor(rollout, { reader: client, writer: client }),
       gitRollback: revert !== undefined,
-      countsOnly: new CountsOnlyWrites(),
+      held: new HeldStatusWrites(),
     })),
     ...(revert ? { reconcileGitRollback: byRollout(createGitRollbackReconciler({ cache: informers, client, events, clock, logger, revert, writes: rolloutWrites, ...(overrides.gitRetry ? { retry: overrides.gitRetry } : {}) })) } : {}),
     ...(tracking

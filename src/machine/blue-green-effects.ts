@@ -17,16 +17,14 @@ export function stableScalingEffects(ctx: BlueGreenContext): Effect[] {
   return [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas }];
 }
 
+/** A release starts: recorded in status.history; only a retry is an Event (ADR 0019). */
 export function revisionStartedEffects(ctx: BlueGreenContext, now: number): Effect[] {
   const hash = newHashOf(ctx);
-  return [
-    { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Progressing', at: toIso(now) },
-    kubeEvent(
-      { reason: ctx.attempt > 1 ? 'RolloutRetried' : 'RolloutStarted', hash, attempt: ctx.attempt },
-      'Normal',
-      `previewing ${hash} beside active ${ctx.stableHash}, attempt ${ctx.attempt}`,
-    ),
-  ];
+  const effects: Effect[] = [{ type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Progressing', at: toIso(now) }];
+  if (ctx.attempt > 1) {
+    effects.push(kubeEvent({ reason: 'RolloutRetried', hash, attempt: ctx.attempt }, 'Normal', `previewing ${hash} beside active ${ctx.stableHash}, attempt ${ctx.attempt}`));
+  }
+  return effects;
 }
 
 export function previewEffects(ctx: BlueGreenContext): Effect[] {

@@ -23,17 +23,21 @@ export function stableScalingEffects(ctx: CanaryContext): Effect[] {
   return [{ type: 'scaleReplicaSet', hash: ctx.stableHash, replicas: ctx.plan.replicas }];
 }
 
+/**
+ * A release starts: recorded in status.history. Only a retry (a person asked for it) is an Event; a first attempt's
+ * start is named by the Event of its outcome (ADR 0019).
+ */
 export function revisionStartedEffects(ctx: CanaryContext, now: number): Effect[] {
   const hash = canaryHashOf(ctx);
-  return [
+  const effects: Effect[] = [
     { type: 'setCanaryService', hash },
     { type: 'recordRevision', hash, attempt: ctx.attempt, outcome: 'Progressing', at: toIso(now) },
-    kubeEvent(
-      { reason: ctx.attempt > 1 ? 'RolloutRetried' : 'RolloutStarted', hash, attempt: ctx.attempt },
-      'Normal',
-      `rolling out ${hash} over ${ctx.plan.steps.length} step(s), attempt ${ctx.attempt}; stable is ${ctx.stableHash}`,
-    ),
   ];
+  if (ctx.attempt > 1) {
+    const message = `rolling out ${hash} over ${ctx.plan.steps.length} step(s), attempt ${ctx.attempt}; stable is ${ctx.stableHash}`;
+    effects.push(kubeEvent({ reason: 'RolloutRetried', hash, attempt: ctx.attempt }, 'Normal', message));
+  }
+  return effects;
 }
 
 /**
@@ -193,18 +197,13 @@ export function trafficBackOf(ctx: CanaryContext, now: number): Effect[] {
   return trafficBackEffects({ hash: canaryHashOf(ctx), attempt: ctx.attempt }, ctx.stableHash, now);
 }
 
-/** Entering step `stepIndex` (not the end of the steps): recorded on the release, with an Event. */
+/**
+ * Entering step `stepIndex` (not the end of the steps): recorded on the release. Plain step progress is no Event
+ * (ADR 0019): status, the API and the dashboard show it, and the outcome's Event names every step.
+ */
 export function stepStartedEffects(ctx: CanaryContext, now: number): Effect[] {
   if (ctx.stepIndex >= ctx.plan.steps.length) return [];
-  const hash = canaryHashOf(ctx);
-  return [
-    recordMoment({ hash, attempt: ctx.attempt }, now, { kind: 'step', index: ctx.stepIndex }),
-    kubeEvent(
-      { reason: 'RolloutStepStarted', hash, attempt: ctx.attempt, detail: String(ctx.stepIndex) },
-      'Normal',
-      `${stepLabel(ctx.stepIndex, ctx.plan.steps.length)} started`,
-    ),
-  ];
+  return [recordMoment({ hash: canaryHashOf(ctx), attempt: ctx.attempt }, now, { kind: 'step', index: ctx.stepIndex })];
 }
 
 /** A person paused the rollout. */

@@ -67,7 +67,7 @@ describe.each([
     expect(s.decision.handled).toBe(true);
     expect(s.view).toMatchObject({ phase: 'Progressing', stableHash: 'h1', attempt: 1 });
     expect(s.view.abort).toBeUndefined();
-    expect(s.effectsOf('emitEvent').filter((e) => e.reason !== 'RolloutStepStarted')).toEqual([expect.objectContaining({ reason: 'RolloutStarted' })]);
+    expect(s.effectsOf('recordRevision')).toEqual([expect.objectContaining({ hash: 'h2', attempt: 1, outcome: 'Progressing' })]);
   });
 
   it('given no replicas asked for, then a first release is Healthy at once', () => {

@@ -14,9 +14,9 @@ function beforeTheGate(): RolloutScenario {
   return s;
 }
 
-/** The effects without the record and Event of the step the tick enters (the analysis step). */
+/** The effects without the record of the step the tick enters (the analysis step). */
 function withoutStepStart(effects: readonly Effect[]): Effect[] {
-  return effects.filter((e) => e.type !== 'recordMoment' && !(e.type === 'emitEvent' && e.reason === 'RolloutStepStarted'));
+  return effects.filter((e) => e.type !== 'recordMoment');
 }
 
 const missing: GateProblem = () => new TerminalError('AnalysisTemplate shop/error-rate not found (step 4 analysis)', { code: 'NotFound' });

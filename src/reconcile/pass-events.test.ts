@@ -1,33 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../machine/effects.js';
-import { foldStepEvents } from './pass-events.js';
+import type { RevisionRecord } from '../resources/rollout.js';
+import { releaseTrail, withReleaseTrail } from './pass-events.js';
 
-const event = (reason: string, message: string, eventType: 'Normal' | 'Warning' = 'Normal'): Effect => ({ type: 'emitEvent', key: `${reason}/h2/1/${message}`, eventType, reason, message });
-const step = (index: number): Effect => event('RolloutStepStarted', `step ${index}/4 started`);
-const scale: Effect = { type: 'scaleReplicaSet', hash: 'h2', replicas: 1 };
+const completed: Effect = { type: 'emitEvent', key: 'RolloutCompleted/h2/1/', eventType: 'Normal', reason: 'RolloutCompleted', message: 'promoted h2; h1 scaled down' };
+const promoted: Effect = { type: 'recordRevision', hash: 'h2', attempt: 1, outcome: 'Promoted', at: '2026-12-07T10:00:03.000Z', verdict: { reason: 'StepsCompleted', by: 'controller', message: 'promoted h2' } };
+const scale: Effect = { type: 'scaleReplicaSet', hash: 'h1', replicas: 0 };
+const stored: RevisionRecord = {
+  podTemplateHash: 'h2',
+  attempt: 1,
+  images: ['img:2'],
+  outcome: 'Progressing',
+  startedAt: '2026-12-07T10:00:00.000Z',
+  steps: [
+    { index: 0, at: '2026-12-07T10:00:00.000Z' },
+    { index: 1, at: '2026-12-07T10:00:00.100Z' },
+    { index: 2, at: '2026-12-07T10:00:01.100Z' },
+  ],
+};
+const step4: Effect = { type: 'recordMoment', hash: 'h2', attempt: 1, at: '2026-12-07T10:00:01.100Z', moment: { kind: 'step', index: 3 } };
 
-describe('foldStepEvents: one progress Event per pass', () => {
-  it('given one step started and nothing else to say, then its Event stays as it is', () => {
-    const effects = [scale, step(2)];
-    expect(foldStepEvents(effects)).toEqual(effects);
+describe('withReleaseTrail: the outcome Event names the whole release', () => {
+  it('given a pass that enters the last step and promotes, then RolloutCompleted names when the release started and every step with how long it took, this pass\'s step included', () => {
+    const out = withReleaseTrail([step4, scale, promoted, completed], [stored], 4);
+    expect(out.find((e) => e.type === 'emitEvent')).toEqual({
+      ...completed,
+      message: 'promoted h2; h1 scaled down; attempt 1 started 2026-12-07T10:00:00.000Z, took 3s: step 1/4 0s, step 2/4 1s, step 3/4 0s, step 4/4 2s',
+    });
+    expect(out.filter((e) => e.type !== 'emitEvent')).toEqual([step4, scale, promoted]);
   });
 
-  it('given a pass that crossed steps 3 and 4, then one Event, the last step\'s, names both', () => {
-    expect(foldStepEvents([step(3), scale, step(4)])).toEqual([scale, { ...step(4), message: 'step 3/4 started; step 4/4 started' }]);
+  it('given a pass with no promotion, or no record of the release, then every effect stays as it is', () => {
+    const aborted: Effect = { type: 'emitEvent', key: 'RolloutAborted/h2/1/', eventType: 'Warning', reason: 'RolloutAborted', message: 'analysis failed' };
+    expect(withReleaseTrail([scale, aborted], [stored], 4)).toEqual([scale, aborted]);
+    expect(withReleaseTrail([promoted, completed], [], 4)).toEqual([promoted, completed]);
   });
 
-  it('given a release started with its first step, then the RolloutStarted Event carries the step, in its place', () => {
-    const started = event('RolloutStarted', 'rolling out h2 over 4 step(s), attempt 1; stable is h1');
-    expect(foldStepEvents([started, scale, step(1)])).toEqual([{ ...started, message: 'rolling out h2 over 4 step(s), attempt 1; stable is h1; step 1/4 started' }, scale]);
+  it('given a release that starts and promotes within one pass\'s replay (its start was never written), then the trail starts at its start record', () => {
+    const start: Effect = { type: 'recordRevision', hash: 'h2', attempt: 1, outcome: 'Progressing', at: '2026-12-07T10:00:01.000Z' };
+    const out = withReleaseTrail([start, promoted, completed], [], 0);
+    expect(out.find((e) => e.type === 'emitEvent')).toMatchObject({ message: 'promoted h2; h1 scaled down; attempt 1 started 2026-12-07T10:00:01.000Z, took 2s' });
   });
 
-  it('given a Warning in the same pass, then it stays its own Event and the steps fold into each other, not into it', () => {
-    const aborted = event('RolloutAborted', 'analysis failed', 'Warning');
-    expect(foldStepEvents([step(1), aborted, step(2)])).toEqual([aborted, { ...step(2), message: 'step 1/4 started; step 2/4 started' }]);
-  });
-
-  it('given a pause Event that already names the step it stops at, then only the steps it does not name are added', () => {
-    const paused = event('RolloutPaused', 'paused at step 4/4: waiting for promote or resume');
-    expect(foldStepEvents([step(3), step(4), paused])).toEqual([{ ...paused, message: 'paused at step 4/4: waiting for promote or resume; step 3/4 started' }]);
+  it('given a release without steps (blue-green), then the trail says when it started and how long it took', () => {
+    expect(releaseTrail({ ...stored, steps: [] }, '2026-12-07T10:02:05.000Z', 0)).toBe('attempt 1 started 2026-12-07T10:00:00.000Z, took 2m5s');
   });
 });

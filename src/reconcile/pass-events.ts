@@ -1,27 +1,41 @@
-// One Event per pass for a release's progress: a pass that crosses several steps (or starts a release and its first
-// step) records one Event that names each step, not one per step. Events are API writes like any other; at
-// thousands of Rollouts they were the larger part of a release's requests.
+// What a release's outcome Event says: its RolloutCompleted Event names the whole trail (when it started, each step
+// and how long it took), since plain progress writes no Event of its own (ADR 0019). Events are API writes like any
+// other; at thousands of Rollouts they were a third of all requests.
 import type { Effect } from '../machine/effects.js';
+import type { RevisionRecord } from '../resources/rollout.js';
+import { stepLabel } from '../resources/step-label.js';
+import { elapsed, mergeHistory, releaseIndex, type ReleaseRecordEffect } from './release-history.js';
 
 type EventEffect = Extract<Effect, { type: 'emitEvent' }>;
 
-const STEP_STARTED = 'RolloutStepStarted';
+const COMPLETED = 'RolloutCompleted';
 
-function isEvent(effect: Effect): effect is EventEffect {
-  return effect.type === 'emitEvent';
+function isRecord(effect: Effect): effect is ReleaseRecordEffect {
+  return effect.type === 'recordRevision' || effect.type === 'recordMoment';
 }
 
 /**
- * Folds a pass's RolloutStepStarted Events into one: into the pass's first other Normal Event when there is one (its
- * message gains the steps), else into the last step's Event (its message names every step started). Warnings, and
- * every other effect, stay as they are and where they are.
+ * The pass's effects with its RolloutCompleted Event's message extended by the release's trail, read from the
+ * stored history with this pass's own records applied (a pass may cross the last steps and promote at once).
+ * `stepCount` is the canary's number of steps (0 for blue-green). Every other effect stays as it is.
  */
-export function foldStepEvents(effects: readonly Effect[]): Effect[] {
-  const steps = effects.filter((e): e is EventEffect => isEvent(e) && e.reason === STEP_STARTED);
-  if (steps.length === 0 || (steps.length === 1 && !effects.some((e) => isEvent(e) && e.reason !== STEP_STARTED && e.eventType === 'Normal'))) return [...effects];
-  const host = effects.find((e): e is EventEffect => isEvent(e) && e.reason !== STEP_STARTED && e.eventType === 'Normal') ?? steps[steps.length - 1]!;
-  // "step 2/5 started" adds nothing to "paused at step 2/5: ...": only steps the host does not name are added.
-  const notes = steps.filter((e) => host.reason === STEP_STARTED || !host.message.includes(e.message.replace(/ started$/, ''))).map((e) => e.message);
-  const folded: EventEffect = host.reason === STEP_STARTED ? { ...host, message: notes.join('; ') } : { ...host, message: [host.message, ...notes].join('; ') };
-  return effects.flatMap((e) => (e === host ? [folded] : isEvent(e) && e.reason === STEP_STARTED ? [] : [e]));
+export function withReleaseTrail(effects: readonly Effect[], history: readonly RevisionRecord[] | undefined, stepCount: number): Effect[] {
+  const promoted = effects.find((e): e is Extract<Effect, { type: 'recordRevision' }> => e.type === 'recordRevision' && e.outcome === 'Promoted');
+  if (promoted === undefined || !effects.some((e) => e.type === 'emitEvent' && e.reason === COMPLETED)) return [...effects];
+  // A release whose start is neither stored nor in this pass (it started before records existed) has none to tell.
+  const startedNow = effects.some((e) => e.type === 'recordRevision' && e.outcome === 'Progressing' && e.hash === promoted.hash && e.attempt === promoted.attempt);
+  if (!startedNow && releaseIndex(history ?? [], promoted.hash, promoted.attempt) < 0) return [...effects];
+  const merged = mergeHistory([...(history ?? [])], effects.filter(isRecord), { images: () => [] }, Number.MAX_SAFE_INTEGER);
+  const record = merged[releaseIndex(merged, promoted.hash, promoted.attempt)];
+  if (record === undefined) return [...effects];
+  const trail = releaseTrail(record, record.finishedAt ?? promoted.at, stepCount);
+  return effects.map((e) => (e.type === 'emitEvent' && e.reason === COMPLETED ? ({ ...e, message: `${e.message}; ${trail}` } satisfies EventEffect) : e));
+}
+
+/** "started 2026-12-07T10:00:00.000Z, took 2s: step 1/4 0s, step 2/4 1s, ...": each step until the next one began. */
+export function releaseTrail(record: RevisionRecord, finishedAt: string, stepCount: number): string {
+  const steps = record.steps ?? [];
+  const timed = steps.map((step, i) => `${stepLabel(step.index, stepCount)} ${elapsed(step.at, steps[i + 1]?.at ?? finishedAt)}`);
+  const head = `attempt ${record.attempt ?? 1} started ${record.startedAt}, took ${elapsed(record.startedAt, finishedAt)}`;
+  return timed.length === 0 ? head : `${head}: ${timed.join(', ')}`;
 }

@@ -35,9 +35,9 @@ import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { replicaSetsToPrune } from './replica-sets.js';
 import { boundedScaleEffects } from './basic-canary-scaling.js';
 import { scaledStepAnnotations, targetsAsScaled } from './scaled-step.js';
-import type { CountsOnlyWrites } from './counts-only-writes.js';
+import { onlyEnteredPodWait, type HeldStatusWrites } from './held-status-writes.js';
 import { finalEffects } from './final-effects.js';
-import { foldStepEvents } from './pass-events.js';
+import { withReleaseTrail } from './pass-events.js';
 import { deadlineAnnotation, oldReplicaSetPass, oldReplicaSetPolicy, writeScaleDownDeadlines } from './old-replica-sets.js';
 import type { RolloutCache } from './rollout-cache.js';
 import { isAutoCommandId, isBasicCanary, promoteFullId, replicaTotals, settleEvents, specEvents, worldEvents, type ObservedWorld } from './rollout-observations.js';
@@ -61,8 +61,8 @@ export interface RolloutReconcilerDeps {
   routerFor?: (rollout: Rollout) => TrafficRouter | undefined;
   /** A git rollback queue runs beside this reconciler: an abort queues its revert (else records NotConfigured). */
   gitRollback?: boolean;
-  /** Holds back status writes whose only news is pod counts (absent: every change is written at once). */
-  countsOnly?: CountsOnlyWrites;
+  /** Holds back status writes the next write carries a moment later (absent: every change is written at once). */
+  held?: HeldStatusWrites;
 }
 
 export function createRolloutReconciler(deps: RolloutReconcilerDeps): Reconcile {
@@ -73,7 +73,7 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const { namespace, name } = splitKey(key);
   const rollout = deps.cache.rollout(namespace ?? 'default', name);
   if (!rollout) {
-    deps.countsOnly?.forget(key);
+    deps.held?.forget(key);
     return {};
   }
   if (deps.writes?.isStale(key, rollout.metadata.resourceVersion)) return { requeueAfterMs: deps.writes.recheckAfterMs(key) };
@@ -120,7 +120,8 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const old = policy === undefined ? undefined : oldReplicaSetPass(ran.effects, policy, decision.view, replicaSets, now);
   // A replayed pass scales nothing back that a later step of the release already scaled (see scaled-step.ts).
   const targets = targetsAsScaled(decision.view, replicaSets);
-  const effects = finalEffects(foldStepEvents(isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, targets, replicaSets) : (old?.effects ?? ran.effects)));
+  const scaled = isBasicCanary(world.plan) ? boundedScaleEffects(ran.effects, world.plan, targets, replicaSets) : (old?.effects ?? ran.effects);
+  const effects = finalEffects(withReleaseTrail(scaled, rollout.status?.history, world.plan.strategy === 'canary' ? world.plan.steps.length : 0));
   let router: TrafficRouter | undefined;
   try {
     router = deps.routerFor?.(rollout);
@@ -172,19 +173,22 @@ export async function reconcileRollout(key: string, deps: RolloutReconcilerDeps)
   const restart = await restartPods({ rollout, replicaSets, stableHash: decision.view.stableHash, currentHash: world.hash, client: deps.client, now });
   if (restart.restartedAt !== undefined) status.restartedAt = restart.restartedAt;
   const restored = restoredRelease(rollout, status, now);
-  const held = deps.countsOnly?.holdBack(key, rollout.status ?? {}, status, now);
+  const previous = rollout.status ?? {};
+  const entered = deps.held !== undefined && onlyEnteredPodWait(previous, status, { state: decision.view.state, effects, routed: router !== undefined });
+  const held = deps.held?.holdBack(key, previous, status, now, entered);
   if (held === undefined && (await writeStatus(rollout, status, deps))) {
     log.debug({ phase: status.phase, step: status.currentStepIndex, effects: effects.length }, 'status written');
   }
   if (restored) await deps.events.record(rollout as unknown as KubeObject, restored);
-  // After the status write: the machine state that no longer refers to a finished run is persisted before it goes.
-  await pruneAnalysisRuns(rollout, world.analysisRuns, decision, deps, log);
+  // After the status write: the machine state that no longer refers to a finished run is persisted before it goes
+  // (a held write has not persisted it yet).
+  if (held === undefined) await pruneAnalysisRuns(rollout, world.analysisRuns, decision, deps, log);
   const wake = decision.view.nextWakeAt;
   // Nothing watched tells a blocked gate that its template or arguments were fixed: look again soon.
   const recheck = decision.view.blockedGates === undefined ? undefined : now + REFERENCE_RETRY_MS;
   const restartWake = restart.requeueAfterMs === undefined ? undefined : now + restart.requeueAfterMs;
   // A wake-up the release waits for (a pause ending, a deadline, a scale-down deadline, a pod restart) goes ahead of
-  // bulk work when due; a look again (a blocked gate, a held-back counts-only write) does not.
+  // bulk work when due; a look again (a blocked gate, a held-back status write) does not.
   const due = earliestOf([wake, restartWake, old?.wakeAt]);
   const next = earliestOf([due, recheck, held === undefined ? undefined : now + held]);
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next - now), urgent: due !== undefined };

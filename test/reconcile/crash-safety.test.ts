@@ -95,16 +95,19 @@ describe('crash safety', () => {
 
     expect(done.status?.stableRS).toBe(next);
     if (process.env['VANE_TEST_TRACE'] === '1' || stepsSeen.some((s, i) => i > 0 && s <= (stepsSeen[i - 1] as number))) console.log(trace.join('\n'));
-    // Every step index in order, none repeated, none skipped (the status of each step was written).
-    const expected = Array.from({ length: steps.length + 1 }, (_, i) => i);
-    expect(stepsSeen.filter((s, i) => i === 0 || s !== stepsSeen[i - 1])).toEqual(expected.filter((s) => stepsSeen.includes(s)));
-    expect(new Set(stepsSeen)).toEqual(new Set(expected));
+    // Every step entered once, in order, none skipped: the release's record names each. Status shows the steps it
+    // was written at (a step whose pods come up within the hold is carried by the next write, see
+    // held-status-writes.ts), and those only ever move forward.
+    const record = done.status?.history?.find((r) => r.podTemplateHash === next);
+    expect(record?.steps?.map((s) => s.index)).toEqual(steps.map((_, i) => i));
+    expect(stepsSeen.length).toBeGreaterThan(0);
     for (let i = 1; i < stepsSeen.length; i++) expect(stepsSeen[i]).toBeGreaterThan(stepsSeen[i - 1] as number);
     // The canary ReplicaSet only ever grew: 1, 2, 3, 4 then full size — never back down mid-rollout.
     expect(canaryScale).toEqual([1, 2, 3, 4, 5]);
     const { items: events } = await client.list<KubeObject & { reason: string; regarding?: { name?: string } }>(Kinds.Event, 'default');
     const reasons = events.filter((e) => e.regarding?.name === 'crash').map((e) => e.reason);
-    expect(reasons.filter((r) => r === 'RolloutStarted')).toHaveLength(1);
+    // Replays record the release's one Event once; plain progress records none (ADR 0019).
+    expect(reasons.filter((r) => r === 'RolloutStarted' || r === 'RolloutStepStarted')).toEqual([]);
     expect(reasons.filter((r) => r === 'RolloutCompleted')).toHaveLength(1);
     expect(reasons.filter((r) => r === 'RolloutAborted')).toHaveLength(0);
   }, 180_000);

@@ -41,10 +41,11 @@ describe('release records', () => {
     expect(record).toMatchObject({ attempt: 1, outcome: 'Promoted', verdict: { by: 'controller', reason: 'StepsCompleted' } });
     expect(record?.steps?.map((s) => s.index)).toEqual([0, 1]);
     expect(Date.parse(record?.verdict?.at ?? '')).toBeGreaterThanOrEqual(Date.parse(record?.steps?.[1]?.at ?? ''));
-    // Every step is named in an Event; a pass that starts the release, or crosses steps, says so in one (pass-events.ts).
-    const events = await h.eventsWith('ok', ['RolloutStarted', 'RolloutCompleted']);
-    const notes = events.flatMap((e) => e.note.split('; ')).filter((note) => /^step \d+\/\d+ started$/.test(note));
-    expect(notes.sort()).toEqual(['step 1/2 started', 'step 2/2 started']);
+    // The release's one Event, its outcome, names when it started and every step (pass-events.ts, ADR 0019).
+    const events = await h.eventsWith('ok', ['RolloutCompleted']);
+    expect(events.map((e) => e.reason)).toEqual(['RolloutCompleted']);
+    expect(events[0]?.note).toContain(`attempt 1 started ${record?.startedAt}`);
+    expect(events[0]?.note).toMatch(/: step 1\/2 \d+s, step 2\/2 \d+s$/);
   });
 
   it('given a canary whose analysis fails, then its verdict names the metric and its value, traffic back on stable is recorded, and restoredAt once the spec is back on stable', async () => {

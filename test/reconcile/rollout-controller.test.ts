@@ -51,9 +51,11 @@ describe('a canary Rollout', () => {
     expect(byHash.get(hashOfImage('img:1', 'walk'))).toBe(0);
     const svc = h.controller.informers.service(h.namespace, 'walk-stable');
     expect(svc?.spec?.selector?.['rollouts-pod-template-hash']).toBe(next);
-    const reasons = (await h.events('walk')).map((e) => e.reason);
-    expect(reasons.filter((r) => r === 'RolloutCompleted')).toHaveLength(1);
-    expect(reasons).toEqual(expect.arrayContaining(['RolloutStarted']));
+    // One Event for the release, its outcome, naming every step and how long it took (ADR 0019).
+    const events = await h.eventsWith('walk', ['RolloutCompleted']);
+    expect(events.filter((e) => e.reason === 'RolloutCompleted')).toHaveLength(1);
+    expect(events.find((e) => e.reason === 'RolloutCompleted')?.note).toMatch(/step 1\/4 \d+s, step 2\/4 [2-9]s, step 3\/4 \d+s, step 4\/4 [2-9]s$/);
+    expect(events.map((e) => e.reason)).not.toContain('RolloutStarted');
   });
 
   it('given a pause without duration, when nobody acts, it waits; when promoted, it continues to Healthy', async () => {
