@@ -97,8 +97,7 @@ export function decide(persisted: PersistedMachineState, event: RolloutEvent): D
   const state = parsePersistedMachineState(persisted);
   if (event.type === 'spec' && event.plan.strategy !== state.machine) return switchStrategy(state, event.plan, event.now);
   const driver = DRIVERS[state.machine];
-  const snapshot = restore(driver, state);
-  const before = driver.view(snapshot);
+  const { snapshot, view: before } = restored(driver, state);
   if (!snapshot.can(event)) {
     // Nothing moves: the stored state goes back as it came (plain JSON already), saving a pack and a JSON round
     // trip on the events most passes are made of (ticks, readiness that changes nothing).
@@ -115,8 +114,7 @@ export function decide(persisted: PersistedMachineState, event: RolloutEvent): D
 /** The view of a persisted state, without an event. */
 export function viewOf(persisted: PersistedMachineState): RolloutView {
   const state = parsePersistedMachineState(persisted);
-  const driver = DRIVERS[state.machine];
-  return normalised(driver.view(restore(driver, state)));
+  return normalised(restored(DRIVERS[state.machine], state).view);
 }
 
 /** Checks that `value` (e.g. `status.machine`) is a state this code can read. */
@@ -129,6 +127,23 @@ export function parsePersistedMachineState(value: unknown): PersistedMachineStat
   }
   if (typeof snapshot !== 'object' || snapshot === null) throw unreadable('snapshot is missing');
   return { machine, version, snapshot: snapshot as Record<string, unknown> };
+}
+
+/**
+ * Restored snapshots and their views, by the stored snapshot they were restored from. A pass sends several events to
+ * one state and most of them move nothing (the state then goes back as it came), and a Rollout's stored state is the
+ * same object from pass to pass until it is written again: restoring it (xstate's resolveState) and viewing it are
+ * done once. Snapshots are immutable in xstate, and the view is only ever handed out as a fresh copy (normalised).
+ */
+const restoredStates = new WeakMap<Record<string, unknown>, { machine: RolloutStrategyKind; snapshot: AnyMachineSnapshot; view: RolloutView }>();
+
+function restored(driver: Driver, state: PersistedMachineState): { snapshot: AnyMachineSnapshot; view: RolloutView } {
+  const cached = restoredStates.get(state.snapshot);
+  if (cached !== undefined && cached.machine === state.machine) return cached;
+  const snapshot = restore(driver, state);
+  const entry = { machine: state.machine, snapshot, view: driver.view(snapshot) };
+  restoredStates.set(state.snapshot, entry);
+  return entry;
 }
 
 function restore(driver: Driver, state: PersistedMachineState): AnyMachineSnapshot {
