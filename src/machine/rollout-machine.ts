@@ -97,12 +97,13 @@ export function decide(persisted: PersistedMachineState, event: RolloutEvent): D
   const state = parsePersistedMachineState(persisted);
   if (event.type === 'spec' && event.plan.strategy !== state.machine) return switchStrategy(state, event.plan, event.now);
   const driver = DRIVERS[state.machine];
-  const { snapshot, view: before } = restored(driver, state);
+  const { snapshot, viewJson } = restored(driver, state);
   if (!snapshot.can(event)) {
     // Nothing moves: the stored state goes back as it came (plain JSON already), saving a pack and a JSON round
     // trip on the events most passes are made of (ticks, readiness that changes nothing).
-    const effects = event.type === 'command' ? [rejectedAck(event, before)] : [];
-    return { state, ...normalised({ effects, view: before }), handled: false };
+    const view = JSON.parse(viewJson) as RolloutView;
+    const effects = event.type === 'command' ? normalised([rejectedAck(event, view)]) : [];
+    return { state, effects, view, handled: false };
   }
   const [next, actions] = transition(driver.machine, snapshot, event);
   const view = driver.view(next);
@@ -114,7 +115,7 @@ export function decide(persisted: PersistedMachineState, event: RolloutEvent): D
 /** The view of a persisted state, without an event. */
 export function viewOf(persisted: PersistedMachineState): RolloutView {
   const state = parsePersistedMachineState(persisted);
-  return normalised(restored(DRIVERS[state.machine], state).view);
+  return JSON.parse(restored(DRIVERS[state.machine], state).viewJson) as RolloutView;
 }
 
 /** Checks that `value` (e.g. `status.machine`) is a state this code can read. */
@@ -133,15 +134,16 @@ export function parsePersistedMachineState(value: unknown): PersistedMachineStat
  * Restored snapshots and their views, by the stored snapshot they were restored from. A pass sends several events to
  * one state and most of them move nothing (the state then goes back as it came), and a Rollout's stored state is the
  * same object from pass to pass until it is written again: restoring it (xstate's resolveState) and viewing it are
- * done once. Snapshots are immutable in xstate, and the view is only ever handed out as a fresh copy (normalised).
+ * done once. Snapshots are immutable in xstate; the view is kept as JSON text, so each caller gets its own copy of
+ * it, normalised as `normalised` would.
  */
-const restoredStates = new WeakMap<Record<string, unknown>, { machine: RolloutStrategyKind; snapshot: AnyMachineSnapshot; view: RolloutView }>();
+const restoredStates = new WeakMap<Record<string, unknown>, { machine: RolloutStrategyKind; snapshot: AnyMachineSnapshot; viewJson: string }>();
 
-function restored(driver: Driver, state: PersistedMachineState): { snapshot: AnyMachineSnapshot; view: RolloutView } {
+function restored(driver: Driver, state: PersistedMachineState): { snapshot: AnyMachineSnapshot; viewJson: string } {
   const cached = restoredStates.get(state.snapshot);
   if (cached !== undefined && cached.machine === state.machine) return cached;
   const snapshot = restore(driver, state);
-  const entry = { machine: state.machine, snapshot, view: driver.view(snapshot) };
+  const entry = { machine: state.machine, snapshot, viewJson: JSON.stringify(driver.view(snapshot)) };
   restoredStates.set(state.snapshot, entry);
   return entry;
 }
