@@ -134,13 +134,11 @@ export class WatchStream {
       this.res.destroy();
       return;
     }
-    // Events of one turn of the event loop go out in one write: every request read in one poll phase (a controller
-    // sends dozens at once) is answered before the check phase, so their events share one TLS record and syscall
-    // instead of one each (writev was the sandbox's largest self time in the N=2000 scale profile).
+    // Events of one turn of the event loop go out in one write.
     if (!this.corked) {
       this.corked = true;
       this.res.cork();
-      setImmediate(() => {
+      process.nextTick(() => {
         this.corked = false;
         this.res.uncork();
       });
