@@ -319,7 +319,10 @@ export class ResourceOperations {
 
   /** A write to /status: only status changes; everything else, metadata included, stays as stored. */
   private statusUpdate(old: KubeObject, next: KubeObject): KubeObject {
-    const out: KubeObject = { ...jsonClone(old), metadata: { ...jsonClone(old.metadata) } };
+    // A copy of everything but the stored status, which is replaced (copying it too was most of a status write's
+    // cloning); the keys stay in the stored order.
+    const out = {} as KubeObject;
+    for (const [key, value] of Object.entries(old)) out[key] = key === 'status' ? next['status'] : jsonClone(value);
     if (next['status'] === undefined) delete out['status'];
     else out['status'] = next['status'];
     return out;

@@ -158,6 +158,8 @@ export class RolloutStatusStream {
   }
 
   private onChange(event: InformerEvent<RolloutObject>): void {
+    // Every status write of every Rollout passes here: with nobody watching, telling what changed is wasted work.
+    if (this.subscribers.size === 0) return;
     const type = messageType(event);
     if (!type) return;
     for (const subscriber of this.subscribers) {
