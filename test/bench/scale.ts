@@ -15,15 +15,15 @@ export const SCALE_STEPS: CanaryStep[] = [{ setWeight: 25 }, { pause: { duration
 
 /**
  * The fewest API requests a perfect controller needs to take one Rollout through SCALE_STEPS after an image change,
- * with 1 replica and no router. Weights are then replica ratios: ceil(1 × 25%) = 1 canary pod, so stable drops to
- * 0 pods at the first step and 50% changes no pod count. Watches and the initial lists are shared by all Rollouts
- * (→ 0 per Rollout), reads come from the informer cache. What must be written:
+ * with 1 replica and no router. Weights are then replica ratios: ceil(1 × 25%) = 1 canary pod, and 50% changes no
+ * pod count; stable keeps its pod until the release is promoted (as in Argo Rollouts). Watches and the initial lists
+ * are shared by all Rollouts (→ 0 per Rollout), reads come from the informer cache. What must be written:
  *   1. create the canary ReplicaSet with 1 replica;
- *   2. scale the stable ReplicaSet to 0 (1 − 1 canary pod);
+ *   2. scale the stable ReplicaSet to 0 once promoted;
  *   3. status once the canary is available: at step 1, pause started (its start must survive a restart);
  *   4. status when the pause is over: setWeight 50 needs no pod change, so the same write is already at step 3 with
  *      the second pause started;
- *   5. status when that pause is over: promoted, Healthy, stableRS = the new hash (the old ReplicaSet is already at 0).
+ *   5. status once the old ReplicaSet is at 0: promoted, Healthy, stableRS = the new hash.
  * Kubernetes Events help people but are not needed, so the minimum counts none.
  */
 export const MINIMUM_REQUESTS_PER_ROLLOUT = 5;
