@@ -23,7 +23,7 @@ import {
 import { redactUrl } from '../gitops/repo-url.js';
 import { templateImages } from '../resources/pod-template-hash.js';
 import type { PodTemplateSpec } from '../resources/meta.js';
-import { hashOf } from '../resources/replica-set.js';
+import { hashOf, type ReplicaSetObject } from '../resources/replica-set.js';
 import { releaseIdentity, type ReleaseRevert, type ReleaseSource, type RevisionRecord, type Rollout } from '../resources/rollout.js';
 import { revisionTemplate } from './ephemeral-metadata.js';
 import type { RolloutCache } from './rollout-cache.js';
@@ -187,18 +187,35 @@ class ReleaseSourceRun {
 
   /** spec.rollback.git: the commit that brought the release's images over those of the release before it. */
   private async releaseCommit(record: RevisionRecord, source: GitSourceRef): Promise<string | undefined> {
-    const history = this.rollout.status?.history ?? [];
-    const index = history.findIndex((each) => sameRelease(each, record));
-    const previousHash = history
-      .slice(0, Math.max(0, index))
-      .reverse()
-      .map((each) => each.podTemplateHash)
-      .find((hash) => hash !== record.podTemplateHash) ?? this.rollout.status?.stableRS;
+    const previousHash = this.previousHash(record);
     const release = this.templateOf(record.podTemplateHash);
     const previous = previousHash !== undefined && previousHash !== record.podTemplateHash ? this.templateOf(previousHash) : undefined;
     if (!release || !previous) return undefined;
     const { namespace = 'default', name = '' } = this.rollout.metadata;
     return this.deps.tracking.releaseCommit(source, { previous: templateImages(previous), release: templateImages(release) }, { namespace, name });
+  }
+
+  /**
+   * The revision the release replaced: the newest earlier record's, else the stable one — and once the release is
+   * stable itself (its first record can reach status with its promotion), the newest ReplicaSet created before its own.
+   */
+  private previousHash(record: RevisionRecord): string | undefined {
+    const status = this.rollout.status;
+    const history = status?.history ?? [];
+    const index = history.findIndex((each) => sameRelease(each, record));
+    const earlier = history
+      .slice(0, Math.max(0, index))
+      .reverse()
+      .map((each) => each.podTemplateHash)
+      .find((hash) => hash !== record.podTemplateHash);
+    if (earlier !== undefined) return earlier;
+    if (status?.stableRS !== undefined && status.stableRS !== record.podTemplateHash) return status.stableRS;
+    const sets = this.deps.cache.replicaSetsOf(this.rollout);
+    const created = (rs: ReplicaSetObject): number => Date.parse(rs.metadata.creationTimestamp ?? '') || 0;
+    const own = sets.find((rs) => hashOf(rs) === record.podTemplateHash);
+    if (!own) return undefined;
+    const before = sets.filter((rs) => hashOf(rs) !== record.podTemplateHash && created(rs) <= created(own)).sort((a, b) => created(b) - created(a));
+    return before[0] && hashOf(before[0]);
   }
 
   private templateOf(hash: string): PodTemplateSpec | undefined {
