@@ -59,14 +59,17 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
     replicas.push(replica);
     return replica;
   };
+  const timeline = new LeaseTimeline(cluster);
   try {
     log(`sharded: ${count} replicas, ${shards} shards`);
+    timeline.start();
     const startedAt = Date.now();
     for (let i = 0; i < count; i++) await start(i);
     await Promise.all(replicas.map((r) => r.controller.waitReady(120_000)));
-    await waitFor(async () => (await labelledRollouts(cluster)) === n, 'every Rollout labelled', 120_000 + n * 20);
+    // The ReplicaSets too: the leader's label writes on other replicas' shards must be over before writes are judged.
+    await waitFor(async () => (await labelledRollouts(cluster)) === n && (await unlabelledReplicaSets(cluster)) === 0, 'every Rollout and ReplicaSet labelled', 120_000 + n * 40);
     await waitBalanced(cluster, replicas.map((r) => r.name), shards, leaseSeconds);
-    figures.push({ figure: `start ${count} replicas → every Rollout labelled, shards balanced`, value: round((Date.now() - startedAt) / 1000, 1), unit: 's' });
+    figures.push({ figure: `start ${count} replicas → every Rollout and ReplicaSet labelled, shards balanced`, value: round((Date.now() - startedAt) / 1000, 1), unit: 's' });
     figures.push({ figure: 'shards per replica', value: [...countBy(await holders(cluster)).values()].sort().join(' / ') });
 
     log('sharded: image change on all');
@@ -78,6 +81,7 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
     figures.push({ figure: 'peak RSS per replica (VmHWM)', value: peaks.join(' / '), unit: 'MiB', note: `max ${Math.max(...peaks)}` });
     const burstWrites = await cluster.takeWrites();
     figures.push(writersFigure('Rollouts written by more than one replica during the burst', burstWrites, names, 0));
+    figures.push(outsideLeaseFigure('writes by a replica not holding the shard\'s Lease, burst', burstWrites, names, shards, timeline));
 
     log('sharded: SIGKILL of one replica');
     const victim = replicas[1] as Replica;
@@ -99,6 +103,7 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
     const afterKill = await cluster.takeWrites();
     figures.push({ figure: 'writes by the killed replica after SIGKILL', value: afterKill.filter((w) => w.user === victim.name && w.arrivedAt > killedAt).length, target: '0' });
     figures.push(writersFigure('Rollouts written A → B → A across the take-over', afterKill, names, 1));
+    figures.push(outsideLeaseFigure('writes by a replica not holding the shard\'s Lease, take-over', afterKill, names, shards, timeline));
 
     log('sharded: a replica joins');
     const joiner = await start(count);
@@ -107,11 +112,14 @@ export async function runShardedBench(cluster: SandboxBenchCluster, settings: Sh
     await waitBalanced(cluster, replicas.filter((r) => r !== victim).map((r) => r.name), shards, leaseSeconds);
     figures.push({ figure: 'replica joins → shards balanced again', value: round((Date.now() - joinedAt) / 1000, 1), unit: 's', note: `shards per replica now ${[...countBy(await holders(cluster)).values()].sort().join(' / ')}` });
     await changeImages(cluster, names, 'img:4', 60_000 + n * 60);
-    figures.push(writersFigure('Rollouts written A → B → A across the join', await cluster.takeWrites(), names, 1));
+    const joinWrites = await cluster.takeWrites();
+    figures.push(writersFigure('Rollouts written A → B → A across the join', joinWrites, names, 1));
+    figures.push(outsideLeaseFigure('writes by a replica not holding the shard\'s Lease, join', joinWrites, names, shards, timeline));
   } catch (err) {
     // The figures measured so far still say something; the failure is the last of them.
     figures.push({ figure: 'failed', value: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err) });
   } finally {
+    timeline.stop();
     await Promise.all(replicas.map((r) => r.controller.stop()));
   }
   return { benchmark: `sharded N=${n}, ${count} replicas, ${shards} shards`, figures };
@@ -162,6 +170,11 @@ async function labelledRollouts(cluster: SandboxBenchCluster): Promise<number> {
   return items.length;
 }
 
+async function unlabelledReplicaSets(cluster: SandboxBenchCluster): Promise<number> {
+  const { items } = await cluster.client.list(Kinds.ReplicaSet, NAMESPACE, { labelSelector: '!vane.dev/shard' });
+  return items.length;
+}
+
 function countBy(held: Map<number, string>): Map<string, number> {
   const counts = new Map<string, number>();
   for (const holder of held.values()) counts.set(holder, (counts.get(holder) ?? 0) + 1);
@@ -186,21 +199,94 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: n
   }
 }
 
+/** The writes of replicas that act on a Rollout (its status, its ReplicaSets), with the Rollout they act on. */
+function rolloutWrites(writes: LoggedWrite[], names: readonly string[]): Array<{ write: LoggedWrite; rollout: string }> {
+  const known = new Set(names);
+  const acting: Array<{ write: LoggedWrite; rollout: string }> = [];
+  for (const w of [...writes].sort((a, b) => a.arrivedAt - b.arrivedAt)) {
+    if (!w.user.startsWith('replica-') || w.code >= 400) continue;
+    if (w.resource === 'rollouts' && w.subresource !== 'status') continue;
+    if (w.resource !== 'rollouts' && w.resource !== 'replicasets') continue;
+    const rollout = w.resource === 'rollouts' ? w.name ?? '' : (w.name ?? '').replace(/-[^-]+$/, '');
+    if (known.has(rollout)) acting.push({ write: w, rollout });
+  }
+  return acting;
+}
+
+/**
+ * The property sharding promises, checked directly: every write acting on a Rollout comes from the replica holding its
+ * shard's unexpired Lease at that moment (to the 250 ms the Leases are polled at). A Rollout may go A → B → A without
+ * breaking it — a Lease lost on a starved machine and later handed back — but never be written by one replica while
+ * another holds its shard.
+ */
+function outsideLeaseFigure(figure: string, writes: LoggedWrite[], names: readonly string[], shards: number, timeline: LeaseTimeline): Figure {
+  const outside = rolloutWrites(writes, names).filter(({ write, rollout }) => !timeline.held(write.user, shardOf(NAMESPACE, rollout, shards), write.arrivedAt));
+  const first = outside[0];
+  return {
+    figure,
+    value: outside.length,
+    target: '0',
+    note: `${timeline.sampleCount} Lease samples${first ? `; e.g. ${first.write.user} → ${first.write.resource}/${first.write.name} at ${new Date(first.write.arrivedAt).toISOString()}` : ''}`,
+  };
+}
+
+/** The holders of the shard Leases, polled every 250 ms while the replicas run; a Lease past its renewTime + duration holds nothing. */
+class LeaseTimeline {
+  private readonly samples: Array<{ at: number; held: Map<number, string> }> = [];
+  private running = false;
+
+  constructor(private readonly cluster: SandboxBenchCluster) {}
+
+  start(): void {
+    this.running = true;
+    void this.poll();
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+
+  /** True when `replica` held `shard` in the sample just before `at` or in the one just after. */
+  held(replica: string, shard: number, at: number): boolean {
+    const after = this.samples.findIndex((sample) => sample.at >= at);
+    const around = after === -1 ? this.samples.slice(-1) : this.samples.slice(Math.max(0, after - 1), after + 1);
+    return around.some((sample) => sample.held.get(shard) === replica);
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      try {
+        const { items } = await this.cluster.client.list<LeaseObject>(Kinds.Lease, 'default', { labelSelector: `${LEASE_GROUP_LABEL}=${LEASE_GROUP}` });
+        const at = Date.now();
+        const held = new Map<number, string>();
+        for (const lease of items) {
+          const shard = /-shard-(\d+)$/.exec(lease.metadata.name ?? '')?.[1];
+          const renewed = Date.parse(lease.spec?.renewTime ?? '');
+          const live = renewed + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 > at;
+          if (shard !== undefined && lease.spec?.holderIdentity && live) held.set(Number(shard), lease.spec.holderIdentity);
+        }
+        this.samples.push({ at, held });
+      } catch {
+        // a missed sample only widens the window the next one covers
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /**
  * Rollouts acted on (status, ReplicaSets) by replicas in an order that returns to an earlier one: with `handOvers`
  * 0, any second writer counts; with 1, one hand-over is allowed (A → B) but not a return (A → B → A).
  */
 function writersFigure(figure: string, writes: LoggedWrite[], names: readonly string[], handOvers: number): Figure {
   const byRollout = new Map<string, string[]>();
-  const known = new Set(names);
-  for (const w of [...writes].sort((a, b) => a.arrivedAt - b.arrivedAt)) {
-    if (!w.user.startsWith('replica-') || w.code >= 400) continue;
-    if (w.resource === 'rollouts' && w.subresource !== 'status') continue;
-    if (w.resource !== 'rollouts' && w.resource !== 'replicasets') continue;
-    const rollout = w.resource === 'rollouts' ? w.name ?? '' : (w.name ?? '').replace(/-[^-]+$/, '');
-    if (!known.has(rollout)) continue;
+  for (const { write, rollout } of rolloutWrites(writes, names)) {
     const runs = byRollout.get(rollout) ?? [];
-    if (runs.at(-1) !== w.user) runs.push(w.user);
+    if (runs.at(-1) !== write.user) runs.push(write.user);
     byRollout.set(rollout, runs);
   }
   const bad = [...byRollout].filter(([, runs]) => (handOvers === 0 ? runs.length > 1 : new Set(runs).size !== runs.length));
