@@ -5,8 +5,9 @@
 //     RS scale or status write);
 //   - canary ready: a ReplicaSet of the Rollout with replicas ≥ 1 became fully available (the simulator's write) →
 //     first controller write (in practice the status write that starts the next step).
-// Pauses end by timer, not by an event, so they are reported apart: how late the step after a timed pause was
-// written, beyond the pause itself.
+// Pauses end by timer, not by an event, so they are reported apart, beyond the pause itself: how late the controller
+// first acted after a timed pause (its first write: the next step's status, or a ReplicaSet scaled for it), and how
+// late the next step's status was written (a write whose only news is a wait for pods may be held back, ADR 0019).
 import type { SeenChange } from './bench-cluster.js';
 
 export type TriggerKind = 'specChange' | 'canaryReady';
@@ -16,6 +17,8 @@ export interface LatencySamples {
   canaryReady: number[];
   /** Time past the pause duration until the next step's status write was seen. */
   pauseOvershoot: number[];
+  /** Time past the pause duration until the controller's first write after it was seen (status or ReplicaSet). */
+  pauseActedOvershoot: number[];
   /** Triggers that saw no controller write before the recording ended. */
   unanswered: number;
 }
@@ -29,6 +32,8 @@ interface RolloutTrack {
   generation: number;
   step: number | undefined;
   pausedAt: number | undefined;
+  /** Whether the controller has written since the pause ended (its first write is the pause's effect). */
+  pauseActed: boolean;
   pending: Pending | undefined;
   available: Map<string, boolean>;
 }
@@ -46,11 +51,11 @@ function isControllerReplicaSetWrite(change: SeenChange): boolean {
 }
 
 export function eventEffectLatencies(changes: readonly SeenChange[], pauseMs: number): LatencySamples {
-  const samples: LatencySamples = { specChange: [], canaryReady: [], pauseOvershoot: [], unanswered: 0 };
+  const samples: LatencySamples = { specChange: [], canaryReady: [], pauseOvershoot: [], pauseActedOvershoot: [], unanswered: 0 };
   const tracks = new Map<string, RolloutTrack>();
   const track = (name: string): RolloutTrack => {
     let t = tracks.get(name);
-    if (!t) tracks.set(name, (t = { generation: 0, step: undefined, pausedAt: undefined, pending: undefined, available: new Map() }));
+    if (!t) tracks.set(name, (t = { generation: 0, step: undefined, pausedAt: undefined, pauseActed: false, pending: undefined, available: new Map() }));
     return t;
   };
   const trigger = (t: RolloutTrack, kind: TriggerKind, at: number): void => {
@@ -65,7 +70,10 @@ export function eventEffectLatencies(changes: readonly SeenChange[], pauseMs: nu
   for (const change of changes) {
     const t = track(change.rollout);
     if (change.kind === 'Rollout') onRolloutChange(change, t, trigger, effect, samples, pauseMs);
-    else if (isControllerReplicaSetWrite(change)) effect(t, change.seenAt);
+    else if (isControllerReplicaSetWrite(change)) {
+      effect(t, change.seenAt);
+      pauseActed(t, change.seenAt, samples, pauseMs);
+    }
     else {
       const name = change.object.metadata.name ?? '';
       const status = (change.object.status ?? {}) as Status;
@@ -98,9 +106,20 @@ function onRolloutChange(
   effect(t, change.seenAt);
   const step = status.currentStepIndex;
   if (t.pausedAt !== undefined && step !== undefined && t.step !== undefined && step > t.step) {
+    pauseActed(t, change.seenAt, samples, pauseMs);
     samples.pauseOvershoot.push(change.seenAt - t.pausedAt - pauseMs);
     t.pausedAt = undefined;
   }
-  if (status.phase === 'Paused' && step !== t.step) t.pausedAt = change.seenAt;
+  if (status.phase === 'Paused' && step !== t.step) {
+    t.pausedAt = change.seenAt;
+    t.pauseActed = false;
+  }
   t.step = step;
+}
+
+/** The controller's first write once a pause is over (a write in the pause's first half is not its end). */
+function pauseActed(t: RolloutTrack, at: number, samples: LatencySamples, pauseMs: number): void {
+  if (t.pausedAt === undefined || t.pauseActed || at - t.pausedAt < pauseMs / 2) return;
+  samples.pauseActedOvershoot.push(at - t.pausedAt - pauseMs);
+  t.pauseActed = true;
 }
