@@ -417,16 +417,24 @@ export class SupervisedInformer<T extends KubeObject> {
  * partition (what the list left out was gone by then) and by key (what it held may have moved partitions since).
  */
 class CatchUp {
+  /** The newest of those revisions: past it, the watch is past every list. */
+  private readonly latest: bigint;
+
   constructor(
     private readonly partitions = new Map<string, bigint>(),
     private readonly keys = new Map<string, bigint>(),
-  ) {}
+  ) {
+    let latest = 0n;
+    for (const until of [...partitions.values(), ...keys.values()]) if (until > latest) latest = until;
+    this.latest = latest;
+  }
 
   listed(partitions: readonly string[], keys: readonly string[], at: bigint): CatchUp {
-    const next = new CatchUp(new Map(this.partitions), new Map(this.keys));
-    for (const partition of partitions) next.partitions.set(partition, at);
-    for (const key of keys) next.keys.set(key, at);
-    return next;
+    const byPartition = new Map(this.partitions);
+    const byKey = new Map(this.keys);
+    for (const partition of partitions) byPartition.set(partition, at);
+    for (const key of keys) byKey.set(key, at);
+    return new CatchUp(byPartition, byKey);
   }
 
   /** Without the partitions no longer wanted (their objects have left the cache); undefined when nothing is left. */
@@ -444,9 +452,7 @@ class CatchUp {
 
   /** True once the watch is past every list: nothing it sends from now on is older than the cache. */
   passedBy(at: bigint): boolean {
-    for (const until of this.partitions.values()) if (at <= until) return false;
-    for (const until of this.keys.values()) if (at <= until) return false;
-    return true;
+    return at > this.latest;
   }
 }
 
